@@ -97,16 +97,36 @@ function toSafeNumber(value: bigint, text: unknown, ctx: QuantityContext): numbe
   return Number(value);
 }
 
+// Clusters repeat the same few quantity strings thousands of times ("100m", "128Mi"): memoize
+// successful conversions. Bounded, so hostile input cannot grow it without limit.
+const MEMO_LIMIT = 4096;
+const milliMemo = new Map<string, number>();
+const byteMemo = new Map<string, number>();
+
+function memoized(memo: Map<string, number>, input: unknown, convert: () => number): number {
+  if (typeof input !== 'string') return convert();
+  const hit = memo.get(input);
+  if (hit !== undefined) return hit;
+  const value = convert();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(input, value);
+  return value;
+}
+
 /** CPU in whole millicores, rounded up (`100m` → 100, `1.5` → 1500, `0.0001` → 1). */
 export function parseMillicores(input: unknown, ctx: QuantityContext): number {
-  const q = parseQuantity(input, ctx);
-  return toSafeNumber(ceilDiv(q.numerator * 1000n, q.denominator), input, ctx);
+  return memoized(milliMemo, input, () => {
+    const q = parseQuantity(input, ctx);
+    return toSafeNumber(ceilDiv(q.numerator * 1000n, q.denominator), input, ctx);
+  });
 }
 
 /** Memory or storage in whole bytes, rounded up (`2Gi` → 2147483648, `500M` → 500000000). */
 export function parseBytes(input: unknown, ctx: QuantityContext): number {
-  const q = parseQuantity(input, ctx);
-  return toSafeNumber(ceilDiv(q.numerator, q.denominator), input, ctx);
+  return memoized(byteMemo, input, () => {
+    const q = parseQuantity(input, ctx);
+    return toSafeNumber(ceilDiv(q.numerator, q.denominator), input, ctx);
+  });
 }
 
 /** A whole count such as `nvidia.com/gpu`; fractions are rejected (extended resources are integers). */

@@ -1,0 +1,606 @@
+// The cost model: allocate(snapshot, prices, window) → costs of every node, pod, volume, load
+// balancer and namespace. Pure: every input is an argument; no clock, no I/O.
+// The contract is docs/cost-model.md; allocate.test.ts checks it with hand-computed tables.
+import { UnknownReferenceError } from './errors.ts';
+import type { CapacityType, ClusterSnapshot, CloudProvider, Labels, NodeInfo, OwnerRef, PodInfo, PodPhase } from './model.ts';
+import { podKey } from './model.ts';
+import { identifyNode } from './node-identity.ts';
+import type { PriceBook, PriceSource, ResourceRates } from './pricing.ts';
+import { HOURS_PER_MONTH } from './pricing.ts';
+import { BYTES_PER_GIB } from './quantity.ts';
+import { nodeRates } from './rates.ts';
+import type { PodResources } from './requests.ts';
+import { podRequestAndAllocation } from './requests.ts';
+
+/** Pseudo-allocations, named as OpenCost names them. */
+export const IDLE = '__idle__';
+export const UNMOUNTED = '__unmounted__';
+export const UNALLOCATED = '__unallocated__';
+
+export interface CostWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export interface AllocateOptions {
+  /** Used when a node's provider cannot be detected (the `--cloud-provider` option). */
+  readonly defaultProvider?: CloudProvider;
+  /** Overrides every node's region (the `--region` option). */
+  readonly region?: string;
+}
+
+export interface ResourceCosts {
+  readonly cpuHourlyUsd: number;
+  readonly ramHourlyUsd: number;
+  readonly gpuHourlyUsd: number;
+}
+
+export interface NodeCost {
+  readonly name: string;
+  readonly provider: CloudProvider;
+  readonly instanceType: string;
+  readonly region: string;
+  readonly zone: string;
+  readonly pool: string;
+  readonly capacityType: CapacityType;
+  readonly priceSource: PriceSource;
+  readonly fallbackReason: string | undefined;
+  readonly hourlyUsd: number;
+  readonly onDemandHourlyUsd: number;
+  readonly rates: ResourceRates;
+  readonly capacity: PodResources;
+  readonly allocatable: PodResources;
+  /** Σ allocation of the pods costed on this node (may exceed capacity: see overAllocation). */
+  readonly allocated: PodResources;
+  /** Capacity × rate per resource; their sum is hourlyUsd (up to rounding). */
+  readonly resourceCosts: ResourceCosts;
+  readonly idle: ResourceCosts;
+  readonly idleHourlyUsd: number;
+  /** allocated / capacity per resource where it is above 1; pod costs were scaled down by it. */
+  readonly overAllocation: { readonly cpu: number; readonly ram: number; readonly gpu: number };
+  readonly spotSavingsHourlyUsd: number;
+  readonly podCount: number;
+}
+
+export interface PodCost {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  readonly phase: PodPhase;
+  readonly labels: Labels;
+  readonly workload: OwnerRef | undefined;
+  readonly request: PodResources;
+  readonly usage: { readonly cpuCores: number; readonly ramBytes: number } | undefined;
+  readonly allocation: PodResources;
+  readonly cpuHourlyUsd: number;
+  readonly ramHourlyUsd: number;
+  readonly gpuHourlyUsd: number;
+  readonly pvHourlyUsd: number;
+  readonly loadBalancerHourlyUsd: number;
+  readonly totalHourlyUsd: number;
+  readonly spotSavingsHourlyUsd: number;
+  /** Minutes the pod ran inside the window, and what it cost over them. */
+  readonly minutes: number;
+  readonly windowCostUsd: number;
+}
+
+/** Costs that belong to no real pod: idle capacity, unmounted volumes, unselected load balancers. */
+export interface PseudoCost {
+  readonly namespace: string;
+  readonly name: typeof IDLE | typeof UNMOUNTED | typeof UNALLOCATED;
+  readonly node: string;
+  readonly cpuHourlyUsd: number;
+  readonly ramHourlyUsd: number;
+  readonly gpuHourlyUsd: number;
+  readonly pvHourlyUsd: number;
+  readonly loadBalancerHourlyUsd: number;
+  readonly totalHourlyUsd: number;
+  readonly spotSavingsHourlyUsd: number;
+}
+
+export interface VolumeCost {
+  readonly name: string;
+  readonly storageClass: string;
+  readonly capacityBytes: number;
+  readonly gibMonthUsd: number;
+  readonly monthlyUsd: number;
+  readonly hourlyUsd: number;
+  readonly priceSource: PriceSource;
+  readonly fallbackReason: string | undefined;
+  readonly claimNamespace: string;
+  readonly claimName: string;
+  /** `namespace/pod` of the costed pods mounting it; empty → `__unmounted__`. */
+  readonly mountedBy: readonly string[];
+}
+
+export interface LoadBalancerCost {
+  readonly namespace: string;
+  readonly name: string;
+  readonly hourlyUsd: number;
+  readonly priceSource: PriceSource;
+  readonly podCount: number;
+}
+
+export interface NamespaceCost {
+  readonly namespace: string;
+  readonly cpuHourlyUsd: number;
+  readonly ramHourlyUsd: number;
+  readonly gpuHourlyUsd: number;
+  readonly pvHourlyUsd: number;
+  readonly loadBalancerHourlyUsd: number;
+  readonly totalHourlyUsd: number;
+  readonly spotSavingsHourlyUsd: number;
+  readonly windowCostUsd: number;
+  readonly podCount: number;
+}
+
+export interface ClusterCost {
+  readonly provider: CloudProvider;
+  readonly region: string;
+  readonly nodesHourlyUsd: number;
+  readonly podsComputeHourlyUsd: number;
+  readonly idleHourlyUsd: number;
+  readonly volumesHourlyUsd: number;
+  readonly loadBalancersHourlyUsd: number;
+  readonly managementHourlyUsd: number;
+  readonly managementPriceSource: PriceSource;
+  readonly totalHourlyUsd: number;
+  readonly spotSavingsHourlyUsd: number;
+}
+
+export interface CostNotice {
+  readonly kind: 'price-fallback' | 'over-allocated' | 'no-capacity';
+  readonly object: string;
+  readonly message: string;
+}
+
+export interface CostReport {
+  readonly window: CostWindow;
+  readonly nodes: readonly NodeCost[];
+  readonly pods: readonly PodCost[];
+  readonly pseudo: readonly PseudoCost[];
+  readonly volumes: readonly VolumeCost[];
+  readonly loadBalancers: readonly LoadBalancerCost[];
+  readonly namespaces: readonly NamespaceCost[];
+  readonly cluster: ClusterCost;
+  /** Inputs that could not be costed (pods on unknown nodes, claims to unknown volumes). */
+  readonly errors: readonly UnknownReferenceError[];
+  /** Visible fallbacks and corrections (never silent): price fallbacks, over-allocation. */
+  readonly notices: readonly CostNotice[];
+}
+
+const COSTED_PHASES: ReadonlySet<PodPhase> = new Set(['Pending', 'Running', 'Unknown']);
+
+/** Only pods bound to a node and not terminated hold resources and cost money. */
+export function isCosted(pod: PodInfo): boolean {
+  return pod.nodeName !== '' && COSTED_PHASES.has(pod.phase);
+}
+
+interface MutablePod {
+  pod: PodInfo;
+  request: PodResources;
+  allocation: PodResources;
+  usage: PodCost['usage'];
+  cpu: number;
+  ram: number;
+  gpu: number;
+  pv: number;
+  lb: number;
+  savings: number;
+}
+
+interface MutableNamespace {
+  cpu: number;
+  ram: number;
+  gpu: number;
+  pv: number;
+  lb: number;
+  savings: number;
+  windowCost: number;
+  pods: number;
+}
+
+function resources(amounts: NodeInfo['capacity']): PodResources {
+  return { cpuCores: amounts.cpuMillicores / 1000, ramBytes: amounts.ramBytes, gpus: amounts.gpus };
+}
+
+function overRatio(allocated: number, capacity: number): number {
+  return capacity > 0 && allocated > capacity ? allocated / capacity : 1;
+}
+
+function selects(selector: Labels, labels: Labels): boolean {
+  let any = false;
+  for (const key in selector) {
+    any = true;
+    if (labels[key] !== selector[key]) return false;
+  }
+  return any;
+}
+
+function mostCommon(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  let best = '';
+  let bestCount = 0;
+  for (const v of values) {
+    if (v === '') continue;
+    const n = (counts.get(v) ?? 0) + 1;
+    counts.set(v, n);
+    if (n > bestCount) {
+      best = v;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: CostWindow, options: AllocateOptions = {}): CostReport {
+  const { defaultProvider = 'custom' } = options;
+  const errors: UnknownReferenceError[] = [];
+  const notices: CostNotice[] = [];
+  const windowHours = Math.max(0, window.endMs - window.startMs) / 3_600_000;
+
+  // 1. Pods: effective request and allocation, grouped by node.
+  const podsByNode = new Map<string, MutablePod[]>();
+  const nodeNames = new Set(snapshot.nodes.map((n) => n.name));
+  for (const pod of snapshot.pods) {
+    if (!isCosted(pod)) continue;
+    if (!nodeNames.has(pod.nodeName)) {
+      errors.push(
+        new UnknownReferenceError(`pods/${pod.namespace}/${pod.name}`, 'spec.nodeName', pod.nodeName, 'node not found in the cluster snapshot; pod not costed'),
+      );
+      continue;
+    }
+    const { request, allocation, usage } = podRequestAndAllocation(pod, snapshot.usage?.get(podKey(pod.namespace, pod.name)));
+    const entry: MutablePod = { pod, request, allocation, usage, cpu: 0, ram: 0, gpu: 0, pv: 0, lb: 0, savings: 0 };
+    const list = podsByNode.get(pod.nodeName);
+    if (list) list.push(entry);
+    else podsByNode.set(pod.nodeName, [entry]);
+  }
+
+  // 2. Nodes: price, rates, pod compute costs, idle, spot savings.
+  const nodeCosts: NodeCost[] = [];
+  const pseudo: PseudoCost[] = [];
+  const regions: string[] = [];
+  const providers: string[] = [];
+  for (const node of snapshot.nodes) {
+    const id = identifyNode(node);
+    const provider = id.provider ?? defaultProvider;
+    const region = options.region ?? id.region;
+    regions.push(region ?? '');
+    providers.push(provider);
+    const answer = prices.node({
+      nodeName: node.name,
+      provider,
+      instanceType: id.instanceType,
+      region,
+      zone: id.zone,
+      capacityType: id.capacityType,
+      capacity: node.capacity,
+      labels: node.labels,
+    });
+    if (answer.fallbackReason !== undefined) {
+      notices.push({ kind: 'price-fallback', object: `nodes/${node.name}`, message: answer.fallbackReason });
+    }
+    const { rates, hourlyUsd } = nodeRates(answer.price, node.capacity);
+    const onDemandHourlyUsd = answer.price === answer.onDemand ? hourlyUsd : nodeRates(answer.onDemand, node.capacity).hourlyUsd;
+    const capacity = resources(node.capacity);
+    const ramGiB = capacity.ramBytes / BYTES_PER_GIB;
+    let resourceCosts: ResourceCosts = {
+      cpuHourlyUsd: capacity.cpuCores * rates.cpuCoreHourUsd,
+      ramHourlyUsd: ramGiB * rates.ramGiBHourUsd,
+      gpuHourlyUsd: capacity.gpus * rates.gpuHourUsd,
+    };
+    if (capacity.cpuCores === 0 && capacity.ramBytes === 0 && capacity.gpus === 0) {
+      notices.push({ kind: 'no-capacity', object: `nodes/${node.name}`, message: `node ${node.name} reports no capacity; its whole price is idle` });
+      resourceCosts = { cpuHourlyUsd: hourlyUsd, ramHourlyUsd: 0, gpuHourlyUsd: 0 };
+    }
+
+    const pods = podsByNode.get(node.name) ?? [];
+    let allocCpu = 0;
+    let allocRam = 0;
+    let allocGpu = 0;
+    for (const p of pods) {
+      allocCpu += p.allocation.cpuCores;
+      allocRam += p.allocation.ramBytes;
+      allocGpu += p.allocation.gpus;
+    }
+    const overAllocation = {
+      cpu: overRatio(allocCpu, capacity.cpuCores),
+      ram: overRatio(allocRam, capacity.ramBytes),
+      gpu: overRatio(allocGpu, capacity.gpus),
+    };
+    if (overAllocation.cpu > 1 || overAllocation.ram > 1 || overAllocation.gpu > 1) {
+      notices.push({
+        kind: 'over-allocated',
+        object: `nodes/${node.name}`,
+        message: `pods on node ${node.name} are allocated more than its capacity (cpu ×${overAllocation.cpu.toFixed(3)}, ram ×${overAllocation.ram.toFixed(3)}, gpu ×${overAllocation.gpu.toFixed(3)}); their costs are scaled down to the node's price`,
+      });
+    }
+    const cpuRate = rates.cpuCoreHourUsd / overAllocation.cpu;
+    const ramRate = rates.ramGiBHourUsd / overAllocation.ram;
+    const gpuRate = rates.gpuHourUsd / overAllocation.gpu;
+    const savingsHourly = id.capacityType === 'spot' ? Math.max(0, onDemandHourlyUsd - hourlyUsd) : 0;
+    let usedCpu = 0;
+    let usedRam = 0;
+    let usedGpu = 0;
+    let podSavings = 0;
+    for (const p of pods) {
+      p.cpu = p.allocation.cpuCores * cpuRate;
+      p.ram = (p.allocation.ramBytes / BYTES_PER_GIB) * ramRate;
+      p.gpu = p.allocation.gpus * gpuRate;
+      usedCpu += p.cpu;
+      usedRam += p.ram;
+      usedGpu += p.gpu;
+      if (savingsHourly > 0 && hourlyUsd > 0) {
+        p.savings = savingsHourly * ((p.cpu + p.ram + p.gpu) / hourlyUsd);
+        podSavings += p.savings;
+      }
+    }
+    const idle: ResourceCosts = {
+      cpuHourlyUsd: Math.max(0, resourceCosts.cpuHourlyUsd - usedCpu),
+      ramHourlyUsd: Math.max(0, resourceCosts.ramHourlyUsd - usedRam),
+      gpuHourlyUsd: Math.max(0, resourceCosts.gpuHourlyUsd - usedGpu),
+    };
+    const idleHourlyUsd = idle.cpuHourlyUsd + idle.ramHourlyUsd + idle.gpuHourlyUsd;
+    const idleSavings = Math.max(0, savingsHourly - podSavings);
+    nodeCosts.push({
+      name: node.name,
+      provider,
+      instanceType: id.instanceType ?? '',
+      region: region ?? '',
+      zone: id.zone ?? '',
+      pool: id.pool,
+      capacityType: id.capacityType,
+      priceSource: answer.source,
+      fallbackReason: answer.fallbackReason,
+      hourlyUsd,
+      onDemandHourlyUsd,
+      rates,
+      capacity,
+      allocatable: resources(node.allocatable),
+      allocated: { cpuCores: allocCpu, ramBytes: allocRam, gpus: allocGpu },
+      resourceCosts,
+      idle,
+      idleHourlyUsd,
+      overAllocation,
+      spotSavingsHourlyUsd: savingsHourly,
+      podCount: pods.length,
+    });
+    pseudo.push({
+      namespace: IDLE,
+      name: IDLE,
+      node: node.name,
+      cpuHourlyUsd: idle.cpuHourlyUsd,
+      ramHourlyUsd: idle.ramHourlyUsd,
+      gpuHourlyUsd: idle.gpuHourlyUsd,
+      pvHourlyUsd: 0,
+      loadBalancerHourlyUsd: 0,
+      totalHourlyUsd: idleHourlyUsd,
+      spotSavingsHourlyUsd: idleSavings,
+    });
+  }
+
+  const clusterProvider = (mostCommon(providers) || defaultProvider) as CloudProvider;
+  const clusterRegion = options.region ?? mostCommon(regions);
+
+  // 3. Volumes: price each PV, split among the costed pods that mount its claim.
+  const podsByKey = new Map<string, MutablePod>();
+  const podsByNamespace = new Map<string, MutablePod[]>();
+  for (const list of podsByNode.values()) {
+    for (const p of list) {
+      podsByKey.set(podKey(p.pod.namespace, p.pod.name), p);
+      const nsList = podsByNamespace.get(p.pod.namespace);
+      if (nsList) nsList.push(p);
+      else podsByNamespace.set(p.pod.namespace, [p]);
+    }
+  }
+  const mountersByClaim = new Map<string, MutablePod[]>();
+  for (const p of podsByKey.values()) {
+    for (const claim of p.pod.claimNames) {
+      const key = podKey(p.pod.namespace, claim);
+      const list = mountersByClaim.get(key);
+      if (list) list.push(p);
+      else mountersByClaim.set(key, [p]);
+    }
+  }
+  const claimByVolume = new Map<string, { namespace: string; name: string }>();
+  for (const pvc of snapshot.persistentVolumeClaims) {
+    if (pvc.volumeName !== '') claimByVolume.set(pvc.volumeName, { namespace: pvc.namespace, name: pvc.name });
+  }
+  const storageClassByName = new Map(snapshot.storageClasses.map((sc) => [sc.name, sc]));
+  const unmountedByNamespace = new Map<string, number>();
+  const volumeCosts: VolumeCost[] = [];
+  for (const pv of snapshot.persistentVolumes) {
+    const sc = storageClassByName.get(pv.storageClass);
+    const answer = prices.storage({
+      provider: clusterProvider,
+      region: clusterRegion || undefined,
+      storageClass: pv.storageClass,
+      driver: pv.driver ?? sc?.provisioner,
+      volumeType: sc?.volumeType,
+    });
+    if (answer.fallbackReason !== undefined) {
+      notices.push({ kind: 'price-fallback', object: `persistentvolumes/${pv.name}`, message: answer.fallbackReason });
+    }
+    const monthlyUsd = (pv.capacityBytes / BYTES_PER_GIB) * answer.gibMonthUsd;
+    const hourlyUsd = monthlyUsd / HOURS_PER_MONTH;
+    const claim = pv.claim ?? claimByVolume.get(pv.name);
+    const mounters = claim ? (mountersByClaim.get(podKey(claim.namespace, claim.name)) ?? []) : [];
+    for (const p of mounters) p.pv += hourlyUsd / mounters.length;
+    if (mounters.length === 0) {
+      const ns = claim?.namespace ?? UNMOUNTED;
+      unmountedByNamespace.set(ns, (unmountedByNamespace.get(ns) ?? 0) + hourlyUsd);
+    }
+    volumeCosts.push({
+      name: pv.name,
+      storageClass: pv.storageClass,
+      capacityBytes: pv.capacityBytes,
+      gibMonthUsd: answer.gibMonthUsd,
+      monthlyUsd,
+      hourlyUsd,
+      priceSource: answer.source,
+      fallbackReason: answer.fallbackReason,
+      claimNamespace: claim?.namespace ?? '',
+      claimName: claim?.name ?? '',
+      mountedBy: mounters.map((p) => podKey(p.pod.namespace, p.pod.name)),
+    });
+  }
+  for (const [namespace, hourly] of unmountedByNamespace) {
+    pseudo.push({
+      namespace,
+      name: UNMOUNTED,
+      node: '',
+      cpuHourlyUsd: 0,
+      ramHourlyUsd: 0,
+      gpuHourlyUsd: 0,
+      pvHourlyUsd: hourly,
+      loadBalancerHourlyUsd: 0,
+      totalHourlyUsd: hourly,
+      spotSavingsHourlyUsd: 0,
+    });
+  }
+
+  // 4. Load balancers: split among the costed pods the Service selects.
+  const loadBalancers: LoadBalancerCost[] = [];
+  const unallocatedLbByNamespace = new Map<string, number>();
+  let lbAnswer: ReturnType<PriceBook['loadBalancer']> | undefined;
+  for (const svc of snapshot.services) {
+    if (svc.type !== 'LoadBalancer') continue;
+    lbAnswer ??= prices.loadBalancer({ provider: clusterProvider, region: clusterRegion || undefined });
+    const hourlyUsd = lbAnswer.hourlyUsd;
+    const selected = (podsByNamespace.get(svc.namespace) ?? []).filter((p) => selects(svc.selector, p.pod.labels));
+    for (const p of selected) p.lb += hourlyUsd / selected.length;
+    if (selected.length === 0) unallocatedLbByNamespace.set(svc.namespace, (unallocatedLbByNamespace.get(svc.namespace) ?? 0) + hourlyUsd);
+    loadBalancers.push({ namespace: svc.namespace, name: svc.name, hourlyUsd, priceSource: lbAnswer.source, podCount: selected.length });
+  }
+  if (lbAnswer?.fallbackReason !== undefined) notices.push({ kind: 'price-fallback', object: 'services', message: lbAnswer.fallbackReason });
+  for (const [namespace, hourly] of unallocatedLbByNamespace) {
+    pseudo.push({
+      namespace,
+      name: UNALLOCATED,
+      node: '',
+      cpuHourlyUsd: 0,
+      ramHourlyUsd: 0,
+      gpuHourlyUsd: 0,
+      pvHourlyUsd: 0,
+      loadBalancerHourlyUsd: hourly,
+      totalHourlyUsd: hourly,
+      spotSavingsHourlyUsd: 0,
+    });
+  }
+
+  // 5. Freeze pod costs and aggregate namespaces.
+  const namespaces = new Map<string, MutableNamespace>();
+  const nsEntry = (name: string): MutableNamespace => {
+    let e = namespaces.get(name);
+    if (!e) {
+      e = { cpu: 0, ram: 0, gpu: 0, pv: 0, lb: 0, savings: 0, windowCost: 0, pods: 0 };
+      namespaces.set(name, e);
+    }
+    return e;
+  };
+  const podCosts: PodCost[] = [];
+  let podsCompute = 0;
+  for (const p of podsByKey.values()) {
+    const total = p.cpu + p.ram + p.gpu + p.pv + p.lb;
+    const started = p.pod.startedAtMs ?? p.pod.createdAtMs ?? window.startMs;
+    const minutes = Math.max(0, window.endMs - Math.max(window.startMs, started)) / 60_000;
+    const windowCostUsd = total * (minutes / 60);
+    podsCompute += p.cpu + p.ram + p.gpu;
+    podCosts.push({
+      uid: p.pod.uid,
+      namespace: p.pod.namespace,
+      name: p.pod.name,
+      node: p.pod.nodeName,
+      phase: p.pod.phase,
+      labels: p.pod.labels,
+      workload: p.pod.workload ?? p.pod.owner,
+      request: p.request,
+      usage: p.usage,
+      allocation: p.allocation,
+      cpuHourlyUsd: p.cpu,
+      ramHourlyUsd: p.ram,
+      gpuHourlyUsd: p.gpu,
+      pvHourlyUsd: p.pv,
+      loadBalancerHourlyUsd: p.lb,
+      totalHourlyUsd: total,
+      spotSavingsHourlyUsd: p.savings,
+      minutes,
+      windowCostUsd,
+    });
+    const ns = nsEntry(p.pod.namespace);
+    ns.cpu += p.cpu;
+    ns.ram += p.ram;
+    ns.gpu += p.gpu;
+    ns.pv += p.pv;
+    ns.lb += p.lb;
+    ns.savings += p.savings;
+    ns.windowCost += windowCostUsd;
+    ns.pods += 1;
+  }
+  for (const s of pseudo) {
+    const ns = nsEntry(s.namespace);
+    ns.cpu += s.cpuHourlyUsd;
+    ns.ram += s.ramHourlyUsd;
+    ns.gpu += s.gpuHourlyUsd;
+    ns.pv += s.pvHourlyUsd;
+    ns.lb += s.loadBalancerHourlyUsd;
+    ns.savings += s.spotSavingsHourlyUsd;
+    ns.windowCost += s.totalHourlyUsd * windowHours;
+  }
+  const namespaceCosts: NamespaceCost[] = [...namespaces]
+    .map(([namespace, e]) => ({
+      namespace,
+      cpuHourlyUsd: e.cpu,
+      ramHourlyUsd: e.ram,
+      gpuHourlyUsd: e.gpu,
+      pvHourlyUsd: e.pv,
+      loadBalancerHourlyUsd: e.lb,
+      totalHourlyUsd: e.cpu + e.ram + e.gpu + e.pv + e.lb,
+      spotSavingsHourlyUsd: e.savings,
+      windowCostUsd: e.windowCost,
+      podCount: e.pods,
+    }))
+    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+
+  // 6. Cluster totals.
+  let nodesHourly = 0;
+  let idleHourly = 0;
+  let savings = 0;
+  for (const n of nodeCosts) {
+    nodesHourly += n.hourlyUsd;
+    idleHourly += n.idleHourlyUsd;
+    savings += n.spotSavingsHourlyUsd;
+  }
+  const volumesHourly = volumeCosts.reduce((sum, v) => sum + v.hourlyUsd, 0);
+  const lbHourly = loadBalancers.reduce((sum, l) => sum + l.hourlyUsd, 0);
+  const management = snapshot.nodes.length > 0 ? prices.clusterManagement({ provider: clusterProvider, region: clusterRegion || undefined }) : undefined;
+  if (management?.fallbackReason !== undefined) notices.push({ kind: 'price-fallback', object: 'cluster', message: management.fallbackReason });
+  const managementHourly = management?.hourlyUsd ?? 0;
+
+  return {
+    window,
+    nodes: nodeCosts,
+    pods: podCosts,
+    pseudo,
+    volumes: volumeCosts,
+    loadBalancers,
+    namespaces: namespaceCosts,
+    cluster: {
+      provider: clusterProvider,
+      region: clusterRegion,
+      nodesHourlyUsd: nodesHourly,
+      podsComputeHourlyUsd: podsCompute,
+      idleHourlyUsd: idleHourly,
+      volumesHourlyUsd: volumesHourly,
+      loadBalancersHourlyUsd: lbHourly,
+      managementHourlyUsd: managementHourly,
+      managementPriceSource: management?.source ?? 'catalog',
+      totalHourlyUsd: nodesHourly + volumesHourly + lbHourly + managementHourly,
+      spotSavingsHourlyUsd: savings,
+    },
+    errors,
+    notices,
+  };
+}
