@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError } from '../core/errors.ts';
+import { loadServeConfig, parseArgs, parseDuration, SERVE_OPTIONS, serveHelp } from './config.ts';
+
+const load = (argv: string[], env: Record<string, string> = {}) => loadServeConfig(parseArgs(argv), env);
+
+test('defaults', () => {
+  const c = load([]);
+  assert.equal(c.source, 'auto');
+  assert.equal(c.port, 9090);
+  assert.equal(c.host, '0.0.0.0');
+  assert.equal(c.intervalMs, 60_000);
+  assert.equal(c.cloudProvider, undefined);
+  assert.equal(c.logLevel, 'info');
+  assert.equal(c.logFormat, 'text');
+  assert.equal(c.metricsPath, '/metrics');
+  assert.deepEqual(c.snapshotPaths, []);
+});
+
+test('flags override environment, environment overrides defaults', () => {
+  assert.equal(load([], { KCE_PORT: '9191' }).port, 9191);
+  assert.equal(load(['--port', '9292'], { KCE_PORT: '9191' }).port, 9292);
+  assert.equal(load(['--port=9393']).port, 9393);
+  assert.deepEqual(load([], { KCE_SNAPSHOT: 'a.json, b.json' }).snapshotPaths, ['a.json', 'b.json']);
+  assert.deepEqual(load(['--snapshot', 'a.json', '--snapshot', 'dir/']).snapshotPaths, ['a.json', 'dir/']);
+  const c = load(['serve', '--cloud-provider', 'gcp', '--region', 'europe-west1', '--cluster-id', 'prod', '--interval', '1m30s', '--log-format', 'json'], {});
+  assert.equal(c.cloudProvider, 'gcp');
+  assert.equal(c.region, 'europe-west1');
+  assert.equal(c.clusterId, 'prod');
+  assert.equal(c.intervalMs, 90_000);
+  assert.equal(c.logFormat, 'json');
+});
+
+test('every option has an environment variable named KCE_<FLAG>', () => {
+  for (const o of SERVE_OPTIONS) assert.equal(o.env, `KCE_${o.flag.toUpperCase().replaceAll('-', '_')}`);
+});
+
+test('durations', () => {
+  const table: [string, number][] = [
+    ['30s', 30_000],
+    ['1m', 60_000],
+    ['1m30s', 90_000],
+    ['500ms', 500],
+    ['2h', 7_200_000],
+    ['1.5s', 1500],
+  ];
+  for (const [text, ms] of table) assert.equal(parseDuration(text, '--interval'), ms, text);
+});
+
+test('bad configuration names the option and what is accepted', () => {
+  const table: [string[], Record<string, string>, string][] = [
+    [['--port', 'abc'], {}, '--port: must be an integer from 1 to 65535 (got "abc")'],
+    [['--port', '70000'], {}, '--port: must be an integer from 1 to 65535 (got "70000")'],
+    [[], { KCE_PORT: '0' }, 'KCE_PORT: must be an integer from 1 to 65535 (got "0")'],
+    [['--source', 'cloud'], {}, '--source: must be one of auto, demo, snapshot, kube (got "cloud")'],
+    [['--cloud-provider', 'oracle'], {}, '--cloud-provider: must be one of aws, gcp, azure, custom (got "oracle")'],
+    [['--interval', '10'], {}, '--interval: must be a duration such as 30s, 1m or 1m30s (got "10")'],
+    [['--interval', '100ms'], {}, '--interval: must be at least 1s (got "100ms")'],
+    [['--log-level', 'verbose'], {}, '--log-level: must be one of debug, info, warn, error (got "verbose")'],
+    [['--source', 'snapshot'], {}, '--snapshot: required with --source snapshot'],
+    [['--metrics-path', 'metrics'], {}, '--metrics-path: must start with / (got "metrics")'],
+  ];
+  for (const [argv, env, message] of table) {
+    assert.throws(() => load(argv, env), (err: unknown) => err instanceof ConfigError && err.message === message, `${argv.join(' ')} → ${message}`);
+  }
+});
+
+test('unknown flags and commands are refused with a hint', () => {
+  assert.throws(() => parseArgs(['--prot', '1']), new ConfigError('--prot', 'unknown option (did you mean --port?); see --help'));
+  assert.throws(() => parseArgs(['--port']), new ConfigError('--port', 'needs a value (PORT)'));
+  assert.throws(() => parseArgs(['--port', '1', '--port', '2']), new ConfigError('--port', 'given more than once'));
+  assert.throws(() => parseArgs(['launch']), new ConfigError('launch', 'unknown command; commands are: serve, help, version'));
+});
+
+test('--help lists every option with its variable', () => {
+  const help = serveHelp('1.2.3');
+  for (const o of SERVE_OPTIONS) {
+    assert.ok(help.includes(`--${o.flag} `), `--${o.flag} missing from help`);
+    assert.ok(help.includes(o.env), `${o.env} missing from help`);
+  }
+  assert.ok(parseArgs(['--help']).help);
+  assert.ok(parseArgs(['-v']).version);
+});

@@ -1,0 +1,256 @@
+// Configuration, read once at the edge: command-line flags over KCE_* environment variables over
+// defaults. One table drives parsing, validation, --help and docs/configuration.md.
+import type { CloudProvider } from '../core/model.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { LogFormat, LogLevel } from '../server/log.ts';
+
+export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube';
+
+export interface ServeConfig {
+  readonly source: SourceChoice;
+  readonly snapshotPaths: readonly string[];
+  readonly port: number;
+  readonly host: string;
+  readonly intervalMs: number;
+  readonly cloudProvider: CloudProvider | undefined;
+  readonly region: string | undefined;
+  readonly pricingFile: string | undefined;
+  readonly clusterId: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly metricsPath: string;
+  readonly demoSeed: number;
+}
+
+export interface OptionSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly value: string;
+  readonly default: string;
+  readonly help: string;
+  readonly repeatable?: boolean;
+}
+
+/** Every `serve` option. Order is the order of --help. */
+export const SERVE_OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: 'source',
+    env: 'KCE_SOURCE',
+    value: 'auto|demo|snapshot|kube',
+    default: 'auto',
+    help: 'Where cluster data comes from. auto: snapshot when --snapshot is given, else the demo cluster. kube (live API) is not available in this version.',
+  },
+  {
+    flag: 'snapshot',
+    env: 'KCE_SNAPSHOT',
+    value: 'PATH',
+    default: '',
+    help: 'A file or directory written by `kubectl get nodes,pods,pv,pvc,svc,ns -A -o json`, or metrics API output. Repeat the flag (or separate with commas in the variable) for several. Re-read when it changes.',
+    repeatable: true,
+  },
+  { flag: 'port', env: 'KCE_PORT', value: 'PORT', default: '9090', help: 'TCP port for /metrics, /healthz and /readyz.' },
+  { flag: 'host', env: 'KCE_HOST', value: 'ADDRESS', default: '0.0.0.0', help: 'Address to listen on (0.0.0.0 for all IPv4, :: for all, 127.0.0.1 for local only).' },
+  { flag: 'interval', env: 'KCE_INTERVAL', value: 'DURATION', default: '60s', help: 'How often costs are recomputed (e.g. 30s, 1m, 5m; at least 1s).' },
+  {
+    flag: 'cloud-provider',
+    env: 'KCE_CLOUD_PROVIDER',
+    value: 'aws|gcp|azure|custom',
+    default: '',
+    help: 'Price nodes as this provider. Default: detected per node from spec.providerID and labels; custom when nothing is detected.',
+  },
+  { flag: 'region', env: 'KCE_REGION', value: 'REGION', default: '', help: 'Price every node in this region. Default: each node\'s topology.kubernetes.io/region label.' },
+  { flag: 'pricing', env: 'KCE_PRICING', value: 'FILE', default: '', help: 'Custom pricing YAML (on-prem rates, negotiated discounts, per-label overrides); see docs/pricing.md.' },
+  { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric. The demo cluster uses "demo" unless set.' },
+  { flag: 'metrics-path', env: 'KCE_METRICS_PATH', value: 'PATH', default: '/metrics', help: 'HTTP path of the Prometheus metrics.' },
+  { flag: 'log-level', env: 'KCE_LOG_LEVEL', value: 'debug|info|warn|error', default: 'info', help: 'Least severe log level written.' },
+  { flag: 'log-format', env: 'KCE_LOG_FORMAT', value: 'text|json', default: 'text', help: 'Log line format: text for people, json for log pipelines.' },
+  { flag: 'demo-seed', env: 'KCE_DEMO_SEED', value: 'N', default: '42', help: 'Seed of the simulated demo cluster; the same seed gives the same cluster.' },
+];
+
+const BY_FLAG = new Map(SERVE_OPTIONS.map((o) => [o.flag, o]));
+
+export interface ParsedArgs {
+  readonly command: string;
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly values: ReadonlyMap<string, readonly string[]>;
+}
+
+export const COMMANDS = ['serve', 'help', 'version'] as const;
+
+function suggestion(flag: string): string {
+  let best = '';
+  let bestDistance = 3;
+  for (const o of SERVE_OPTIONS) {
+    const d = editDistance(flag, o.flag);
+    if (d < bestDistance) {
+      best = o.flag;
+      bestDistance = d;
+    }
+  }
+  return best ? ` (did you mean --${best}?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** Splits argv into a command, flags and their values. Throws ConfigError on unknown flags. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const values = new Map<string, string[]>();
+  let command = '';
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
+    if (arg === '-v' || arg === '--version') {
+      version = true;
+      continue;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const flag = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      const spec = BY_FLAG.get(flag);
+      if (!spec) throw new ConfigError(`--${flag}`, `unknown option${suggestion(flag)}; see --help`);
+      let value: string;
+      if (eq !== -1) value = arg.slice(eq + 1);
+      else {
+        const next = argv[i + 1];
+        if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new ConfigError(`--${flag}`, `needs a value (${spec.value})`);
+        value = next;
+        i += 1;
+      }
+      const list = values.get(flag) ?? [];
+      if (list.length > 0 && !spec.repeatable) throw new ConfigError(`--${flag}`, 'given more than once');
+      list.push(value);
+      values.set(flag, list);
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') throw new ConfigError(arg, 'unknown option; see --help');
+    if (command === '') {
+      if (!(COMMANDS as readonly string[]).includes(arg)) throw new ConfigError(arg, `unknown command; commands are: ${COMMANDS.join(', ')}`);
+      command = arg;
+      continue;
+    }
+    throw new ConfigError(arg, 'unexpected argument; see --help');
+  }
+  return { command: command || 'serve', help, version, values };
+}
+
+/** `30s`, `1m`, `1m30s`, `500ms`, `2h` → milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null = re.exec(text);
+  while (m !== null) {
+    const n = Number(m[1]);
+    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
+    matched = re.lastIndex;
+    m = re.exec(text);
+  }
+  if (text === '' || matched !== text.length) throw new ConfigError(option, `must be a duration such as 30s, 1m or 1m30s (got ${JSON.stringify(text)})`);
+  return total;
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(option, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+}
+
+/** Merges flags, environment and defaults, validates everything, and returns the config. */
+export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, string | undefined>>): ServeConfig {
+  const raw = (flag: string): { value: string; option: string; values: string[] } => {
+    const spec = BY_FLAG.get(flag)!;
+    const fromFlag = args.values.get(flag);
+    if (fromFlag) return { value: fromFlag[fromFlag.length - 1]!, option: `--${flag}`, values: [...fromFlag] };
+    const fromEnv = env[spec.env];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      return { value: fromEnv, option: spec.env, values: spec.repeatable ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : [fromEnv] };
+    }
+    return { value: spec.default, option: `--${flag}`, values: spec.default ? [spec.default] : [] };
+  };
+
+  const source = raw('source');
+  const sourceChoice = oneOf<SourceChoice>(source.option, source.value, ['auto', 'demo', 'snapshot', 'kube']);
+  const snapshotPaths = raw('snapshot').values;
+  if (sourceChoice === 'snapshot' && snapshotPaths.length === 0) throw new ConfigError('--snapshot', 'required with --source snapshot');
+  if (sourceChoice === 'demo' && snapshotPaths.length > 0) throw new ConfigError('--snapshot', 'cannot be used with --source demo');
+
+  const port = raw('port');
+  const portNumber = Number(port.value);
+  if (!/^\d+$/.test(port.value) || portNumber < 1 || portNumber > 65535) {
+    throw new ConfigError(port.option, `must be an integer from 1 to 65535 (got ${JSON.stringify(port.value)})`);
+  }
+  const interval = raw('interval');
+  const intervalMs = parseDuration(interval.value, interval.option);
+  if (intervalMs < 1000) throw new ConfigError(interval.option, `must be at least 1s (got ${JSON.stringify(interval.value)})`);
+
+  const provider = raw('cloud-provider');
+  const cloudProvider = provider.value === '' ? undefined : oneOf<CloudProvider>(provider.option, provider.value, ['aws', 'gcp', 'azure', 'custom']);
+  const logLevel = raw('log-level');
+  const logFormat = raw('log-format');
+  const metricsPath = raw('metrics-path');
+  if (!metricsPath.value.startsWith('/')) throw new ConfigError(metricsPath.option, `must start with / (got ${JSON.stringify(metricsPath.value)})`);
+  const seed = raw('demo-seed');
+  if (!/^\d{1,9}$/.test(seed.value)) throw new ConfigError(seed.option, `must be a whole number (got ${JSON.stringify(seed.value)})`);
+  const clusterId = raw('cluster-id').value;
+  if (clusterId.length > 128) throw new ConfigError('--cluster-id', 'must be at most 128 characters');
+
+  return {
+    source: sourceChoice,
+    snapshotPaths,
+    port: portNumber,
+    host: raw('host').value,
+    intervalMs,
+    cloudProvider,
+    region: raw('region').value || undefined,
+    pricingFile: raw('pricing').value || undefined,
+    clusterId: clusterId || undefined,
+    logLevel: oneOf<LogLevel>(logLevel.option, logLevel.value, ['debug', 'info', 'warn', 'error']),
+    logFormat: oneOf<LogFormat>(logFormat.option, logFormat.value, ['text', 'json']),
+    metricsPath: metricsPath.value,
+    demoSeed: Number(seed.value),
+  };
+}
+
+export function serveHelp(version: string): string {
+  const lines = [
+    `kube-cost-exporter ${version} — real-time Kubernetes cost metrics for Prometheus`,
+    '',
+    'Usage: kube-cost-exporter [serve] [options]',
+    '       kube-cost-exporter --version | --help',
+    '',
+    'Computes what every pod, namespace and node costs from node prices (cloud catalogs or a',
+    'custom pricing file) and serves them as Prometheus metrics (kube_cost_*) on /metrics.',
+    'With no cluster configured it serves a simulated demo cluster and says so.',
+    '',
+    'Options (each can also be set by the environment variable shown):',
+  ];
+  for (const o of SERVE_OPTIONS) {
+    lines.push(`  --${o.flag} ${o.value}`);
+    lines.push(`      ${o.help}`);
+    lines.push(`      env ${o.env}${o.default ? `, default ${o.default}` : ''}`);
+  }
+  lines.push('  -h, --help     Show this help.', '  -v, --version  Show the version.', '');
+  lines.push('Examples:');
+  lines.push('  kube-cost-exporter                                   # demo cluster on :9090');
+  lines.push('  kube-cost-exporter --snapshot examples/cluster.json --port 9191');
+  lines.push('  kubectl get nodes,pods,pv,pvc,svc,ns -A -o json > cluster.json && kube-cost-exporter --snapshot cluster.json');
+  lines.push('', 'Endpoints: /metrics (Prometheus text or OpenMetrics), /healthz, /readyz. Docs: docs/configuration.md, docs/metrics.md.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Entry point of the `kube-cost-exporter` command. Exit codes: 0 ok, 1 runtime failure,
+// 2 bad configuration or usage.
+import pkg from '../../package.json' with { type: 'json' };
+import { ConfigError, InputError } from '../core/errors.ts';
+import { createLogger } from '../server/log.ts';
+import { loadServeConfig, parseArgs, serveHelp } from './config.ts';
+import { startServer } from './serve.ts';
+
+const VERSION: string = pkg.version;
+
+export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    process.stderr.write(`kube-cost-exporter: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (args.version || args.command === 'version') {
+    process.stdout.write(`kube-cost-exporter ${VERSION}\n`);
+    return 0;
+  }
+  if (args.help || args.command === 'help') {
+    process.stdout.write(serveHelp(VERSION));
+    return 0;
+  }
+
+  let config: ReturnType<typeof loadServeConfig>;
+  try {
+    config = loadServeConfig(args, env);
+  } catch (err) {
+    process.stderr.write(`kube-cost-exporter: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config, logger, VERSION);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof InputError) {
+      logger.error(err.message);
+      return 2;
+    }
+    logger.error('failed to start', { error: err instanceof Error ? err.message : String(err) });
+    return 1;
+  }
+
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info(`received ${signal}; shutting down`);
+      server.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error('error during shutdown', { error: err instanceof Error ? err.message : String(err) });
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2), process.env).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,80 @@
+// The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
+// no port. The Node adapter lives in src/cli/serve.ts.
+import { Hono } from 'hono';
+import type { Exporter } from './exporter.ts';
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
+
+export interface AppOptions {
+  readonly exporter: Exporter;
+  readonly version: string;
+  /** For the landing page and /readyz detail, e.g. `demo cluster (simulated)`. */
+  readonly sourceDescription: string;
+  readonly metricsPath?: string;
+}
+
+/** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
+export function wantsOpenMetrics(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('application/openmetrics-text');
+}
+
+function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  return acceptEncoding.split(',').some((part) => {
+    const [coding = '', ...params] = part.trim().split(';');
+    if (coding.trim() !== 'gzip') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { exporter, version, sourceDescription, metricsPath = '/metrics' } = options;
+  const app = new Hono();
+
+  app.get(metricsPath, (c) => {
+    const format = wantsOpenMetrics(c.req.header('accept')) ? 'openmetrics' : 'prometheus';
+    const metrics = exporter.metrics(format);
+    const headers: Record<string, string> = {
+      'content-type': format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      vary: 'Accept, Accept-Encoding',
+    };
+    if (acceptsGzip(c.req.header('accept-encoding'))) {
+      headers['content-encoding'] = 'gzip';
+      return new Response(metrics.gzip(), { status: 200, headers });
+    }
+    return new Response(metrics.text, { status: 200, headers });
+  });
+
+  app.get('/healthz', (c) => c.text('ok\n'));
+
+  app.get('/readyz', (c) => {
+    const s = exporter.status();
+    return c.json(
+      {
+        ready: s.ready,
+        reason: s.reason,
+        source: sourceDescription,
+        lastSync: s.lastSyncMs === undefined ? null : new Date(s.lastSyncMs).toISOString(),
+        cycles: s.cycles,
+      },
+      s.ready ? 200 : 503,
+    );
+  });
+
+  app.get('/', (c) =>
+    c.html(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kube-cost-exporter</title></head><body>` +
+        `<h1>kube-cost-exporter ${escapeHtml(version)}</h1><p>Source: ${escapeHtml(sourceDescription)}</p>` +
+        `<ul><li><a href="${escapeHtml(metricsPath)}">${escapeHtml(metricsPath)}</a> — Prometheus metrics</li>` +
+        `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul></body></html>`,
+    ),
+  );
+
+  app.notFound((c) => c.text(`not found: ${c.req.path}\n`, 404));
+  return app;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { InvalidObjectError, InvalidQuantityError } from '../core/errors.ts';
+import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
+import type { ClusterSource, SourceReading } from '../sources/source.ts';
+import { createApp } from './app.ts';
+import { createExporter } from './exporter.ts';
+import { memoryLogger } from './log.ts';
+
+const RATES = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } } as const;
+const prices = tablePriceBook({ nodes: { n1: { price: RATES } } });
+
+// One node ($0.24/h) and two pods in "shop": a = 1 core/2 GiB → 0.05, b = 0.5 core/1 GiB → 0.025.
+const GOOD: SourceReading = {
+  snapshot: snapshot({
+    nodes: [node('n1', res(4000, 16 * GiB))],
+    pods: [pod('shop', 'a', 'n1', [container('app', res(1000, 2 * GiB))]), pod('shop', 'b', 'n1', [container('app', res(500, GiB))])],
+  }),
+  warnings: [new InvalidQuantityError('pods/shop/c', 'spec.containers[0].resources.requests.cpu', '10x')],
+  hasUsage: false,
+};
+
+/** A source whose next answers are scripted: a reading, or an error to throw. */
+function scriptedSource(script: (SourceReading | Error)[]): ClusterSource {
+  let last: SourceReading | Error = GOOD;
+  return {
+    kind: 'snapshot',
+    description: 'scripted test source',
+    async read() {
+      last = script.length > 0 ? script.shift()! : last;
+      if (last instanceof Error) throw last;
+      return last;
+    },
+  };
+}
+
+function setup(script: (SourceReading | Error)[], clusterId?: string) {
+  let nowMs = Date.UTC(2026, 10, 23, 12);
+  const logger = memoryLogger();
+  const exporter = createExporter({
+    source: scriptedSource(script),
+    prices,
+    logger,
+    intervalMs: 60_000,
+    now: () => nowMs,
+    version: '9.9.9',
+    ...(clusterId ? { clusterId } : {}),
+  });
+  const app = createApp({ exporter, version: '9.9.9', sourceDescription: 'scripted test source' });
+  return { exporter, app, logger, advance: (ms: number) => (nowMs += ms) };
+}
+
+function sampleValue(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  assert.ok(line, `series ${series} not found`);
+  return Number(line.slice(series.length + 1));
+}
+
+test('/metrics serves the costs of the last cycle in the Prometheus text format', async () => {
+  const { exporter, app } = setup([GOOD]);
+  await exporter.cycle();
+  const res1 = await app.request('/metrics');
+  assert.equal(res1.status, 200);
+  assert.equal(res1.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+  const text = await res1.text();
+  assert.equal(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="shop",pod="a",node="n1"}'), 0.05);
+  assert.equal(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="shop",pod="b",node="n1"}'), 0.025);
+  // idle = 0.24 − 0.075 = 0.165
+  assert.ok(Math.abs(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="__idle__",pod="__idle__",node="n1"}') - 0.165) < 1e-12);
+  assert.ok(Math.abs(sampleValue(text, 'kube_cost_namespace_daily_usd{namespace="shop"}') - 1.8) < 1e-12); // 0.075 × 24
+  assert.equal(sampleValue(text, 'kube_cost_node_hourly_usd{node="n1",instance_type="",node_pool="",capacity_type="on-demand"}'), 0.24);
+  assert.equal(sampleValue(text, 'kube_cost_exporter_up{component="exporter"}'), 1);
+  assert.equal(sampleValue(text, 'kube_cost_errors_total{component="source",error_type="invalid_quantity"}'), 1);
+  assert.equal(sampleValue(text, 'kube_cost_skipped_objects{component="source",error_type="invalid_quantity"}'), 1);
+  assert.equal(sampleValue(text, 'kube_cost_pricing_lookups_total{kind="node",source="catalog"}'), 1);
+  assert.ok(!text.includes('# EOF'));
+});
+
+test('OpenMetrics when asked, gzip when accepted, cluster label everywhere when set', async () => {
+  const { exporter, app } = setup([GOOD], 'prod-eu');
+  await exporter.cycle();
+  const om = await app.request('/metrics', { headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' } });
+  assert.equal(om.headers.get('content-type'), 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+  const text = await om.text();
+  assert.ok(text.endsWith('# EOF\n'));
+  assert.ok(text.includes('# TYPE kube_cost_namespace_cost_usd counter\n'));
+  assert.ok(text.includes('kube_cost_namespace_cost_usd_total{cluster="prod-eu",namespace="shop"} 0\n'));
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    assert.ok(line.includes('{cluster="prod-eu"'), `sample without cluster label: ${line}`);
+  }
+  const gz = await app.request('/metrics', { headers: { 'accept-encoding': 'gzip, deflate' } });
+  assert.equal(gz.headers.get('content-encoding'), 'gzip');
+  const body = gunzipSync(Buffer.from(await gz.arrayBuffer())).toString('utf8');
+  assert.ok(body.includes('kube_cost_pod_hourly_usd{cluster="prod-eu",namespace="shop",pod="a",node="n1"} 0.05'));
+});
+
+test('counters accrue the hourly cost over the time between cycles, capped at 5 intervals', async () => {
+  const { exporter, app, advance, logger } = setup([GOOD, GOOD, GOOD, GOOD]);
+  await exporter.cycle();
+  advance(4 * 60_000);
+  await exporter.cycle(); // +4 min at 0.075/h (shop) → 0.005
+  advance(4 * 60_000);
+  await exporter.cycle(); // +4 min → 0.01
+  let text = await (await app.request('/metrics')).text();
+  assert.ok(Math.abs(sampleValue(text, 'kube_cost_namespace_cost_usd_total{namespace="shop"}') - 0.01) < 1e-12);
+  // The idle namespace accrues too: 0.165/h for 8 minutes = 0.022.
+  assert.ok(Math.abs(sampleValue(text, 'kube_cost_namespace_cost_usd_total{namespace="__idle__"}') - 0.022) < 1e-12);
+  // The reading's warnings are counted once, not once per cycle.
+  assert.equal(sampleValue(text, 'kube_cost_errors_total{component="source",error_type="invalid_quantity"}'), 1);
+  // A one-hour stall (or clock jump) accrues 5 intervals (5 min → +0.00625), and says so.
+  advance(60 * 60_000);
+  await exporter.cycle();
+  text = await (await app.request('/metrics')).text();
+  assert.ok(Math.abs(sampleValue(text, 'kube_cost_namespace_cost_usd_total{namespace="shop"}') - 0.01625) < 1e-12);
+  assert.ok(logger.lines.some((l) => l.level === 'warn' && l.msg.startsWith('time between cycles out of range')));
+});
+
+test('a failed read keeps serving the last good numbers, counts the error and turns /readyz false', async () => {
+  const broken = new InvalidObjectError('cluster.json', '(file)', '{"kind": "Li', 'not valid JSON: Unexpected end of JSON input at line 1 column 13');
+  const { exporter, app, logger } = setup([GOOD, broken]);
+  const before = await app.request('/readyz');
+  assert.equal(before.status, 503);
+  assert.equal(((await before.json()) as { reason: string }).reason, 'first cost cycle not finished');
+  await exporter.cycle();
+  assert.equal((await app.request('/readyz')).status, 200);
+  await exporter.cycle();
+  const ready = await app.request('/readyz');
+  assert.equal(ready.status, 503);
+  const detail = (await ready.json()) as { ready: boolean; reason: string; lastSync: string };
+  assert.equal(detail.ready, false);
+  assert.equal(detail.lastSync, '2026-11-23T12:00:00.000Z');
+  assert.match(detail.reason, /^last read failed, serving data from 2026-11-23T12:00:00.000Z: cluster.json: \(file\): not valid JSON/);
+  const text = await (await app.request('/metrics')).text();
+  assert.equal(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="shop",pod="a",node="n1"}'), 0.05);
+  assert.equal(sampleValue(text, 'kube_cost_errors_total{component="source",error_type="invalid_object"}'), 1);
+  assert.equal(sampleValue(text, 'kube_cost_cycles_total{result="error"}'), 1);
+  assert.equal(sampleValue(text, 'kube_cost_cycles_total{result="success"}'), 1);
+  assert.ok(logger.lines.some((l) => l.level === 'error' && l.msg === 'reading the cluster failed; serving the last good numbers'));
+  assert.equal((await app.request('/healthz')).status, 200);
+});
+
+test('pods on unknown nodes are not costed, are logged once and counted', async () => {
+  const withGhost: SourceReading = {
+    ...GOOD,
+    warnings: [],
+    snapshot: { ...GOOD.snapshot, pods: [...GOOD.snapshot.pods, pod('shop', 'ghost', 'n9', [container('c', res(100, 0))])] },
+  };
+  const { exporter, app, logger } = setup([withGhost, withGhost]);
+  await exporter.cycle();
+  await exporter.cycle();
+  const text = await (await app.request('/metrics')).text();
+  assert.ok(!text.includes('pod="ghost"'));
+  assert.equal(sampleValue(text, 'kube_cost_skipped_objects{component="model",error_type="unknown_reference"}'), 1);
+  const warned = logger.lines.filter((l) => l.msg === 'object not costed');
+  assert.equal(warned.length, 1);
+  assert.equal(warned[0]!.fields['error'], 'pods/shop/ghost: spec.nodeName: node not found in the cluster snapshot; pod not costed (got "n9")');
+});
+
+test('unknown paths get 404', async () => {
+  const { app } = setup([GOOD]);
+  assert.equal((await app.request('/nope')).status, 404);
+});

@@ -1,0 +1,255 @@
+// The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
+// Scrapes are served from the last rendered result. A failed read never clears good data.
+import { gzipSync } from 'node:zlib';
+import type { AllocateOptions, CostReport } from '../core/allocate.ts';
+import { allocate } from '../core/allocate.ts';
+import type { PriceBook } from '../core/pricing.ts';
+import type { ClusterSource, SourceReading } from '../sources/source.ts';
+import type { NamespaceCounters } from './cost-metrics.ts';
+import { renderCostMetrics } from './cost-metrics.ts';
+import type { ExpositionFormat } from './exposition.ts';
+import { exposition, labelText } from './exposition.ts';
+import type { Logger } from './log.ts';
+import { errorType, SelfMetrics } from './self-metrics.ts';
+
+export interface ExporterOptions {
+  readonly source: ClusterSource;
+  readonly prices: PriceBook;
+  readonly logger: Logger;
+  readonly intervalMs?: number;
+  /** Adds `cluster="<id>"` to every sample. */
+  readonly clusterId?: string;
+  readonly allocateOptions?: AllocateOptions;
+  readonly version?: string;
+  readonly now?: () => number;
+}
+
+export interface RenderedMetrics {
+  readonly text: string;
+  /** Gzip of `text`, computed on first request and kept for the cycle. */
+  gzip(): Buffer;
+}
+
+export interface ExporterStatus {
+  readonly ready: boolean;
+  readonly reason: string;
+  readonly lastSyncMs: number | undefined;
+  readonly lastError: string | undefined;
+  readonly cycles: number;
+}
+
+export interface Exporter {
+  /** Runs one cycle now. Never throws: failures are logged, counted and keep the last good data. */
+  cycle(): Promise<void>;
+  /** Starts cycling every interval (first cycle immediately); resolves after the first cycle. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  metrics(format: ExpositionFormat): RenderedMetrics;
+  report(): CostReport | undefined;
+  status(): ExporterStatus;
+}
+
+/** Longest gap (in intervals) over which counters accrue; a longer gap is logged, not invented. */
+const MAX_ACCRUAL_INTERVALS = 5;
+const MAX_REMEMBERED_NOTICES = 10_000;
+
+function rendered(text: string): RenderedMetrics {
+  let gz: Buffer | undefined;
+  return {
+    text,
+    gzip() {
+      gz ??= gzipSync(text, { level: 1 });
+      return gz;
+    },
+  };
+}
+
+export function createExporter(options: ExporterOptions): Exporter {
+  const { source, prices, logger, intervalMs = 60_000, clusterId, allocateOptions = {}, version = '0.0.0', now = Date.now } = options;
+  const baseLabels = clusterId ? labelText({ cluster: clusterId }) : '';
+  const self = new SelfMetrics({ version, nodeVersion: process.version, source: source.kind });
+
+  let lastReading: SourceReading | undefined;
+  let lastReport: CostReport | undefined;
+  let lastCycleMs: number | undefined;
+  let lastSyncMs: number | undefined;
+  let lastError: string | undefined;
+  let cycles = 0;
+  const costUsd = new Map<string, number>();
+  const spotSavingsUsd = new Map<string, number>();
+  const counters: NamespaceCounters = { costUsd, spotSavingsUsd };
+  let costText: Partial<Record<ExpositionFormat, string>> = {};
+  let cache: Partial<Record<ExpositionFormat, RenderedMetrics>> = {};
+  const loggedNotices = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const invalidate = (): void => {
+    cache = {};
+  };
+
+  const costFor = (format: ExpositionFormat): string => {
+    if (!lastReport) return '';
+    costText[format] ??= renderCostMetrics(lastReport, counters, format, baseLabels);
+    return costText[format];
+  };
+
+  const countWarnings = (reading: SourceReading): void => {
+    for (const w of reading.warnings) {
+      self.errors.inc({ component: 'source', error_type: errorType(w) });
+      logger.warn('skipped invalid object', { object: w.object, field: w.field, value: w.value, error: w.message });
+    }
+  };
+
+  const runCycle = async (): Promise<void> => {
+    const started = performance.now();
+    const nowMs = now();
+    let reading: SourceReading;
+    try {
+      reading = await source.read(nowMs);
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+      self.errors.inc({ component: 'source', error_type: errorType(err) });
+      self.cycles.inc({ result: 'error' });
+      logger.error(lastReport ? 'reading the cluster failed; serving the last good numbers' : 'reading the cluster failed; no numbers to serve yet', {
+        source: source.description,
+        error: lastError,
+      });
+      invalidate();
+      return;
+    }
+    lastError = undefined;
+    lastSyncMs = nowMs;
+    if (reading.warnings !== lastReading?.warnings) countWarnings(reading);
+    lastReading = reading;
+
+    const windowStart = lastCycleMs ?? nowMs - intervalMs;
+    const report = allocate(reading.snapshot, prices, { startMs: windowStart, endMs: nowMs }, allocateOptions);
+
+    // Accrue counters over the time since the last cycle at the current run rate.
+    if (lastCycleMs !== undefined) {
+      const elapsedMs = nowMs - lastCycleMs;
+      const accrualMs = Math.min(Math.max(0, elapsedMs), MAX_ACCRUAL_INTERVALS * intervalMs);
+      if (elapsedMs !== accrualMs) {
+        logger.warn('time between cycles out of range; counters accrue over the capped interval only', { elapsedMs, accruedMs: accrualMs });
+      }
+      const hours = accrualMs / 3_600_000;
+      for (const ns of report.namespaces) {
+        costUsd.set(ns.namespace, (costUsd.get(ns.namespace) ?? 0) + ns.totalHourlyUsd * hours);
+        if (ns.spotSavingsHourlyUsd > 0 || spotSavingsUsd.has(ns.namespace)) {
+          spotSavingsUsd.set(ns.namespace, (spotSavingsUsd.get(ns.namespace) ?? 0) + ns.spotSavingsHourlyUsd * hours);
+        }
+      }
+    } else {
+      for (const ns of report.namespaces) {
+        costUsd.set(ns.namespace, costUsd.get(ns.namespace) ?? 0);
+        if (ns.spotSavingsHourlyUsd > 0) spotSavingsUsd.set(ns.namespace, spotSavingsUsd.get(ns.namespace) ?? 0);
+      }
+    }
+
+    // Errors and notices: counted as gauges of the current state, logged once each.
+    const skipped = new Map<string, number>();
+    const bump = (component: string, type: string): void => {
+      const key = labelText({ component, error_type: type });
+      skipped.set(key, (skipped.get(key) ?? 0) + 1);
+    };
+    for (const w of reading.warnings) bump('source', errorType(w));
+    for (const e of report.errors) {
+      bump('model', errorType(e));
+      if (!loggedNotices.has(e.message)) logger.warn('object not costed', { object: e.object, field: e.field, value: e.value, error: e.message });
+      loggedNotices.add(e.message);
+    }
+    for (const n of report.notices) {
+      if (loggedNotices.has(n.message)) continue;
+      if (loggedNotices.size > MAX_REMEMBERED_NOTICES) loggedNotices.clear();
+      loggedNotices.add(n.message);
+      logger.warn(n.kind === 'price-fallback' ? 'price fallback' : n.kind, { object: n.object, detail: n.message });
+    }
+    self.skipped = skipped;
+    for (const n of report.nodes) self.pricingLookups.inc({ kind: 'node', source: n.priceSource });
+    for (const v of report.volumes) self.pricingLookups.inc({ kind: 'storage', source: v.priceSource });
+    for (const l of report.loadBalancers) self.pricingLookups.inc({ kind: 'load_balancer', source: l.priceSource });
+    if (report.nodes.length > 0) self.pricingLookups.inc({ kind: 'management', source: report.cluster.managementPriceSource });
+    const snap = reading.snapshot;
+    self.sourceObjects = new Map([
+      ['kind="Node"', snap.nodes.length],
+      ['kind="Pod"', snap.pods.length],
+      ['kind="PersistentVolume"', snap.persistentVolumes.length],
+      ['kind="PersistentVolumeClaim"', snap.persistentVolumeClaims.length],
+      ['kind="Service"', snap.services.length],
+      ['kind="Namespace"', snap.namespaces.length],
+    ]);
+
+    lastReport = report;
+    lastCycleMs = nowMs;
+    cycles += 1;
+    costText = {};
+    costFor('prometheus');
+    self.cycles.inc({ result: 'success' });
+    self.lastSyncSeconds = lastSyncMs / 1000;
+    self.lastCycleSeconds = nowMs / 1000;
+    self.observeCycleDuration((performance.now() - started) / 1000);
+    invalidate();
+    if (cycles === 1) {
+      logger.info('first cost cycle done', {
+        nodes: report.nodes.length,
+        pods: report.pods.length,
+        clusterHourlyUsd: Number(report.cluster.totalHourlyUsd.toFixed(4)),
+        clusterMonthlyUsd: Number((report.cluster.totalHourlyUsd * 730).toFixed(2)),
+      });
+    }
+  };
+
+  const exporter: Exporter = {
+    async cycle() {
+      // Never overlap two cycles: a slow read makes the next one wait.
+      if (running) return running;
+      running = runCycle()
+        .catch((err: unknown) => {
+          lastError = err instanceof Error ? err.message : String(err);
+          self.errors.inc({ component: 'model', error_type: errorType(err) });
+          self.cycles.inc({ result: 'error' });
+          logger.error('cost cycle failed; serving the last good numbers', { error: lastError, stack: err instanceof Error ? err.stack : undefined });
+          invalidate();
+        })
+        .finally(() => {
+          running = undefined;
+        });
+      return running;
+    },
+    async start() {
+      stopped = false;
+      await exporter.cycle();
+      const schedule = (): void => {
+        if (stopped) return;
+        timer = setTimeout(() => {
+          void exporter.cycle().finally(schedule);
+        }, intervalMs);
+        timer.unref?.();
+      };
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (running) await running;
+      await source.close?.();
+    },
+    metrics(format) {
+      const hit = cache[format];
+      if (hit) return hit;
+      const result = rendered(exposition(format, [self.render(format, baseLabels), costFor(format)]));
+      cache[format] = result;
+      return result;
+    },
+    report: () => lastReport,
+    status() {
+      let reason = 'ok';
+      if (!lastReport) reason = lastError ? `no data yet: ${lastError}` : 'first cost cycle not finished';
+      else if (lastError) reason = `last read failed, serving data from ${new Date(lastSyncMs ?? 0).toISOString()}: ${lastError}`;
+      return { ready: lastReport !== undefined && lastError === undefined, reason, lastSyncMs, lastError, cycles };
+    },
+  };
+  return exporter;
+}

@@ -1,0 +1,105 @@
+// A small, fast writer for the Prometheus text format (0.0.4) and OpenMetrics 1.0.
+// Cost metrics are rendered once per cycle into a buffer that every scrape reuses; see
+// docs/decisions/0003-exposition-writer.md for why this is not prom-client.
+
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+export type MetricType = 'gauge' | 'counter' | 'histogram';
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export function escapeLabelValue(value: string): string {
+  // Fast path: most values need no escaping.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 92 /* \ */ || c === 34 /* " */ || c === 10 /* \n */) {
+      return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    }
+  }
+  return value;
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
+
+/** Pre-rendered label set, e.g. `namespace="shop",pod="web-1"` (no braces). */
+export type LabelText = string;
+
+export function labelText(labels: Readonly<Record<string, string>>): LabelText {
+  let out = '';
+  for (const key in labels) {
+    if (out !== '') out += ',';
+    out += `${key}="${escapeLabelValue(labels[key] ?? '')}"`;
+  }
+  return out;
+}
+
+export function joinLabels(a: LabelText, b: LabelText): LabelText {
+  if (a === '') return b;
+  if (b === '') return a;
+  return `${a},${b}`;
+}
+
+/**
+ * Appends families to a list of chunks. Call `family()` once per metric name, then `sample()`
+ * for each series. `base` labels (e.g. `cluster="prod"`) are prepended to every sample.
+ */
+export class ExpositionWriter {
+  readonly format: ExpositionFormat;
+  private readonly chunks: string[] = [];
+  private readonly base: LabelText;
+  private readonly seen = new Set<string>();
+  private current = '';
+
+  constructor(format: ExpositionFormat, baseLabels: LabelText = '') {
+    this.format = format;
+    this.base = baseLabels;
+  }
+
+  family(name: string, type: MetricType, help: string, unit?: string): this {
+    if (!METRIC_NAME_RE.test(name)) throw new Error(`Invalid metric name: ${name}`);
+    if (type === 'counter' && !name.endsWith('_total')) throw new Error(`Counter ${name} must end in _total`);
+    if (this.seen.has(name)) throw new Error(`Metric family ${name} written twice`);
+    this.seen.add(name);
+    this.current = name;
+    // OpenMetrics names a counter family without its _total suffix.
+    const familyName = this.format === 'openmetrics' && type === 'counter' ? name.slice(0, -'_total'.length) : name;
+    this.chunks.push(`# HELP ${familyName} ${escapeHelp(help)}\n# TYPE ${familyName} ${type}\n`);
+    if (unit !== undefined && this.format === 'openmetrics' && familyName.endsWith(`_${unit}`)) this.chunks.push(`# UNIT ${familyName} ${unit}\n`);
+    return this;
+  }
+
+  /** A sample of the current family; `suffix` is for histogram parts (`_bucket`, `_sum`, `_count`). */
+  sample(labels: LabelText, value: number, suffix = ''): this {
+    const all = joinLabels(this.base, labels);
+    const name = this.current + suffix;
+    this.chunks.push(all === '' ? `${name} ${formatValue(value)}\n` : `${name}{${all}} ${formatValue(value)}\n`);
+    return this;
+  }
+
+  /** The families written so far (no OpenMetrics `# EOF`: see `exposition()`). */
+  toString(): string {
+    return this.chunks.join('');
+  }
+}
+
+/** Joins rendered parts into one exposition document, ending OpenMetrics with `# EOF`. */
+export function exposition(format: ExpositionFormat, parts: readonly string[]): string {
+  const body = parts.join('');
+  return format === 'openmetrics' ? `${body}# EOF\n` : body;
+}
+
+export function assertLabelName(name: string): void {
+  if (!LABEL_NAME_RE.test(name) || name.startsWith('__')) throw new Error(`Invalid label name: ${name}`);
+}

@@ -1,0 +1,82 @@
+// The exporter's own health: cycles, errors, durations, pricing look-ups, source freshness.
+import type { ExpositionFormat } from './exposition.ts';
+import { ExpositionWriter, labelText } from './exposition.ts';
+
+export const DURATION_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** A counter family keyed by a label set rendered as text. */
+class LabelledCounter {
+  readonly values = new Map<string, number>();
+  inc(labels: Readonly<Record<string, string>>, by = 1): void {
+    const key = labelText(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+}
+
+export class SelfMetrics {
+  readonly errors = new LabelledCounter();
+  readonly cycles = new LabelledCounter();
+  readonly pricingLookups = new LabelledCounter();
+  /** Objects currently skipped or not costed, by component and reason (a gauge). */
+  skipped = new Map<string, number>();
+  sourceObjects = new Map<string, number>();
+  lastSyncSeconds = 0;
+  lastCycleSeconds = 0;
+  private readonly bucketCounts = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
+  private durationSum = 0;
+  private durationCount = 0;
+  private readonly info: string;
+  private readonly sourceInfo: string;
+
+  constructor(options: { version: string; nodeVersion: string; source: string }) {
+    this.info = labelText({ version: options.version, node_version: options.nodeVersion });
+    this.sourceInfo = labelText({ source: options.source });
+  }
+
+  observeCycleDuration(seconds: number): void {
+    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) {
+      if (seconds <= DURATION_BUCKETS_SECONDS[i]!) this.bucketCounts[i]! += 1;
+    }
+    this.durationSum += seconds;
+    this.durationCount += 1;
+  }
+
+  render(format: ExpositionFormat, baseLabels = ''): string {
+    const w = new ExpositionWriter(format, baseLabels);
+    w.family('kube_cost_exporter_up', 'gauge', 'Always 1 while the exporter process serves metrics.');
+    w.sample('component="exporter"', 1);
+    w.family('kube_cost_build_info', 'gauge', 'Build facts, always 1.');
+    w.sample(this.info, 1);
+    w.family('kube_cost_source_info', 'gauge', 'Where cluster data comes from (demo, snapshot or kube), always 1.');
+    w.sample(this.sourceInfo, 1);
+    w.family('kube_cost_last_sync_timestamp_seconds', 'gauge', 'Unix time of the last successful read of the cluster source; metrics are as old as this.', 'seconds');
+    w.sample('', this.lastSyncSeconds);
+    w.family('kube_cost_last_cycle_timestamp_seconds', 'gauge', 'Unix time of the last completed cost calculation.', 'seconds');
+    w.sample('', this.lastCycleSeconds);
+    w.family('kube_cost_calculation_duration_seconds', 'histogram', 'Time to read the source, compute costs and render metrics, per cycle.', 'seconds');
+    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) {
+      w.sample(`le="${DURATION_BUCKETS_SECONDS[i]}"`, this.bucketCounts[i]!, '_bucket');
+    }
+    w.sample('le="+Inf"', this.durationCount, '_bucket');
+    w.sample('', this.durationSum, '_sum');
+    w.sample('', this.durationCount, '_count');
+    w.family('kube_cost_cycles_total', 'counter', 'Cost cycles run, by result (success, error).');
+    for (const [l, v] of this.cycles.values) w.sample(l, v);
+    w.family('kube_cost_errors_total', 'counter', 'Errors by component (source, model, pricing, server) and type (e.g. invalid_quantity, unknown_reference, read_failed).');
+    for (const [l, v] of this.errors.values) w.sample(l, v);
+    w.family('kube_cost_skipped_objects', 'gauge', 'Objects of the current cluster reading that were skipped or not costed, by component and error type.');
+    for (const [l, v] of this.skipped) w.sample(l, v);
+    w.family('kube_cost_pricing_lookups_total', 'counter', 'Price look-ups answered, by kind (node, storage, load_balancer, management) and source (live, cache, catalog, custom, billing, default).');
+    for (const [l, v] of this.pricingLookups.values) w.sample(l, v);
+    w.family('kube_cost_source_objects', 'gauge', 'Objects in the current cluster reading, by kind.');
+    for (const [l, v] of this.sourceObjects) w.sample(l, v);
+    return w.toString();
+  }
+}
+
+/** `InvalidQuantityError` → `invalid_quantity`. */
+export function errorType(err: unknown): string {
+  const name = err instanceof Error ? err.name : 'Error';
+  const base = name.endsWith('Error') && name !== 'Error' ? name.slice(0, -'Error'.length) : name;
+  return base.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
