@@ -14,7 +14,7 @@ export interface AppOptions {
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
-  return accept !== undefined && accept.includes('application/openmetrics-text');
+  return accept?.includes('application/openmetrics-text') === true;
 }
 
 function acceptsGzip(acceptEncoding: string | undefined): boolean {

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { allocate } from '../core/allocate.ts';
+import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
+import { renderCostMetrics } from './cost-metrics.ts';
+import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
+import { SelfMetrics } from './self-metrics.ts';
+
+const RATES = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } } as const;
+
+function families(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^# TYPE (\S+) \S+$/gm)) out.add(m[1]!);
+  return out;
+}
+
+test('every served family is documented in docs/metrics.md and every documented one is served', () => {
+  const snap = snapshot({
+    nodes: [node('g1', res(8000, 32 * GiB, 1), { 'karpenter.sh/capacity-type': 'spot' })],
+    pods: [pod('ml', 'trainer', 'g1', [container('t', res(4000, 16 * GiB, 1))])],
+  });
+  const report = allocate(snap, tablePriceBook({ nodes: { g1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
+  const text = renderCostMetrics(report, { costUsd: new Map(), spotSavingsUsd: new Map() }, 'prometheus') + new SelfMetrics({ version: '1', nodeVersion: 'v24', source: 'demo' }).render('prometheus');
+  const served = families(text);
+  const doc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+  const documented = new Set([...doc.matchAll(/^\| `(kube_cost_[a-z_]+)` \|/gm)].map((m) => m[1]!));
+  assert.deepEqual([...served].filter((f) => !documented.has(f)), [], 'served but not documented');
+  assert.deepEqual([...documented].filter((f) => !served.has(f)), [], 'documented but not served');
+});
+
+test('label values are escaped as the exposition format requires', () => {
+  assert.equal(escapeLabelValue('plain'), 'plain');
+  assert.equal(escapeLabelValue('a"b'), 'a\\"b');
+  assert.equal(escapeLabelValue('a\\b'), 'a\\\\b');
+  assert.equal(escapeLabelValue('a\nb'), 'a\\nb');
+  assert.equal(labelText({ namespace: 'x"y', pod: 'p' }), 'namespace="x\\"y",pod="p"');
+});
+
+test('the writer refuses invalid names and counters without _total', () => {
+  const w = new ExpositionWriter('prometheus');
+  assert.throws(() => w.family('bad-name', 'gauge', 'x'), new Error('Invalid metric name: bad-name'));
+  assert.throws(() => w.family('kube_cost_things', 'counter', 'x'), new Error('Counter kube_cost_things must end in _total'));
+  w.family('kube_cost_x', 'gauge', 'x');
+  assert.throws(() => w.family('kube_cost_x', 'gauge', 'x'), new Error('Metric family kube_cost_x written twice'));
+});
