@@ -1,0 +1,231 @@
+// `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
+//   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
+// Usage: npm run bench [-- --sizes S,M,L] [-- --out bench-results.json]
+// Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Agent, request } from 'node:http';
+import { allocate } from '../src/core/allocate.ts';
+import { loadCatalog } from '../src/pricing/catalog.ts';
+import { createPriceBook } from '../src/pricing/pricebook.ts';
+import { renderCostMetrics } from '../src/server/cost-metrics.ts';
+import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
+import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
+import { compareWithPromClient } from './prom-client-compare.ts';
+
+interface Size {
+  readonly name: string;
+  readonly nodes: number;
+  readonly pods: number;
+  readonly repeats: number;
+  readonly scrapesPerClient: number;
+}
+
+const SIZES: readonly Size[] = [
+  { name: 'S', nodes: 100, pods: 1_000, repeats: 15, scrapesPerClient: 100 },
+  { name: 'M', nodes: 1_000, pods: 10_000, repeats: 11, scrapesPerClient: 50 },
+  { name: 'L', nodes: 5_000, pods: 100_000, repeats: 5, scrapesPerClient: 10 },
+];
+
+const args = process.argv.slice(2);
+const argValue = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  return i === -1 ? undefined : args[i + 1];
+};
+const wanted = (argValue('--sizes') ?? 'S,M,L').split(',');
+const outFile = argValue('--out');
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+async function timeMs<T>(fn: () => T | Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function get(agent: Agent, port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function rssMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** Starts the real exporter CLI on the snapshot, waits for /readyz, scrapes it concurrently. */
+async function exporterProcess(files: string[], size: Size) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/cli/kube-cost-exporter.ts', ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', '10m', '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+    const startWait = performance.now();
+    for (;;) {
+      try {
+        if ((await get(agent, port, '/readyz')).status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (performance.now() - startWait > 600_000) throw new Error('exporter did not become ready in 10 minutes');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const readyMs = performance.now() - startWait;
+    // Warm-up, then 10 concurrent scrapers as Prometheus scrapes (gzip).
+    const headers = { 'accept-encoding': 'gzip', accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' };
+    const first = await get(agent, port, '/metrics', headers);
+    const plain = await get(agent, port, '/metrics');
+    const latencies: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < size.scrapesPerClient; i++) {
+          const [ms, res] = await timeMs(() => get(agent, port, '/metrics', headers));
+          if (res.status !== 200) throw new Error(`scrape answered ${res.status}`);
+          latencies.push(ms);
+        }
+      }),
+    );
+    const mem = rssMiB(child.pid!);
+    agent.destroy();
+    return { readyMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function benchSize(size: Size) {
+  const dir = mkdtempSync(join(tmpdir(), `kce-bench-${size.name}-`));
+  try {
+    const list = generateSyntheticList({ nodes: size.nodes, pods: size.pods, seed: 1 });
+    const metrics = generateSyntheticMetrics(list, { seed: 1 });
+    const snapshotFile = join(dir, 'cluster.json');
+    const metricsFile = join(dir, 'metrics.json');
+    writeFileSync(snapshotFile, JSON.stringify(list));
+    writeFileSync(metricsFile, JSON.stringify(metrics));
+    const fileMiB = readFileSync(snapshotFile).length / 2 ** 20;
+
+    // Loading: JSON.parse alone vs the exporter's snapshot load, both from the file on disk.
+    const parseTimes: number[] = [];
+    const loadTimes: number[] = [];
+    let reading: Awaited<ReturnType<ReturnType<typeof createSnapshotSource>['read']>> | undefined;
+    for (let i = 0; i < size.repeats; i++) {
+      const [parseMs] = await timeMs(async () => JSON.parse(await readFile(snapshotFile, 'utf8')));
+      parseTimes.push(parseMs);
+      const source = createSnapshotSource({ paths: [snapshotFile] });
+      const [loadMs, r] = await timeMs(() => source.read(Date.now()));
+      loadTimes.push(loadMs);
+      reading = r;
+    }
+    const snap = (await createSnapshotSource({ paths: [snapshotFile, metricsFile] }).read(Date.now())).snapshot;
+
+    // The cost cycle: allocate() on the loaded snapshot with the catalog price book.
+    const prices = createPriceBook({ catalog: loadCatalog() });
+    const window = { startMs: Date.now() - 60_000, endMs: Date.now() };
+    allocate(snap, prices, window); // warm-up
+    const cycleTimes: number[] = [];
+    let report = allocate(snap, prices, window);
+    for (let i = 0; i < size.repeats; i++) {
+      const [ms, r] = await timeMs(() => allocate(snap, prices, window));
+      cycleTimes.push(ms);
+      report = r;
+    }
+    const counters = { costUsd: new Map(report.namespaces.map((n) => [n.namespace, 1])), spotSavingsUsd: new Map() };
+    const renderTimes: number[] = [];
+    let text = '';
+    for (let i = 0; i < size.repeats; i++) {
+      const [ms, t] = await timeMs(() => renderCostMetrics(report, counters, 'prometheus', 'cluster="bench"'));
+      renderTimes.push(ms);
+      text = t;
+    }
+    const [gzipMs, gz] = await timeMs(() => gzipSync(text, { level: 1 }));
+    const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+    reading = undefined;
+
+    const proc = await exporterProcess([snapshotFile, metricsFile], size);
+    return {
+      size: size.name,
+      nodes: size.nodes,
+      pods: size.pods,
+      snapshotMiB: Number(fileMiB.toFixed(1)),
+      jsonParseMs: median(parseTimes),
+      snapshotLoadMs: median(loadTimes),
+      loadRatio: median(loadTimes) / median(parseTimes),
+      cycleMs: median(cycleTimes),
+      renderMs: median(renderTimes),
+      gzipMs,
+      series,
+      metricsMiB: text.length / 2 ** 20,
+      metricsGzipMiB: gz.length / 2 ** 20,
+      exporterReadyMs: proc.readyMs,
+      scrapeP50Ms: proc.p50,
+      scrapeP99Ms: proc.p99,
+      exporterRssMiB: proc.rss,
+      exporterPeakRssMiB: proc.peak,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+console.log(`kube-cost-exporter benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
+const results = [];
+for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
+  process.stderr.write(`bench: size ${size.name} (${size.nodes} nodes, ${size.pods} pods)...\n`);
+  const r = await benchSize(size);
+  results.push(r);
+  console.log(
+    `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
+      `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent, gzip) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
+      `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file)`,
+  );
+}
+if (wanted.includes('M')) {
+  const c = await compareWithPromClient(10_000);
+  console.log(`render ${c.series} pod series: this writer ${fmt(c.oursMs, 2)} ms vs prom-client ${fmt(c.promClientMs, 2)} ms (${fmt(c.promClientMs / c.oursMs, 1)}× slower)`);
+  results.push({ size: 'prom-client comparison', ...c });
+}
+console.log('\n| size | nodes | pods | cycle (median) | /metrics render | series | body (gzip) | scrape p99, 10 concurrent | exporter RSS | JSON.parse | snapshot load | ratio |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const r of results) {
+  if (!('cycleMs' in r)) continue;
+  console.log(
+    `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms | ${fmt(r.exporterRssMiB, 0)} MiB | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
+  );
+}
+if (outFile) writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
