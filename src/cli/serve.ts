@@ -70,23 +70,36 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       ...(config.region ? { region: config.region } : {}),
     },
   });
+  // The first cycle runs before listening: a snapshot that cannot be read at start is a
+  // configuration error, not a half-working exporter.
+  await exporter.start();
+  const first = exporter.status();
+  if (first.cycles === 0) {
+    await exporter.stop();
+    throw new ConfigError(source.kind === 'snapshot' ? '--snapshot' : '--source', `cannot read the cluster: ${first.lastError ?? 'unknown error'}`);
+  }
   const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath });
 
-  const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-    const s = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use; choose another with --port`)
-          : err,
-      );
+  let server: ReturnType<typeof serveHttp>;
+  try {
+    server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
+      const s = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', (err: NodeJS.ErrnoException) => {
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use; choose another with --port`)
+            : err,
+        );
+      });
     });
-  });
+  } catch (err) {
+    await exporter.stop();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   logger.info(`listening on ${url}${config.metricsPath}`, { interval: `${config.intervalMs / 1000}s` });
-  await exporter.start();
 
   return {
     url,
