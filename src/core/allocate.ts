@@ -1,6 +1,9 @@
 // The cost model: allocate(snapshot, prices, window) → costs of every node, pod, volume, load
 // balancer and namespace. Pure: every input is an argument; no clock, no I/O.
 // The contract is docs/cost-model.md; allocate.test.ts checks it with hand-computed tables.
+import type { NamespaceBudget } from './budget.ts';
+import { namespaceBudgets } from './budget.ts';
+import type { InputError } from './errors.ts';
 import { UnknownReferenceError } from './errors.ts';
 import type { CapacityType, ClusterSnapshot, CloudProvider, Labels, NodeInfo, OwnerRef, PodInfo, PodPhase } from './model.ts';
 import { podKey } from './model.ts';
@@ -164,8 +167,10 @@ export interface CostReport {
   readonly loadBalancers: readonly LoadBalancerCost[];
   readonly namespaces: readonly NamespaceCost[];
   readonly cluster: ClusterCost;
-  /** Inputs that could not be costed (pods on unknown nodes, claims to unknown volumes). */
-  readonly errors: readonly UnknownReferenceError[];
+  /** Monthly budgets declared on namespaces (label or annotation `budget`). */
+  readonly budgets: readonly NamespaceBudget[];
+  /** Inputs that could not be costed or read (pods on unknown nodes, malformed budgets). */
+  readonly errors: readonly InputError[];
   /** Visible fallbacks and corrections (never silent): price fallbacks, over-allocation. */
   readonly notices: readonly CostNotice[];
 }
@@ -236,7 +241,7 @@ function mostCommon(values: readonly string[]): string {
 
 export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: CostWindow, options: AllocateOptions = {}): CostReport {
   const { defaultProvider = 'custom' } = options;
-  const errors: UnknownReferenceError[] = [];
+  const errors: InputError[] = [];
   const notices: CostNotice[] = [];
   const windowHours = Math.max(0, window.endMs - window.startMs) / 3_600_000;
 
@@ -579,6 +584,9 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   if (management?.fallbackReason !== undefined) notices.push({ kind: 'price-fallback', object: 'cluster', message: management.fallbackReason });
   const managementHourly = management?.hourlyUsd ?? 0;
 
+  const { budgets, errors: budgetErrors } = namespaceBudgets(snapshot.namespaces);
+  errors.push(...budgetErrors);
+
   return {
     window,
     nodes: nodeCosts,
@@ -600,6 +608,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       totalHourlyUsd: nodesHourly + volumesHourly + lbHourly + managementHourly,
       spotSavingsHourlyUsd: savings,
     },
+    budgets,
     errors,
     notices,
   };

@@ -19,6 +19,7 @@ test('every served family is documented in docs/metrics.md and every documented 
   const snap = snapshot({
     nodes: [node('g1', res(8000, 32 * GiB, 1), { 'karpenter.sh/capacity-type': 'spot' })],
     pods: [pod('ml', 'trainer', 'g1', [container('t', res(4000, 16 * GiB, 1))])],
+    namespaces: [{ name: 'ml', labels: { budget: '900', 'cost-center': 'research' }, annotations: {} }],
   });
   const report = allocate(snap, tablePriceBook({ nodes: { g1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
   const text = renderCostMetrics(report, { costUsd: new Map(), spotSavingsUsd: new Map() }, 'prometheus') + new SelfMetrics({ version: '1', nodeVersion: 'v24', source: 'demo' }).render('prometheus');

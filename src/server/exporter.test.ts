@@ -153,7 +153,7 @@ test('pods on unknown nodes are not costed, are logged once and counted', async 
   const text = await (await app.request('/metrics')).text();
   assert.ok(!text.includes('pod="ghost"'));
   assert.equal(sampleValue(text, 'kube_cost_skipped_objects{component="model",error_type="unknown_reference"}'), 1);
-  const warned = logger.lines.filter((l) => l.msg === 'object not costed');
+  const warned = logger.lines.filter((l) => l.msg === 'object skipped by the cost model');
   assert.equal(warned.length, 1);
   assert.equal(warned[0]!.fields['error'], 'pods/shop/ghost: spec.nodeName: node not found in the cluster snapshot; pod not costed (got "n9")');
 });

@@ -157,7 +157,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     for (const w of reading.warnings) bump('source', errorType(w));
     for (const e of report.errors) {
       bump('model', errorType(e));
-      if (!loggedNotices.has(e.message)) logger.warn('object not costed', { object: e.object, field: e.field, value: e.value, error: e.message });
+      if (!loggedNotices.has(e.message)) logger.warn('object skipped by the cost model', { object: e.object, field: e.field, value: e.value, error: e.message });
       loggedNotices.add(e.message);
     }
     for (const n of report.notices) {
