@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Entry point of the `kube-cost-exporter` command. Exit codes: 0 ok, 1 runtime failure,
 // 2 bad configuration or usage.
-import pkg from '../../package.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
 import { ConfigError, InputError } from '../core/errors.ts';
 import { createLogger } from '../server/log.ts';
 import { loadServeConfig, parseArgs, serveHelp } from './config.ts';
 import { startServer } from './serve.ts';
 
-const VERSION: string = pkg.version;
+// src/cli/ and dist/cli/ are both two levels below the package root.
+const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   let args: ReturnType<typeof parseArgs>;
