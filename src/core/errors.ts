@@ -31,6 +31,9 @@ export class DuplicateObjectError extends InputError {
 
 export class UnknownReferenceError extends InputError {}
 
+/** A file or stream could not be read or parsed as a whole (missing file, malformed JSON). */
+export class SourceReadError extends InputError {}
+
 /** A configuration value (flag, environment variable, file) is not acceptable. */
 export class ConfigError extends Error {
   readonly option: string;
