@@ -88,25 +88,25 @@ export class SnapshotBuilder {
     try {
       switch (kind) {
         case 'Pod':
-          this.keep('pods', obj, (ref) => this.pods.push(convertPod(obj, ref)));
+          this.keep('pods', obj, (meta, ref) => this.pods.push(convertPod(obj, ref, meta)));
           break;
         case 'Node':
-          this.keep('nodes', obj, (ref) => this.nodes.push(convertNode(obj, ref)));
+          this.keep('nodes', obj, (meta, ref) => this.nodes.push(convertNode(obj, ref, meta)));
           break;
         case 'PersistentVolume':
-          this.keep('persistentvolumes', obj, (ref) => this.persistentVolumes.push(convertPv(obj, ref)));
+          this.keep('persistentvolumes', obj, (meta, ref) => this.persistentVolumes.push(convertPv(obj, ref, meta)));
           break;
         case 'PersistentVolumeClaim':
-          this.keep('persistentvolumeclaims', obj, (ref) => this.persistentVolumeClaims.push(convertPvc(obj, ref)));
+          this.keep('persistentvolumeclaims', obj, (meta, ref) => this.persistentVolumeClaims.push(convertPvc(obj, ref, meta)));
           break;
         case 'Service':
-          this.keep('services', obj, (ref) => this.services.push(convertService(obj, ref)));
+          this.keep('services', obj, (meta, ref) => this.services.push(convertService(obj, ref, meta)));
           break;
         case 'Namespace':
-          this.keep('namespaces', obj, (ref) => this.namespaces.push(convertNamespace(obj, ref)));
+          this.keep('namespaces', obj, (meta) => this.namespaces.push(convertNamespace(meta)));
           break;
         case 'StorageClass':
-          this.keep('storageclasses', obj, (ref) => this.storageClasses.push(convertStorageClass(obj, ref)));
+          this.keep('storageclasses', obj, (meta) => this.storageClasses.push(convertStorageClass(obj, meta)));
           break;
         case 'PodMetrics':
           this.addPodMetrics(obj, origin, path);
@@ -123,7 +123,7 @@ export class SnapshotBuilder {
   }
 
   /** Names the object, rejects duplicates (by UID, else by name), then converts it. */
-  private keep(resource: string, obj: Json, convert: (ref: string) => void): void {
+  private keep(resource: string, obj: Json, convert: (meta: Meta, ref: string) => void): void {
     const meta = metadataOf(obj, resource);
     const ref = meta.namespace === undefined ? `${resource}/${meta.name}` : `${resource}/${meta.namespace}/${meta.name}`;
     const key = meta.uid !== '' ? `${resource}#${meta.uid}` : ref;
@@ -134,7 +134,7 @@ export class SnapshotBuilder {
       throw new InvalidObjectError(ref, field, value, `duplicate of ${first}; skipped`);
     }
     this.seen.set(key, ref);
-    convert(ref);
+    convert(meta, ref);
   }
 
   private addPodMetrics(obj: unknown, origin: string, path: string): void {
@@ -177,7 +177,7 @@ function shortJson(v: unknown): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
-interface Meta {
+export interface Meta {
   readonly name: string;
   readonly namespace: string | undefined;
   readonly uid: string;
@@ -204,7 +204,7 @@ function timeMs(v: unknown, ref: string, field: string): number | undefined {
   return ms;
 }
 
-function metadataOf(obj: Json, resource: string): Meta {
+export function metadataOf(obj: Json, resource: string): Meta {
   const meta = obj['metadata'];
   if (!isObject(meta)) throw new InvalidObjectError(`${resource}/(unnamed)`, 'metadata', shortJson(meta), 'missing metadata');
   const name = meta['name'];
@@ -282,8 +282,7 @@ function workloadOf(owner: OwnerRef | undefined, labels: Labels): OwnerRef | und
   return owner;
 }
 
-export function convertPod(obj: Json, ref: string): PodInfo {
-  const meta = metadataOf(obj, 'pods');
+export function convertPod(obj: Json, ref: string, meta: Meta = metadataOf(obj, 'pods')): PodInfo {
   const spec = obj['spec'];
   if (!isObject(spec)) throw new InvalidObjectError(ref, 'spec', shortJson(spec), 'missing spec');
   const status = isObject(obj['status']) ? obj['status'] : undefined;
@@ -345,8 +344,7 @@ export function convertPod(obj: Json, ref: string): PodInfo {
   };
 }
 
-export function convertNode(obj: Json, ref: string): NodeInfo {
-  const meta = metadataOf(obj, 'nodes');
+export function convertNode(obj: Json, ref: string, meta: Meta = metadataOf(obj, 'nodes')): NodeInfo {
   const status = obj['status'];
   if (!isObject(status)) throw new InvalidObjectError(ref, 'status', shortJson(status), 'missing status (capacity is needed to price a node)');
   const capacity = resourceList(status['capacity'], ref, 'status.capacity');
@@ -372,8 +370,7 @@ const IN_TREE_DRIVERS: readonly (readonly [string, string])[] = [
   ['azureFile', 'kubernetes.io/azure-file'],
 ];
 
-export function convertPv(obj: Json, ref: string): PersistentVolumeInfo {
-  const meta = metadataOf(obj, 'persistentvolumes');
+export function convertPv(obj: Json, ref: string, meta: Meta = metadataOf(obj, 'persistentvolumes')): PersistentVolumeInfo {
   const spec = obj['spec'];
   if (!isObject(spec)) throw new InvalidObjectError(ref, 'spec', shortJson(spec), 'missing spec');
   const capacity = isObject(spec['capacity']) ? spec['capacity']['storage'] : undefined;
@@ -396,8 +393,7 @@ export function convertPv(obj: Json, ref: string): PersistentVolumeInfo {
   };
 }
 
-export function convertPvc(obj: Json, ref: string): PersistentVolumeClaimInfo {
-  const meta = metadataOf(obj, 'persistentvolumeclaims');
+export function convertPvc(obj: Json, ref: string, meta: Meta = metadataOf(obj, 'persistentvolumeclaims')): PersistentVolumeClaimInfo {
   const spec = isObject(obj['spec']) ? obj['spec'] : {};
   const requested = isObject(spec['resources']) && isObject(spec['resources']['requests']) ? spec['resources']['requests']['storage'] : undefined;
   return {
@@ -409,8 +405,7 @@ export function convertPvc(obj: Json, ref: string): PersistentVolumeClaimInfo {
   };
 }
 
-export function convertService(obj: Json, ref: string): ServiceInfo {
-  const meta = metadataOf(obj, 'services');
+export function convertService(obj: Json, ref: string, meta: Meta = metadataOf(obj, 'services')): ServiceInfo {
   const spec = isObject(obj['spec']) ? obj['spec'] : {};
   const type = spec['type'] ?? 'ClusterIP';
   if (typeof type !== 'string' || !SERVICE_TYPES.has(type)) throw new InvalidObjectError(ref, 'spec.type', shortJson(type), 'expected ClusterIP, NodePort, LoadBalancer or ExternalName');
@@ -425,13 +420,11 @@ export function convertService(obj: Json, ref: string): ServiceInfo {
   };
 }
 
-export function convertNamespace(obj: Json, _ref: string): NamespaceInfo {
-  const meta = metadataOf(obj, 'namespaces');
+export function convertNamespace(meta: Meta): NamespaceInfo {
   return { name: meta.name, labels: meta.labels, annotations: meta.annotations };
 }
 
-export function convertStorageClass(obj: Json, _ref: string): StorageClassInfo {
-  const meta = metadataOf(obj, 'storageclasses');
+export function convertStorageClass(obj: Json, meta: Meta): StorageClassInfo {
   const params = isObject(obj['parameters']) ? obj['parameters'] : {};
   const type = params['type'] ?? params['skuName'] ?? params['skuname'] ?? params['storageaccounttype'];
   return {
