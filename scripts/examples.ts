@@ -1,0 +1,8 @@
+// Writes examples/cluster.json and examples/metrics.json (see src/sources/examples.ts).
+import { writeFileSync } from 'node:fs';
+import { exampleFiles } from '../src/sources/examples.ts';
+
+for (const [name, text] of Object.entries(exampleFiles())) {
+  writeFileSync(new URL(`../examples/${name}`, import.meta.url), text);
+  console.log(`wrote examples/${name}`);
+}
