@@ -211,3 +211,19 @@ export type JsonObject = Record<string, unknown>;
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** What `kubectl get ... -o json` prints for several objects. */
+export interface KubeListDocument {
+  readonly apiVersion: 'v1';
+  readonly kind: 'List';
+  readonly metadata: { readonly resourceVersion: string };
+  readonly items: readonly JsonObject[];
+}
+
+/** What `kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods` prints. */
+export interface PodMetricsListDocument {
+  readonly kind: 'PodMetricsList';
+  readonly apiVersion: 'metrics.k8s.io/v1beta1';
+  readonly metadata: JsonObject;
+  readonly items: readonly JsonObject[];
+}

@@ -1,8 +1,9 @@
-// A small seeded PRNG (mulberry32) and hashing, so simulated clusters are deterministic.
+// Seeded randomness for simulated clusters, so they are deterministic. Every object draws from its
+// own stream (seeded by a hash of the cluster seed and the object's key), so adding an object to
+// the demo does not change the names, addresses and noise of all the others.
 
-export type Random = () => number;
-
-export function mulberry32(seed: number): Random {
+/** mulberry32: a small, fast 32-bit PRNG; returns numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -13,7 +14,7 @@ export function mulberry32(seed: number): Random {
   };
 }
 
-/** FNV-1a of a string, for stable per-object seeds. */
+/** FNV-1a of a string, continuing from `seed`. */
 export function hashString(text: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
   for (let i = 0; i < text.length; i++) {
@@ -23,27 +24,62 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   return h;
 }
 
-/** A deterministic value in [0, 1) for a key. */
-export function unit(key: string, seed: number): number {
-  return mulberry32(hashString(key, seed))();
+/** A well-mixed 32-bit hash of two integers (murmur3's finaliser over a combination). */
+export function hashInts(a: number, b: number): number {
+  let h = (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b, 0xc2b2ae35)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
-const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** Kubernetes-style random suffix (`x2x9k`) from a PRNG. */
-export function suffix(random: Random, length = 5): string {
-  let s = '';
-  for (let i = 0; i < length; i++) s += ALPHABET[Math.floor(random() * ALPHABET.length)];
-  return s;
+/** A deterministic number in [0, 1) for (a, b). */
+export function unitOf(a: number, b: number): number {
+  return hashInts(a, b) / 4294967296;
 }
 
-/** A UUID-shaped identifier from a PRNG. */
-export function uuid(random: Random): string {
-  const hex = (n: number) =>
-    Array.from({ length: n }, () =>
-      Math.floor(random() * 16)
-        .toString(16)
-        .toString(),
-    ).join('');
-  return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+/** The alphabet Kubernetes uses for generated name suffixes (no vowels, no confusable digits). */
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const HEX = '0123456789abcdef';
+
+/** A stream of random values for one object. */
+export class Rng {
+  private readonly next: () => number;
+  constructor(seed: number, key: string) {
+    this.next = mulberry32(hashString(key, hashInts(seed, 0x5eed)));
+  }
+  /** [0, 1) */
+  float(): number {
+    return this.next();
+  }
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  /** A number in [low, high). */
+  between(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+  pick<T>(items: readonly T[]): T {
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new RangeError('pick from an empty list');
+    return item;
+  }
+  /** A generated-name suffix such as `x2x9k` (pods) or `7d4b9c8f5` (pod-template-hash, 9–10 chars). */
+  nameSuffix(length = 5): string {
+    let s = '';
+    for (let i = 0; i < length; i++) s += NAME_ALPHABET[this.int(NAME_ALPHABET.length)];
+    return s;
+  }
+  hex(length: number): string {
+    let s = '';
+    for (let i = 0; i < length; i++) s += HEX[this.int(16)];
+    return s;
+  }
+  /** A version 4 UUID, as Kubernetes gives objects. */
+  uuid(): string {
+    return `${this.hex(8)}-${this.hex(4)}-4${this.hex(3)}-${HEX[8 + this.int(4)]}${this.hex(3)}-${this.hex(12)}`;
+  }
 }
