@@ -10,6 +10,8 @@ export class DuplicateKubeObjectError extends DuplicateObjectError {
   readonly firstObject: string;
   constructor(object: string, field: string, value: string, firstObject: string, detail = '') {
     super(object, field, value);
+    // Counted as `error_type="duplicate_object"`, like its base class.
+    this.name = 'DuplicateObjectError';
     this.firstObject = firstObject;
     this.message = `${object}: ${field}: duplicate of ${firstObject}${detail === '' ? '' : ` (${detail})`}; skipped (got ${JSON.stringify(value)})`;
   }

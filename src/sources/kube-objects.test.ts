@@ -300,8 +300,8 @@ test('duplicates: the later object is skipped with an error naming both', () => 
   assert.deepEqual(
     warnings.map((w) => [w.name, w.message]),
     [
-      ['DuplicateKubeObjectError', 'pods/shop/b: metadata.uid: duplicate of pods/shop/a; skipped (got "uid-a")'],
-      ['DuplicateKubeObjectError', 'pods/shop/a: metadata.name: duplicate of pods/shop/a (repeated in cluster.json); skipped (got "a")'],
+      ['DuplicateObjectError', 'pods/shop/b: metadata.uid: duplicate of pods/shop/a; skipped (got "uid-a")'],
+      ['DuplicateObjectError', 'pods/shop/a: metadata.name: duplicate of pods/shop/a (repeated in cluster.json); skipped (got "a")'],
     ],
   );
 
