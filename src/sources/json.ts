@@ -227,3 +227,8 @@ export interface PodMetricsListDocument {
   readonly metadata: JsonObject;
   readonly items: readonly JsonObject[];
 }
+
+/** Where an item sits in its document, for messages: `items[3]`, or `(document)` for index -1. */
+export function itemPath(index: number): string {
+  return index < 0 ? '(document)' : `items[${index}]`;
+}

@@ -26,7 +26,7 @@ import type { QuantityContext } from '../core/quantity.ts';
 import { parseBytes, parseCount, parseMillicores } from '../core/quantity.ts';
 import { DuplicateKubeObjectError } from './duplicates.ts';
 import type { JsonObject } from './json.ts';
-import { isJsonObject } from './json.ts';
+import { isJsonObject, itemPath } from './json.ts';
 import type { MutableUsageByPod } from './pod-metrics.ts';
 import { addPodMetrics, POD_METRICS_KIND } from './pod-metrics.ts';
 
@@ -96,33 +96,33 @@ export class SnapshotBuilder {
     const isList = typeof kind === 'string' ? kind.endsWith('List') : items !== undefined;
     if (!isList) {
       if (typeof kind !== 'string' || kind === '') throw new SourceReadError(origin, 'kind', shown(kind), 'expected a Kubernetes object or List (no kind)');
-      this.addObject(doc, origin, '(document)');
+      this.addObject(doc, origin, -1);
       return;
     }
     if (!Array.isArray(items)) throw new SourceReadError(origin, 'items', shown(items), `a ${typeof kind === 'string' ? kind : 'List'} needs an items array`);
     // Typed lists from the API (`kubectl get --raw /api/v1/pods`) leave `kind` out of their items.
     const impliedKind = typeof kind === 'string' && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
     if (impliedKind === POD_METRICS_KIND) {
-      for (let i = 0; i < items.length; i++) this.addUsage(items[i], origin, `items[${i}]`);
+      for (let i = 0; i < items.length; i++) this.addUsage(items[i], origin, i);
       return;
     }
-    for (let i = 0; i < items.length; i++) this.addObject(items[i], origin, `items[${i}]`, impliedKind);
+    for (let i = 0; i < items.length; i++) this.addObject(items[i], origin, i, impliedKind);
   }
 
-  /** Adds one object; `path` locates it in `origin` for messages (`items[3]`). */
-  addObject(obj: unknown, origin: string, path: string, impliedKind?: string): void {
+  /** Adds one object, item `index` of `origin` (-1: the document itself). */
+  addObject(obj: unknown, origin: string, index: number, impliedKind?: string): void {
     if (!isJsonObject(obj)) {
-      this.warnings.push(new InvalidObjectError(origin, path, shown(obj), 'expected a Kubernetes object'));
+      this.warnings.push(new InvalidObjectError(origin, itemPath(index), shown(obj), 'expected a Kubernetes object'));
       return;
     }
     const rawKind = obj['kind'];
     const kind = rawKind === undefined ? impliedKind : rawKind;
     if (typeof kind !== 'string' || kind === '') {
-      this.warnings.push(new InvalidObjectError(origin, `${path}.kind`, shown(kind), 'missing kind'));
+      this.warnings.push(new InvalidObjectError(origin, `${itemPath(index)}.kind`, shown(kind), 'missing kind'));
       return;
     }
     if (kind === POD_METRICS_KIND) {
-      this.addUsage(obj, origin, path);
+      this.addUsage(obj, origin, index);
       return;
     }
     const resource = RESOURCE_OF_KIND.get(kind);
@@ -131,7 +131,7 @@ export class SnapshotBuilder {
       return;
     }
     try {
-      const meta = readMeta(obj, resource, origin, path);
+      const meta = readMeta(obj, resource, origin, index);
       this.checkUnique(meta, origin);
       switch (resource) {
         case 'pods':
@@ -189,10 +189,10 @@ export class SnapshotBuilder {
     return names;
   }
 
-  private addUsage(item: unknown, origin: string, path: string): void {
+  private addUsage(item: unknown, origin: string, index: number): void {
     this.usage ??= new Map();
     try {
-      addPodMetrics(this.usage, item, origin, path);
+      addPodMetrics(this.usage, item, origin, index);
     } catch (err) {
       if (err instanceof InputError) this.warnings.push(err);
       else throw err;
@@ -243,9 +243,9 @@ function invalid(ref: string, field: string, value: unknown, reason: string): In
   return new InvalidObjectError(ref, field, typeof value === 'string' ? shown(value) : shown(value === undefined ? 'undefined' : value), reason);
 }
 
-function readMeta(obj: JsonObject, resource: Resource, origin: string, path: string): Meta {
+function readMeta(obj: JsonObject, resource: Resource, origin: string, index: number): Meta {
   const m = obj['metadata'];
-  if (!isJsonObject(m)) throw new InvalidObjectError(`${resource}/(no metadata: ${origin} ${path})`, 'metadata', shown(m ?? 'undefined'), 'expected an object');
+  if (!isJsonObject(m)) throw new InvalidObjectError(`${resource}/(no metadata: ${origin} ${itemPath(index)})`, 'metadata', shown(m ?? 'undefined'), 'expected an object');
   const name = m['name'];
   const rawNamespace = m['namespace'];
   let namespace = '';
@@ -256,7 +256,7 @@ function readMeta(obj: JsonObject, resource: Resource, origin: string, path: str
     namespace = rawNamespace || 'default';
   }
   if (typeof name !== 'string' || name === '') {
-    const where = `${resource}/${namespace === '' ? '' : `${namespace}/`}(no name: ${origin} ${path})`;
+    const where = `${resource}/${namespace === '' ? '' : `${namespace}/`}(no name: ${origin} ${itemPath(index)})`;
     throw new InvalidObjectError(where, 'metadata.name', shown(name ?? 'undefined'), 'missing name');
   }
   const ref = namespace === '' ? `${resource}/${name}` : `${resource}/${namespace}/${name}`;

@@ -7,7 +7,7 @@ import type { ContainerUsage, UsageByPod } from '../core/model.ts';
 import { podKey } from '../core/model.ts';
 import { parseBytes, parseMillicores } from '../core/quantity.ts';
 import { DuplicateKubeObjectError } from './duplicates.ts';
-import { isJsonObject } from './json.ts';
+import { isJsonObject, itemPath } from './json.ts';
 
 export type MutableUsageByPod = Map<string, Map<string, ContainerUsage>>;
 
@@ -22,15 +22,15 @@ export function isPodMetricsDocument(doc: unknown): boolean {
 }
 
 /**
- * Adds one PodMetrics object to `usage`. Throws an InputError naming `podmetrics/<ns>/<name>`, the
+ * Adds one PodMetrics object (item `index` of `origin`, -1 for the document itself) to `usage`. Throws an InputError naming `podmetrics/<ns>/<name>`, the
  * field and the value when the item is malformed or repeats a pod; nothing is added then.
  */
-export function addPodMetrics(usage: MutableUsageByPod, item: unknown, origin: string, path: string): void {
-  if (!isJsonObject(item)) throw new InvalidObjectError(origin, path, shown(item), 'expected a PodMetrics object');
+export function addPodMetrics(usage: MutableUsageByPod, item: unknown, origin: string, index: number): void {
+  if (!isJsonObject(item)) throw new InvalidObjectError(origin, itemPath(index), shown(item), 'expected a PodMetrics object');
   const meta = item['metadata'];
   const name = isJsonObject(meta) ? meta['name'] : undefined;
   if (typeof name !== 'string' || name === '') {
-    throw new InvalidObjectError(`podmetrics/(no name: ${origin} ${path})`, 'metadata.name', shown(name), 'missing name');
+    throw new InvalidObjectError(`podmetrics/(no name: ${origin} ${itemPath(index)})`, 'metadata.name', shown(name), 'missing name');
   }
   const rawNamespace = isJsonObject(meta) ? meta['namespace'] : undefined;
   if (rawNamespace !== undefined && typeof rawNamespace !== 'string') {
@@ -83,18 +83,18 @@ export function convertPodMetricsList(doc: unknown, origin: string): UsageConver
   }
   const list = doc as Record<string, unknown>;
   if (list['kind'] === POD_METRICS_KIND) {
-    collect(usage, list, origin, '(document)', warnings);
+    collect(usage, list, origin, -1, warnings);
     return { usage, warnings };
   }
   const items = list['items'];
   if (!Array.isArray(items)) throw new SourceReadError(origin, 'items', shown(items), 'a PodMetricsList needs an items array');
-  for (let i = 0; i < items.length; i++) collect(usage, items[i], origin, `items[${i}]`, warnings);
+  for (let i = 0; i < items.length; i++) collect(usage, items[i], origin, i, warnings);
   return { usage, warnings };
 }
 
-function collect(usage: MutableUsageByPod, item: unknown, origin: string, path: string, warnings: InputError[]): void {
+function collect(usage: MutableUsageByPod, item: unknown, origin: string, index: number, warnings: InputError[]): void {
   try {
-    addPodMetrics(usage, item, origin, path);
+    addPodMetrics(usage, item, origin, index);
   } catch (err) {
     if (err instanceof InputError) warnings.push(err);
     else throw err;
