@@ -173,7 +173,7 @@ export function spotOptimizer(): Dashboard {
         barGauge({
           title: 'Spot savings by namespace',
           description: 'What spot capacity saved each namespace over the range (its pods\' share of their spot nodes\' savings). Not filtered by node.',
-          expr: `sort_desc(${usdOverRange(`sum by (namespace) (avg_over_time(${sel('kube_cost_namespace_spot_savings_hourly_usd', REAL_NAMESPACE)}[$__range]))`)} > 0)`,
+          expr: `sort_desc(${usdOverRange(`sum by (namespace) (avg_over_time(${sel('kube_cost_namespace_spot_savings_hourly_usd', REAL_NAMESPACE)}[$__range]))`)})`,
           legend: '{{namespace}}',
           links: [{ title: 'Namespace deep dive', url: dashboardUrl(UID.namespace, { namespace: grafanaVariable('__field.labels.namespace') }) }],
           thresholds: GREEN,

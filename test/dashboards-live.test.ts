@@ -1,0 +1,111 @@
+// Every query of every dashboard panel, and every variable query, against a real Prometheus that
+// scrapes the exporter serving the demo cluster: each must answer without error and with data,
+// once with every variable on "All" and once with real values picked from the demo cluster.
+// $__range is 5 s here (the data is a few seconds old), so "vs previous period" queries, which
+// look one range back, find data too.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { loadServeConfig, parseArgs } from '../src/cli/config.ts';
+import type { RunningServer } from '../src/cli/serve.ts';
+import { startServer } from '../src/cli/serve.ts';
+import { dashboards } from '../src/dashboards/index.ts';
+import { memoryLogger } from '../src/server/log.ts';
+import type { PanelQuery, TimeMacros } from './deploy/dashboard-queries.ts';
+import { panelQueries, regexValue, substitute, variableQueries } from './deploy/dashboard-queries.ts';
+import type { RunningPrometheus } from './helpers/prometheus.ts';
+import { startPrometheus } from './helpers/prometheus.ts';
+
+const TIME: TimeMacros = { rangeSeconds: 5, intervalSeconds: 2, scrapeSeconds: 1 };
+
+/** "All" on every variable: the allValue `.*`. */
+const ALL = { cluster: '.*', namespace: '.*', instance_type: '.*', node_pool: '.*' };
+/**
+ * Real values a user would pick on the demo cluster: its cluster id, a namespace with a budget and
+ * spot pods, and one on-demand plus one spot pool, so that both capacity types are selected.
+ */
+const REAL = {
+  cluster: regexValue(['demo']),
+  namespace: regexValue(['checkout']),
+  instance_type: regexValue(['m6i.2xlarge', 'c6i.2xlarge']),
+  node_pool: regexValue(['general', 'spot-compute']),
+};
+
+let exporter: RunningServer;
+let prometheus: RunningPrometheus;
+
+before(async () => {
+  const config = loadServeConfig(parseArgs(['--source', 'demo', '--interval', '1s']), {});
+  exporter = await startServer({ ...config, port: 0, host: '127.0.0.1' }, memoryLogger(), 'test');
+  prometheus = await startPrometheus({ targets: [`127.0.0.1:${exporter.port}`] });
+  // Two ranges of data and a margin: the current range and the previous one ("offset $__range").
+  await prometheus.waitFor('count_over_time(kube_cost_cluster_hourly_usd[1m])', (r) => Number(r[0]?.value[1]) >= 2 * TIME.rangeSeconds + 2, 60_000);
+});
+
+after(async () => {
+  await prometheus?.stop();
+  await exporter?.close();
+});
+
+interface Answer {
+  readonly error?: string;
+  readonly series: number;
+  readonly finite: number;
+}
+
+async function run(q: PanelQuery, expr: string): Promise<Answer> {
+  const now = Date.now() / 1000;
+  const url = q.instant
+    ? `${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}&time=${now}`
+    : `${prometheus.url}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${now - 3 * TIME.rangeSeconds}&end=${now}&step=${TIME.intervalSeconds}`;
+  const body = (await (await fetch(url)).json()) as {
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: { value?: [number, string]; values?: [number, string][] }[] | [number, string] };
+  };
+  if (body.status !== 'success') return { error: body.error ?? 'unknown error', series: 0, finite: 0 };
+  const data = body.data!;
+  if (data.resultType === 'scalar') return { series: 1, finite: Number.isFinite(Number((data.result as [number, string])[1])) ? 1 : 0 };
+  const result = data.result as { value?: [number, string]; values?: [number, string][] }[];
+  const values = result.flatMap((s) => (s.value ? [s.value] : (s.values ?? [])));
+  return { series: result.length, finite: values.filter((v) => Number.isFinite(Number(v[1]))).length };
+}
+
+const all = dashboards().flatMap((d) => panelQueries(d.file, d.dashboard));
+
+test('the dashboards have panels with queries', () => {
+  assert.equal(dashboards().length, 5);
+  assert.ok(all.length >= 50, `${all.length} panel queries`);
+});
+
+for (const [name, variables] of [
+  ['every variable on All', ALL],
+  ['real values (cluster demo, namespace checkout, two instance types and node pools)', REAL],
+] as const) {
+  test(`every panel query answers with data: ${name}`, async () => {
+    const failures: string[] = [];
+    for (const q of all) {
+      const expr = substitute(q.expr, variables, TIME);
+      const answer = await run(q, expr);
+      if (answer.error) failures.push(`${q.dashboard} / ${q.panel} / ${q.refId}: error ${answer.error}\n    ${expr}`);
+      else if (answer.series === 0) failures.push(`${q.dashboard} / ${q.panel} / ${q.refId}: empty answer\n    ${expr}`);
+      else if (answer.finite === 0) failures.push(`${q.dashboard} / ${q.panel} / ${q.refId}: no finite value (NaN or Inf only)\n    ${expr}`);
+    }
+    assert.deepEqual(failures, [], `${failures.length} of ${all.length} queries failed:\n${failures.join('\n')}`);
+  });
+}
+
+test('every variable query lists values', async () => {
+  const failures: string[] = [];
+  for (const d of dashboards()) {
+    for (const v of variableQueries(d.file, d.dashboard)) {
+      const m = /^label_values\((.+), (\w+)\)$/.exec(substitute(v.query, ALL, TIME));
+      if (!m) {
+        failures.push(`${v.dashboard} $${v.name}: not a label_values(selector, label) query: ${v.query}`);
+        continue;
+      }
+      const body = (await (await fetch(`${prometheus.url}/api/v1/label/${m[2]}/values?match[]=${encodeURIComponent(m[1]!)}`)).json()) as { status: string; data: string[] };
+      if (body.status !== 'success' || body.data.length === 0) failures.push(`${v.dashboard} $${v.name}: no values for ${v.query}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
