@@ -14,8 +14,8 @@ import { allocate } from '../src/core/allocate.ts';
 import { loadCatalog } from '../src/pricing/catalog.ts';
 import { createPriceBook } from '../src/pricing/pricebook.ts';
 import { renderCostMetrics } from '../src/server/cost-metrics.ts';
-import { createSnapshotFilesSource as createSnapshotSource } from '../src/sources/snapshot-files.ts';
-import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic-cluster.ts';
+import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
+import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
 import { compareWithPromClient } from './prom-client-compare.ts';
 
 interface Size {

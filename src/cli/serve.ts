@@ -6,8 +6,8 @@ import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
-import { createDemoSource } from '../sources/demo-cluster.ts';
-import { createSnapshotFilesSource } from '../sources/snapshot-files.ts';
+import { createDemoSource } from '../sources/demo.ts';
+import { createSnapshotSource } from '../sources/snapshot-source.ts';
 import type { ClusterSource } from '../sources/source.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
@@ -27,7 +27,7 @@ function chooseSource(config: ServeConfig): { source: ClusterSource; clusterId: 
     throw new ConfigError('--source', 'kube (live collection from the Kubernetes API) is not available in this version; use --source snapshot with `kubectl get ... -o json` output, or --source demo');
   }
   if (config.source === 'snapshot' || (config.source === 'auto' && config.snapshotPaths.length > 0)) {
-    return { source: createSnapshotFilesSource({ paths: config.snapshotPaths }), clusterId: config.clusterId, why: 'snapshot files given' };
+    return { source: createSnapshotSource({ paths: config.snapshotPaths }), clusterId: config.clusterId, why: 'snapshot files given' };
   }
   const why = config.source === 'demo' ? '--source demo' : 'no cluster configured (no --snapshot; live collection is not available in this version)';
   return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why };
