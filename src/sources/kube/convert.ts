@@ -1,0 +1,168 @@
+// API objects from list pages and watch events → the values the informer caches keep. A thin
+// adapter over kube-objects.ts (the same conversion the snapshot source uses): one object at a
+// time through its SnapshotBuilder, after dropping what no cost figure needs so that the cached
+// values do not keep it alive (managedFields, `last-applied-configuration`, oversized annotations).
+import type { InputError } from '../../core/errors.ts';
+import { InvalidObjectError, shown } from '../../core/errors.ts';
+import type { Labels, NamespaceInfo, NodeInfo, OwnerRef, PersistentVolumeClaimInfo, PersistentVolumeInfo, PodInfo, ServiceInfo, StorageClassInfo } from '../../core/model.ts';
+import type { JsonObject } from '../json.ts';
+import { isJsonObject } from '../json.ts';
+import { SnapshotBuilder } from '../kube-objects.ts';
+import type { CacheEntry } from './cache.ts';
+import type { WatchedResource, WatchedResourceName } from './resources.ts';
+
+/** A cached pod: the model's PodInfo, plus when it terminated (for pods that finished). */
+export interface CachedPod extends PodInfo {
+  /** Latest `state.terminated.finishedAt` of its containers, once the pod is Succeeded or Failed. */
+  readonly terminatedAtMs?: number;
+}
+
+/** The controller of a ReplicaSet or Job (`null` when it has none). */
+export type Controller = OwnerRef | null;
+
+export interface CachedValues {
+  nodes: NodeInfo;
+  pods: CachedPod;
+  persistentvolumes: PersistentVolumeInfo;
+  persistentvolumeclaims: PersistentVolumeClaimInfo;
+  services: ServiceInfo;
+  namespaces: NamespaceInfo;
+  storageclasses: StorageClassInfo;
+  replicasets: Controller;
+  jobs: Controller;
+}
+
+/** Annotations longer than this are not kept (they are configuration blobs, not labels for costs). */
+export const MAX_ANNOTATION_CHARS = 1024;
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The cache key of an object: `namespace/name`, or `name` when cluster-scoped. */
+export function objectKey(obj: JsonObject, namespaced: boolean): string | undefined {
+  const meta = obj['metadata'];
+  if (!isJsonObject(meta)) return undefined;
+  const name = meta['name'];
+  if (typeof name !== 'string' || name === '') return undefined;
+  if (!namespaced) return name;
+  const ns = meta['namespace'];
+  return `${typeof ns === 'string' && ns !== '' ? ns : 'default'}/${name}`;
+}
+
+/** Drops fields the model never reads, in place (the object was parsed for us alone). */
+export function slim(obj: JsonObject): void {
+  const meta = obj['metadata'];
+  if (!isJsonObject(meta)) return;
+  delete meta['managedFields'];
+  const annotations = meta['annotations'];
+  if (isJsonObject(annotations)) {
+    let kept = 0;
+    for (const key in annotations) {
+      const value = annotations[key];
+      if (key === LAST_APPLIED || (typeof value === 'string' && value.length > MAX_ANNOTATION_CHARS)) delete annotations[key];
+      else kept++;
+    }
+    if (kept === 0) delete meta['annotations'];
+  }
+}
+
+// Label maps repeat across the pods of one workload ({app, pod-template-hash}): keep one copy.
+// Bounded; clearing only costs memory sharing, never correctness.
+const INTERN_LIMIT = 50_000;
+const internedLabels = new Map<string, Labels>();
+
+function intern(labels: Labels): Labels {
+  let key = '';
+  for (const k in labels) key += `${k}\u0000${labels[k]}\u0001`;
+  if (key === '') return labels;
+  const hit = internedLabels.get(key);
+  if (hit !== undefined) return hit;
+  if (internedLabels.size >= INTERN_LIMIT) internedLabels.clear();
+  const frozen = Object.freeze({ ...labels });
+  internedLabels.set(key, frozen);
+  return frozen;
+}
+
+function latestTermination(status: unknown): number | undefined {
+  if (!isJsonObject(status)) return undefined;
+  let latest: number | undefined;
+  for (const field of ['containerStatuses', 'initContainerStatuses']) {
+    const list = status[field];
+    if (!Array.isArray(list)) continue;
+    for (const s of list) {
+      const state = isJsonObject(s) ? s['state'] : undefined;
+      const terminated = isJsonObject(state) ? state['terminated'] : undefined;
+      const at = isJsonObject(terminated) ? terminated['finishedAt'] : undefined;
+      const ms = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+      if (!Number.isNaN(ms) && (latest === undefined || ms > latest)) latest = ms;
+    }
+  }
+  return latest;
+}
+
+function controllerOf(obj: JsonObject): Controller {
+  const meta = obj['metadata'];
+  const refs = isJsonObject(meta) ? meta['ownerReferences'] : undefined;
+  if (!Array.isArray(refs)) return null;
+  for (const ref of refs) {
+    if (!isJsonObject(ref) || ref['controller'] !== true) continue;
+    const kind = ref['kind'];
+    const name = ref['name'];
+    if (typeof kind === 'string' && typeof name === 'string' && kind !== '' && name !== '') return { kind, name };
+  }
+  return null;
+}
+
+type Converted<V> = { readonly value: V; readonly warning?: undefined } | { readonly value?: undefined; readonly warning: InputError };
+
+function throughBuilder<V>(obj: JsonObject, kind: string, origin: string, pick: (b: ReturnType<SnapshotBuilder['result']>) => V | undefined): Converted<V> {
+  const builder = new SnapshotBuilder();
+  builder.addObject(obj, origin, -1, kind);
+  const result = builder.result();
+  const warning = result.warnings[0];
+  if (warning !== undefined) return { warning };
+  const value = pick(result);
+  if (value === undefined) return { warning: new InvalidObjectError(origin, 'kind', shown(obj['kind'] ?? kind), `not a ${kind}`) };
+  return { value };
+}
+
+function convertValue(resource: WatchedResourceName, kind: string, obj: JsonObject, origin: string): Converted<CachedValues[WatchedResourceName]> {
+  switch (resource) {
+    case 'pods': {
+      const r = throughBuilder(obj, kind, origin, (b) => b.snapshot.pods[0]);
+      if (r.value === undefined) return r;
+      const pod = r.value;
+      const labels = intern(pod.labels);
+      const terminatedAtMs = pod.phase === 'Succeeded' || pod.phase === 'Failed' ? latestTermination(obj['status']) : undefined;
+      if (labels === pod.labels && terminatedAtMs === undefined) return r;
+      return { value: { ...pod, labels, ...(terminatedAtMs !== undefined ? { terminatedAtMs } : {}) } };
+    }
+    case 'nodes':
+      return throughBuilder(obj, kind, origin, (b) => b.snapshot.nodes[0]);
+    case 'persistentvolumes':
+      return throughBuilder(obj, kind, origin, (b) => b.snapshot.persistentVolumes[0]);
+    case 'persistentvolumeclaims':
+      return throughBuilder(obj, kind, origin, (b) => b.snapshot.persistentVolumeClaims[0]);
+    case 'services':
+      return throughBuilder(obj, kind, origin, (b) => b.snapshot.services[0]);
+    case 'namespaces':
+      return throughBuilder(obj, kind, origin, (b) => b.snapshot.namespaces[0]);
+    case 'storageclasses':
+      return throughBuilder(obj, kind, origin, (b) => b.snapshot.storageClasses[0]);
+    case 'replicasets':
+    case 'jobs':
+      return { value: controllerOf(obj) };
+  }
+}
+
+/**
+ * One API object (a list item or a watch event's object) → its cache key and entry. Returns
+ * undefined for an object without a name (it cannot be keyed; the API server never sends one).
+ */
+export function convertObject<R extends WatchedResourceName>(resource: WatchedResource & { readonly name: R }, obj: JsonObject, origin: string): { key: string; entry: CacheEntry<CachedValues[R]> } | undefined {
+  const key = objectKey(obj, resource.namespaced);
+  if (key === undefined) return undefined;
+  const meta = obj['metadata'] as JsonObject;
+  const rv = meta['resourceVersion'];
+  slim(obj);
+  const converted = convertValue(resource.name, resource.kind, obj, origin) as Converted<CachedValues[R]>;
+  return { key, entry: { resourceVersion: typeof rv === 'string' ? rv : '', value: converted.value, warning: converted.warning } };
+}

@@ -1,0 +1,52 @@
+// What the collector lists and watches, and where. The ClusterRole in deploy/ grants exactly these
+// (rbac.ts holds the same rules as data; a test checks both against the calls actually made).
+export type WatchedResourceName =
+  | 'nodes'
+  | 'pods'
+  | 'persistentvolumes'
+  | 'persistentvolumeclaims'
+  | 'services'
+  | 'namespaces'
+  | 'storageclasses'
+  | 'replicasets'
+  | 'jobs';
+
+export interface WatchedResource {
+  readonly name: WatchedResourceName;
+  /** `''` for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** The cluster-wide collection: `/api/v1/pods`, `/apis/apps/v1/replicasets`. */
+  readonly path: string;
+}
+
+const resource = (name: WatchedResourceName, group: string, version: string, kind: string, namespaced: boolean): WatchedResource => ({
+  name,
+  group,
+  version,
+  kind,
+  namespaced,
+  path: group === '' ? `/api/${version}/${name}` : `/apis/${group}/${version}/${name}`,
+});
+
+/**
+ * Nodes, pods, volumes, claims, services, namespaces and storage classes are what the cost model
+ * reads; ReplicaSets and Jobs name workloads (ReplicaSet → Deployment, Job → CronJob). Pods of a
+ * StatefulSet or DaemonSet name their workload directly, so those are not watched.
+ */
+export const WATCHED_RESOURCES: readonly WatchedResource[] = [
+  resource('namespaces', '', 'v1', 'Namespace', false),
+  resource('nodes', '', 'v1', 'Node', false),
+  resource('persistentvolumes', '', 'v1', 'PersistentVolume', false),
+  resource('persistentvolumeclaims', '', 'v1', 'PersistentVolumeClaim', true),
+  resource('services', '', 'v1', 'Service', true),
+  resource('storageclasses', 'storage.k8s.io', 'v1', 'StorageClass', false),
+  resource('replicasets', 'apps', 'v1', 'ReplicaSet', true),
+  resource('jobs', 'batch', 'v1', 'Job', true),
+  // Pods last: when the others are synced, the first snapshot already names every pod's workload.
+  resource('pods', '', 'v1', 'Pod', true),
+];
+
+export const POD_METRICS_PATH = '/apis/metrics.k8s.io/v1beta1/pods';
