@@ -227,7 +227,7 @@ export function ownerObject(kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 
       namespace,
       labels: { app: name },
       annotations: { 'deployment.kubernetes.io/revision': '3' },
-      ...(owner ? { ownerReferences: [{ apiVersion: owner.kind === 'CronJob' ? 'batch/v1' : 'apps/v1', kind: owner.kind, name: owner.name, uid: `uid-${owner.kind}-${owner.name}`, controller: true, blockOwnerDeletion: true }] } : {}),
+      ...(owner ? { ownerReferences: [{ apiVersion: owner.kind === 'CronJob' ? 'batch/v1' : owner.kind === 'Rollout' ? 'argoproj.io/v1alpha1' : 'apps/v1', kind: owner.kind, name: owner.name, uid: `uid-${owner.kind}-${owner.name}`, controller: true, blockOwnerDeletion: true }] } : {}),
       managedFields: managedFields('kube-controller-manager', Date.UTC(2026, 0, 1)),
     },
     spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [containerJson({ name: 'app', cpu: '100m' })] } } },

@@ -232,6 +232,7 @@ export class Reflector<R extends WatchedResourceName> {
         try {
           await this.list(signal);
           relist = false;
+          this.failures = 0;
         } catch (err) {
           if (signal.aborted) break;
           this.failed(err);
@@ -325,7 +326,8 @@ export class Reflector<R extends WatchedResourceName> {
               if (isExpired(event.status)) throw new ExpiredWatch(event.status);
               throw new KubeApiError(origin, event.status.code, event.status.reason, event.status.message);
             }
-            events++;
+            // A stream that delivers is healthy again: the backoff starts over.
+            if (events++ === 0) this.failures = 0;
             this.rv = event.resourceVersion === '' ? this.rv : event.resourceVersion;
             if (event.type === 'BOOKMARK') {
               this.bookmarks++;
