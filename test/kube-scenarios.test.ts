@@ -122,8 +122,9 @@ describe('kube source scenarios', { concurrency: false }, () => {
       close(podHourly(report, 'shop', 'web-7d4b9c8f5-c'), EXPECTED.webB + EXPECTED.lb / 3, 'web-c');
 
       cluster.server.remove('Pod', 'shop', 'web-7d4b9c8f5-b');
-      let finished: FinishedPod[];
-      ({ reading, finished } = await readUntil(source, T0, (r) => !r.snapshot.pods.some((p) => p.name === 'web-7d4b9c8f5-b'), 'web-b deleted'));
+      const deleted = await readUntil(source, T0, (r) => !r.snapshot.pods.some((p) => p.name === 'web-7d4b9c8f5-b'), 'web-b deleted');
+      reading = deleted.reading;
+      const finished = deleted.finished;
       assert.deepEqual(
         finished.map((f) => [f.pod.name, f.pod.phase, f.node?.name, f.reason]),
         [['web-7d4b9c8f5-b', 'Running', 'n2', 'deleted']],

@@ -59,6 +59,9 @@ export interface Step {
   readonly backoff: boolean;
 }
 
+/** How often an optional resource that RBAC refuses is asked for again. */
+export const FORBIDDEN_RETRY_MS = 5 * 60_000;
+
 /** Watches shorter than this that delivered nothing are treated as failures (no hot loop). */
 export const MIN_HEALTHY_WATCH_MS = 1000;
 
@@ -97,6 +100,8 @@ export interface ReflectorStatus {
   readonly bookmarks: number;
   readonly consecutiveFailures: number;
   readonly lastError: string | undefined;
+  /** An optional resource RBAC refuses (403): collection goes on without it. */
+  readonly forbidden: boolean;
 }
 
 export interface ReflectorOptions<R extends WatchedResourceName> {
@@ -156,6 +161,7 @@ export class Reflector<R extends WatchedResourceName> {
   private events = 0;
   private bookmarks = 0;
   private lastError: string | undefined;
+  private forbidden = false;
 
   constructor(options: ReflectorOptions<R>) {
     this.options = options;
@@ -203,6 +209,7 @@ export class Reflector<R extends WatchedResourceName> {
       bookmarks: this.bookmarks,
       consecutiveFailures: this.failures,
       lastError: this.lastError,
+      forbidden: this.forbidden,
     };
   }
 
@@ -222,6 +229,12 @@ export class Reflector<R extends WatchedResourceName> {
     this.lastError = err instanceof Error ? err.message : String(err);
   }
 
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    for (const w of this.syncWaiters.splice(0)) w();
+  }
+
   private async run(): Promise<void> {
     const { sleep = abortableSleep, random = Math.random, backoff = {}, logger = SILENT_LOGGER } = this.options;
     const signal = this.abort.signal;
@@ -235,6 +248,15 @@ export class Reflector<R extends WatchedResourceName> {
           this.failures = 0;
         } catch (err) {
           if (signal.aborted) break;
+          if (this.options.resource.optional && err instanceof KubeApiError && err.statusCode === 403) {
+            // Not needed for costs: go on without it (synced, empty) and ask again later.
+            if (!this.forbidden) logger.warn('not allowed to list an optional resource; going on without it', { resource: this.name, error: err.message });
+            this.forbidden = true;
+            this.lastError = err.message;
+            this.markSynced();
+            await sleep(FORBIDDEN_RETRY_MS, signal);
+            continue;
+          }
           this.failed(err);
           this.failures++;
           const retryAfter = err instanceof KubeApiError ? err.retryAfterSeconds : undefined;
@@ -298,10 +320,8 @@ export class Reflector<R extends WatchedResourceName> {
       if (onChange) for (const c of changes) onChange(c);
       this.rv = rv;
       this.lists++;
-      if (!this.synced) {
-        this.synced = true;
-        for (const w of this.syncWaiters.splice(0)) w();
-      }
+      this.forbidden = false;
+      this.markSynced();
       return;
     }
   }

@@ -20,15 +20,21 @@ export interface WatchedResource {
   readonly namespaced: boolean;
   /** The cluster-wide collection: `/api/v1/pods`, `/apis/apps/v1/replicasets`. */
   readonly path: string;
+  /**
+   * Enrichment only (workload names, storage types): when RBAC refuses it (403), collection goes
+   * on without it, says so in the status, and asks again every few minutes.
+   */
+  readonly optional: boolean;
 }
 
-const resource = (name: WatchedResourceName, group: string, version: string, kind: string, namespaced: boolean): WatchedResource => ({
+const resource = (name: WatchedResourceName, group: string, version: string, kind: string, namespaced: boolean, optional = false): WatchedResource => ({
   name,
   group,
   version,
   kind,
   namespaced,
   path: group === '' ? `/api/${version}/${name}` : `/apis/${group}/${version}/${name}`,
+  optional,
 });
 
 /**
@@ -42,9 +48,9 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   resource('persistentvolumes', '', 'v1', 'PersistentVolume', false),
   resource('persistentvolumeclaims', '', 'v1', 'PersistentVolumeClaim', true),
   resource('services', '', 'v1', 'Service', true),
-  resource('storageclasses', 'storage.k8s.io', 'v1', 'StorageClass', false),
-  resource('replicasets', 'apps', 'v1', 'ReplicaSet', true),
-  resource('jobs', 'batch', 'v1', 'Job', true),
+  resource('storageclasses', 'storage.k8s.io', 'v1', 'StorageClass', false, true),
+  resource('replicasets', 'apps', 'v1', 'ReplicaSet', true, true),
+  resource('jobs', 'batch', 'v1', 'Job', true, true),
   // Pods last: when the others are synced, the first snapshot already names every pod's workload.
   resource('pods', '', 'v1', 'Pod', true),
 ];
