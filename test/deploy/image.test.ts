@@ -33,7 +33,7 @@ test('Dockerfile: multi-stage on Node 24 Alpine, non-root numeric user, compiled
   assert.match(dockerfile, /^ARG NODE_VERSION=24$/m);
   for (const s of all.slice(0, -1)) assert.match(s.from, /^node:\$\{NODE_VERSION\}-alpine\$\{ALPINE_VERSION\}$/);
   const final = all.at(-1)!;
-  assert.equal(final.from, 'alpine:${ALPINE_VERSION}');
+  assert.match(final.from, /^alpine:\$\{ALPINE_VERSION\}$/);
   const body = final.body.join('\n');
   assert.match(body, /^USER 65532:65532$/m, 'numeric non-root user (runAsUser in the manifests)');
   assert.match(body, /^ENTRYPOINT \["\/usr\/local\/bin\/node", "\/app\/bin\/kube-cost-exporter\.js"\]$/m);
@@ -56,7 +56,12 @@ function dockerIgnored(path: string, patterns: readonly string[]): boolean {
   for (const raw of patterns) {
     const negate = raw.startsWith('!');
     const pattern = (negate ? raw.slice(1) : raw).replace(/\/$/, '');
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?')}$`);
+    // `**/` is any number of directories, `*` any name part.
+    const source = pattern
+      .split('**/')
+      .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+      .join('(?:.*/)?');
+    const re = new RegExp(`^${source}$`);
     const parts = path.split('/');
     const candidates = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
     if (candidates.some((c) => re.test(c))) excluded = !negate;
