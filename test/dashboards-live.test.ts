@@ -109,3 +109,39 @@ test('every variable query lists values', async () => {
   }
   assert.deepEqual(failures, []);
 });
+
+test('key panels show the numbers of the exporter\'s cost report', async () => {
+  const r = exporter.exporter.report()!;
+  const panel = async (file: string, title: string, variables: Record<string, string> = ALL): Promise<{ metric: Record<string, string>; value: number }[]> => {
+    const q = all.find((x) => x.dashboard === file && x.panel === title);
+    assert.ok(q, `${file} / ${title}`);
+    const samples = await prometheus.query(substitute(q.expr, variables, TIME));
+    return samples.map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+  };
+  const close = (actual: number | undefined, expected: number, what: string): void => {
+    assert.ok(actual !== undefined && Math.abs(actual - expected) <= 0.01 * Math.abs(expected) + 1e-9, `${what}: panel ${actual}, report ${expected}`);
+  };
+  const hours = TIME.rangeSeconds / 3600;
+  close((await panel('executive-summary.json', 'Monthly run rate'))[0]?.value, r.cluster.totalHourlyUsd * 730, 'monthly run rate');
+  close((await panel('executive-summary.json', 'Total spend'))[0]?.value, r.cluster.totalHourlyUsd * hours, 'total spend over the range');
+  const components = await panel('executive-summary.json', 'Spend by component');
+  close(
+    components.reduce((n, c) => n + c.value, 0),
+    r.cluster.totalHourlyUsd * hours,
+    'components add up to the total',
+  );
+  close(components.find((c) => c.metric['component'] === 'idle')?.value, r.cluster.idleHourlyUsd * hours, 'idle');
+  const top = (await panel('executive-summary.json', 'Top 5 namespaces by cost')).sort((a, b) => b.value - a.value);
+  const expectedTop = r.namespaces.filter((n) => !n.namespace.startsWith('__')).sort((a, b) => b.totalHourlyUsd - a.totalHourlyUsd);
+  assert.equal(top.length, 5);
+  assert.equal(top[0]?.metric['namespace'], expectedTop[0]?.namespace);
+  const checkout = r.namespaces.find((n) => n.namespace === 'checkout')!;
+  close((await panel('namespace-deep-dive.json', 'Monthly run rate', REAL))[0]?.value, checkout.totalHourlyUsd * 730, 'checkout run rate');
+  close((await panel('namespace-deep-dive.json', 'Pods', REAL))[0]?.value, checkout.podCount, 'checkout pods');
+  close((await panel('forecast.json', 'Monthly budgets'))[0]?.value, r.budgets.reduce((n, b) => n + b.monthlyUsd, 0), 'budgets');
+  close(
+    (await panel('resource-efficiency.json', 'Idle share of compute'))[0]?.value,
+    (100 * r.cluster.idleHourlyUsd) / (r.cluster.idleHourlyUsd + r.cluster.podsComputeHourlyUsd),
+    'idle share',
+  );
+});
