@@ -1,6 +1,6 @@
 // What a correct install of kube-cost-exporter looks like, whichever tool rendered it (kustomize or
 // the Helm chart): the restricted pod security settings, probes on the exporter's endpoints,
-// selectors that select the pod, ports that exist, exactly issue 3's read-only ClusterRole, and
+// selectors that select the pod, ports that exist, exactly the collector's read-only ClusterRole, and
 // packaged dashboards and rules identical to the sources in deploy/.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { dashboards } from '../../src/dashboards/index.ts';
 import { REPO_ROOT, RULES_FILE } from '../../src/dashboards/generate.ts';
+import type { PolicyRule } from '../../src/sources/kube/rbac.ts';
+import { CLUSTER_ROLE_RULES, ruleSet } from '../../src/sources/kube/rbac.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -20,13 +22,6 @@ export function kustomize(dir: string): Dict[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Dict);
 }
 
-/** Issue 3's ClusterRole: get/list/watch on what the collector reads, get/list on metrics.k8s.io. */
-export const EXPECTED_RULES = [
-  { apiGroups: [''], resources: ['nodes', 'pods', 'persistentvolumes', 'persistentvolumeclaims', 'services', 'namespaces'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['apps'], resources: ['replicasets', 'deployments', 'statefulsets', 'daemonsets'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list'] },
-];
 
 const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v === undefined || v === null ? undefined : (v as Dict)[k]), o);
 
@@ -91,7 +86,9 @@ export function checkInstall(objects: readonly Dict[], expect: InstallExpectatio
   const sa = one('ServiceAccount');
   if (podSpec && sa && podSpec['serviceAccountName'] !== get(sa, 'metadata.name')) problems.push('Deployment: serviceAccountName is not the ServiceAccount');
   const role = one('ClusterRole');
-  if (role && !isDeepStrictEqual(role['rules'], EXPECTED_RULES)) problems.push(`ClusterRole: rules differ from issue 3's read-only list: ${JSON.stringify(role['rules'])}`);
+  if (role && !isDeepStrictEqual(ruleSet(role['rules'] as PolicyRule[]), ruleSet(CLUSTER_ROLE_RULES))) {
+    problems.push(`ClusterRole: rules differ from what the collector needs (src/sources/kube/rbac.ts): ${JSON.stringify(role['rules'])}`);
+  }
   const binding = one('ClusterRoleBinding');
   if (binding) {
     if (get(binding, 'roleRef.name') !== get(role, 'metadata.name')) problems.push('ClusterRoleBinding: roleRef is not the ClusterRole');
