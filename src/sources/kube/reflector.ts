@@ -266,6 +266,7 @@ export class Reflector<R extends WatchedResourceName> {
           continue;
         }
       }
+      if (signal.aborted) break;
       outcome = await this.watchOnce(signal);
       if (signal.aborted) break;
       const step = nextStep(outcome, this.failures);
