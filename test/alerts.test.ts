@@ -11,6 +11,7 @@ import { after, test } from 'node:test';
 import { parse } from 'yaml';
 import { UID } from '../src/dashboards/common.ts';
 import { REPO_ROOT, RULES_FILE } from '../src/dashboards/generate.ts';
+import { documentedMetrics, promqlProblems } from './deploy/promql-lint.ts';
 import { hasBinary, promtool } from './helpers/prometheus.ts';
 
 const PROMETHEUS_DIR = join(REPO_ROOT, 'deploy/prometheus');
@@ -84,13 +85,10 @@ test('every alert is unit-tested both firing and not firing', () => {
 });
 
 test('rules use documented metrics, never rate()/increase() of a gauge, and link to existing dashboards', () => {
-  const types = new Map<string, string>();
-  for (const m of readFileSync(join(REPO_ROOT, 'docs/metrics.md'), 'utf8').matchAll(/^\| `(kube_cost_\w+)` \| (gauge|counter|histogram) \|/gm)) types.set(m[1]!, m[2]!);
+  const types = documentedMetrics();
   const uids = new Set<string>(Object.values(UID));
   for (const a of alerts) {
-    const text = [a.expr, ...Object.values(a.annotations ?? {})].join('\n');
-    for (const [name] of text.matchAll(/\bkube_cost_\w+/g)) assert.ok(types.has(name), `${a.alert}: ${name} is not in docs/metrics.md`);
-    for (const m of a.expr.matchAll(/\b(rate|irate|increase)\(\s*(kube_cost_\w+)/g)) assert.equal(types.get(m[2]!), 'counter', `${a.alert}: ${m[1]}(${m[2]})`);
+    assert.deepEqual(promqlProblems([a.expr, ...Object.values(a.annotations ?? {})].join('\n'), a.alert, types), []);
     for (const key of ['dashboard', 'optimize']) {
       const path = a.annotations?.[key];
       if (path) assert.ok(uids.has(/^\/d\/([\w-]+)/.exec(path)?.[1] ?? ''), `${a.alert}: ${key} ${path}`);

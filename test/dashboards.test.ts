@@ -10,6 +10,7 @@ import { GENERATED_NOTE, grafanaVariable, UID } from '../src/dashboards/common.t
 import { CHART_DIR, DASHBOARDS_DIR, deployArtefacts, REPO_ROOT } from '../src/dashboards/generate.ts';
 import { dashboards } from '../src/dashboards/index.ts';
 import { panelQueries, substitute, variableQueries } from './deploy/dashboard-queries.ts';
+import { documentedMetrics, promqlProblems } from './deploy/promql-lint.ts';
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8');
 
@@ -34,35 +35,15 @@ test('committed dashboards and their packaged copies are what src/dashboards gen
   }
 });
 
-/** Metric families and their types, from the tables of docs/metrics.md. */
-function documentedMetrics(): Map<string, string> {
-  const types = new Map<string, string>();
-  for (const m of read('docs/metrics.md').matchAll(/^\| `(kube_cost_\w+)` \| (gauge|counter|histogram) \|/gm)) types.set(m[1]!, m[2]!);
-  return types;
-}
-
-const COUNTER_FUNCTIONS = /\b(rate|irate|increase|resets)\(\s*([a-z_:][a-z0-9_:]*)/g;
-const GAUGE_SUFFIXES = /_(bucket|count|sum)$/;
-
 test('every query uses documented metrics, and rate()/increase() only on counters', () => {
   const types = documentedMetrics();
   assert.ok(types.size > 30, `docs/metrics.md lists ${types.size} metrics`);
-  const problems: string[] = [];
-  for (const d of dashboards()) {
-    const exprs = [...panelQueries(d.file, d.dashboard).map((q) => q.expr), ...variableQueries(d.file, d.dashboard).map((v) => v.query)];
-    for (const expr of exprs) {
-      for (const [name] of expr.matchAll(/\bkube_cost_\w+/g)) {
-        const family = name.replace(GAUGE_SUFFIXES, '');
-        if (!types.has(family)) problems.push(`${d.file}: ${name} is not in docs/metrics.md`);
-      }
-      for (const m of expr.matchAll(COUNTER_FUNCTIONS)) {
-        const family = m[2]!.replace(GAUGE_SUFFIXES, '');
-        const type = types.get(family);
-        if (type !== 'counter' && !(type === 'histogram' && m[2] !== family)) problems.push(`${d.file}: ${m[1]}() of ${m[2]}, a ${type ?? 'unknown metric'}: ${expr}`);
-      }
-    }
-  }
+  const problems = dashboards().flatMap((d) =>
+    [...panelQueries(d.file, d.dashboard).map((q) => q.expr), ...variableQueries(d.file, d.dashboard).map((v) => v.query)].flatMap((expr) => promqlProblems(expr, d.file, types)),
+  );
   assert.deepEqual(problems, []);
+  // The check itself catches the design document's query.
+  assert.deepEqual(promqlProblems('sum by (namespace) (rate(kube_cost_pod_hourly_usd[7d]) * 24 * 7)', 'design', types), ['design: rate() of kube_cost_pod_hourly_usd, a gauge']);
 });
 
 test('each dashboard says it is generated, offers 24h/7d/30d/90d, and defines exactly the variables its queries use', () => {

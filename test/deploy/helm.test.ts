@@ -14,8 +14,7 @@ import { parse } from 'yaml';
 import { CHART_DIR, REPO_ROOT } from '../../src/dashboards/generate.ts';
 import { hasBinary } from '../helpers/prometheus.ts';
 import { mergeValues, renderChart, TemplateError } from './helm-template.ts';
-import type { InstallExpectations } from './install-checks.ts';
-import { checkInstall, kustomize } from './install-checks.ts';
+import { checkInstall, KUSTOMIZE_LAYOUTS, kustomize } from './install-checks.ts';
 import { validateAll } from './k8s-schemas.ts';
 
 type Dict = Record<string, unknown>;
@@ -128,9 +127,9 @@ function normalise(objects: readonly Dict[]): Dict[] {
 }
 
 /** Each kustomize layout and the chart values that must render the same objects. */
-const EQUIVALENT: { overlay: string; values: Dict; expect: InstallExpectations }[] = [
-  { overlay: 'base', values: { grafana: { dashboards: { enabled: false } } }, expect: {} },
-  { overlay: 'overlays/demo', values: { source: 'demo', prometheus: { serviceMonitor: { enabled: true }, rules: { enabled: true } } }, expect: { serviceMonitor: true, rules: true, dashboards: true } },
+const EQUIVALENT: { overlay: string; values: Dict }[] = [
+  { overlay: 'base', values: { grafana: { dashboards: { enabled: false } } } },
+  { overlay: 'overlays/demo', values: { source: 'demo', prometheus: { serviceMonitor: { enabled: true }, rules: { enabled: true } } } },
   {
     overlay: 'overlays/production-aws',
     values: {
@@ -141,19 +140,22 @@ const EQUIVALENT: { overlay: string; values: Dict; expect: InstallExpectations }
       storage: { enabled: true },
       prometheus: { serviceMonitor: { enabled: true }, rules: { enabled: true } },
     },
-    expect: { serviceMonitor: true, rules: true, dashboards: true, storage: true },
   },
 ];
 
 const noKubectl = hasBinary('kubectl') ? false : 'kubectl not installed (Debian package kubernetes-client; .ci/run installs it)';
 
-for (const { overlay, values, expect } of EQUIVALENT) {
+test('every kustomize layout has a Helm equivalent', () => {
+  assert.deepEqual(EQUIVALENT.map((e) => e.overlay).sort(), Object.keys(KUSTOMIZE_LAYOUTS).sort());
+});
+
+for (const { overlay, values } of EQUIVALENT) {
   test(`helm template with the values of ${overlay}: valid, a correct install, the same objects as kubectl kustomize`, { skip: noKubectl }, async () => {
     const merged = mergeValues(defaults, values);
     assert.deepEqual(schemaErrors(merged), []);
     const chart = renderChart(CHART, { ...release, values });
     assert.deepEqual(await validateAll(chart.objects), []);
-    assert.deepEqual(checkInstall(chart.objects, expect), []);
+    assert.deepEqual(checkInstall(chart.objects, KUSTOMIZE_LAYOUTS[overlay]), []);
     assert.deepEqual(normalise(chart.objects), normalise(kustomize(overlay)));
   });
 }

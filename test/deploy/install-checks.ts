@@ -36,6 +36,13 @@ export interface InstallExpectations {
   readonly storage?: boolean;
 }
 
+/** The kustomize base and overlays, and what each must install besides the base. */
+export const KUSTOMIZE_LAYOUTS: Readonly<Record<string, InstallExpectations>> = {
+  base: {},
+  'overlays/demo': { serviceMonitor: true, rules: true, dashboards: true },
+  'overlays/production-aws': { serviceMonitor: true, rules: true, dashboards: true, storage: true },
+};
+
 /** Problems found in a rendered install, each naming the object and what is wrong. */
 export function checkInstall(objects: readonly Dict[], expect: InstallExpectations = {}): string[] {
   const problems: string[] = [];

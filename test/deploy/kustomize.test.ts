@@ -7,17 +7,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../../src/dashboards/generate.ts';
 import { hasBinary } from '../helpers/prometheus.ts';
-import type { InstallExpectations } from './install-checks.ts';
-import { checkInstall, KUSTOMIZE, kustomize } from './install-checks.ts';
+import { checkInstall, KUSTOMIZE, KUSTOMIZE_LAYOUTS, kustomize } from './install-checks.ts';
 import { validateAll } from './k8s-schemas.ts';
 
 const skip = hasBinary('kubectl') ? false : 'kubectl not installed (Debian package kubernetes-client; .ci/run installs it)';
 
-const CASES: Record<string, InstallExpectations> = {
-  base: {},
-  'overlays/demo': { serviceMonitor: true, rules: true, dashboards: true },
-  'overlays/production-aws': { serviceMonitor: true, rules: true, dashboards: true, storage: true },
-};
+const CASES = KUSTOMIZE_LAYOUTS;
 
 test('every overlay is tested', () => {
   assert.deepEqual(readdirSync(join(KUSTOMIZE, 'overlays')).map((o) => `overlays/${o}`).sort(), Object.keys(CASES).filter((c) => c !== 'base').sort());
