@@ -78,8 +78,16 @@ export const NAMESPACE = 'namespace=~"$namespace"';
 /** Real namespaces only: not the pseudo-namespaces `__idle__` and `__unmounted__`. */
 export const REAL_NAMESPACE = 'namespace!~"__.+__"';
 
+/** Matchers of the $instance_type and $node_pool variables, for metrics that carry those labels. */
+export const NODE_FILTER: readonly string[] = ['instance_type=~"$instance_type"', 'node_pool=~"$node_pool"'];
+
+/** The cluster's hourly cost, and the hourly cost and monthly budget of the selected namespaces. */
+export const CLUSTER_HOURLY = sel('kube_cost_cluster_hourly_usd');
+export const NS_HOURLY = sel('kube_cost_namespace_hourly_usd', NAMESPACE);
+export const NS_BUDGET = sel('kube_cost_namespace_budget_usd', NAMESPACE);
+
 /** The nodes the $instance_type and $node_pool variables select (kube_cost_node_info is always 1). */
-export const SELECTED_NODES = sel('kube_cost_node_info', 'instance_type=~"$instance_type"', 'node_pool=~"$node_pool"');
+export const SELECTED_NODES = sel('kube_cost_node_info', ...NODE_FILTER);
 
 /** Keeps only series on the selected nodes: `(expr) * on (cluster, node) group_left () kube_cost_node_info{…}`. */
 export function onSelectedNodes(expr: string, extraInfoMatchers: string[] = [], keep: readonly string[] = []): string {
@@ -188,6 +196,13 @@ export function thresholds(steps: readonly [number | null, string][]): Threshold
 }
 
 const NEUTRAL = thresholds([[null, 'blue']]);
+export const GREEN = thresholds([[null, 'green']]);
+/** Budget use in percent: orange from 80 %, red from 100 %. */
+export const BUDGET_USED = thresholds([
+  [null, 'green'],
+  [80, 'orange'],
+  [100, 'red'],
+]);
 
 export interface StatOptions extends PanelBase {
   readonly expr: string;
@@ -375,6 +390,19 @@ export function table(o: TableOptions): cog.Builder<Panel> {
   }
   p.sortBy([new TableSortByFieldStateBuilder().displayName(o.sortBy).desc(true)]);
   return p;
+}
+
+/** The estimate of what 70 % spot would save, shared by the executive summary and the spot optimizer. */
+export function potentialSavingsStat(width: number, height: number): cog.Builder<Panel> {
+  return stat({
+    title: 'Potential savings at 70% spot',
+    description: 'Estimated monthly saving if 70 % of the selected capacity (by on-demand price) ran on spot, at the discount this cluster\'s spot nodes get today. Needs at least one spot node to learn the discount.',
+    expr: POTENTIAL_SAVINGS_70_MONTHLY,
+    thresholds: GREEN,
+    noValue: 'Needs a spot node',
+    width,
+    height,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,16 +5,19 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   barGauge,
+  CLUSTER_HOURLY,
   clusterVariable,
   dashboard,
   dashboardUrl,
   datasourceVariable,
   grafanaVariable,
+  GREEN,
   instanceTypeVariable,
+  NODE_FILTER,
   nodePoolVariable,
   onSelectedNodes,
   pieChart,
-  POTENTIAL_SAVINGS_70_MONTHLY,
+  potentialSavingsStat,
   REAL_NAMESPACE,
   sel,
   stat,
@@ -23,8 +26,6 @@ import {
   UID,
   usdOverRange,
 } from './common.ts';
-
-const CLUSTER_HOURLY = sel('kube_cost_cluster_hourly_usd');
 
 export function executiveSummary(): Dashboard {
   return dashboard({
@@ -107,7 +108,7 @@ export function executiveSummary(): Dashboard {
         pieChart({
           title: 'Node cost: spot vs on-demand',
           description: 'What the selected nodes cost over the range, by capacity type (spot nodes at their spot price).',
-          expr: usdOverRange(`sum by (capacity_type) (avg_over_time(${sel('kube_cost_node_hourly_usd', 'instance_type=~"$instance_type"', 'node_pool=~"$node_pool"')}[$__range]))`),
+          expr: usdOverRange(`sum by (capacity_type) (avg_over_time(${sel('kube_cost_node_hourly_usd', ...NODE_FILTER)}[$__range]))`),
           legend: '{{capacity_type}}',
           width: 7,
           height: 8,
@@ -118,23 +119,13 @@ export function executiveSummary(): Dashboard {
           title: 'Spot savings',
           description: 'What spot capacity saved over the range on the selected nodes: on-demand price − spot price, averaged over the range × hours.',
           expr: usdOverRange(`sum(${onSelectedNodes(`avg_over_time(${sel('kube_cost_node_spot_savings_hourly_usd')}[$__range])`)})`),
-          thresholds: thresholds([[null, 'green']]),
+          thresholds: GREEN,
           noValue: 'No spot nodes',
           width: 4,
           height: 8,
         }),
       );
-      d.withPanel(
-        stat({
-          title: 'Potential savings at 70% spot',
-          description: 'Estimated monthly saving if 70 % of the selected capacity (by on-demand price) ran on spot, at the discount this cluster\'s spot nodes get today. Needs at least one spot node to learn the discount.',
-          expr: POTENTIAL_SAVINGS_70_MONTHLY,
-          thresholds: thresholds([[null, 'green']]),
-          noValue: 'Needs a spot node',
-          width: 4,
-          height: 8,
-        }),
-      );
+      d.withPanel(potentialSavingsStat(4, 8));
     },
   });
 }

@@ -4,13 +4,16 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   barGauge,
+  BUDGET_USED,
+  CLUSTER_HOURLY,
   clusterVariable,
   dashboard,
   dashboardUrl,
   datasourceVariable,
   grafanaVariable,
-  NAMESPACE,
   namespaceVariable,
+  NS_BUDGET,
+  NS_HOURLY,
   sel,
   stat,
   table,
@@ -19,21 +22,12 @@ import {
   UID,
 } from './common.ts';
 
-const CLUSTER_HOURLY = sel('kube_cost_cluster_hourly_usd');
-const NS_HOURLY = sel('kube_cost_namespace_hourly_usd', NAMESPACE);
-const NS_BUDGET = sel('kube_cost_namespace_budget_usd', NAMESPACE);
 const THIRTY_DAYS_S = 30 * 86400;
 
 /** Monthly run rate 30 days from now if the hourly cost keeps the linear trend it had over the range. */
 function projected(hourly: string, by = ''): string {
   return `clamp_min(sum${by ? ` by (${by})` : ''} (predict_linear(${hourly}[$__range], ${THIRTY_DAYS_S})), 0) * 730`;
 }
-
-const BUDGET_USED = thresholds([
-  [null, 'green'],
-  [80, 'orange'],
-  [100, 'red'],
-]);
 
 export function forecast(): Dashboard {
   return dashboard({

@@ -4,30 +4,26 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
+  BUDGET_USED,
   clusterVariable,
   dashboard,
   dashboardUrl,
   datasourceVariable,
   grafanaVariable,
+  GREEN,
   NAMESPACE,
   namespaceVariable,
+  NS_BUDGET,
+  NS_HOURLY,
   sel,
   stat,
   table,
-  thresholds,
   timeSeries,
   UID,
   usdOverRange,
 } from './common.ts';
 
-const NS_HOURLY = sel('kube_cost_namespace_hourly_usd', NAMESPACE);
-const NS_BUDGET = sel('kube_cost_namespace_budget_usd', NAMESPACE);
 const POD_HOURLY = sel('kube_cost_pod_hourly_usd', NAMESPACE);
-const BUDGET_USED = thresholds([
-  [null, 'green'],
-  [80, 'orange'],
-  [100, 'red'],
-]);
 
 export function namespaceDeepDive(): Dashboard {
   return dashboard({
@@ -94,7 +90,7 @@ export function namespaceDeepDive(): Dashboard {
           title: 'Spot savings',
           description: 'What running on spot capacity saved these namespaces over the range.',
           expr: usdOverRange(`sum(avg_over_time(${sel('kube_cost_namespace_spot_savings_hourly_usd', NAMESPACE)}[$__range]))`),
-          thresholds: thresholds([[null, 'green']]),
+          thresholds: GREEN,
           noValue: 'No spot pods',
           width: 4,
           height: 5,

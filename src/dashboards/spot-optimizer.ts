@@ -9,24 +9,23 @@ import {
   dashboardUrl,
   datasourceVariable,
   grafanaVariable,
+  GREEN,
   instanceTypeVariable,
+  NODE_FILTER,
   nodePoolVariable,
   OBSERVED_SPOT_DISCOUNT,
   onSelectedNodes,
-  POTENTIAL_SAVINGS_70_MONTHLY,
+  potentialSavingsStat,
   REAL_NAMESPACE,
   sel,
   stat,
   table,
-  thresholds,
   timeSeries,
   UID,
   usdOverRange,
 } from './common.ts';
 
-const NODE_FILTER = ['instance_type=~"$instance_type"', 'node_pool=~"$node_pool"'];
 const NODE_HOURLY = sel('kube_cost_node_hourly_usd', ...NODE_FILTER);
-const GREEN = thresholds([[null, 'green']]);
 
 export function spotOptimizer(): Dashboard {
   return dashboard({
@@ -95,17 +94,7 @@ export function spotOptimizer(): Dashboard {
           height: 5,
         }),
       );
-      d.withPanel(
-        stat({
-          title: 'Potential savings at 70% spot',
-          description: 'Estimated monthly saving if 70 % of the selected capacity (by on-demand price) ran on spot, at the observed spot discount. Needs at least one spot node to learn the discount.',
-          expr: POTENTIAL_SAVINGS_70_MONTHLY,
-          thresholds: GREEN,
-          noValue: 'Needs a spot node',
-          width: 6,
-          height: 5,
-        }),
-      );
+      d.withPanel(potentialSavingsStat(6, 5));
 
       d.withRow(new RowBuilder('Over time'));
       d.withPanel(
