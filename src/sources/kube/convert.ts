@@ -4,7 +4,7 @@
 // values do not keep it alive (managedFields, `last-applied-configuration`, oversized annotations).
 import type { InputError } from '../../core/errors.ts';
 import { InvalidObjectError, shown } from '../../core/errors.ts';
-import type { Labels, NamespaceInfo, NodeInfo, OwnerRef, PersistentVolumeClaimInfo, PersistentVolumeInfo, PodInfo, ServiceInfo, StorageClassInfo } from '../../core/model.ts';
+import type { ContainerInfo, Labels, NamespaceInfo, NodeInfo, OwnerRef, PersistentVolumeClaimInfo, PersistentVolumeInfo, PodInfo, ServiceInfo, StorageClassInfo } from '../../core/model.ts';
 import type { JsonObject } from '../json.ts';
 import { isJsonObject } from '../json.ts';
 import { SnapshotBuilder } from '../kube-objects.ts';
@@ -64,22 +64,85 @@ export function slim(obj: JsonObject): void {
   }
 }
 
-// Label maps repeat across the pods of one workload ({app, pod-template-hash}): keep one copy.
-// Bounded; clearing only costs memory sharing, never correctness.
-const INTERN_LIMIT = 50_000;
-const internedLabels = new Map<string, Labels>();
+// The pods of one workload repeat the same labels, containers, owner, namespace and node names:
+// keep one copy of each. An interner holds two generations of at most `limit` entries: values still
+// in use stay shared, unique ones (a StatefulSet pod's name label) fall out, so it stays bounded.
+// Sharing is safe because cached values are never mutated.
+export interface Interner<T> {
+  intern(key: string, make: () => T): T;
+}
 
-function intern(labels: Labels): Labels {
+export function createInterner<T>(limit = 4096): Interner<T> {
+  let young = new Map<string, T>();
+  let old = new Map<string, T>();
+  return {
+    intern(key, make) {
+      let hit = young.get(key);
+      if (hit !== undefined) return hit;
+      hit = old.get(key) ?? make();
+      if (young.size >= limit) {
+        old = young;
+        young = new Map();
+      }
+      young.set(key, hit);
+      return hit;
+    },
+  };
+}
+
+const labelSets = createInterner<Labels>();
+const containerLists = createInterner<readonly ContainerInfo[]>();
+const owners = createInterner<OwnerRef>();
+const names = createInterner<string>();
+
+function labelsKey(labels: Labels): string {
   let key = '';
   for (const k in labels) key += `${k}\u0000${labels[k]}\u0001`;
-  if (key === '') return labels;
-  const hit = internedLabels.get(key);
-  if (hit !== undefined) return hit;
-  if (internedLabels.size >= INTERN_LIMIT) internedLabels.clear();
-  const frozen = Object.freeze({ ...labels });
-  internedLabels.set(key, frozen);
-  return frozen;
+  return key;
 }
+
+function internLabels(labels: Labels): Labels {
+  const key = labelsKey(labels);
+  return key === '' ? labels : labelSets.intern(key, () => Object.freeze({ ...labels }));
+}
+
+function internContainers(list: readonly ContainerInfo[]): readonly ContainerInfo[] {
+  if (list.length === 0) return list;
+  let key = '';
+  for (const c of list) {
+    const q = c.requests;
+    const l = c.limits;
+    key += `${c.name}\u0000${q.cpuMillicores},${q.ramBytes},${q.gpus},${l.cpuMillicores},${l.ramBytes},${l.gpus}\u0001`;
+  }
+  return containerLists.intern(key, () => Object.freeze([...list]));
+}
+
+function internOwner(ref: OwnerRef | undefined): OwnerRef | undefined {
+  return ref === undefined ? undefined : owners.intern(`${ref.kind}\u0000${ref.name}`, () => Object.freeze({ kind: ref.kind, name: ref.name }));
+}
+
+const internName = (s: string): string => (s === '' ? s : names.intern(s, () => s));
+
+/** The same pod with its repeated parts shared with other pods. */
+function compactPod(pod: PodInfo, terminatedAtMs: number | undefined): CachedPod {
+  const out: Mutable<CachedPod> = {
+    ...pod,
+    namespace: internName(pod.namespace),
+    nodeName: internName(pod.nodeName),
+    labels: internLabels(pod.labels),
+    containers: internContainers(pod.containers),
+    initContainers: internContainers(pod.initContainers),
+    sidecarContainers: internContainers(pod.sidecarContainers),
+  };
+  const owner = internOwner(pod.owner);
+  const workload = internOwner(pod.workload);
+  if (owner !== undefined) out.owner = owner;
+  if (workload !== undefined) out.workload = workload;
+  if (terminatedAtMs !== undefined) out.terminatedAtMs = terminatedAtMs;
+  return out;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function latestTermination(status: unknown): number | undefined {
   if (!isJsonObject(status)) return undefined;
@@ -130,10 +193,8 @@ function convertValue(resource: WatchedResourceName, kind: string, obj: JsonObje
       const r = throughBuilder(obj, kind, origin, (b) => b.snapshot.pods[0]);
       if (r.value === undefined) return r;
       const pod = r.value;
-      const labels = intern(pod.labels);
       const terminatedAtMs = pod.phase === 'Succeeded' || pod.phase === 'Failed' ? latestTermination(obj['status']) : undefined;
-      if (labels === pod.labels && terminatedAtMs === undefined) return r;
-      return { value: { ...pod, labels, ...(terminatedAtMs !== undefined ? { terminatedAtMs } : {}) } };
+      return { value: compactPod(pod, terminatedAtMs) };
     }
     case 'nodes':
       return throughBuilder(obj, kind, origin, (b) => b.snapshot.nodes[0]);
