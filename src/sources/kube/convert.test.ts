@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JsonObject } from '../json.ts';
-import { convertObject, MAX_ANNOTATION_CHARS, objectKey, slim } from './convert.ts';
+import { convertObject, createInterner, MAX_ANNOTATION_CHARS, objectKey, slim } from './convert.ts';
 import type { WatchedResource, WatchedResourceName } from './resources.ts';
 import { WATCHED_RESOURCES } from './resources.ts';
 
@@ -104,4 +104,19 @@ test('convertObject: ReplicaSets and Jobs keep only their controller', () => {
   assert.deepEqual(rs, { key: 'shop/web-abc', entry: { resourceVersion: '3', value: { kind: 'Deployment', name: 'web' }, warning: undefined } });
   const job = convertObject(r('jobs'), { metadata: { name: 'once', namespace: 'batch', resourceVersion: '4' } }, 'list');
   assert.deepEqual(job?.entry.value, null);
+});
+
+test('createInterner: one copy per key while in use, at most two generations kept', () => {
+  const interner = createInterner<{ v: string }>(2);
+  let made = 0;
+  const get = (k: string) => interner.intern(k, () => ({ v: `${k}${++made}` }));
+  const a = get('a');
+  assert.equal(get('a'), a);
+  get('b');
+  get('c'); // young {a, b} becomes old; young {c}
+  assert.equal(get('a'), a, 'still shared from the old generation');
+  get('d');
+  get('e'); // young {c, a} becomes old, {b} dropped
+  assert.equal(made, 5);
+  assert.notEqual(get('b').v, 'b2', 'b fell out and is made again');
 });
