@@ -28,8 +28,10 @@ print({ phase: 'loaded', rssBareMB: mb(bare.rss), rssLoadedMB: mb(before.rss), h
 
 const source = kubeSourceFor(loaded, transportFor(loaded), { metrics: false, firstSyncTimeoutMs: 600_000 });
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const reading = await source.read(Date.now());
 const syncMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 const peak = process.memoryUsage();
 settle();
 const after = process.memoryUsage();
@@ -38,6 +40,7 @@ print({
   phase: 'synced',
   pods: reading.snapshot.pods.length,
   syncMs: Math.round(syncMs),
+  syncCpuMs: Math.round((cpu.user + cpu.system) / 1000),
   rssPeakMB: mb(peak.rss),
   rssMB: mb(after.rss),
   heapMB: mb(after.heapUsed),

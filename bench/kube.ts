@@ -96,7 +96,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kce-bench-kube-'));
 const results: Json = { machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, sync: [] as Json[] };
 console.log(`kube-cost-exporter live collection benchmark — ${results['machine']}`);
 console.log('');
-console.log('pods      sync     RSS peak  RSS after  heap     heap/pod   (client library alone: RSS)');
+console.log('pods      sync     CPU      RSS peak  RSS after  heap     heap/pod   (client library alone: RSS)');
 
 try {
   for (const pods of [...new Set([...sizes, churnPods])]) {
@@ -108,7 +108,7 @@ try {
     if (sizes.includes(pods)) {
       (results['sync'] as Json[]).push({ ...synced, ...loaded });
       console.log(
-        `${String(pods).padEnd(9)} ${`${(Number(synced['syncMs']) / 1000).toFixed(1)} s`.padEnd(8)} ${`${synced['rssPeakMB']} MB`.padEnd(9)} ${`${synced['rssMB']} MB`.padEnd(10)} ${`${synced['heapMB']} MB`.padEnd(8)} ${`${synced['heapPerPodBytes']} B`.padEnd(10)} (${loaded['rssLoadedMB']} MB; bare Node ${loaded['rssBareMB']} MB)`,
+        `${String(pods).padEnd(9)} ${`${(Number(synced['syncMs']) / 1000).toFixed(1)} s`.padEnd(8)} ${`${(Number(synced['syncCpuMs']) / 1000).toFixed(1)} s`.padEnd(8)} ${`${synced['rssPeakMB']} MB`.padEnd(9)} ${`${synced['rssMB']} MB`.padEnd(10)} ${`${synced['heapMB']} MB`.padEnd(8)} ${`${synced['heapPerPodBytes']} B`.padEnd(10)} (${loaded['rssLoadedMB']} MB; bare Node ${loaded['rssBareMB']} MB)`,
       );
     }
     if (pods === churnPods && seconds > 0) {

@@ -72,7 +72,7 @@ export interface Interner<T> {
   intern(key: string, make: () => T): T;
 }
 
-export function createInterner<T>(limit = 4096): Interner<T> {
+export function createInterner<T>(limit = 16_384): Interner<T> {
   let young = new Map<string, T>();
   let old = new Map<string, T>();
   return {
@@ -101,41 +101,54 @@ function labelsKey(labels: Labels): string {
   return key;
 }
 
-function internLabels(labels: Labels): Labels {
+function internLabels(labels: Labels, previous: Labels | undefined): Labels {
   const key = labelsKey(labels);
-  return key === '' ? labels : labelSets.intern(key, () => Object.freeze({ ...labels }));
+  if (key === '') return labels;
+  // An update almost never changes labels: keep the previous version's copy.
+  if (previous !== undefined && labelsKey(previous) === key) return previous;
+  return labelSets.intern(key, () => Object.freeze({ ...labels }));
 }
 
-function internContainers(list: readonly ContainerInfo[]): readonly ContainerInfo[] {
-  if (list.length === 0) return list;
+function containersKey(list: readonly ContainerInfo[]): string {
   let key = '';
   for (const c of list) {
     const q = c.requests;
     const l = c.limits;
     key += `${c.name}\u0000${q.cpuMillicores},${q.ramBytes},${q.gpus},${l.cpuMillicores},${l.ramBytes},${l.gpus}\u0001`;
   }
+  return key;
+}
+
+function internContainers(list: readonly ContainerInfo[], previous: readonly ContainerInfo[] | undefined): readonly ContainerInfo[] {
+  if (list.length === 0) return list;
+  const key = containersKey(list);
+  if (previous !== undefined && previous.length === list.length && containersKey(previous) === key) return previous;
   return containerLists.intern(key, () => Object.freeze([...list]));
 }
 
-function internOwner(ref: OwnerRef | undefined): OwnerRef | undefined {
-  return ref === undefined ? undefined : owners.intern(`${ref.kind}\u0000${ref.name}`, () => Object.freeze({ kind: ref.kind, name: ref.name }));
+function internOwner(ref: OwnerRef | undefined, previous: OwnerRef | undefined): OwnerRef | undefined {
+  if (ref === undefined) return undefined;
+  if (previous !== undefined && previous.kind === ref.kind && previous.name === ref.name) return previous;
+  return owners.intern(`${ref.kind}\u0000${ref.name}`, () => Object.freeze({ kind: ref.kind, name: ref.name }));
 }
 
 const internName = (s: string): string => (s === '' ? s : names.intern(s, () => s));
 
-/** The same pod with its repeated parts shared with other pods. */
-function compactPod(pod: PodInfo, terminatedAtMs: number | undefined): CachedPod {
+/** The same pod with its repeated parts shared: with its previous version first, then with other pods. */
+function compactPod(pod: PodInfo, terminatedAtMs: number | undefined, previous: CachedPod | undefined): CachedPod {
   const out: Mutable<CachedPod> = {
     ...pod,
-    namespace: internName(pod.namespace),
-    nodeName: internName(pod.nodeName),
-    labels: internLabels(pod.labels),
-    containers: internContainers(pod.containers),
-    initContainers: internContainers(pod.initContainers),
-    sidecarContainers: internContainers(pod.sidecarContainers),
+    namespace: previous?.namespace === pod.namespace ? previous.namespace : internName(pod.namespace),
+    nodeName: previous?.nodeName === pod.nodeName ? previous.nodeName : internName(pod.nodeName),
+    uid: previous?.uid === pod.uid ? previous.uid : pod.uid,
+    name: previous?.name === pod.name ? previous.name : pod.name,
+    labels: internLabels(pod.labels, previous?.labels),
+    containers: internContainers(pod.containers, previous?.containers),
+    initContainers: internContainers(pod.initContainers, previous?.initContainers),
+    sidecarContainers: internContainers(pod.sidecarContainers, previous?.sidecarContainers),
   };
-  const owner = internOwner(pod.owner);
-  const workload = internOwner(pod.workload);
+  const owner = internOwner(pod.owner, previous?.owner);
+  const workload = internOwner(pod.workload, previous?.workload);
   if (owner !== undefined) out.owner = owner;
   if (workload !== undefined) out.workload = workload;
   if (terminatedAtMs !== undefined) out.terminatedAtMs = terminatedAtMs;
@@ -187,14 +200,14 @@ function throughBuilder<V>(obj: JsonObject, kind: string, origin: string, pick: 
   return { value };
 }
 
-function convertValue(resource: WatchedResourceName, kind: string, obj: JsonObject, origin: string): Converted<CachedValues[WatchedResourceName]> {
+function convertValue(resource: WatchedResourceName, kind: string, obj: JsonObject, origin: string, previous: unknown): Converted<CachedValues[WatchedResourceName]> {
   switch (resource) {
     case 'pods': {
       const r = throughBuilder(obj, kind, origin, (b) => b.snapshot.pods[0]);
       if (r.value === undefined) return r;
       const pod = r.value;
       const terminatedAtMs = pod.phase === 'Succeeded' || pod.phase === 'Failed' ? latestTermination(obj['status']) : undefined;
-      return { value: compactPod(pod, terminatedAtMs) };
+      return { value: compactPod(pod, terminatedAtMs, previous as CachedPod | undefined) };
     }
     case 'nodes':
       return throughBuilder(obj, kind, origin, (b) => b.snapshot.nodes[0]);
@@ -218,12 +231,17 @@ function convertValue(resource: WatchedResourceName, kind: string, obj: JsonObje
  * One API object (a list item or a watch event's object) → its cache key and entry. Returns
  * undefined for an object without a name (it cannot be keyed; the API server never sends one).
  */
-export function convertObject<R extends WatchedResourceName>(resource: WatchedResource & { readonly name: R }, obj: JsonObject, origin: string): { key: string; entry: CacheEntry<CachedValues[R]> } | undefined {
+export function convertObject<R extends WatchedResourceName>(
+  resource: WatchedResource & { readonly name: R },
+  obj: JsonObject,
+  origin: string,
+  previousOf?: (key: string) => CachedValues[R] | undefined,
+): { key: string; entry: CacheEntry<CachedValues[R]> } | undefined {
   const key = objectKey(obj, resource.namespaced);
   if (key === undefined) return undefined;
   const meta = obj['metadata'] as JsonObject;
   const rv = meta['resourceVersion'];
   slim(obj);
-  const converted = convertValue(resource.name, resource.kind, obj, origin) as Converted<CachedValues[R]>;
+  const converted = convertValue(resource.name, resource.kind, obj, origin, previousOf?.(key)) as Converted<CachedValues[R]>;
   return { key, entry: { resourceVersion: typeof rv === 'string' ? rv : '', value: converted.value, warning: converted.warning } };
 }

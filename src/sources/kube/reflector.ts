@@ -229,6 +229,9 @@ export class Reflector<R extends WatchedResourceName> {
     this.lastError = err instanceof Error ? err.message : String(err);
   }
 
+  /** The cached value of a key, so a new version can share what did not change. */
+  private readonly previousOf = (key: string): CachedValues[R] | undefined => this.cache.get(key)?.value;
+
   private markSynced(): void {
     if (this.synced) return;
     this.synced = true;
@@ -301,7 +304,7 @@ export class Reflector<R extends WatchedResourceName> {
           this.succeeded();
           for (const item of page.items) {
             if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-            const converted = convertObject(resource, item as Record<string, unknown>, origin);
+            const converted = convertObject(resource, item as Record<string, unknown>, origin, this.previousOf);
             if (converted === undefined) continue;
             entries.set(converted.key, converted.entry);
           }
@@ -360,7 +363,7 @@ export class Reflector<R extends WatchedResourceName> {
               const key = objectKey(event.object, resource.namespaced);
               change = key === undefined ? undefined : deleteObject(this.cache, key);
             } else {
-              const converted = convertObject(resource, event.object, origin);
+              const converted = convertObject(resource, event.object, origin, this.previousOf);
               change = converted === undefined ? undefined : addOrUpdateObject(this.cache, converted.key, converted.entry);
             }
             if (change && onChange) onChange(change);
