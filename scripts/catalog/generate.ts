@@ -198,8 +198,9 @@ function awsSpecs(files: SourceFiles): Record<string, Triple> {
   return sortedObject(
     [...entries].map(([type, { line, value }]) => {
       const parts = value.split('/');
-      if (parts.length !== 3) fail(name, line, `${type}: expected <vcpus>/<memory GiB>/<gpus>, got ${JSON.stringify(value)}`);
-      return [type, [num(name, line, parts[0] ?? ''), num(name, line, parts[1] ?? ''), num(name, line, parts[2] ?? '')] as Triple] as const;
+      if (parts.length !== 3) fail(name, line, `${type}: expected <vcpus>/<memory MiB>/<gpus>, got ${JSON.stringify(value)}`);
+      const mib = num(name, line, parts[1] ?? '');
+      return [type, [num(name, line, parts[0] ?? ''), round(mib / 1024), num(name, line, parts[2] ?? '')] as Triple] as const;
     }),
   );
 }
@@ -234,6 +235,8 @@ interface GcpJson {
   readonly regions: readonly string[];
   /** machine type → [vcpus (fractional for shared-core), memory GiB]. */
   readonly shapes: Record<string, Pair>;
+  /** Shared-core machine types: billed at the fractional vCPU in `shapes`, not at the node's vCPUs. */
+  readonly sharedCore: readonly string[];
   /** family → region → [USD per vCPU-hour, USD per GiB-hour], predefined machine types. */
   readonly familyRates: Record<string, Record<string, Pair>>;
   /** family → region → [USD per vCPU-hour, USD per GiB-hour], custom machine types. */
@@ -253,15 +256,21 @@ interface GcpJson {
 
 const GCP_GENERAL_PURPOSE = ['e2', 'n1', 'n2', 'n2d', 't2d'];
 
-function gcpShapes(files: SourceFiles): Record<string, Pair> {
+function gcpShapes(files: SourceFiles): { shapes: Record<string, Pair>; sharedCore: string[] } {
   const name = 'gcp-machine-shapes.txt';
-  const entries = familyLines(name, required(files, name), (series, size) => (series === 'shared' ? size : `${series}-${size}`));
-  return sortedObject(
+  const sharedCore: string[] = [];
+  const entries = familyLines(name, required(files, name), (series, size) => {
+    if (series !== 'shared') return `${series}-${size}`;
+    sharedCore.push(size);
+    return size;
+  });
+  const shapes = sortedObject(
     [...entries].map(([type, { line, value }]) => {
       const [cpu, mem] = value.split(':');
       return [type, [num(name, line, cpu ?? ''), num(name, line, mem ?? '')] as Pair] as const;
     }),
   );
+  return { shapes, sharedCore: sharedCore.sort() };
 }
 
 /** Solves cpuRate and ramRate from machine prices of one family in one region (least squares over ≥2 independent shapes). */
@@ -287,7 +296,7 @@ function solveRates(points: readonly { vcpus: number; gib: number; price: number
   return [round(c), round(m)];
 }
 
-function gcp(files: SourceFiles, flat: Record<string, unknown>, shapes: Record<string, Pair>): GcpJson {
+function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, sharedCore }: { shapes: Record<string, Pair>; sharedCore: string[] }): GcpJson {
   const auto = json('gcp-autoscaler-us-central1.json', required(files, 'gcp-autoscaler-us-central1.json'));
   const region0 = String(auto['region']);
   const cpu0 = auto['predefinedCpuHourUsd'] as Record<string, number>;
@@ -296,8 +305,8 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, shapes: Record<s
   const familyRates = new Map<string, Map<string, Pair>>();
   const spotFraction = new Map<string, Map<string, number>>();
   const set = <V>(m: Map<string, Map<string, V>>, family: string, region: string, v: V) => {
-    let inner = m.get(family);
-    if (!inner) m.set(family, (inner = new Map()));
+    const inner = m.get(family) ?? new Map<string, V>();
+    m.set(family, inner);
     inner.set(region, v);
   };
   // us-central1: the cluster-autoscaler's explicit per-family prices.
@@ -375,6 +384,7 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, shapes: Record<s
     fallbackRegion: region0,
     regions: [...regions].sort(),
     shapes,
+    sharedCore,
     familyRates: sortedObject([...familyRates].map(([f, inner]) => [f, sortedObject(inner)] as const)),
     customFamilyRates,
     spotFraction: sortedObject([...spotFraction].map(([f, inner]) => [f, sortedObject(inner)] as const)),
@@ -451,10 +461,10 @@ export function generateCatalog(files: SourceFiles): string {
   });
 
   const azureFlat = flat['azure'] as Record<string, Record<string, unknown>>;
-  const tiers = (azureFlat['storage'] ?? {})['tierMonthUsd'] as Record<string, Record<string, { gib: number; monthUsd: number }>>;
+  const tiers = azureFlat['storage']?.['tierMonthUsd'] as Record<string, Record<string, { gib: number; monthUsd: number }>>;
   const azure = instanceProvider(azureFlat, azureOnDemand(files), azureSpecs(files), AZURE_GENERAL_PURPOSE, 'eastus', spotFraction, {
     gibMonthUsd: sortedObject(Object.entries(tiers).map(([region, bySku]) => [region, sortedObject(Object.entries(bySku).map(([sku, t]) => [sku, round(t.monthUsd / t.gib)] as const))] as const)),
-    note: String((azureFlat['storage'] ?? {})['note']),
+    note: String(azureFlat['storage']?.['note']),
   });
 
   const catalog = {
@@ -465,7 +475,8 @@ export function generateCatalog(files: SourceFiles): string {
     fallback: {
       source: 'opencost-default-json',
       rates: { cpuCoreHourUsd: oc['cpuCoreHourUsd'], ramGiBHourUsd: oc['ramGiBHourUsd'], gpuHourUsd: oc['gpuHourUsd'] },
-      storageGibMonthUsd: round((oc['storageGiBHourUsd'] ?? 0) * 730),
+      // OpenCost's per-GB-hour storage price × 730 hours (0.00005479452 × 730 = 0.04).
+      storageGibMonthUsd: Number(((oc['storageGiBHourUsd'] ?? 0) * 730).toPrecision(6)),
       spotFraction,
     },
     aws,

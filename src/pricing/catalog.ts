@@ -1,68 +1,177 @@
-// The offline price catalog shipped with the package. This is the SEED catalog: AWS us-east-1
-// Linux on-demand prices for the common families, EBS and load-balancer prices, the EKS fee and
-// OpenCost's published default rates for anything unknown. Sources (facts, transcribed):
-// - EC2: aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go, generated
-//   2026-01-19 from the AWS Price List API for us-east-1 (InitialOnDemandPricesAWS).
-// - EBS (USD per GB-month, us-east-1): gp3 0.08, gp2 0.10, io1 0.125, io2 0.125, st1 0.045,
-//   sc1 0.015 — AWS EBS pricing page.
-// - NLB/ALB 0.0225 USD per hour (us-east-1, excluding LCU/NLCU charges); EKS standard support
-//   0.10 USD per cluster-hour — AWS pricing pages.
-// - Default rates: OpenCost's default on-demand rates (0.031611 per vCPU-hour, 0.004237 per GiB-hour,
-//   0.95 per GPU-hour).
-// Not yet in the catalog (see docs/pricing.md): other regions, GCP, Azure, spot discounts.
-import type { CloudProvider } from '../core/model.ts';
+// The offline price catalog shipped with the package: typed access to
+// src/pricing/generated/catalog.json, which scripts/catalog/generate.ts builds from the facts
+// transcribed in scripts/catalog/sources/ (see docs/pricing.md for what is in it and where every
+// figure comes from). Lookups are pure; the JSON is loaded once, through a JSON module import, so
+// it works when run as .ts, after `tsc` (the JSON is emitted next to the .js) and when bundled.
 import type { ResourceRates } from '../core/pricing.ts';
-import { OPENCOST_DEFAULT_CPU_HOUR_USD, OPENCOST_DEFAULT_GPU_HOUR_USD, OPENCOST_DEFAULT_RAM_GIB_HOUR_USD } from '../core/rates.ts';
+import catalogJson from './generated/catalog.json' with { type: 'json' };
+
+export type CatalogProvider = 'aws' | 'gcp' | 'azure';
+/** Providers priced per instance (a whole-node hourly price). */
+export type InstanceProvider = 'aws' | 'azure';
+
+/** [vcpus, memory GiB, gpus] */
+export type SpecTriple = readonly [number, number, number];
+/** [USD per vCPU-hour, USD per GiB-hour] */
+export type RatePair = readonly [number, number];
+
+type ByRegion<T> = Readonly<Record<string, T>>;
+
+export interface StorageData {
+  /** region → volume type → USD per GiB-month. */
+  readonly gibMonthUsd: ByRegion<Readonly<Record<string, number>>>;
+  readonly note: string;
+}
+
+interface ProviderCommon {
+  readonly fallbackRegion: string;
+  readonly regions: readonly string[];
+  readonly defaultRates: ByRegion<ResourceRates>;
+  readonly storage: StorageData;
+  readonly loadBalancerHourlyUsd: ByRegion<number>;
+  readonly loadBalancerKind: string;
+  readonly managementHourlyUsd: Readonly<Record<string, number>>;
+  readonly managementTier: string;
+}
+
+export interface InstanceProviderData extends ProviderCommon {
+  readonly specs: Readonly<Record<string, SpecTriple>>;
+  readonly onDemandHourlyUsd: ByRegion<Readonly<Record<string, number>>>;
+  /** Spot price as a fraction of the on-demand price (an estimate until live spot prices exist). */
+  readonly spotFraction: number;
+  readonly spotSource: string;
+}
+
+export interface GcpData extends ProviderCommon {
+  /** machine type → [vcpus (fractional for shared-core E2), memory GiB]. */
+  readonly shapes: Readonly<Record<string, readonly [number, number]>>;
+  /** Shared-core types, billed at the fractional vCPU in `shapes` rather than the node's vCPUs. */
+  readonly sharedCore: readonly string[];
+  readonly familyRates: Readonly<Record<string, ByRegion<RatePair>>>;
+  readonly customFamilyRates: Readonly<Record<string, ByRegion<RatePair>>>;
+  readonly spotFraction: Readonly<Record<string, ByRegion<number>>>;
+  readonly gpuHourlyUsd: Readonly<Record<string, ByRegion<number>>>;
+  readonly gpuSpotHourlyUsd: Readonly<Record<string, ByRegion<number>>>;
+}
+
+export interface SourceRef {
+  readonly title: string;
+  readonly repo?: string;
+  readonly path?: string;
+  readonly commit?: string;
+  readonly url?: string;
+  readonly dataDate?: string;
+  readonly read: string;
+  readonly note?: string;
+}
+
+/** The shape of src/pricing/generated/catalog.json. */
+export interface CatalogData {
+  readonly _generated: string;
+  readonly generatedAt: string;
+  readonly pricesAsOf: Readonly<Record<CatalogProvider, string>>;
+  readonly splitRatios: { readonly cpuToRam: number; readonly gpuToRam: number };
+  /** Used when no provider catalog applies: OpenCost's published default prices. */
+  readonly fallback: {
+    readonly source: string;
+    readonly rates: ResourceRates;
+    readonly storageGibMonthUsd: number;
+    readonly spotFraction: number;
+  };
+  readonly aws: InstanceProviderData;
+  readonly gcp: GcpData;
+  readonly azure: InstanceProviderData;
+  readonly sources: Readonly<Record<string, SourceRef>>;
+}
+
+export interface InstanceSpec {
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+}
+
+export interface GcpMachine {
+  readonly machineType: string;
+  readonly family: string;
+  /** Billed vCPUs: fractional for shared-core E2 types (e2-micro 0.25, e2-small 0.5, e2-medium 1). */
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+  readonly custom: boolean;
+  readonly sharedCore: boolean;
+}
 
 export interface Catalog {
-  readonly pricesAsOf: string;
-  /** provider → region → instance type → on-demand USD per hour. */
-  readonly instances: Readonly<Partial<Record<CloudProvider, Readonly<Record<string, Readonly<Record<string, number>>>>>>>;
-  /** provider → region → storage class / volume type → USD per GiB-month. */
-  readonly storage: Readonly<Partial<Record<CloudProvider, Readonly<Record<string, Readonly<Record<string, number>>>>>>>;
-  readonly loadBalancerHourlyUsd: Readonly<Partial<Record<CloudProvider, number>>>;
-  readonly managementHourlyUsd: Readonly<Partial<Record<CloudProvider, number>>>;
-  readonly defaultRates: ResourceRates;
-  /** Storage price used when a class is unknown. */
-  readonly defaultStorageGibMonthUsd: number;
+  readonly data: CatalogData;
+  /** On-demand USD per hour of an AWS or Azure instance type in a region, if listed. */
+  instanceHourlyUsd(provider: InstanceProvider, region: string, instanceType: string): number | undefined;
+  instanceSpec(provider: InstanceProvider, instanceType: string): InstanceSpec | undefined;
+  /** Whether the catalog has prices for this region of the provider. */
+  hasRegion(provider: CatalogProvider, region: string): boolean;
+  /** A GCE machine type: predefined (`n2-standard-4`, `e2-medium`) or custom (`n2-custom-4-16384`, `custom-2-7680`). */
+  gcpMachine(machineType: string): GcpMachine | undefined;
+  /** Per-vCPU and per-GiB on-demand rates of a GCE family in a region. */
+  gcpFamilyRates(family: string, region: string, custom: boolean): RatePair | undefined;
+  gcpSpotFraction(family: string, region: string): number | undefined;
+  gcpGpuHourlyUsd(accelerator: string, region: string, spot: boolean): number | undefined;
+  /** Default per-resource rates for a provider's region (derived by the generator; see docs/pricing.md). */
+  defaultRates(provider: CatalogProvider, region: string): ResourceRates | undefined;
 }
 
-const AWS_US_EAST_1: Record<string, number> = {
-  'm5.large': 0.096, 'm5.xlarge': 0.192, 'm5.2xlarge': 0.384, 'm5.4xlarge': 0.768, 'm5.8xlarge': 1.536, 'm5.12xlarge': 2.304, 'm5.16xlarge': 3.072, 'm5.24xlarge': 4.608,
-  'm6i.large': 0.096, 'm6i.xlarge': 0.192, 'm6i.2xlarge': 0.384, 'm6i.4xlarge': 0.768, 'm6i.8xlarge': 1.536, 'm6i.12xlarge': 2.304, 'm6i.16xlarge': 3.072, 'm6i.24xlarge': 4.608, 'm6i.32xlarge': 6.144,
-  'm7i.large': 0.1008, 'm7i.xlarge': 0.2016, 'm7i.2xlarge': 0.4032, 'm7i.4xlarge': 0.8064, 'm7i.8xlarge': 1.6128, 'm7i.12xlarge': 2.4192, 'm7i.16xlarge': 3.2256, 'm7i.24xlarge': 4.8384, 'm7i.48xlarge': 9.6768,
-  'm6a.large': 0.0864, 'm6a.xlarge': 0.1728, 'm6a.2xlarge': 0.3456, 'm6a.4xlarge': 0.6912, 'm6a.8xlarge': 1.3824,
-  'm6g.medium': 0.0385, 'm6g.large': 0.077, 'm6g.xlarge': 0.154, 'm6g.2xlarge': 0.308, 'm6g.4xlarge': 0.616,
-  'm7g.medium': 0.0408, 'm7g.large': 0.0816, 'm7g.xlarge': 0.1632, 'm7g.2xlarge': 0.3264, 'm7g.4xlarge': 0.6528,
-  'c5.large': 0.085, 'c5.xlarge': 0.17, 'c5.2xlarge': 0.34, 'c5.4xlarge': 0.68, 'c5.9xlarge': 1.53, 'c5.12xlarge': 2.04, 'c5.18xlarge': 3.06, 'c5.24xlarge': 4.08,
-  'c6i.large': 0.085, 'c6i.xlarge': 0.17, 'c6i.2xlarge': 0.34, 'c6i.4xlarge': 0.68, 'c6i.8xlarge': 1.36, 'c6i.12xlarge': 2.04, 'c6i.16xlarge': 2.72, 'c6i.24xlarge': 4.08, 'c6i.32xlarge': 5.44,
-  'c7i.large': 0.08925, 'c7i.xlarge': 0.1785, 'c7i.2xlarge': 0.357, 'c7i.4xlarge': 0.714, 'c7i.8xlarge': 1.428, 'c7i.12xlarge': 2.142, 'c7i.16xlarge': 2.856, 'c7i.24xlarge': 4.284, 'c7i.48xlarge': 8.568,
-  'c6a.large': 0.0765, 'c6a.xlarge': 0.153, 'c6a.2xlarge': 0.306, 'c6a.4xlarge': 0.612, 'c6a.8xlarge': 1.224,
-  'c6g.medium': 0.034, 'c6g.large': 0.068, 'c6g.xlarge': 0.136, 'c6g.2xlarge': 0.272, 'c6g.4xlarge': 0.544,
-  'c7g.medium': 0.0363, 'c7g.large': 0.0725, 'c7g.xlarge': 0.145, 'c7g.2xlarge': 0.29, 'c7g.4xlarge': 0.58,
-  'r5.large': 0.126, 'r5.xlarge': 0.252, 'r5.2xlarge': 0.504, 'r5.4xlarge': 1.008, 'r5.8xlarge': 2.016, 'r5.12xlarge': 3.024, 'r5.16xlarge': 4.032, 'r5.24xlarge': 6.048,
-  'r6i.large': 0.126, 'r6i.xlarge': 0.252, 'r6i.2xlarge': 0.504, 'r6i.4xlarge': 1.008, 'r6i.8xlarge': 2.016, 'r6i.12xlarge': 3.024, 'r6i.16xlarge': 4.032, 'r6i.24xlarge': 6.048, 'r6i.32xlarge': 8.064,
-  'r7i.large': 0.1323, 'r7i.xlarge': 0.2646, 'r7i.2xlarge': 0.5292, 'r7i.4xlarge': 1.0584, 'r7i.8xlarge': 2.1168,
-  'r6g.medium': 0.0504, 'r6g.large': 0.1008, 'r6g.xlarge': 0.2016, 'r6g.2xlarge': 0.4032, 'r6g.4xlarge': 0.8064,
-  't3.nano': 0.0052, 't3.micro': 0.0104, 't3.small': 0.0208, 't3.medium': 0.0416, 't3.large': 0.0832, 't3.xlarge': 0.1664, 't3.2xlarge': 0.3328,
-  't3a.medium': 0.0376, 't3a.large': 0.0752, 't3a.xlarge': 0.1504, 't3a.2xlarge': 0.3008,
-  't4g.medium': 0.0336, 't4g.large': 0.0672, 't4g.xlarge': 0.1344, 't4g.2xlarge': 0.2688,
-  'g4dn.xlarge': 0.526, 'g4dn.2xlarge': 0.752, 'g4dn.4xlarge': 1.204, 'g4dn.8xlarge': 2.176, 'g4dn.12xlarge': 3.912, 'g4dn.16xlarge': 4.352,
-  'g5.xlarge': 1.006, 'g5.2xlarge': 1.212, 'g5.4xlarge': 1.624, 'g5.8xlarge': 2.448, 'g5.12xlarge': 5.672, 'g5.16xlarge': 4.096, 'g5.24xlarge': 8.144, 'g5.48xlarge': 16.288,
-  'g6.xlarge': 0.8048, 'g6.2xlarge': 0.9776, 'g6.4xlarge': 1.3232, 'g6.8xlarge': 2.0144,
-  'p3.2xlarge': 3.06, 'p3.8xlarge': 12.24, 'p3.16xlarge': 24.48,
-};
+const CUSTOM_MACHINE = /^(?:([a-z][a-z0-9]*)-)?custom-(\d+)-(\d+)(-ext)?$/;
 
-export const SEED_CATALOG: Catalog = {
-  pricesAsOf: '2026-01-19',
-  instances: { aws: { 'us-east-1': AWS_US_EAST_1 } },
-  storage: { aws: { 'us-east-1': { gp3: 0.08, gp2: 0.1, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015 } } },
-  loadBalancerHourlyUsd: { aws: 0.0225 },
-  managementHourlyUsd: { aws: 0.1 },
-  defaultRates: { cpuCoreHourUsd: OPENCOST_DEFAULT_CPU_HOUR_USD, ramGiBHourUsd: OPENCOST_DEFAULT_RAM_GIB_HOUR_USD, gpuHourUsd: OPENCOST_DEFAULT_GPU_HOUR_USD },
-  defaultStorageGibMonthUsd: 0.1,
-};
+/** Wraps catalog data with lookups. Throws when the data is not a catalog (wrong file, hand edit). */
+export function createCatalog(data: CatalogData): Catalog {
+  for (const key of ['aws', 'gcp', 'azure'] as const) {
+    const p = data[key] as Partial<ProviderCommon> | undefined;
+    if (typeof p?.fallbackRegion !== 'string' || !Array.isArray(p.regions)) throw new Error(`price catalog: "${key}" section is missing or malformed`);
+  }
+  if (typeof data._generated !== 'string' || typeof data.fallback?.rates?.cpuCoreHourUsd !== 'number') {
+    throw new Error('price catalog: not a generated catalog (expected "_generated" and "fallback.rates")');
+  }
+  const sharedCore = new Set(data.gcp.sharedCore);
+  const regionSets: Record<CatalogProvider, ReadonlySet<string>> = {
+    aws: new Set(data.aws.regions),
+    gcp: new Set(data.gcp.regions),
+    azure: new Set(data.azure.regions),
+  };
+  return {
+    data,
+    instanceHourlyUsd: (provider, region, instanceType) => data[provider].onDemandHourlyUsd[region]?.[instanceType],
+    instanceSpec(provider, instanceType) {
+      const s = data[provider].specs[instanceType];
+      return s ? { vcpus: s[0], memoryGiB: s[1], gpus: s[2] } : undefined;
+    },
+    hasRegion: (provider, region) => regionSets[provider].has(region),
+    gcpMachine(machineType) {
+      const shape = data.gcp.shapes[machineType];
+      if (shape) {
+        const family = machineType.split('-')[0] ?? '';
+        return { machineType, family, vcpus: shape[0], memoryGiB: shape[1], custom: false, sharedCore: sharedCore.has(machineType) };
+      }
+      const m = CUSTOM_MACHINE.exec(machineType);
+      if (!m) return undefined;
+      const vcpus = Number(m[2]);
+      const memoryMiB = Number(m[3]);
+      if (!(vcpus > 0 && memoryMiB > 0)) return undefined;
+      return { machineType, family: m[1] ?? 'n1', vcpus, memoryGiB: memoryMiB / 1024, custom: true, sharedCore: false };
+    },
+    gcpFamilyRates: (family, region, custom) => (custom ? data.gcp.customFamilyRates : data.gcp.familyRates)[family]?.[region],
+    gcpSpotFraction: (family, region) => data.gcp.spotFraction[family]?.[region],
+    gcpGpuHourlyUsd: (accelerator, region, spot) => (spot ? data.gcp.gpuSpotHourlyUsd : data.gcp.gpuHourlyUsd)[accelerator]?.[region],
+    defaultRates: (provider, region) => data[provider].defaultRates[region],
+  };
+}
 
+let loaded: Catalog | undefined;
+
+/** The catalog shipped with the package, loaded once. */
 export function loadCatalog(): Catalog {
-  return SEED_CATALOG;
+  loaded ??= createCatalog(catalogJson as unknown as CatalogData);
+  return loaded;
 }
+
+/**
+ * @deprecated The seed catalog is gone; this is the shipped catalog (`loadCatalog()`), kept so
+ * existing imports keep working.
+ */
+export const SEED_CATALOG: Catalog = loadCatalog();

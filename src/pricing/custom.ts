@@ -1,62 +1,208 @@
-// The custom pricing file (YAML) for on-prem and negotiated rates. Validated at start: every
-// error names the file, the field and the value.
-import { parse } from 'yaml';
-import { ConfigError } from '../core/errors.ts';
-import type { ResourceRates } from '../core/pricing.ts';
+// The custom pricing file (YAML, `--pricing`) for on-prem clusters and negotiated rates. Parsed
+// and validated once at start (the caller reads the file); every error names the file, the field
+// path and the value, e.g. `pricing.yaml: cpuCoreHourUsd: must be a non-negative number (got "abc")`.
+// Reference: docs/pricing.md, example: examples/pricing-custom.yaml.
+import { parseDocument } from 'yaml';
+import { InputError, shown } from '../core/errors.ts';
+import type { Labels } from '../core/model.ts';
+
+/** A problem in the custom pricing file: file, field path, offending value. */
+export class PricingFileError extends InputError {
+  constructor(file: string, field: string, value: unknown, reason: string) {
+    super(file, field, shown(value), reason);
+    // The value as YAML gave it: `(got "abc")` for a string, `(got -1)` for a number, nothing when absent.
+    const got = typeof value === 'string' ? JSON.stringify(shown(value)) : shown(value);
+    this.message = value === undefined ? `${file}: ${field}: ${reason}` : `${file}: ${field}: ${reason} (got ${got})`;
+  }
+}
+
+export interface CustomRates {
+  readonly cpuCoreHourUsd: number;
+  readonly ramGiBHourUsd: number;
+  /** Undefined when the file gives no GPU rate for these nodes. */
+  readonly gpuHourUsd: number | undefined;
+}
+
+export type CustomNodePrice = { readonly kind: 'rates'; readonly rates: CustomRates } | { readonly kind: 'instance'; readonly hourlyUsd: number };
+
+export interface NodeOverride {
+  /** `name` from the file, else `nodeOverrides[i]`; used in logs. */
+  readonly name: string;
+  /** Every label must be present with this value. */
+  readonly matchLabels: Labels;
+  readonly price: CustomNodePrice;
+}
+
+export type DiscountCategory = 'compute' | 'storage' | 'loadBalancer' | 'management';
+export const DISCOUNT_CATEGORIES: readonly DiscountCategory[] = ['compute', 'storage', 'loadBalancer', 'management'];
 
 export interface CustomPricing {
-  /** Per-resource rates for every node (when set, they replace catalog prices). */
-  readonly rates: ResourceRates | undefined;
-  /** Storage class → USD per GiB-month. */
+  readonly file: string;
+  /** Rates for every node no override matches (when set they replace catalog prices). */
+  readonly rates: CustomRates | undefined;
+  /** Checked in file order; the first match wins. */
+  readonly nodeOverrides: readonly NodeOverride[];
+  /** Storage class name → USD per GiB-month. */
   readonly storageGibMonthUsd: Readonly<Record<string, number>>;
+  /** For storage classes not listed in `storageGibMonthUsd`. */
+  readonly defaultStorageGibMonthUsd: number | undefined;
   readonly loadBalancerHourlyUsd: number | undefined;
   readonly managementHourlyUsd: number | undefined;
-  /** Percentage taken off catalog prices (e.g. 20 for an enterprise discount). */
-  readonly discountPercent: number;
+  /** Percent taken off catalog (and catalog-derived default) prices, per category. */
+  readonly discountPercent: Readonly<Record<DiscountCategory, number>>;
+  /** Spot price = on-demand × (1 − this / 100), instead of the catalog's spot estimate. */
+  readonly spotDiscountPercent: number | undefined;
 }
 
-const KNOWN = new Set(['cpuCoreHourUsd', 'ramGiBHourUsd', 'gpuHourUsd', 'storageGibMonthUsd', 'loadBalancerHourlyUsd', 'managementHourlyUsd', 'discountPercent']);
+const TOP_FIELDS = [
+  'cpuCoreHourUsd',
+  'ramGiBHourUsd',
+  'gpuHourUsd',
+  'nodeOverrides',
+  'storageGibMonthUsd',
+  'defaultStorageGibMonthUsd',
+  'loadBalancerHourlyUsd',
+  'managementHourlyUsd',
+  'discountPercent',
+  'discountPercentByCategory',
+  'spotDiscountPercent',
+] as const;
+const OVERRIDE_FIELDS = ['name', 'matchLabels', 'cpuCoreHourUsd', 'ramGiBHourUsd', 'gpuHourUsd', 'nodeHourlyUsd'] as const;
 
-function money(file: string, field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(file, `${field}: must be a non-negative number (got ${JSON.stringify(v)})`);
-  return v;
+type Mapping = Record<string, unknown>;
+
+function isMapping(v: unknown): v is Mapping {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+class Reader {
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  fail(field: string, value: unknown, reason: string): never {
+    throw new PricingFileError(this.file, field, value, reason);
+  }
+
+  money(field: string, v: unknown): number {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) this.fail(field, v, 'must be a non-negative number');
+    return v;
+  }
+
+  optionalMoney(field: string, v: unknown): number | undefined {
+    return v === undefined || v === null ? undefined : this.money(field, v);
+  }
+
+  percent(field: string, v: unknown): number {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 100) this.fail(field, v, 'must be a number from 0 up to (not including) 100');
+    return v;
+  }
+
+  known(prefix: string, m: Mapping, fields: readonly string[]): void {
+    for (const key of Object.keys(m)) {
+      if (!fields.includes(key)) this.fail(`${prefix}${key}`, m[key], `unknown field; known fields are ${fields.join(', ')}`);
+    }
+  }
+
+  /** cpuCoreHourUsd and ramGiBHourUsd, both or neither. */
+  rates(prefix: string, m: Mapping, inheritedGpu: number | undefined): CustomRates | undefined {
+    const cpu = this.optionalMoney(`${prefix}cpuCoreHourUsd`, m['cpuCoreHourUsd']);
+    const ram = this.optionalMoney(`${prefix}ramGiBHourUsd`, m['ramGiBHourUsd']);
+    if (cpu === undefined && ram === undefined) return undefined;
+    if (cpu === undefined) this.fail(`${prefix}cpuCoreHourUsd`, undefined, `must be set together with ${prefix}ramGiBHourUsd`);
+    if (ram === undefined) this.fail(`${prefix}ramGiBHourUsd`, undefined, `must be set together with ${prefix}cpuCoreHourUsd`);
+    const gpu = this.optionalMoney(`${prefix}gpuHourUsd`, m['gpuHourUsd']);
+    return { cpuCoreHourUsd: cpu, ramGiBHourUsd: ram, gpuHourUsd: gpu ?? inheritedGpu };
+  }
+}
+
+function parseYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
+    const lineText = text.split('\n')[pos.line - 1] ?? '';
+    const reason = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new PricingFileError(file, `line ${pos.line}, column ${pos.col}`, lineText.trim(), `not valid YAML: ${reason}`);
+  }
+  return doc.toJS();
+}
+
+/** Parses and validates the custom pricing file's text. `file` is the path used in messages. */
 export function parseCustomPricing(text: string, file: string): CustomPricing {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    throw new ConfigError(file, `not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  const r: Reader = new Reader(file);
+  const doc = parseYaml(text, file);
+  if (doc === null || doc === undefined) r.fail('document', undefined, 'is empty; expected a mapping of pricing fields');
+  if (!isMapping(doc)) r.fail('document', doc, 'must be a mapping of pricing fields');
+  r.known('', doc, TOP_FIELDS);
+
+  const topGpu = r.optionalMoney('gpuHourUsd', doc['gpuHourUsd']);
+  const rates = r.rates('', doc, topGpu);
+
+  const nodeOverrides: NodeOverride[] = [];
+  const rawOverrides = doc['nodeOverrides'];
+  if (rawOverrides !== undefined && rawOverrides !== null) {
+    if (!Array.isArray(rawOverrides)) r.fail('nodeOverrides', rawOverrides, 'must be a list of overrides');
+    rawOverrides.forEach((o: unknown, i) => {
+      const path = `nodeOverrides[${i}]`;
+      if (!isMapping(o)) r.fail(path, o, 'must be a mapping with matchLabels and a price');
+      r.known(`${path}.`, o, OVERRIDE_FIELDS);
+      const name = o['name'] === undefined ? path : o['name'];
+      if (typeof name !== 'string' || name === '') r.fail(`${path}.name`, o['name'], 'must be a non-empty string');
+      const labels = o['matchLabels'];
+      if (!isMapping(labels) || Object.keys(labels).length === 0) r.fail(`${path}.matchLabels`, labels, 'must be a non-empty mapping of label names to values');
+      const matchLabels: Record<string, string> = {};
+      for (const [k, v] of Object.entries(labels)) {
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') r.fail(`${path}.matchLabels.${k}`, v, 'must be a label value (a string)');
+        matchLabels[k] = String(v);
+      }
+      const nodeHourly = r.optionalMoney(`${path}.nodeHourlyUsd`, o['nodeHourlyUsd']);
+      const overrideRates = r.rates(`${path}.`, o, topGpu);
+      if (nodeHourly !== undefined && overrideRates !== undefined) r.fail(`${path}.nodeHourlyUsd`, nodeHourly, 'cannot be combined with cpuCoreHourUsd/ramGiBHourUsd; give one or the other');
+      if (nodeHourly === undefined && overrideRates === undefined) r.fail(path, undefined, 'needs nodeHourlyUsd, or cpuCoreHourUsd and ramGiBHourUsd');
+      if (nodeHourly !== undefined && o['gpuHourUsd'] !== undefined) r.fail(`${path}.gpuHourUsd`, o['gpuHourUsd'], 'cannot be combined with nodeHourlyUsd (the whole-node price includes its GPUs)');
+      nodeOverrides.push({
+        name,
+        matchLabels,
+        price: nodeHourly !== undefined ? { kind: 'instance', hourlyUsd: nodeHourly } : { kind: 'rates', rates: overrideRates as CustomRates },
+      });
+    });
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ConfigError(file, 'expected a mapping of pricing fields');
-  const d = doc as Record<string, unknown>;
-  for (const key of Object.keys(d)) if (!KNOWN.has(key)) throw new ConfigError(file, `${key}: unknown field; known fields are ${[...KNOWN].join(', ')}`);
-  const rateKeys = ['cpuCoreHourUsd', 'ramGiBHourUsd', 'gpuHourUsd'] as const;
-  const given = rateKeys.filter((k) => d[k] !== undefined);
-  if (given.length > 0 && (d['cpuCoreHourUsd'] === undefined || d['ramGiBHourUsd'] === undefined)) {
-    throw new ConfigError(file, 'cpuCoreHourUsd and ramGiBHourUsd must be given together');
-  }
+
   const storage: Record<string, number> = {};
-  if (d['storageGibMonthUsd'] !== undefined) {
-    const s = d['storageGibMonthUsd'];
-    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new ConfigError(file, `storageGibMonthUsd: must map storage class names to prices (got ${JSON.stringify(s)})`);
-    for (const [cls, v] of Object.entries(s)) storage[cls] = money(file, `storageGibMonthUsd.${cls}`, v);
+  const rawStorage = doc['storageGibMonthUsd'];
+  if (rawStorage !== undefined && rawStorage !== null) {
+    if (!isMapping(rawStorage)) r.fail('storageGibMonthUsd', rawStorage, 'must map storage class names to USD per GiB-month');
+    for (const [cls, v] of Object.entries(rawStorage)) storage[cls] = r.money(`storageGibMonthUsd.${cls}`, v);
   }
-  const discount = d['discountPercent'] === undefined ? 0 : money(file, 'discountPercent', d['discountPercent']);
-  if (discount >= 100) throw new ConfigError(file, `discountPercent: must be below 100 (got ${discount})`);
+
+  const all = doc['discountPercent'] === undefined ? 0 : r.percent('discountPercent', doc['discountPercent']);
+  const discountPercent: Record<DiscountCategory, number> = { compute: all, storage: all, loadBalancer: all, management: all };
+  const byCategory = doc['discountPercentByCategory'];
+  if (byCategory !== undefined && byCategory !== null) {
+    if (!isMapping(byCategory)) r.fail('discountPercentByCategory', byCategory, `must map categories (${DISCOUNT_CATEGORIES.join(', ')}) to percentages`);
+    r.known('discountPercentByCategory.', byCategory, DISCOUNT_CATEGORIES);
+    for (const c of DISCOUNT_CATEGORIES) {
+      if (byCategory[c] !== undefined) discountPercent[c] = r.percent(`discountPercentByCategory.${c}`, byCategory[c]);
+    }
+  }
+
+  const spot = doc['spotDiscountPercent'];
   return {
-    rates:
-      given.length > 0
-        ? {
-            cpuCoreHourUsd: money(file, 'cpuCoreHourUsd', d['cpuCoreHourUsd']),
-            ramGiBHourUsd: money(file, 'ramGiBHourUsd', d['ramGiBHourUsd']),
-            gpuHourUsd: d['gpuHourUsd'] === undefined ? 0 : money(file, 'gpuHourUsd', d['gpuHourUsd']),
-          }
-        : undefined,
+    file,
+    rates,
+    nodeOverrides,
     storageGibMonthUsd: storage,
-    loadBalancerHourlyUsd: d['loadBalancerHourlyUsd'] === undefined ? undefined : money(file, 'loadBalancerHourlyUsd', d['loadBalancerHourlyUsd']),
-    managementHourlyUsd: d['managementHourlyUsd'] === undefined ? undefined : money(file, 'managementHourlyUsd', d['managementHourlyUsd']),
-    discountPercent: discount,
+    defaultStorageGibMonthUsd: r.optionalMoney('defaultStorageGibMonthUsd', doc['defaultStorageGibMonthUsd']),
+    loadBalancerHourlyUsd: r.optionalMoney('loadBalancerHourlyUsd', doc['loadBalancerHourlyUsd']),
+    managementHourlyUsd: r.optionalMoney('managementHourlyUsd', doc['managementHourlyUsd']),
+    discountPercent,
+    spotDiscountPercent: spot === undefined || spot === null ? undefined : r.percent('spotDiscountPercent', spot),
   };
+}
+
+/** The first override whose labels all match, or undefined. */
+export function matchOverride(custom: CustomPricing, labels: Labels): NodeOverride | undefined {
+  return custom.nodeOverrides.find((o) => Object.entries(o.matchLabels).every(([k, v]) => labels[k] === v));
 }
