@@ -411,6 +411,30 @@ describe('kube source scenarios', { concurrency: false }, () => {
     }
   });
 
+  test('a malformed object is skipped with a warning naming it, for exactly as long as it stays malformed', async () => {
+    const cluster = await startTestCluster();
+    try {
+      for (const o of realisticCluster()) cluster.server.apply(o);
+      const bad = podObject({ namespace: 'shop', name: 'broken', node: 'n1', containers: [{ name: 'app', cpu: '10x' }] });
+      cluster.server.apply(bad);
+      const source = await cluster.source();
+      const first = await source.read(T0);
+      assert.deepEqual(
+        first.warnings.map((w) => w.message),
+        ['pods/shop/broken: spec.containers[0].resources.requests.cpu: not a valid Kubernetes quantity (got "10x")'],
+      );
+      assert.ok(!first.snapshot.pods.some((p) => p.name === 'broken'));
+      cluster.server.apply(webPod('web-7d4b9c8f5-g', 'n2'));
+      const second = await readUntil(source, T0, (r) => r.snapshot.pods.some((p) => p.name === 'web-7d4b9c8f5-g'), 'web-g');
+      assert.equal(second.reading.warnings, first.warnings, 'the same warnings: the same array (the exporter logs them once)');
+      cluster.server.apply(podObject({ namespace: 'shop', name: 'broken', node: 'n1', containers: [{ name: 'app', cpu: '100m' }] }));
+      const fixed = await readUntil(source, T0, (r) => r.snapshot.pods.some((p) => p.name === 'broken'), 'the fixed pod');
+      assert.deepEqual(fixed.reading.warnings, []);
+    } finally {
+      await cluster.close();
+    }
+  });
+
   test('10,000 pods listed in pages of 500: all of them, priced exactly', async () => {
     const cluster = await startTestCluster({ recordRequests: true });
     try {

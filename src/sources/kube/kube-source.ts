@@ -86,6 +86,10 @@ export interface KubeSource extends ClusterSource {
 
 type Caches = { [R in WatchedResourceName]: ObjectCache<CachedValues[R]> };
 
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export function createKubeSource(options: KubeSourceOptions): KubeSource {
   const {
     transport,
@@ -241,8 +245,10 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
           if (resolved !== pod) caches.pods.set(key, { ...entry, value: resolved });
           pods.push(resolved);
         }
-        const warnings: InputError[] = [];
-        for (const cache of Object.values(caches) as ObjectCache<unknown>[]) warnings.push(...cachedWarnings(cache));
+        let warnings: readonly InputError[] = [];
+        for (const cache of Object.values(caches) as ObjectCache<unknown>[]) for (const w of cachedWarnings(cache)) (warnings as InputError[]).push(w);
+        // The same bad objects as before: the same array, so the exporter does not log them again.
+        if (last !== undefined && sameItems(last.warnings, warnings)) warnings = last.warnings;
         last = {
           version,
           snapshot: {
