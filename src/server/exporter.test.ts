@@ -5,6 +5,7 @@ import { InvalidObjectError, InvalidQuantityError } from '../core/errors.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
 import type { ClusterSource, SourceReading } from '../sources/source.ts';
 import { createApp } from './app.ts';
+import type { CompletedCycle, CycleHook } from './exporter.ts';
 import { createExporter } from './exporter.ts';
 import { memoryLogger } from './log.ts';
 
@@ -35,7 +36,7 @@ function scriptedSource(script: (SourceReading | Error)[]): ClusterSource {
   };
 }
 
-function setup(script: (SourceReading | Error)[], clusterId?: string) {
+function setup(script: (SourceReading | Error)[], clusterId?: string, onCycle?: CycleHook) {
   let nowMs = Date.UTC(2026, 10, 23, 12);
   const logger = memoryLogger();
   const exporter = createExporter({
@@ -46,6 +47,7 @@ function setup(script: (SourceReading | Error)[], clusterId?: string) {
     now: () => nowMs,
     version: '9.9.9',
     ...(clusterId ? { clusterId } : {}),
+    ...(onCycle ? { onCycle } : {}),
   });
   const app = createApp({ exporter, version: '9.9.9', sourceDescription: 'scripted test source' });
   return { exporter, app, logger, advance: (ms: number) => (nowMs += ms) };
@@ -161,4 +163,39 @@ test('pods on unknown nodes are not costed, are logged once and counted', async 
 test('unknown paths get 404', async () => {
   const { app } = setup([GOOD]);
   assert.equal((await app.request('/nope')).status, 404);
+});
+
+test('onCycle gets each successful cycle with its window; a failing hook is counted and logged, the metrics stay', async () => {
+  const seen: CompletedCycle[] = [];
+  let fail = false;
+  const hook: CycleHook = {
+    component: 'store',
+    handle(cycle) {
+      if (fail) throw new Error('disk full');
+      seen.push(cycle);
+    },
+  };
+  const broken = new InvalidObjectError('cluster.json', '(file)', '{', 'not valid JSON');
+  const { exporter, app, advance, logger } = setup([GOOD, broken, GOOD, GOOD], undefined, hook);
+  const t0 = Date.UTC(2026, 10, 23, 12);
+  await exporter.cycle();
+  advance(60_000);
+  await exporter.cycle(); // the read fails: no hook call
+  advance(60_000);
+  await exporter.cycle();
+  assert.deepEqual(
+    seen.map((c) => [c.window.startMs - t0, c.window.endMs - t0, c.first]),
+    [
+      [-60_000, 0, true],
+      [0, 120_000, false],
+    ],
+  );
+  assert.equal(seen[1]?.report.pods.length, 2);
+  fail = true;
+  advance(60_000);
+  await exporter.cycle();
+  const text = await (await app.request('/metrics')).text();
+  assert.equal(sampleValue(text, 'kube_cost_errors_total{component="store",error_type="error"}'), 1);
+  assert.equal(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="shop",pod="a",node="n1"}'), 0.05);
+  assert.ok(logger.lines.some((l) => l.level === 'error' && l.msg === 'store failed for this cycle; the metrics are not affected'));
 });

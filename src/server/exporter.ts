@@ -22,6 +22,28 @@ export interface ExporterOptions {
   readonly allocateOptions?: AllocateOptions;
   readonly version?: string;
   readonly now?: () => number;
+  /**
+   * Called after each successful cycle with what it computed (e.g. to record history). A throw or
+   * rejection is logged and counted (`component` of the hook), never fails the cycle; a slow
+   * promise delays the next cycle, not the scrapes.
+   */
+  readonly onCycle?: CycleHook;
+}
+
+/** What one successful cycle computed. */
+export interface CompletedCycle {
+  readonly report: CostReport;
+  readonly reading: SourceReading;
+  /** The window the report covers: from the previous successful cycle (or one interval back) to now. */
+  readonly window: { readonly startMs: number; readonly endMs: number };
+  /** True when this is the first cycle since start (no previous cycle to measure from). */
+  readonly first: boolean;
+}
+
+export interface CycleHook {
+  /** Names the hook in logs and in `kube_cost_exporter_errors` (`component` label), e.g. `store`. */
+  readonly component: string;
+  readonly handle: (cycle: CompletedCycle) => void | Promise<void>;
 }
 
 export interface RenderedMetrics {
@@ -65,7 +87,7 @@ function rendered(text: string): RenderedMetrics {
 }
 
 export function createExporter(options: ExporterOptions): Exporter {
-  const { source, prices, logger, intervalMs = 60_000, clusterId, allocateOptions = {}, version = '0.0.0', now = Date.now } = options;
+  const { source, prices, logger, intervalMs = 60_000, clusterId, allocateOptions = {}, version = '0.0.0', now = Date.now, onCycle } = options;
   const baseLabels = clusterId ? labelText({ cluster: clusterId }) : '';
   const self = new SelfMetrics({ version, nodeVersion: process.version, source: source.kind });
 
@@ -191,6 +213,14 @@ export function createExporter(options: ExporterOptions): Exporter {
     self.lastCycleSeconds = nowMs / 1000;
     self.observeCycleDuration((performance.now() - started) / 1000);
     invalidate();
+    if (onCycle) {
+      try {
+        await onCycle.handle({ report, reading, window: { startMs: windowStart, endMs: nowMs }, first: cycles === 1 });
+      } catch (err) {
+        self.errors.inc({ component: onCycle.component, error_type: errorType(err) });
+        logger.error(`${onCycle.component} failed for this cycle; the metrics are not affected`, { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
     if (cycles === 1) {
       logger.info('first cost cycle done', {
         nodes: report.nodes.length,
