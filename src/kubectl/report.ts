@@ -69,7 +69,7 @@ export function buildReport(groups: readonly GroupRow[], options: ReportOptions)
       networkUsd: g.networkCost === undefined ? undefined : g.networkCost * f,
       loadBalancerUsd: g.loadBalancerCost * f,
       totalUsd,
-      averagePodUsd: g.pods > 0 && !g.name.startsWith('__') ? totalUsd / g.pods : undefined,
+      averagePodUsd: g.pods > 0 ? totalUsd / g.pods : undefined,
       cpuEfficiency: g.cpuEfficiency,
       memoryEfficiency: g.ramEfficiency,
       totalEfficiency: g.totalEfficiency,
