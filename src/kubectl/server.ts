@@ -70,21 +70,49 @@ export interface ProxyOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-export async function proxyFetcher(options: ProxyOptions): Promise<Fetcher> {
+interface ApiServerAccess {
+  readonly server: string;
+  readonly description: string;
+  /** Adds credentials and TLS settings to request options. */
+  apply(options: import('node:https').RequestOptions): Promise<void>;
+}
+
+/** Credentials of the current context: the small reader first, @kubernetes/client-node for the rest. */
+async function apiServerAccess(options: ProxyOptions): Promise<ApiServerAccess> {
+  const { loadLiteKubeConfig } = await import('./kubeconfig.ts');
+  const lite = loadLiteKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
+  if (lite !== undefined) {
+    return {
+      server: lite.server,
+      description: lite.description,
+      async apply(o) {
+        o.headers = { ...(o.headers as Record<string, string>), ...lite.headers };
+        if (lite.ca) o.ca = lite.ca;
+        if (lite.cert) o.cert = lite.cert;
+        if (lite.key) o.key = lite.key;
+        if (lite.insecure) o.rejectUnauthorized = false;
+      },
+    };
+  }
   const { loadKubeConfig } = await import('../sources/kube/kubeconfig.ts');
   const loaded = await loadKubeConfig({ kubeconfigPath: options.kubeconfig, context: options.context, env: options.env });
+  return { server: loaded.server, description: loaded.description, apply: (o) => loaded.config.applyToHTTPSOptions(o) };
+}
+
+export async function proxyFetcher(options: ProxyOptions): Promise<Fetcher> {
+  const access = await apiServerAccess(options);
   const https = await import('node:https');
   const http = await import('node:http');
   const prefix = `/api/v1/namespaces/${encodeURIComponent(options.serviceNamespace)}/services/${encodeURIComponent(options.serviceName)}:${encodeURIComponent(options.servicePort)}/proxy`;
-  const server = new URL(loaded.server);
+  const server = new URL(access.server);
   return {
-    description: `service ${options.serviceNamespace}/${options.serviceName}:${options.servicePort} via ${loaded.description}`,
+    description: `service ${options.serviceNamespace}/${options.serviceName}:${options.servicePort} via ${access.description}`,
     async get(path, query) {
       const requestOptions: import('node:https').RequestOptions = {
         method: 'GET',
         headers: { accept: 'application/json', 'user-agent': 'kubectl-cost' },
       };
-      await loaded.config.applyToHTTPSOptions(requestOptions);
+      await access.apply(requestOptions);
       const url = new URL(`${server.pathname.replace(/\/$/, '')}${prefix}/${path.replace(/^\//, '')}?${queryString(query)}`, server);
       const lib = url.protocol === 'http:' ? http : https;
       return await new Promise<unknown>((resolve, reject) => {
@@ -93,7 +121,7 @@ export async function proxyFetcher(options: ProxyOptions): Promise<Fetcher> {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             try {
-              resolve(parseBody(Buffer.concat(chunks).toString('utf8'), res.statusCode ?? 0, `${loaded.server}${prefix}/${path}`));
+              resolve(parseBody(Buffer.concat(chunks).toString('utf8'), res.statusCode ?? 0, `${access.server}${prefix}/${path.replace(/^\//, '')}`));
             } catch (err) {
               reject(err);
             }
@@ -101,7 +129,7 @@ export async function proxyFetcher(options: ProxyOptions): Promise<Fetcher> {
           res.on('error', reject);
         });
         req.on('timeout', () => req.destroy(new Error('timed out after 60 s')));
-        req.on('error', (err: NodeJS.ErrnoException) => reject(new ServerError(`cannot reach the API server ${loaded.server}: ${err.code ?? err.message}`)));
+        req.on('error', (err: NodeJS.ErrnoException) => reject(new ServerError(`cannot reach the API server ${access.server}: ${err.code ?? err.message}`)));
         req.end();
       });
     },

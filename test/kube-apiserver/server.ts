@@ -15,6 +15,7 @@
 // compact history, stop and restart the listener, fail requests, and read the log of API calls it
 // served (for the RBAC test).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -251,6 +252,8 @@ export class FakeApiServer {
   private compactedRv = 0;
   private listening = true;
   private watchStartListeners: (() => void)[] = [];
+  /** kubectl-cost: service proxy targets, by `namespace/name:port` (see proxyService). */
+  private readonly serviceProxies = new Map<string, string>();
 
   private constructor(server: Server, port: number, caPem: string, options: FakeApiServerOptions) {
     this.server = server;
@@ -461,6 +464,32 @@ export class FakeApiServer {
     await this.stop();
   }
 
+  // --- kubectl-cost: service proxy (added for the kubectl cost plugin tests) ---
+  /**
+   * Serves `/api/v1/namespaces/{namespace}/services/{name}:{port}/proxy/{path}` by forwarding GETs
+   * to `targetUrl` (an http:// base), as the API server's service proxy forwards to the Service.
+   */
+  proxyService(namespace: string, name: string, port: string, targetUrl: string): void {
+    this.serviceProxies.set(`${namespace}/${name}:${port}`, targetUrl.replace(/\/$/, ''));
+  }
+
+  private handleServiceProxy(res: ServerResponse, parts: readonly string[], search: string): void {
+    const [namespace = '', nameAndPort = ''] = [parts[3], parts[5]];
+    const colon = nameAndPort.indexOf(':');
+    const name = colon === -1 ? nameAndPort : nameAndPort.slice(0, colon);
+    const target = this.serviceProxies.get(`${namespace}/${nameAndPort}`);
+    if (target === undefined) {
+      this.sendStatus(res, 404, 'NotFound', `services "${name}" not found`, { name, kind: 'services' });
+      return;
+    }
+    const rest = parts.slice(7).map(encodeURIComponent).join('/');
+    httpGet(`${target}/${rest}${search}`, (upstream) => {
+      res.writeHead(upstream.statusCode ?? 502, { 'content-type': upstream.headers['content-type'] ?? 'application/octet-stream' });
+      upstream.pipe(res);
+    }).on('error', (err: Error) => this.sendStatus(res, 503, 'ServiceUnavailable', `error trying to reach service: ${err.message}`));
+  }
+  // --- end kubectl-cost ---
+
   /** A kubeconfig (YAML) for this server with its CA and token. */
   kubeconfig(options: { context?: string; namespace?: string } = {}): string {
     const context = options.context ?? 'test';
@@ -619,6 +648,11 @@ export class FakeApiServer {
         this.sendStatus(res, f.status, reason, `injected failure (HTTP ${f.status})`, undefined, headers);
         return;
       }
+    }
+    // kubectl-cost: service proxy
+    if (req.method === 'GET' && parts[0] === 'api' && parts[1] === 'v1' && parts[2] === 'namespaces' && parts[4] === 'services' && parts[6] === 'proxy') {
+      this.handleServiceProxy(res, parts, url.search);
+      return;
     }
     if (req.method !== 'GET') {
       this.sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${req.method})`);

@@ -1,0 +1,153 @@
+// `kubectl cost` in server mode through the real kubectl: against a running exporter on a snapshot,
+// reached with --server and, by default, through the API server's service proxy with the
+// kubeconfig's credentials (the test API server forwards to the exporter). The plugin's numbers are
+// compared with the exporter's own /api/v1/allocation answer.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FakeApiServer } from './kube-apiserver/server.ts';
+import { startFakeApiServer } from './kube-apiserver/server.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+let dir: string;
+let exporter: ChildProcess | undefined;
+let exporterUrl = '';
+let api: FakeApiServer;
+let kubeconfig: string;
+/** Whether this build of the exporter serves /api/v1/allocation. */
+let hasAllocationApi = false;
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function kubectl(args: readonly string[]): Promise<Run> {
+  return new Promise((res, rej) => {
+    const child = spawn('kubectl', args, {
+      cwd: dir,
+      env: { PATH: [dir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'), HOME: dir, KUBECONFIG: kubeconfig, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once('error', rej);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kubectl-cost-server-'));
+  const { symlinkSync } = await import('node:fs');
+  symlinkSync(join(ROOT, 'bin/kubectl-cost.js'), join(dir, 'kubectl-cost'));
+  const port = await freePort();
+  exporterUrl = `http://127.0.0.1:${port}`;
+  // Its working directory is the temp dir, so any history store it keeps by default lands there.
+  exporter = spawn(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), '--snapshot', join(ROOT, 'examples/cluster.json'), '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${exporterUrl}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('exporter did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  hasAllocationApi = (await fetch(`${exporterUrl}/api/v1/allocation?window=1d&aggregate=namespace`)).status === 200;
+  api = await startFakeApiServer({ token: 'kubectl-cost-token' });
+  api.proxyService('kube-cost', 'kube-cost-exporter', '9090', exporterUrl);
+  kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, api.kubeconfig());
+});
+
+after(async () => {
+  exporter?.kill('SIGTERM');
+  await api?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The exporter's own namespace answer → monthly rates (totalCost / minutes × 60 × 730). */
+async function apiMonthlyByNamespace(): Promise<Map<string, number>> {
+  const body = (await (await fetch(`${exporterUrl}/api/v1/allocation?window=1d&aggregate=namespace&accumulate=true`)).json()) as { data: Record<string, { totalCost: number; minutes: number }>[] };
+  const out = new Map<string, number>();
+  for (const [name, a] of Object.entries(body.data[0] ?? {})) out.set(name, (a.totalCost / a.minutes) * 60 * 730);
+  return out;
+}
+
+describe('kubectl cost, server mode (real kubectl, running exporter)', () => {
+  it('the service proxy answers 404 for a service that does not exist: exit 1, one line naming it', async () => {
+    const r = await kubectl(['cost', 'namespace', '-N', 'elsewhere']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /^error: .*\/api\/v1\/namespaces\/elsewhere\/services\/kube-cost-exporter:9090\/proxy\/api\/v1\/allocation: HTTP 404: services "kube-cost-exporter" not found\n$/);
+  });
+
+  it('--server that nobody listens on: exit 1, says so', async () => {
+    const r = await kubectl(['cost', 'namespace', '--server', `http://127.0.0.1:${await freePort()}`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n$/);
+  });
+
+  for (const via of ['--server', 'service proxy'] as const) {
+    it(`namespace via ${via}: the API's numbers`, async (t) => {
+      if (!hasAllocationApi) {
+        t.skip('this exporter build has no /api/v1/allocation yet');
+        return;
+      }
+      const r = await kubectl(['cost', 'namespace', '-o', 'json', ...(via === '--server' ? ['--server', exporterUrl] : [])]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { rows: { name: string; totalUsd: number; podCount: number }[] };
+      const expected = await apiMonthlyByNamespace();
+      for (const [name, monthly] of expected) {
+        const row = out.rows.find((x) => x.name === name);
+        assert.ok(row, `namespace ${name} missing from the plugin's answer`);
+        assert.ok(Math.abs(row.totalUsd - monthly) <= Math.max(0.01, monthly * 1e-6), `${name}: plugin ${row.totalUsd} vs API ${monthly}`);
+      }
+    });
+  }
+
+  it('estimate --server: before/after from the cluster', async (t) => {
+    if (!hasAllocationApi) {
+      t.skip('this exporter build has no /api/v1/allocation yet');
+      return;
+    }
+    const r = await kubectl(['cost', 'estimate', '-f', join(ROOT, 'test/fixtures/manifests/payments-api.yaml'), '--server', exporterUrl, '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { workloads: { name: string; totalMonthlyUsd: number; beforeMonthlyUsd: number | null }[] };
+    const w = out.workloads[0];
+    assert.ok(w?.beforeMonthlyUsd, 'payments-api exists: a current cost is shown');
+    // 3 running replicas → 4.
+    assert.ok(Math.abs(w.totalMonthlyUsd / w.beforeMonthlyUsd - 4 / 3) < 0.01, `${w.totalMonthlyUsd} vs ${w.beforeMonthlyUsd}`);
+  });
+});
