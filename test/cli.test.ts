@@ -17,9 +17,9 @@ function run(args: string[], env: Record<string, string> = {}) {
 }
 
 /** Starts the exporter, waits until /readyz answers 200, returns helpers to talk to it and stop it. */
-async function startCli(args: string[]) {
+async function startCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let logs = '';
   child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
   child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
@@ -58,11 +58,28 @@ test('bad options exit 2 with a one-line message naming the option', () => {
     [['--prot', '9090'], {}, 'kube-cost-exporter: --prot: unknown option (did you mean --port?); see --help\n'],
     [['--interval', 'soon'], {}, 'kube-cost-exporter: --interval: must be a duration such as 30s, 1m or 1m30s (got "soon")\n'],
     [[], { KCE_LOG_FORMAT: 'xml' }, 'kube-cost-exporter: KCE_LOG_FORMAT: must be one of text, json (got "xml")\n'],
+    [['--source', 'demo', '--context', 'prod'], {}, 'kube-cost-exporter: --context: cannot be used with --source demo (it chooses the cluster for --source kube or auto)\n'],
+    [['--snapshot', 'a.json'], { KCE_KUBECONFIG: 'kc' }, 'kube-cost-exporter: KCE_KUBECONFIG: cannot be used with --snapshot (it chooses the cluster for --source kube or auto)\n'],
   ];
   for (const [args, env, message] of table) {
     const r = run(args, env);
     assert.equal(r.status, 2, args.join(' '));
     assert.equal(r.stderr, message);
+  }
+});
+
+test('--source kube with a kubeconfig that cannot be loaded, or no cluster at all, is refused with exit code 2', () => {
+  const home = mkdtempSync(join(tmpdir(), 'kce-home-'));
+  try {
+    const clean = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' };
+    const missing = run(['--source', 'kube', '--kubeconfig', join(home, 'nope'), '--port', '1'], clean);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, new RegExp(`--kubeconfig: cannot load kubeconfig ${join(home, 'nope')}: no such file`));
+    const none = run(['--source', 'kube', '--port', '1'], clean);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /--source: kube needs a cluster: no --kubeconfig, no KUBECONFIG, no ~\/\.kube\/config, and not running in a pod/);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 });
 
@@ -82,9 +99,12 @@ test('a snapshot that cannot be read at start is refused with exit code 2', () =
 });
 
 test('with no cluster it serves the demo cluster, says so first, and stops cleanly on SIGTERM', async () => {
-  const { base, child, exited, logs } = await startCli([]);
+  // No kubeconfig anywhere and not in a pod, whatever the machine running the tests has.
+  const home = mkdtempSync(join(tmpdir(), 'kce-home-'));
+  const { base, child, exited, logs } = await startCli([], { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home });
+  rmSync(home, { recursive: true, force: true });
   const firstLine = logs().split('\n')[0] ?? '';
-  assert.match(firstLine, /serving the DEMO cluster \(simulated data, cluster="demo"\)/);
+  assert.match(firstLine, /serving the DEMO cluster \(simulated data, cluster="demo"\): no kubeconfig \(no --kubeconfig, KUBECONFIG or ~\/\.kube\/config\) and not in a pod/);
   const metrics = await (await fetch(`${base}/metrics`)).text();
   assert.match(metrics, /^kube_cost_pod_hourly_usd\{cluster="demo",namespace="[^"]+",pod="[^"]+",node="[^"]+"\} \d/m);
   assert.match(metrics, /^kube_cost_source_info\{cluster="demo",source="demo"\} 1$/m);

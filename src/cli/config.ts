@@ -9,6 +9,10 @@ export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube';
 export interface ServeConfig {
   readonly source: SourceChoice;
   readonly snapshotPaths: readonly string[];
+  /** `--kubeconfig` (or KCE_KUBECONFIG); undefined: KUBECONFIG, ~/.kube/config, in-cluster, as kubectl. */
+  readonly kubeconfigPath: string | undefined;
+  /** `--context`; undefined: the kubeconfig's current context. */
+  readonly context: string | undefined;
   readonly port: number;
   readonly host: string;
   readonly intervalMs: number;
@@ -38,8 +42,16 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     env: 'KCE_SOURCE',
     value: 'auto|demo|snapshot|kube',
     default: 'auto',
-    help: 'Where cluster data comes from. auto: snapshot when --snapshot is given, else the demo cluster. kube (live API) is not available in this version.',
+    help: 'Where cluster data comes from. kube: the live cluster (list + watch, usage from the metrics API), connecting as kubectl does. auto: the snapshot when --snapshot is given, else the current kubeconfig context when one is configured and answers within 3s, else the demo cluster; the first log line says which and why.',
   },
+  {
+    flag: 'kubeconfig',
+    env: 'KCE_KUBECONFIG',
+    value: 'FILE',
+    default: '',
+    help: 'Kubeconfig file for --source kube or auto. Default as kubectl: the KUBECONFIG variable (files separated by :), else ~/.kube/config, else the in-cluster service account of the pod.',
+  },
+  { flag: 'context', env: 'KCE_CONTEXT', value: 'NAME', default: '', help: "Kubeconfig context to use. Default: the kubeconfig's current context." },
   {
     flag: 'snapshot',
     env: 'KCE_SNAPSHOT',
@@ -190,6 +202,13 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const snapshotPaths = raw('snapshot').values;
   if (sourceChoice === 'snapshot' && snapshotPaths.length === 0) throw new ConfigError('--snapshot', 'required with --source snapshot');
   if (sourceChoice === 'demo' && snapshotPaths.length > 0) throw new ConfigError('--snapshot', 'cannot be used with --source demo');
+  if (sourceChoice === 'kube' && snapshotPaths.length > 0) throw new ConfigError('--snapshot', 'cannot be used with --source kube');
+  const kubeconfig = raw('kubeconfig');
+  const context = raw('context');
+  const noCluster = sourceChoice === 'demo' || sourceChoice === 'snapshot' || (sourceChoice === 'auto' && snapshotPaths.length > 0);
+  for (const o of [kubeconfig, context]) {
+    if (o.value !== '' && noCluster) throw new ConfigError(o.option, `cannot be used with ${sourceChoice === 'auto' ? '--snapshot' : `--source ${sourceChoice}`} (it chooses the cluster for --source kube or auto)`);
+  }
 
   const port = raw('port');
   const portNumber = Number(port.value);
@@ -214,6 +233,8 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   return {
     source: sourceChoice,
     snapshotPaths,
+    kubeconfigPath: kubeconfig.value || undefined,
+    context: context.value || undefined,
     port: portNumber,
     host: raw('host').value,
     intervalMs,
@@ -237,7 +258,8 @@ export function serveHelp(version: string): string {
     '',
     'Computes what every pod, namespace and node costs from node prices (cloud catalogs or a',
     'custom pricing file) and serves them as Prometheus metrics (kube_cost_*) on /metrics.',
-    'With no cluster configured it serves a simulated demo cluster and says so.',
+    'It follows the cluster of the current kubeconfig context (or of its pod) live; with no',
+    'cluster configured or reachable it serves a simulated demo cluster and says so.',
     '',
     'Options (each can also be set by the environment variable shown):',
   ];
@@ -248,7 +270,8 @@ export function serveHelp(version: string): string {
   }
   lines.push('  -h, --help     Show this help.', '  -v, --version  Show the version.', '');
   lines.push('Examples:');
-  lines.push('  kube-cost-exporter                                   # demo cluster on :9090');
+  lines.push('  kube-cost-exporter                                   # current kube context if it answers, else the demo cluster, on :9090');
+  lines.push('  kube-cost-exporter --source kube --context prod      # live collection from context prod');
   lines.push('  kube-cost-exporter --snapshot examples/cluster.json --port 9191');
   lines.push('  kubectl get nodes,pods,pv,pvc,svc,ns -A -o json > cluster.json && kube-cost-exporter --snapshot cluster.json');
   lines.push('', 'Endpoints: /metrics (Prometheus text or OpenMetrics), /healthz, /readyz. Docs: docs/configuration.md, docs/metrics.md.');

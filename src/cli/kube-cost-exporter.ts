@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(config, logger, VERSION);
+    server = await startServer(config, logger, VERSION, { env });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof InputError) {
       logger.error(err.message);

@@ -22,21 +22,46 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function chooseSource(config: ServeConfig): { source: ClusterSource; clusterId: string | undefined; why: string } {
-  if (config.source === 'kube') {
-    throw new ConfigError('--source', 'kube (live collection from the Kubernetes API) is not available in this version; use --source snapshot with `kubectl get ... -o json` output, or --source demo');
-  }
+export interface StartOptions {
+  /** The environment (KUBECONFIG, HOME-relative ~/.kube/config, KUBERNETES_SERVICE_HOST...). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How long `--source auto` waits for the current context's `GET /version` (default 3 s). */
+  readonly probeTimeoutMs?: number;
+}
+
+/**
+ * `--source kube`: the configured cluster (a bad kubeconfig or context is a ConfigError; an API
+ * server that is down is waited for). `--source auto`: the snapshot when --snapshot is given, else
+ * the current context when it answers, else the demo cluster, with why.
+ */
+async function chooseSource(config: ServeConfig, logger: Logger, version: string, options: StartOptions): Promise<{ source: ClusterSource; clusterId: string | undefined; why: string }> {
   if (config.source === 'snapshot' || (config.source === 'auto' && config.snapshotPaths.length > 0)) {
     return { source: createSnapshotSource({ paths: config.snapshotPaths }), clusterId: config.clusterId, why: 'snapshot files given' };
   }
-  const why = config.source === 'demo' ? '--source demo' : 'no cluster configured (no --snapshot; live collection is not available in this version)';
-  return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why };
+  if (config.source === 'kube' || config.source === 'auto') {
+    // Imported only here: demo and snapshot users never load the Kubernetes client.
+    const { connectKube } = await import('../sources/kube/index.ts');
+    const connection = await connectKube({
+      mode: config.source,
+      kubeconfigPath: config.kubeconfigPath,
+      context: config.context,
+      env: options.env ?? process.env,
+      logger,
+      userAgent: `kube-cost-exporter/${version}`,
+      ...(options.probeTimeoutMs !== undefined ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
+    });
+    if (connection.source) return { source: connection.source, clusterId: config.clusterId, why: connection.why };
+    return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: connection.why };
+  }
+  return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: '--source demo' };
 }
 
-export async function startServer(config: ServeConfig, logger: Logger, version: string): Promise<RunningServer> {
-  const { source, clusterId, why } = chooseSource(config);
+export async function startServer(config: ServeConfig, logger: Logger, version: string, options: StartOptions = {}): Promise<RunningServer> {
+  const { source, clusterId, why } = await chooseSource(config, logger, version, options);
   if (source.kind === 'demo') {
     logger.info(`serving the DEMO cluster (simulated data, cluster="${clusterId}"): ${why}`, { source: source.description });
+  } else if (source.kind === 'kube') {
+    logger.info(`serving the live cluster from ${source.description}: ${why}`, { source: source.kind, cluster: clusterId ?? '' });
   } else {
     logger.info(`serving cluster data from ${source.description}`, { source: source.kind, cluster: clusterId ?? '' });
   }
@@ -70,13 +95,20 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       ...(config.region ? { region: config.region } : {}),
     },
   });
-  // The first cycle runs before listening: a snapshot that cannot be read at start is a
-  // configuration error, not a half-working exporter.
-  await exporter.start();
-  const first = exporter.status();
-  if (first.cycles === 0) {
-    await exporter.stop();
-    throw new ConfigError(source.kind === 'snapshot' ? '--snapshot' : '--source', `cannot read the cluster: ${first.lastError ?? 'unknown error'}`);
+  // A snapshot or the demo cluster is read once before listening: a snapshot that cannot be read
+  // at start is a configuration error, not a half-working exporter. A live cluster is listened for
+  // at once (liveness answers; /readyz is 503 until the first full sync), and an API server that
+  // is down at start is waited for.
+  let starting: Promise<void> | undefined;
+  if (source.kind === 'kube') {
+    starting = exporter.start();
+  } else {
+    await exporter.start();
+    const first = exporter.status();
+    if (first.cycles === 0) {
+      await exporter.stop();
+      throw new ConfigError(source.kind === 'snapshot' ? '--snapshot' : '--source', `cannot read the cluster: ${first.lastError ?? 'unknown error'}`);
+    }
   }
   const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath });
 
@@ -94,6 +126,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     });
   } catch (err) {
     await exporter.stop();
+    await starting;
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -108,6 +141,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await exporter.stop();
+      await starting;
     },
   };
 }

@@ -57,6 +57,8 @@ export function createApp(options: AppOptions): Hono {
         source: sourceDescription,
         lastSync: s.lastSyncMs === undefined ? null : new Date(s.lastSyncMs).toISOString(),
         cycles: s.cycles,
+        usage: s.usage === undefined ? null : { state: s.usage.state, detail: s.usage.detail, costsUse: s.usage.costsUse },
+        ...(s.source !== undefined ? { sourceStatus: s.source } : {}),
       },
       s.ready ? 200 : 503,
     );

@@ -199,3 +199,63 @@ test('onCycle gets each successful cycle with its window; a failing hook is coun
   assert.equal(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="shop",pod="a",node="n1"}'), 0.05);
   assert.ok(logger.lines.some((l) => l.level === 'error' && l.msg === 'store failed for this cycle; the metrics are not affected'));
 });
+
+test('pods that stopped between two cycles are charged the minutes they ran in the window, out of idle', async () => {
+  // n1 as in GOOD (idle 0.165/h); n9 was deleted with its last pod (same rates, so 2 cores 8 GiB = 0.12/h).
+  const withGone = tablePriceBook({ nodes: { n1: { price: RATES }, n9: { price: RATES } } });
+  let nowMs = Date.UTC(2026, 10, 23, 12);
+  const t = nowMs;
+  const job = (name: string, nodeName: string, cpuMillicores: number, ramBytes: number) => pod('batch', name, nodeName, [container('c', res(cpuMillicores, ramBytes))]);
+  const n1 = GOOD.snapshot.nodes[0]!;
+  const n9 = node('n9', res(8000, 32 * GiB));
+  const second: SourceReading = {
+    ...GOOD,
+    finishedPods: [
+      // 1 core 2 GiB = 0.04 + 0.01 = 0.05/h; ran 15 s → 45 s: 30 s in the window
+      { pod: job('job-1', 'n1', 1000, 2 * GiB), node: n1, startedAtMs: t + 15_000, finishedAtMs: t + 45_000 },
+      // started before the previous cycle (already charged until then): 0 s → 30 s, 30 s in the window
+      { pod: job('job-2', 'n1', 1000, 2 * GiB), node: n1, startedAtMs: t - 120_000, finishedAtMs: t + 30_000 },
+      // 2 cores 8 GiB = 0.08 + 0.04 = 0.12/h for the whole minute, on a node that is gone (no idle to take from)
+      { pod: job('job-3', 'n9', 2000, 8 * GiB), node: n9, startedAtMs: t - 600_000, finishedAtMs: t + 60_000 },
+      // its node is unknown: not costed, counted
+      { pod: job('job-4', 'n8', 1000, GiB), node: undefined, startedAtMs: t, finishedAtMs: t + 60_000 },
+    ],
+  };
+  const logger = memoryLogger();
+  const exporter = createExporter({ source: scriptedSource([GOOD, second]), prices: withGone, logger, intervalMs: 60_000, now: () => nowMs });
+  await exporter.cycle();
+  nowMs += 60_000;
+  await exporter.cycle();
+  const text = exporter.metrics('prometheus').text;
+  const near = (series: string, expected: number) => assert.ok(Math.abs(sampleValue(text, series) - expected) < 1e-15, `${series}: ${sampleValue(text, series)} ≠ ${expected}`);
+  near('kube_cost_namespace_cost_usd_total{namespace="shop"}', 0.00125); // 0.075/h × 1 min
+  near('kube_cost_namespace_cost_usd_total{namespace="batch"}', 0.0028333333333333335); // 0.05 × 1/60 h + 0.12 × 1/60 h
+  near('kube_cost_namespace_cost_usd_total{namespace="__idle__"}', 0.0019166666666666666); // 0.165 × 1/60 − 0.05 × 1/60
+  assert.equal(sampleValue(text, 'kube_cost_errors_total{component="model",error_type="unknown_node"}'), 1);
+  assert.ok(logger.lines.some((l) => l.msg === 'finished pods on unknown nodes are not costed' && l.fields['example'] === 'batch/job-4'));
+});
+
+test('/readyz shows the usage state and a live source health, which turns it false between cycles', async () => {
+  let healthy = true;
+  const source: ClusterSource = {
+    kind: 'kube',
+    description: 'live test source',
+    async read() {
+      return { ...GOOD, usageStatus: { state: 'absent', detail: 'metrics.k8s.io is not served (404)' } };
+    },
+    health: () => (healthy ? { ready: true, reason: 'ok', detail: { synced: true } } : { ready: false, reason: 'the API server has been unreachable since then', detail: { synced: true, reachable: false } }),
+  };
+  const exporter = createExporter({ source, prices, logger: memoryLogger(), now: () => Date.UTC(2026, 10, 23, 12) });
+  const app = createApp({ exporter, version: '9.9.9', sourceDescription: 'live test source' });
+  await exporter.cycle();
+  const ok = await app.request('/readyz');
+  assert.equal(ok.status, 200);
+  assert.deepEqual(((await ok.json()) as Record<string, unknown>)['usage'], { state: 'absent', detail: 'metrics.k8s.io is not served (404)', costsUse: 'requests' });
+  assert.equal(sampleValue(exporter.metrics('prometheus').text, 'kube_cost_usage_available{state="absent"}'), 0);
+  healthy = false;
+  const down = await app.request('/readyz');
+  assert.equal(down.status, 503);
+  const body = (await down.json()) as Record<string, unknown>;
+  assert.equal(body['reason'], 'serving data from 2026-11-23T12:00:00.000Z: the API server has been unreachable since then');
+  assert.deepEqual(body['sourceStatus'], { synced: true, reachable: false });
+});

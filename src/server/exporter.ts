@@ -2,9 +2,10 @@
 // Scrapes are served from the last rendered result. A failed read never clears good data.
 import { gzipSync } from 'node:zlib';
 import type { AllocateOptions, CostReport } from '../core/allocate.ts';
-import { allocate } from '../core/allocate.ts';
+import { allocate, IDLE } from '../core/allocate.ts';
 import type { PriceBook } from '../core/pricing.ts';
-import type { ClusterSource, SourceReading } from '../sources/source.ts';
+import { costFinishedPods } from '../sources/kube/finished-costs.ts';
+import type { ClusterSource, SourceReading, UsageReport } from '../sources/source.ts';
 import type { NamespaceCounters } from './cost-metrics.ts';
 import { renderCostMetrics } from './cost-metrics.ts';
 import type { ExpositionFormat } from './exposition.ts';
@@ -58,6 +59,16 @@ export interface ExporterStatus {
   readonly lastSyncMs: number | undefined;
   readonly lastError: string | undefined;
   readonly cycles: number;
+  /** Whether the last reading had measured usage; when not, costs use requests. */
+  readonly usage: (UsageReport & { readonly costsUse: 'usage' | 'requests' }) | undefined;
+  /** The live source's own summary (connection, sync, per-resource state), when it has one. */
+  readonly source: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The usage state of a reading: the source's own when it reports one, else from `hasUsage`. */
+export function usageOf(reading: SourceReading): UsageReport {
+  if (reading.usageStatus) return { state: reading.usageStatus.state, detail: reading.usageStatus.detail };
+  return reading.hasUsage ? { state: 'ok', detail: '' } : { state: 'absent', detail: 'the source has no usage measurements' };
 }
 
 export interface Exporter {
@@ -97,6 +108,7 @@ export function createExporter(options: ExporterOptions): Exporter {
   let lastSyncMs: number | undefined;
   let lastError: string | undefined;
   let cycles = 0;
+  let unpricedFinished = 0;
   const costUsd = new Map<string, number>();
   const spotSavingsUsd = new Map<string, number>();
   const counters: NamespaceCounters = { costUsd, spotSavingsUsd };
@@ -124,6 +136,30 @@ export function createExporter(options: ExporterOptions): Exporter {
     }
   };
 
+  /**
+   * Pods that stopped since the previous cycle are not in this reading but ran for part of the
+   * window: their namespaces get hourly × the minutes they ran in it (costFinishedPods). A pod still
+   * in the previous reading was charged up to that cycle only (counters accrue backwards, at the
+   * rate of the reading that ends the window), so nothing is counted twice. The same minutes show
+   * as idle on their node in this reading: they come out of `__idle__` (never more than that
+   * node's idle for the window, and nothing for a node that is gone: it accrues no idle).
+   */
+  const accrueFinished = (reading: SourceReading, report: CostReport, increments: Map<string, number>, window: { startMs: number; endMs: number }, hours: number): void => {
+    const finished = reading.finishedPods;
+    if (finished === undefined || finished.length === 0) return;
+    const costs = costFinishedPods(finished, prices, window, allocateOptions, reading.snapshot.usage);
+    for (const [namespace, usd] of costs.byNamespace) increments.set(namespace, (increments.get(namespace) ?? 0) + usd);
+    const idleForWindow = new Map(report.nodes.map((n) => [n.name, n.idleHourlyUsd * hours]));
+    let fromIdle = 0;
+    for (const [nodeName, usd] of costs.idleByNode) fromIdle += Math.min(usd, idleForWindow.get(nodeName) ?? 0);
+    if (fromIdle > 0) increments.set(IDLE, Math.max(0, (increments.get(IDLE) ?? 0) - fromIdle));
+    if (costs.unpriced.length > 0) {
+      unpricedFinished += costs.unpriced.length;
+      self.errors.inc({ component: 'model', error_type: 'unknown_node' }, costs.unpriced.length);
+      logger.warn('finished pods on unknown nodes are not costed', { pods: costs.unpriced.length, example: `${costs.unpriced[0]?.pod.namespace}/${costs.unpriced[0]?.pod.name}`, total: unpricedFinished });
+    }
+  };
+
   const runCycle = async (): Promise<void> => {
     const started = performance.now();
     const nowMs = now();
@@ -131,6 +167,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     try {
       reading = await source.read(nowMs);
     } catch (err) {
+      if (stopped) return;
       lastError = err instanceof Error ? err.message : String(err);
       self.errors.inc({ component: 'source', error_type: errorType(err) });
       self.cycles.inc({ result: 'error' });
@@ -145,6 +182,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     lastSyncMs = nowMs;
     if (reading.warnings !== lastReading?.warnings) countWarnings(reading);
     lastReading = reading;
+    self.usage = usageOf(reading);
 
     const windowStart = lastCycleMs ?? nowMs - intervalMs;
     const report = allocate(reading.snapshot, prices, { startMs: windowStart, endMs: nowMs }, allocateOptions);
@@ -157,8 +195,11 @@ export function createExporter(options: ExporterOptions): Exporter {
         logger.warn('time between cycles out of range; counters accrue over the capped interval only', { elapsedMs, accruedMs: accrualMs });
       }
       const hours = accrualMs / 3_600_000;
+      const increments = new Map<string, number>();
+      for (const ns of report.namespaces) increments.set(ns.namespace, ns.totalHourlyUsd * hours);
+      accrueFinished(reading, report, increments, { startMs: nowMs - accrualMs, endMs: nowMs }, hours);
+      for (const [namespace, usd] of increments) costUsd.set(namespace, (costUsd.get(namespace) ?? 0) + usd);
       for (const ns of report.namespaces) {
-        costUsd.set(ns.namespace, (costUsd.get(ns.namespace) ?? 0) + ns.totalHourlyUsd * hours);
         if (ns.spotSavingsHourlyUsd > 0 || spotSavingsUsd.has(ns.namespace)) {
           spotSavingsUsd.set(ns.namespace, (spotSavingsUsd.get(ns.namespace) ?? 0) + ns.spotSavingsHourlyUsd * hours);
         }
@@ -263,8 +304,10 @@ export function createExporter(options: ExporterOptions): Exporter {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      // Close the source first: a read waiting for a live cluster's first sync ends at once.
+      const closing = source.close?.();
       if (running) await running;
-      await source.close?.();
+      await closing;
     },
     metrics(format) {
       const hit = cache[format];
@@ -275,10 +318,22 @@ export function createExporter(options: ExporterOptions): Exporter {
     },
     report: () => lastReport,
     status() {
+      // A live source knows at once when its API server stops answering; the last read may be older.
+      const health = source.health?.();
       let reason = 'ok';
-      if (!lastReport) reason = lastError ? `no data yet: ${lastError}` : 'first cost cycle not finished';
+      if (!lastReport) reason = lastError ? `no data yet: ${lastError}` : health && !health.ready ? `no data yet: ${health.reason}` : 'first cost cycle not finished';
       else if (lastError) reason = `last read failed, serving data from ${new Date(lastSyncMs ?? 0).toISOString()}: ${lastError}`;
-      return { ready: lastReport !== undefined && lastError === undefined, reason, lastSyncMs, lastError, cycles };
+      else if (health && !health.ready) reason = `serving data from ${new Date(lastSyncMs ?? 0).toISOString()}: ${health.reason}`;
+      const usage = lastReading ? usageOf(lastReading) : undefined;
+      return {
+        ready: lastReport !== undefined && lastError === undefined && (health?.ready ?? true),
+        reason,
+        lastSyncMs,
+        lastError,
+        cycles,
+        usage: usage ? { ...usage, costsUse: usage.state === 'ok' ? 'usage' : 'requests' } : undefined,
+        source: health?.detail,
+      };
     },
   };
   return exporter;

@@ -22,6 +22,8 @@ export class SelfMetrics {
   sourceObjects = new Map<string, number>();
   lastSyncSeconds = 0;
   lastCycleSeconds = 0;
+  /** Usage state of the last reading (undefined before the first). */
+  usage: { readonly state: string } | undefined;
   private readonly bucketCounts = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
   private durationSum = 0;
   private durationCount = 0;
@@ -51,6 +53,8 @@ export class SelfMetrics {
     w.sample(this.sourceInfo, 1);
     w.family('kube_cost_last_sync_timestamp_seconds', 'gauge', 'Unix time of the last successful read of the cluster source; metrics are as old as this.', 'seconds');
     w.sample('', this.lastSyncSeconds);
+    w.family('kube_cost_usage_available', 'gauge', 'Whether allocation uses measured usage (1) or requests only (0); state: ok, absent (no metrics API), forbidden (RBAC), unavailable, disabled, pending.');
+    if (this.usage) w.sample(labelText({ state: this.usage.state }), this.usage.state === 'ok' ? 1 : 0);
     w.family('kube_cost_last_cycle_timestamp_seconds', 'gauge', 'Unix time of the last completed cost calculation.', 'seconds');
     w.sample('', this.lastCycleSeconds);
     w.family('kube_cost_calculation_duration_seconds', 'histogram', 'Time to read the source, compute costs and render metrics, per cycle.', 'seconds');

@@ -1,6 +1,6 @@
 // The port every collector implements: demo cluster, snapshot files, live Kubernetes API.
 import type { InputError } from '../core/errors.ts';
-import type { ClusterSnapshot } from '../core/model.ts';
+import type { ClusterSnapshot, NodeInfo, PodInfo } from '../core/model.ts';
 
 export type SourceKind = 'demo' | 'snapshot' | 'kube';
 
@@ -13,6 +13,39 @@ export interface SourceReading {
   readonly warnings: readonly InputError[];
   /** True when usage came from a metrics source (metrics API, agent, demo simulation). */
   readonly hasUsage: boolean;
+  /**
+   * Pods that stopped running since the previous reading (live sources only): they are not in
+   * `snapshot` but ran, and cost, for part of the time since the previous reading.
+   */
+  readonly finishedPods?: readonly FinishedPodRun[];
+  /** Whether usage is measured and, when it is not, why (live sources only). */
+  readonly usageStatus?: UsageReport;
+}
+
+/** A pod that stopped running (deleted, Succeeded, Failed, evicted), with when it ran. */
+export interface FinishedPodRun {
+  /** The pod as it last ran (phase `Running`), so that the cost model prices it. */
+  readonly pod: PodInfo;
+  /** Its node when it stopped; undefined when unknown (the pod cannot be priced). */
+  readonly node: NodeInfo | undefined;
+  readonly startedAtMs: number;
+  readonly finishedAtMs: number;
+}
+
+export interface UsageReport {
+  /** `ok` when usage is measured; otherwise why not (`absent`, `forbidden`, `unavailable`, `disabled`, `pending`). */
+  readonly state: string;
+  /** Why usage is not measured; empty when `ok`. */
+  readonly detail: string;
+}
+
+/** A live source's own view of its health, for /readyz: read between cycles, never blocks. */
+export interface SourceHealth {
+  readonly ready: boolean;
+  /** `ok`, or why not ready (e.g. `the API server has been unreachable since ...`). */
+  readonly reason: string;
+  /** A JSON-able summary for /readyz detail. */
+  readonly detail: Readonly<Record<string, unknown>>;
 }
 
 export interface ClusterSource {
@@ -24,5 +57,7 @@ export interface ClusterSource {
    * read, e.g. malformed JSON: the exporter then keeps serving the last good reading.
    */
   read(nowMs: number): Promise<SourceReading>;
+  /** Live sources: their health now (a connection lost since the last read shows at once). */
+  health?(): SourceHealth;
   close?(): Promise<void>;
 }

@@ -1,5 +1,5 @@
-// What pods that stopped running inside a window cost for the minutes they ran in it. Pure, and a
-// proposal for the cost model: it prices each finished pod as the model prices a running one (its
+// What pods that stopped running inside a window cost for the minutes they ran in it. Pure; the
+// exporter adds it to its accumulated counters. It prices each finished pod as the model prices a running one (its
 // node's rates × max(request, usage)), then charges `hourly × minutes / 60` with
 //   minutes = min(window end, finished) − max(window start, started).
 // Those minutes were counted as idle on the node by a snapshot taken after the pod stopped, so the
@@ -8,7 +8,7 @@ import type { AllocateOptions, CostWindow } from '../../core/allocate.ts';
 import { allocate } from '../../core/allocate.ts';
 import type { ClusterSnapshot, NodeInfo, UsageByPod } from '../../core/model.ts';
 import type { PriceBook } from '../../core/pricing.ts';
-import type { FinishedPod } from './lifecycle.ts';
+import type { FinishedPodRun } from '../source.ts';
 
 export interface FinishedPodCost {
   readonly namespace: string;
@@ -29,13 +29,13 @@ export interface FinishedCosts {
   /** The amount to take out of each node's idle for the window. */
   readonly idleByNode: ReadonlyMap<string, number>;
   /** Finished pods whose node is unknown (cannot be priced). */
-  readonly unpriced: readonly FinishedPod[];
+  readonly unpriced: readonly FinishedPodRun[];
 }
 
-export function costFinishedPods(finished: readonly FinishedPod[], prices: PriceBook, window: CostWindow, options: AllocateOptions = {}, usage?: UsageByPod): FinishedCosts {
+export function costFinishedPods(finished: readonly FinishedPodRun[], prices: PriceBook, window: CostWindow, options: AllocateOptions = {}, usage?: UsageByPod): FinishedCosts {
   const nodes = new Map<string, NodeInfo>();
-  const priced: FinishedPod[] = [];
-  const unpriced: FinishedPod[] = [];
+  const priced: FinishedPodRun[] = [];
+  const unpriced: FinishedPodRun[] = [];
   for (const f of finished) {
     const minutes = (Math.min(window.endMs, f.finishedAtMs) - Math.max(window.startMs, f.startedAtMs)) / 60_000;
     if (minutes <= 0) continue;

@@ -8,7 +8,7 @@
 //   - while the API server has been unreachable for `unreachableAfterMs` (KubeNotReadyError).
 import type { InputError } from '../../core/errors.ts';
 import type { ClusterSnapshot, NodeInfo, UsageByPod } from '../../core/model.ts';
-import type { ClusterSource, SourceReading } from '../source.ts';
+import type { ClusterSource, SourceHealth, SourceReading } from '../source.ts';
 import type { Change, ObjectCache } from './cache.ts';
 import { cachedValues, cachedWarnings } from './cache.ts';
 import type { CachedPod, CachedValues } from './convert.ts';
@@ -81,7 +81,41 @@ export interface KubeSource extends ClusterSource {
   start(): void;
   read(nowMs: number): Promise<KubeReading>;
   status(): KubeSourceStatus;
+  /** Ready once every required resource is listed and while the API server answers; /readyz detail. */
+  health(): SourceHealth;
   close(): Promise<void>;
+}
+
+/** `status()` as /readyz shows it: the state of each resource in a few fields. */
+export function healthOf(st: KubeSourceStatus): SourceHealth {
+  const missing = st.resources.filter((r) => !r.synced);
+  const failing = st.resources.filter((r) => r.failingSinceMs !== undefined).sort((a, b) => (a.failingSinceMs ?? 0) - (b.failingSinceMs ?? 0))[0];
+  let reason = 'ok';
+  if (!st.synced) {
+    const why = missing.find((r) => r.lastError !== undefined)?.lastError;
+    reason = `initial sync: the first list of ${missing.map((r) => r.resource).join(', ')} has not finished${why ? `: ${why}` : ' yet'}`;
+  } else if (!st.reachable) {
+    reason = `the API server has been unreachable since ${new Date(failing?.failingSinceMs ?? 0).toISOString()}: ${failing?.lastError ?? 'unknown error'}`;
+  }
+  const resources: Record<string, Record<string, unknown>> = {};
+  for (const r of st.resources) {
+    resources[r.resource] = {
+      synced: r.synced,
+      connected: r.connected,
+      objects: r.objects,
+      lists: r.lists,
+      expiredRelists: r.expiredRelists,
+      events: r.events,
+      ...(r.forbidden ? { forbidden: true } : {}),
+      ...(r.consecutiveFailures > 0 ? { consecutiveFailures: r.consecutiveFailures } : {}),
+      ...(r.lastError !== undefined ? { lastError: r.lastError } : {}),
+    };
+  }
+  return {
+    ready: st.synced && st.reachable,
+    reason,
+    detail: { server: st.server, synced: st.synced, reachable: st.reachable, resources },
+  };
 }
 
 type Caches = { [R in WatchedResourceName]: ObjectCache<CachedValues[R]> };
@@ -280,6 +314,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     },
 
     status,
+
+    health: () => healthOf(status()),
 
     async close() {
       closed = true;

@@ -4,18 +4,14 @@
 // Each pod is reported once (by UID), with when it started and when it stopped.
 import { isCosted } from '../../core/allocate.ts';
 import type { NodeInfo, PodInfo } from '../../core/model.ts';
+import type { FinishedPodRun } from '../source.ts';
 import type { Change } from './cache.ts';
 import type { CachedPod } from './convert.ts';
 
 export type FinishReason = 'deleted' | 'succeeded' | 'failed';
 
-export interface FinishedPod {
-  /** The pod as it last ran (phase `Running`), so that the cost model prices it. */
-  readonly pod: PodInfo;
-  /** Its node when it stopped (kept even when the node itself was deleted). */
-  readonly node: NodeInfo | undefined;
-  readonly startedAtMs: number;
-  readonly finishedAtMs: number;
+/** A pod that stopped running; its node is kept even when the node itself was deleted. */
+export interface FinishedPod extends FinishedPodRun {
   readonly reason: FinishReason;
 }
 
