@@ -228,4 +228,10 @@ for (const r of results) {
     `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms | ${fmt(r.exporterRssMiB, 0)} MiB | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
   );
 }
+// --- kubectl cost cold start (bench/kubectl-cost.ts); `--sizes` without `kubectl` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('kubectl')) {
+  const { benchKubectlCost, printKubectlCostBench } = await import('./kubectl-cost.ts');
+  printKubectlCostBench(await benchKubectlCost());
+}
+// --- end kubectl cost ---
 if (outFile) writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

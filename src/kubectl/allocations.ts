@@ -7,8 +7,12 @@
 //                  union of windows that all end now, as OpenCost aggregates)
 //   efficiency   = Σ usage core-hours / Σ request core-hours (and bytes), OpenCost's definition.
 import type { CostReport } from '../core/allocate.ts';
-import { IDLE, UNALLOCATED } from '../core/allocate.ts';
 import { HOURS_PER_MONTH } from '../core/pricing.ts';
+
+// OpenCost's pseudo-allocation names (the same as src/core/allocate.ts; not imported from there so
+// that server mode does not load the cost model).
+const IDLE = '__idle__';
+const UNALLOCATED = '__unallocated__';
 
 export interface AllocationProperties {
   readonly cluster?: string;
