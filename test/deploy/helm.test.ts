@@ -165,7 +165,7 @@ test('Helm-only options render valid objects: custom pricing, GCP and Azure iden
     releaseName: 'costs',
     namespace: 'finops',
     values: {
-      pricing: { custom: 'provider: custom\ncpuCoreHourUsd: 0.03\n' },
+      pricing: { custom: 'cpuCoreHourUsd: 0.03\nramGiBHourUsd: 0.004\n' },
       gcp: { serviceAccount: 'kube-cost-exporter@my-project.iam.gserviceaccount.com' },
       azure: { clientId: '00000000-0000-0000-0000-000000000001' },
       serviceAccount: { annotations: { team: 'finops' } },
@@ -192,7 +192,7 @@ test('Helm-only options render valid objects: custom pricing, GCP and Azure iden
   assert.deepEqual(pod.spec.volumes.find((v) => v['name'] === 'data'), { name: 'data', persistentVolumeClaim: { claimName: 'costs-history' } });
   assert.equal(byKind('PersistentVolumeClaim').length, 0, 'an existing claim is used, not created');
   const pricing = byKind('ConfigMap').find((c) => (c['metadata'] as { name: string }).name === 'costs-kube-cost-exporter-pricing') as { data: Record<string, string> };
-  assert.equal(pricing.data['pricing.yaml'], 'provider: custom\ncpuCoreHourUsd: 0.03\n');
+  assert.equal(pricing.data['pricing.yaml'], 'cpuCoreHourUsd: 0.03\nramGiBHourUsd: 0.004\n');
   const dashboardsMaps = byKind('ConfigMap').filter((c) => (c['metadata'] as { labels: Record<string, string> }).labels['grafana_dashboard'] === '1');
   assert.equal(dashboardsMaps.length, 5);
   for (const c of dashboardsMaps) assert.equal((c['metadata'] as { namespace: string }).namespace, 'monitoring');
