@@ -52,7 +52,8 @@ const ROWS: Allocation[] = [
     ramByteRequestAverage: 2 * GIB,
     ramByteUsageAverage: 2 * GIB,
   }),
-  alloc('__idle__', { properties: { node: 'n1' }, cpuCost: 1.5, ramCost: 0.5, totalCost: 2 }),
+  // OpenCost names per-node idle `<node>/__idle__` (idleByNode=true).
+  alloc('n1/__idle__', { properties: { node: 'n1' }, cpuCost: 1.5, ramCost: 0.5, totalCost: 2 }),
 ];
 
 describe('groupAllocations + buildReport (hand-computed monthly rates)', () => {

@@ -60,7 +60,12 @@ export interface GroupRow {
   readonly totalEfficiency: number | undefined;
 }
 
-const isPseudo = (name: string) => name.startsWith('__') && name.endsWith('__');
+/** OpenCost names pseudo-allocations `__idle__`, or `<node>/__idle__` (idleByNode), `<cluster>/__unmounted__`... */
+function pseudoName(name: string): string | undefined {
+  const last = name.slice(name.lastIndexOf('/') + 1);
+  return last.length > 4 && last.startsWith('__') && last.endsWith('__') ? last : undefined;
+}
+const isPseudo = (name: string) => pseudoName(name) !== undefined;
 
 /** Offline rows: every costed pod and pseudo-allocation of the report at its current run rate over `windowMinutes`. */
 export function allocationsFromReport(report: CostReport, windowMinutes: number, clusterName = 'cluster'): Allocation[] {
@@ -117,10 +122,11 @@ export function allocationsFromReport(report: CostReport, windowMinutes: number,
 export function groupKey(a: Allocation, by: Grouping, labelKey = ''): string {
   const p = a.properties;
   if (by === 'cluster') return p.cluster ?? 'cluster';
-  if (by === 'node') return p.node || (isPseudo(a.name) ? a.name : UNALLOCATED);
+  const pseudo = pseudoName(a.name);
+  if (by === 'node') return p.node || (pseudo ?? UNALLOCATED);
   // Unmounted volumes and unselected load balancers of a namespace stay in it, as the exporter counts them.
-  if (by === 'namespace' && isPseudo(a.name) && p.namespace) return p.namespace;
-  if (isPseudo(a.name)) return a.name;
+  if (by === 'namespace' && pseudo !== undefined && p.namespace) return p.namespace;
+  if (pseudo !== undefined) return pseudo;
   switch (by) {
     case 'namespace':
       return p.namespace ?? UNALLOCATED;
