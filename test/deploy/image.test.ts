@@ -11,6 +11,8 @@ import { dirname, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { REPO_ROOT } from '../../src/dashboards/generate.ts';
 import { freePort } from '../helpers/prometheus.ts';
+import { realisticCluster } from '../kube-apiserver/cluster.ts';
+import { startTestCluster } from '../kube-apiserver/harness.ts';
 
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
 const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -149,6 +151,38 @@ test('the image\'s /app serves the demo cluster from compiled JavaScript and sto
     child.kill('SIGTERM');
   }
   assert.equal(await exited, 0, output);
+});
+
+test('the image\'s /app follows a live cluster (--source kube, the bundled Kubernetes client) and turns ready', async () => {
+  const cluster = await startTestCluster();
+  for (const o of realisticCluster()) cluster.server.apply(o);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/kube-cost-exporter.js'], {
+    cwd: app,
+    env: { PATH: process.env['PATH'] ?? '', HOME: cluster.dir, NODE_ENV: 'production', KUBECONFIG: cluster.kubeconfigPath, KCE_SOURCE: 'kube', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      assert.equal(child.exitCode, null, `exited early: ${output}`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
+      if (ready === 200) break;
+      assert.ok(Date.now() < deadline, `not ready after 30 s: ${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^kube_cost_source_info\{source="kube"\} 1$/m);
+    assert.match(metrics, /^kube_cost_source_objects\{kind="Pod"\} 6$/m);
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, output);
+    await cluster.close();
+  }
 });
 
 test('the image\'s /app (everything but the Node runtime and Alpine) stays small', () => {
