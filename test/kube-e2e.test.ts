@@ -187,3 +187,30 @@ test('--source auto: a reachable kubeconfig context is used, an unreachable one 
     await cluster.server.restart();
   }
 });
+
+test('--source kube with the API server down at start: listening at once, not ready until it comes, then ready; SIGTERM while waiting exits 0', async () => {
+  await cluster.server.stop();
+  let restarted = false;
+  try {
+    const c = await startCli(cluster, ['--source', 'kube', '--kubeconfig', cluster.kubeconfigPath, '--interval', '1s']);
+    try {
+      const waiting = await fetch(`${c.base}/readyz`);
+      assert.equal(waiting.status, 503);
+      assert.match(String(((await waiting.json()) as Record<string, unknown>)['reason']), /^no data yet: initial sync: the first list of .*pods/);
+      assert.equal((await fetch(`${c.base}/metrics`)).status, 200);
+      await cluster.server.restart();
+      restarted = true;
+      await eventually(async () => (await fetch(`${c.base}/readyz`)).status === 200, '/readyz 200 once the API server answers', 60_000);
+    } finally {
+      assert.equal(await c.stop(), 0);
+    }
+    // Stopping while the first list is still being waited for is prompt and clean.
+    await cluster.server.stop();
+    restarted = false;
+    const early = await startCli(cluster, ['--source', 'kube', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(await early.stop(), 0);
+    assert.match(early.logs(), /received SIGTERM; shutting down/);
+  } finally {
+    if (!restarted) await cluster.server.restart();
+  }
+});
