@@ -146,6 +146,7 @@ interface InstanceProviderJson {
   readonly specs: Record<string, Triple>;
   readonly onDemandHourlyUsd: Record<string, Record<string, number>>;
   readonly spotFraction: number;
+  readonly spotFractionByRegion: Record<string, number>;
   readonly spotSource: string;
   readonly defaultRates: Record<string, Rates>;
   readonly storage: StorageJson;
@@ -203,6 +204,48 @@ function awsSpecs(files: SourceFiles): Record<string, Triple> {
       return [type, [num(name, line, parts[0] ?? ''), round(mib / 1024), num(name, line, parts[2] ?? '')] as Triple] as const;
     }),
   );
+}
+
+/** One spot estimate: a provider-wide fraction, per-region fractions and the source id they came from. */
+interface SpotEstimate {
+  readonly fraction: number;
+  readonly byRegion: Record<string, number>;
+  readonly source: string;
+}
+
+/**
+ * AWS spot/on-demand ratios from the per-zone spot snapshot in aws-ec2-spot-sample.tsv: the median
+ * over every (instance type, zone) of spot ÷ on-demand, per region and over all rows. Each row's
+ * on-demand price must equal the catalog's price for that type and region (a transcription check).
+ */
+function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, number>>): SpotEstimate {
+  const name = 'aws-ec2-spot-sample.tsv';
+  const { rows } = table(name, required(files, name));
+  const all: number[] = [];
+  const byRegion = new Map<string, number[]>();
+  for (const { line, cells } of rows) {
+    const [type = '', region = '', od = '', zones = ''] = cells;
+    const onDemandUsd = num(name, line, od);
+    const listed = onDemand[region]?.[type];
+    if (listed === undefined) fail(name, line, `${type} in ${region} has no on-demand price in aws-ec2-ondemand-${region}.txt`);
+    if (listed !== onDemandUsd) fail(name, line, `${type} in ${region}: on-demand ${onDemandUsd} here but ${listed} in aws-ec2-ondemand-${region}.txt`);
+    if (!(onDemandUsd > 0)) fail(name, line, `${type} in ${region}: on-demand price must be positive`);
+    const spots = zones.trim().split(/\s+/).map((z) => num(name, line, z));
+    if (spots.length === 0) fail(name, line, 'expected at least one spot price');
+    const list = byRegion.get(region) ?? [];
+    for (const spot of spots) {
+      list.push(spot / onDemandUsd);
+      all.push(spot / onDemandUsd);
+    }
+    byRegion.set(region, list);
+  }
+  const fraction = median(all);
+  if (fraction === undefined) throw new Error(`scripts/catalog/sources/${name}: no rows`);
+  return {
+    fraction: round(fraction),
+    byRegion: sortedObject([...byRegion].map(([r, list]) => [r, round(median(list) ?? fraction)] as const)),
+    source: 'skypilot-aws-vms',
+  };
 }
 
 function azureOnDemand(files: SourceFiles): Record<string, Record<string, number>> {
@@ -410,7 +453,7 @@ function instanceProvider(
   specs: Record<string, Triple>,
   generalPurpose: RegExp,
   fallbackRegion: string,
-  spotFraction: number,
+  spot: SpotEstimate,
   storage: StorageJson,
 ): InstanceProviderJson {
   if (!prices[fallbackRegion]) throw new Error(`no instance prices for the fallback region ${fallbackRegion}`);
@@ -423,8 +466,9 @@ function instanceProvider(
     regions: Object.keys(prices),
     specs,
     onDemandHourlyUsd: prices,
-    spotFraction,
-    spotSource: 'opencost-default-json',
+    spotFraction: spot.fraction,
+    spotFractionByRegion: spot.byRegion,
+    spotSource: spot.source,
     defaultRates: defaultRatesByRegion(prices, specs, generalPurpose),
     storage,
     loadBalancerHourlyUsd: sortedObject(Object.entries(lbByRegion).map(([r, kinds]) => [r, kinds[lbKind] ?? 0] as const)),
@@ -455,14 +499,17 @@ export function generateCatalog(files: SourceFiles): string {
 
   const awsFlat = flat['aws'] as Record<string, Record<string, unknown>>;
   const awsStorage = awsFlat['storage'] ?? {};
-  const aws = instanceProvider(awsFlat, awsOnDemand(files), awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', spotFraction, {
+  const awsPrices = awsOnDemand(files);
+  const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', awsSpot(files, awsPrices), {
     gibMonthUsd: awsStorage['gibMonthUsd'] as Record<string, Record<string, number>>,
     note: String(awsStorage['note']),
   });
 
   const azureFlat = flat['azure'] as Record<string, Record<string, unknown>>;
   const tiers = azureFlat['storage']?.['tierMonthUsd'] as Record<string, Record<string, { gib: number; monthUsd: number }>>;
-  const azure = instanceProvider(azureFlat, azureOnDemand(files), azureSpecs(files), AZURE_GENERAL_PURPOSE, 'eastus', spotFraction, {
+  // No published Azure spot dataset could be transcribed: Azure keeps OpenCost's default ratio.
+  const azureSpot: SpotEstimate = { fraction: spotFraction, byRegion: {}, source: 'opencost-default-json' };
+  const azure = instanceProvider(azureFlat, azureOnDemand(files), azureSpecs(files), AZURE_GENERAL_PURPOSE, 'eastus', azureSpot, {
     gibMonthUsd: sortedObject(Object.entries(tiers).map(([region, bySku]) => [region, sortedObject(Object.entries(bySku).map(([sku, t]) => [sku, round(t.monthUsd / t.gib)] as const))] as const)),
     note: String(azureFlat['storage']?.['note']),
   });

@@ -40,6 +40,60 @@ test('shipped catalog: published figures', () => {
   for (const source of Object.values(c.data.sources)) assert.ok(source.read && (source.url || (source.repo && source.path && source.commit)), source.title);
 });
 
+test('shipped catalog: transcribed regional prices match their source lines', () => {
+  const c = loadCatalog();
+  const prices: [string, number | undefined, number][] = [
+    // skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv @001367d2:
+    // "m6g.large,,,2.0,8.0,,0.086,0.039700,eu-west-1,euw1-az1"
+    ['aws m6g.large eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'm6g.large'), 0.086],
+    // "m6g.4xlarge,,,16.0,64.0,,0.752,0.204700,ap-northeast-2,apne2-az1"
+    ['aws m6g.4xlarge ap-northeast-2', c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm6g.4xlarge'), 0.752],
+    // "m6g.medium,,,1.0,4.0,,0.0385,0.013500,us-west-2,usw2-az1"
+    ['aws m6g.medium us-west-2', c.instanceHourlyUsd('aws', 'us-west-2', 'm6g.medium'), 0.0385],
+    // "inf1.xlarge,Inferentia,1.0,4.0,8.0,,0.308,0.050600,ap-southeast-1,apse1-az1"
+    ['aws inf1.xlarge ap-southeast-1', c.instanceHourlyUsd('aws', 'ap-southeast-1', 'inf1.xlarge'), 0.308],
+    // "inf2.48xlarge,Inferentia2,12.0,192.0,768.0,,19.4719,2.768300,eu-central-1,euc1-az2"
+    ['aws inf2.48xlarge eu-central-1', c.instanceHourlyUsd('aws', 'eu-central-1', 'inf2.48xlarge'), 19.4719],
+    // Azure/karpenter-provider-azure pkg/providers/pricing/zz_generated.pricing.go @0499866a, block
+    // initialOnDemandPrices["germanywestcentral"]: "Standard_D2s_v5":          0.115000,
+    ['azure Standard_D2s_v5 germanywestcentral', c.instanceHourlyUsd('azure', 'germanywestcentral', 'Standard_D2s_v5'), 0.115],
+    // ["southeastasia"]: "Standard_NC4as_T4_v3":     0.736000,
+    ['azure Standard_NC4as_T4_v3 southeastasia', c.instanceHourlyUsd('azure', 'southeastasia', 'Standard_NC4as_T4_v3'), 0.736],
+    // ["westus2"]: "Standard_B2s":              0.041600,
+    ['azure Standard_B2s westus2', c.instanceHourlyUsd('azure', 'westus2', 'Standard_B2s'), 0.0416],
+    // ["koreacentral"]: "Standard_D2s_v3":          0.123000, (v3 differs from v4/v5 there: "Standard_D2s_v5": 0.118000)
+    ['azure Standard_D2s_v3 koreacentral', c.instanceHourlyUsd('azure', 'koreacentral', 'Standard_D2s_v3'), 0.123],
+    ['azure Standard_D2s_v5 koreacentral', c.instanceHourlyUsd('azure', 'koreacentral', 'Standard_D2s_v5'), 0.118],
+    // ["westeurope"]: "Standard_F16s_v2":          0.776000,
+    ['azure Standard_F16s_v2 westeurope', c.instanceHourlyUsd('azure', 'westeurope', 'Standard_F16s_v2'), 0.776],
+    // ["eastus"]: "Standard_E8s_v5":           0.504000,
+    ['azure Standard_E8s_v5 eastus', c.instanceHourlyUsd('azure', 'eastus', 'Standard_E8s_v5'), 0.504],
+  ];
+  for (const [name, actual, expected] of prices) assert.equal(actual, expected, name);
+  // Not in the source for that region ("-" in azure-vm-ondemand.tsv): absent, not guessed.
+  assert.equal(c.instanceHourlyUsd('azure', 'germanywestcentral', 'Standard_NC6s_v3'), undefined);
+  // Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml @0166a59e, europe-west3:
+  //   e2-standard-4 (4 vCPU, 16 GB) "hour: 0.17267112", e2-highmem-8 (8 vCPU, 64 GB) "hour: 0.46585488".
+  //   8c + 64m − 2 × (4c + 16m) = 32m = 0.46585488 − 0.34534224 = 0.12051264 → m = 0.00376602;
+  //   c = (0.17267112 − 16 × 0.00376602) / 4 = 0.1124148 / 4 = 0.0281037.
+  assert.deepEqual(c.gcpFamilyRates('e2', 'europe-west3', false), [0.0281037, 0.00376602]);
+  // europe-west1: n2-standard-2 "hour: 0.106834" (2 vCPU, 8 GB), n2-highmem-2 "hour: 0.144122" (2 vCPU, 16 GB):
+  //   8m = 0.037288 → m = 0.004661; c = (0.106834 − 0.037288) / 2 = 0.034773.
+  assert.deepEqual(c.gcpFamilyRates('n2', 'europe-west1', false), [0.034773, 0.004661]);
+  // us-west1 N2 comes out at the us-central1 list rates, as it should (same price tier).
+  assert.deepEqual(c.gcpFamilyRates('n2', 'us-west1', false), [0.031611, 0.004237]);
+  // AWS spot: us-east-1 sample (m6g medium/large/xlarge/4xlarge × 5 zones = 20 ratios); the 10th and 11th
+  // smallest are both 0.0270 / 0.077 (use1-az4 and use1-az5 m6g.large), so the median is 0.3506493506.
+  assert.equal(c.data.aws.spotFractionByRegion['us-east-1'], 0.3506493506);
+  assert.equal(c.data.aws.spotSource, 'skypilot-aws-vms');
+  assert.equal(c.data.azure.spotSource, 'opencost-default-json');
+  assert.equal(c.data.azure.spotFraction, c.data.fallback.spotFraction);
+  // Every region the docs promise is in the catalog.
+  for (const r of ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-2', 'ap-southeast-1']) assert.ok(c.hasRegion('aws', r), r);
+  for (const r of ['eastus', 'westus2', 'westeurope', 'germanywestcentral', 'koreacentral', 'southeastasia']) assert.ok(c.hasRegion('azure', r), r);
+  for (const r of ['us-central1', 'us-west1', 'europe-west1', 'europe-west3', 'asia-northeast3', 'asia-southeast1']) assert.ok(c.hasRegion('gcp', r), r);
+});
+
 test('gcpMachine: predefined, shared-core and custom machine types', () => {
   const c = loadCatalog();
   const table: [string, Omit<GcpMachine, 'machineType'> | undefined][] = [
@@ -81,8 +135,13 @@ test("splitRamRate: OpenCost's split of an instance price", () => {
 function fixtureSources(over: SourceFiles): SourceFiles {
   const replacesAws = Object.keys(over).some((name) => name.startsWith('aws-ec2-ondemand-'));
   const real = Object.fromEntries(Object.entries(readSources()).filter(([name]) => !(replacesAws && name.startsWith('aws-ec2-ondemand-'))));
-  return { ...real, ...over };
+  // The real spot sample refers to real on-demand prices; with fixture prices, a fixture sample (m5.large 0.096 at 30%).
+  const spot = replacesAws ? { [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\t0.0288\n` } : {};
+  return { ...real, ...spot, ...over };
 }
+
+const SPOT_FILE = 'aws-ec2-spot-sample.tsv';
+const SPOT_HEADER = 'instanceType\tregion\tonDemandHourUsd\tspotHourUsdPerZone\n';
 
 test('generateCatalog: default rates are the median OpenCost split of general-purpose types', () => {
   const files = fixtureSources({
@@ -109,6 +168,25 @@ test('generateCatalog: GCE family rates are solved from two machine shapes', () 
   assert.ok(data.gcp.regions.includes('europe-west1'));
 });
 
+test('generateCatalog: AWS spot fractions are medians of the sampled spot ÷ on-demand ratios', () => {
+  const files = fixtureSources({
+    'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096 xlarge=0.192\n',
+    'aws-ec2-ondemand-eu-west-1.txt': 'm5\tlarge=0.107\n',
+    // us-east-1: m5.large 0.0288/0.096 = 0.3, 0.0384/0.096 = 0.4, 0.048/0.096 = 0.5; m5.xlarge 0.0576/0.192 = 0.3.
+    // eu-west-1: 0.0535/0.107 = 0.5.
+    [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\t0.0288 0.0384 0.048\nm5.xlarge\tus-east-1\t0.192\t0.0576\nm5.large\teu-west-1\t0.107\t0.0535\n`,
+  });
+  const data = JSON.parse(generateCatalog(files)) as CatalogData;
+  // us-east-1: median of [0.3, 0.3, 0.4, 0.5] = (0.3 + 0.4) / 2 = 0.35; eu-west-1: 0.5.
+  assert.deepEqual(data.aws.spotFractionByRegion, { 'eu-west-1': 0.5, 'us-east-1': 0.35 });
+  // All regions: median of [0.3, 0.3, 0.4, 0.5, 0.5] = 0.4.
+  assert.equal(data.aws.spotFraction, 0.4);
+  assert.equal(data.aws.spotSource, 'skypilot-aws-vms');
+  // Azure: no sampled source; OpenCost's ratio (see the shipped-catalog test).
+  assert.equal(data.azure.spotSource, 'opencost-default-json');
+  assert.deepEqual(data.azure.spotFractionByRegion, {});
+});
+
 test('generateCatalog: malformed sources fail with file and line', () => {
   const table: [SourceFiles, string][] = [
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=abc\n' }), 'aws-ec2-ondemand-us-east-1.txt:1: not a non-negative number: "abc"'],
@@ -116,6 +194,10 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=1 large=2\n' }), 'aws-ec2-ondemand-us-east-1.txt:1: duplicate entry m5.large'],
     [fixtureSources({ 'gcp-machine-prices.tsv': 'machineType\tregion\thourUsd\tspotHourUsd\nn9-standard-2\teurope-west1\t1\t1\n' }), 'gcp-machine-prices.tsv:2: machine type "n9-standard-2" has no shape in gcp-machine-shapes.txt'],
     [fixtureSources({ 'gcp-machine-prices.tsv': 'machineType\tregion\thourUsd\tspotHourUsd\nn2-standard-2\teurope-west1\t1\t1\n' }), 'gcp-machine-prices.tsv: cannot solve n2 rates in europe-west1 (need two shapes with different memory per vCPU)'],
+    // The spot sample's on-demand column must match the transcribed on-demand price (a transcription check).
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.097\t0.03\n` }), 'aws-ec2-spot-sample.tsv:2: m5.large in us-east-1: on-demand 0.097 here but 0.096 in aws-ec2-ondemand-us-east-1.txt'],
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\teu-west-1\t0.107\t0.03\n` }), 'aws-ec2-spot-sample.tsv:2: m5.large in eu-west-1 has no on-demand price in aws-ec2-ondemand-eu-west-1.txt'],
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\tcheap\n` }), 'aws-ec2-spot-sample.tsv:2: not a non-negative number: "cheap"'],
   ];
   for (const [files, message] of table) assert.throws(() => generateCatalog(files), { message });
 });

@@ -39,6 +39,9 @@ export interface InstanceProviderData extends ProviderCommon {
   readonly onDemandHourlyUsd: ByRegion<Readonly<Record<string, number>>>;
   /** Spot price as a fraction of the on-demand price (an estimate until live spot prices exist). */
   readonly spotFraction: number;
+  /** The same estimate per region where the source has one (median of the sampled spot ÷ on-demand ratios). */
+  readonly spotFractionByRegion: ByRegion<number>;
+  /** Source id (in `sources`) of the spot estimate. */
   readonly spotSource: string;
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { CloudProvider } from '../core/model.ts';
+import type { CloudProvider, NodeInfo } from '../core/model.ts';
+import { identifyNode } from '../core/node-identity.ts';
 import type { FlatPriceAnswer, NodePriceAnswer, NodePriceQuery, StoragePriceAnswer, StoragePriceQuery } from '../core/pricing.ts';
 import type { CatalogData } from './catalog.ts';
 import { createCatalog } from './catalog.ts';
@@ -21,7 +22,8 @@ const DATA: CatalogData = {
     specs: { 'm5.large': [2, 8, 0] },
     onDemandHourlyUsd: { 'us-east-1': { 'm5.large': 0.096, 'm5.xlarge': 0.192, 'g4dn.xlarge': 0.526 }, 'eu-west-1': { 'm5.large': 0.107 } },
     spotFraction: 0.25,
-    spotSource: 'opencost',
+    spotFractionByRegion: { 'us-east-1': 0.3 },
+    spotSource: 'skypilot-aws-vms',
     defaultRates: { 'us-east-1': { cpuCoreHourUsd: 0.03, ramGiBHourUsd: 0.004, gpuHourUsd: 0.9 }, 'eu-west-1': { cpuCoreHourUsd: 0.033, ramGiBHourUsd: 0.0044, gpuHourUsd: 0.99 } },
     storage: { gibMonthUsd: { 'us-east-1': { gp3: 0.08, gp2: 0.1 } }, note: '' },
     loadBalancerHourlyUsd: { 'us-east-1': 0.0225 },
@@ -52,6 +54,7 @@ const DATA: CatalogData = {
     specs: { Standard_D4s_v5: [4, 16, 0] },
     onDemandHourlyUsd: { eastus: { Standard_D4s_v5: 0.192 } },
     spotFraction: 0.25,
+    spotFractionByRegion: {},
     spotSource: 'opencost',
     defaultRates: { eastus: { cpuCoreHourUsd: 0.035, ramGiBHourUsd: 0.0045, gpuHourUsd: 1 } },
     storage: { gibMonthUsd: { eastus: { Premium_LRS: 0.154, StandardSSD_LRS: 0.075 } }, note: '' },
@@ -99,6 +102,8 @@ const answer = (price: NodePriceAnswer['price'], source: NodePriceAnswer['source
 const T4 = { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-t4' };
 const GPU = { cpuMillicores: 4000, ramBytes: 16 * 2 ** 30, gpus: 1 };
 const OPENCOST_SPOT = "OpenCost's default spot/on-demand ratio";
+const AWS_SPOT_US_EAST_1 = "median aws us-east-1 spot/on-demand ratio of the catalog's spot sample, skypilot-aws-vms";
+const AWS_SPOT_ALL = "median aws spot/on-demand ratio of the catalog's spot sample over all regions, skypilot-aws-vms";
 
 test('node prices: catalog, fallbacks with exact reasons, spot and reserved', () => {
   const book = createPriceBook({ catalog: CATALOG });
@@ -114,13 +119,27 @@ test('node prices: catalog, fallbacks with exact reasons, spot and reserved', ()
     ['aws no instance-type label', { instanceType: undefined }, answer(rates(0.03, 0.004, 0.9), 'default', 'node n1: no instance-type label; using default rates')],
     ['no labels at all (custom provider): OpenCost defaults', { provider: 'custom', instanceType: undefined, region: undefined }, answer(rates(0.031611, 0.004237, 0.95), 'default', 'node n1: no instance-type label; using default rates')],
     ['custom provider with a type, no pricing file', { provider: 'custom', instanceType: 'dl380' }, answer(rates(0.031611, 0.004237, 0.95), 'default', 'node n1: no catalog for provider "custom" (instance type "dl380") and no custom rates set; using default rates')],
-    // Spot: on-demand × 0.25 (aws spotFraction); 0.096 × 0.25 = 0.024.
-    ['aws spot', { capacityType: 'spot' }, answer(inst(0.024), 'catalog', `node n1: no live spot price; spot estimated at 25% of the on-demand price (${OPENCOST_SPOT})`, inst(0.096))],
-    // Unknown type on spot: default rates × 0.2 (fallback spot fraction): 0.006, 0.0008, 0.18.
+    // Spot: on-demand × the region's sampled ratio 0.3 (aws spotFractionByRegion us-east-1); 0.096 × 0.3 = 0.0288.
+    ['aws spot', { capacityType: 'spot' }, answer(inst(0.0288), 'catalog', `node n1: no live spot price; spot estimated at 30% of the on-demand price (${AWS_SPOT_US_EAST_1})`, inst(0.096))],
+    // No sampled ratio for eu-west-1: the provider-wide 0.25; 0.107 × 0.25 = 0.02675.
+    ['aws spot, region without a sampled ratio', { capacityType: 'spot', region: 'eu-west-1' }, answer(inst(0.02675), 'catalog', `node n1: no live spot price; spot estimated at 25% of the on-demand price (${AWS_SPOT_ALL})`, inst(0.107))],
+    // Unknown type on spot: default rates × 0.3 (us-east-1 ratio): 0.03 × 0.3 = 0.009, 0.004 × 0.3 = 0.0012, 0.9 × 0.3 = 0.27.
     [
       'aws spot, unknown type',
       { capacityType: 'spot', instanceType: 'm99.huge' },
-      answer(rates(0.006, 0.0008, 0.18), 'default', `node n1: instance type "m99.huge" not in the aws catalog for us-east-1; using default rates; no live spot price; spot estimated at 20% of the on-demand price (${OPENCOST_SPOT})`, rates(0.03, 0.004, 0.9)),
+      answer(rates(0.009, 0.0012, 0.27), 'default', `node n1: instance type "m99.huge" not in the aws catalog for us-east-1; using default rates; no live spot price; spot estimated at 30% of the on-demand price (${AWS_SPOT_US_EAST_1})`, rates(0.03, 0.004, 0.9)),
+    ],
+    // Azure has no sampled ratio: OpenCost's default fraction (0.25 in this fixture); 0.192 × 0.25 = 0.048.
+    [
+      'azure spot: OpenCost ratio, named',
+      { provider: 'azure', instanceType: 'Standard_D4s_v5', region: 'eastus', capacityType: 'spot' },
+      answer(inst(0.048), 'catalog', `node n1: no live spot price; spot estimated at 25% of the on-demand price (${OPENCOST_SPOT})`, inst(0.192)),
+    ],
+    // Custom provider, spot: OpenCost's fallback fraction 0.2 × OpenCost rates: 0.0063222, 0.0008474, 0.19.
+    [
+      'custom provider spot: OpenCost fallback fraction',
+      { provider: 'custom', instanceType: undefined, region: undefined, capacityType: 'spot' },
+      answer(rates(0.0063222, 0.0008474, 0.19), 'default', `node n1: no instance-type label; using default rates; no live spot price; spot estimated at 20% of the on-demand price (${OPENCOST_SPOT})`, rates(0.031611, 0.004237, 0.95)),
     ],
     ['reserved: on-demand price, flagged', { capacityType: 'reserved' }, answer(inst(0.096), 'catalog', 'node n1: reserved capacity priced at the on-demand list price (the catalog has no reservation rates)')],
     // GCP: per-family rates; GPU rate from the accelerator label (else the region's default GPU rate).
@@ -332,4 +351,71 @@ test('the shipped catalog answers every kind of question with a finite, non-nega
       }
     }
   }
+});
+
+test('shipped catalog: a node in each catalog region resolves from its labels to the exact list price', () => {
+  const book = createPriceBook();
+  const GiB = 2 ** 30;
+  const amounts = { cpuMillicores: 2000, ramBytes: 8 * GiB, gpus: 0 };
+  /** A node as the snapshot reader builds it: labels and providerID only; identity comes from node-identity.ts. */
+  const priced = (providerId: string, instanceType: string, region: string, labels: Record<string, string> = {}) => {
+    const node: NodeInfo = {
+      name: `${region}-node`,
+      uid: region,
+      labels: { 'node.kubernetes.io/instance-type': instanceType, 'topology.kubernetes.io/region': region, ...labels },
+      providerId,
+      capacity: amounts,
+      allocatable: amounts,
+    };
+    const id = identifyNode(node);
+    return book.node({ nodeName: node.name, provider: id.provider ?? 'custom', instanceType: id.instanceType, region: id.region, zone: id.zone, capacityType: id.capacityType, capacity: amounts, labels: node.labels });
+  };
+  // AWS (skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv; us-east-1 from Karpenter's generated prices).
+  const aws: [string, string, number][] = [
+    ['us-east-1', 'm5.large', 0.096],
+    ['us-west-2', 'm6g.xlarge', 0.154],
+    ['eu-west-1', 'm6g.large', 0.086],
+    ['eu-central-1', 'm6g.2xlarge', 0.368],
+    ['ap-northeast-2', 'm6g.4xlarge', 0.752],
+    ['ap-southeast-1', 'inf1.xlarge', 0.308],
+  ];
+  for (const [region, type, usd] of aws) near(priced(`aws:///${region}a/i-0abc`, type, region), answer(inst(usd), 'catalog'), `aws ${region} ${type}`);
+  // Azure (Karpenter Azure initialOnDemandPrices, 2023-12-18).
+  const azure: [string, string, number][] = [
+    ['eastus', 'Standard_D4s_v5', 0.192],
+    ['westus2', 'Standard_B2s', 0.0416],
+    ['westeurope', 'Standard_F16s_v2', 0.776],
+    ['germanywestcentral', 'Standard_D2s_v5', 0.115],
+    ['koreacentral', 'Standard_E8s_v5', 0.608],
+    ['southeastasia', 'Standard_NC4as_T4_v3', 0.736],
+  ];
+  for (const [region, size, usd] of azure) {
+    near(priced(`azure:///subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${region}`, size, region), answer(inst(usd), 'catalog'), `azure ${region} ${size}`);
+  }
+  // GCP: per-vCPU and per-GiB family rates solved from Cyclenerd's pricing.yml (see catalog.test.ts for the arithmetic).
+  const gcp: [string, string, number, number][] = [
+    ['us-central1', 'n2-standard-4', 0.031611, 0.004237],
+    ['us-west1', 'e2-standard-4', 0.02181159, 0.00292353],
+    ['europe-west1', 'n2-standard-4', 0.034773, 0.004661],
+    ['europe-west3', 'e2-standard-4', 0.0281037, 0.00376602],
+    ['asia-northeast3', 'n2-highmem-4', 0.040595, 0.005441],
+    ['asia-southeast1', 'e2-highmem-4', 0.02690931, 0.00360594],
+  ];
+  for (const [region, type, cpu, ram] of gcp) {
+    const a = priced(`gce://project/${region}-a/node`, type, region);
+    assert.equal(a.source, 'catalog', `gcp ${region}`);
+    assert.equal(a.fallbackReason, undefined, `gcp ${region}`);
+    assert.equal(a.price.kind, 'rates');
+    if (a.price.kind === 'rates') {
+      assert.equal(a.price.rates.cpuCoreHourUsd, cpu, `gcp ${region} cpu`);
+      assert.equal(a.price.rates.ramGiBHourUsd, ram, `gcp ${region} ram`);
+    }
+  }
+  // What is not transcribed falls back visibly, never to zero: m5.large has no eu-west-1 price in this catalog.
+  const missing = priced('aws:///eu-west-1a/i-0abc', 'm5.large', 'eu-west-1');
+  assert.equal(missing.source, 'default');
+  assert.equal(missing.fallbackReason, 'node eu-west-1-node: instance type "m5.large" not in the aws catalog for eu-west-1; using default rates');
+  // GCP families other than E2/N2 outside us-central1 likewise.
+  const c2 = priced('gce://project/europe-west1-b/node', 'c2-standard-4', 'europe-west1');
+  assert.equal(c2.fallbackReason, 'node europe-west1-node: machine family "c2" has no europe-west1 rates in the gcp catalog; using default rates');
 });

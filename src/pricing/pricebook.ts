@@ -81,6 +81,15 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
   const compute = factor('compute');
   const opencostSpot = { fraction: data.fallback.spotFraction, what: "OpenCost's default spot/on-demand ratio" };
 
+  /** The spot estimate for an AWS/Azure node: the region's sampled ratio, else the provider-wide one. */
+  const instanceSpot = (provider: InstanceProvider, region: string | undefined): Priced['spot'] => {
+    const p = data[provider];
+    if (p.spotSource.startsWith('opencost')) return { fraction: p.spotFraction, what: opencostSpot.what };
+    const regional = region !== undefined ? p.spotFractionByRegion[region] : undefined;
+    if (regional !== undefined) return { fraction: regional, what: `median ${provider} ${region} spot/on-demand ratio of the catalog's spot sample, ${p.spotSource}` };
+    return { fraction: p.spotFraction, what: `median ${provider} spot/on-demand ratio of the catalog's spot sample over all regions, ${p.spotSource}` };
+  };
+
   /** The region whose defaults and prices apply when the node's region is missing or unknown. */
   const defaultRatesFor = (provider: CloudProvider, region: string | undefined): ResourceRates => {
     if (!isCatalogProvider(provider)) return data.fallback.rates;
@@ -94,13 +103,13 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
       quote: { kind: 'rates', rates: { cpuCoreHourUsd: r.cpuCoreHourUsd * compute, ramGiBHourUsd: r.ramGiBHourUsd * compute, gpuHourUsd: r.gpuHourUsd * compute } },
       source: 'default',
       reasons: [`${missing}; using default rates`],
-      spot: opencostSpot,
+      spot: provider === 'aws' || provider === 'azure' ? instanceSpot(provider, region) : opencostSpot,
     };
   };
 
   const instancePriced = (provider: InstanceProvider, type: string, region: string | undefined): Priced => {
     const fallbackRegion = data[provider].fallbackRegion;
-    const spot = { fraction: data[provider].spotFraction, what: "OpenCost's default spot/on-demand ratio" };
+    const spot = instanceSpot(provider, region);
     if (region === undefined) {
       const p = catalog.instanceHourlyUsd(provider, fallbackRegion, type);
       if (p === undefined) return defaultPriced(provider, region, `no region label and instance type "${type}" not in the ${provider} catalog`);
