@@ -21,7 +21,7 @@ import { realisticCluster, realisticUsage, webPod } from './kube-apiserver/clust
 import type { TestCluster } from './kube-apiserver/harness.ts';
 import { eventually, startTestCluster } from './kube-apiserver/harness.ts';
 import type { PromSample, RunningPrometheus } from './helpers/prometheus.ts';
-import { freePort, hasBinary, startPrometheus } from './helpers/prometheus.ts';
+import { freePort, hasBinary, promtool, startPrometheus } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
 const PRICING = ['cpuCoreHourUsd: 0.04', 'ramGiBHourUsd: 0.005', 'storageGibMonthUsd:', '  gp3: 0.073', 'loadBalancerHourlyUsd: 0.02', 'managementHourlyUsd: 0', ''].join('\n');
@@ -114,6 +114,10 @@ test('--source kube: Prometheus gets the live cluster costs, follows changes, an
   near(one(await p.query('kube_cost_cluster_hourly_usd')), 0.75, 'cluster');
   assert.equal(one(await p.query('kube_cost_usage_available{state="ok"}')), 1);
   assert.equal(one(await p.query('kube_cost_source_info{source="kube",cluster="e2e"}')), 1);
+  // The live exposition passes promtool's lint as the snapshot one does.
+  const lint = promtool(['check', 'metrics'], await (await fetch(`${c.base}/metrics`)).text());
+  assert.equal(lint.output.trim(), '', `promtool reported: ${lint.output}`);
+  assert.equal(lint.status, 0);
 
   // The cluster changes: a third web pod on n2; the database pod and the log agent deleted.
   cluster.server.apply(webPod('web-7d4b9c8f5-c', 'n2', { startMs: Date.now() }));
