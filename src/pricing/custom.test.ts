@@ -13,6 +13,7 @@ test('the example file parses to the documented structure', () => {
     nodeOverrides: [
       { name: 'gpu-pool', matchLabels: { 'node-pool': 'gpu' }, price: { kind: 'rates', rates: { cpuCoreHourUsd: 0.035, ramGiBHourUsd: 0.0045, gpuHourUsd: 1.6 } } },
       { name: 'leased-metal', matchLabels: { 'node.kubernetes.io/instance-type': 'dl380-gen10' }, price: { kind: 'instance', hourlyUsd: 1.25 } },
+      { name: 'old-rack', matchLabels: { 'topology.kubernetes.io/zone': 'rack-2019' }, price: { kind: 'discount', percent: 40 } },
     ],
     storageGibMonthUsd: { 'ceph-rbd': 0.05, 'local-path': 0.02 },
     defaultStorageGibMonthUsd: 0.04,
@@ -37,6 +38,11 @@ test('valid files: defaults, inheritance and per-category discounts', () => {
     ['numeric label values become strings', 'nodeOverrides:\n  - matchLabels: {tier: 2}\n    nodeHourlyUsd: 0.5', { nodeOverrides: [{ name: 'nodeOverrides[0]', matchLabels: { tier: '2' }, price: { kind: 'instance', hourlyUsd: 0.5 } }] }],
     ['discount for all, one category overridden', 'discountPercent: 15\ndiscountPercentByCategory:\n  storage: 5', { discountPercent: { compute: 15, storage: 5, loadBalancer: 15, management: 15 } }],
     ['spot discount', 'spotDiscountPercent: 65', { spotDiscountPercent: 65 }],
+    [
+      'override with a discount of its own',
+      'nodeOverrides:\n  - name: committed\n    matchLabels: {karpenter.sh/nodepool: steady}\n    discountPercent: 37',
+      { nodeOverrides: [{ name: 'committed', matchLabels: { 'karpenter.sh/nodepool': 'steady' }, price: { kind: 'discount', percent: 37 } }] },
+    ],
   ];
   for (const [name, text, expected] of table) {
     const parsed = parseCustomPricing(text, 'p.yaml');
@@ -61,7 +67,13 @@ test('invalid files: typed errors naming the file, the field path and the value'
     ['discountPercentByCategory:\n  network: 5', 'p.yaml: discountPercentByCategory.network: unknown field; known fields are compute, storage, loadBalancer, management (got 5)'],
     ['spotDiscountPercent: "70%"', 'p.yaml: spotDiscountPercent: must be a number from 0 up to (not including) 100 (got "70%")'],
     ['nodeOverrides: {a: 1}', 'p.yaml: nodeOverrides: must be a list of overrides (got {"a":1})'],
-    ['nodeOverrides:\n  - matchLabels: {a: b}', 'p.yaml: nodeOverrides[0]: needs nodeHourlyUsd, or cpuCoreHourUsd and ramGiBHourUsd'],
+    ['nodeOverrides:\n  - matchLabels: {a: b}', 'p.yaml: nodeOverrides[0]: needs nodeHourlyUsd, cpuCoreHourUsd and ramGiBHourUsd, or discountPercent'],
+    ['nodeOverrides:\n  - matchLabels: {a: b}\n    discountPercent: 100', 'p.yaml: nodeOverrides[0].discountPercent: must be a number from 0 up to (not including) 100 (got 100)'],
+    ['nodeOverrides:\n  - matchLabels: {a: b}\n    discountPercent: "30%"', 'p.yaml: nodeOverrides[0].discountPercent: must be a number from 0 up to (not including) 100 (got "30%")'],
+    [
+      'nodeOverrides:\n  - matchLabels: {a: b}\n    discountPercent: 30\n    nodeHourlyUsd: 1',
+      'p.yaml: nodeOverrides[0].discountPercent: cannot be combined with a price of its own (nodeHourlyUsd, cpuCoreHourUsd/ramGiBHourUsd, gpuHourUsd); give one or the other (got 30)',
+    ],
     ['nodeOverrides:\n  - matchLabels: {}\n    nodeHourlyUsd: 1', 'p.yaml: nodeOverrides[0].matchLabels: must be a non-empty mapping of label names to values (got {})'],
     ['nodeOverrides:\n  - nodeHourlyUsd: 1', 'p.yaml: nodeOverrides[0].matchLabels: must be a non-empty mapping of label names to values'],
     ['nodeOverrides:\n  - matchLabels: {a: [1]}\n    nodeHourlyUsd: 1', 'p.yaml: nodeOverrides[0].matchLabels.a: must be a label value (a string) (got [1])'],
@@ -71,7 +83,7 @@ test('invalid files: typed errors naming the file, the field path and the value'
       'p.yaml: nodeOverrides[0].nodeHourlyUsd: cannot be combined with cpuCoreHourUsd/ramGiBHourUsd; give one or the other (got 1)',
     ],
     ['nodeOverrides:\n  - matchLabels: {a: b}\n    nodeHourlyUsd: 1\n    gpuHourUsd: 1', 'p.yaml: nodeOverrides[0].gpuHourUsd: cannot be combined with nodeHourlyUsd (the whole-node price includes its GPUs) (got 1)'],
-    ['nodeOverrides:\n  - matchLabels: {a: b}\n    nodeHourlyUsd: 1\n    price: 2', 'p.yaml: nodeOverrides[0].price: unknown field; known fields are name, matchLabels, cpuCoreHourUsd, ramGiBHourUsd, gpuHourUsd, nodeHourlyUsd (got 2)'],
+    ['nodeOverrides:\n  - matchLabels: {a: b}\n    nodeHourlyUsd: 1\n    price: 2', 'p.yaml: nodeOverrides[0].price: unknown field; known fields are name, matchLabels, cpuCoreHourUsd, ramGiBHourUsd, gpuHourUsd, nodeHourlyUsd, discountPercent (got 2)'],
     ['nodeOverrides:\n  - name: ""\n    matchLabels: {a: b}\n    nodeHourlyUsd: 1', 'p.yaml: nodeOverrides[0].name: must be a non-empty string (got "")'],
     ['- 1', 'p.yaml: document: must be a mapping of pricing fields (got [1])'],
     ['', 'p.yaml: document: is empty; expected a mapping of pricing fields'],

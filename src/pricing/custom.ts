@@ -25,12 +25,19 @@ export interface CustomRates {
 
 export type CustomNodePrice = { readonly kind: 'rates'; readonly rates: CustomRates } | { readonly kind: 'instance'; readonly hourlyUsd: number };
 
+/** An override that keeps the node's own price (catalog, default or the file's rates) minus a percentage. */
+export interface OverrideDiscount {
+  readonly kind: 'discount';
+  readonly percent: number;
+}
+
 export interface NodeOverride {
   /** `name` from the file, else `nodeOverrides[i]`; used in logs. */
   readonly name: string;
   /** Every label must be present with this value. */
   readonly matchLabels: Labels;
-  readonly price: CustomNodePrice;
+  /** A price of its own, or a discount off the price the node would otherwise have (`discountPercent`). */
+  readonly price: CustomNodePrice | OverrideDiscount;
 }
 
 export type DiscountCategory = 'compute' | 'storage' | 'loadBalancer' | 'management';
@@ -67,7 +74,7 @@ const TOP_FIELDS = [
   'discountPercentByCategory',
   'spotDiscountPercent',
 ] as const;
-const OVERRIDE_FIELDS = ['name', 'matchLabels', 'cpuCoreHourUsd', 'ramGiBHourUsd', 'gpuHourUsd', 'nodeHourlyUsd'] as const;
+const OVERRIDE_FIELDS = ['name', 'matchLabels', 'cpuCoreHourUsd', 'ramGiBHourUsd', 'gpuHourUsd', 'nodeHourlyUsd', 'discountPercent'] as const;
 
 type Mapping = Record<string, unknown>;
 
@@ -159,14 +166,20 @@ export function parseCustomPricing(text: string, file: string): CustomPricing {
       }
       const nodeHourly = r.optionalMoney(`${path}.nodeHourlyUsd`, o['nodeHourlyUsd']);
       const overrideRates = r.rates(`${path}.`, o, topGpu);
+      const discount = o['discountPercent'] === undefined || o['discountPercent'] === null ? undefined : r.percent(`${path}.discountPercent`, o['discountPercent']);
+      if (discount !== undefined && (nodeHourly !== undefined || overrideRates !== undefined || o['gpuHourUsd'] !== undefined)) {
+        r.fail(`${path}.discountPercent`, discount, 'cannot be combined with a price of its own (nodeHourlyUsd, cpuCoreHourUsd/ramGiBHourUsd, gpuHourUsd); give one or the other');
+      }
       if (nodeHourly !== undefined && overrideRates !== undefined) r.fail(`${path}.nodeHourlyUsd`, nodeHourly, 'cannot be combined with cpuCoreHourUsd/ramGiBHourUsd; give one or the other');
-      if (nodeHourly === undefined && overrideRates === undefined) r.fail(path, undefined, 'needs nodeHourlyUsd, or cpuCoreHourUsd and ramGiBHourUsd');
+      if (nodeHourly === undefined && overrideRates === undefined && discount === undefined) r.fail(path, undefined, 'needs nodeHourlyUsd, cpuCoreHourUsd and ramGiBHourUsd, or discountPercent');
       if (nodeHourly !== undefined && o['gpuHourUsd'] !== undefined) r.fail(`${path}.gpuHourUsd`, o['gpuHourUsd'], 'cannot be combined with nodeHourlyUsd (the whole-node price includes its GPUs)');
-      nodeOverrides.push({
-        name,
-        matchLabels,
-        price: nodeHourly !== undefined ? { kind: 'instance', hourlyUsd: nodeHourly } : { kind: 'rates', rates: overrideRates as CustomRates },
-      });
+      const price: NodeOverride['price'] =
+        discount !== undefined
+          ? { kind: 'discount', percent: discount }
+          : nodeHourly !== undefined
+            ? { kind: 'instance', hourlyUsd: nodeHourly }
+            : { kind: 'rates', rates: overrideRates as CustomRates };
+      nodeOverrides.push({ name, matchLabels, price });
     });
   }
 

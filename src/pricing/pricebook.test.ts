@@ -199,6 +199,8 @@ test('custom pricing file: rates, overrides by label, whole-node price, GPUs, sp
     ['plain node: top-level rates', {}, answer(rates(0.028, 0.0035, 0.9), 'custom')],
     ['gpu pool override', { labels: { 'node-pool': 'gpu' }, capacity: GPU }, answer(rates(0.035, 0.0045, 1.6), 'custom')],
     ['whole-node override', { labels: { 'node.kubernetes.io/instance-type': 'dl380-gen10' } }, answer(inst(1.25), 'custom')],
+    // old-rack: 40% off the file's rates: 0.028 × 0.6 = 0.0168, 0.0035 × 0.6 = 0.0021, 0.9 × 0.6 = 0.54.
+    ['discount override on the file rates', { labels: { 'topology.kubernetes.io/zone': 'rack-2019' } }, answer(rates(0.0168, 0.0021, 0.54), 'custom')],
     ['spot node: custom prices are what you pay', { capacityType: 'spot' }, answer(rates(0.028, 0.0035, 0.9), 'custom')],
   ];
   for (const [name, over, expected] of table) near(book.node(q(over)), expected, name);
@@ -231,6 +233,51 @@ test('discounts apply to catalog and default prices, per category', () => {
   near(split.node(q()), answer(inst(0.072), 'catalog'));
   near(split.storage({ provider: 'aws', region: 'us-east-1', storageClass: 'gp3', driver: undefined, volumeType: undefined }), { gibMonthUsd: 0.08, source: 'catalog' });
   near(split.loadBalancer({ provider: 'aws', region: 'us-east-1' }), { hourlyUsd: 0.02025, source: 'catalog' });
+});
+
+test('override discounts: matched nodes keep their own price minus the override percentage', () => {
+  const file = [
+    'discountPercent: 10',
+    'nodeOverrides:',
+    '  - name: committed-use',
+    '    matchLabels: {pool: steady}',
+    '    discountPercent: 40',
+    '  - name: gpu',
+    '    matchLabels: {pool: gpu}',
+    '    nodeHourlyUsd: 2',
+  ].join('\n');
+  const book = createPriceBook({ catalog: CATALOG, custom: parseCustomPricing(file, 'p.yaml') });
+  const steady = { pool: 'steady' };
+  const table: [string, Partial<NodePriceQuery>, NodePriceAnswer][] = [
+    // Unmatched: the file's 10% off the list price: 0.096 × 0.9 = 0.0864.
+    ['unmatched node: file-wide discount', {}, answer(inst(0.0864), 'catalog')],
+    // Matched: 40% instead of 10%: 0.096 × 0.6 = 0.0576 (not 0.096 × 0.9 × 0.6).
+    ['matched: override discount replaces the file-wide one', { labels: steady }, answer(inst(0.0576), 'catalog')],
+    // GCP family rates: 0.031611 × 0.6 = 0.0189666, 0.004237 × 0.6 = 0.0025422; region default GPU 0.83 × 0.6 = 0.498.
+    ['matched gcp node: rates discounted', { provider: 'gcp', instanceType: 'n2-standard-4', region: 'us-central1', labels: steady }, answer(rates(0.0189666, 0.0025422, 0.498), 'catalog')],
+    // Unknown type: default rates 0.03/0.004/0.9 × 0.6 = 0.018/0.0024/0.54, still flagged.
+    [
+      'matched node with an unknown type: default rates discounted, flagged',
+      { instanceType: 'm99.huge', labels: steady },
+      answer(rates(0.018, 0.0024, 0.54), 'default', 'node n1: instance type "m99.huge" not in the aws catalog for us-east-1; using default rates'),
+    ],
+    // Spot on a matched node: 0.0576 × the us-east-1 spot ratio 0.3 = 0.01728.
+    [
+      'matched spot node: discount, then the spot estimate',
+      { labels: steady, capacityType: 'spot' },
+      answer(inst(0.01728), 'catalog', `node n1: no live spot price; spot estimated at 30% of the on-demand price (${AWS_SPOT_US_EAST_1})`, inst(0.0576)),
+    ],
+    ['the other override still sets its own price', { labels: { pool: 'gpu' } }, answer(inst(2), 'custom')],
+  ];
+  for (const [name, over, expected] of table) near(book.node(q(over)), expected, name);
+
+  // With the file's own rates, the override discount applies to them: 0.02 × 0.75 = 0.015, 0.003 × 0.75 = 0.00225, 1 × 0.75 = 0.75.
+  const onPrem = createPriceBook({
+    catalog: CATALOG,
+    custom: parseCustomPricing('cpuCoreHourUsd: 0.02\nramGiBHourUsd: 0.003\ngpuHourUsd: 1\nnodeOverrides:\n  - matchLabels: {rack: old}\n    discountPercent: 25\n', 'p.yaml'),
+  });
+  near(onPrem.node(q({ labels: { rack: 'old' } })), answer(rates(0.015, 0.00225, 0.75), 'custom'));
+  near(onPrem.node(q()), answer(rates(0.02, 0.003, 1), 'custom'));
 });
 
 const sq = (provider: CloudProvider, region: string | undefined, storageClass: string, over: Partial<StoragePriceQuery> = {}): StoragePriceQuery => ({

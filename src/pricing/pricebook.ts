@@ -97,35 +97,35 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
     return r ?? catalog.defaultRates(provider, data[provider].fallbackRegion) ?? data.fallback.rates;
   };
 
-  const defaultPriced = (provider: CloudProvider, region: string | undefined, missing: string): Priced => {
+  const defaultPriced = (provider: CloudProvider, region: string | undefined, missing: string, k = compute): Priced => {
     const r = defaultRatesFor(provider, region);
     return {
-      quote: { kind: 'rates', rates: { cpuCoreHourUsd: r.cpuCoreHourUsd * compute, ramGiBHourUsd: r.ramGiBHourUsd * compute, gpuHourUsd: r.gpuHourUsd * compute } },
+      quote: { kind: 'rates', rates: { cpuCoreHourUsd: r.cpuCoreHourUsd * k, ramGiBHourUsd: r.ramGiBHourUsd * k, gpuHourUsd: r.gpuHourUsd * k } },
       source: 'default',
       reasons: [`${missing}; using default rates`],
       spot: provider === 'aws' || provider === 'azure' ? instanceSpot(provider, region) : opencostSpot,
     };
   };
 
-  const instancePriced = (provider: InstanceProvider, type: string, region: string | undefined): Priced => {
+  const instancePriced = (provider: InstanceProvider, type: string, region: string | undefined, k = compute): Priced => {
     const fallbackRegion = data[provider].fallbackRegion;
     const spot = instanceSpot(provider, region);
     if (region === undefined) {
       const p = catalog.instanceHourlyUsd(provider, fallbackRegion, type);
-      if (p === undefined) return defaultPriced(provider, region, `no region label and instance type "${type}" not in the ${provider} catalog`);
-      return { quote: { kind: 'instance', hourlyUsd: p * compute }, source: 'default', reasons: [`no region label; priced instance type "${type}" at its ${provider} ${fallbackRegion} list price`], spot };
+      if (p === undefined) return defaultPriced(provider, region, `no region label and instance type "${type}" not in the ${provider} catalog`, k);
+      return { quote: { kind: 'instance', hourlyUsd: p * k }, source: 'default', reasons: [`no region label; priced instance type "${type}" at its ${provider} ${fallbackRegion} list price`], spot };
     }
-    if (!catalog.hasRegion(provider, region)) return defaultPriced(provider, region, `region "${region}" not in the ${provider} catalog`);
+    if (!catalog.hasRegion(provider, region)) return defaultPriced(provider, region, `region "${region}" not in the ${provider} catalog`, k);
     const p = catalog.instanceHourlyUsd(provider, region, type);
-    if (p === undefined) return defaultPriced(provider, region, `instance type "${type}" not in the ${provider} catalog for ${region}`);
-    return { quote: { kind: 'instance', hourlyUsd: p * compute }, source: 'catalog', reasons: [], spot };
+    if (p === undefined) return defaultPriced(provider, region, `instance type "${type}" not in the ${provider} catalog for ${region}`, k);
+    return { quote: { kind: 'instance', hourlyUsd: p * k }, source: 'catalog', reasons: [], spot };
   };
 
-  const gcpPriced = (q: NodePriceQuery, type: string, queryRegion: string | undefined): Priced => {
+  const gcpPriced = (q: NodePriceQuery, type: string, queryRegion: string | undefined, k = compute): Priced => {
     const fallbackRegion = data.gcp.fallbackRegion;
     const m = catalog.gcpMachine(type);
-    if (!m) return defaultPriced('gcp', queryRegion, `machine type "${type}" not in the gcp catalog`);
-    if (queryRegion !== undefined && !catalog.hasRegion('gcp', queryRegion)) return defaultPriced('gcp', queryRegion, `region "${queryRegion}" not in the gcp catalog`);
+    if (!m) return defaultPriced('gcp', queryRegion, `machine type "${type}" not in the gcp catalog`, k);
+    if (queryRegion !== undefined && !catalog.hasRegion('gcp', queryRegion)) return defaultPriced('gcp', queryRegion, `region "${queryRegion}" not in the gcp catalog`, k);
     const region = queryRegion ?? fallbackRegion;
     const reasons: string[] = [];
     let source: PriceSource = 'catalog';
@@ -138,7 +138,7 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
       rates = catalog.gcpFamilyRates(m.family, region, false);
       if (rates) reasons.push(`custom machine type "${type}": no custom-type ${m.family} rates for ${region} in the catalog; priced at the predefined ${m.family} rates`);
     }
-    if (!rates) return defaultPriced('gcp', region, `machine family "${m.family}" has no ${region} rates in the gcp catalog`);
+    if (!rates) return defaultPriced('gcp', region, `machine family "${m.family}" has no ${region} rates in the gcp catalog`, k);
     const defaults = defaultRatesFor('gcp', region);
     let gpuHourUsd = defaults.gpuHourUsd;
     let gpuSpotHourUsd: number | undefined;
@@ -146,9 +146,9 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
       const accelerator = q.labels[GKE_ACCELERATOR_LABEL];
       const known = accelerator === undefined ? undefined : (catalog.gcpGpuHourlyUsd(accelerator, region, false) ?? catalog.gcpGpuHourlyUsd(accelerator, fallbackRegion, false));
       if (accelerator === undefined) {
-        reasons.push(`${q.capacity.gpus} GPU(s) without a ${GKE_ACCELERATOR_LABEL} label; GPUs priced at the default rate of ${usd(gpuHourUsd * compute)} USD per GPU-hour`);
+        reasons.push(`${q.capacity.gpus} GPU(s) without a ${GKE_ACCELERATOR_LABEL} label; GPUs priced at the default rate of ${usd(gpuHourUsd * k)} USD per GPU-hour`);
       } else if (known === undefined) {
-        reasons.push(`accelerator "${accelerator}" not in the gcp catalog; GPUs priced at the default rate of ${usd(gpuHourUsd * compute)} USD per GPU-hour`);
+        reasons.push(`accelerator "${accelerator}" not in the gcp catalog; GPUs priced at the default rate of ${usd(gpuHourUsd * k)} USD per GPU-hour`);
       } else {
         if (catalog.gcpGpuHourlyUsd(accelerator, region, false) === undefined) reasons.push(`no ${region} price for accelerator "${accelerator}"; using its ${fallbackRegion} price`);
         gpuHourUsd = known;
@@ -159,14 +159,14 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
     const familySpot = catalog.gcpSpotFraction(m.family, region) ?? catalog.gcpSpotFraction(m.family, fallbackRegion);
     const spot =
       familySpot !== undefined
-        ? { fraction: familySpot, what: `the ${m.family} spot/on-demand ratio in the catalog`, ...(gpuSpotHourUsd !== undefined ? { gpuHourUsd: gpuSpotHourUsd * compute } : {}) }
+        ? { fraction: familySpot, what: `the ${m.family} spot/on-demand ratio in the catalog`, ...(gpuSpotHourUsd !== undefined ? { gpuHourUsd: gpuSpotHourUsd * k } : {}) }
         : opencostSpot;
     const [cpu, ram] = rates;
     if (m.sharedCore) {
       // Shared-core E2 types are billed at a fractional vCPU, not the 2 vCPUs the node reports.
-      return { quote: { kind: 'instance', hourlyUsd: (m.vcpus * cpu + m.memoryGiB * ram) * compute }, source, reasons, spot };
+      return { quote: { kind: 'instance', hourlyUsd: (m.vcpus * cpu + m.memoryGiB * ram) * k }, source, reasons, spot };
     }
-    return { quote: { kind: 'rates', rates: { cpuCoreHourUsd: cpu * compute, ramGiBHourUsd: ram * compute, gpuHourUsd: gpuHourUsd * compute } }, source, reasons, spot };
+    return { quote: { kind: 'rates', rates: { cpuCoreHourUsd: cpu * k, ramGiBHourUsd: ram * k, gpuHourUsd: gpuHourUsd * k } }, source, reasons, spot };
   };
 
   const customPriced = (q: NodePriceQuery, price: CustomNodePrice, provider: CloudProvider, region: string | undefined, what: string): Priced => {
@@ -183,20 +183,27 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
   const resolve = (q: NodePriceQuery, provider: CloudProvider, region: string | undefined, override: NodeOverride | undefined): Resolved => {
     let priced: Priced;
     let customPrice = false;
-    if (override && custom) {
+    // An override with discountPercent keeps the node's own price with that discount instead of the
+    // file's compute discount (catalog and default prices) or on top of the file's rates.
+    const discount = override?.price.kind === 'discount' ? 1 - override.price.percent / 100 : undefined;
+    const k = discount ?? compute;
+    if (override && custom && override.price.kind !== 'discount') {
       priced = customPriced(q, override.price, provider, region, `${custom.file} override "${override.name}"`);
       customPrice = true;
     } else if (custom?.rates) {
-      priced = customPriced(q, { kind: 'rates', rates: custom.rates }, provider, region, custom.file);
+      const r = custom.rates;
+      const f = discount ?? 1;
+      const rates = { cpuCoreHourUsd: r.cpuCoreHourUsd * f, ramGiBHourUsd: r.ramGiBHourUsd * f, gpuHourUsd: r.gpuHourUsd === undefined ? undefined : r.gpuHourUsd * f };
+      priced = customPriced(q, { kind: 'rates', rates }, provider, region, custom.file);
       customPrice = true;
     } else if (q.instanceType === undefined || q.instanceType === '') {
-      priced = defaultPriced(provider, region, 'no instance-type label');
+      priced = defaultPriced(provider, region, 'no instance-type label', k);
     } else if (provider === 'aws' || provider === 'azure') {
-      priced = instancePriced(provider, q.instanceType, region);
+      priced = instancePriced(provider, q.instanceType, region, k);
     } else if (provider === 'gcp') {
-      priced = gcpPriced(q, q.instanceType, region);
+      priced = gcpPriced(q, q.instanceType, region, k);
     } else {
-      priced = defaultPriced(provider, region, `no catalog for provider "${provider}" (instance type "${q.instanceType}") and no custom rates set`);
+      priced = defaultPriced(provider, region, `no catalog for provider "${provider}" (instance type "${q.instanceType}") and no custom rates set`, k);
     }
     const reasons = [...priced.reasons];
     let price = priced.quote;
