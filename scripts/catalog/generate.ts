@@ -460,6 +460,10 @@ function instanceProvider(
   const lb = flat['loadBalancer'] ?? {};
   const lbKind = String(lb['serviceDefault']);
   const lbByRegion = lb['hourlyUsd'] as Record<string, Record<string, number>>;
+  // A load balancer must never be priced at 0 by accident: the fallback region needs the default kind's price.
+  if (typeof lbByRegion[fallbackRegion]?.[lbKind] !== 'number') {
+    throw new Error(`flat-prices.json: ${String(lb['source'])}: loadBalancer.hourlyUsd must map regions to kinds and have a "${lbKind}" price for ${fallbackRegion}`);
+  }
   const mgmt = flat['management'] ?? {};
   return {
     fallbackRegion,

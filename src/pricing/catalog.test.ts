@@ -88,6 +88,10 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   assert.equal(c.data.aws.spotSource, 'skypilot-aws-vms');
   assert.equal(c.data.azure.spotSource, 'opencost-default-json');
   assert.equal(c.data.azure.spotFraction, c.data.fallback.spotFraction);
+  // Flat fees (flat-prices.json): Azure Standard LB 0.025, AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
+  assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025 });
+  assert.deepEqual(c.data.aws.loadBalancerHourlyUsd, { 'us-east-1': 0.0225 });
+  assert.deepEqual(c.data.gcp.loadBalancerHourlyUsd, { 'us-central1': 0.025 });
   // Every region the docs promise is in the catalog.
   for (const r of ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-2', 'ap-southeast-1']) assert.ok(c.hasRegion('aws', r), r);
   for (const r of ['eastus', 'westus2', 'westeurope', 'germanywestcentral', 'koreacentral', 'southeastasia']) assert.ok(c.hasRegion('azure', r), r);
@@ -199,6 +203,10 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\teu-west-1\t0.107\t0.03\n` }), 'aws-ec2-spot-sample.tsv:2: m5.large in eu-west-1 has no on-demand price in aws-ec2-ondemand-eu-west-1.txt'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\tcheap\n` }), 'aws-ec2-spot-sample.tsv:2: not a non-negative number: "cheap"'],
   ];
+  // Azure's load balancer price keyed by kind instead of region once priced every Azure LB at 0.
+  const flat = JSON.parse(readSources()['flat-prices.json'] ?? '{}') as { azure: { loadBalancer: Record<string, unknown> } };
+  flat.azure.loadBalancer['hourlyUsd'] = { standard: 0.025 };
+  table.push([fixtureSources({ 'flat-prices.json': JSON.stringify(flat) }), 'flat-prices.json: azure-lb-pricing: loadBalancer.hourlyUsd must map regions to kinds and have a "standard" price for eastus']);
   for (const [files, message] of table) assert.throws(() => generateCatalog(files), { message });
 });
 
