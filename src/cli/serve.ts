@@ -61,7 +61,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   if (source.kind === 'demo') {
     logger.info(`serving the DEMO cluster (simulated data, cluster="${clusterId}"): ${why}`, { source: source.description });
   } else if (source.kind === 'kube') {
-    logger.info(`serving the live cluster from ${source.description}: ${why}`, { source: source.kind, cluster: clusterId ?? '' });
+    logger.info(`serving the live cluster from ${source.description}: ${why}`, { source: source.kind, ...(clusterId ? { cluster: clusterId } : {}) });
   } else {
     logger.info(`serving cluster data from ${source.description}`, { source: source.kind, cluster: clusterId ?? '' });
   }

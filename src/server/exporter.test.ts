@@ -259,3 +259,17 @@ test('/readyz shows the usage state and a live source health, which turns it fal
   assert.equal(body['reason'], 'serving data from 2026-11-23T12:00:00.000Z: the API server has been unreachable since then');
   assert.deepEqual(body['sourceStatus'], { synced: true, reachable: false });
 });
+
+test('the same read failure cycle after cycle is logged once (counted each time); recovery is logged', async () => {
+  const down = new Error('connection: the API server has been unreachable since then');
+  const { exporter, logger, advance } = setup([GOOD, down, down, down, GOOD]);
+  for (let i = 0; i < 5; i++) {
+    await exporter.cycle();
+    advance(60_000);
+  }
+  const failures = logger.lines.filter((l) => l.msg === 'reading the cluster failed; serving the last good numbers');
+  assert.deepEqual(failures.map((l) => l.level), ['error', 'debug', 'debug']);
+  assert.equal(sampleValue(exporter.metrics('prometheus').text, 'kube_cost_errors_total{component="source",error_type="error"}'), 3);
+  assert.ok(logger.lines.some((l) => l.level === 'info' && l.msg === 'reading the cluster works again' && l.fields['lastSync'] === '2026-11-23T12:00:00.000Z'));
+  assert.equal(exporter.status().ready, true);
+});

@@ -168,16 +168,20 @@ export function createExporter(options: ExporterOptions): Exporter {
       reading = await source.read(nowMs);
     } catch (err) {
       if (stopped) return;
-      lastError = err instanceof Error ? err.message : String(err);
+      const message = err instanceof Error ? err.message : String(err);
+      // The same failure cycle after cycle (an API server that stays down) is logged once.
+      const repeated = message === lastError;
+      lastError = message;
       self.errors.inc({ component: 'source', error_type: errorType(err) });
       self.cycles.inc({ result: 'error' });
-      logger.error(lastReport ? 'reading the cluster failed; serving the last good numbers' : 'reading the cluster failed; no numbers to serve yet', {
-        source: source.description,
-        error: lastError,
-      });
+      const what = lastReport ? 'reading the cluster failed; serving the last good numbers' : 'reading the cluster failed; no numbers to serve yet';
+      const fields = { source: source.description, error: lastError };
+      if (repeated) logger.debug(what, fields);
+      else logger.error(what, fields);
       invalidate();
       return;
     }
+    if (lastError !== undefined && lastReport !== undefined) logger.info('reading the cluster works again', { source: source.description, lastSync: new Date(lastSyncMs ?? 0).toISOString() });
     lastError = undefined;
     lastSyncMs = nowMs;
     if (reading.warnings !== lastReading?.warnings) countWarnings(reading);
