@@ -264,7 +264,8 @@ export class Reflector<R extends WatchedResourceName> {
           this.failures++;
           const retryAfter = err instanceof KubeApiError ? err.retryAfterSeconds : undefined;
           const delay = backoffDelayMs(this.failures, random(), backoff, retryAfter);
-          logger.warn('listing failed; retrying', { resource: this.name, error: this.lastError, retryInMs: Math.round(delay) });
+          // The first failure in a row is a warning; the retries of an outage are debug lines.
+          (this.failures <= 1 ? logger.warn : logger.debug).call(logger, 'listing failed; retrying', { resource: this.name, error: this.lastError, retryInMs: Math.round(delay), failures: this.failures });
           await sleep(delay, signal);
           continue;
         }
@@ -280,7 +281,7 @@ export class Reflector<R extends WatchedResourceName> {
         logger.info('watch history expired (410); listing again', { resource: this.name, resourceVersion: this.rv });
       } else if (outcome.kind === 'failed') {
         this.failed(outcome.error);
-        logger.warn('watch failed; reconnecting', { resource: this.name, error: this.lastError, failures: this.failures });
+        (this.failures <= 1 ? logger.warn : logger.debug).call(logger, 'watch failed; reconnecting', { resource: this.name, error: this.lastError, failures: this.failures });
       }
       if (step.backoff) {
         const retryAfter = outcome.kind === 'failed' && outcome.error instanceof KubeApiError ? outcome.error.retryAfterSeconds : undefined;
