@@ -1,14 +1,15 @@
 // How the CLI gets a `kube` source: `--source kube` and `--source auto` (the current context when it
 // answers, the demo cluster otherwise, with the reason for the first log line).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../src/core/errors.ts';
 import { connectKube, KubeNotReadyError } from '../src/sources/kube/index.ts';
 import { realisticCluster, T0 } from './kube-apiserver/cluster.ts';
-import { startTestCluster } from './kube-apiserver/harness.ts';
+import { FAST, startTestCluster } from './kube-apiserver/harness.ts';
+import { kubeSourceFor, loadKubeConfig, transportFor } from '../src/sources/kube/kubeconfig.ts';
 
 test('auto: a reachable current context is used, and the reason says so', async () => {
   const cluster = await startTestCluster();
@@ -53,5 +54,42 @@ test('kube: the source is made without contacting the cluster; a bad --context i
     await assert.rejects(connectKube({ mode: 'kube', env: {}, kubeconfigPath: cluster.kubeconfigPath, context: 'prod' }), new ConfigError('--context', `no context "prod" in --kubeconfig ${cluster.kubeconfigPath} (contexts: test)`));
   } finally {
     await cluster.close();
+  }
+});
+
+test('in a pod: the service account (token file and CA of the API server) and KUBERNETES_SERVICE_HOST/PORT, as the chart deploys it', async () => {
+  const cluster = await startTestCluster();
+  const sa = mkdtempSync(join(tmpdir(), 'kce-sa-'));
+  const home = mkdtempSync(join(tmpdir(), 'kce-home-'));
+  try {
+    for (const o of realisticCluster()) cluster.server.apply(o);
+    writeFileSync(join(sa, 'token'), `${cluster.server.token}\n`);
+    writeFileSync(join(sa, 'ca.crt'), cluster.server.caPem);
+    writeFileSync(join(sa, 'namespace'), 'kube-cost');
+    const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(cluster.server.port) };
+    const loaded = await loadKubeConfig({ env, homeDir: home, serviceAccountDir: sa });
+    assert.deepEqual(loaded.origin, { kind: 'in-cluster', server: `https://127.0.0.1:${cluster.server.port}` });
+    assert.equal(loaded.description, `in-cluster (https://127.0.0.1:${cluster.server.port})`);
+    const source = kubeSourceFor(loaded, transportFor(loaded), FAST);
+    try {
+      const reading = await source.read(T0);
+      assert.equal(reading.snapshot.pods.length, 6);
+      assert.ok(cluster.server.requests.some((r) => r.verb === 'watch' && r.resource === 'pods'), 'authenticated with the token: the watch was accepted');
+    } finally {
+      await source.close();
+    }
+    // A token the API server refuses is not ready, with the 401 named.
+    writeFileSync(join(sa, 'token'), 'expired-token\n');
+    const refused = await loadKubeConfig({ env, homeDir: home, serviceAccountDir: sa });
+    const denied = kubeSourceFor(refused, transportFor(refused), { ...FAST, firstSyncTimeoutMs: 500 });
+    try {
+      await assert.rejects(denied.read(T0), (err: unknown) => err instanceof KubeNotReadyError && /401|Unauthorized/i.test(err.message));
+    } finally {
+      await denied.close();
+    }
+  } finally {
+    await cluster.close();
+    rmSync(sa, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
   }
 });
