@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CostReport } from '../src/core/allocate.ts';
 import { allocate, IDLE } from '../src/core/allocate.ts';
+import { createApp } from '../src/server/app.ts';
 import { createExporter } from '../src/server/exporter.ts';
 import { KubeNotReadyError } from '../src/sources/kube/errors.ts';
 import { costFinishedPods } from '../src/sources/kube/finished-costs.ts';
@@ -337,6 +338,35 @@ describe('kube source scenarios', { concurrency: false }, () => {
       assert.equal(reading.hasUsage, true);
       report = allocate(reading.snapshot, testPrices(), window);
       close(podHourly(report, 'shop', 'web-7d4b9c8f5-a'), EXPECTED.webA + EXPECTED.lb / 2, 'web-a at its usage');
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  test('metrics API missing, through the exporter: /readyz says costs use requests and why; kube_cost_usage_available is 0', async () => {
+    const cluster = await startTestCluster({ metrics: 'absent' });
+    try {
+      for (const o of realisticCluster()) cluster.server.apply(o);
+      const source = await cluster.source();
+      const exporter = createExporter({ source, prices: testPrices(), logger: silent, now: () => T0, clusterId: 'test' });
+      const app = createApp({ exporter, version: 'test', sourceDescription: source.description });
+      await exporter.cycle();
+      const res = await app.request('/readyz');
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { usage: unknown; sourceStatus: { synced: boolean; reachable: boolean; resources: Record<string, { objects: number; synced: boolean }> } };
+      assert.deepEqual(body.usage, {
+        state: 'absent',
+        detail: 'the metrics API (metrics.k8s.io/v1beta1) is not served: install metrics-server; costs use requests only',
+        costsUse: 'requests',
+      });
+      assert.equal(body.sourceStatus.synced, true);
+      assert.equal(body.sourceStatus.reachable, true);
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(body.sourceStatus.resources).map(([r, s]) => [r, s.objects])),
+        { namespaces: 4, nodes: 2, persistentvolumes: 1, persistentvolumeclaims: 1, services: 2, storageclasses: 1, replicasets: 1, jobs: 1, pods: 6 },
+      );
+      assert.match(exporter.metrics('prometheus').text, /^kube_cost_usage_available\{cluster="test",state="absent"\} 0$/m);
+      await exporter.stop();
     } finally {
       await cluster.close();
     }
