@@ -50,6 +50,10 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
     ['aws m6g.4xlarge ap-northeast-2', c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm6g.4xlarge'), 0.752],
     // "m6g.medium,,,1.0,4.0,,0.0385,0.013500,us-west-2,usw2-az1"
     ['aws m6g.medium us-west-2', c.instanceHourlyUsd('aws', 'us-west-2', 'm6g.medium'), 0.0385],
+    // "m5.large,,,2.0,8.0,,0.115,0.037500,eu-central-1,euc1-az1"
+    ['aws m5.large eu-central-1', c.instanceHourlyUsd('aws', 'eu-central-1', 'm5.large'), 0.115],
+    // "m5a.xlarge,,,4.0,16.0,,0.212,0.062900,ap-northeast-2,apne2-az1"
+    ['aws m5a.xlarge ap-northeast-2', c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm5a.xlarge'), 0.212],
     // "inf1.xlarge,Inferentia,1.0,4.0,8.0,,0.308,0.050600,ap-southeast-1,apse1-az1"
     ['aws inf1.xlarge ap-southeast-1', c.instanceHourlyUsd('aws', 'ap-southeast-1', 'inf1.xlarge'), 0.308],
     // "inf2.48xlarge,Inferentia2,12.0,192.0,768.0,,19.4719,2.768300,eu-central-1,euc1-az2"
@@ -82,8 +86,9 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   assert.deepEqual(c.gcpFamilyRates('n2', 'europe-west1', false), [0.034773, 0.004661]);
   // us-west1 N2 comes out at the us-central1 list rates, as it should (same price tier).
   assert.deepEqual(c.gcpFamilyRates('n2', 'us-west1', false), [0.031611, 0.004237]);
-  // AWS spot: us-east-1 sample (m6g medium/large/xlarge/4xlarge × 5 zones = 20 ratios); the 10th and 11th
-  // smallest are both 0.0270 / 0.077 (use1-az4 and use1-az5 m6g.large), so the median is 0.3506493506.
+  // AWS spot: us-east-1 sample (m6g medium/large/xlarge/4xlarge and m5.large × 5 zones = 25 ratios); 12 are
+  // below 0.0270 / 0.077 and the 13th and 14th are both 0.0270 / 0.077 (use1-az4 and use1-az5 m6g.large),
+  // so the median is 0.3506493506.
   assert.equal(c.data.aws.spotFractionByRegion['us-east-1'], 0.3506493506);
   assert.equal(c.data.aws.spotSource, 'skypilot-aws-vms');
   assert.equal(c.data.azure.spotSource, 'opencost-default-json');

@@ -421,7 +421,7 @@ test('shipped catalog: a node in each catalog region resolves from its labels to
   const aws: [string, string, number][] = [
     ['us-east-1', 'm5.large', 0.096],
     ['us-west-2', 'm6g.xlarge', 0.154],
-    ['eu-west-1', 'm6g.large', 0.086],
+    ['eu-west-1', 'm5.large', 0.107],
     ['eu-central-1', 'm6g.2xlarge', 0.368],
     ['ap-northeast-2', 'm6g.4xlarge', 0.752],
     ['ap-southeast-1', 'inf1.xlarge', 0.308],
@@ -458,10 +458,10 @@ test('shipped catalog: a node in each catalog region resolves from its labels to
       assert.equal(a.price.rates.ramGiBHourUsd, ram, `gcp ${region} ram`);
     }
   }
-  // What is not transcribed falls back visibly, never to zero: m5.large has no eu-west-1 price in this catalog.
-  const missing = priced('aws:///eu-west-1a/i-0abc', 'm5.large', 'eu-west-1');
+  // What is not transcribed falls back visibly, never to zero: c6i.large has no eu-west-1 price in this catalog.
+  const missing = priced('aws:///eu-west-1a/i-0abc', 'c6i.large', 'eu-west-1');
   assert.equal(missing.source, 'default');
-  assert.equal(missing.fallbackReason, 'node eu-west-1-node: instance type "m5.large" not in the aws catalog for eu-west-1; using default rates');
+  assert.equal(missing.fallbackReason, 'node eu-west-1-node: instance type "c6i.large" not in the aws catalog for eu-west-1; using default rates');
   // Azure load balancers: the eastus Standard LB price (0.025 per hour), flagged elsewhere, never 0.
   near(book.loadBalancer({ provider: 'azure', region: 'eastus' }), { hourlyUsd: 0.025, source: 'catalog' });
   near(book.loadBalancer({ provider: 'azure', region: 'westeurope' }), {
