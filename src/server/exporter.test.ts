@@ -6,7 +6,7 @@ import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../cor
 import type { ClusterSource, SourceReading } from '../sources/source.ts';
 import { createApp } from './app.ts';
 import type { CompletedCycle, CycleHook } from './exporter.ts';
-import { createExporter } from './exporter.ts';
+import { createExporter, groupNotices } from './exporter.ts';
 import { memoryLogger } from './log.ts';
 
 const RATES = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } } as const;
@@ -272,4 +272,23 @@ test('the same read failure cycle after cycle is logged once (counted each time)
   assert.equal(sampleValue(exporter.metrics('prometheus').text, 'kube_cost_errors_total{component="source",error_type="error"}'), 3);
   assert.ok(logger.lines.some((l) => l.level === 'info' && l.msg === 'reading the cluster works again' && l.fields['lastSync'] === '2026-11-23T12:00:00.000Z'));
   assert.equal(exporter.status().ready, true);
+});
+
+test('groupNotices: the same notice about many objects is one group with the name abstracted, in first-seen order', () => {
+  const spot = (n: string) => ({ kind: 'price-fallback' as const, object: `nodes/${n}`, message: `node ${n}: no live spot price; spot estimated at 35% of the on-demand price` });
+  const groups = groupNotices([
+    spot('a'),
+    { kind: 'no-capacity', object: 'nodes/b', message: 'node b reports no capacity; its whole price is idle' },
+    spot('node-2'),
+    spot('node-3'),
+    { kind: 'price-fallback', object: 'cluster', message: 'no management fee known for provider custom' },
+  ]);
+  assert.deepEqual(
+    groups.map((g) => [g.kind, g.detail, g.notices.map((n) => n.object)]),
+    [
+      ['price-fallback', 'node <name>: no live spot price; spot estimated at 35% of the on-demand price', ['nodes/a', 'nodes/node-2', 'nodes/node-3']],
+      ['no-capacity', 'node <name> reports no capacity; its whole price is idle', ['nodes/b']],
+      ['price-fallback', 'no management fee known for provider custom', ['cluster']],
+    ],
+  );
 });

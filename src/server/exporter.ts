@@ -1,7 +1,7 @@
 // The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
 // Scrapes are served from the last rendered result. A failed read never clears good data.
 import { gzipSync } from 'node:zlib';
-import type { AllocateOptions, CostReport } from '../core/allocate.ts';
+import type { AllocateOptions, CostNotice, CostReport } from '../core/allocate.ts';
 import { allocate, IDLE } from '../core/allocate.ts';
 import type { PriceBook } from '../core/pricing.ts';
 import { costFinishedPods } from '../sources/kube/finished-costs.ts';
@@ -85,6 +85,39 @@ export interface Exporter {
 /** Longest gap (in intervals) over which counters accrue; a longer gap is logged, not invented. */
 const MAX_ACCRUAL_INTERVALS = 5;
 const MAX_REMEMBERED_NOTICES = 10_000;
+const NOTICE_EXAMPLES = 3;
+
+interface NoticeGroup {
+  readonly kind: CostNotice['kind'];
+  /** The message with the object's own name replaced by `<name>`. */
+  readonly detail: string;
+  readonly notices: CostNotice[];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Groups notices that say the same thing about different objects (5,000 spot nodes priced by the
+ * same estimate make one log line with a count, not 5,000), in first-seen order.
+ */
+export function groupNotices(notices: readonly CostNotice[]): NoticeGroup[] {
+  const groups = new Map<string, NoticeGroup>();
+  for (const n of notices) {
+    const slash = n.object.indexOf('/');
+    const name = slash >= 0 ? n.object.slice(slash + 1) : '';
+    const detail = name === '' ? n.message : n.message.replace(new RegExp(`(?<![\\w.-])${escapeRegExp(name)}(?![\\w.-])`, 'g'), '<name>');
+    const key = `${n.kind}\t${detail}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { kind: n.kind, detail, notices: [] };
+      groups.set(key, group);
+    }
+    group.notices.push(n);
+  }
+  return [...groups.values()];
+}
 
 function rendered(text: string): RenderedMetrics {
   let gz: Buffer | undefined;
@@ -227,11 +260,21 @@ export function createExporter(options: ExporterOptions): Exporter {
       if (!loggedNotices.has(e.message)) logger.warn('object skipped by the cost model', { object: e.object, field: e.field, value: e.value, error: e.message });
       loggedNotices.add(e.message);
     }
-    for (const n of report.notices) {
-      if (loggedNotices.has(n.message)) continue;
-      if (loggedNotices.size > MAX_REMEMBERED_NOTICES) loggedNotices.clear();
-      loggedNotices.add(n.message);
-      logger.warn(n.kind === 'price-fallback' ? 'price fallback' : n.kind, { object: n.object, detail: n.message });
+    for (const group of groupNotices(report.notices.filter((n) => !loggedNotices.has(n.message)))) {
+      for (const n of group.notices) {
+        if (loggedNotices.size > MAX_REMEMBERED_NOTICES) loggedNotices.clear();
+        loggedNotices.add(n.message);
+      }
+      const msg = group.kind === 'price-fallback' ? 'price fallback' : group.kind;
+      const first = group.notices[0];
+      if (group.notices.length === 1 && first) logger.warn(msg, { object: first.object, detail: first.message });
+      else {
+        logger.warn(msg, {
+          objects: group.notices.length,
+          examples: group.notices.slice(0, NOTICE_EXAMPLES).map((n) => n.object).join(', '),
+          detail: group.detail,
+        });
+      }
     }
     self.skipped = skipped;
     for (const n of report.nodes) self.pricingLookups.inc({ kind: 'node', source: n.priceSource });
