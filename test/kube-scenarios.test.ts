@@ -372,6 +372,35 @@ describe('kube source scenarios', { concurrency: false }, () => {
     }
   });
 
+  test('NodeMetrics: whole-node usage is read with pod metrics and exported as a ratio of capacity; costs do not change', async () => {
+    const cluster = await startTestCluster();
+    try {
+      for (const o of realisticCluster()) cluster.server.apply(o);
+      realisticUsage(cluster.server, T0 - 30_000);
+      // n1 has 4 cores and 16 GiB: 1.5 cores → 0.375; 4194304Ki = 4 GiB → 0.25. n2 has no NodeMetrics.
+      cluster.server.setNodeMetrics('n1', { cpu: '1500000000n', memory: '4194304Ki' });
+      const source = await cluster.source();
+      const reading = await source.read(T0);
+      assert.deepEqual([...(reading.snapshot.nodeUsage ?? [])], [['n1', { cpuMillicores: 1500, ramBytes: 4 * 2 ** 30 }]]);
+      const report = allocate(reading.snapshot, testPrices(), window);
+      close(report.cluster.totalHourlyUsd, EXPECTED.cluster, 'cluster (node usage changes no cost)');
+      const exporter = createExporter({ source, prices: testPrices(), logger: silent, now: () => T0 });
+      await exporter.cycle();
+      const text = exporter.metrics('prometheus').text;
+      assert.match(text, /^kube_cost_node_usage_ratio\{node="n1",resource="cpu"\} 0\.375$/m);
+      assert.match(text, /^kube_cost_node_usage_ratio\{node="n1",resource="ram"\} 0\.25$/m);
+      assert.doesNotMatch(text, /^kube_cost_node_usage_ratio\{node="n2"/m);
+      // A malformed NodeMetrics item is a warning naming it; the other nodes keep their usage.
+      cluster.server.setNodeMetrics('n2', { cpu: 'lots', memory: '1Gi' });
+      const bad = await source.read(T0 + 60_000);
+      assert.ok(bad.warnings.some((w) => w.message === 'nodemetrics/n2: usage.cpu: not a valid Kubernetes quantity (got "lots")'), bad.warnings.map((w) => w.message).join('; '));
+      assert.deepEqual([...(bad.snapshot.nodeUsage?.keys() ?? [])], ['n1']);
+      await exporter.stop();
+    } finally {
+      await cluster.close();
+    }
+  });
+
   test('usage is averaged over the window, per container, and a repeated sample counts once', async () => {
     const cluster = await startTestCluster();
     try {

@@ -5,7 +5,7 @@ import type { NamespaceBudget } from './budget.ts';
 import { namespaceBudgets } from './budget.ts';
 import type { InputError } from './errors.ts';
 import { UnknownReferenceError } from './errors.ts';
-import type { CapacityType, ClusterSnapshot, CloudProvider, Labels, NodeInfo, OwnerRef, PodInfo, PodPhase } from './model.ts';
+import type { CapacityType, ClusterSnapshot, CloudProvider, Labels, NodeInfo, NodeUsage, OwnerRef, PodInfo, PodPhase } from './model.ts';
 import { podKey } from './model.ts';
 import { identifyNode } from './node-identity.ts';
 import type { PriceBook, PriceSource, ResourceRates } from './pricing.ts';
@@ -63,6 +63,8 @@ export interface NodeCost {
   readonly overAllocation: { readonly cpu: number; readonly ram: number; readonly gpu: number };
   readonly spotSavingsHourlyUsd: number;
   readonly podCount: number;
+  /** Measured usage of the whole node (NodeMetrics), when known: pods plus system overhead. */
+  readonly usage: NodeUsage | undefined;
 }
 
 export interface PodCost {
@@ -371,6 +373,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       overAllocation,
       spotSavingsHourlyUsd: savingsHourly,
       podCount: pods.length,
+      usage: snapshot.nodeUsage?.get(node.name),
     });
     pseudo.push({
       namespace: IDLE,

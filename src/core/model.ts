@@ -113,6 +113,12 @@ export interface ContainerUsage {
 /** Usage keyed by `namespace/pod`, then container name. */
 export type UsageByPod = ReadonlyMap<string, ReadonlyMap<string, ContainerUsage>>;
 
+/** Measured usage of a whole node (NodeMetrics: pods, system daemons and the kernel together). */
+export interface NodeUsage {
+  readonly cpuMillicores: number;
+  readonly ramBytes: number;
+}
+
 export interface ClusterSnapshot {
   readonly nodes: readonly NodeInfo[];
   readonly pods: readonly PodInfo[];
@@ -124,6 +130,8 @@ export interface ClusterSnapshot {
   readonly storageClasses: readonly StorageClassInfo[];
   /** Absent when no usage source is available: allocation then uses requests. */
   readonly usage?: UsageByPod;
+  /** Node-level usage keyed by node name (metrics API NodeMetrics); absent when not measured. */
+  readonly nodeUsage?: ReadonlyMap<string, NodeUsage>;
 }
 
 export function podKey(namespace: string, name: string): string {

@@ -126,6 +126,13 @@ export function renderCostMetrics(report: CostReport, counters: NamespaceCounter
     if (n.capacity.ramBytes > 0) w.sample(`${nodeLabels[i]!},resource="ram"`, n.allocated.ramBytes / n.capacity.ramBytes);
     if (n.capacity.gpus > 0) w.sample(`${nodeLabels[i]!},resource="gpu"`, n.allocated.gpus / n.capacity.gpus);
   }
+  w.family('kube_cost_node_usage_ratio', 'gauge', 'Measured usage of the whole node (metrics API NodeMetrics: pods, system daemons and kernel) divided by capacity, by resource. Only nodes with node metrics.');
+  for (let i = 0; i < report.nodes.length; i++) {
+    const n = report.nodes[i]!;
+    if (n.usage === undefined) continue;
+    if (n.capacity.cpuCores > 0) w.sample(`${nodeLabels[i]!},resource="cpu"`, n.usage.cpuMillicores / 1000 / n.capacity.cpuCores);
+    if (n.capacity.ramBytes > 0) w.sample(`${nodeLabels[i]!},resource="ram"`, n.usage.ramBytes / n.capacity.ramBytes);
+  }
   w.family('kube_cost_node_spot_savings_hourly_usd', 'gauge', 'Hourly saving in USD of a spot node against its on-demand price. Only spot nodes.');
   for (let i = 0; i < report.nodes.length; i++) if (report.nodes[i]!.capacityType === 'spot') w.sample(nodeLabels[i]!, report.nodes[i]!.spotSavingsHourlyUsd);
   w.family('kube_cost_node_info', 'gauge', 'Facts about a node, always 1: provider, region, zone, instance type, pool, capacity type and price source.');

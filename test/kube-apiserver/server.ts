@@ -245,6 +245,7 @@ export class FakeApiServer {
   private historyStart = 0;
   private readonly watchers = new Set<Watcher>();
   private readonly podMetrics = new Map<string, PodMetricsEntry>();
+  private readonly nodeMetrics = new Map<string, { name: string; cpu: string; memory: string; timestampMs: number }>();
   private readonly failures: Failure[] = [];
   private readonly historyLimit: number;
   private bookmarkTimer: NodeJS.Timeout | undefined;
@@ -410,6 +411,11 @@ export class FakeApiServer {
 
   setPodMetrics(namespace: string, name: string, containers: readonly ContainerMetrics[], options: { timestampMs?: number; windowSeconds?: number } = {}): void {
     this.podMetrics.set(keyOf(namespace, name), { namespace, name, containers, timestampMs: options.timestampMs ?? this.now(), windowSeconds: options.windowSeconds ?? 30 });
+  }
+
+  /** NodeMetrics of a node, quantities as metrics-server writes them (e.g. `1534212n`, `20480Ki`). */
+  setNodeMetrics(name: string, usage: { cpu: string; memory: string }, options: { timestampMs?: number } = {}): void {
+    this.nodeMetrics.set(name, { name, ...usage, timestampMs: options.timestampMs ?? this.now() });
   }
 
   deletePodMetrics(namespace: string, name: string): void {
@@ -899,6 +905,27 @@ export class FakeApiServer {
           { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
         ],
       });
+      return;
+    }
+    const stamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    if (info.resource === 'nodes' && info.verb !== 'watch') {
+      // NodeMetrics as metrics-server serves them: cluster-scoped, usage {cpu, memory}, a window.
+      const node = (m: { name: string; cpu: string; memory: string; timestampMs: number }): Json => ({
+        metadata: { name: m.name, creationTimestamp: stamp(this.now()) },
+        timestamp: stamp(m.timestampMs),
+        window: '20.009s',
+        usage: { cpu: m.cpu, memory: m.memory },
+      });
+      if (info.verb === 'get') {
+        const m = this.nodeMetrics.get(info.name);
+        if (!m) {
+          this.sendStatus(res, 404, 'NotFound', `nodemetrics.metrics.k8s.io "${info.name}" not found`, { name: info.name, group: METRICS_GROUP, kind: 'nodes' });
+          return;
+        }
+        this.send(res, 200, { kind: 'NodeMetrics', apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, ...node(m) });
+        return;
+      }
+      this.send(res, 200, { kind: 'NodeMetricsList', apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, metadata: {}, items: [...this.nodeMetrics.values()].map(node) });
       return;
     }
     if (info.resource !== 'pods' || info.verb === 'watch') {

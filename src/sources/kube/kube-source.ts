@@ -7,7 +7,7 @@
 //   - until every resource has been listed once (KubeNotReadyError "initial sync"),
 //   - while the API server has been unreachable for `unreachableAfterMs` (KubeNotReadyError).
 import type { InputError } from '../../core/errors.ts';
-import type { ClusterSnapshot, NodeInfo, UsageByPod } from '../../core/model.ts';
+import type { ClusterSnapshot, NodeInfo, NodeUsage, UsageByPod } from '../../core/model.ts';
 import type { ClusterSource, SourceHealth, SourceReading } from '../source.ts';
 import type { Change, ObjectCache } from './cache.ts';
 import { cachedValues, cachedWarnings } from './cache.ts';
@@ -16,12 +16,12 @@ import { KubeNotReadyError } from './errors.ts';
 import type { FinishedPod, PodLifecycle } from './lifecycle.ts';
 import { createPodLifecycle, observePodChange, takeFinished } from './lifecycle.ts';
 import type { UsageState } from './metrics.ts';
-import { pollPodMetrics } from './metrics.ts';
+import { pollNodeMetrics, pollPodMetrics } from './metrics.ts';
 import { withResolvedWorkload } from './owners.ts';
 import type { BackoffOptions, KubeLogger, ReflectorStatus } from './reflector.ts';
 import { abortableSleep, Reflector, SILENT_LOGGER } from './reflector.ts';
 import type { WatchedResource, WatchedResourceName } from './resources.ts';
-import { WATCHED_RESOURCES } from './resources.ts';
+import { NODE_METRICS_PATH, WATCHED_RESOURCES } from './resources.ts';
 import type { KubeTransport } from './transport.ts';
 import type { UsageWindow } from './usage-window.ts';
 import { addUsageSample, averageUsage, createUsageWindow, DEFAULT_USAGE_WINDOW_MS, pruneUsage } from './usage-window.ts';
@@ -211,6 +211,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     };
   };
 
+  let nodeUsage: ReadonlyMap<string, NodeUsage> | undefined;
+  let nodeUsageDetail = 'not polled yet';
   const pollUsage = async (nowMs: number): Promise<readonly InputError[]> => {
     if (!metrics) return [];
     const poll = await pollPodMetrics(transport, nowMs, { timeoutMs: metricsTimeoutMs });
@@ -225,7 +227,22 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       if (usage.state === 'ok') logger.info('usage from the metrics API', { path: '/apis/metrics.k8s.io/v1beta1/pods' });
       else logger.warn('no usage from the metrics API; costs use requests', { state: usage.state, detail: usage.detail });
     }
-    return poll.state === 'ok' ? poll.warnings : [];
+    if (poll.state !== 'ok') {
+      nodeUsage = undefined;
+      return [];
+    }
+    // NodeMetrics: the whole node's usage (pods + system), for utilization; costs never depend on it.
+    const nodePoll = await pollNodeMetrics(transport, { timeoutMs: metricsTimeoutMs });
+    if (nodePoll.state === 'ok') {
+      nodeUsage = nodePoll.usage;
+      if (nodeUsageDetail !== '') logger.info('node usage from the metrics API', { path: NODE_METRICS_PATH });
+      nodeUsageDetail = '';
+      return nodePoll.warnings.length === 0 ? poll.warnings : [...poll.warnings, ...nodePoll.warnings];
+    }
+    nodeUsage = undefined;
+    if (nodeUsageDetail !== nodePoll.detail) logger.warn('no node usage from the metrics API; node utilization is not exported', { state: nodePoll.state, detail: nodePoll.detail });
+    nodeUsageDetail = nodePoll.detail;
+    return poll.warnings;
   };
 
   const source: KubeSource = {
@@ -303,7 +320,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         usageByPod = averageUsage(usageWindow, nowMs, windowOptions);
         usage = { ...usage, pods: usageByPod.size };
       }
-      const snapshot: ClusterSnapshot = usageByPod === undefined ? last.snapshot : { ...last.snapshot, usage: usageByPod };
+      let snapshot: ClusterSnapshot = usageByPod === undefined ? last.snapshot : { ...last.snapshot, usage: usageByPod };
+      if (nodeUsage !== undefined) snapshot = { ...snapshot, nodeUsage };
       return {
         snapshot,
         warnings: metricWarnings.length === 0 ? last.warnings : [...last.warnings, ...metricWarnings],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KubeApiError, KubeConnectionError } from './errors.ts';
-import { podSamplesOf, pollPodMetrics } from './metrics.ts';
+import { nodeUsageOf, podSamplesOf, pollPodMetrics } from './metrics.ts';
 import type { KubeTransport } from './transport.ts';
 
 test('podSamplesOf: per pod, the containers and the time metrics-server measured them', () => {
@@ -42,4 +42,37 @@ test('pollPodMetrics: absent, forbidden and failing metrics APIs say so', async 
     assert.equal(poll.state, state);
     assert.match('detail' in poll ? poll.detail : '', detail);
   }
+});
+
+test('nodeUsageOf: a NodeMetricsList as metrics-server writes it; malformed or repeated items are warnings naming them', () => {
+  const body = {
+    kind: 'NodeMetricsList',
+    apiVersion: 'metrics.k8s.io/v1beta1',
+    metadata: {},
+    items: [
+      { metadata: { name: 'n1' }, timestamp: '2026-11-23T12:00:00Z', window: '20.009s', usage: { cpu: '252034625n', memory: '1820436Ki' } },
+      { metadata: { name: 'n2' }, usage: { cpu: '2', memory: '8Gi' } },
+      { metadata: { name: 'n2' }, usage: { cpu: '1', memory: '1Gi' } },
+      { metadata: { name: 'n3' }, usage: { memory: '1Gi' } },
+      { metadata: {}, usage: { cpu: '1', memory: '1Gi' } },
+    ],
+  };
+  const { usage, warnings } = nodeUsageOf(body, 'list /apis/metrics.k8s.io/v1beta1/nodes');
+  // 252034625n = 252.034625 millicores, rounded up to 253 as Kubernetes' MilliValue() does; 1820436Ki × 1024 = 1,864,126,464 bytes.
+  assert.deepEqual([...usage], [
+    ['n1', { cpuMillicores: 253, ramBytes: 1_864_126_464 }],
+    ['n2', { cpuMillicores: 2000, ramBytes: 8 * 2 ** 30 }],
+  ]);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'nodemetrics/n2: metadata.name: repeated in list /apis/metrics.k8s.io/v1beta1/nodes (got "n2")',
+      'nodemetrics/n3: usage.cpu: missing (got "undefined")',
+      'nodemetrics/(no name: list /apis/metrics.k8s.io/v1beta1/nodes items[4]): metadata.name: missing name (got "undefined")',
+    ],
+  );
+  assert.deepEqual(
+    nodeUsageOf({ kind: 'Status' }, 'list x').warnings.map((w) => w.message),
+    ['list x: items: expected a NodeMetricsList with an items array (got "undefined")'],
+  );
 });

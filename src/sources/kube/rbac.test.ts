@@ -20,8 +20,9 @@ test('allows: RBAC matching on group, resource (with subresource) and verb', () 
   for (const [c, expected] of table) assert.equal(allows(CLUSTER_ROLE_RULES, c), expected, JSON.stringify(c));
 });
 
-test('the rules grant get, list and watch on exactly the watched resources, and list on pod metrics', () => {
+test('the rules grant get, list and watch on exactly the watched resources, and list on pod and node metrics', () => {
   const expected = new Map(WATCHED_RESOURCES.map((r) => [`${r.group === '' ? 'core' : r.group}/${r.name}`, 'get,list,watch']));
+  expected.set('metrics.k8s.io/nodes', 'get,list');
   expected.set('metrics.k8s.io/pods', 'get,list');
   assert.deepEqual(ruleSet(CLUSTER_ROLE_RULES), new Map([...expected].sort(([a], [b]) => (a < b ? -1 : 1))));
 });

@@ -1,5 +1,5 @@
 // The least privilege the collector needs, as data: read-only verbs on the resources it lists and
-// watches (resources.ts), list on pod metrics, and nothing else: no secrets, no configmaps, no
+// watches (resources.ts), list on pod and node metrics, and nothing else: no secrets, no configmaps, no
 // writes, no subresources. deploy/ (kustomize and Helm) must grant exactly these rules; the RBAC test
 // checks the collector's recorded API calls against them, and them against deploy/.
 export interface PolicyRule {
@@ -14,7 +14,7 @@ export const CLUSTER_ROLE_RULES: readonly PolicyRule[] = [
   { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: ['get', 'list'] },
+  { apiGroups: ['metrics.k8s.io'], resources: ['nodes', 'pods'], verbs: ['get', 'list'] },
 ];
 
 /** Non-resource URLs the collector reads: the startup probe. Every authenticated user may

@@ -56,3 +56,4 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
 ];
 
 export const POD_METRICS_PATH = '/apis/metrics.k8s.io/v1beta1/pods';
+export const NODE_METRICS_PATH = '/apis/metrics.k8s.io/v1beta1/nodes';
