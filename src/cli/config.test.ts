@@ -60,6 +60,9 @@ test('bad configuration names the option and what is accepted', () => {
     [['--log-level', 'verbose'], {}, '--log-level: must be one of debug, info, warn, error (got "verbose")'],
     [['--source', 'snapshot'], {}, '--snapshot: required with --source snapshot'],
     [['--metrics-path', 'metrics'], {}, '--metrics-path: must start with / (got "metrics")'],
+    [['--tls-cert-file', 'c.pem'], {}, '--tls-key-file: needs both --tls-cert-file and --tls-key-file'],
+    [[], { KCE_TLS_KEY_FILE: 'k.pem' }, '--tls-cert-file: needs both --tls-cert-file and --tls-key-file'],
+    [['--tls-client-ca-file', 'ca.pem'], {}, '--tls-client-ca-file: client certificates need TLS: set --tls-cert-file and --tls-key-file'],
   ];
   for (const [argv, env, message] of table) {
     assert.throws(() => load(argv, env), (err: unknown) => err instanceof ConfigError && err.message === message, `${argv.join(' ')} → ${message}`);
@@ -81,4 +84,15 @@ test('--help lists every option with its variable', () => {
   }
   assert.ok(parseArgs(['--help']).help);
   assert.ok(parseArgs(['-v']).version);
+});
+
+test('access options: token file, allow-list (flags repeat, the variable separates with commas), TLS with client CA', () => {
+  const fromFlags = load(['--auth-token-file', '/etc/kce/token', '--allow-cidr', '10.0.0.0/8', '--allow-cidr', '::1', '--tls-cert-file', 'c.pem', '--tls-key-file', 'k.pem', '--tls-client-ca-file', 'ca.pem'], {});
+  assert.equal(fromFlags.authTokenFile, '/etc/kce/token');
+  assert.deepEqual(fromFlags.allowCidrs, ['10.0.0.0/8', '::1']);
+  assert.deepEqual(fromFlags.tls, { certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem' });
+  const fromEnv = load([], { KCE_ALLOW_CIDR: '10.0.0.0/8, 192.168.0.0/16' });
+  assert.deepEqual(fromEnv.allowCidrs, ['10.0.0.0/8', '192.168.0.0/16']);
+  assert.equal(fromEnv.tls, undefined);
+  assert.equal(fromEnv.authTokenFile, undefined);
 });

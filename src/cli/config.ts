@@ -24,6 +24,12 @@ export interface ServeConfig {
   readonly logFormat: LogFormat;
   readonly metricsPath: string;
   readonly demoSeed: number;
+  /** `--auth-token-file`: bearer token required on every path but /healthz; re-read when it changes. */
+  readonly authTokenFile: string | undefined;
+  /** `--allow-cidr`: client addresses allowed (every path but /healthz); empty: any. */
+  readonly allowCidrs: readonly string[];
+  /** `--tls-cert-file` and `--tls-key-file`: serve HTTPS; both re-read when they change. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string | undefined } | undefined;
 }
 
 export interface OptionSpec {
@@ -77,6 +83,30 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'log-level', env: 'KCE_LOG_LEVEL', value: 'debug|info|warn|error', default: 'info', help: 'Least severe log level written.' },
   { flag: 'log-format', env: 'KCE_LOG_FORMAT', value: 'text|json', default: 'text', help: 'Log line format: text for people, json for log pipelines.' },
   { flag: 'demo-seed', env: 'KCE_DEMO_SEED', value: 'N', default: '42', help: 'Seed of the simulated demo cluster; the same seed gives the same cluster.' },
+  {
+    flag: 'auth-token-file',
+    env: 'KCE_AUTH_TOKEN_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'Require `Authorization: Bearer <token>` on every path but /healthz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
+  },
+  {
+    flag: 'allow-cidr',
+    env: 'KCE_ALLOW_CIDR',
+    value: 'CIDR',
+    default: '',
+    help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
+    repeatable: true,
+  },
+  { flag: 'tls-cert-file', env: 'KCE_TLS_CERT_FILE', value: 'FILE', default: '', help: 'Serve HTTPS with this PEM certificate (chain); needs --tls-key-file. Re-read when it changes (cert-manager renewals need no restart).' },
+  { flag: 'tls-key-file', env: 'KCE_TLS_KEY_FILE', value: 'FILE', default: '', help: 'PEM private key of --tls-cert-file.' },
+  {
+    flag: 'tls-client-ca-file',
+    env: 'KCE_TLS_CLIENT_CA_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'Require client certificates signed by this PEM CA bundle (mutual TLS); needs --tls-cert-file. Default: no client certificate asked.',
+  },
 ];
 
 const BY_FLAG = new Map(SERVE_OPTIONS.map((o) => [o.flag, o]));
@@ -230,7 +260,20 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const clusterId = raw('cluster-id').value;
   if (clusterId.length > 128) throw new ConfigError('--cluster-id', 'must be at most 128 characters');
 
+  const tokenFile = raw('auth-token-file').value;
+  const allowCidr = raw('allow-cidr');
+  const certFile = raw('tls-cert-file');
+  const keyFile = raw('tls-key-file');
+  const clientCa = raw('tls-client-ca-file');
+  if ((certFile.value === '') !== (keyFile.value === '')) {
+    throw new ConfigError(certFile.value === '' ? certFile.option : keyFile.option, 'needs both --tls-cert-file and --tls-key-file');
+  }
+  if (clientCa.value !== '' && certFile.value === '') throw new ConfigError(clientCa.option, 'client certificates need TLS: set --tls-cert-file and --tls-key-file');
+
   return {
+    authTokenFile: tokenFile || undefined,
+    allowCidrs: allowCidr.values,
+    tls: certFile.value === '' ? undefined : { certFile: certFile.value, keyFile: keyFile.value, clientCaFile: clientCa.value || undefined },
     source: sourceChoice,
     snapshotPaths,
     kubeconfigPath: kubeconfig.value || undefined,

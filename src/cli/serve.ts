@@ -1,6 +1,9 @@
 // `kube-cost-exporter serve`: wires configuration, source, price book, exporter and HTTP server.
 import type { AddressInfo } from 'node:net';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import { serve as serveHttp } from '@hono/node-server';
 import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
@@ -9,6 +12,8 @@ import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
 import type { ClusterSource } from '../sources/source.ts';
+import type { AccessOptions } from '../server/access.ts';
+import { parseAllowList, tokenFromFile } from '../server/access.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
@@ -110,12 +115,24 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       throw new ConfigError(source.kind === 'snapshot' ? '--snapshot' : '--source', `cannot read the cluster: ${first.lastError ?? 'unknown error'}`);
     }
   }
-  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath });
+  let access: AccessOptions | undefined;
+  let tls: ReturnType<typeof loadTls> | undefined;
+  try {
+    access = accessOptions(config, logger);
+    tls = config.tls ? loadTls(config.tls) : undefined;
+  } catch (err) {
+    await exporter.stop();
+    await starting;
+    throw err;
+  }
+  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}) });
 
   let server: ReturnType<typeof serveHttp>;
   try {
     server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-      const s = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      const s = tls
+        ? serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createHttpsServer, serverOptions: tls.options }, () => resolve(s))
+        : serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', (err: NodeJS.ErrnoException) => {
         reject(
           err.code === 'EADDRINUSE'
@@ -131,17 +148,74 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost}:${port}`;
-  logger.info(`listening on ${url}${config.metricsPath}`, { interval: `${config.intervalMs / 1000}s` });
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  logger.info(`listening on ${url}${config.metricsPath}`, {
+    interval: `${config.intervalMs / 1000}s`,
+    ...(config.authTokenFile ? { bearerToken: config.authTokenFile } : {}),
+    ...(config.allowCidrs.length > 0 ? { allow: config.allowCidrs.join(',') } : {}),
+    ...(config.tls?.clientCaFile ? { clientCertificates: 'required' } : {}),
+  });
+  // Certificates are re-read when they change (cert-manager renews them in place).
+  const tlsTimer = tls ? setInterval(() => tls.reloadIfChanged(server as unknown as HttpsServer, logger), TLS_RECHECK_MS) : undefined;
+  tlsTimer?.unref();
 
   return {
     url,
     port,
     exporter,
     async close() {
+      if (tlsTimer) clearInterval(tlsTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await exporter.stop();
       await starting;
+    },
+  };
+}
+
+const TLS_RECHECK_MS = 10_000;
+
+function accessOptions(config: ServeConfig, logger: Logger): AccessOptions | undefined {
+  if (config.authTokenFile === undefined && config.allowCidrs.length === 0) return undefined;
+  return {
+    ...(config.authTokenFile !== undefined ? { token: tokenFromFile(config.authTokenFile, '--auth-token-file', { logger }) } : {}),
+    ...(config.allowCidrs.length > 0 ? { allowList: parseAllowList(config.allowCidrs, '--allow-cidr') } : {}),
+    onDenied: (reason, path) => logger.debug('request refused', { reason, path }),
+  };
+}
+
+/** Reads the TLS files (a ConfigError naming the option when one cannot be read) and returns how to reload them. */
+function loadTls(files: NonNullable<ServeConfig['tls']>) {
+  const read = (path: string, option: string): { pem: string; mtimeMs: number } => {
+    try {
+      return { pem: readFileSync(path, 'utf8'), mtimeMs: statSync(path).mtimeMs };
+    } catch (err) {
+      throw new ConfigError(option, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  let cert = read(files.certFile, '--tls-cert-file');
+  let key = read(files.keyFile, '--tls-key-file');
+  const ca = files.clientCaFile !== undefined ? read(files.clientCaFile, '--tls-client-ca-file').pem : undefined;
+  const options = {
+    cert: cert.pem,
+    key: key.pem,
+    ...(ca !== undefined ? { ca, requestCert: true, rejectUnauthorized: true } : {}),
+  };
+  return {
+    options,
+    reloadIfChanged(server: HttpsServer, logger: Logger): void {
+      try {
+        const certM = statSync(files.certFile).mtimeMs;
+        const keyM = statSync(files.keyFile).mtimeMs;
+        if (certM === cert.mtimeMs && keyM === key.mtimeMs) return;
+        const nextCert = read(files.certFile, '--tls-cert-file');
+        const nextKey = read(files.keyFile, '--tls-key-file');
+        server.setSecureContext({ ...options, cert: nextCert.pem, key: nextKey.pem });
+        cert = nextCert;
+        key = nextKey;
+        logger.info('TLS certificate reloaded', { cert: files.certFile });
+      } catch (err) {
+        logger.warn('cannot reload the TLS certificate; serving the previous one', { cert: files.certFile, error: err instanceof Error ? err.message : String(err) });
+      }
     },
   };
 }

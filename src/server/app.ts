@@ -1,6 +1,8 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
 import { Hono } from 'hono';
+import type { AccessOptions } from './access.ts';
+import { accessControl, securityHeaders } from './access.ts';
 import type { Exporter } from './exporter.ts';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
 
@@ -10,6 +12,8 @@ export interface AppOptions {
   /** For the landing page and /readyz detail, e.g. `demo cluster (simulated)`. */
   readonly sourceDescription: string;
   readonly metricsPath?: string;
+  /** Bearer token and IP allow-list (src/server/access.ts); absent: open, as most exporters are in-cluster. */
+  readonly access?: AccessOptions;
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
@@ -30,6 +34,8 @@ function acceptsGzip(acceptEncoding: string | undefined): boolean {
 export function createApp(options: AppOptions): Hono {
   const { exporter, version, sourceDescription, metricsPath = '/metrics' } = options;
   const app = new Hono();
+  app.use('*', securityHeaders());
+  if (options.access) app.use('*', accessControl(options.access));
 
   app.get(metricsPath, (c) => {
     const format = wantsOpenMetrics(c.req.header('accept')) ? 'openmetrics' : 'prometheus';

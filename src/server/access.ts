@@ -1,0 +1,159 @@
+// Who may ask: a bearer token (read from a file, re-read when the file changes, so a rotated
+// Secret takes effect without a restart) and an IP allow-list (CIDRs). `/healthz` stays open so
+// the kubelet's probes need no credentials. Security headers go on every answer.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
+import type { Context, MiddlewareHandler } from 'hono';
+import { ConfigError } from '../core/errors.ts';
+import type { Logger } from './log.ts';
+
+export const DEFAULT_OPEN_PATHS: readonly string[] = ['/healthz'];
+
+/** A parsed allow-list; `describe` lists it for logs. */
+export interface AllowList {
+  readonly blockList: BlockList;
+  readonly cidrs: readonly string[];
+}
+
+/** `10.0.0.0/8`, `192.168.1.7`, `fd00::/8`, `::1` → an allow-list. Throws a ConfigError naming the entry. */
+export function parseAllowList(entries: readonly string[], option: string): AllowList {
+  const blockList = new BlockList();
+  const cidrs: string[] = [];
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    const slash = entry.indexOf('/');
+    const address = slash === -1 ? entry : entry.slice(0, slash);
+    const family = isIP(address);
+    if (family === 0) throw new ConfigError(option, `not an IP address or CIDR (got ${JSON.stringify(entry)})`);
+    const max = family === 4 ? 32 : 128;
+    const prefixText = slash === -1 ? String(max) : entry.slice(slash + 1);
+    const prefix = Number(prefixText);
+    if (!/^\d{1,3}$/.test(prefixText) || prefix > max) {
+      throw new ConfigError(option, `prefix length must be 0 to ${max} for an IPv${family} address (got ${JSON.stringify(entry)})`);
+    }
+    blockList.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    cidrs.push(`${address}/${prefix}`);
+  }
+  return { blockList, cidrs };
+}
+
+/** Whether `address` (as a socket reports it, IPv4-mapped IPv6 included) is in the list. */
+export function allowed(list: AllowList, address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const plain = mapped?.[1] ?? address;
+  const family = isIP(plain);
+  if (family === 0) return false;
+  return list.blockList.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export interface TokenFileOptions {
+  /** Re-check the file at most this often (default 1 s). */
+  readonly recheckMs?: number;
+  readonly now?: () => number;
+  readonly logger?: Logger;
+  readonly read?: (path: string) => string;
+  readonly stat?: (path: string) => { mtimeMs: number; size: number };
+}
+
+/**
+ * The token in `path` (surrounding whitespace trimmed), re-read when the file's mtime or size
+ * changes. A missing or empty file at start is a ConfigError; later, a file that cannot be read or
+ * is empty keeps the previous token and is logged once (a Secret mid-update must not lock everyone out
+ * or open the door).
+ */
+export function tokenFromFile(path: string, option: string, options: TokenFileOptions = {}): () => string {
+  const { recheckMs = 1000, now = Date.now, logger, read = (p) => readFileSync(p, 'utf8'), stat = (p) => statSync(p) } = options;
+  const load = (): { token: string; mtimeMs: number; size: number } => {
+    const s = stat(path);
+    const token = read(path).trim();
+    return { token, mtimeMs: s.mtimeMs, size: s.size };
+  };
+  let current: { token: string; mtimeMs: number; size: number };
+  try {
+    current = load();
+  } catch (err) {
+    throw new ConfigError(option, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (current.token === '') throw new ConfigError(option, `${path} is empty: it must hold the bearer token`);
+  let checkedAt = now();
+  let warned = false;
+  return () => {
+    const t = now();
+    if (t - checkedAt < recheckMs) return current.token;
+    checkedAt = t;
+    try {
+      const s = stat(path);
+      if (s.mtimeMs === current.mtimeMs && s.size === current.size) return current.token;
+      const next = load();
+      if (next.token === '') throw new Error('the file is empty');
+      current = next;
+      warned = false;
+      logger?.info('bearer token reloaded', { file: path });
+    } catch (err) {
+      if (!warned) logger?.warn('cannot reload the bearer token; keeping the previous one', { file: path, error: err instanceof Error ? err.message : String(err) });
+      warned = true;
+    }
+    return current.token;
+  };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  // Hash both so the comparison takes the same time whatever the lengths.
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+export interface AccessOptions {
+  /** The current bearer token; absent: no token needed. */
+  readonly token?: () => string;
+  /** Only these client addresses; absent: any. */
+  readonly allowList?: AllowList;
+  /** Paths served to anyone (default `/healthz`). */
+  readonly openPaths?: readonly string[];
+  /** The client's address (the Node adapter's socket); tests pass their own. */
+  readonly remoteAddress?: (c: Context) => string | undefined;
+  /** Counts refusals, e.g. into a metric. */
+  readonly onDenied?: (reason: 'address' | 'token', path: string) => void;
+}
+
+function socketAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+/** Security headers on every answer (no sniffing, no framing, nothing loaded from elsewhere). */
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+    c.res.headers.set('x-frame-options', 'DENY');
+    c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    c.res.headers.set('referrer-policy', 'no-referrer');
+  };
+}
+
+/** 403 for an address outside the allow-list, 401 without the right bearer token; open paths pass. */
+export function accessControl(options: AccessOptions): MiddlewareHandler {
+  const { token, allowList, openPaths = DEFAULT_OPEN_PATHS, remoteAddress = socketAddress, onDenied } = options;
+  return async (c, next) => {
+    if (openPaths.includes(c.req.path)) return next();
+    if (allowList !== undefined && !allowed(allowList, remoteAddress(c))) {
+      onDenied?.('address', c.req.path);
+      return c.text('forbidden: your address is not in the allow-list (--allow-cidr)\n', 403);
+    }
+    if (token !== undefined) {
+      const header = c.req.header('authorization') ?? '';
+      const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
+      if (!match?.[1] || !sameSecret(match[1], token())) {
+        onDenied?.('token', c.req.path);
+        c.header('www-authenticate', 'Bearer realm="kube-cost-exporter"');
+        return c.text('unauthorized: send Authorization: Bearer <token> (--auth-token-file)\n', 401);
+      }
+    }
+    return next();
+  };
+}
