@@ -30,6 +30,8 @@ export interface ServeConfig {
   readonly allowCidrs: readonly string[];
   /** `--tls-cert-file` and `--tls-key-file`: serve HTTPS; both re-read when they change. */
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string | undefined } | undefined;
+  /** `--access-log`: which requests are logged with who asked (none, denied, all). */
+  readonly accessLog: 'none' | 'denied' | 'all';
 }
 
 export interface OptionSpec {
@@ -97,6 +99,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     default: '',
     help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
     repeatable: true,
+  },
+  {
+    flag: 'access-log',
+    env: 'KCE_ACCESS_LOG',
+    value: 'none|denied|all',
+    default: 'denied',
+    help: 'Access log, an audit trail of who asked what: remote address, client certificate CN, a fingerprint of the bearer token (never the token), method, path, status, duration. denied: only refused requests (401/403); all: every request, scrapes included.',
   },
   { flag: 'tls-cert-file', env: 'KCE_TLS_CERT_FILE', value: 'FILE', default: '', help: 'Serve HTTPS with this PEM certificate (chain); needs --tls-key-file. Re-read when it changes (cert-manager renewals need no restart).' },
   { flag: 'tls-key-file', env: 'KCE_TLS_KEY_FILE', value: 'FILE', default: '', help: 'PEM private key of --tls-cert-file.' },
@@ -270,7 +279,11 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   }
   if (clientCa.value !== '' && certFile.value === '') throw new ConfigError(clientCa.option, 'client certificates need TLS: set --tls-cert-file and --tls-key-file');
 
+  const accessLogOption = raw('access-log');
+  const accessLogMode = oneOf<'none' | 'denied' | 'all'>(accessLogOption.option, accessLogOption.value, ['none', 'denied', 'all']);
+
   return {
+    accessLog: accessLogMode,
     authTokenFile: tokenFile || undefined,
     allowCidrs: allowCidr.values,
     tls: certFile.value === '' ? undefined : { certFile: certFile.value, keyFile: keyFile.value, clientCaFile: clientCa.value || undefined },

@@ -125,7 +125,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await starting;
     throw err;
   }
-  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}) });
+  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger } });
 
   let server: ReturnType<typeof serveHttp>;
   try {
@@ -179,7 +179,6 @@ function accessOptions(config: ServeConfig, logger: Logger): AccessOptions | und
   return {
     ...(config.authTokenFile !== undefined ? { token: tokenFromFile(config.authTokenFile, '--auth-token-file', { logger }) } : {}),
     ...(config.allowCidrs.length > 0 ? { allowList: parseAllowList(config.allowCidrs, '--allow-cidr') } : {}),
-    onDenied: (reason, path) => logger.debug('request refused', { reason, path }),
   };
 }
 

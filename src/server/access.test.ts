@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Hono } from 'hono';
 import { ConfigError } from '../core/errors.ts';
-import { accessControl, allowed, parseAllowList, securityHeaders, tokenFromFile } from './access.ts';
+import { accessControl, accessLog, allowed, parseAllowList, securityHeaders, tokenFromFile } from './access.ts';
 import { memoryLogger } from './log.ts';
 
 test('parseAllowList: addresses and CIDRs of both families; bad entries name the option and the entry', () => {
@@ -104,4 +105,29 @@ test('accessControl: /healthz open; others need an allowed address and the beare
   assert.equal(await res.text(), 'forbidden: your address is not in the allow-list (--allow-cidr)\n');
   assert.equal((await outside.a.request('/healthz')).status, 200);
   assert.deepEqual(outside.denied, ['address /metrics']);
+});
+
+test('accessLog: who asked what; denied mode logs only refusals; the token appears only as a fingerprint', async () => {
+  for (const mode of ['denied', 'all'] as const) {
+    const logger = memoryLogger();
+    const a = new Hono();
+    a.use('*', accessLog({ mode, logger, remoteAddress: () => '10.1.1.1', now: () => 0 }));
+    a.use('*', accessControl({ token: () => 'good-token', remoteAddress: () => '10.1.1.1' }));
+    a.get('/metrics', (c) => c.text('x 1\n'));
+    await a.request('/metrics?debug=1', { headers: { authorization: 'Bearer wrong', 'user-agent': 'curl/8.5.0' } });
+    await a.request('/metrics', { headers: { authorization: 'Bearer good-token', 'user-agent': 'Prometheus/3.5.0' } });
+    // The log carries the first 12 hex digits of the token's SHA-256, never the token.
+    const wrong = createHash('sha256').update('wrong').digest('hex').slice(0, 12);
+    const good = createHash('sha256').update('good-token').digest('hex').slice(0, 12);
+    const expected = [
+      { level: 'warn', msg: 'access refused', fields: { remote: '10.1.1.1', method: 'GET', path: '/metrics', status: 401, durationMs: 0, query: 'debug=1', tokenSha256: wrong, userAgent: 'curl/8.5.0' } },
+      ...(mode === 'all' ? [{ level: 'info', msg: 'access', fields: { remote: '10.1.1.1', method: 'GET', path: '/metrics', status: 200, durationMs: 0, tokenSha256: good, userAgent: 'Prometheus/3.5.0' } }] : []),
+    ];
+    assert.deepEqual(
+      logger.lines.map((l) => ({ level: l.level, msg: l.msg, fields: l.fields })),
+      expected,
+      mode,
+    );
+    assert.ok(!JSON.stringify(logger.lines).includes('good-token'));
+  }
 });

@@ -120,9 +120,64 @@ export interface AccessOptions {
   readonly onDenied?: (reason: 'address' | 'token', path: string) => void;
 }
 
+interface NodeBindings {
+  incoming?: { socket?: { remoteAddress?: string; getPeerCertificate?: () => { subject?: { CN?: string } } | undefined } };
+}
+
 function socketAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
+  return (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+}
+
+/** The CN of the client certificate (mutual TLS), when there is one. */
+function clientCertificateCn(c: Context): string | undefined {
+  const socket = (c.env as NodeBindings | undefined)?.incoming?.socket;
+  const cn = socket?.getPeerCertificate?.()?.subject?.CN;
+  return typeof cn === 'string' && cn !== '' ? cn : undefined;
+}
+
+export type AccessLogMode = 'none' | 'denied' | 'all';
+
+export interface AccessLogOptions {
+  readonly mode: AccessLogMode;
+  readonly logger: Logger;
+  readonly remoteAddress?: (c: Context) => string | undefined;
+  readonly now?: () => number;
+}
+
+/**
+ * One line per request (mode `all`) or per refused request (`denied`, 401/403): who (address,
+ * client certificate CN, a fingerprint of the bearer token — never the token), what (method,
+ * path, query), the answer (status, bytes when known) and how long it took. An audit trail.
+ */
+export function accessLog(options: AccessLogOptions): MiddlewareHandler {
+  const { mode, logger, remoteAddress = socketAddress, now = performance.now.bind(performance) } = options;
+  return async (c, next) => {
+    if (mode === 'none') return next();
+    const started = now();
+    await next();
+    const status = c.res.status;
+    if (mode === 'denied' && status !== 401 && status !== 403) return;
+    const auth = c.req.header('authorization');
+    const bearer = auth === undefined ? undefined : /^Bearer[ \t]+(\S+)/i.exec(auth)?.[1];
+    const url = new URL(c.req.url);
+    const fields: Record<string, string | number> = {
+      remote: remoteAddress(c) ?? '',
+      method: c.req.method,
+      path: url.pathname,
+      status,
+      durationMs: Number((now() - started).toFixed(1)),
+    };
+    if (url.search !== '') fields['query'] = url.search.slice(1);
+    const cn = clientCertificateCn(c);
+    if (cn !== undefined) fields['clientCertCN'] = cn;
+    if (bearer !== undefined) fields['tokenSha256'] = createHash('sha256').update(bearer).digest('hex').slice(0, 12);
+    const length = c.res.headers.get('content-length');
+    if (length !== null) fields['bytes'] = Number(length);
+    const agent = c.req.header('user-agent');
+    if (agent !== undefined) fields['userAgent'] = agent.slice(0, 200);
+    if (status === 401 || status === 403) logger.warn('access refused', fields);
+    else logger.info('access', fields);
+  };
 }
 
 /** Security headers on every answer (no sniffing, no framing, nothing loaded from elsewhere). */

@@ -1,8 +1,8 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
 import { Hono } from 'hono';
-import type { AccessOptions } from './access.ts';
-import { accessControl, securityHeaders } from './access.ts';
+import type { AccessLogOptions, AccessOptions } from './access.ts';
+import { accessControl, accessLog, securityHeaders } from './access.ts';
 import type { Exporter } from './exporter.ts';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
 
@@ -14,6 +14,8 @@ export interface AppOptions {
   readonly metricsPath?: string;
   /** Bearer token and IP allow-list (src/server/access.ts); absent: open, as most exporters are in-cluster. */
   readonly access?: AccessOptions;
+  /** Access log (audit trail); absent: none. */
+  readonly accessLog?: AccessLogOptions;
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
@@ -34,6 +36,7 @@ function acceptsGzip(acceptEncoding: string | undefined): boolean {
 export function createApp(options: AppOptions): Hono {
   const { exporter, version, sourceDescription, metricsPath = '/metrics' } = options;
   const app = new Hono();
+  if (options.accessLog) app.use('*', accessLog(options.accessLog));
   app.use('*', securityHeaders());
   if (options.access) app.use('*', accessControl(options.access));
 
