@@ -46,6 +46,12 @@ export class ConfigError extends Error {
 
 /** Truncates a value for inclusion in an error message so hostile input cannot flood logs. */
 export function shown(value: unknown, maxChars = 80): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    // A value that refers to itself (a YAML alias inside its own anchor) or holds a BigInt.
+    text = '[a value that cannot be shown: circular or not JSON]';
+  }
   return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
 }

@@ -3,7 +3,7 @@
 // and `kind: List` are accepted. A pod template is turned into a Pod object and read by the same
 // conversion the snapshot source uses, then sized by Kubernetes' rules (src/core/requests.ts).
 import { parseAllDocuments } from 'yaml';
-import { InputError } from '../core/errors.ts';
+import { InputError, shown } from '../core/errors.ts';
 import type { Labels } from '../core/model.ts';
 import { parseBytes } from '../core/quantity.ts';
 import type { PodResources } from '../core/requests.ts';
@@ -123,19 +123,29 @@ export function parseManifestText(text: string, origin: string): unknown[] {
       const line = text.slice(0, offset).split('\n').length;
       throw new ManifestError(origin, `document ${i + 1} (line ${line})`, err.message.split('\n')[0] ?? '', 'malformed YAML');
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // Aliases are resolved only here: an alias to a missing anchor, or too many of them.
+      throw new ManifestError(origin, `document ${i + 1}`, '', `malformed YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
+    }
     if (value === null || value === undefined) continue; // comments only, or an empty document
     out.push(value);
   }
   return out;
 }
 
-function flatten(doc: unknown, origin: string, index: string, into: { doc: JsonObject; at: string }[]): void {
-  if (!isJsonObject(doc)) throw new ManifestError(origin, `document ${index}`, JSON.stringify(doc)?.slice(0, 60) ?? String(doc), 'expected a Kubernetes object');
+const MAX_LIST_DEPTH = 8;
+
+function flatten(doc: unknown, origin: string, index: string, into: { doc: JsonObject; at: string }[], depth = 0): void {
+  if (!isJsonObject(doc)) throw new ManifestError(origin, `document ${index}`, shown(doc, 60), 'expected a Kubernetes object');
   const kind = doc['kind'];
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(doc['items'])) {
+    // A YAML alias can make a List contain itself: nesting is bounded.
+    if (depth >= MAX_LIST_DEPTH) throw new ManifestError(origin, `document ${index}`, kind, `Lists nested more than ${MAX_LIST_DEPTH} deep (a List that contains itself through a YAML alias?)`);
     doc['items'].forEach((item: unknown, i: number) => {
-      flatten(item, origin, `${index}.items[${i}]`, into);
+      flatten(item, origin, `${index}.items[${i}]`, into, depth + 1);
     });
     return;
   }

@@ -109,3 +109,10 @@ test('matchOverride: the first override whose labels all match', () => {
   ];
   for (const [labels, name] of table) assert.equal(matchOverride(custom, labels)?.name, name, JSON.stringify(labels));
 });
+
+test('an alias to a missing anchor is a PricingFileError naming the file, not a crash (found by test/fuzz.test.ts)', () => {
+  assert.throws(
+    () => parseCustomPricing('cpuCoreHourUsd: *!\n', 'prices.yaml'),
+    (err: unknown) => err instanceof PricingFileError && err.message.startsWith('prices.yaml: document: not valid YAML: '),
+  );
+});

@@ -133,7 +133,13 @@ function parseYaml(text: string, file: string): unknown {
     const reason = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new PricingFileError(file, `line ${pos.line}, column ${pos.col}`, lineText.trim(), `not valid YAML: ${reason}`);
   }
-  return doc.toJS();
+  try {
+    // Aliases are resolved here (an alias to a missing anchor is an error only now); the count
+    // limit keeps a "billion laughs" file from expanding without bound.
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new PricingFileError(file, 'document', '', `not valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
+  }
 }
 
 /** Parses and validates the custom pricing file's text. `file` is the path used in messages. */

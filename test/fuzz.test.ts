@@ -1,0 +1,198 @@
+// Property-based tests (fast-check) for every parser of outside input that exists today: a parser
+// either answers or rejects with this project's typed error naming the object/option — it never
+// throws anything else, never hangs, never returns NaN, negative or non-finite amounts.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { ConfigError, InputError } from '../src/core/errors.ts';
+import { parseBytes, parseMillicores, parseQuantity } from '../src/core/quantity.ts';
+import { parseDuration } from '../src/cli/config.ts';
+import { UsageError } from '../src/kubectl/args.ts';
+import { checkWindow } from '../src/kubectl/args.ts';
+import { parseManifestText, readWorkloads } from '../src/kubectl/estimate-manifest.ts';
+import { parseCustomPricing } from '../src/pricing/custom.ts';
+import { parseAllowList } from '../src/server/access.ts';
+import { convertKubeDocuments } from '../src/sources/kube-objects.ts';
+import { convertPodMetricsList } from '../src/sources/pod-metrics.ts';
+
+const RUNS = { numRuns: 300 };
+const ctx = { object: 'pods/fuzz/p', field: 'spec.containers[0].resources.requests.cpu' };
+
+/** Runs `fn`; an error must be one of `allowed` (and name `mustName` when given). */
+function answersOrRejects(fn: () => unknown, allowed: readonly (abstract new (...args: never[]) => Error)[], mustName?: string): unknown {
+  try {
+    return fn();
+  } catch (err) {
+    assert.ok(
+      allowed.some((cls) => err instanceof cls),
+      `unexpected ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
+    );
+    if (mustName !== undefined) assert.ok((err as Error).message.includes(mustName), `message does not name ${mustName}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+// Strings that look like quantities more often than random text does.
+const quantityLike = fc.oneof(
+  fc.string({ maxLength: 80 }),
+  fc
+    .tuple(
+      fc.constantFrom('', '+', '-'),
+      fc.stringMatching(/^\d{0,12}$/),
+      fc.constantFrom('', '.', '.5', '.000001'),
+      fc.constantFrom('', 'm', 'n', 'u', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'e3', 'E-2', 'e+40', 'e41', 'x', ' '),
+    )
+    .map((parts) => parts.join('')),
+  fc.double(),
+  fc.anything(),
+);
+
+test('quantities: any input is a finite, non-negative amount or an InvalidQuantityError naming object and field', () => {
+  fc.assert(
+    fc.property(quantityLike, (input) => {
+      const q = answersOrRejects(() => parseQuantity(input, ctx), [InputError], `${ctx.object}: ${ctx.field}`) as { denominator: bigint } | undefined;
+      if (q !== undefined) assert.ok(q.denominator > 0n);
+      for (const parse of [parseMillicores, parseBytes]) {
+        const n = answersOrRejects(() => parse(input, ctx), [InputError], ctx.object) as number | undefined;
+        if (n !== undefined) assert.ok(Number.isFinite(n) && n >= 0, `${String(input)} → ${n}`);
+      }
+    }),
+    RUNS,
+  );
+});
+
+test('quantities: exact for integers with every suffix', () => {
+  const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom('Ki', 'Mi', 'Gi'), (n, suffix) => {
+      assert.equal(parseBytes(`${n}${suffix}`, ctx), n * binary[suffix]!);
+    }),
+    RUNS,
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 10_000_000 }), (n) => {
+      assert.equal(parseMillicores(`${n}m`, ctx), n);
+      assert.equal(parseMillicores(String(n), ctx), n * 1000);
+    }),
+    RUNS,
+  );
+});
+
+// A real snapshot, with random parts replaced by random JSON: the converter keeps what it can and
+// names what it skips.
+const EXAMPLE = JSON.parse(readFileSync(new URL('../examples/cluster.json', import.meta.url), 'utf8')) as { items: Record<string, unknown>[] };
+
+function mutate(value: unknown, path: readonly number[], replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return replacement;
+    const i = path[0]! % value.length;
+    const copy = [...value];
+    copy[i] = mutate(value[i], path.slice(1), replacement);
+    return copy;
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 0) return replacement;
+    const key = keys[path[0]! % keys.length]!;
+    return { ...(value as Record<string, unknown>), [key]: mutate((value as Record<string, unknown>)[key], path.slice(1), replacement) };
+  }
+  return replacement;
+}
+
+test('snapshots: a real kubectl List with random parts replaced never crashes the converter; every skip is an InputError', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: EXAMPLE.items.length - 1 }),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+      fc.jsonValue({ maxDepth: 3 }),
+      (index, path, replacement) => {
+        const item = mutate(EXAMPLE.items[index], path, replacement);
+        const doc = { kind: 'List', apiVersion: 'v1', items: [item, ...EXAMPLE.items.slice(0, 5)] };
+        const result = answersOrRejects(() => convertKubeDocuments([{ doc, origin: 'fuzz.json' }]), [InputError], 'fuzz.json') as ReturnType<typeof convertKubeDocuments> | undefined;
+        if (result === undefined) return;
+        for (const w of result.warnings) assert.ok(w instanceof InputError && w.object !== '' && w.message.startsWith(w.object));
+        for (const n of result.snapshot.nodes) assert.ok(Number.isFinite(n.capacity.cpuMillicores) && n.capacity.cpuMillicores >= 0);
+      },
+    ),
+    RUNS,
+  );
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => {
+      answersOrRejects(() => convertKubeDocuments([{ doc, origin: 'random.json' }]), [InputError], 'random.json');
+      answersOrRejects(() => convertPodMetricsList(doc, 'random-metrics.json'), [InputError], 'random-metrics.json');
+    }),
+    RUNS,
+  );
+});
+
+test('custom pricing YAML: any text parses or is a PricingFileError naming the file', () => {
+  const yamlish = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc
+      .tuple(
+        fc.constantFrom('cpuCoreHourUsd', 'ramGiBHourUsd', 'gpuHourUsd', 'discountPercent', 'storage', 'nodeOverrides', 'provider', 'x'),
+        fc.oneof(fc.double().map(String), fc.string({ maxLength: 10 }), fc.constantFrom('-1', '1e400', '[1, 2]', '{a: 1}', '', 'NaN', '.inf', '*missing', '&a [*a]')),
+      )
+      .map(([k, v]) => `${k}: ${v}\n`),
+  );
+  fc.assert(
+    fc.property(yamlish, (text) => {
+      const pricing = answersOrRejects(() => parseCustomPricing(text, 'fuzz-pricing.yaml'), [InputError], 'fuzz-pricing.yaml') as Record<string, unknown> | undefined;
+      if (pricing === undefined) return;
+      for (const [key, value] of Object.entries(pricing)) {
+        if (typeof value === 'number') assert.ok(Number.isFinite(value) && value >= 0, `${key} = ${value}`);
+      }
+    }),
+    RUNS,
+  );
+});
+
+test('manifests for kubectl cost estimate: any text is workloads or a typed error naming object and field', () => {
+  const manifestish = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc
+      .tuple(
+        fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicaSet', 'ConfigMap', 'List', ''),
+        fc.oneof(fc.integer({ min: -3, max: 1000 }).map(String), fc.constantFrom('"3"', 'null', '[]', '1e9')),
+        quantityLike.filter((q) => typeof q === 'string').map((q) => JSON.stringify(q)),
+      )
+      .map(
+        ([kind, replicas, cpu]) =>
+          `apiVersion: apps/v1\nkind: ${kind}\nmetadata: {name: w}\nspec:\n  replicas: ${replicas}\n  template:\n    spec:\n      containers:\n        - name: c\n          resources: {requests: {cpu: ${cpu}, memory: 64Mi}}\n`,
+      ),
+  );
+  fc.assert(
+    fc.property(manifestish, (text) => {
+      // Errors name the file (YAML errors) or the object (`Deployment default/w: spec.replicas: ...`).
+      answersOrRejects(() => readWorkloads(parseManifestText(text, 'fuzz.yaml'), 'fuzz.yaml'), [InputError]);
+    }),
+    RUNS,
+  );
+});
+
+test('options: durations, windows and allow-lists are values or errors naming the option', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 20 }), fc.stringMatching(/^(\d{1,4}(ms|s|m|h)){1,3}$/)), (text) => {
+      const ms = answersOrRejects(() => parseDuration(text, '--interval'), [ConfigError], '--interval') as number | undefined;
+      if (ms !== undefined) assert.ok(Number.isFinite(ms) && ms >= 0);
+      answersOrRejects(() => checkWindow(text), [UsageError]);
+      answersOrRejects(() => parseAllowList([text], '--allow-cidr'), [ConfigError], '--allow-cidr');
+    }),
+    RUNS,
+  );
+  fc.assert(
+    fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), fc.integer({ min: 0, max: 140 }), (ip, prefix) => {
+      answersOrRejects(() => parseAllowList([`${ip}/${prefix}`], '--allow-cidr'), [ConfigError], '--allow-cidr');
+    }),
+    RUNS,
+  );
+});
+
+test('YAML aliases: self-referencing documents are rejected with a typed error, never a stack overflow', () => {
+  const lists = 'kind: List\nitems: &a [{kind: List, items: *a}]\n';
+  assert.throws(() => readWorkloads(parseManifestText(lists, 'c.yaml'), 'c.yaml'), (err: unknown) => err instanceof InputError && /nested more than 8 deep/.test((err as Error).message));
+  assert.throws(() => readWorkloads(parseManifestText('*missing\n', 'c.yaml'), 'c.yaml'), (err: unknown) => err instanceof InputError && (err as Error).message.startsWith('c.yaml: document 1: malformed YAML'));
+  assert.throws(() => parseCustomPricing('cpuCoreHourUsd: &a [*a]\nramGiBHourUsd: 1\n', 'p.yaml'), (err: unknown) => err instanceof InputError && (err as Error).message.startsWith('p.yaml: cpuCoreHourUsd: '));
+});
