@@ -286,6 +286,10 @@ export function storeContract(name: string, open: OpenStore): void {
         close(await cost(T0 + 2 * DAY, T0 + 12 * DAY), 0.04 * 240, 'days 2–11 (10 days × 24 h)');
         close(await cost(T0 + 9 * DAY + 5 * HOUR, T0 + 9 * DAY + 8 * HOUR), 0.04 * 3, 'three whole hours on day 9 (hourly)');
         close(await cost(T0 + 11 * DAY + 5.5 * HOUR, T0 + 11 * DAY + 6 * HOUR), 0.02, 'half an hour on day 11 (raw)');
+        // Raw rows of day 9 are gone: its half hour at the edge is cut pro rata from the hourly bucket.
+        close(await cost(T0 + 9 * DAY + 5.5 * HOUR, T0 + 9 * DAY + 8 * HOUR), 0.04 * 2.5, 'day 9, 05:30–08:00');
+        // Hourly buckets of day 5 are gone too: 3 hours cut from its daily bucket (3/24 of 0.96).
+        close(await cost(T0 + 5 * DAY + 5 * HOUR, T0 + 5 * DAY + 8 * HOUR), 0.04 * 3, 'day 5, 05:00–08:00');
         close(await cost(T0, T0 + 2 * DAY), 0, 'days 0–1 are past daily retention');
         const [cov] = await store.coverage();
         assert.deepEqual([cov?.firstMs, cov?.lastMs, cov?.gaps], [T0 + 2 * DAY, T0 + 12 * DAY, []]);

@@ -1,7 +1,7 @@
 // The in-memory HistoryStore: the reference implementation of the port (the contract tests run
 // against it first), and `--store memory` for people who want no files at all (history is lost
 // on restart). Same resolutions, watermarks and retention as the SQLite and PostgreSQL stores.
-import type { FactKind, Marks, Window } from './plan.ts';
+import type { FactKind, Marks } from './plan.ts';
 import {
   ALLOCATIONS,
   CLUSTER_CHARGES,
@@ -64,10 +64,11 @@ export interface MemoryStoreOptions {
 export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStore {
   const { retention = DEFAULT_RETENTION } = options;
   const clusters = new Map<string, ClusterState>();
+  let rawFromMs = Number.NEGATIVE_INFINITY;
   let hourlyFromMs = Number.NEGATIVE_INFINITY;
   let dailyFromMs = Number.NEGATIVE_INFINITY;
 
-  const marksOf = (c: ClusterState): Marks => ({ hourlyThroughMs: c.hourlyThroughMs, dailyThroughMs: c.dailyThroughMs, hourlyFromMs, dailyFromMs });
+  const marksOf = (c: ClusterState): Marks => ({ hourlyThroughMs: c.hourlyThroughMs, dailyThroughMs: c.dailyThroughMs, lastEndMs: c.lastEndMs, rawFromMs, hourlyFromMs, dailyFromMs });
 
   function query<Row extends AnyRow>(kind: FactKind<Row>, q: TimeQuery, keep: (row: Row) => boolean = () => true): StepSet<Row>[] {
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
@@ -75,24 +76,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
       const acc = new StepAccumulator(kind);
       for (const [name, c] of clusters) {
         if (wanted && !wanted.has(name)) continue;
-        const plan = planStep(step, marksOf(c));
-        const fromBuckets = (buckets: Buckets, w: Window): void => {
-          const byBucket = buckets.get(kind.name);
-          if (!byBucket) return;
-          for (const [b, byKey] of byBucket) {
-            if (b < w.startMs || b >= w.endMs) continue;
-            for (const row of byKey.values()) if (keep(row as Row)) acc.add(row as Row);
+        for (const part of planStep(step, marksOf(c))) {
+          if (part.resolution === 'raw') {
+            for (const batch of c.raw) {
+              if (batch.endMs <= part.startMs || batch.startMs >= part.endMs) continue;
+              for (const row of rowsOf(batch, kind)) {
+                if (!keep(row)) continue;
+                const piece = cut(row, kind, part.startMs, part.endMs);
+                if (piece) acc.add(piece);
+              }
+            }
+            continue;
           }
-        };
-        if (plan.daily) fromBuckets(c.daily, plan.daily);
-        for (const w of plan.hourly) fromBuckets(c.hourly, w);
-        for (const w of plan.raw) {
-          for (const batch of c.raw) {
-            if (batch.endMs <= w.startMs || batch.startMs >= w.endMs) continue;
-            for (const row of rowsOf(batch, kind)) {
-              if (!keep(row)) continue;
-              const part = cut(row, kind, w.startMs, w.endMs);
-              if (part) acc.add(part);
+          const byBucket = (part.resolution === 'hourly' ? c.hourly : c.daily).get(kind.name);
+          if (!byBucket) continue;
+          for (const [b, byKey] of byBucket) {
+            if (part.whole ? b < part.startMs || b >= part.endMs : b >= part.endMs) continue;
+            for (const row of byKey.values()) {
+              if (!keep(row as Row)) continue;
+              if (part.whole) acc.add(row as Row);
+              else {
+                const piece = cut(row as Row, kind, part.startMs, part.endMs);
+                if (piece) acc.add(piece);
+              }
             }
           }
         }
@@ -184,6 +190,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
           c.spans = c.spans.filter((s) => s.endMs > dailyCut).map((s) => ({ startMs: Math.max(s.startMs, dailyCut), endMs: s.endMs }));
         }
       }
+      rawFromMs = Math.max(rawFromMs, rawCut);
       hourlyFromMs = Math.max(hourlyFromMs, hourlyCut);
       if (dailyCut !== undefined) dailyFromMs = Math.max(dailyFromMs, dailyCut);
     },

@@ -130,51 +130,61 @@ export function steps(query: TimeQuery): Window[] {
 export interface Marks {
   readonly hourlyThroughMs: number;
   readonly dailyThroughMs: number;
+  /** End of the cluster's last recorded cycle: a step ending later holds every bucket up to here whole. */
+  readonly lastEndMs: number;
+  /** Raw rows ending at or before this were dropped by retention (raw is complete after it). */
+  readonly rawFromMs: number;
   /** Hourly buckets starting before this were dropped by retention. */
   readonly hourlyFromMs: number;
   /** Daily buckets starting before this were dropped by retention. */
   readonly dailyFromMs: number;
 }
 
-export const NO_MARKS: Marks = { hourlyThroughMs: Number.NEGATIVE_INFINITY, dailyThroughMs: Number.NEGATIVE_INFINITY, hourlyFromMs: Number.NEGATIVE_INFINITY, dailyFromMs: Number.NEGATIVE_INFINITY };
-
-/** Which resolution answers which part of one step: buckets by start time, raw rows cut to ranges. */
-export interface StepPlan {
-  /** Daily buckets starting in [startMs, endMs). */
-  readonly daily: Window | undefined;
-  /** Hourly buckets starting in each range. */
-  readonly hourly: readonly Window[];
-  /** Raw rows, cut to each range. */
-  readonly raw: readonly Window[];
+/**
+ * One part of a step's answer: `whole` takes the buckets starting in [startMs, endMs) as they are;
+ * otherwise the rows overlapping it are cut pro rata (raw rows, or buckets at an edge whose raw
+ * rows retention already dropped: an estimate from the finer data still kept, never a hole).
+ */
+export interface PlanPart {
+  readonly resolution: Resolution;
+  readonly whole: boolean;
+  readonly startMs: number;
+  readonly endMs: number;
 }
 
 const ceilTo = (ms: number, size: number): number => Math.ceil(ms / size) * size;
 const floorTo = (ms: number, size: number): number => Math.floor(ms / size) * size;
 
-function planHours(from: number, to: number, marks: Marks, hourly: Window[], raw: Window[]): void {
-  if (to <= from) return;
-  const a = Math.max(ceilTo(from, HOUR_MS), marks.hourlyFromMs);
-  const b = Math.min(floorTo(to, HOUR_MS), marks.hourlyThroughMs);
-  if (a < b) {
-    hourly.push({ startMs: a, endMs: b });
-    if (from < a) raw.push({ startMs: from, endMs: a });
-    raw.push({ startMs: b, endMs: to });
-  } else raw.push({ startMs: from, endMs: to });
-}
-
 /** The coarsest resolution whose buckets fit inside the step, for each part of it. */
-export function planStep(step: Window, marks: Marks): StepPlan {
-  const hourly: Window[] = [];
-  const raw: Window[] = [];
+export function planStep(step: Window, marks: Marks): PlanPart[] {
+  const parts: PlanPart[] = [];
+  const push = (resolution: Resolution, whole: boolean, startMs: number, endMs: number): void => {
+    if (endMs > startMs) parts.push({ resolution, whole, startMs, endMs });
+  };
+  // The edges: the finest resolution still kept, cut pro rata.
+  const edge = (x: number, y: number): void => {
+    push('raw', false, Math.max(x, marks.rawFromMs), y);
+    push('hourly', false, Math.max(x, marks.hourlyFromMs), Math.min(y, marks.rawFromMs));
+    push('daily', false, Math.max(x, marks.dailyFromMs), Math.min(y, marks.hourlyFromMs));
+  };
+  const hours = (x: number, y: number): void => {
+    if (y <= x) return;
+    const a = Math.max(ceilTo(x, HOUR_MS), marks.hourlyFromMs);
+    const b = y >= marks.lastEndMs ? marks.hourlyThroughMs : Math.min(floorTo(y, HOUR_MS), marks.hourlyThroughMs);
+    if (a < b) {
+      edge(x, a);
+      push('hourly', true, a, b);
+      edge(b, y);
+    } else edge(x, y);
+  };
   const a = Math.max(ceilTo(step.startMs, DAY_MS), marks.dailyFromMs);
-  const b = Math.min(floorTo(step.endMs, DAY_MS), marks.dailyThroughMs);
+  const b = step.endMs >= marks.lastEndMs ? marks.dailyThroughMs : Math.min(floorTo(step.endMs, DAY_MS), marks.dailyThroughMs);
   if (a < b) {
-    planHours(step.startMs, a, marks, hourly, raw);
-    planHours(b, step.endMs, marks, hourly, raw);
-    return { daily: { startMs: a, endMs: b }, hourly, raw: raw.filter((w) => w.endMs > w.startMs) };
-  }
-  planHours(step.startMs, step.endMs, marks, hourly, raw);
-  return { daily: undefined, hourly, raw: raw.filter((w) => w.endMs > w.startMs) };
+    hours(step.startMs, a);
+    push('daily', true, a, b);
+    hours(b, step.endMs);
+  } else hours(step.startMs, step.endMs);
+  return parts;
 }
 
 /** Sums rows of the same cluster + key into one row each (the rows of one step). */
