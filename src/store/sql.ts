@@ -60,9 +60,13 @@ export function snake(field: string): string {
   return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+const VALUE_COLUMNS = new Map(SQL_KINDS.map((k) => [k, { sums: k.fact.sums.map(snake), maxes: k.fact.maxes.map(snake) }]));
+
 /** Amount columns (summed) and size columns (maxed) of a kind's fact tables. */
 export function valueColumns(kind: SqlKind): { readonly sums: readonly string[]; readonly maxes: readonly string[] } {
-  return { sums: kind.fact.sums.map(snake), maxes: kind.fact.maxes.map(snake) };
+  const cols = VALUE_COLUMNS.get(kind);
+  if (!cols) throw new Error(`internal: unknown SQL kind ${kind.prefix}`);
+  return cols;
 }
 
 /** The signature of a row's descriptive fields, to notice when they change. */
