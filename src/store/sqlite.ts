@@ -231,7 +231,6 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
     for (const kind of SQL_KINDS) {
-      const { sums, maxes } = valueColumns(kind);
       const insert = stmt(insertRawSql(kind));
       const values: SQLInputValue[] = new Array(5 + kind.fact.sums.length + kind.fact.maxes.length);
       values[0] = cycleId;
