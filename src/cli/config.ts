@@ -26,6 +26,10 @@ export interface ServeConfig {
   readonly demoSeed: number;
   /** `--auth-token-file`: bearer token required on every path but /healthz; re-read when it changes. */
   readonly authTokenFile: string | undefined;
+  /** `--basic-auth-file`: htpasswd file of users with bcrypt hashes; re-read when it changes. */
+  readonly basicAuthFile: string | undefined;
+  /** `--rate-limit`: requests per second per client address (every path but /healthz); 0: off. */
+  readonly rateLimitPerSecond: number;
   /** `--allow-cidr`: client addresses allowed (every path but /healthz); empty: any. */
   readonly allowCidrs: readonly string[];
   /** `--tls-cert-file` and `--tls-key-file`: serve HTTPS; both re-read when they change. */
@@ -91,6 +95,20 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     default: '',
     help: 'Require `Authorization: Bearer <token>` on every path but /healthz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
+  },
+  {
+    flag: 'basic-auth-file',
+    env: 'KCE_BASIC_AUTH_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'Require HTTP basic authentication on every path but /healthz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
+  },
+  {
+    flag: 'rate-limit',
+    env: 'KCE_RATE_LIMIT',
+    value: 'N',
+    default: '20',
+    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
   },
   {
     flag: 'allow-cidr',
@@ -270,6 +288,9 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   if (clusterId.length > 128) throw new ConfigError('--cluster-id', 'must be at most 128 characters');
 
   const tokenFile = raw('auth-token-file').value;
+  const basicAuthFile = raw('basic-auth-file').value;
+  const rateLimit = raw('rate-limit');
+  if (!/^\d{1,6}$/.test(rateLimit.value)) throw new ConfigError(rateLimit.option, `must be a whole number of requests per second, 0 for no limit (got ${JSON.stringify(rateLimit.value)})`);
   const allowCidr = raw('allow-cidr');
   const certFile = raw('tls-cert-file');
   const keyFile = raw('tls-key-file');
@@ -285,6 +306,8 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   return {
     accessLog: accessLogMode,
     authTokenFile: tokenFile || undefined,
+    basicAuthFile: basicAuthFile || undefined,
+    rateLimitPerSecond: Number(rateLimit.value),
     allowCidrs: allowCidr.values,
     tls: certFile.value === '' ? undefined : { certFile: certFile.value, keyFile: keyFile.value, clientCaFile: clientCa.value || undefined },
     source: sourceChoice,

@@ -13,7 +13,9 @@ import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
 import type { ClusterSource } from '../sources/source.ts';
 import type { AccessOptions } from '../server/access.ts';
-import { parseAllowList, tokenFromFile } from '../server/access.ts';
+import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts';
+import { parseBasicUsers } from '../server/basic-auth.ts';
+import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
@@ -125,7 +127,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await starting;
     throw err;
   }
-  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger } });
+  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let server: ReturnType<typeof serveHttp>;
   try {
@@ -152,6 +154,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   logger.info(`listening on ${url}${config.metricsPath}`, {
     interval: `${config.intervalMs / 1000}s`,
     ...(config.authTokenFile ? { bearerToken: config.authTokenFile } : {}),
+    ...(config.basicAuthFile ? { basicAuth: config.basicAuthFile } : {}),
     ...(config.allowCidrs.length > 0 ? { allow: config.allowCidrs.join(',') } : {}),
     ...(config.tls?.clientCaFile ? { clientCertificates: 'required' } : {}),
   });
@@ -175,9 +178,10 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
 const TLS_RECHECK_MS = 10_000;
 
 function accessOptions(config: ServeConfig, logger: Logger): AccessOptions | undefined {
-  if (config.authTokenFile === undefined && config.allowCidrs.length === 0) return undefined;
+  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0) return undefined;
   return {
     ...(config.authTokenFile !== undefined ? { token: tokenFromFile(config.authTokenFile, '--auth-token-file', { logger }) } : {}),
+    ...(config.basicAuthFile !== undefined ? { basicUsers: watchedFile(config.basicAuthFile, '--basic-auth-file', 'basic-auth users', parseBasicUsers, { logger }) } : {}),
     ...(config.allowCidrs.length > 0 ? { allowList: parseAllowList(config.allowCidrs, '--allow-cidr') } : {}),
   };
 }
