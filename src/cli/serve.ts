@@ -11,6 +11,7 @@ import { parseCustomPricing } from '../pricing/custom.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
+import { privateSource, saltedHash } from '../sources/privacy-source.ts';
 import type { ClusterSource } from '../sources/source.ts';
 import type { AccessOptions } from '../server/access.ts';
 import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts';
@@ -63,8 +64,34 @@ async function chooseSource(config: ServeConfig, logger: Logger, version: string
   return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: '--source demo' };
 }
 
+/** Wraps the source so names are hashed and annotations outside the allow-list dropped (--hash-names, --annotation-allowlist). */
+function withPrivacy(source: ClusterSource, config: ServeConfig, logger: Logger): ClusterSource {
+  let salt = '';
+  if (config.hashSaltFile !== undefined) {
+    try {
+      salt = readFileSync(config.hashSaltFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError('--hash-salt-file', `cannot read ${config.hashSaltFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (salt === '') throw new ConfigError('--hash-salt-file', `${config.hashSaltFile} is empty: it must hold the salt`);
+  }
+  if (config.hashNames.size > 0) {
+    logger.info(`privacy: ${[...config.hashNames].join(', ')} shown as hashes in every output`, { salted: salt !== '' });
+    if (salt === '') logger.warn('privacy: --hash-names without --hash-salt-file; hashes of common names (default, kube-system...) can be guessed');
+  }
+  return privateSource(source, { hash: config.hashNames, annotationAllowList: config.annotationAllowList, hashText: saltedHash(salt) });
+}
+
 export async function startServer(config: ServeConfig, logger: Logger, version: string, options: StartOptions = {}): Promise<RunningServer> {
-  const { source, clusterId, why } = await chooseSource(config, logger, version, options);
+  const chosen = await chooseSource(config, logger, version, options);
+  const { clusterId, why } = chosen;
+  let source: ClusterSource;
+  try {
+    source = withPrivacy(chosen.source, config, logger);
+  } catch (err) {
+    await chosen.source.close?.();
+    throw err;
+  }
   if (source.kind === 'demo') {
     logger.info(`serving the DEMO cluster (simulated data, cluster="${clusterId}"): ${why}`, { source: source.description });
   } else if (source.kind === 'kube') {
