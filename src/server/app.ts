@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
+import type { HistoryStore } from '../store/types.ts';
 import type { Exporter } from './exporter.ts';
 import type { RequestLimits } from './limits.ts';
 import { requestLimits } from './limits.ts';
@@ -20,6 +21,8 @@ export interface AppOptions {
   readonly limits?: RequestLimits;
   /** Access log (audit trail); absent: none. */
   readonly accessLog?: AccessLogOptions;
+  /** Cost history for the allocation API (src/store); absent: no history endpoints. */
+  readonly history?: HistoryStore;
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */

@@ -1,0 +1,21 @@
+// Opens the history store the configuration asks for (`--store`, `--data-dir`, `--retention-*`).
+import { join } from 'node:path';
+import type { HistoryConfig } from '../cli/config.ts';
+import { ConfigError } from '../core/errors.ts';
+import { createMemoryStore } from './memory.ts';
+import { createSqliteStore } from './sqlite.ts';
+import type { HistoryStore } from './types.ts';
+
+/** The SQLite file inside --data-dir. */
+export const SQLITE_FILE = 'history.db';
+
+export async function openStore(config: HistoryConfig): Promise<HistoryStore> {
+  switch (config.store) {
+    case 'memory':
+      return createMemoryStore({ retention: config.retention });
+    case 'sqlite':
+      return createSqliteStore({ path: join(config.dataDir, SQLITE_FILE), retention: config.retention });
+    case 'postgres':
+      throw new ConfigError('--store', 'the PostgreSQL store is not built yet; use sqlite or memory');
+  }
+}
