@@ -15,7 +15,11 @@ export async function openStore(config: HistoryConfig): Promise<HistoryStore> {
       return createMemoryStore({ retention: config.retention });
     case 'sqlite':
       return createSqliteStore({ path: join(config.dataDir, SQLITE_FILE), retention: config.retention });
-    case 'postgres':
-      throw new ConfigError('--store', 'the PostgreSQL store is not built yet; use sqlite or memory');
+    case 'postgres': {
+      if (config.url === undefined) throw new ConfigError('--store', 'postgres needs a postgres:// URL');
+      // Imported only here: SQLite users never load the PostgreSQL client.
+      const { createPostgresStore } = await import('./postgres.ts');
+      return await createPostgresStore({ url: config.url, retention: config.retention });
+    }
   }
 }
