@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,store] [-- --out bench-results.json]
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -234,6 +234,13 @@ if (argValue('--sizes') === undefined || wanted.includes('kubectl')) {
   printKubectlCostBench(await benchKubectlCost());
 }
 // --- end kubectl cost ---
+// --- history store (bench/store.ts: SQLite, and PostgreSQL on a throwaway server; several minutes);
+// `--sizes` without `store` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('store')) {
+  const { benchStore, printStoreBench } = await import('./store.ts');
+  printStoreBench(await benchStore());
+}
+// --- end history store ---
 // --- live collection (bench/kube.ts: test API server + collector in their own processes, ~3 min);
 // `--sizes` without `kube` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('kube')) {
