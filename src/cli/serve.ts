@@ -149,6 +149,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     demo: source.kind === 'demo',
     intervalMs: config.intervalMs,
     logger,
+    finished: { prices, allocateOptions },
     ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
   });
   const maintain = (): void => {
