@@ -41,6 +41,8 @@ export interface ServeConfig {
   readonly hashSaltFile: string | undefined;
   /** `--annotation-allowlist`: annotation keys kept (`prefix/*`, `*`); every other annotation is dropped on reading. */
   readonly annotationAllowList: readonly string[];
+  /** `--shutdown-timeout`: how long SIGTERM waits for the cycle, open requests and the store before exiting anyway. */
+  readonly shutdownTimeoutMs: number;
   /** `--access-log`: which requests are logged with who asked (none, denied, all). */
   readonly accessLog: 'none' | 'denied' | 'all';
 }
@@ -92,6 +94,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'region', env: 'KCE_REGION', value: 'REGION', default: '', help: 'Price every node in this region. Default: each node\'s topology.kubernetes.io/region label.' },
   { flag: 'pricing', env: 'KCE_PRICING', value: 'FILE', default: '', help: 'Custom pricing YAML (on-prem rates, negotiated discounts, per-label overrides); see docs/pricing.md.' },
   { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric. The demo cluster uses "demo" unless set.' },
+  {
+    flag: 'shutdown-timeout',
+    env: 'KCE_SHUTDOWN_TIMEOUT',
+    value: 'DURATION',
+    default: '25s',
+    help: 'On SIGTERM the exporter stops accepting connections, lets the running cycle and open requests finish and flushes its store; past this it exits anyway (code 1). Keep it below the pod\'s terminationGracePeriodSeconds (30s by default). A second SIGTERM or SIGINT exits at once.',
+  },
   { flag: 'metrics-path', env: 'KCE_METRICS_PATH', value: 'PATH', default: '/metrics', help: 'HTTP path of the Prometheus metrics.' },
   { flag: 'log-level', env: 'KCE_LOG_LEVEL', value: 'debug|info|warn|error', default: 'info', help: 'Least severe log level written.' },
   { flag: 'log-format', env: 'KCE_LOG_FORMAT', value: 'text|json', default: 'text', help: 'Log line format: text for people, json for log pipelines.' },
@@ -305,6 +314,10 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const intervalMs = parseDuration(interval.value, interval.option);
   if (intervalMs < 1000) throw new ConfigError(interval.option, `must be at least 1s (got ${JSON.stringify(interval.value)})`);
 
+  const shutdown = raw('shutdown-timeout');
+  const shutdownTimeoutMs = parseDuration(shutdown.value, shutdown.option);
+  if (shutdownTimeoutMs < 1000) throw new ConfigError(shutdown.option, `must be at least 1s (got ${JSON.stringify(shutdown.value)})`);
+
   const provider = raw('cloud-provider');
   const cloudProvider = provider.value === '' ? undefined : oneOf<CloudProvider>(provider.option, provider.value, ['aws', 'gcp', 'azure', 'custom']);
   const logLevel = raw('log-level');
@@ -363,6 +376,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     port: portNumber,
     host: raw('host').value,
     intervalMs,
+    shutdownTimeoutMs,
     cloudProvider,
     region: raw('region').value || undefined,
     pricingFile: raw('pricing').value || undefined,
