@@ -73,7 +73,9 @@ export function parseWindow(text: string, options: { readonly nowMs: number; rea
     }
   }
   if (window === undefined) {
-    let m = DURATION.exec(w);
+    const m = DURATION.exec(w);
+    const offset = m ? null : DURATION_OFFSET.exec(w);
+    const unix = m || offset ? null : UNIX_PAIR.exec(w);
     if (m) {
       const n = Number(m[1]);
       const unit = UNIT_MS[m[2]!]!;
@@ -84,13 +86,13 @@ export function parseWindow(text: string, options: { readonly nowMs: number; rea
         const endMs = floorTo(nowMs, unit) + unit;
         window = { startMs: endMs - n * unit, endMs };
       }
-    } else if ((m = DURATION_OFFSET.exec(w))) {
-      const n = Number(m[1]);
+    } else if (offset) {
+      const n = Number(offset[1]);
       if (n === 0) throw bad('a window of zero length');
-      const endMs = nowMs - Number(m[3]) * UNIT_MS[m[4]!]!;
-      window = { startMs: endMs - n * UNIT_MS[m[2]!]!, endMs };
-    } else if ((m = UNIX_PAIR.exec(w))) {
-      window = { startMs: Number(m[1]) * 1000, endMs: Number(m[2]) * 1000 };
+      const endMs = nowMs - Number(offset[3]) * UNIT_MS[offset[4]!]!;
+      window = { startMs: endMs - n * UNIT_MS[offset[2]!]!, endMs };
+    } else if (unix) {
+      window = { startMs: Number(unix[1]) * 1000, endMs: Number(unix[2]) * 1000 };
     } else if (w.includes(',')) {
       const [a = '', b = '', ...rest] = w.split(',');
       if (rest.length > 0) throw bad('more than two instants');
