@@ -28,7 +28,8 @@ function totals(m: Map<string, AllocationResult>): Record<string, number> {
 
 describe('computeAllocations: totals by aggregate and idle option (hand-computed, USD)', () => {
   // Everything: 1.975 (web) + 1.20 (data: kafka 1.15 + unmounted 0.05) + 1.20 idle = 4.375.
-  const cases: readonly [string, string, Partial<AllocationOptions> & { filter?: string }, Record<string, number>][] = [
+  type Opts = Partial<Omit<AllocationOptions, 'aggregate' | 'filter'>> & { filter?: string };
+  const cases: readonly [string, string, Opts, Record<string, number>][] = [
     ['namespace, no idle', 'namespace', {}, { data: 1.2, web: 1.975 }],
     ['namespace, idle shown', 'namespace', { includeIdle: true }, { __idle__: 1.2, data: 1.2, web: 1.975 }],
     // Idle shared per cluster by resource cost: CPU 0.80 × 1.25/1.75, RAM 0.40 × 0.625/0.875 → web +6/7.
