@@ -1,8 +1,10 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
 import { Hono } from 'hono';
+import type { HistoryStore } from '../store/types.ts';
 import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
+import { apiRoutes } from './api-routes.ts';
 import type { Exporter } from './exporter.ts';
 import type { RequestLimits } from './limits.ts';
 import { requestLimits } from './limits.ts';
@@ -20,6 +22,8 @@ export interface AppOptions {
   readonly limits?: RequestLimits;
   /** Access log (audit trail); absent: none. */
   readonly accessLog?: AccessLogOptions;
+  /** The history store: serves the allocation API under /api/v1 (docs/api.md); absent: no API. */
+  readonly history?: HistoryStore;
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
@@ -63,6 +67,8 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/healthz', (c) => c.text('ok\n'));
 
+  if (options.history) app.route('/api/v1', apiRoutes({ store: options.history }));
+
   app.get('/readyz', (c) => {
     const s = exporter.status();
     return c.json(
@@ -84,6 +90,7 @@ export function createApp(options: AppOptions): Hono {
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kube-cost-exporter</title></head><body>` +
         `<h1>kube-cost-exporter ${escapeHtml(version)}</h1><p>Source: ${escapeHtml(sourceDescription)}</p>` +
         `<ul><li><a href="${escapeHtml(metricsPath)}">${escapeHtml(metricsPath)}</a> — Prometheus metrics</li>` +
+        (options.history ? `<li><a href="/api/v1/allocation?window=1d&amp;aggregate=namespace">/api/v1/allocation</a> — cost history (OpenCost's allocation API)</li>` : '') +
         `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul></body></html>`,
     ),
   );
