@@ -339,6 +339,28 @@ function solveRates(points: readonly { vcpus: number; gib: number; price: number
   return [round(c), round(m)];
 }
 
+/**
+ * Persistent-disk prices per region (gcp-disk-prices.tsv). The reference region's row must equal the
+ * autoscaler's boot-disk prices (a second-source check).
+ */
+function gcpDiskPrices(files: SourceFiles, region0: string, boot: Record<string, number>): Record<string, Record<string, number>> {
+  const name = 'gcp-disk-prices.tsv';
+  const { header, rows } = table(name, required(files, name));
+  const kinds = header.slice(1);
+  const out: [string, Record<string, number>][] = [];
+  for (const { line, cells } of rows) {
+    const region = cells[0] ?? '';
+    const prices: [string, number][] = kinds.map((kind, i) => [kind, num(name, line, cells[i + 1] ?? '')]);
+    if (region === region0) {
+      for (const [kind, price] of prices) {
+        if (boot[kind] !== price) fail(name, line, `${kind} in ${region}: ${price} here but ${boot[kind]} in gcp-autoscaler-us-central1.json`);
+      }
+    }
+    out.push([region, sortedObject(prices)]);
+  }
+  return sortedObject(out);
+}
+
 function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, sharedCore }: { shapes: Record<string, Pair>; sharedCore: string[] }): GcpJson {
   const auto = json('gcp-autoscaler-us-central1.json', required(files, 'gcp-autoscaler-us-central1.json'));
   const region0 = String(auto['region']);
@@ -369,9 +391,19 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     const shape = shapes[type];
     if (!shape) fail(name, line, `machine type ${JSON.stringify(type)} has no shape in gcp-machine-shapes.txt`);
     const family = type.split('-')[0] ?? '';
+    const price = num(name, line, hour);
+    // A machine price in the autoscaler's region is a second-source check of both transcriptions:
+    // it must equal vCPUs × cpu + GB × ram at the autoscaler's family rates.
+    const rates0 = region === region0 ? familyRates.get(family)?.get(region0) : undefined;
+    if (rates0) {
+      const expected = shape[0] * rates0[0] + shape[1] * rates0[1];
+      if (Math.abs(price - expected) > 1e-6 * expected) {
+        fail(name, line, `${type} in ${region}: ${price} here but ${round(expected)} from the gcp-autoscaler-us-central1.json ${family} rates`);
+      }
+    }
     const key = `${family}\t${region}`;
     const list = points.get(key) ?? [];
-    list.push({ vcpus: shape[0], gib: shape[1], price: num(name, line, hour), spot: spot === '' || spot === '-' ? undefined : num(name, line, spot) });
+    list.push({ vcpus: shape[0], gib: shape[1], price, spot: spot === '' || spot === '-' ? undefined : num(name, line, spot) });
     points.set(key, list);
   }
   for (const [key, list] of points) {
@@ -418,6 +450,7 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     }
   }
   const boot = auto['bootDiskGbMonthUsd'] as Record<string, number>;
+  const disks = gcpDiskPrices(files, region0, boot);
   const gcpFlat = flat['gcp'] as Record<string, Record<string, unknown>>;
   const lb = gcpFlat['loadBalancer'] ?? {};
   const mgmt = gcpFlat['management'] ?? {};
@@ -435,8 +468,8 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     gpuSpotHourlyUsd: sortedObject(Object.entries(gpuSpot).map(([acc, p]) => [acc, { [region0]: p }] as const)),
     defaultRates: sortedObject(defaultRates),
     storage: {
-      gibMonthUsd: { [region0]: sortedObject(Object.entries(boot)) },
-      note: 'pd-standard, pd-balanced, pd-ssd in us-central1 (cluster-autoscaler boot-disk prices); other regions fall back to us-central1.',
+      gibMonthUsd: sortedObject([[region0, sortedObject(Object.entries(boot))] as const, ...Object.entries(disks).filter(([r]) => r !== region0)]),
+      note: 'pd-standard, pd-balanced, pd-ssd per GiB-month: us-central1 from the cluster-autoscaler boot-disk prices, other regions from gcp-disk-prices.tsv (Cloud Billing Catalog via Cyclenerd); regions not listed fall back to us-central1, flagged.',
     },
     loadBalancerHourlyUsd: { [region0]: lbHourly },
     loadBalancerKind: lbKind,
