@@ -248,6 +248,21 @@ function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, num
   };
 }
 
+/**
+ * Second-source check: each row of aws-ec2-crosscheck-us-east-1.tsv (SkyPilot's us-east-1 price of a
+ * type transcribed from SkyPilot for other regions) must equal the us-east-1 price from Karpenter.
+ */
+function awsCrossCheck(files: SourceFiles, onDemand: Record<string, Record<string, number>>): void {
+  const name = 'aws-ec2-crosscheck-us-east-1.tsv';
+  const { rows } = table(name, required(files, name));
+  for (const { line, cells } of rows) {
+    const [type = '', usd = ''] = cells;
+    const price = num(name, line, usd);
+    const listed = onDemand['us-east-1']?.[type];
+    if (listed !== price) fail(name, line, `${type}: ${price} here but ${listed ?? 'no price'} in aws-ec2-ondemand-us-east-1.txt`);
+  }
+}
+
 function azureOnDemand(files: SourceFiles): Record<string, Record<string, number>> {
   const name = 'azure-vm-ondemand.tsv';
   const { header, rows } = table(name, required(files, name));
@@ -537,6 +552,7 @@ export function generateCatalog(files: SourceFiles): string {
   const awsFlat = flat['aws'] as Record<string, Record<string, unknown>>;
   const awsStorage = awsFlat['storage'] ?? {};
   const awsPrices = awsOnDemand(files);
+  awsCrossCheck(files, awsPrices);
   const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', awsSpot(files, awsPrices), {
     gibMonthUsd: awsStorage['gibMonthUsd'] as Record<string, Record<string, number>>,
     note: String(awsStorage['note']),

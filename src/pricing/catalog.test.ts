@@ -144,12 +144,15 @@ test("splitRamRate: OpenCost's split of an instance price", () => {
 function fixtureSources(over: SourceFiles): SourceFiles {
   const replacesAws = Object.keys(over).some((name) => name.startsWith('aws-ec2-ondemand-'));
   const real = Object.fromEntries(Object.entries(readSources()).filter(([name]) => !(replacesAws && name.startsWith('aws-ec2-ondemand-'))));
-  // The real spot sample refers to real on-demand prices; with fixture prices, a fixture sample (m5.large 0.096 at 30%).
-  const spot = replacesAws ? { [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\t0.0288\n` } : {};
+  // The real spot sample and cross-check refer to real on-demand prices; with fixture prices, a fixture
+  // sample (m5.large 0.096 at 30%) and an empty cross-check.
+  const spot = replacesAws ? { [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\t0.0288\n`, [CROSS_FILE]: CROSS_HEADER } : {};
   return { ...real, ...spot, ...over };
 }
 
 const SPOT_FILE = 'aws-ec2-spot-sample.tsv';
+const CROSS_FILE = 'aws-ec2-crosscheck-us-east-1.tsv';
+const CROSS_HEADER = 'instanceType\tskypilotUsEast1HourUsd\n';
 const SPOT_HEADER = 'instanceType\tregion\tonDemandHourUsd\tspotHourUsdPerZone\n';
 
 test('generateCatalog: default rates are the median OpenCost split of general-purpose types', () => {
@@ -207,6 +210,13 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.097\t0.03\n` }), 'aws-ec2-spot-sample.tsv:2: m5.large in us-east-1: on-demand 0.097 here but 0.096 in aws-ec2-ondemand-us-east-1.txt'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\teu-west-1\t0.107\t0.03\n` }), 'aws-ec2-spot-sample.tsv:2: m5.large in eu-west-1 has no on-demand price in aws-ec2-ondemand-eu-west-1.txt'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\tcheap\n` }), 'aws-ec2-spot-sample.tsv:2: not a non-negative number: "cheap"'],
+    // Second-source checks: SkyPilot's us-east-1 price must equal Karpenter's; GCE us-central1 machine and
+    // disk prices must equal the cluster-autoscaler's figures.
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m5.large\t0.097\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m5.large: 0.097 here but 0.096 in aws-ec2-ondemand-us-east-1.txt'],
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m6i.large\t0.096\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m6i.large: 0.096 here but no price in aws-ec2-ondemand-us-east-1.txt'],
+    // n1-standard-2 at the autoscaler's N1 rates: 2 × 0.031611 + 7.5 × 0.004237 = 0.0949995, not 0.095.
+    [fixtureSources({ 'gcp-machine-prices.tsv': 'machineType\tregion\thourUsd\tspotHourUsd\nn1-standard-2\tus-central1\t0.095\t0.02\n' }), 'gcp-machine-prices.tsv:2: n1-standard-2 in us-central1: 0.095 here but 0.0949995 from the gcp-autoscaler-us-central1.json n1 rates'],
+    [fixtureSources({ 'gcp-disk-prices.tsv': 'region\tpd-standard\tpd-balanced\tpd-ssd\nus-central1\t0.04\t0.1\t0.18\n' }), 'gcp-disk-prices.tsv:2: pd-ssd in us-central1: 0.18 here but 0.17 in gcp-autoscaler-us-central1.json'],
   ];
   // Azure's load balancer price keyed by kind instead of region once priced every Azure LB at 0.
   const flat = JSON.parse(readSources()['flat-prices.json'] ?? '{}') as { azure: { loadBalancer: Record<string, unknown> } };
