@@ -74,6 +74,52 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
     ['azure Standard_E8s_v5 eastus', c.instanceHourlyUsd('azure', 'eastus', 'Standard_E8s_v5'), 0.504],
   ];
   for (const [name, actual, expected] of prices) assert.equal(actual, expected, name);
+  // Second pass (read 2026-11-30), the same SkyPilot file and commit; one line quoted per family and region:
+  const secondPass: [string, number | undefined, number][] = [
+    // "m6i.large,,,2.0,8.0,,0.107,0.053600,eu-west-1,euw1-az1"
+    ['aws m6i.large eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'm6i.large'), 0.107],
+    // "m6i.xlarge,,,4.0,16.0,,0.236,0.067500,ap-northeast-2,apne2-az1"
+    ['aws m6i.xlarge ap-northeast-2', c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm6i.xlarge'), 0.236],
+    // "c6i.2xlarge,,,8.0,16.0,,0.3648,0.170900,eu-west-1,euw1-az1" (c6i in eu-west-1 is cheaper than c5 there: 0.384)
+    ['aws c6i.2xlarge eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'c6i.2xlarge'), 0.3648],
+    ['aws c5.2xlarge eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'c5.2xlarge'), 0.384],
+    // "c5.xlarge,,,4.0,8.0,,0.196,0.097200,ap-southeast-1,apse1-az1"
+    ['aws c5.xlarge ap-southeast-1', c.instanceHourlyUsd('aws', 'ap-southeast-1', 'c5.xlarge'), 0.196],
+    // "r6i.large,,,2.0,16.0,,0.152,0.052100,eu-central-1,euc1-az1"
+    ['aws r6i.large eu-central-1', c.instanceHourlyUsd('aws', 'eu-central-1', 'r6i.large'), 0.152],
+    // "m7i.xlarge,,,4.0,16.0,,0.2016,0.085000,us-west-2,usw2-az1"
+    ['aws m7i.xlarge us-west-2', c.instanceHourlyUsd('aws', 'us-west-2', 'm7i.xlarge'), 0.2016],
+    // "m7i-flex.large,,,2.0,8.0,,0.1197,0.072000,ap-southeast-1,apse1-az1"
+    ['aws m7i-flex.large ap-southeast-1', c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm7i-flex.large'), 0.1197],
+    // "t3.medium,,,2.0,4.0,,0.052,0.017700,ap-northeast-2,apne2-az1"
+    ['aws t3.medium ap-northeast-2', c.instanceHourlyUsd('aws', 'ap-northeast-2', 't3.medium'), 0.052],
+    // "t3a.large,,,2.0,8.0,,0.0864,0.040100,eu-central-1,euc1-az1"
+    ['aws t3a.large eu-central-1', c.instanceHourlyUsd('aws', 'eu-central-1', 't3a.large'), 0.0864],
+    // "t4g.medium,,,2.0,4.0,,0.0368,0.016500,eu-west-1,euw1-az1"
+    ['aws t4g.medium eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.medium'), 0.0368],
+    // "r7i.large,,,2.0,16.0,,0.14805,0.067000,eu-west-1,euw1-az1"
+    ['aws r7i.large eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'r7i.large'), 0.14805],
+  ];
+  for (const [name, actual, expected] of secondPass) assert.equal(actual, expected, name);
+  // Rows outside the read windows are absent, not guessed: m7gd has no ap-northeast-2 row in the snapshot,
+  // m8g none in ap-northeast-2/ap-southeast-1, and t4g.xlarge was not read.
+  assert.equal(c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm7gd.large'), undefined);
+  assert.equal(c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm8g.12xlarge'), undefined);
+  assert.equal(c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.xlarge'), undefined);
+  // GCE N1 (Cyclenerd pricing.yml @0166a59e, europe-west3): n1-highcpu-2 (2 vCPU, 1.8 GB) "hour: 0.0912844",
+  //   n1-highmem-2 (2 vCPU, 13 GB) "hour: 0.152414": 11.2m = 0.0611296 → m = 0.005458; c = (0.0912844 − 1.8 × 0.005458) / 2
+  //   = 0.0814600 / 2 = 0.04073. (n1-highcpu-32 1.4605504 and n1-highmem-32 2.438624 fit the same rates.)
+  assert.deepEqual(c.gcpFamilyRates('n1', 'europe-west3', false), [0.04073, 0.005458]);
+  // N2D europe-west1: n2d-highmem-2 (2, 16) "hour: 0.125386", n2d-highmem-16 (16, 128) "hour: 1.003088" and
+  //   n2d-highcpu-96 (96, 96) "hour: 3.293568": c = 0.030253, m = 0.004055 (2c + 16m = 0.060506 + 0.06488 = 0.125386).
+  assert.deepEqual(c.gcpFamilyRates('n2d', 'europe-west1', false), [0.030253, 0.004055]);
+  // us-west1 N1 and N2D solve to exactly the us-central1 list rates of the cluster-autoscaler.
+  assert.deepEqual(c.gcpFamilyRates('n1', 'us-west1', false), [0.031611, 0.004237]);
+  assert.deepEqual(c.gcpFamilyRates('n2d', 'us-west1', false), [0.027502, 0.003686]);
+  // Persistent disks, compute.storage.<hdd|balanced|ssd>.cost.<region>.month: asia-northeast3 "month: 0.052",
+  //   "month: 0.13", "month: 0.221"; europe-west3 0.048, 0.12, 0.204.
+  assert.deepEqual(c.data.gcp.storage.gibMonthUsd['asia-northeast3'], { 'pd-balanced': 0.13, 'pd-ssd': 0.221, 'pd-standard': 0.052 });
+  assert.deepEqual(c.data.gcp.storage.gibMonthUsd['europe-west3'], { 'pd-balanced': 0.12, 'pd-ssd': 0.204, 'pd-standard': 0.048 });
   // Not in the source for that region ("-" in azure-vm-ondemand.tsv): absent, not guessed.
   assert.equal(c.instanceHourlyUsd('azure', 'germanywestcentral', 'Standard_NC6s_v3'), undefined);
   // Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml @0166a59e, europe-west3:
