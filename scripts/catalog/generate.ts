@@ -214,12 +214,18 @@ interface SpotEstimate {
 }
 
 /**
- * AWS spot/on-demand ratios from the per-zone spot snapshot in aws-ec2-spot-sample.tsv: the median
- * over every (instance type, zone) of spot ÷ on-demand, per region and over all rows. Each row's
- * on-demand price must equal the catalog's price for that type and region (a transcription check).
+ * Spot/on-demand ratios from a spot snapshot (aws-ec2-spot-sample.tsv, azure-vm-spot-sample.tsv): the
+ * median over every (instance type, zone or region) of spot ÷ on-demand, per region and over all rows.
+ * Each row's on-demand price must equal the catalog's price for that type and region (a transcription
+ * check against the on-demand source).
  */
-function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, number>>): SpotEstimate {
-  const name = 'aws-ec2-spot-sample.tsv';
+function spotSample(
+  files: SourceFiles,
+  name: string,
+  onDemand: Record<string, Record<string, number>>,
+  onDemandFile: (region: string) => string,
+  source: string,
+): SpotEstimate {
   const { rows } = table(name, required(files, name));
   const all: number[] = [];
   const byRegion = new Map<string, number[]>();
@@ -227,8 +233,8 @@ function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, num
     const [type = '', region = '', od = '', zones = ''] = cells;
     const onDemandUsd = num(name, line, od);
     const listed = onDemand[region]?.[type];
-    if (listed === undefined) fail(name, line, `${type} in ${region} has no on-demand price in aws-ec2-ondemand-${region}.txt`);
-    if (listed !== onDemandUsd) fail(name, line, `${type} in ${region}: on-demand ${onDemandUsd} here but ${listed} in aws-ec2-ondemand-${region}.txt`);
+    if (listed === undefined) fail(name, line, `${type} in ${region} has no on-demand price in ${onDemandFile(region)}`);
+    if (listed !== onDemandUsd) fail(name, line, `${type} in ${region}: on-demand ${onDemandUsd} here but ${listed} in ${onDemandFile(region)}`);
     if (!(onDemandUsd > 0)) fail(name, line, `${type} in ${region}: on-demand price must be positive`);
     const spots = zones.trim().split(/\s+/).map((z) => num(name, line, z));
     if (spots.length === 0) fail(name, line, 'expected at least one spot price');
@@ -244,7 +250,7 @@ function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, num
   return {
     fraction: round(fraction),
     byRegion: sortedObject([...byRegion].map(([r, list]) => [r, round(median(list) ?? fraction)] as const)),
-    source: 'skypilot-aws-vms',
+    source,
   };
 }
 
@@ -553,16 +559,16 @@ export function generateCatalog(files: SourceFiles): string {
   const awsStorage = awsFlat['storage'] ?? {};
   const awsPrices = awsOnDemand(files);
   awsCrossCheck(files, awsPrices);
-  const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', awsSpot(files, awsPrices), {
+  const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', spotSample(files, 'aws-ec2-spot-sample.tsv', awsPrices, (r) => `aws-ec2-ondemand-${r}.txt`, 'skypilot-aws-vms'), {
     gibMonthUsd: awsStorage['gibMonthUsd'] as Record<string, Record<string, number>>,
     note: String(awsStorage['note']),
   });
 
   const azureFlat = flat['azure'] as Record<string, Record<string, unknown>>;
   const tiers = azureFlat['storage']?.['tierMonthUsd'] as Record<string, Record<string, { gib: number; monthUsd: number }>>;
-  // No published Azure spot dataset could be transcribed: Azure keeps OpenCost's default ratio.
-  const azureSpot: SpotEstimate = { fraction: spotFraction, byRegion: {}, source: 'opencost-default-json' };
-  const azure = instanceProvider(azureFlat, azureOnDemand(files), azureSpecs(files), AZURE_GENERAL_PURPOSE, 'eastus', azureSpot, {
+  const azurePrices = azureOnDemand(files);
+  const azureSpot = spotSample(files, 'azure-vm-spot-sample.tsv', azurePrices, () => 'azure-vm-ondemand.tsv', 'skypilot-azure-vms');
+  const azure = instanceProvider(azureFlat, azurePrices, azureSpecs(files), AZURE_GENERAL_PURPOSE, 'eastus', azureSpot, {
     gibMonthUsd: sortedObject(Object.entries(tiers).map(([region, bySku]) => [region, sortedObject(Object.entries(bySku).map(([sku, t]) => [sku, round(t.monthUsd / t.gib)] as const))] as const)),
     note: String(azureFlat['storage']?.['note']),
   });

@@ -137,8 +137,20 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   // so the median is 0.3506493506.
   assert.equal(c.data.aws.spotFractionByRegion['us-east-1'], 0.3506493506);
   assert.equal(c.data.aws.spotSource, 'skypilot-aws-vms');
-  assert.equal(c.data.azure.spotSource, 'opencost-default-json');
-  assert.equal(c.data.azure.spotFraction, c.data.fallback.spotFraction);
+  // Azure spot (skypilot-org/skypilot-catalog catalogs/v6/azure/vms.csv @098741e7), e.g.
+  // "Standard_D32s_v5,,,32.0,128,,1.536,0.16896,eastus,..." → 0.16896 / 1.536 = 0.11 and
+  // "Standard_D32s_v5,,,32.0,128,,1.536,0.19968,westus2,..." → 0.19968 / 1.536 = 0.13; D48ds_v5 gives the same
+  // ratios (0.29832 / 2.712 = 0.11, 0.35256 / 2.712 = 0.13). Over all 14 rows (7 at 0.11, 7 at 0.13) the median
+  // is (0.11 + 0.13) / 2 = 0.12.
+  assert.equal(c.data.azure.spotSource, 'skypilot-azure-vms');
+  assert.deepEqual(c.data.azure.spotFractionByRegion, { eastus: 0.11, westus2: 0.13 });
+  assert.equal(c.data.azure.spotFraction, 0.12);
+  // Azure default rates now exist: the OpenCost split of the D32 v3/v4/v5 sizes (32 vCPUs, 128 GiB; eastus 1.536):
+  // ramRate = 1.536 / (32 × 7.460703328 + 128) = 1.536 / 366.7425065 = 0.004188224634 (= m5.large's split, ×16).
+  assert.equal(c.data.azure.defaultRates['eastus']?.ramGiBHourUsd, 0.004188224634);
+  // Karpenter's pay-as-you-go prices and SkyPilot's agree on the sampled rows (the generator checks it); they
+  // disagree on Standard_B2as_v2 in eastus (Karpenter 0.0844, SkyPilot 0.0752), which is why it is not sampled.
+  assert.equal(c.instanceHourlyUsd('azure', 'eastus', 'Standard_B2as_v2'), 0.0844);
   // Flat fees (flat-prices.json): Azure Standard LB 0.025, AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
   assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025 });
   assert.deepEqual(c.data.aws.loadBalancerHourlyUsd, { 'us-east-1': 0.0225 });
@@ -240,9 +252,9 @@ test('generateCatalog: AWS spot fractions are medians of the sampled spot ÷ on-
   // All regions: median of [0.3, 0.3, 0.4, 0.5, 0.5] = 0.4.
   assert.equal(data.aws.spotFraction, 0.4);
   assert.equal(data.aws.spotSource, 'skypilot-aws-vms');
-  // Azure: no sampled source; OpenCost's ratio (see the shipped-catalog test).
-  assert.equal(data.azure.spotSource, 'opencost-default-json');
-  assert.deepEqual(data.azure.spotFractionByRegion, {});
+  // Azure is sampled the same way from its own file (see the shipped-catalog test for the figures).
+  assert.equal(data.azure.spotSource, 'skypilot-azure-vms');
+  assert.deepEqual(data.azure.spotFractionByRegion, { eastus: 0.11, westus2: 0.13 });
 });
 
 test('generateCatalog: malformed sources fail with file and line', () => {
@@ -258,6 +270,7 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\tcheap\n` }), 'aws-ec2-spot-sample.tsv:2: not a non-negative number: "cheap"'],
     // Second-source checks: SkyPilot's us-east-1 price must equal Karpenter's; GCE us-central1 machine and
     // disk prices must equal the cluster-autoscaler's figures.
+    [fixtureSources({ 'azure-vm-spot-sample.tsv': `${SPOT_HEADER}Standard_D32s_v5\teastus\t1.5\t0.16896\n` }), 'azure-vm-spot-sample.tsv:2: Standard_D32s_v5 in eastus: on-demand 1.5 here but 1.536 in azure-vm-ondemand.tsv'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m5.large\t0.097\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m5.large: 0.097 here but 0.096 in aws-ec2-ondemand-us-east-1.txt'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m6i.large\t0.096\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m6i.large: 0.096 here but no price in aws-ec2-ondemand-us-east-1.txt'],
     // n1-standard-2 at the autoscaler's N1 rates: 2 × 0.031611 + 7.5 × 0.004237 = 0.0949995, not 0.095.
