@@ -179,13 +179,13 @@ export function gpuUsageFromDcgm(text: string, file = 'dcgm-exporter /metrics'):
   }
   const out = new Map<string, PodGpuUsage>();
   for (const [key, devices] of perPod) {
-    let util = 0;
+    let util = 0; // percent
     let mem = 0;
     for (const d of devices.values()) {
-      util += d.util / 100;
+      util += d.util;
       mem += d.fbMib * MIB;
     }
-    out.set(key, { devices: devices.size, utilizationGpus: util, memoryUsedBytes: mem });
+    out.set(key, { devices: devices.size, utilizationGpus: util / 100, memoryUsedBytes: mem });
   }
   return out;
 }
