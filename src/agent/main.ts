@@ -99,6 +99,8 @@ export interface StartAgentOptions {
   readonly logger?: Logger;
   /** Injected in tests: the API server parts (else from the kubeconfig or service account). */
   readonly kube?: KubeParts;
+  /** The clock of the collections (tests advance it with the fixture counters). */
+  readonly now?: () => number;
 }
 
 export async function startAgent(config: AgentConfig, version: string, options: StartAgentOptions = {}): Promise<RunningAgent> {
@@ -123,6 +125,7 @@ export async function startAgent(config: AgentConfig, version: string, options: 
     serviceCidrs: config.serviceCidrs,
     ...(kube !== undefined ? { directory: kube.directory } : {}),
     gpu: gpuSource(config),
+    ...(options.now !== undefined ? { now: options.now } : {}),
   });
   logger.info(`node agent for ${config.nodeName}: cgroup ${collector.layout.version}, ${collector.layout.driver} driver`, { cgroupRoot: config.cgroupRoot });
 
