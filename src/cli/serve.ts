@@ -58,7 +58,11 @@ async function chooseSource(config: ServeConfig, logger: Logger, version: string
       userAgent: `kube-cost-exporter/${version}`,
       ...(options.probeTimeoutMs !== undefined ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
     });
-    if (connection.source) return { source: connection.source, clusterId: config.clusterId, why: connection.why };
+    if (connection.source) {
+      // Node agents (a DaemonSet), where they run, measure usage; found through the pod informer.
+      const { withAgentUsage, agentPullOptionsFromEnv } = await import('../sources/agent/index.ts');
+      return { source: withAgentUsage(connection.source, agentPullOptionsFromEnv(options.env ?? process.env)), clusterId: config.clusterId, why: connection.why };
+    }
     return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: connection.why };
   }
   return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: '--source demo' };
