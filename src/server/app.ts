@@ -5,6 +5,7 @@ import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
 import type { Exporter } from './exporter.ts';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
+import { uiHandler } from './ui.ts';
 
 export interface AppOptions {
   readonly exporter: Exporter;
@@ -16,6 +17,8 @@ export interface AppOptions {
   readonly access?: AccessOptions;
   /** Access log (audit trail); absent: none. */
   readonly accessLog?: AccessLogOptions;
+  /** Folder of the built web UI (default: ui/dist of the package). */
+  readonly uiDir?: string;
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
@@ -73,14 +76,18 @@ export function createApp(options: AppOptions): Hono {
     );
   });
 
-  app.get('/', (c) =>
-    c.html(
+  // The web UI (src/server/ui.ts); the landing page below when it is not built.
+  const ui = uiHandler({
+    ...(options.uiDir !== undefined ? { dir: options.uiDir } : {}),
+    landing: () =>
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kube-cost-exporter</title></head><body>` +
         `<h1>kube-cost-exporter ${escapeHtml(version)}</h1><p>Source: ${escapeHtml(sourceDescription)}</p>` +
         `<ul><li><a href="${escapeHtml(metricsPath)}">${escapeHtml(metricsPath)}</a> — Prometheus metrics</li>` +
-        `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul></body></html>`,
-    ),
-  );
+        `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul>` +
+        `<p>The web UI is not built: run <code>npm run build:ui</code> (docs/ui.md).</p></body></html>`,
+  });
+  app.get('/', ui);
+  app.get('/assets/*', ui);
 
   app.notFound((c) => c.text(`not found: ${c.req.path}\n`, 404));
   return app;
