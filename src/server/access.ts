@@ -209,7 +209,8 @@ export function securityHeaders(): MiddlewareHandler {
     await next();
     c.res.headers.set('x-content-type-options', 'nosniff');
     c.res.headers.set('x-frame-options', 'DENY');
-    c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    // A route may set its own, stricter-than-nothing policy (the web UI: src/server/ui.ts).
+    if (!c.res.headers.has('content-security-policy')) c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     c.res.headers.set('referrer-policy', 'no-referrer');
   };
 }
