@@ -29,6 +29,8 @@ export interface ServeConfig {
   readonly authTokenFile: string | undefined;
   /** `--basic-auth-file`: htpasswd file of users with bcrypt hashes; re-read when it changes. */
   readonly basicAuthFile: string | undefined;
+  /** `--auth-kubernetes`: bearer tokens checked with TokenReview + SubjectAccessReview (get on the path). */
+  readonly authKubernetes: boolean;
   /** `--rate-limit`: requests per second per client address (every path but /healthz); 0: off. */
   readonly rateLimitPerSecond: number;
   /** `--allow-cidr`: client addresses allowed (every path but /healthz); empty: any. */
@@ -118,6 +120,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     default: '',
     help: 'Require HTTP basic authentication on every path but /healthz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
+  },
+  {
+    flag: 'auth-kubernetes',
+    env: 'KCE_AUTH_KUBERNETES',
+    value: 'true|false',
+    default: 'false',
+    help: 'Require a bearer token on every path but /healthz that the Kubernetes API server authenticates (TokenReview) and allows to get that path (SubjectAccessReview, e.g. a ClusterRole with nonResourceURLs: ["/metrics"], verbs: ["get"]), as kube-rbac-proxy does. In a pod Prometheus sends its service-account token. Uses the cluster of --kubeconfig/--context or the pod. Combines with the other credentials (any one passes).',
   },
   {
     flag: 'rate-limit',
@@ -301,8 +310,10 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const kubeconfig = raw('kubeconfig');
   const context = raw('context');
   const noCluster = sourceChoice === 'demo' || sourceChoice === 'snapshot' || (sourceChoice === 'auto' && snapshotPaths.length > 0);
+  const authKubernetes = raw('auth-kubernetes');
+  const authKubernetesOn = oneOf<'true' | 'false'>(authKubernetes.option, authKubernetes.value, ['true', 'false']) === 'true';
   for (const o of [kubeconfig, context]) {
-    if (o.value !== '' && noCluster) throw new ConfigError(o.option, `cannot be used with ${sourceChoice === 'auto' ? '--snapshot' : `--source ${sourceChoice}`} (it chooses the cluster for --source kube or auto)`);
+    if (o.value !== '' && noCluster && !authKubernetesOn) throw new ConfigError(o.option, `cannot be used with ${sourceChoice === 'auto' ? '--snapshot' : `--source ${sourceChoice}`} (it chooses the cluster for --source kube or auto)`);
   }
 
   const port = raw('port');
@@ -331,6 +342,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
 
   const tokenFile = raw('auth-token-file').value;
   const basicAuthFile = raw('basic-auth-file').value;
+
   const rateLimit = raw('rate-limit');
   if (!/^\d{1,6}$/.test(rateLimit.value)) throw new ConfigError(rateLimit.option, `must be a whole number of requests per second, 0 for no limit (got ${JSON.stringify(rateLimit.value)})`);
   const allowCidr = raw('allow-cidr');
@@ -366,6 +378,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     annotationAllowList,
     authTokenFile: tokenFile || undefined,
     basicAuthFile: basicAuthFile || undefined,
+    authKubernetes: authKubernetesOn,
     rateLimitPerSecond: Number(rateLimit.value),
     allowCidrs: allowCidr.values,
     tls: certFile.value === '' ? undefined : { certFile: certFile.value, keyFile: keyFile.value, clientCaFile: clientCa.value || undefined },

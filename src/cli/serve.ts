@@ -16,6 +16,7 @@ import type { ClusterSource } from '../sources/source.ts';
 import type { AccessOptions } from '../server/access.ts';
 import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts';
 import { parseBasicUsers } from '../server/basic-auth.ts';
+import { kubernetesAuth } from '../server/kube-auth.ts';
 import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
@@ -151,7 +152,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   let access: AccessOptions | undefined;
   let tls: ReturnType<typeof loadTls> | undefined;
   try {
-    access = accessOptions(config, logger);
+    access = await accessOptions(config, logger, options);
     tls = config.tls ? loadTls(config.tls) : undefined;
   } catch (err) {
     await exporter.stop();
@@ -208,9 +209,25 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
 
 const TLS_RECHECK_MS = 10_000;
 
-function accessOptions(config: ServeConfig, logger: Logger): AccessOptions | undefined {
-  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0) return undefined;
+async function accessOptions(config: ServeConfig, logger: Logger, options: StartOptions): Promise<AccessOptions | undefined> {
+  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0 && !config.authKubernetes) return undefined;
+  let kubernetes: AccessOptions['kubernetes'];
+  if (config.authKubernetes) {
+    // The same cluster connection as --source kube (in a pod: its service account), loaded here
+    // even for a snapshot or the demo cluster: callers are checked by the API server.
+    const { loadKubeConfig } = await import('../sources/kube/kubeconfig.ts');
+    const { kubeReviewer } = await import('../sources/kube/reviews.ts');
+    let loaded: Awaited<ReturnType<typeof loadKubeConfig>>;
+    try {
+      loaded = await loadKubeConfig({ kubeconfigPath: config.kubeconfigPath, context: config.context, env: options.env ?? process.env });
+    } catch (err) {
+      throw new ConfigError('--auth-kubernetes', `needs a cluster to review tokens with: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    kubernetes = kubernetesAuth({ reviewer: kubeReviewer(loaded) });
+    logger.info(`callers' bearer tokens are checked with TokenReview and SubjectAccessReview by ${loaded.description}`);
+  }
   return {
+    ...(kubernetes ? { kubernetes } : {}),
     ...(config.authTokenFile !== undefined ? { token: tokenFromFile(config.authTokenFile, '--auth-token-file', { logger }) } : {}),
     ...(config.basicAuthFile !== undefined ? { basicUsers: watchedFile(config.basicAuthFile, '--basic-auth-file', 'basic-auth users', parseBasicUsers, { logger }) } : {}),
     ...(config.allowCidrs.length > 0 ? { allowList: parseAllowList(config.allowCidrs, '--allow-cidr') } : {}),
