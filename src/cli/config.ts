@@ -4,6 +4,7 @@ import type { CloudProvider } from '../core/model.ts';
 import type { HashedName } from '../core/privacy.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { LogFormat, LogLevel } from '../server/log.ts';
+import type { RetentionPolicy } from '../store/types.ts';
 
 export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube';
 
@@ -45,8 +46,19 @@ export interface ServeConfig {
   readonly annotationAllowList: readonly string[];
   /** `--shutdown-timeout`: how long SIGTERM waits for the cycle, open requests and the store before exiting anyway. */
   readonly shutdownTimeoutMs: number;
+  /** `--store`, `--data-dir`, `--retention-*`, `--demo-backfill`: the history store (docs/history.md). */
+  readonly history: HistoryConfig;
   /** `--access-log`: which requests are logged with who asked (none, denied, all). */
   readonly accessLog: 'none' | 'denied' | 'all';
+}
+
+export interface HistoryConfig {
+  readonly store: 'sqlite' | 'memory' | 'postgres';
+  /** The connection URL for `postgres`. */
+  readonly url: string | undefined;
+  readonly dataDir: string;
+  readonly retention: RetentionPolicy;
+  readonly demoBackfillMs: number;
 }
 
 export interface OptionSpec {
@@ -107,6 +119,30 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'log-level', env: 'KCE_LOG_LEVEL', value: 'debug|info|warn|error', default: 'info', help: 'Least severe log level written.' },
   { flag: 'log-format', env: 'KCE_LOG_FORMAT', value: 'text|json', default: 'text', help: 'Log line format: text for people, json for log pipelines.' },
   { flag: 'demo-seed', env: 'KCE_DEMO_SEED', value: 'N', default: '42', help: 'Seed of the simulated demo cluster; the same seed gives the same cluster.' },
+  {
+    flag: 'store',
+    env: 'KCE_STORE',
+    value: 'sqlite|memory|postgres://URL',
+    default: 'sqlite',
+    help: 'Where cost history is kept (docs/history.md). sqlite: one file, history.db, under --data-dir. memory: nothing written, history lost on restart. postgres://USER:PASSWORD@HOST:PORT/DB (or postgresql://...): a PostgreSQL database several clusters can share (TimescaleDB used when installed); prefer PGPASSWORD or ~/.pgpass to a password in the URL.',
+  },
+  { flag: 'data-dir', env: 'KCE_DATA_DIR', value: 'DIR', default: './data', help: 'Directory of the SQLite history (DIR/history.db), created if missing. Mount a persistent volume here to keep history across restarts.' },
+  { flag: 'retention-raw', env: 'KCE_RETENTION_RAW', value: 'DURATION', default: '15d', help: 'How long per-cycle history is kept (e.g. 7d, 36h) before only hourly and daily rollups remain.' },
+  { flag: 'retention-hourly', env: 'KCE_RETENTION_HOURLY', value: 'DURATION', default: '90d', help: 'How long hourly rollups are kept; at least --retention-raw.' },
+  {
+    flag: 'retention-daily',
+    env: 'KCE_RETENTION_DAILY',
+    value: 'DURATION|forever',
+    default: 'forever',
+    help: 'How long daily rollups are kept; at least --retention-hourly. forever: never dropped.',
+  },
+  {
+    flag: 'demo-backfill',
+    env: 'KCE_DEMO_BACKFILL',
+    value: 'DURATION',
+    default: '30d',
+    help: 'Demo cluster only: on the first start with no history, simulate this much past history (hourly cycles, marked as demo) so the API and UI have something to show at once; 0 disables.',
+  },
   {
     flag: 'auth-token-file',
     env: 'KCE_AUTH_TOKEN_FILE',
@@ -283,6 +319,56 @@ export function parseDuration(text: string, option: string): number {
   return total;
 }
 
+/** Retention and backfill durations: `15d`, `36h`, `1d12h`, `0`; the units of parseDuration plus d. */
+export function parseLongDuration(text: string, option: string): number {
+  if (text === '0') return 0;
+  const m = /^(\d+)d(.*)$/.exec(text);
+  if (!m) {
+    try {
+      return parseDuration(text, option);
+    } catch {
+      throw new ConfigError(option, `must be a duration such as 15d, 36h or 1d12h (got ${JSON.stringify(text)})`);
+    }
+  }
+  const days = Number(m[1]) * 86_400_000;
+  if (m[2] === '') return days;
+  try {
+    return days + parseDuration(m[2]!, option);
+  } catch {
+    throw new ConfigError(option, `must be a duration such as 15d, 36h or 1d12h (got ${JSON.stringify(text)})`);
+  }
+}
+
+function historyConfig(raw: (flag: string) => { value: string; option: string }): HistoryConfig {
+  const storeOption = raw('store');
+  let store: HistoryConfig['store'];
+  let url: string | undefined;
+  if (/^postgres(ql)?:\/\//.test(storeOption.value)) {
+    store = 'postgres';
+    url = storeOption.value;
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError(storeOption.option, 'is not a valid postgres:// URL');
+    }
+  } else store = oneOf<'sqlite' | 'memory'>(storeOption.option, storeOption.value, ['sqlite', 'memory']);
+  const dataDir = raw('data-dir');
+  if (dataDir.value === '') throw new ConfigError(dataDir.option, 'must not be empty');
+  const rawR = raw('retention-raw');
+  const hourlyR = raw('retention-hourly');
+  const dailyR = raw('retention-daily');
+  const rawMs = parseLongDuration(rawR.value, rawR.option);
+  const hourlyMs = parseLongDuration(hourlyR.value, hourlyR.option);
+  const dailyMs = dailyR.value === 'forever' ? undefined : parseLongDuration(dailyR.value, dailyR.option);
+  if (rawMs < 3_600_000) throw new ConfigError(rawR.option, `must be at least 1h (got ${JSON.stringify(rawR.value)})`);
+  if (hourlyMs < rawMs) throw new ConfigError(hourlyR.option, `must be at least --retention-raw (${rawR.value}) (got ${JSON.stringify(hourlyR.value)})`);
+  if (dailyMs !== undefined && dailyMs < hourlyMs) throw new ConfigError(dailyR.option, `must be at least --retention-hourly (${hourlyR.value}), or forever (got ${JSON.stringify(dailyR.value)})`);
+  const backfill = raw('demo-backfill');
+  const demoBackfillMs = parseLongDuration(backfill.value, backfill.option);
+  if (demoBackfillMs > 400 * 86_400_000) throw new ConfigError(backfill.option, `must be at most 400d (got ${JSON.stringify(backfill.value)})`);
+  return { store, url, dataDir: dataDir.value, retention: { rawMs, hourlyMs, dailyMs }, demoBackfillMs };
+}
+
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new ConfigError(option, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
@@ -371,7 +457,10 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const accessLogOption = raw('access-log');
   const accessLogMode = oneOf<'none' | 'denied' | 'all'>(accessLogOption.option, accessLogOption.value, ['none', 'denied', 'all']);
 
+  const history = historyConfig(raw);
+
   return {
+    history,
     accessLog: accessLogMode,
     hashNames,
     hashSaltFile: hashSaltFile || undefined,

@@ -22,6 +22,9 @@ import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
 import type { Logger } from '../server/log.ts';
+import { openStore } from '../store/open.ts';
+import { createRecorder } from '../store/recorder.ts';
+import type { HistoryStore } from '../store/types.ts';
 import type { ServeConfig } from './config.ts';
 
 export interface RunningServer {
@@ -122,6 +125,34 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     ...(config.region ? { region: config.region } : {}),
   });
 
+  const allocateOptions = {
+    ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
+    ...(config.region ? { region: config.region } : {}),
+  };
+  // History: every cycle is recorded (component `store`); the demo cluster gets simulated past
+  // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
+  const store: HistoryStore = await openStore(config.history);
+  const historyCluster = clusterId ?? 'default';
+  logger.info(`history store: ${store.description}`, { cluster: historyCluster, rawRetention: `${config.history.retention.rawMs / 86_400_000}d` });
+  const recorder = createRecorder({
+    store,
+    cluster: historyCluster,
+    demo: source.kind === 'demo',
+    intervalMs: config.intervalMs,
+    logger,
+    ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
+  });
+  const maintain = (): void => {
+    store.maintain(Date.now()).catch((err: unknown) => logger.error('history maintenance failed; it is retried at the next run', { error: err instanceof Error ? err.message : String(err) }));
+  };
+  const maintenanceTimer = setInterval(maintain, STORE_MAINTENANCE_MS);
+  maintenanceTimer.unref();
+  const closeStore = async (): Promise<void> => {
+    clearInterval(maintenanceTimer);
+    await recorder.stop();
+    await store.close();
+  };
+
   const exporter = createExporter({
     source,
     prices,
@@ -129,10 +160,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     intervalMs: config.intervalMs,
     version,
     ...(clusterId ? { clusterId } : {}),
-    allocateOptions: {
-      ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
-      ...(config.region ? { region: config.region } : {}),
-    },
+    allocateOptions,
+    onCycle: recorder.hook,
   });
   // A snapshot or the demo cluster is read once before listening: a snapshot that cannot be read
   // at start is a configuration error, not a half-working exporter. A live cluster is listened for
@@ -146,6 +175,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     const first = exporter.status();
     if (first.cycles === 0) {
       await exporter.stop();
+      await closeStore();
       throw new ConfigError(source.kind === 'snapshot' ? '--snapshot' : '--source', `cannot read the cluster: ${first.lastError ?? 'unknown error'}`);
     }
   }
@@ -157,9 +187,10 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   } catch (err) {
     await exporter.stop();
     await starting;
+    await closeStore();
     throw err;
   }
-  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const app = createApp({ exporter, history: store, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let server: ReturnType<typeof serveHttp>;
   try {
@@ -178,6 +209,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   } catch (err) {
     await exporter.stop();
     await starting;
+    await closeStore();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -203,11 +235,14 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await exporter.stop();
       await starting;
+      await closeStore();
     },
   };
 }
 
 const TLS_RECHECK_MS = 10_000;
+/** How often the history store rolls up and applies retention (each run yields between small steps). */
+const STORE_MAINTENANCE_MS = 5 * 60_000;
 
 async function accessOptions(config: ServeConfig, logger: Logger, options: StartOptions): Promise<AccessOptions | undefined> {
   if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0 && !config.authKubernetes) return undefined;
