@@ -78,7 +78,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   shareNamespaces: 'sharing the cost of namespaces is not implemented',
   shareLabels: 'sharing the cost of labelled workloads is not implemented',
   shareCost: 'shared overhead costs are not implemented',
-  shareSplit: 'only the weighted split of shared idle is implemented',
+  shareSplit: 'only the weighted split (by cost) is implemented',
   shareTenancyCosts: 'cluster management is reported by /api/v1/summary and /api/v1/assets, not shared into allocations',
   includeProportionalAssetResourceCosts: 'proportional asset resource costs are not implemented',
   includeSharedCostBreakdown: 'shared cost breakdowns are not implemented',
@@ -87,7 +87,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 function checkUnsupported(params: Params): void {
   for (const [name, reason] of Object.entries(UNSUPPORTED)) {
     const v = params.get(name);
-    if (v === null || v === '' || FALSE.has(v)) continue;
+    if (v === null || v === '' || FALSE.has(v) || (name === 'shareSplit' && v === 'weighted')) continue;
     throw new BadQueryError(name, v, reason, 'leave it out (or false)');
   }
 }
