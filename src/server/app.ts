@@ -6,6 +6,8 @@ import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
 import { apiRoutes } from './api-routes.ts';
 import type { Exporter } from './exporter.ts';
+import type { RequestLimits } from './limits.ts';
+import { requestLimits } from './limits.ts';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
 
 export interface AppOptions {
@@ -16,6 +18,8 @@ export interface AppOptions {
   readonly metricsPath?: string;
   /** Bearer token and IP allow-list (src/server/access.ts); absent: open, as most exporters are in-cluster. */
   readonly access?: AccessOptions;
+  /** URL, body and rate limits (src/server/limits.ts); absent: none. */
+  readonly limits?: RequestLimits;
   /** Access log (audit trail); absent: none. */
   readonly accessLog?: AccessLogOptions;
   /** The history store: serves the allocation API under /api/v1 (docs/api.md); absent: no API. */
@@ -42,6 +46,8 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   if (options.accessLog) app.use('*', accessLog(options.accessLog));
   app.use('*', securityHeaders());
+  // Limits first: they are cheap, and they also slow down password guessing against basic auth.
+  if (options.limits) app.use('*', requestLimits(options.limits));
   if (options.access) app.use('*', accessControl(options.access));
 
   app.get(metricsPath, (c) => {
