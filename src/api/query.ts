@@ -137,8 +137,14 @@ export function parseAssetsQuery(params: Params, options: { readonly nowMs: numb
   return { window, stepMs: step(params, window, accumulate), format: format(params, options.accept, ['json', 'csv']), warnings: unknown(params, ASSET_PARAMS) };
 }
 
+/**
+ * The window is cut at now (`today`, `7d` end in the future), so that the previous window, of the
+ * same length just before it, is never a whole day compared with the part of a day gone so far.
+ */
 export function parseSummaryQuery(params: Params, options: { readonly nowMs: number; readonly accept?: string | undefined }): SummaryRequest {
-  const window = requireWindow(params, options.nowMs);
+  const asked = requireWindow(params, options.nowMs);
+  if (asked.startMs >= options.nowMs) throw new BadQueryError('window', params.get('window') ?? '', 'the window has not started yet', 'a window that starts before now');
+  const window = { startMs: asked.startMs, endMs: Math.min(asked.endMs, options.nowMs) };
   const topText = params.get('top');
   let top = 5;
   if (topText !== null && topText !== '') {
