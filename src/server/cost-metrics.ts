@@ -19,6 +19,15 @@ function nsPod(namespace: string, pod: string, node: string): string {
 }
 
 export function renderCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels = ''): string {
+  return writeCostMetrics(report, counters, format, baseLabels).toString();
+}
+
+/** The same as renderCostMetrics, as UTF-8 bytes (what the exporter compresses and serves). */
+export function renderCostMetricsBuffer(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels = ''): Buffer {
+  return writeCostMetrics(report, counters, format, baseLabels).toBuffer();
+}
+
+function writeCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string): ExpositionWriter {
   const w = new ExpositionWriter(format, baseLabels);
 
   // Pods (with the __idle__, __unmounted__ and __unallocated__ pseudo-pods, so that the sum over
@@ -173,5 +182,5 @@ export function renderCostMetrics(report: CostReport, counters: NamespaceCounter
   const byCapacity = new Map<string, number>();
   for (const n of report.nodes) byCapacity.set(n.capacityType, (byCapacity.get(n.capacityType) ?? 0) + 1);
   for (const [capacityType, count] of byCapacity) w.sample(labelText({ capacity_type: capacityType }), count);
-  return w.toString();
+  return w;
 }

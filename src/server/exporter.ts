@@ -8,7 +8,7 @@ import type { PriceBook } from '../core/pricing.ts';
 import { costFinishedPods } from '../sources/kube/finished-costs.ts';
 import type { ClusterSource, SourceReading, UsageReport } from '../sources/source.ts';
 import type { NamespaceCounters } from './cost-metrics.ts';
-import { renderCostMetrics } from './cost-metrics.ts';
+import { renderCostMetrics, renderCostMetricsBuffer } from './cost-metrics.ts';
 import type { ExpositionFormat } from './exposition.ts';
 import { exposition, labelText } from './exposition.ts';
 import type { Logger } from './log.ts';
@@ -346,8 +346,7 @@ export function createExporter(options: ExporterOptions): Exporter {
       text: {},
       gzip: {},
     };
-    const openMetricsText = renderCostMetrics(report, next.counters, 'openmetrics', baseLabels);
-    next.gzip.openmetrics = await gzipAsync(openMetricsText, { level: METRICS_GZIP_LEVEL });
+    next.gzip.openmetrics = await gzipAsync(renderCostMetricsBuffer(report, next.counters, 'openmetrics', baseLabels), { level: METRICS_GZIP_LEVEL });
     published = next;
     lastReport = report;
     lastCycleMs = nowMs;
