@@ -46,8 +46,17 @@ test('the writer refuses invalid names and counters without _total', () => {
   assert.throws(() => w.family('kube_cost_x', 'gauge', 'x'), new Error('Metric family kube_cost_x written twice'));
 });
 
-test('the writer: many samples across chunk boundaries, repeated values, special values and UTF-8 labels', () => {
-  const w = new ExpositionWriter('openmetrics', 'cluster="prod"');
+test('the writer: many samples across chunk boundaries, repeated values, special values and UTF-8 labels; kept or handed to a sink', () => {
+  const chunks: string[] = [];
+  const writers = [new ExpositionWriter('openmetrics', 'cluster="prod"'), new ExpositionWriter('openmetrics', 'cluster="prod"', (c) => chunks.push(c))];
+  const w = {
+    family: (...a: Parameters<ExpositionWriter['family']>) => {
+      for (const x of writers) x.family(...a);
+    },
+    sample: (...a: Parameters<ExpositionWriter['sample']>) => {
+      for (const x of writers) x.sample(...a);
+    },
+  };
   w.family('kube_cost_x_total', 'counter', 'Help with a \\ and a\nnewline.');
   const expected: string[] = ['# HELP kube_cost_x Help with a \\\\ and a\\nnewline.', '# TYPE kube_cost_x counter'];
   // Repeats of one value (the memo) mixed with distinct ones, over many 16 Ki-character chunks.
@@ -71,6 +80,9 @@ test('the writer: many samples across chunk boundaries, repeated values, special
     expected.push(`kube_cost_x_total{cluster="prod",team="équipe ☃"} ${text}`);
   }
   const text = `${expected.join('\n')}\n`;
-  assert.equal(w.toString(), text);
-  assert.ok(w.toBuffer().equals(Buffer.from(text, 'utf8')));
+  assert.equal(writers[0]!.toString(), text);
+  writers[1]!.flush();
+  assert.equal(writers[1]!.toString(), '', 'a writer with a sink keeps nothing');
+  assert.ok(chunks.length > 10, `${chunks.length} chunks`);
+  assert.equal(chunks.join(''), text);
 });

@@ -22,13 +22,16 @@ export function renderCostMetrics(report: CostReport, counters: NamespaceCounter
   return writeCostMetrics(report, counters, format, baseLabels).toString();
 }
 
-/** The same as renderCostMetrics, as UTF-8 bytes (what the exporter compresses and serves). */
-export function renderCostMetricsBuffer(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels = ''): Buffer {
-  return writeCostMetrics(report, counters, format, baseLabels).toBuffer();
+/**
+ * The same text as renderCostMetrics, handed to `sink` in chunks of about 16 Ki characters as it is
+ * rendered (the exporter writes them into a gzip stream: the whole text is never held at once).
+ */
+export function streamCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink: (chunk: string) => void): void {
+  writeCostMetrics(report, counters, format, baseLabels, sink).flush();
 }
 
-function writeCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string): ExpositionWriter {
-  const w = new ExpositionWriter(format, baseLabels);
+function writeCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink?: (chunk: string) => void): ExpositionWriter {
+  const w = new ExpositionWriter(format, baseLabels, sink);
 
   // Pods (with the __idle__, __unmounted__ and __unallocated__ pseudo-pods, so that the sum over
   // pods is everything the cluster costs but the management fee).

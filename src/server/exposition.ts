@@ -66,14 +66,17 @@ export class ExpositionWriter {
   private readonly base: LabelText;
   private readonly seen = new Set<string>();
   private readonly chunks: string[] = [];
+  private readonly sink: ((chunk: string) => void) | undefined;
   private current = '';
   private pending = '';
   /** Costs repeat (same requests on the same instance type): 3 in 4 values of a cluster are repeats. */
   private readonly values = new Map<number, string>();
 
-  constructor(format: ExpositionFormat, baseLabels: LabelText = '') {
+  /** With a `sink`, each chunk goes to it as soon as it is full (e.g. into a gzip stream) instead of being kept. */
+  constructor(format: ExpositionFormat, baseLabels: LabelText = '', sink?: (chunk: string) => void) {
     this.format = format;
     this.base = baseLabels;
+    this.sink = sink;
   }
 
   family(name: string, type: MetricType, help: string, unit?: string): this {
@@ -105,24 +108,21 @@ export class ExpositionWriter {
 
   private append(text: string): void {
     this.pending += text;
-    if (this.pending.length >= CHUNK_AT) {
-      this.chunks.push(this.pending);
-      this.pending = '';
-    }
+    if (this.pending.length >= CHUNK_AT) this.flush();
   }
 
-  /** The families written so far (no OpenMetrics `# EOF`: see `exposition()`). */
+  /** Hands the pending lines on (to the sink, or to the kept chunks). */
+  flush(): void {
+    if (this.pending === '') return;
+    if (this.sink) this.sink(this.pending);
+    else this.chunks.push(this.pending);
+    this.pending = '';
+  }
+
+  /** The families written so far (no OpenMetrics `# EOF`: see `exposition()`); empty with a sink. */
   toString(): string {
-    if (this.pending !== '') {
-      this.chunks.push(this.pending);
-      this.pending = '';
-    }
+    this.flush();
     return this.chunks.join('');
-  }
-
-  /** The families written so far as UTF-8. */
-  toBuffer(): Buffer {
-    return Buffer.from(this.toString(), 'utf8');
   }
 }
 
