@@ -281,6 +281,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     if (reading.warnings !== lastReading?.warnings) countWarnings(reading);
     lastReading = reading;
     self.usage = usageOf(reading);
+    self.usageByNode = reading.usageByNode;
 
     const windowStart = lastCycleMs ?? nowMs - intervalMs;
     const report = allocate(reading.snapshot, prices, { startMs: windowStart, endMs: nowMs }, allocateOptions);
