@@ -1,6 +1,7 @@
 // The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
 // Scrapes are served from the last rendered result. A failed read never clears good data.
-import { createGzip, gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { AllocateOptions, CostNotice, CostReport } from '../core/allocate.ts';
 import { allocate, IDLE } from '../core/allocate.ts';
 import type { PriceBook } from '../core/pricing.ts';
@@ -52,6 +53,11 @@ export interface RenderedMetrics {
   readonly text: string;
   /** Gzip of `text`, computed on first request and kept for the cycle; the same Buffer for every scrape. */
   gzip(): Buffer;
+  /**
+   * The body for a scrape without gzip: `text` when it was already rendered, else `gzip()`
+   * decompressed as it is sent (zlib on the thread pool; the text is never held in memory).
+   */
+  plain(): string | ReadableStream<Uint8Array>;
 }
 
 export interface ExporterStatus {
@@ -172,7 +178,7 @@ interface Published {
 function rendered(format: ExpositionFormat, selfText: string, cost: () => string, costGzip: () => Buffer | undefined): RenderedMetrics {
   let text: string | undefined;
   let gz: Buffer | undefined;
-  return {
+  const metrics: RenderedMetrics = {
     get text() {
       text ??= exposition(format, [selfText, cost()]);
       return text;
@@ -187,7 +193,14 @@ function rendered(format: ExpositionFormat, selfText: string, cost: () => string
       }
       return gz;
     },
+    plain() {
+      if (text !== undefined) return text;
+      const gunzip = createGunzip();
+      gunzip.end(metrics.gzip());
+      return Readable.toWeb(gunzip) as ReadableStream<Uint8Array>;
+    },
   };
+  return metrics;
 }
 
 export function createExporter(options: ExporterOptions): Exporter {
