@@ -89,10 +89,13 @@ function rssMiB(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-/** Starts the real exporter CLI on the snapshot, waits for /readyz, scrapes it concurrently. */
+/**
+ * Starts the real exporter CLI on the snapshot, waits for /readyz, scrapes it concurrently. The
+ * per-client rate limit is off: the 10 scrapers stand for 10 Prometheus servers, not one address.
+ */
 async function exporterProcess(files: string[], size: Size) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...exporterNodeOptions, 'src/cli/kube-cost-exporter.ts', ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', '10m', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...exporterNodeOptions, 'src/cli/kube-cost-exporter.ts', ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', '10m', '--log-level', 'warn', '--rate-limit', '0'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
