@@ -29,6 +29,8 @@ export interface ExporterOptions {
    * promise delays the next cycle, not the scrapes.
    */
   readonly onCycle?: CycleHook;
+  /** More families appended to each rendering (e.g. live pricing's), with the cluster label. */
+  readonly extraMetrics?: (format: ExpositionFormat, baseLabels: string) => string;
 }
 
 /** What one successful cycle computed. */
@@ -359,7 +361,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     metrics(format) {
       const hit = cache[format];
       if (hit) return hit;
-      const result = rendered(exposition(format, [self.render(format, baseLabels), costFor(format)]));
+      const result = rendered(exposition(format, [self.render(format, baseLabels), costFor(format), options.extraMetrics?.(format, baseLabels) ?? '']));
       cache[format] = result;
       return result;
     },
