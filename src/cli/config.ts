@@ -8,6 +8,18 @@ import type { RetentionPolicy } from '../store/types.ts';
 
 export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube';
 
+/** Live cloud pricing (src/pricing/live): the options of the pricing block below. */
+export interface LivePricingConfig {
+  /** `--pricing-refresh`: auto (providers the cluster's nodes use, turned off when unreachable), on, off. */
+  readonly refresh: 'auto' | 'on' | 'off';
+  readonly cacheFile: string;
+  readonly awsPricingUrl: string;
+  readonly awsEc2Endpoint: string | undefined;
+  readonly azurePricingUrl: string;
+  readonly gcpPricingUrl: string;
+  readonly gcpApiKeyFile: string | undefined;
+}
+
 export interface ServeConfig {
   readonly source: SourceChoice;
   readonly snapshotPaths: readonly string[];
@@ -21,6 +33,7 @@ export interface ServeConfig {
   readonly cloudProvider: CloudProvider | undefined;
   readonly region: string | undefined;
   readonly pricingFile: string | undefined;
+  readonly livePricing: LivePricingConfig;
   readonly clusterId: string | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
@@ -107,6 +120,38 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   },
   { flag: 'region', env: 'KCE_REGION', value: 'REGION', default: '', help: 'Price every node in this region. Default: each node\'s topology.kubernetes.io/region label.' },
   { flag: 'pricing', env: 'KCE_PRICING', value: 'FILE', default: '', help: 'Custom pricing YAML (on-prem rates, negotiated discounts, per-label overrides); see docs/pricing.md.' },
+  // Live pricing (docs/pricing.md, "Live pricing").
+  {
+    flag: 'pricing-refresh',
+    env: 'KCE_PRICING_REFRESH',
+    value: 'auto|on|off',
+    default: 'auto',
+    help: "Fetch list and spot prices from the cloud providers' price APIs in the background (instances every 1h, spot 5m, storage 24h, network 1h) and price nodes with them; the catalog answers until they arrive and whenever a provider is down. auto: for the providers the cluster's nodes run on, each turned off (logged) when its API cannot be reached at the first call or has no credentials/key; the demo cluster keeps the catalog. on: keep retrying (backoff, circuit breaker). off: catalog and custom prices only.",
+  },
+  {
+    flag: 'pricing-cache-file',
+    env: 'KCE_PRICING_CACHE_FILE',
+    value: 'FILE',
+    default: 'data/pricing-cache.json',
+    help: 'Where fetched prices are kept, so a restart does not refetch them (and answers from them, as source cache, while a provider is down). Written atomically after each refresh; safe to delete.',
+  },
+  { flag: 'aws-pricing-url', env: 'KCE_AWS_PRICING_URL', value: 'URL', default: 'https://pricing.us-east-1.amazonaws.com', help: 'Base URL of the AWS bulk Price List files (region index and offer files; no credentials needed), e.g. an air-gapped mirror.' },
+  {
+    flag: 'aws-ec2-endpoint',
+    env: 'KCE_AWS_EC2_ENDPOINT',
+    value: 'URL',
+    default: '',
+    help: "EC2 API endpoint for spot prices (DescribeSpotPriceHistory; needs ec2:DescribeSpotPriceHistory with the AWS SDK's standard credentials: environment, IRSA web identity, shared files, instance metadata). Default: the region's public endpoint; AWS_ENDPOINT_URL_EC2 works too.",
+  },
+  { flag: 'azure-pricing-url', env: 'KCE_AZURE_PRICING_URL', value: 'URL', default: 'https://prices.azure.com/api/retail/prices', help: 'The Azure Retail Prices API (no credentials needed), or a mirror or proxy of it.' },
+  { flag: 'gcp-pricing-url', env: 'KCE_GCP_PRICING_URL', value: 'URL', default: 'https://cloudbilling.googleapis.com', help: 'Base URL of the Google Cloud Billing Catalog API, or a mirror or proxy of it.' },
+  {
+    flag: 'gcp-api-key-file',
+    env: 'KCE_GCP_API_KEY_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'File holding a Google API key allowed to call the Cloud Billing API (e.g. a mounted Secret). Without it GCP nodes keep catalog prices.',
+  },
   { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric. The demo cluster uses "demo" unless set.' },
   {
     flag: 'shutdown-timeout',
@@ -374,6 +419,38 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
   throw new ConfigError(option, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
 }
 
+/** An http(s) URL without a trailing slash, or a ConfigError naming the option. */
+function baseUrl(option: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(option, `must be an http or https URL (got ${JSON.stringify(value)})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(option, `must be an http or https URL (got ${JSON.stringify(value)})`);
+  return value.replace(/\/+$/, '');
+}
+
+function loadLivePricingConfig(raw: (flag: string) => { value: string; option: string }): LivePricingConfig {
+  const refresh = raw('pricing-refresh');
+  const cacheFile = raw('pricing-cache-file');
+  if (cacheFile.value === '') throw new ConfigError(cacheFile.option, 'must name a file');
+  const url = (flag: string) => {
+    const o = raw(flag);
+    return baseUrl(o.option, o.value);
+  };
+  const ec2 = raw('aws-ec2-endpoint');
+  return {
+    refresh: oneOf<'auto' | 'on' | 'off'>(refresh.option, refresh.value, ['auto', 'on', 'off']),
+    cacheFile: cacheFile.value,
+    awsPricingUrl: url('aws-pricing-url'),
+    awsEc2Endpoint: ec2.value === '' ? undefined : baseUrl(ec2.option, ec2.value),
+    azurePricingUrl: url('azure-pricing-url'),
+    gcpPricingUrl: url('gcp-pricing-url'),
+    gcpApiKeyFile: raw('gcp-api-key-file').value || undefined,
+  };
+}
+
 /** Merges flags, environment and defaults, validates everything, and returns the config. */
 export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, string | undefined>>): ServeConfig {
   const raw = (flag: string): { value: string; option: string; values: string[] } => {
@@ -454,6 +531,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     }
   }
 
+  const livePricing = loadLivePricingConfig(raw);
   const accessLogOption = raw('access-log');
   const accessLogMode = oneOf<'none' | 'denied' | 'all'>(accessLogOption.option, accessLogOption.value, ['none', 'denied', 'all']);
 
@@ -482,6 +560,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     cloudProvider,
     region: raw('region').value || undefined,
     pricingFile: raw('pricing').value || undefined,
+    livePricing,
     clusterId: clusterId || undefined,
     logLevel: oneOf<LogLevel>(logLevel.option, logLevel.value, ['debug', 'info', 'warn', 'error']),
     logFormat: oneOf<LogFormat>(logFormat.option, logFormat.value, ['text', 'json']),

@@ -8,6 +8,7 @@ import { serve as serveHttp } from '@hono/node-server';
 import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
+import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
@@ -118,13 +119,16 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     }
     custom = parseCustomPricing(text, config.pricingFile);
   }
-  const prices = createPriceBook({
-    catalog: loadCatalog(),
+  const catalog = loadCatalog();
+  const basePrices = createPriceBook({
+    catalog,
     ...(custom ? { custom } : {}),
     ...(config.cloudProvider ? { provider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
   });
 
+  const livePricing = startLivePricing({ config: config.livePricing, base: basePrices, catalog, custom, provider: config.cloudProvider, region: config.region, sourceKind: source.kind, logger });
+  const prices = livePricing?.prices ?? basePrices;
   const allocateOptions = {
     ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
@@ -156,6 +160,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   const exporter = createExporter({
     source,
     prices,
+    extraMetrics: liveMetricsRenderer(livePricing),
     logger,
     intervalMs: config.intervalMs,
     version,
@@ -236,6 +241,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       await exporter.stop();
       await starting;
       await closeStore();
+      await livePricing?.stop();
     },
   };
 }
