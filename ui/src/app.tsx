@@ -155,9 +155,9 @@ export function App({ api }: { api: ApiClient }) {
 
   const [status] = useLoad((signal) => api.status(signal), []);
   const [assets] = useLoad((signal) => api.assets(window, signal), [window]);
-  const [namespaces] = useLoad((signal) => api.allocation({ window, aggregate: ['namespace'], accumulate: true }, signal), [window]);
+  const [namespaces] = useLoad((signal) => api.allocation({ window, aggregate: ['namespace'], accumulate: true }, signal), [window], { defer: true });
   const labelKey = state.label.includes('=') ? state.label.slice(0, state.label.indexOf('=')) : 'team';
-  const [labels] = useLoad((signal) => api.allocation({ window, aggregate: [`label:${labelKey}`], accumulate: true }, signal), [window, labelKey]);
+  const [labels] = useLoad((signal) => api.allocation({ window, aggregate: [`label:${labelKey}`], accumulate: true }, signal), [window, labelKey], { defer: true });
 
   const assetList: readonly Asset[] = assets.state === 'ready' ? assets.value : [];
   const nodes = selectedNodes(assetList, state.pool, state.instanceType);
