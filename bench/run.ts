@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,ui] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,ui] [-- --out bench-results.json]
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -234,6 +234,12 @@ if (argValue('--sizes') === undefined || wanted.includes('kubectl')) {
   printKubectlCostBench(await benchKubectlCost());
 }
 // --- end kubectl cost ---
+// --- allocation API (bench/api.ts: 30 days × 10,000 pods through the history store); `--sizes` without `api` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('api')) {
+  const { benchApi, printApiBench } = await import('./api.ts');
+  printApiBench(await benchApi());
+}
+// --- end allocation API ---
 // --- live collection (bench/kube.ts: test API server + collector in their own processes, ~3 min);
 // `--sizes` without `kube` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('kube')) {

@@ -1,6 +1,7 @@
 // Configuration, read once at the edge: command-line flags over KCE_* environment variables over
 // defaults. One table drives parsing, validation, --help and docs/configuration.md.
 import type { CloudProvider } from '../core/model.ts';
+import type { HashedName } from '../core/privacy.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { LogFormat, LogLevel } from '../server/log.ts';
 
@@ -26,10 +27,22 @@ export interface ServeConfig {
   readonly demoSeed: number;
   /** `--auth-token-file`: bearer token required on every path but /healthz; re-read when it changes. */
   readonly authTokenFile: string | undefined;
+  /** `--basic-auth-file`: htpasswd file of users with bcrypt hashes; re-read when it changes. */
+  readonly basicAuthFile: string | undefined;
+  /** `--rate-limit`: requests per second per client address (every path but /healthz); 0: off. */
+  readonly rateLimitPerSecond: number;
   /** `--allow-cidr`: client addresses allowed (every path but /healthz); empty: any. */
   readonly allowCidrs: readonly string[];
   /** `--tls-cert-file` and `--tls-key-file`: serve HTTPS; both re-read when they change. */
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string | undefined } | undefined;
+  /** `--hash-names`: which names every output shows as stable hashes (pods, namespaces, labels). */
+  readonly hashNames: ReadonlySet<HashedName>;
+  /** `--hash-salt-file`: the salt of those hashes; undefined: no salt (hashes of common names can be guessed). */
+  readonly hashSaltFile: string | undefined;
+  /** `--annotation-allowlist`: annotation keys kept (`prefix/*`, `*`); every other annotation is dropped on reading. */
+  readonly annotationAllowList: readonly string[];
+  /** `--shutdown-timeout`: how long SIGTERM waits for the cycle, open requests and the store before exiting anyway. */
+  readonly shutdownTimeoutMs: number;
   /** `--access-log`: which requests are logged with who asked (none, denied, all). */
   readonly accessLog: 'none' | 'denied' | 'all';
 }
@@ -81,6 +94,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'region', env: 'KCE_REGION', value: 'REGION', default: '', help: 'Price every node in this region. Default: each node\'s topology.kubernetes.io/region label.' },
   { flag: 'pricing', env: 'KCE_PRICING', value: 'FILE', default: '', help: 'Custom pricing YAML (on-prem rates, negotiated discounts, per-label overrides); see docs/pricing.md.' },
   { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric. The demo cluster uses "demo" unless set.' },
+  {
+    flag: 'shutdown-timeout',
+    env: 'KCE_SHUTDOWN_TIMEOUT',
+    value: 'DURATION',
+    default: '25s',
+    help: 'On SIGTERM the exporter stops accepting connections, lets the running cycle and open requests finish and flushes its store; past this it exits anyway (code 1). Keep it below the pod\'s terminationGracePeriodSeconds (30s by default). A second SIGTERM or SIGINT exits at once.',
+  },
   { flag: 'metrics-path', env: 'KCE_METRICS_PATH', value: 'PATH', default: '/metrics', help: 'HTTP path of the Prometheus metrics.' },
   { flag: 'log-level', env: 'KCE_LOG_LEVEL', value: 'debug|info|warn|error', default: 'info', help: 'Least severe log level written.' },
   { flag: 'log-format', env: 'KCE_LOG_FORMAT', value: 'text|json', default: 'text', help: 'Log line format: text for people, json for log pipelines.' },
@@ -91,6 +111,20 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     default: '',
     help: 'Require `Authorization: Bearer <token>` on every path but /healthz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
+  },
+  {
+    flag: 'basic-auth-file',
+    env: 'KCE_BASIC_AUTH_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'Require HTTP basic authentication on every path but /healthz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
+  },
+  {
+    flag: 'rate-limit',
+    env: 'KCE_RATE_LIMIT',
+    value: 'N',
+    default: '20',
+    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
   },
   {
     flag: 'allow-cidr',
@@ -106,6 +140,28 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'none|denied|all',
     default: 'denied',
     help: 'Access log, an audit trail of who asked what: remote address, client certificate CN, a fingerprint of the bearer token (never the token), method, path, status, duration. denied: only refused requests (401/403); all: every request, scrapes included.',
+  },
+  {
+    flag: 'hash-names',
+    env: 'KCE_HASH_NAMES',
+    value: 'pods[,namespaces][,labels]',
+    default: '',
+    help: 'Privacy: show these names as stable hashes (h- and 12 hex digits) in every output — metrics, API, history, UI. pods: pod names and the names derived from workloads (owners, claims, services); namespaces: namespace names; labels: label values (keys kept; budget amounts kept). Costs are unchanged. Default: none.',
+  },
+  {
+    flag: 'hash-salt-file',
+    env: 'KCE_HASH_SALT_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'Salt of the --hash-names hashes (e.g. a mounted Secret). Keep it to keep the same hashes across restarts and replicas; without a salt, hashes of common names can be guessed.',
+  },
+  {
+    flag: 'annotation-allowlist',
+    env: 'KCE_ANNOTATION_ALLOWLIST',
+    value: 'KEY',
+    default: 'budget,cost-center,owner,team,kube-cost-exporter.io/*',
+    help: 'Pod and namespace annotations kept on reading (KEY, prefix/* or * for all); every other annotation is dropped before costing, so it is never stored or exported. Repeat the flag (or separate with commas); giving it replaces the default list.',
+    repeatable: true,
   },
   { flag: 'tls-cert-file', env: 'KCE_TLS_CERT_FILE', value: 'FILE', default: '', help: 'Serve HTTPS with this PEM certificate (chain); needs --tls-key-file. Re-read when it changes (cert-manager renewals need no restart).' },
   { flag: 'tls-key-file', env: 'KCE_TLS_KEY_FILE', value: 'FILE', default: '', help: 'PEM private key of --tls-cert-file.' },
@@ -258,6 +314,10 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const intervalMs = parseDuration(interval.value, interval.option);
   if (intervalMs < 1000) throw new ConfigError(interval.option, `must be at least 1s (got ${JSON.stringify(interval.value)})`);
 
+  const shutdown = raw('shutdown-timeout');
+  const shutdownTimeoutMs = parseDuration(shutdown.value, shutdown.option);
+  if (shutdownTimeoutMs < 1000) throw new ConfigError(shutdown.option, `must be at least 1s (got ${JSON.stringify(shutdown.value)})`);
+
   const provider = raw('cloud-provider');
   const cloudProvider = provider.value === '' ? undefined : oneOf<CloudProvider>(provider.option, provider.value, ['aws', 'gcp', 'azure', 'custom']);
   const logLevel = raw('log-level');
@@ -270,6 +330,9 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   if (clusterId.length > 128) throw new ConfigError('--cluster-id', 'must be at most 128 characters');
 
   const tokenFile = raw('auth-token-file').value;
+  const basicAuthFile = raw('basic-auth-file').value;
+  const rateLimit = raw('rate-limit');
+  if (!/^\d{1,6}$/.test(rateLimit.value)) throw new ConfigError(rateLimit.option, `must be a whole number of requests per second, 0 for no limit (got ${JSON.stringify(rateLimit.value)})`);
   const allowCidr = raw('allow-cidr');
   const certFile = raw('tls-cert-file');
   const keyFile = raw('tls-key-file');
@@ -279,12 +342,31 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   }
   if (clientCa.value !== '' && certFile.value === '') throw new ConfigError(clientCa.option, 'client certificates need TLS: set --tls-cert-file and --tls-key-file');
 
+  const hashNamesOption = raw('hash-names');
+  const hashNames = new Set<HashedName>();
+  for (const part of hashNamesOption.value.split(',').map((v) => v.trim()).filter((v) => v !== '' && v !== 'none')) {
+    hashNames.add(oneOf<HashedName>(hashNamesOption.option, part, ['pods', 'namespaces', 'labels']));
+  }
+  const hashSaltFile = raw('hash-salt-file').value;
+  if (hashSaltFile !== '' && hashNames.size === 0) throw new ConfigError('--hash-salt-file', 'needs --hash-names (it salts those hashes)');
+  const annotationAllowList = raw('annotation-allowlist').values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const key of annotationAllowList) {
+    if (!/^(\*|[A-Za-z0-9][-A-Za-z0-9_.]*(\/([-A-Za-z0-9_.]*\*?)?)?\*?)$/.test(key)) {
+      throw new ConfigError('--annotation-allowlist', `not an annotation key, prefix/* or * (got ${JSON.stringify(key)})`);
+    }
+  }
+
   const accessLogOption = raw('access-log');
   const accessLogMode = oneOf<'none' | 'denied' | 'all'>(accessLogOption.option, accessLogOption.value, ['none', 'denied', 'all']);
 
   return {
     accessLog: accessLogMode,
+    hashNames,
+    hashSaltFile: hashSaltFile || undefined,
+    annotationAllowList,
     authTokenFile: tokenFile || undefined,
+    basicAuthFile: basicAuthFile || undefined,
+    rateLimitPerSecond: Number(rateLimit.value),
     allowCidrs: allowCidr.values,
     tls: certFile.value === '' ? undefined : { certFile: certFile.value, keyFile: keyFile.value, clientCaFile: clientCa.value || undefined },
     source: sourceChoice,
@@ -294,6 +376,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     port: portNumber,
     host: raw('host').value,
     intervalMs,
+    shutdownTimeoutMs,
     cloudProvider,
     region: raw('region').value || undefined,
     pricingFile: raw('pricing').value || undefined,

@@ -11,9 +11,12 @@ import { parseCustomPricing } from '../pricing/custom.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
+import { privateSource, saltedHash } from '../sources/privacy-source.ts';
 import type { ClusterSource } from '../sources/source.ts';
 import type { AccessOptions } from '../server/access.ts';
-import { parseAllowList, tokenFromFile } from '../server/access.ts';
+import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts';
+import { parseBasicUsers } from '../server/basic-auth.ts';
+import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
@@ -55,14 +58,44 @@ async function chooseSource(config: ServeConfig, logger: Logger, version: string
       userAgent: `kube-cost-exporter/${version}`,
       ...(options.probeTimeoutMs !== undefined ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
     });
-    if (connection.source) return { source: connection.source, clusterId: config.clusterId, why: connection.why };
+    if (connection.source) {
+      // Node agents (a DaemonSet), where they run, measure usage; found through the pod informer.
+      const { withAgentUsage, agentPullOptionsFromEnv } = await import('../sources/agent/index.ts');
+      return { source: withAgentUsage(connection.source, agentPullOptionsFromEnv(options.env ?? process.env)), clusterId: config.clusterId, why: connection.why };
+    }
     return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: connection.why };
   }
   return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: '--source demo' };
 }
 
+/** Wraps the source so names are hashed and annotations outside the allow-list dropped (--hash-names, --annotation-allowlist). */
+function withPrivacy(source: ClusterSource, config: ServeConfig, logger: Logger): ClusterSource {
+  let salt = '';
+  if (config.hashSaltFile !== undefined) {
+    try {
+      salt = readFileSync(config.hashSaltFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError('--hash-salt-file', `cannot read ${config.hashSaltFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (salt === '') throw new ConfigError('--hash-salt-file', `${config.hashSaltFile} is empty: it must hold the salt`);
+  }
+  if (config.hashNames.size > 0) {
+    logger.info(`privacy: ${[...config.hashNames].join(', ')} shown as hashes in every output`, { salted: salt !== '' });
+    if (salt === '') logger.warn('privacy: --hash-names without --hash-salt-file; hashes of common names (default, kube-system...) can be guessed');
+  }
+  return privateSource(source, { hash: config.hashNames, annotationAllowList: config.annotationAllowList, hashText: saltedHash(salt) });
+}
+
 export async function startServer(config: ServeConfig, logger: Logger, version: string, options: StartOptions = {}): Promise<RunningServer> {
-  const { source, clusterId, why } = await chooseSource(config, logger, version, options);
+  const chosen = await chooseSource(config, logger, version, options);
+  const { clusterId, why } = chosen;
+  let source: ClusterSource;
+  try {
+    source = withPrivacy(chosen.source, config, logger);
+  } catch (err) {
+    await chosen.source.close?.();
+    throw err;
+  }
   if (source.kind === 'demo') {
     logger.info(`serving the DEMO cluster (simulated data, cluster="${clusterId}"): ${why}`, { source: source.description });
   } else if (source.kind === 'kube') {
@@ -125,7 +158,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await starting;
     throw err;
   }
-  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger } });
+  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let server: ReturnType<typeof serveHttp>;
   try {
@@ -152,6 +185,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   logger.info(`listening on ${url}${config.metricsPath}`, {
     interval: `${config.intervalMs / 1000}s`,
     ...(config.authTokenFile ? { bearerToken: config.authTokenFile } : {}),
+    ...(config.basicAuthFile ? { basicAuth: config.basicAuthFile } : {}),
     ...(config.allowCidrs.length > 0 ? { allow: config.allowCidrs.join(',') } : {}),
     ...(config.tls?.clientCaFile ? { clientCertificates: 'required' } : {}),
   });
@@ -175,9 +209,10 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
 const TLS_RECHECK_MS = 10_000;
 
 function accessOptions(config: ServeConfig, logger: Logger): AccessOptions | undefined {
-  if (config.authTokenFile === undefined && config.allowCidrs.length === 0) return undefined;
+  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0) return undefined;
   return {
     ...(config.authTokenFile !== undefined ? { token: tokenFromFile(config.authTokenFile, '--auth-token-file', { logger }) } : {}),
+    ...(config.basicAuthFile !== undefined ? { basicUsers: watchedFile(config.basicAuthFile, '--basic-auth-file', 'basic-auth users', parseBasicUsers, { logger }) } : {}),
     ...(config.allowCidrs.length > 0 ? { allowList: parseAllowList(config.allowCidrs, '--allow-cidr') } : {}),
   };
 }

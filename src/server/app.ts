@@ -1,9 +1,13 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
 import { Hono } from 'hono';
+import type { HistoryStore } from '../store/types.ts';
 import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
+import { apiRoutes } from './api-routes.ts';
 import type { Exporter } from './exporter.ts';
+import type { RequestLimits } from './limits.ts';
+import { requestLimits } from './limits.ts';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
 import { uiHandler } from './ui.ts';
 
@@ -15,8 +19,12 @@ export interface AppOptions {
   readonly metricsPath?: string;
   /** Bearer token and IP allow-list (src/server/access.ts); absent: open, as most exporters are in-cluster. */
   readonly access?: AccessOptions;
+  /** URL, body and rate limits (src/server/limits.ts); absent: none. */
+  readonly limits?: RequestLimits;
   /** Access log (audit trail); absent: none. */
   readonly accessLog?: AccessLogOptions;
+  /** The history store: serves the allocation API under /api/v1 (docs/api.md); absent: no API. */
+  readonly history?: HistoryStore;
   /** Folder of the built web UI (default: ui/dist of the package). */
   readonly uiDir?: string;
 }
@@ -41,6 +49,8 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   if (options.accessLog) app.use('*', accessLog(options.accessLog));
   app.use('*', securityHeaders());
+  // Limits first: they are cheap, and they also slow down password guessing against basic auth.
+  if (options.limits) app.use('*', requestLimits(options.limits));
   if (options.access) app.use('*', accessControl(options.access));
 
   app.get(metricsPath, (c) => {
@@ -59,6 +69,8 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.get('/healthz', (c) => c.text('ok\n'));
+
+  if (options.history) app.route('/api/v1', apiRoutes({ store: options.history }));
 
   app.get('/readyz', (c) => {
     const s = exporter.status();
@@ -83,6 +95,7 @@ export function createApp(options: AppOptions): Hono {
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kube-cost-exporter</title></head><body>` +
         `<h1>kube-cost-exporter ${escapeHtml(version)}</h1><p>Source: ${escapeHtml(sourceDescription)}</p>` +
         `<ul><li><a href="${escapeHtml(metricsPath)}">${escapeHtml(metricsPath)}</a> — Prometheus metrics</li>` +
+        (options.history ? `<li><a href="/api/v1/allocation?window=1d&amp;aggregate=namespace">/api/v1/allocation</a> — cost history (OpenCost's allocation API)</li>` : '') +
         `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul>` +
         `<p>The web UI is not built: run <code>npm run build:ui</code> (docs/ui.md).</p></body></html>`,
   });

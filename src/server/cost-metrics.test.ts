@@ -25,7 +25,7 @@ test('every served family is documented in docs/metrics.md and every documented 
   const text = renderCostMetrics(report, { costUsd: new Map(), spotSavingsUsd: new Map() }, 'prometheus') + new SelfMetrics({ version: '1', nodeVersion: 'v24', source: 'demo' }).render('prometheus');
   const served = families(text);
   const doc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
-  const documented = new Set([...doc.matchAll(/^\| `(kube_cost_[a-z_]+)` \|/gm)].map((m) => m[1]!));
+  const documented = new Set([...doc.matchAll(/^\| `((?:kube_cost|process|nodejs)_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
   assert.deepEqual([...served].filter((f) => !documented.has(f)), [], 'served but not documented');
   assert.deepEqual([...documented].filter((f) => !served.has(f)), [], 'documented but not served');
 });

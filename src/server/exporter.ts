@@ -1,6 +1,7 @@
 // The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
 // Scrapes are served from the last rendered result. A failed read never clears good data.
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import type { AllocateOptions, CostNotice, CostReport } from '../core/allocate.ts';
 import { allocate, IDLE } from '../core/allocate.ts';
 import type { PriceBook } from '../core/pricing.ts';
@@ -48,8 +49,9 @@ export interface CycleHook {
 }
 
 export interface RenderedMetrics {
+  /** The exposition text, rendered on first use and kept for the cycle (most scrapes use gzip). */
   readonly text: string;
-  /** Gzip of `text`, computed on first request and kept for the cycle. */
+  /** Gzip of `text`, computed on first request and kept for the cycle; the same Buffer for every scrape. */
   gzip(): Buffer;
 }
 
@@ -119,12 +121,52 @@ export function groupNotices(notices: readonly CostNotice[]): NoticeGroup[] {
   return [...groups.values()];
 }
 
-function rendered(text: string): RenderedMetrics {
+const gzipAsync = promisify(gzipCallback);
+
+/**
+ * Gzip level of the cost metrics: compressed once per cycle on the libuv thread pool (the event
+ * loop keeps serving scrapes) and sent to every scraper, so a smaller body is worth more than the
+ * few milliseconds level 6 costs over level 1.
+ */
+export const METRICS_GZIP_LEVEL = 6;
+/** Level of the small parts compressed when a scrape needs them (self-monitoring, `# EOF`). */
+const SMALL_GZIP_LEVEL = 1;
+const EOF_LINE = exposition('openmetrics', ['']);
+
+/**
+ * What one cycle published for scrapes: its report, the counters as they were at its end, and the
+ * cost families rendered once per format (text and gzip each on first use, except the format
+ * Prometheus asks for, which the cycle compresses before publishing).
+ */
+interface Published {
+  readonly report: CostReport;
+  readonly counters: NamespaceCounters;
+  readonly text: Partial<Record<ExpositionFormat, string>>;
+  readonly gzip: Partial<Record<ExpositionFormat, Buffer>>;
+}
+
+/**
+ * The body of /metrics: self-monitoring, then the cost families, then `# EOF` for OpenMetrics. Its
+ * gzip is the concatenation of one gzip member per part (RFC 1952 §2.2: a gzip file is a series of
+ * members; Prometheus' Go reader, zlib and browsers read them all), so the large cost part is
+ * compressed once per cycle, not again whenever the self-monitoring part changes.
+ */
+function rendered(format: ExpositionFormat, selfText: string, cost: () => string, costGzip: () => Buffer | undefined): RenderedMetrics {
+  let text: string | undefined;
   let gz: Buffer | undefined;
   return {
-    text,
+    get text() {
+      text ??= exposition(format, [selfText, cost()]);
+      return text;
+    },
     gzip() {
-      gz ??= gzipSync(text, { level: 1 });
+      if (gz === undefined) {
+        const parts: Buffer[] = [gzipSync(selfText, { level: SMALL_GZIP_LEVEL })];
+        const costPart = costGzip();
+        if (costPart !== undefined) parts.push(costPart);
+        if (format === 'openmetrics') parts.push(gzipSync(EOF_LINE, { level: SMALL_GZIP_LEVEL }));
+        gz = Buffer.concat(parts);
+      }
       return gz;
     },
   };
@@ -144,8 +186,7 @@ export function createExporter(options: ExporterOptions): Exporter {
   let unpricedFinished = 0;
   const costUsd = new Map<string, number>();
   const spotSavingsUsd = new Map<string, number>();
-  const counters: NamespaceCounters = { costUsd, spotSavingsUsd };
-  let costText: Partial<Record<ExpositionFormat, string>> = {};
+  let published: Published | undefined;
   let cache: Partial<Record<ExpositionFormat, RenderedMetrics>> = {};
   const loggedNotices = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -156,10 +197,15 @@ export function createExporter(options: ExporterOptions): Exporter {
     cache = {};
   };
 
-  const costFor = (format: ExpositionFormat): string => {
-    if (!lastReport) return '';
-    costText[format] ??= renderCostMetrics(lastReport, counters, format, baseLabels);
-    return costText[format];
+  const costText = (p: Published | undefined, format: ExpositionFormat): string => {
+    if (p === undefined) return '';
+    p.text[format] ??= renderCostMetrics(p.report, p.counters, format, baseLabels);
+    return p.text[format];
+  };
+  const costGzip = (p: Published | undefined, format: ExpositionFormat): Buffer | undefined => {
+    if (p === undefined) return undefined;
+    p.gzip[format] ??= gzipSync(costText(p, format), { level: METRICS_GZIP_LEVEL });
+    return p.gzip[format];
   };
 
   const countWarnings = (reading: SourceReading): void => {
@@ -220,6 +266,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     if (reading.warnings !== lastReading?.warnings) countWarnings(reading);
     lastReading = reading;
     self.usage = usageOf(reading);
+    self.usageByNode = reading.usageByNode;
 
     const windowStart = lastCycleMs ?? nowMs - intervalMs;
     const report = allocate(reading.snapshot, prices, { startMs: windowStart, endMs: nowMs }, allocateOptions);
@@ -291,11 +338,21 @@ export function createExporter(options: ExporterOptions): Exporter {
       ['kind="Namespace"', snap.namespaces.length],
     ]);
 
+    // Render the format Prometheus asks for and compress it off the event loop; scrapes meanwhile
+    // get the previous cycle's numbers. The text is dropped once compressed: most scrapers take
+    // gzip, and a scrape without it renders the text again from the report (then keeps it).
+    const next: Published = {
+      report,
+      counters: { costUsd: new Map(costUsd), spotSavingsUsd: new Map(spotSavingsUsd) },
+      text: {},
+      gzip: {},
+    };
+    const openMetricsText = renderCostMetrics(report, next.counters, 'openmetrics', baseLabels);
+    next.gzip.openmetrics = await gzipAsync(openMetricsText, { level: METRICS_GZIP_LEVEL });
+    published = next;
     lastReport = report;
     lastCycleMs = nowMs;
     cycles += 1;
-    costText = {};
-    costFor('prometheus');
     self.cycles.inc({ result: 'success' });
     self.lastSyncSeconds = lastSyncMs / 1000;
     self.lastCycleSeconds = nowMs / 1000;
@@ -359,7 +416,13 @@ export function createExporter(options: ExporterOptions): Exporter {
     metrics(format) {
       const hit = cache[format];
       if (hit) return hit;
-      const result = rendered(exposition(format, [self.render(format, baseLabels), costFor(format)]));
+      const p = published;
+      const result = rendered(
+        format,
+        self.render(format, baseLabels),
+        () => costText(p, format),
+        () => costGzip(p, format),
+      );
       cache[format] = result;
       return result;
     },

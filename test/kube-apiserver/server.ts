@@ -10,6 +10,7 @@
 //                `timeoutSeconds`, and `ERROR` with a 410 Status when the version is compacted
 //   metrics      metrics.k8s.io/v1beta1 pods and nodes (PodMetrics), present, absent or failing
 //   auth         bearer token (401), an optional authorizer (403 with the real message)
+//   tokenreviews POST authentication.k8s.io/v1 TokenReview (the node agent checks callers with it)
 //
 // Tests drive it in-process: apply/remove objects, drop or end watch connections, send bookmarks,
 // compact history, stop and restart the listener, fail requests, and read the log of API calls it
@@ -158,6 +159,8 @@ export interface FakeApiServerOptions {
   readonly bookmarkIntervalMs?: number;
   /** Keep a log of requests served (for the RBAC test); off for benchmarks. */
   readonly recordRequests?: boolean;
+  /** TokenReview (authentication.k8s.io/v1): tokens the server authenticates, and as whom. */
+  readonly tokenReviews?: Readonly<Record<string, { readonly username: string; readonly uid?: string; readonly groups?: readonly string[] }>>;
 }
 
 const keyOf = (namespace: string, name: string): string => (namespace === '' ? name : `${namespace}/${name}`);
@@ -479,6 +482,30 @@ export class FakeApiServer {
     this.serviceProxies.set(`${namespace}/${name}:${port}`, targetUrl.replace(/\/$/, ''));
   }
 
+  private handleTokenReview(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: Json;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json;
+      } catch {
+        this.sendStatus(res, 400, 'BadRequest', 'the object provided is unrecognized (TokenReview JSON expected)');
+        return;
+      }
+      const token = ((body['spec'] ?? {}) as Json)['token'];
+      if (body['kind'] !== 'TokenReview' || typeof token !== 'string' || token === '') {
+        this.sendStatus(res, 400, 'BadRequest', 'TokenReview.authentication.k8s.io is invalid: spec.token: Required value');
+        return;
+      }
+      const user = this.options.tokenReviews?.[token];
+      const status: Json = user
+        ? { authenticated: true, user: { username: user.username, uid: user.uid ?? `uid-${user.username}`, groups: [...(user.groups ?? ['system:serviceaccounts', 'system:authenticated'])] }, audiences: ['https://kubernetes.default.svc.cluster.local'] }
+        : { user: {}, error: '[invalid bearer token, token lookup failed]' };
+      this.send(res, 201, { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { token }, status });
+    });
+  }
+
   private handleServiceProxy(res: ServerResponse, parts: readonly string[], search: string): void {
     const [namespace = '', nameAndPort = ''] = [parts[3], parts[5]];
     const colon = nameAndPort.indexOf(':');
@@ -658,6 +685,12 @@ export class FakeApiServer {
     // kubectl-cost: service proxy
     if (req.method === 'GET' && parts[0] === 'api' && parts[1] === 'v1' && parts[2] === 'namespaces' && parts[4] === 'services' && parts[6] === 'proxy') {
       this.handleServiceProxy(res, parts, url.search);
+      return;
+    }
+    // TokenReview: POST a review of a token; 201 with status.authenticated and the user, or (as
+    // the real server writes an unknown token) a status with only an error.
+    if (req.method === 'POST' && url.pathname === '/apis/authentication.k8s.io/v1/tokenreviews') {
+      this.handleTokenReview(req, res);
       return;
     }
     if (req.method !== 'GET') {
