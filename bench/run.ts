@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,ui] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
 // Cycle and render medians are of warm runs (the exporter runs one cycle per interval for days);
@@ -247,4 +247,10 @@ if (argValue('--sizes') === undefined || wanted.includes('kube')) {
   if (kube.status !== 0) process.exitCode = 1;
 }
 // --- end live collection ---
+// --- web UI (bench/ui.ts: JS size, first load in Chromium); `--sizes` without `ui` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('ui')) {
+  const { benchUi, printUiBench } = await import('./ui.ts');
+  printUiBench(await benchUi());
+}
+// --- end web UI ---
 if (outFile) writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
