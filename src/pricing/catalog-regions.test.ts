@@ -77,6 +77,9 @@ test('AWS: GPU instance types in the five regions outside us-east-1 resolve to t
     ['ap-northeast-2', 'g5.48xlarge', 192, 768, 8, 20.02809],
     ['ap-southeast-1', 'g4dn.12xlarge', 48, 192, 4, 5.474],
     ['ap-southeast-1', 'g4dn.metal', 96, 384, 8, 10.948],
+    ['eu-west-1', 'p3.2xlarge', 8, 61, 1, 3.305],
+    ['ap-northeast-2', 'p3.16xlarge', 64, 488, 8, 33.872],
+    ['us-west-2', 'p3dn.24xlarge', 96, 768, 8, 31.212],
   ];
   for (const [region, type, vcpus, gib, gpus, usd] of table) {
     const a = priced(`aws:///${region}b/i-0gpu`, type, region, vcpus, gib, gpus);
@@ -85,6 +88,11 @@ test('AWS: GPU instance types in the five regions outside us-east-1 resolve to t
     assert.equal(a.fallbackReason, undefined, name);
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
+  // p5.48xlarge is left out outside us-east-1: SkyPilot's us-east-1 row (98.32) disagrees with Karpenter's
+  // list price (55.04), so its other-region rows are not trusted; the node falls back visibly.
+  const stale = priced('aws:///us-west-2a/i-0gpu', 'p5.48xlarge', 'us-west-2', 192, 2048, 8);
+  assert.equal(stale.source, 'default');
+  assert.equal(stale.fallbackReason, 'node us-west-2-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for us-west-2; using default rates');
 });
 
 test('GCP: N1 and N2D rates per region resolve from the machine type; disks are priced per region', () => {
