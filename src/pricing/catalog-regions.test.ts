@@ -49,6 +49,9 @@ test('AWS: the families transcribed for the five regions outside us-east-1 resol
     ['ap-southeast-1', 'c5.2xlarge', 8, 16, 0.392],
     ['ap-southeast-1', 'r6i.large', 2, 16, 0.152],
     ['ap-southeast-1', 't3.medium', 2, 4, 0.0528],
+    ['eu-west-1', 'r5.xlarge', 4, 32, 0.282],
+    ['ap-southeast-1', 'r5a.large', 2, 16, 0.136],
+    ['us-west-2', 'r5ad.16xlarge', 64, 512, 4.192],
   ];
   for (const [region, type, vcpus, gib, usd] of table) {
     const a = priced(`aws:///${region}a/i-0abc`, type, region, vcpus, gib);
