@@ -109,14 +109,14 @@ describe('rightSize', () => {
     const rows = series(120, (i) => ({ pod: 'd-1', ...deploy('d'), cores: i < 60 ? 1 : 0.1, bytes: MIB, requestCores: 2, requestBytes: 64 * MIB }));
     const fast = rightSize({ rows, nowMs: END, rates: RATES, options: { halfLifeMs: HOUR } });
     const slow = rightSize({ rows, nowMs: END, rates: RATES, options: { halfLifeMs: 365 * 24 * HOUR } });
-    assert.equal(round((fast.advice[0]?.cpu as ResourceAdvice).suggestedRequest), 0.115);
-    assert.equal(round((slow.advice[0]?.cpu as ResourceAdvice).suggestedRequest), 1.15);
+    assert.equal(round((fast.advice[0]!.cpu as ResourceAdvice).suggestedRequest), 0.115);
+    assert.equal(round((slow.advice[0]!.cpu as ResourceAdvice).suggestedRequest), 1.15);
   });
 
   it('no unit rate for the node: money is null with the reason, never 0', () => {
     const { advice: a } = rightSize({ rows: api, nowMs: END, rates: new Map() });
     assert.equal(a[0]?.monthlySavingUsd, null);
-    assert.equal((a[0]?.cpu as ResourceAdvice).monthlySavingUsd, null);
+    assert.equal((a[0]!.cpu as ResourceAdvice).monthlySavingUsd, null);
     assert.equal(a[0]?.evidence.note, 'no unit rate for a node of the latest pods: saving unknown');
   });
 

@@ -220,9 +220,9 @@ export function rightSize(input: RightSizingInput): RightSizingResult {
     if (row.kind !== 'pod') continue;
     const workload = workloadOf(row);
     const id = workloadId(workload);
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { workload, rows: [] }));
-    g.rows.push(row);
+    const g = groups.get(id);
+    if (g) g.rows.push(row);
+    else groups.set(id, { workload, rows: [row] });
   }
   const advice: RightSizingAdvice[] = [];
   const skipped: { workload: WorkloadRef; reason: string }[] = [];
