@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,ui] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
 // Cycle and render medians are of warm runs (the exporter runs one cycle per interval for days);
@@ -239,6 +239,13 @@ if (argValue('--sizes') === undefined || wanted.includes('api')) {
   printApiBench(await benchApi());
 }
 // --- end allocation API ---
+// --- history store (bench/store.ts: SQLite, and PostgreSQL on a throwaway server; several minutes);
+// `--sizes` without `store` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('store')) {
+  const { benchStore, printStoreBench } = await import('./store.ts');
+  printStoreBench(await benchStore());
+}
+// --- end history store ---
 // --- live collection (bench/kube.ts: test API server + collector in their own processes, ~3 min);
 // `--sizes` without `kube` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('kube')) {
