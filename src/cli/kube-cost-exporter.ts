@@ -11,6 +11,11 @@ import { startServer } from './serve.ts';
 const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  if (argv[0] === 'agent') {
+    // The node agent has its own options (src/agent/config.ts); loaded only when asked for.
+    const { agentMain } = await import('../agent/main.ts');
+    return agentMain(argv.slice(1), env, VERSION);
+  }
   let args: ReturnType<typeof parseArgs>;
   try {
     args = parseArgs(argv);
