@@ -135,3 +135,38 @@ describe('allocation API over SQLite history from real exporter cycles', () => {
     near(billed, total, 'FOCUS BilledCost');
   });
 });
+
+describe('demo history and gaps, as the stores record them', () => {
+  it('meta says demo and names the gap; the gap costs nothing', async () => {
+    const { createMemoryStore } = await import('../src/store/memory.ts');
+    const { A } = await import('../src/api/fixtures.test-util.ts');
+    const memory = createMemoryStore();
+    const HOUR = 3_600_000;
+    const T = Date.parse('2026-11-30T00:00:00Z');
+    const batch = (startMs: number) => ({
+      cluster: 'c1',
+      startMs,
+      endMs: startMs + HOUR,
+      demo: true,
+      allocations: [{ ...A, startMs, endMs: startMs + HOUR }],
+      nodes: [],
+      disks: [],
+      loadBalancers: [],
+      clusterCharges: { cluster: 'c1', startMs, endMs: startMs + HOUR, minutes: 60, managementCostUsd: 0 },
+    });
+    // Hours 0 and 2 recorded, hour 1 missing (exporter down).
+    await memory.record(batch(T));
+    await memory.record(batch(T + 2 * HOUR));
+    const res = await apiRoutes({ store: memory, now: () => T + 3 * HOUR }).request('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T03:00:00Z&aggregate=namespace&accumulate=true');
+    const body = (await res.json()) as { data: Record<string, { totalCost: number; minutes: number }>[]; meta: { demo: boolean; warnings: string[] } };
+    assert.equal(body.meta.demo, true);
+    assert.deepEqual(body.meta.warnings, [
+      'cluster c1: 1 gap(s) without recorded data in this window (exporter down): costs there are missing, not estimated',
+      'cluster c1: simulated (demo) data',
+    ]);
+    // Two recorded hours of pod a at $1.60 an hour; 120 minutes, not 180.
+    assert.equal(Math.round(body.data[0]!['web']!.totalCost * 1e9) / 1e9, 3.2);
+    assert.equal(body.data[0]!['web']!.minutes, 120);
+    await memory.close();
+  });
+});
