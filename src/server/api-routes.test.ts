@@ -102,6 +102,24 @@ describe('GET /api/v1/allocation', () => {
     );
   });
 
+  it('accumulate=hour is one set per hour, with as few store queries as the periods allow; accumulate=day one set', async () => {
+    const store = arrayStore({ allocations: [...ROWS, ...SECOND_HOUR] });
+    const res = await api(store).request('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T02:00:00Z&aggregate=namespace&accumulate=hour');
+    const sets = ((await res.json()) as { data: Record<string, { totalCost: number }>[] }).data;
+    assert.deepEqual(
+      sets.map((s) => Object.fromEntries(Object.entries(s).map(([k, a]) => [k, round(a.totalCost)]))),
+      [{ data: 1.2, web: 1.975 }, { web: 1.6 }],
+    );
+    assert.deepEqual(store.queries.map((q) => [q.startMs - T0, q.endMs - T0, q.stepMs]), [[0, 2 * HOUR, HOUR]]);
+    const day = await getJson('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T02:00:00Z&aggregate=namespace&accumulate=day');
+    assert.equal((day.body.data as unknown[]).length, 1);
+  });
+
+  it('idle wins over includeIdle, as in OpenCost', async () => {
+    const { body } = await getJson(`/allocation?${HOUR1}&aggregate=cluster&idle=false&includeIdle=true`);
+    assert.deepEqual(Object.keys((body.data as Record<string, unknown>[])[0]!), ['c1']);
+  });
+
   it('shareIdle spreads idle by cost share; the filter is applied after', async () => {
     const { body } = await getJson(`/allocation?${HOUR1}&aggregate=namespace&includeIdle=true&shareIdle=true&filter=${encodeURIComponent('namespace:"web"')}`);
     const [set] = body.data as Record<string, Alloc>[];
@@ -178,7 +196,8 @@ describe('GET /api/v1/allocation', () => {
     ['window=1d&aggregate=container', 'aggregate="container": the history store records pods, not containers'],
     ['window=1d&aggregate=namespaces', 'aggregate="namespaces": unknown property "namespaces"; accepted: cluster, node, namespace'],
     [`window=1d&filter=${encodeURIComponent('namespace:web')}`, 'filter="namespace:web": at position 10 ("web"): expected a quoted value like "kube-system", got "web"; accepted: FIELD OP'],
-    ['window=1d&accumulate=yes', 'accumulate="yes": not a boolean; accepted: true or false (also 1, 0, t, f)'],
+    ['window=1d&accumulate=yes', 'accumulate="yes": not a boolean nor a period; accepted: true (or all), false, hour, day, week, month, quarter'],
+    ['window=100d&accumulate=hour', 'accumulate="hour": more than 2000 periods in this window; accepted: a longer period or a shorter window'],
     ['window=1d&includeIdle=maybe', 'includeIdle="maybe": not a boolean'],
     ['window=30d&step=1m', 'step="1m": 43200 sets in this window, more than 2000; accepted: a longer step or a shorter window'],
     ['window=1d&step=daily', 'step="daily": not a duration; accepted: a duration like 30m, 1h, 1d, 1w'],

@@ -14,7 +14,7 @@ import { parseAllocationQuery, parseAssetsQuery, parseFormatOnly, parseSummaryQu
 import { allocationCsv, allocationSetsJson, coverageCsv, coverageJson, coverageMeta, rfc3339 } from '../api/render.ts';
 import { computeSummary, summaryCsv, summaryJson } from '../api/summary.ts';
 import type { Window } from '../api/window.ts';
-import type { AllocationQuery, HistoryStore } from '../store/types.ts';
+import type { AllocationInterval, AllocationQuery, HistoryStore, StepSet } from '../store/types.ts';
 
 export interface ApiRoutesOptions {
   readonly store: HistoryStore;
@@ -66,13 +66,31 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
   const { store, now = () => Date.now() } = options;
   const api = new Hono();
 
-  async function allocationSets(req: AllocationRequest) {
-    const query: { -readonly [K in keyof AllocationQuery]: AllocationQuery[K] } = { startMs: req.window.startMs, endMs: req.window.endMs };
-    if (req.stepMs !== undefined) query.stepMs = req.stepMs;
+  /** The store's step sets: one query per run of equal-length periods (accumulate=day → ≤ 3 queries). */
+  async function stepSets(req: AllocationRequest): Promise<readonly StepSet<AllocationInterval>[]> {
     // Push the namespaces down only when idle is not computed: idle shares need every allocation.
     const namespaces = req.includeIdle ? undefined : namespacesOf(req.filter);
-    if (namespaces !== undefined) query.namespaces = namespaces;
-    const [sets, coverage] = await fromStore(Promise.all([store.allocations(query), store.coverage()]));
+    const ask = (startMs: number, endMs: number, stepMs: number | undefined) => {
+      const query: { -readonly [K in keyof AllocationQuery]: AllocationQuery[K] } = { startMs, endMs };
+      if (stepMs !== undefined) query.stepMs = stepMs;
+      if (namespaces !== undefined) query.namespaces = namespaces;
+      return store.allocations(query);
+    };
+    if (req.parts === undefined) return ask(req.window.startMs, req.window.endMs, req.stepMs);
+    const runs: { startMs: number; endMs: number; lengthMs: number }[] = [];
+    for (const p of req.parts) {
+      const last = runs.at(-1);
+      const lengthMs = p.endMs - p.startMs;
+      if (last && last.lengthMs === lengthMs) last.endMs = p.endMs;
+      else runs.push({ startMs: p.startMs, endMs: p.endMs, lengthMs });
+    }
+    const out: StepSet<AllocationInterval>[] = [];
+    for (const r of runs) out.push(...(await ask(r.startMs, r.endMs, r.endMs - r.startMs > r.lengthMs ? r.lengthMs : undefined)));
+    return out;
+  }
+
+  async function allocationSets(req: AllocationRequest) {
+    const [sets, coverage] = await fromStore(Promise.all([stepSets(req), store.coverage()]));
     return { sets: computeAllocations(sets, req), meta: coverageMeta(coverage, req.window) };
   }
 
