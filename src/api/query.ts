@@ -34,6 +34,7 @@ export interface AllocationRequest extends CommonRequest {
 
 export interface SummaryRequest {
   readonly window: Window;
+  readonly filter: FilterNode;
   readonly top: number;
   readonly format: Format;
   readonly warnings: readonly string[];
@@ -174,7 +175,10 @@ export function parseSummaryQuery(params: Params, options: { readonly nowMs: num
     top = Number(topText);
     if (!/^\d{1,3}$/.test(topText) || top < 1 || top > 100) throw new BadQueryError('top', topText, 'not a whole number from 1 to 100', '1..100 (default 5)');
   }
-  return { window, top, format: format(params, options.accept, ['json', 'csv']), warnings: unknown(params, ['window', 'top', 'format']) };
+  const filter = parseFilter(params.get('filter') ?? '');
+  const warnings = unknown(params, ['window', 'top', 'format', 'filter']);
+  if (filter.kind !== 'all') warnings.push('filtered: the control-plane fee belongs to no allocation and is left out (split.management = 0)');
+  return { window, filter, top, format: format(params, options.accept, ['json', 'csv']), warnings };
 }
 
 export function parseFormatOnly(params: Params, accept: string | undefined): Format {

@@ -149,10 +149,10 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
           store.coverage(),
         ]),
       );
-      const summary = computeSummary({ window: req.window, previousWindow, allocations, charges, previousAllocations, previousCharges, top: req.top });
+      const summary = computeSummary({ window: req.window, previousWindow, allocations, charges, previousAllocations, previousCharges, filter: req.filter, top: req.top });
       if (req.format === 'csv') return csv(summaryCsv(summary), 'summary', req.window);
       const warnings = [...req.warnings];
-      if (!summary.previousHasData) warnings.push('no data recorded in the previous window: the change is not known (ratio null)');
+      if (!summary.previous.hasData) warnings.push('no data recorded in the previous window: the change is not known (ratio null)');
       return json(c, { code: 200, status: 'success', data: summaryJson(summary), meta: meta(warnings, coverageMeta(coverage, req.window)) });
     }),
   );
