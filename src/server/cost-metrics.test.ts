@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
-import { renderCostMetrics } from './cost-metrics.ts';
+import { renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
 import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
 import { SelfMetrics } from './self-metrics.ts';
 
@@ -48,7 +48,7 @@ test('the writer refuses invalid names and counters without _total', () => {
 
 test('the writer: many samples across chunk boundaries, repeated values, special values and UTF-8 labels; kept or handed to a sink', () => {
   const chunks: string[] = [];
-  const writers = [new ExpositionWriter('openmetrics', 'cluster="prod"'), new ExpositionWriter('openmetrics', 'cluster="prod"', (c) => chunks.push(c))];
+  const writers = [new ExpositionWriter('openmetrics', 'cluster="prod"'), new ExpositionWriter('openmetrics', 'cluster="prod"', { text: (c) => chunks.push(c) })];
   const w = {
     family: (...a: Parameters<ExpositionWriter['family']>) => {
       for (const x of writers) x.family(...a);
@@ -85,4 +85,31 @@ test('the writer: many samples across chunk boundaries, repeated values, special
   assert.equal(writers[1]!.toString(), '', 'a writer with a sink keeps nothing');
   assert.ok(chunks.length > 10, `${chunks.length} chunks`);
   assert.equal(chunks.join(''), text);
+});
+
+test('one streamed pass gives both formats: shared text, and the counter headers in each form', () => {
+  const snap = snapshot({
+    nodes: [node('g1', res(8000, 32 * GiB, 1), { 'karpenter.sh/capacity-type': 'spot' })],
+    pods: [pod('ml', 'trainer', 'g1', [container('t', res(4000, 16 * GiB, 1))])],
+  });
+  const report = allocate(snap, tablePriceBook({ nodes: { g1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
+  const counters = { costUsd: new Map([['ml', 1.5]]), spotSavingsUsd: new Map([['ml', 0.25]]) };
+  const built = { prometheus: '', openmetrics: '' };
+  let differing = 0;
+  streamCostMetrics(report, counters, 'openmetrics', 'cluster="c"', {
+    text: (chunk) => {
+      built.prometheus += chunk;
+      built.openmetrics += chunk;
+    },
+    byFormat: (lines) => {
+      differing++;
+      built.prometheus += lines.prometheus;
+      built.openmetrics += lines.openmetrics;
+    },
+  });
+  assert.equal(differing, 2, 'the two counter families');
+  assert.equal(built.prometheus, renderCostMetrics(report, counters, 'prometheus', 'cluster="c"'));
+  assert.equal(built.openmetrics, renderCostMetrics(report, counters, 'openmetrics', 'cluster="c"'));
+  assert.ok(built.openmetrics.includes('# TYPE kube_cost_namespace_cost_usd counter\nkube_cost_namespace_cost_usd_total{cluster="c",namespace="ml"} 1.5\n'));
+  assert.ok(built.prometheus.includes('# TYPE kube_cost_namespace_cost_usd_total counter\nkube_cost_namespace_cost_usd_total{cluster="c",namespace="ml"} 1.5\n'));
 });

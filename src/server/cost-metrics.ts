@@ -4,6 +4,7 @@ import type { CostReport } from '../core/allocate.ts';
 import { HOURS_PER_MONTH } from '../core/pricing.ts';
 import { BYTES_PER_GIB } from '../core/quantity.ts';
 import type { ExpositionFormat } from './exposition.ts';
+import type { ExpositionSink } from './exposition.ts';
 import { ExpositionWriter, labelText } from './exposition.ts';
 
 /** Accumulated totals per namespace, carried from cycle to cycle by the exporter. */
@@ -24,13 +25,15 @@ export function renderCostMetrics(report: CostReport, counters: NamespaceCounter
 
 /**
  * The same text as renderCostMetrics, handed to `sink` in chunks of about 16 Ki characters as it is
- * rendered (the exporter writes them into a gzip stream: the whole text is never held at once).
+ * rendered (the exporter writes them into gzip streams: the whole text is never held at once).
+ * With `sink.byFormat`, the lines that differ between the formats come in both forms, so one pass
+ * serves Prometheus and OpenMetrics; `format` then only matters for a sink without it.
  */
-export function streamCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink: (chunk: string) => void): void {
+export function streamCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink: ExpositionSink): void {
   writeCostMetrics(report, counters, format, baseLabels, sink).flush();
 }
 
-function writeCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink?: (chunk: string) => void): ExpositionWriter {
+function writeCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink?: ExpositionSink): ExpositionWriter {
   const w = new ExpositionWriter(format, baseLabels, sink);
 
   // Pods (with the __idle__, __unmounted__ and __unallocated__ pseudo-pods, so that the sum over
