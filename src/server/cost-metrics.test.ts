@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
-import { renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
+import { costMetricsSteps, renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
 import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
 import { SelfMetrics } from './self-metrics.ts';
 
@@ -112,4 +112,16 @@ test('one streamed pass gives both formats: shared text, and the counter headers
   assert.equal(built.openmetrics, renderCostMetrics(report, counters, 'openmetrics', 'cluster="c"'));
   assert.ok(built.openmetrics.includes('# TYPE kube_cost_namespace_cost_usd counter\nkube_cost_namespace_cost_usd_total{cluster="c",namespace="ml"} 1.5\n'));
   assert.ok(built.prometheus.includes('# TYPE kube_cost_namespace_cost_usd_total counter\nkube_cost_namespace_cost_usd_total{cluster="c",namespace="ml"} 1.5\n'));
+});
+
+test('the render in steps: about 4,096 series per step, the same text as at once', () => {
+  const pods = Array.from({ length: 9000 }, (_, i) => pod('web', `p-${i}`, 'n1', [container('c', res(1 + (i % 7), 1024 * (1 + (i % 5))))]));
+  const report = allocate(snapshot({ nodes: [node('n1', res(64000, 256 * GiB))], pods }), tablePriceBook({ nodes: { n1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
+  const counters = { costUsd: new Map(), spotSavingsUsd: new Map() };
+  let text = '';
+  let steps = 0;
+  for (const _ of costMetricsSteps(report, counters, 'prometheus', '', { text: (chunk) => (text += chunk) })) steps++;
+  // 9,000 pods in the pod families (2 steps inside each of 4) plus the steps between families.
+  assert.ok(steps >= 8 + 8, `${steps} steps`);
+  assert.equal(text, renderCostMetrics(report, counters, 'prometheus'));
 });

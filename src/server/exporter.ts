@@ -1,5 +1,6 @@
 // The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
 // Scrapes are served from the last rendered result. A failed read never clears good data.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { AllocateOptions, CostNotice, CostReport } from '../core/allocate.ts';
 import { allocate, IDLE } from '../core/allocate.ts';
@@ -7,7 +8,7 @@ import type { PriceBook } from '../core/pricing.ts';
 import { costFinishedPods } from '../sources/kube/finished-costs.ts';
 import type { ClusterSource, SourceReading, UsageReport } from '../sources/source.ts';
 import type { NamespaceCounters } from './cost-metrics.ts';
-import { renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
+import { costMetricsSteps, renderCostMetrics } from './cost-metrics.ts';
 import type { ExpositionFormat } from './exposition.ts';
 import { exposition, labelText } from './exposition.ts';
 import type { Logger } from './log.ts';
@@ -131,6 +132,8 @@ export function groupNotices(notices: readonly CostNotice[]): NoticeGroup[] {
  * few milliseconds level 6 costs over level 1.
  */
 export const METRICS_GZIP_LEVEL = 6;
+/** Longest the render keeps the event loop before letting scrapes in. */
+const RENDER_SLICE_MS = 10;
 /** Level of the small parts compressed when a scrape needs them (self-monitoring, `# EOF`). */
 const SMALL_GZIP_LEVEL = 1;
 const EOF_LINE = exposition('openmetrics', ['']);
@@ -164,15 +167,25 @@ function gzipMember(): { write(text: string): void; end(): Promise<Buffer>; dest
 async function gzipCostMetrics(report: CostReport, counters: NamespaceCounters, baseLabels: string): Promise<Record<ExpositionFormat, Buffer>> {
   const parts: (Promise<Buffer> | Readonly<Record<ExpositionFormat, Buffer>>)[] = [];
   let member = gzipMember();
+  const steps = costMetricsSteps(report, counters, 'openmetrics', baseLabels, {
+    text: (chunk) => member.write(chunk),
+    byFormat: (lines) => {
+      parts.push(member.end());
+      parts.push({ prometheus: gzipSync(lines.prometheus, { level: SMALL_GZIP_LEVEL }), openmetrics: gzipSync(lines.openmetrics, { level: SMALL_GZIP_LEVEL }) });
+      member = gzipMember();
+    },
+  });
   try {
-    streamCostMetrics(report, counters, 'openmetrics', baseLabels, {
-      text: (chunk) => member.write(chunk),
-      byFormat: (lines) => {
-        parts.push(member.end());
-        parts.push({ prometheus: gzipSync(lines.prometheus, { level: SMALL_GZIP_LEVEL }), openmetrics: gzipSync(lines.openmetrics, { level: SMALL_GZIP_LEVEL }) });
-        member = gzipMember();
-      },
-    });
+    // Scrapes arriving meanwhile (after the cost model's turn, and between steps of the render)
+    // are answered from the previous cycle.
+    await nextTurn();
+    let since = performance.now();
+    for (const _ of steps) {
+      if (performance.now() - since >= RENDER_SLICE_MS) {
+        await nextTurn();
+        since = performance.now();
+      }
+    }
   } catch (err) {
     member.destroy();
     throw err;
