@@ -81,6 +81,7 @@ export class LivePricing {
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
+  private cacheWriteError: string | undefined;
 
   constructor(options: LivePricingOptions) {
     this.options = options;
@@ -275,8 +276,13 @@ export class LivePricing {
     if (changed && this.options.cacheFile) {
       try {
         saveCacheFile(this.table, this.options.cacheFile);
+        if (this.cacheWriteError !== undefined) this.options.logger?.info('live pricing: the price cache is written again', { file: this.options.cacheFile });
+        this.cacheWriteError = undefined;
       } catch (err) {
-        this.options.logger?.warn('live pricing: cannot write the price cache', { file: this.options.cacheFile, error: (err as Error).message });
+        // Logged once per distinct error (a read-only file system would otherwise log every refresh).
+        const message = (err as Error).message;
+        if (message !== this.cacheWriteError) this.options.logger?.warn('live pricing: cannot write the price cache; prices are kept in memory only (a restart refetches them)', { file: this.options.cacheFile, error: message });
+        this.cacheWriteError = message;
       }
     }
   }
