@@ -8,7 +8,7 @@ const load = (argv: string[], env: Record<string, string> = {}) => loadServeConf
 test('live pricing options: defaults, flags, KCE_* variables, trailing slashes trimmed', () => {
   assert.deepEqual(load([]), {
     refresh: 'auto',
-    cacheFile: 'data/pricing-cache.json',
+    cacheFile: './data/pricing-cache.json',
     awsPricingUrl: 'https://pricing.us-east-1.amazonaws.com',
     awsPricingSource: 'bulk',
     awsPricingEndpoint: undefined,
@@ -36,6 +36,7 @@ test('live pricing options: defaults, flags, KCE_* variables, trailing slashes t
     },
   );
   assert.equal(load([], { KCE_PRICING_REFRESH: 'off' }).refresh, 'off');
+  assert.equal(load(['--data-dir', '/var/lib/kce/']).cacheFile, '/var/lib/kce/pricing-cache.json', 'the cache follows --data-dir');
 });
 
 test('live pricing options: bad values name the option and the value', () => {
