@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,agent] [-- --out bench-results.json]
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -242,4 +242,12 @@ if (argValue('--sizes') === undefined || wanted.includes('kube')) {
   if (kube.status !== 0) process.exitCode = 1;
 }
 // --- end live collection ---
+// --- node agent (bench/agent.ts: the agent on a 110-pod fixture node, the aggregator pulling
+// 1,000 simulated agents; ~1 min); `--sizes` without `agent` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('agent')) {
+  const { spawnSync } = await import('node:child_process');
+  const agent = spawnSync(process.execPath, [new URL('./agent.ts', import.meta.url).pathname], { stdio: 'inherit' });
+  if (agent.status !== 0) process.exitCode = 1;
+}
+// --- end node agent ---
 if (outFile) writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
