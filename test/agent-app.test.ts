@@ -1,5 +1,6 @@
 // The agent's options, HTTP surface and the aggregator's merge, in process.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { AgentStatus } from '../src/agent/app.ts';
 import { createAgentApp, serializeReport } from '../src/agent/app.ts';
@@ -29,6 +30,16 @@ test('agent options: defaults, flags over environment, and typed errors naming t
   for (const [argv, env, message] of cases) assert.throws(() => loadAgentConfig(parseAgentArgs(argv), env), (e: unknown) => e instanceof ConfigError && e.message === message, message);
   assert.throws(() => parseAgentArgs(['--cgroup-rot', '/x']), (e: unknown) => e instanceof ConfigError && e.message === '--cgroup-rot: unknown option; see kube-cost-exporter agent --help');
   assert.throws(() => parseAgentArgs(['--port']), (e: unknown) => e instanceof ConfigError && e.message === '--port: needs a value (PORT)');
+});
+
+test('docs/agent.md lists every agent option with its variable', () => {
+  const doc = readFileSync(new URL('../docs/agent.md', import.meta.url), 'utf8');
+  const rows = new Set([...doc.matchAll(/^\| `--([a-z-]+)[^`]*`(?: \(repeatable\))? \| `([A-Z_]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`));
+  assert.deepEqual(
+    AGENT_OPTIONS.map((o) => `${o.flag} ${o.env}`).filter((o) => !rows.has(o)),
+    [],
+  );
+  assert.equal(rows.size, AGENT_OPTIONS.length);
 });
 
 test('--help explains every option and its environment variable', () => {
