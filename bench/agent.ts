@@ -11,13 +11,14 @@
 // NODE_OPTIONS=--max-semi-space-size=1 (what the DaemonSet sets).
 // Usage: node bench/agent.ts [--pods 110] [--agents 1000] [--collections 30]
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { containerId, podUid, writeCgroupTree } from '../src/agent/fixtures.test-util.ts';
+import { writeCgroupTree } from '../src/agent/fixtures.test-util.ts';
 import type { FixturePod } from '../src/agent/fixtures.test-util.ts';
 import type { AgentUsageReport } from '../src/agent/report.ts';
 import { mergeAgentUsage, pullAll } from '../src/sources/agent/agent-usage.ts';
@@ -33,6 +34,15 @@ const AGENTS = Number(arg('--agents', '1000'));
 const COLLECTIONS = Number(arg('--collections', '30'));
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 
+// IDs as random-looking as real ones (64-hex container IDs, v4-shaped UIDs), so that the gzip
+// figure is not flattered by repetitive fixtures.
+const hex = (seed: string): string => createHash('sha256').update(seed).digest('hex');
+const containerId = (n: number): string => hex(`container-${n}`);
+const podUid = (n: number): string => {
+  const h = hex(`pod-${n}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
 const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -42,7 +52,7 @@ const median = (v: number[]): number => {
 function fixtureNode(dir: string): void {
   const pods: FixturePod[] = [];
   for (let i = 0; i < PODS; i++) {
-    const c = { cpuUsec: 1_000_000 * i, memoryBytes: 200 * 2 ** 20, inactiveFileBytes: 20 * 2 ** 20, peakBytes: 250 * 2 ** 20, readBytes: 4096 * i, writeBytes: 8192 * i, readOps: i, writeOps: 2 * i, periods: 1000, throttledPeriods: 10, throttledUsec: 5000 };
+    const c = { cpuUsec: 1_000_003 * i + 17, memoryBytes: 200 * 2 ** 20, inactiveFileBytes: 20 * 2 ** 20, peakBytes: 250 * 2 ** 20, readBytes: 4096 * i, writeBytes: 8192 * i, readOps: i, writeOps: 2 * i, periods: 1000, throttledPeriods: 10, throttledUsec: 5000 };
     pods.push({
       uid: podUid(i + 1),
       qos: i % 3 === 0 ? 'guaranteed' : i % 3 === 1 ? 'burstable' : 'besteffort',
