@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { freePort } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
+const EXAMPLES = new URL('../examples/', import.meta.url).pathname;
 
 /** A CA, two server certificates for 127.0.0.1 (CN server-1, server-2) and a client certificate. */
 function makeCertificates(dir: string): void {
@@ -152,4 +153,62 @@ test('protection that cannot be set up stops the exporter at start with exit 2 a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('basic auth (htpasswd bcrypt file): a real Prometheus scrapes with basic_auth, a job without credentials is refused; rate limit answers 429', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kce-basic-'));
+  const port = await freePort();
+  let line: string;
+  try {
+    line = execFileSync('htpasswd', ['-nbB', '-C', '5', 'prometheus', 'scrape-pass'], { encoding: 'utf8' }).trim();
+  } catch {
+    // apache2-utils missing (.ci/run installs it): the same format from bcryptjs.
+    const { default: bcrypt } = await import('bcryptjs');
+    line = `prometheus:${bcrypt.hashSync('scrape-pass', 5)}`;
+  }
+  writeFileSync(join(dir, 'users'), `${line}\n`);
+  const child = spawn(
+    process.execPath,
+    [CLI, '--snapshot', join(EXAMPLES, 'cluster.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '2s', '--log-level', 'warn', '--basic-auth-file', join(dir, 'users'), '--rate-limit', '5'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const { startPrometheus } = await import('./helpers/prometheus.ts');
+  let prometheus: Awaited<ReturnType<typeof startPrometheus>> | undefined;
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await eventually(async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), 'the exporter to listen');
+    const auth = `Basic ${Buffer.from('prometheus:scrape-pass').toString('base64')}`;
+    assert.equal((await fetch(`${url}/metrics`)).status, 401);
+    assert.equal((await fetch(`${url}/metrics`, { headers: { authorization: `Basic ${Buffer.from('prometheus:nope').toString('base64')}` } })).status, 401);
+    assert.equal((await fetch(`${url}/metrics`, { headers: { authorization: auth } })).status, 200);
+    prometheus = await startPrometheus({
+      targets: [`127.0.0.1:${port}`],
+      scrapeIntervalSeconds: 1,
+      extraConfig: [
+        '    basic_auth:',
+        '      username: prometheus',
+        '      password: scrape-pass',
+        '  - job_name: no-credentials',
+        '    static_configs:',
+        `      - targets: ["127.0.0.1:${port}"]`,
+      ].join('\n'),
+    });
+    const p = prometheus;
+    await p.waitFor('up{job="kube-cost-exporter"} == 1', (r) => r.length === 1);
+    await p.waitFor('up{job="no-credentials"} == 0', (r) => r.length === 1);
+    assert.ok((await p.query('kube_cost_cluster_hourly_usd')).length >= 1, 'cost metrics scraped with basic auth');
+    // Past 5 requests per second (bursts of 10) from one address: 429 with Retry-After; /healthz stays open.
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await fetch(`${url}/metrics`, { headers: { authorization: auth } })).status);
+    assert.ok(statuses.includes(429), statuses.join(','));
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  } finally {
+    await prometheus?.stop();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(!stderr.includes('scrape-pass'), 'the password never appears in logs');
 });

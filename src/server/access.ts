@@ -6,6 +6,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ConfigError } from '../core/errors.ts';
+import type { BasicUsers } from './basic-auth.ts';
+import { basicCredentials, basicVerifier } from './basic-auth.ts';
+import type { KubeVerdict } from './kube-auth.ts';
 import type { Logger } from './log.ts';
 
 export const DEFAULT_OPEN_PATHS: readonly string[] = ['/healthz'];
@@ -49,7 +52,7 @@ export function allowed(list: AllowList, address: string | undefined): boolean {
   return list.blockList.check(plain, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-export interface TokenFileOptions {
+export interface WatchedFileOptions {
   /** Re-check the file at most this often (default 1 s). */
   readonly recheckMs?: number;
   readonly now?: () => number;
@@ -59,45 +62,58 @@ export interface TokenFileOptions {
 }
 
 /**
- * The token in `path` (surrounding whitespace trimmed), re-read when the file's mtime or size
- * changes. A missing or empty file at start is a ConfigError; later, a file that cannot be read or
- * is empty keeps the previous token and is logged once (a Secret mid-update must not lock everyone out
- * or open the door).
+ * The parsed content of `path`, re-read when the file's mtime or size changes (a rotated Secret
+ * takes effect without a restart). A file that cannot be read or parsed at start is a ConfigError;
+ * later, one that cannot be read or parsed keeps the previous value and is logged once (a Secret
+ * mid-update must not lock everyone out or open the door). `parse` throws an Error whose message
+ * says what is wrong with the text; `what` names the content in logs (e.g. `bearer token`).
  */
-export function tokenFromFile(path: string, option: string, options: TokenFileOptions = {}): () => string {
+export function watchedFile<T>(path: string, option: string, what: string, parse: (text: string, path: string) => T, options: WatchedFileOptions = {}): () => T {
   const { recheckMs = 1000, now = Date.now, logger, read = (p) => readFileSync(p, 'utf8'), stat = (p) => statSync(p) } = options;
-  const load = (): { token: string; mtimeMs: number; size: number } => {
+  const load = (): { value: T; mtimeMs: number; size: number } => {
     const s = stat(path);
-    const token = read(path).trim();
-    return { token, mtimeMs: s.mtimeMs, size: s.size };
+    return { value: parse(read(path), path), mtimeMs: s.mtimeMs, size: s.size };
   };
-  let current: { token: string; mtimeMs: number; size: number };
+  let current: { value: T; mtimeMs: number; size: number };
   try {
     current = load();
   } catch (err) {
-    throw new ConfigError(option, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(option, code !== undefined ? `cannot read ${path}: ${code}` : err instanceof Error ? err.message : String(err));
   }
-  if (current.token === '') throw new ConfigError(option, `${path} is empty: it must hold the bearer token`);
   let checkedAt = now();
   let warned = false;
   return () => {
     const t = now();
-    if (t - checkedAt < recheckMs) return current.token;
+    if (t - checkedAt < recheckMs) return current.value;
     checkedAt = t;
     try {
       const s = stat(path);
-      if (s.mtimeMs === current.mtimeMs && s.size === current.size) return current.token;
-      const next = load();
-      if (next.token === '') throw new Error('the file is empty');
-      current = next;
+      if (s.mtimeMs === current.mtimeMs && s.size === current.size) return current.value;
+      current = load();
       warned = false;
-      logger?.info('bearer token reloaded', { file: path });
+      logger?.info(`${what} reloaded`, { file: path });
     } catch (err) {
-      if (!warned) logger?.warn('cannot reload the bearer token; keeping the previous one', { file: path, error: err instanceof Error ? err.message : String(err) });
+      if (!warned) logger?.warn(`cannot reload the ${what}; keeping the previous one`, { file: path, error: err instanceof Error ? err.message : String(err) });
       warned = true;
     }
-    return current.token;
+    return current.value;
   };
+}
+
+/** The bearer token in `path` (surrounding whitespace trimmed), re-read when the file changes. */
+export function tokenFromFile(path: string, option: string, options: WatchedFileOptions = {}): () => string {
+  return watchedFile(
+    path,
+    option,
+    'bearer token',
+    (text, p) => {
+      const token = text.trim();
+      if (token === '') throw new Error(`${p} is empty: it must hold the bearer token`);
+      return token;
+    },
+    options,
+  );
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -110,6 +126,16 @@ function sameSecret(a: string, b: string): boolean {
 export interface AccessOptions {
   /** The current bearer token; absent: no token needed. */
   readonly token?: () => string;
+  /**
+   * Users allowed with basic authentication (bcrypt hashes, src/server/basic-auth.ts). With both a
+   * token and users, either credential is accepted.
+   */
+  readonly basicUsers?: () => BasicUsers;
+  /**
+   * Bearer tokens that are not the static token are checked with the Kubernetes API server
+   * (TokenReview + SubjectAccessReview on the path: src/server/kube-auth.ts).
+   */
+  readonly kubernetes?: (token: string, path: string) => Promise<KubeVerdict>;
   /** Only these client addresses; absent: any. */
   readonly allowList?: AllowList;
   /** Paths served to anyone (default `/healthz`). */
@@ -117,7 +143,7 @@ export interface AccessOptions {
   /** The client's address (the Node adapter's socket); tests pass their own. */
   readonly remoteAddress?: (c: Context) => string | undefined;
   /** Counts refusals, e.g. into a metric. */
-  readonly onDenied?: (reason: 'address' | 'token', path: string) => void;
+  readonly onDenied?: (reason: 'address' | 'token' | 'basic' | 'kubernetes', path: string) => void;
 }
 
 interface NodeBindings {
@@ -146,7 +172,8 @@ export interface AccessLogOptions {
 
 /**
  * One line per request (mode `all`) or per refused request (`denied`, 401/403): who (address,
- * client certificate CN, a fingerprint of the bearer token — never the token), what (method,
+ * client certificate CN, the basic-auth user, a fingerprint of the bearer token — never the token
+ * or a password), what (method,
  * path, query), the answer (status, bytes when known) and how long it took. An audit trail.
  */
 export function accessLog(options: AccessLogOptions): MiddlewareHandler {
@@ -171,6 +198,8 @@ export function accessLog(options: AccessLogOptions): MiddlewareHandler {
     const cn = clientCertificateCn(c);
     if (cn !== undefined) fields['clientCertCN'] = cn;
     if (bearer !== undefined) fields['tokenSha256'] = createHash('sha256').update(bearer).digest('hex').slice(0, 12);
+    const basicUser = basicCredentials(auth)?.user;
+    if (basicUser !== undefined) fields['user'] = basicUser.slice(0, 100);
     const length = c.res.headers.get('content-length');
     if (length !== null) fields['bytes'] = Number(length);
     const agent = c.req.header('user-agent');
@@ -186,29 +215,51 @@ export function securityHeaders(): MiddlewareHandler {
     await next();
     c.res.headers.set('x-content-type-options', 'nosniff');
     c.res.headers.set('x-frame-options', 'DENY');
-    c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    // A route may set its own, stricter-than-nothing policy (the web UI: src/server/ui.ts).
+    if (!c.res.headers.has('content-security-policy')) c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     c.res.headers.set('referrer-policy', 'no-referrer');
   };
 }
 
-/** 403 for an address outside the allow-list, 401 without the right bearer token; open paths pass. */
+/**
+ * 403 for an address outside the allow-list; 401 without a valid credential when a bearer token or
+ * basic-auth users are configured (either one passes when both are); open paths pass.
+ */
 export function accessControl(options: AccessOptions): MiddlewareHandler {
-  const { token, allowList, openPaths = DEFAULT_OPEN_PATHS, remoteAddress = socketAddress, onDenied } = options;
+  const { token, basicUsers, kubernetes, allowList, openPaths = DEFAULT_OPEN_PATHS, remoteAddress = socketAddress, onDenied } = options;
+  const verifyBasic = basicVerifier();
+  const challenges = [token || kubernetes ? 'Bearer realm="kube-cost-exporter"' : '', basicUsers ? 'Basic realm="kube-cost-exporter", charset="UTF-8"' : ''].filter(Boolean);
+  const how = [
+    token ? 'Authorization: Bearer <token> (--auth-token-file)' : '',
+    kubernetes ? 'a Kubernetes service-account token allowed to get this path (--auth-kubernetes)' : '',
+    basicUsers ? 'basic credentials (--basic-auth-file)' : '',
+  ]
+    .filter(Boolean)
+    .join(' or ');
   return async (c, next) => {
     if (openPaths.includes(c.req.path)) return next();
     if (allowList !== undefined && !allowed(allowList, remoteAddress(c))) {
       onDenied?.('address', c.req.path);
       return c.text('forbidden: your address is not in the allow-list (--allow-cidr)\n', 403);
     }
-    if (token !== undefined) {
-      const header = c.req.header('authorization') ?? '';
-      const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
-      if (!match?.[1] || !sameSecret(match[1], token())) {
-        onDenied?.('token', c.req.path);
-        c.header('www-authenticate', 'Bearer realm="kube-cost-exporter"');
-        return c.text('unauthorized: send Authorization: Bearer <token> (--auth-token-file)\n', 401);
+    if (token === undefined && basicUsers === undefined && kubernetes === undefined) return next();
+    const header = c.req.header('authorization') ?? '';
+    const bearer = /^Bearer[ \t]+(\S+)\s*$/i.exec(header)?.[1];
+    if (bearer !== undefined && token !== undefined && sameSecret(bearer, token())) return next();
+    if (bearer !== undefined && kubernetes !== undefined) {
+      const verdict = await kubernetes(bearer, c.req.path);
+      if (verdict.ok) return next();
+      if (verdict.status !== 401) {
+        onDenied?.('kubernetes', c.req.path);
+        return c.text(`${verdict.message}\n`, verdict.status);
       }
     }
-    return next();
+    if (basicUsers !== undefined) {
+      const credentials = basicCredentials(header);
+      if (credentials && (await verifyBasic(basicUsers(), credentials.user, credentials.password))) return next();
+    }
+    onDenied?.(basicUsers !== undefined && /^Basic\b/i.test(header) ? 'basic' : bearer !== undefined && kubernetes !== undefined && token === undefined ? 'kubernetes' : 'token', c.req.path);
+    for (const challenge of challenges) c.header('www-authenticate', challenge, { append: true });
+    return c.text(`unauthorized: send ${how}\n`, 401);
   };
 }

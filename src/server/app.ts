@@ -1,10 +1,15 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
 import { Hono } from 'hono';
+import type { HistoryStore } from '../store/types.ts';
 import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
+import { apiRoutes } from './api-routes.ts';
 import type { Exporter } from './exporter.ts';
+import type { RequestLimits } from './limits.ts';
+import { requestLimits } from './limits.ts';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
+import { uiHandler } from './ui.ts';
 
 export interface AppOptions {
   readonly exporter: Exporter;
@@ -14,8 +19,14 @@ export interface AppOptions {
   readonly metricsPath?: string;
   /** Bearer token and IP allow-list (src/server/access.ts); absent: open, as most exporters are in-cluster. */
   readonly access?: AccessOptions;
+  /** URL, body and rate limits (src/server/limits.ts); absent: none. */
+  readonly limits?: RequestLimits;
   /** Access log (audit trail); absent: none. */
   readonly accessLog?: AccessLogOptions;
+  /** The history store: serves the allocation API under /api/v1 (docs/api.md); absent: no API. */
+  readonly history?: HistoryStore;
+  /** Folder of the built web UI (default: ui/dist of the package). */
+  readonly uiDir?: string;
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
@@ -38,6 +49,8 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   if (options.accessLog) app.use('*', accessLog(options.accessLog));
   app.use('*', securityHeaders());
+  // Limits first: they are cheap, and they also slow down password guessing against basic auth.
+  if (options.limits) app.use('*', requestLimits(options.limits));
   if (options.access) app.use('*', accessControl(options.access));
 
   app.get(metricsPath, (c) => {
@@ -52,10 +65,12 @@ export function createApp(options: AppOptions): Hono {
       headers['content-encoding'] = 'gzip';
       return new Response(metrics.gzip(), { status: 200, headers });
     }
-    return new Response(metrics.text, { status: 200, headers });
+    return new Response(metrics.plain(), { status: 200, headers });
   });
 
   app.get('/healthz', (c) => c.text('ok\n'));
+
+  if (options.history) app.route('/api/v1', apiRoutes({ store: options.history }));
 
   app.get('/readyz', (c) => {
     const s = exporter.status();
@@ -73,14 +88,19 @@ export function createApp(options: AppOptions): Hono {
     );
   });
 
-  app.get('/', (c) =>
-    c.html(
+  // The web UI (src/server/ui.ts); the landing page below when it is not built.
+  const ui = uiHandler({
+    ...(options.uiDir !== undefined ? { dir: options.uiDir } : {}),
+    landing: () =>
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kube-cost-exporter</title></head><body>` +
         `<h1>kube-cost-exporter ${escapeHtml(version)}</h1><p>Source: ${escapeHtml(sourceDescription)}</p>` +
         `<ul><li><a href="${escapeHtml(metricsPath)}">${escapeHtml(metricsPath)}</a> — Prometheus metrics</li>` +
-        `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul></body></html>`,
-    ),
-  );
+        (options.history ? `<li><a href="/api/v1/allocation?window=1d&amp;aggregate=namespace">/api/v1/allocation</a> — cost history (OpenCost's allocation API)</li>` : '') +
+        `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul>` +
+        `<p>The web UI is not built: run <code>npm run build:ui</code> (docs/ui.md).</p></body></html>`,
+  });
+  app.get('/', ui);
+  app.get('/assets/*', ui);
 
   app.notFound((c) => c.text(`not found: ${c.req.path}\n`, 404));
   return app;

@@ -1,13 +1,14 @@
 // The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
 // Scrapes are served from the last rendered result. A failed read never clears good data.
-import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { AllocateOptions, CostNotice, CostReport } from '../core/allocate.ts';
 import { allocate, IDLE } from '../core/allocate.ts';
 import type { PriceBook } from '../core/pricing.ts';
 import { costFinishedPods } from '../sources/kube/finished-costs.ts';
 import type { ClusterSource, SourceReading, UsageReport } from '../sources/source.ts';
 import type { NamespaceCounters } from './cost-metrics.ts';
-import { renderCostMetrics } from './cost-metrics.ts';
+import { renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
 import type { ExpositionFormat } from './exposition.ts';
 import { exposition, labelText } from './exposition.ts';
 import type { Logger } from './log.ts';
@@ -29,6 +30,8 @@ export interface ExporterOptions {
    * promise delays the next cycle, not the scrapes.
    */
   readonly onCycle?: CycleHook;
+  /** More families appended to each rendering (e.g. live pricing's), with the cluster label. */
+  readonly extraMetrics?: (format: ExpositionFormat, baseLabels: string) => string;
 }
 
 /** What one successful cycle computed. */
@@ -48,9 +51,15 @@ export interface CycleHook {
 }
 
 export interface RenderedMetrics {
+  /** The exposition text, rendered on first use and kept for the cycle (most scrapes use gzip). */
   readonly text: string;
-  /** Gzip of `text`, computed on first request and kept for the cycle. */
+  /** Gzip of `text`, computed on first request and kept for the cycle; the same Buffer for every scrape. */
   gzip(): Buffer;
+  /**
+   * The body for a scrape without gzip: `text` when it was already rendered, else `gzip()`
+   * decompressed as it is sent (zlib on the thread pool; the text is never held in memory).
+   */
+  plain(): string | ReadableStream<Uint8Array>;
 }
 
 export interface ExporterStatus {
@@ -119,15 +128,81 @@ export function groupNotices(notices: readonly CostNotice[]): NoticeGroup[] {
   return [...groups.values()];
 }
 
-function rendered(text: string): RenderedMetrics {
+/**
+ * Gzip level of the cost metrics: compressed once per cycle on the libuv thread pool (the event
+ * loop keeps serving scrapes) and sent to every scraper, so a smaller body is worth more than the
+ * few milliseconds level 6 costs over level 1.
+ */
+export const METRICS_GZIP_LEVEL = 6;
+/** Level of the small parts compressed when a scrape needs them (self-monitoring, `# EOF`). */
+const SMALL_GZIP_LEVEL = 1;
+const EOF_LINE = exposition('openmetrics', ['']);
+
+/**
+ * Renders the cost families straight into a gzip stream: zlib compresses on the libuv thread pool
+ * while the text is still being rendered, and the whole text is never held (93 MiB at 100,000 pods).
+ */
+function gzipCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const gz = createGzip({ level: METRICS_GZIP_LEVEL });
+    const out: Buffer[] = [];
+    gz.on('data', (b: Buffer) => out.push(b));
+    gz.on('end', () => resolve(Buffer.concat(out)));
+    gz.on('error', reject);
+    try {
+      streamCostMetrics(report, counters, format, baseLabels, (chunk) => gz.write(chunk));
+    } catch (err) {
+      gz.destroy();
+      reject(err);
+      return;
+    }
+    gz.end();
+  });
+}
+
+/**
+ * What one cycle published for scrapes: its report, the counters as they were at its end, and the
+ * cost families rendered once per format (text and gzip each on first use, except the format
+ * Prometheus asks for, which the cycle compresses before publishing).
+ */
+interface Published {
+  readonly report: CostReport;
+  readonly counters: NamespaceCounters;
+  readonly gzip: Partial<Record<ExpositionFormat, Buffer>>;
+}
+
+/**
+ * The body of /metrics: self-monitoring, then the cost families, then `# EOF` for OpenMetrics. Its
+ * gzip is the concatenation of one gzip member per part (RFC 1952 §2.2: a gzip file is a series of
+ * members; Prometheus' Go reader, zlib and browsers read them all), so the large cost part is
+ * compressed once per cycle, not again whenever the self-monitoring part changes.
+ */
+function rendered(format: ExpositionFormat, selfText: string, cost: () => string, costGzip: () => Buffer | undefined): RenderedMetrics {
+  let text: string | undefined;
   let gz: Buffer | undefined;
-  return {
-    text,
+  const metrics: RenderedMetrics = {
+    get text() {
+      text ??= exposition(format, [selfText, cost()]);
+      return text;
+    },
     gzip() {
-      gz ??= gzipSync(text, { level: 1 });
+      if (gz === undefined) {
+        const parts: Buffer[] = [gzipSync(selfText, { level: SMALL_GZIP_LEVEL })];
+        const costPart = costGzip();
+        if (costPart !== undefined) parts.push(costPart);
+        if (format === 'openmetrics') parts.push(gzipSync(EOF_LINE, { level: SMALL_GZIP_LEVEL }));
+        gz = Buffer.concat(parts);
+      }
       return gz;
     },
+    plain() {
+      if (text !== undefined) return text;
+      const gunzip = createGunzip();
+      gunzip.end(metrics.gzip());
+      return Readable.toWeb(gunzip) as ReadableStream<Uint8Array>;
+    },
   };
+  return metrics;
 }
 
 export function createExporter(options: ExporterOptions): Exporter {
@@ -144,8 +219,7 @@ export function createExporter(options: ExporterOptions): Exporter {
   let unpricedFinished = 0;
   const costUsd = new Map<string, number>();
   const spotSavingsUsd = new Map<string, number>();
-  const counters: NamespaceCounters = { costUsd, spotSavingsUsd };
-  let costText: Partial<Record<ExpositionFormat, string>> = {};
+  let published: Published | undefined;
   let cache: Partial<Record<ExpositionFormat, RenderedMetrics>> = {};
   const loggedNotices = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -156,10 +230,12 @@ export function createExporter(options: ExporterOptions): Exporter {
     cache = {};
   };
 
-  const costFor = (format: ExpositionFormat): string => {
-    if (!lastReport) return '';
-    costText[format] ??= renderCostMetrics(lastReport, counters, format, baseLabels);
-    return costText[format];
+  // The text is kept only in the RenderedMetrics that asked for it (one copy, until the next cycle).
+  const costText = (p: Published | undefined, format: ExpositionFormat): string => (p === undefined ? '' : renderCostMetrics(p.report, p.counters, format, baseLabels));
+  const costGzip = (p: Published | undefined, format: ExpositionFormat): Buffer | undefined => {
+    if (p === undefined) return undefined;
+    p.gzip[format] ??= gzipSync(costText(p, format), { level: METRICS_GZIP_LEVEL });
+    return p.gzip[format];
   };
 
   const countWarnings = (reading: SourceReading): void => {
@@ -292,11 +368,19 @@ export function createExporter(options: ExporterOptions): Exporter {
       ['kind="Namespace"', snap.namespaces.length],
     ]);
 
+    // Render the format Prometheus asks for and compress it off the event loop; scrapes meanwhile
+    // get the previous cycle's numbers. The text is dropped once compressed: most scrapers take
+    // gzip, and a scrape without it renders the text again from the report (then keeps it).
+    const next: Published = {
+      report,
+      counters: { costUsd: new Map(costUsd), spotSavingsUsd: new Map(spotSavingsUsd) },
+      gzip: {},
+    };
+    next.gzip.openmetrics = await gzipCostMetrics(report, next.counters, 'openmetrics', baseLabels);
+    published = next;
     lastReport = report;
     lastCycleMs = nowMs;
     cycles += 1;
-    costText = {};
-    costFor('prometheus');
     self.cycles.inc({ result: 'success' });
     self.lastSyncSeconds = lastSyncMs / 1000;
     self.lastCycleSeconds = nowMs / 1000;
@@ -360,7 +444,13 @@ export function createExporter(options: ExporterOptions): Exporter {
     metrics(format) {
       const hit = cache[format];
       if (hit) return hit;
-      const result = rendered(exposition(format, [self.render(format, baseLabels), costFor(format)]));
+      const p = published;
+      const result = rendered(
+        format,
+        self.render(format, baseLabels) + (options.extraMetrics?.(format, baseLabels) ?? ''),
+        () => costText(p, format),
+        () => costGzip(p, format),
+      );
       cache[format] = result;
       return result;
     },

@@ -1,4 +1,7 @@
-// The exporter's own health: cycles, errors, durations, pricing look-ups, source freshness.
+// The exporter's own health: cycles, errors, durations, pricing look-ups, source freshness, and the
+// process (memory, CPU, event-loop delay: what a soak test and an SRE watch for leaks and stalls).
+import type { ELDHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExpositionFormat } from './exposition.ts';
 import { ExpositionWriter, labelText } from './exposition.ts';
 
@@ -32,9 +35,52 @@ export class SelfMetrics {
   private readonly info: string;
   private readonly sourceInfo: string;
 
-  constructor(options: { version: string; nodeVersion: string; source: string }) {
+  /** Event-loop delay since the previous render (absent when not measured, e.g. in unit tests). */
+  private readonly loopDelay: ELDHistogram | undefined;
+  private readonly startSeconds: number;
+
+  /** `processMetrics` (default true): process_* and nodejs_* families, measured at each render. */
+  constructor(options: { version: string; nodeVersion: string; source: string; processMetrics?: boolean }) {
     this.info = labelText({ version: options.version, node_version: options.nodeVersion });
     this.sourceInfo = labelText({ source: options.source });
+    this.startSeconds = (Date.now() - performance.now()) / 1000;
+    if (options.processMetrics ?? true) {
+      this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      this.loopDelay.enable();
+    }
+  }
+
+  /** Stops measuring the event loop (the exporter's stop()). */
+  close(): void {
+    this.loopDelay?.disable();
+  }
+
+  private renderProcess(w: ExpositionWriter): void {
+    if (!this.loopDelay) return;
+    const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    w.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', 'bytes');
+    w.sample('', memory.rss);
+    w.family('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.', 'seconds');
+    w.sample('', (cpu.user + cpu.system) / 1e6);
+    w.family('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.', 'seconds');
+    w.sample('', Math.round(this.startSeconds));
+    w.family('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use, in bytes.', 'bytes');
+    w.sample('', memory.heapUsed);
+    w.family('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved, in bytes.', 'bytes');
+    w.sample('', memory.heapTotal);
+    w.family('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript objects (Buffers included), in bytes.', 'bytes');
+    w.sample('', memory.external + memory.arrayBuffers);
+    // perf_hooks reports nanoseconds; the histogram covers the time since the previous cycle's render.
+    const h = this.loopDelay;
+    const seconds = (ns: number): number => (Number.isFinite(ns) ? ns / 1e9 : 0);
+    w.family('nodejs_eventloop_lag_p50_seconds', 'gauge', 'Median event-loop delay since the previous cost cycle, in seconds.', 'seconds');
+    w.sample('', seconds(h.percentile(50)));
+    w.family('nodejs_eventloop_lag_p99_seconds', 'gauge', '99th percentile of the event-loop delay since the previous cost cycle, in seconds.', 'seconds');
+    w.sample('', seconds(h.percentile(99)));
+    w.family('nodejs_eventloop_lag_max_seconds', 'gauge', 'Longest event-loop delay since the previous cost cycle, in seconds.', 'seconds');
+    w.sample('', seconds(h.max));
+    h.reset();
   }
 
   observeCycleDuration(seconds: number): void {
@@ -78,6 +124,7 @@ export class SelfMetrics {
     for (const [l, v] of this.pricingLookups.values) w.sample(l, v);
     w.family('kube_cost_source_objects', 'gauge', 'Objects in the current cluster reading, by kind.');
     for (const [l, v] of this.sourceObjects) w.sample(l, v);
+    this.renderProcess(w);
     return w.toString();
   }
 }

@@ -1,0 +1,201 @@
+// The in-memory HistoryStore: the reference implementation of the port (the contract tests run
+// against it first), and `--store memory` for people who want no files at all (history is lost
+// on restart). Same resolutions, watermarks and retention as the SQLite and PostgreSQL stores.
+import type { FactKind, Marks } from './plan.ts';
+import {
+  ALLOCATIONS,
+  CLUSTER_CHARGES,
+  cut,
+  DAY_MS,
+  DISKS,
+  HOUR_MS,
+  LOAD_BALANCERS,
+  merge,
+  NODES,
+  planStep,
+  rowsOf,
+  StepAccumulator,
+  splitIntoBuckets,
+  steps,
+} from './plan.ts';
+import type { AllocationInterval, AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { CycleOverlapError, validateBatch } from './validate.ts';
+
+export const DEFAULT_RETENTION: RetentionPolicy = { rawMs: 15 * DAY_MS, hourlyMs: 90 * DAY_MS, dailyMs: undefined };
+
+type AnyRow = { readonly startMs: number; readonly endMs: number; readonly cluster: string };
+type AnyKind = FactKind<AnyRow>;
+const KINDS = [ALLOCATIONS, NODES, DISKS, LOAD_BALANCERS, CLUSTER_CHARGES] as unknown as readonly AnyKind[];
+
+/** bucket start → key → row, per kind. */
+type Buckets = Map<string, Map<number, Map<string, AnyRow>>>;
+
+interface ClusterState {
+  lastEndMs: number;
+  hourlyThroughMs: number;
+  dailyThroughMs: number;
+  demo: boolean;
+  spans: { startMs: number; endMs: number }[];
+  raw: CycleBatch[];
+  hourly: Buckets;
+  daily: Buckets;
+}
+
+function addToBuckets(buckets: Buckets, kind: AnyKind, bucketMs: number, row: AnyRow): void {
+  let byBucket = buckets.get(kind.name);
+  if (!byBucket) {
+    byBucket = new Map();
+    buckets.set(kind.name, byBucket);
+  }
+  let byKey = byBucket.get(bucketMs);
+  if (!byKey) {
+    byKey = new Map();
+    byBucket.set(bucketMs, byKey);
+  }
+  const key = kind.key(row);
+  const had = byKey.get(key);
+  byKey.set(key, had ? merge(had, row, kind) : row);
+}
+
+export interface MemoryStoreOptions {
+  readonly retention?: RetentionPolicy;
+}
+
+export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStore {
+  const { retention = DEFAULT_RETENTION } = options;
+  const clusters = new Map<string, ClusterState>();
+  let rawFromMs = Number.NEGATIVE_INFINITY;
+  let hourlyFromMs = Number.NEGATIVE_INFINITY;
+  let dailyFromMs = Number.NEGATIVE_INFINITY;
+
+  const marksOf = (c: ClusterState): Marks => ({ hourlyThroughMs: c.hourlyThroughMs, dailyThroughMs: c.dailyThroughMs, lastEndMs: c.lastEndMs, rawFromMs, hourlyFromMs, dailyFromMs });
+
+  function query<Row extends AnyRow>(kind: FactKind<Row>, q: TimeQuery, keep: (row: Row) => boolean = () => true): StepSet<Row>[] {
+    const wanted = q.clusters ? new Set(q.clusters) : undefined;
+    return steps(q).map((step) => {
+      const acc = new StepAccumulator(kind);
+      for (const [name, c] of clusters) {
+        if (wanted && !wanted.has(name)) continue;
+        for (const part of planStep(step, marksOf(c))) {
+          if (part.resolution === 'raw') {
+            for (const batch of c.raw) {
+              if (batch.endMs <= part.startMs || batch.startMs >= part.endMs) continue;
+              for (const row of rowsOf(batch, kind)) {
+                if (!keep(row)) continue;
+                const piece = cut(row, kind, part.startMs, part.endMs);
+                if (piece) acc.add(piece);
+              }
+            }
+            continue;
+          }
+          const byBucket = (part.resolution === 'hourly' ? c.hourly : c.daily).get(kind.name);
+          if (!byBucket) continue;
+          for (const [b, byKey] of byBucket) {
+            if (part.whole ? b < part.startMs || b >= part.endMs : b >= part.endMs) continue;
+            for (const row of byKey.values()) {
+              if (!keep(row as Row)) continue;
+              if (part.whole) acc.add(row as Row);
+              else {
+                const piece = cut(row as Row, kind, part.startMs, part.endMs);
+                if (piece) acc.add(piece);
+              }
+            }
+          }
+        }
+      }
+      return acc.set(step);
+    });
+  }
+
+  return {
+    kind: 'memory',
+    description: 'memory (history is lost on restart)',
+    async record(batch) {
+      validateBatch(batch);
+      let c = clusters.get(batch.cluster);
+      if (c && batch.startMs < c.lastEndMs) throw new CycleOverlapError(batch.cluster, batch.startMs, c.lastEndMs);
+      if (!c) {
+        c = {
+          lastEndMs: batch.startMs,
+          hourlyThroughMs: batch.startMs,
+          dailyThroughMs: Math.floor(batch.startMs / HOUR_MS) * HOUR_MS,
+          demo: false,
+          spans: [],
+          raw: [],
+          hourly: new Map(),
+          daily: new Map(),
+        };
+        clusters.set(batch.cluster, c);
+      }
+      c.raw.push(batch);
+      c.demo ||= batch.demo;
+      const last = c.spans[c.spans.length - 1];
+      if (last && last.endMs === batch.startMs) last.endMs = batch.endMs;
+      else c.spans.push({ startMs: batch.startMs, endMs: batch.endMs });
+      c.lastEndMs = batch.endMs;
+    },
+    async allocations(q: AllocationQuery) {
+      const namespaces = q.namespaces ? new Set(q.namespaces) : undefined;
+      return query(ALLOCATIONS, q, namespaces ? (r: AllocationInterval) => namespaces.has(r.namespace) : undefined);
+    },
+    async nodes(q) {
+      return query(NODES, q);
+    },
+    async disks(q) {
+      return query(DISKS, q);
+    },
+    async loadBalancers(q) {
+      return query(LOAD_BALANCERS, q);
+    },
+    async clusterCharges(q) {
+      return query(CLUSTER_CHARGES, q);
+    },
+    async coverage(): Promise<Coverage[]> {
+      const out: Coverage[] = [];
+      for (const [cluster, c] of clusters) {
+        const first = c.spans[0];
+        const last = c.spans[c.spans.length - 1];
+        if (!first || !last) continue;
+        const gaps = [];
+        for (let i = 1; i < c.spans.length; i++) gaps.push({ startMs: c.spans[i - 1]!.endMs, endMs: c.spans[i]!.startMs });
+        out.push({ cluster, firstMs: first.startMs, lastMs: last.endMs, gaps, demo: c.demo });
+      }
+      return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+    },
+    async maintain(nowMs) {
+      const rawCut = nowMs - retention.rawMs;
+      const hourlyCut = Math.floor((nowMs - retention.hourlyMs) / HOUR_MS) * HOUR_MS;
+      const dailyCut = retention.dailyMs === undefined ? undefined : Math.floor((nowMs - retention.dailyMs) / DAY_MS) * DAY_MS;
+      for (const c of clusters.values()) {
+        // 1. Raw → hourly: every batch not yet added.
+        for (const batch of c.raw) {
+          if (batch.startMs < c.hourlyThroughMs) continue;
+          for (const kind of KINDS) for (const row of rowsOf(batch, kind)) for (const [b, part] of splitIntoBuckets(row, kind, HOUR_MS)) addToBuckets(c.hourly, kind, b, part);
+        }
+        c.hourlyThroughMs = c.lastEndMs;
+        // 2. Hourly → daily: complete hours (all of them once the cluster stopped writing long ago).
+        const through = c.lastEndMs <= rawCut ? c.hourlyThroughMs : Math.floor(c.hourlyThroughMs / HOUR_MS) * HOUR_MS;
+        for (const kind of KINDS) {
+          for (const [b, byKey] of c.hourly.get(kind.name) ?? []) {
+            if (b < c.dailyThroughMs || b >= through) continue;
+            for (const row of byKey.values()) addToBuckets(c.daily, kind, Math.floor(b / DAY_MS) * DAY_MS, row);
+          }
+        }
+        c.dailyThroughMs = Math.max(c.dailyThroughMs, through);
+        // 3. Retention.
+        c.raw = c.raw.filter((batch) => batch.endMs > rawCut);
+        for (const byBucket of c.hourly.values()) for (const b of byBucket.keys()) if (b < hourlyCut) byBucket.delete(b);
+        if (dailyCut !== undefined) {
+          for (const byBucket of c.daily.values()) for (const b of byBucket.keys()) if (b < dailyCut) byBucket.delete(b);
+          c.spans = c.spans.filter((s) => s.endMs > dailyCut).map((s) => ({ startMs: Math.max(s.startMs, dailyCut), endMs: s.endMs }));
+        }
+      }
+      rawFromMs = Math.max(rawFromMs, rawCut);
+      hourlyFromMs = Math.max(hourlyFromMs, hourlyCut);
+      if (dailyCut !== undefined) dailyFromMs = Math.max(dailyFromMs, dailyCut);
+    },
+    async close() {
+      clusters.clear();
+    },
+  };
+}

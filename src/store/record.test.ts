@@ -1,0 +1,171 @@
+// cycleBatch: hourly run-rates of a CostReport → amounts over the cycle's window. Every expected
+// figure is computed by hand in the table next to it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { allocate } from '../core/allocate.ts';
+import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
+import type { ClusterSnapshot, ContainerUsage } from '../core/model.ts';
+import type { PriceQuote } from '../core/pricing.ts';
+import { controllerOf, cycleBatch } from './record.ts';
+import type { AllocationInterval, CycleBatch } from './types.ts';
+
+const T10 = Date.UTC(2026, 10, 30, 10, 0);
+const MIN = 60_000;
+const EPS = 1e-12;
+// $0.04 per core-hour, $0.005 per GiB-hour: node n1 (4 cores, 16 GiB) costs 0.16 + 0.08 = $0.24/h.
+const RATES: PriceQuote = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } };
+
+function cluster(): ClusterSnapshot {
+  return snapshot({
+    nodes: [node('n1', res(4000, 16 * GiB), {}, 'aws:///us-east-1a/i-0abc')],
+    pods: [
+      // web-1: request 1 core / 2 GiB, usage 0.5 core / 3 GiB → allocation 1 core / 3 GiB → cpu $0.04/h, ram $0.015/h.
+      pod('shop', 'web-1', 'n1', [container('app', res(1000, 2 * GiB))], {
+        labels: { app: 'web' },
+        annotations: { owner: 'team-a' },
+        owner: { kind: 'ReplicaSet', name: 'web-7d9' },
+        workload: { kind: 'Deployment', name: 'web' },
+        startedAtMs: T10 - 60 * MIN,
+      }),
+      // job-1: request 0.5 core / 1 GiB, no usage → cpu $0.02/h, ram $0.005/h; started at 10:20.
+      pod('shop', 'job-1', 'n1', [container('run', res(500, 1 * GiB))], { owner: { kind: 'Job', name: 'job-1' }, startedAtMs: T10 + 20 * MIN }),
+    ],
+    // 100 GiB gp3 at $0.08/GiB-month = $8/month = 8/730 $/h, claimed by shop/data but mounted by no pod.
+    persistentVolumes: [{ name: 'pv-data', storageClass: 'gp3', capacityBytes: 100 * GiB, claim: { namespace: 'shop', name: 'data' }, labels: {} }],
+    // A LoadBalancer selecting no pod: $0.025/h, all __unallocated__.
+    services: [{ namespace: 'shop', name: 'public', type: 'LoadBalancer', selector: { app: 'gone' }, ingressCount: 1 }],
+    usage: new Map<string, Map<string, ContainerUsage>>([['shop/web-1', new Map([['app', { cpuMillicores: 500, ramBytes: 3 * GiB }]])]]),
+  });
+}
+
+function batchFor(window: { startMs: number; endMs: number }, fromMs?: number): CycleBatch {
+  const snap = cluster();
+  const prices = tablePriceBook({ nodes: { n1: { price: RATES } }, storageGibMonthUsd: { gp3: 0.08 }, loadBalancerHourlyUsd: 0.025, managementHourlyUsd: 0.1 });
+  const report = allocate(snap, prices, window);
+  return cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'prod', demo: false, ...(fromMs === undefined ? {} : { fromMs }) });
+}
+
+function allocation(batch: CycleBatch, key: string): AllocationInterval {
+  const a = batch.allocations.find((x) => x.key === key);
+  assert.ok(a, `no allocation ${key}; have ${batch.allocations.map((x) => x.key).join(', ')}`);
+  return a;
+}
+
+function closeFields(actual: object, expected: Record<string, number>, what: string): void {
+  for (const [field, want] of Object.entries(expected)) {
+    const got = (actual as Record<string, unknown>)[field];
+    assert.ok(typeof got === 'number' && Math.abs(got - want) <= EPS * Math.max(1, Math.abs(want)), `${what}.${field}: got ${String(got)}, expected ${want}`);
+  }
+}
+
+// Window 10:00–10:30 (30 minutes = 0.5 h), and the same cycle cut to start at 10:15 (0.25 h).
+const CASES: { name: string; fromMs?: number; key: string; expected: Record<string, number> }[] = [
+  {
+    name: 'running pod over the whole window: hourly × 0.5 h',
+    key: 'uid-shop-web-1',
+    expected: {
+      minutes: 30,
+      cpuCoreRequestHours: 0.5, // 1 core × 0.5 h
+      cpuCoreUsageHours: 0.25, // 0.5 core × 0.5 h
+      cpuCoreHours: 0.5, // max(1, 0.5) × 0.5 h
+      ramByteRequestHours: 1 * GiB, // 2 GiB × 0.5 h
+      ramByteUsageHours: 1.5 * GiB, // 3 GiB × 0.5 h
+      ramByteHours: 1.5 * GiB,
+      gpuHours: 0,
+      usageMinutes: 30,
+      cpuCostUsd: 0.02, // 0.04 × 0.5
+      ramCostUsd: 0.0075, // 0.015 × 0.5
+      pvCostUsd: 0,
+      loadBalancerCostUsd: 0,
+      networkCostUsd: 0,
+      spotSavingsUsd: 0,
+    },
+  },
+  {
+    name: 'pod started at 10:20 runs 10 minutes of the window, no usage measured',
+    key: 'uid-shop-job-1',
+    expected: {
+      minutes: 10,
+      cpuCoreRequestHours: 0.5 / 6, // 0.5 core × 1/6 h
+      cpuCoreUsageHours: 0,
+      cpuCoreHours: 0.5 / 6,
+      ramByteRequestHours: GiB / 6,
+      ramByteUsageHours: 0,
+      usageMinutes: 0,
+      cpuCostUsd: 0.02 / 6, // 0.02 $/h × 1/6 h
+      ramCostUsd: 0.005 / 6,
+    },
+  },
+  {
+    name: 'idle of n1: (0.16 − 0.06) cpu and (0.08 − 0.02) ram per hour × 0.5 h',
+    key: '__idle__/n1',
+    expected: { minutes: 30, cpuCostUsd: 0.05, ramCostUsd: 0.03, gpuCostUsd: 0, cpuCoreHours: 0 },
+  },
+  { name: 'unmounted volume: 8/730 $/h × 0.5 h', key: '__unmounted__/pv-data', expected: { minutes: 30, pvCostUsd: 4 / 730 } },
+  { name: 'load balancer selecting no pod: 0.025 $/h × 0.5 h', key: '__unallocated__/shop/public', expected: { minutes: 30, loadBalancerCostUsd: 0.0125 } },
+  {
+    name: 'cut to start at 10:15: 15 minutes for the running pod',
+    fromMs: T10 + 15 * MIN,
+    key: 'uid-shop-web-1',
+    expected: { minutes: 15, cpuCoreHours: 0.25, cpuCostUsd: 0.01, ramCostUsd: 0.00375, usageMinutes: 15, ramByteUsageHours: 0.75 * GiB },
+  },
+  { name: 'cut to start at 10:15: the 10:20 pod keeps its 10 minutes', fromMs: T10 + 15 * MIN, key: 'uid-shop-job-1', expected: { minutes: 10, cpuCostUsd: 0.02 / 6 } },
+  { name: 'cut to start at 10:15: idle over 0.25 h', fromMs: T10 + 15 * MIN, key: '__idle__/n1', expected: { minutes: 15, cpuCostUsd: 0.025, ramCostUsd: 0.015 } },
+];
+
+for (const c of CASES) {
+  test(`cycleBatch: ${c.name}`, () => {
+    const batch = batchFor({ startMs: T10, endMs: T10 + 30 * MIN }, c.fromMs);
+    closeFields(allocation(batch, c.key), c.expected, c.key);
+  });
+}
+
+test('cycleBatch: identities of real and pseudo allocations', () => {
+  const batch = batchFor({ startMs: T10, endMs: T10 + 30 * MIN });
+  const web = allocation(batch, 'uid-shop-web-1');
+  assert.deepEqual(
+    { kind: web.kind, namespace: web.namespace, pod: web.pod, node: web.node, controllerKind: web.controllerKind, controller: web.controller, labels: web.labels, annotations: web.annotations },
+    { kind: 'pod', namespace: 'shop', pod: 'web-1', node: 'n1', controllerKind: 'deployment', controller: 'web', labels: { app: 'web' }, annotations: { owner: 'team-a' } },
+  );
+  const job = allocation(batch, 'uid-shop-job-1');
+  assert.deepEqual([job.controllerKind, job.controller], ['job', 'job-1']);
+  const idle = allocation(batch, '__idle__/n1');
+  assert.deepEqual([idle.kind, idle.namespace, idle.pod, idle.node], ['idle', '', '__idle__', 'n1']);
+  const unmounted = allocation(batch, '__unmounted__/pv-data');
+  assert.deepEqual([unmounted.kind, unmounted.namespace, unmounted.pod], ['unmounted', 'shop', '__unmounted__']);
+  const unallocated = allocation(batch, '__unallocated__/shop/public');
+  assert.deepEqual([unallocated.kind, unallocated.namespace, unallocated.pod], ['unallocated', 'shop', '__unallocated__']);
+  assert.equal(batch.allocations.length, 5);
+  for (const a of batch.allocations) assert.deepEqual([a.cluster, a.startMs, a.endMs, a.basis], ['prod', T10, T10 + 30 * MIN, 'estimated']);
+});
+
+test('cycleBatch: nodes, disks, load balancers and the management fee over the window', () => {
+  const batch = batchFor({ startMs: T10, endMs: T10 + 30 * MIN });
+  assert.equal(batch.demo, false);
+  assert.equal(batch.nodes.length, 1);
+  const n = batch.nodes[0]!;
+  assert.equal(n.providerId, 'aws:///us-east-1a/i-0abc');
+  // $0.24/h × 0.5 h = 0.12 (cpu 0.16 × 0.5 = 0.08, ram 0.08 × 0.5 = 0.04); idle 0.16/h × 0.5 = 0.08.
+  closeFields(n, { minutes: 30, cpuCores: 4, ramBytes: 16 * GiB, totalCostUsd: 0.12, cpuCostUsd: 0.08, ramCostUsd: 0.04, onDemandCostUsd: 0.12, idleCostUsd: 0.08 }, 'node n1');
+  closeFields(batch.disks[0]!, { minutes: 30, capacityBytes: 100 * GiB, costUsd: 4 / 730 }, 'disk');
+  assert.deepEqual([batch.disks[0]!.claimNamespace, batch.disks[0]!.claimName], ['shop', 'data']);
+  closeFields(batch.loadBalancers[0]!, { minutes: 30, costUsd: 0.0125 }, 'lb');
+  closeFields(batch.clusterCharges, { minutes: 30, managementCostUsd: 0.05 }, 'cluster'); // $0.10/h × 0.5 h
+});
+
+test('cycleBatch: a window cut to nothing records nothing but the interval', () => {
+  const batch = batchFor({ startMs: T10, endMs: T10 + 30 * MIN }, T10 + 40 * MIN);
+  assert.equal(batch.startMs, T10 + 30 * MIN);
+  assert.deepEqual([batch.allocations.length, batch.nodes.length, batch.disks.length, batch.clusterCharges.managementCostUsd], [0, 0, 0, 0]);
+});
+
+const KINDS: [Parameters<typeof controllerOf>[0], string, string][] = [
+  [undefined, '', ''],
+  [{ kind: 'Deployment', name: 'web' }, 'deployment', 'web'],
+  [{ kind: 'StatefulSet', name: 'pg' }, 'statefulset', 'pg'],
+  [{ kind: 'DaemonSet', name: 'fluentd' }, 'daemonset', 'fluentd'],
+  [{ kind: 'CronJob', name: 'nightly' }, 'cronjob', 'nightly'],
+];
+test('controllerOf: OpenCost lower-case controller kinds', () => {
+  for (const [workload, kind, name] of KINDS) assert.deepEqual(controllerOf(workload), { controllerKind: kind, controller: name });
+});

@@ -1,0 +1,541 @@
+// The embedded history store (default): one SQLite file through Node's built-in `node:sqlite`,
+// WAL journal, schema versioned with `PRAGMA user_version`. Layout in sql.ts and docs/history.md.
+//
+// Writes are one transaction per cycle (all or nothing; a kill -9 loses at most the cycle being
+// written). Maintenance (raw → hourly → daily rollups, retention) runs in small transactions that
+// yield to the event loop between them, so cycles and scrapes never wait long for it. Queries
+// follow plan.ts: each part of a step is one SELECT, summed by (cluster, key) in SQL.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
+import { DEFAULT_RETENTION } from './memory.ts';
+import type { FactKind, Marks, PlanPart } from './plan.ts';
+import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
+import type { AnyRow, SqlKind } from './sql.ts';
+import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
+
+export const SCHEMA_VERSION = 1;
+/** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
+const CHUNK_ROWS = 20_000;
+/** Longest cycle the raw → hourly split handles (hours); longer cycles are refused by record(). */
+const MAX_CYCLE_HOURS = 1_000;
+
+export interface SqliteStoreOptions {
+  /** The database file (created with its directory); `:memory:` for tests. */
+  readonly path: string;
+  readonly retention?: RetentionPolicy;
+  /** `NORMAL` (default: no fsync per cycle) or `FULL` (every committed cycle also survives a power cut). */
+  readonly synchronous?: 'NORMAL' | 'FULL';
+  /** Yields to the event loop between maintenance chunks (tests may pass a no-op). */
+  readonly yieldNow?: () => Promise<void>;
+}
+
+const defaultYield = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function factColumns(kind: SqlKind): string {
+  const { sums, maxes } = valueColumns(kind);
+  return [...sums.map((c) => `${c} REAL NOT NULL`), ...maxes.map((c) => `${c} REAL NOT NULL`), 'reconciled INTEGER NOT NULL DEFAULT 0'].join(', ');
+}
+
+function schemaV1(): string {
+  const parts = [
+    `CREATE TABLE clusters (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, demo INTEGER NOT NULL DEFAULT 0,
+       last_end_ms INTEGER NOT NULL, hourly_through_ms INTEGER NOT NULL, daily_through_ms INTEGER NOT NULL)`,
+    'CREATE TABLE marks (name TEXT PRIMARY KEY, value_ms INTEGER NOT NULL)',
+    'CREATE TABLE spans (cluster_id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, start_ms)) WITHOUT ROWID',
+    `CREATE TABLE cycles (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+       demo INTEGER NOT NULL, rows INTEGER NOT NULL)`,
+    'CREATE INDEX cycles_by_cluster ON cycles (cluster_id, start_ms)',
+    'CREATE TABLE nums (i INTEGER PRIMARY KEY)',
+    `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_CYCLE_HOURS}) INSERT INTO nums SELECT i FROM n`,
+  ];
+  for (const kind of SQL_KINDS) {
+    const idents = kind.idents.map((i) => `${snake(i.field)} TEXT NOT NULL`).join(', ');
+    parts.push(`CREATE TABLE ${kind.prefix}_ids (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, key TEXT NOT NULL${idents ? `, ${idents}` : ''}, UNIQUE (cluster_id, key))`);
+    parts.push(`CREATE TABLE ${kind.prefix}_raw (cycle_id INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER, end_ms INTEGER, ${factColumns(kind)}, PRIMARY KEY (cycle_id, id)) WITHOUT ROWID`);
+    for (const res of ['hourly', 'daily']) {
+      parts.push(
+        `CREATE TABLE ${kind.prefix}_${res} (cluster_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, bucket_ms, id)) WITHOUT ROWID`,
+      );
+    }
+  }
+  return `${parts.join(';\n')};`;
+}
+
+/** Migrations by the version they lead to; each runs in one transaction. */
+const MIGRATIONS: readonly (() => string)[] = [schemaV1];
+
+interface ClusterRow {
+  id: number;
+  name: string;
+  demo: number;
+  last_end_ms: number;
+  hourly_through_ms: number;
+  daily_through_ms: number;
+}
+
+interface IdentityCacheEntry {
+  readonly id: number;
+  signature: string;
+  /** The descriptive values as last seen (labels by reference): unchanged rows skip the signature. */
+  seen: readonly unknown[];
+}
+
+/** Builds the SQL answering one part of a plan for one kind: rows of (id, s, e, sums, maxes, rec). */
+function partSql(kind: SqlKind, part: PlanPart): string {
+  const { sums, maxes } = valueColumns(kind);
+  const share = '((min(e0, $to) - max(s0, $from)) * 1.0 / (e0 - s0))';
+  const cutCols = [...sums.map((c) => `${c} * ${share} AS ${c}`), ...maxes].join(', ');
+  const wholeCols = [...sums, ...maxes].join(', ');
+  if (part.resolution === 'raw') {
+    const inner = [...sums, ...maxes].map((c) => `r.${c}`).join(', ');
+    return `SELECT id, max(s0, $from) AS s, min(e0, $to) AS e, ${cutCols}, rec FROM (
+      SELECT r.id AS id, coalesce(r.start_ms, c.start_ms) AS s0, coalesce(r.end_ms, c.end_ms) AS e0, ${inner}, r.reconciled AS rec
+      FROM cycles c JOIN ${kind.prefix}_raw r ON r.cycle_id = c.id
+      WHERE c.cluster_id = $cluster AND c.end_ms > $from AND c.start_ms < $to) WHERE min(e0, $to) > max(s0, $from)`;
+  }
+  const table = `${kind.prefix}_${part.resolution}`;
+  if (part.whole) return `SELECT id, start_ms AS s, end_ms AS e, ${wholeCols}, reconciled AS rec FROM ${table} WHERE cluster_id = $cluster AND bucket_ms >= $from AND bucket_ms < $to`;
+  const size = part.resolution === 'hourly' ? HOUR_MS : DAY_MS;
+  return `SELECT id, max(s0, $from) AS s, min(e0, $to) AS e, ${cutCols}, rec FROM (
+    SELECT id, start_ms AS s0, end_ms AS e0, ${wholeCols}, reconciled AS rec FROM ${table}
+    WHERE cluster_id = $cluster AND bucket_ms > $from - ${size} AND bucket_ms < $to AND end_ms > $from AND start_ms < $to)`;
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
+  const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL' } = options;
+  const description = `sqlite ${path}`;
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw new StoreError(description, `cannot create the data directory ${dirname(path)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec('PRAGMA journal_mode = WAL');
+    // NORMAL with WAL: a committed cycle survives a killed process (the WAL is in the OS cache) and
+    // the file stays consistent after a power cut, which may lose the last cycles; no fsync a cycle.
+    db.exec(`PRAGMA synchronous = ${synchronous}`);
+    db.exec('PRAGMA foreign_keys = OFF');
+    db.exec('PRAGMA cache_size = -65536');
+    db.exec('PRAGMA temp_store = MEMORY');
+  } catch (err) {
+    throw new StoreError(description, `cannot open the database: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  if (version > MIGRATIONS.length) {
+    db.close();
+    throw new StoreError(description, `schema version ${version} is newer than this exporter understands (${MIGRATIONS.length}); upgrade the exporter or use another --data-dir`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(MIGRATIONS[v]!());
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      db.close();
+      throw new StoreError(description, `migration to schema version ${v + 1} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  const statements = new Map<string, StatementSync>();
+  const stmt = (sql: string): StatementSync => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+
+  // Watermarks and retention marks are re-read at the start of every transaction: another process
+  // (a second exporter on the same --data-dir, a CLI reading it) may have moved them.
+  const marks = { raw_from: Number.NEGATIVE_INFINITY, hourly_from: Number.NEGATIVE_INFINITY, daily_from: Number.NEGATIVE_INFINITY };
+  const loadMarks = (): void => {
+    for (const row of stmt('SELECT name, value_ms FROM marks').all() as { name: keyof typeof marks; value_ms: number }[]) marks[row.name] = Number(row.value_ms);
+  };
+
+  const clusters = new Map<string, ClusterRow>();
+  const loadClusters = (): void => {
+    clusters.clear();
+    for (const row of stmt('SELECT * FROM clusters').all() as unknown as ClusterRow[]) clusters.set(row.name, { ...row });
+  };
+  const refresh = (): void => {
+    loadMarks();
+    loadClusters();
+  };
+  refresh();
+  const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
+
+  // Identity ids by kind, cluster and key, with the descriptive values last written.
+  const identities = new Map<string, IdentityCacheEntry>();
+  const identCols = new Map(SQL_KINDS.map((k) => [k, k.idents.map((i) => snake(i.field))]));
+
+  const identityId = (kind: SqlKind, clusterId: number, row: AnyRow): number => {
+    const key = kind.fact.key(row);
+    const cacheKey = `${kind.prefix}${clusterId}\u0000${key}`;
+    const cached = identities.get(cacheKey);
+    const r = row as unknown as Record<string, unknown>;
+    if (cached) {
+      let same = true;
+      for (let i = 0; i < kind.idents.length; i++) {
+        if (r[kind.idents[i]!.field] !== cached.seen[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached.id;
+    }
+    const seen = kind.idents.map((i) => r[i.field]);
+    const values = identValues(kind, row);
+    const signature = values.join('\u0000');
+    const cols = identCols.get(kind)!;
+    if (cached) {
+      if (cached.signature !== signature && cols.length > 0) {
+        stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, cached.id);
+        cached.signature = signature;
+      }
+      cached.seen = seen;
+      return cached.id;
+    }
+    const found = stmt(`SELECT id${cols.length ? `, ${cols.join(', ')}` : ''} FROM ${kind.prefix}_ids WHERE cluster_id = ? AND key = ?`).get(clusterId, key) as Record<string, SQLInputValue> | undefined;
+    if (found) {
+      const id = Number(found['id']);
+      const stored = cols.map((c) => String(found[c])).join('\u0000');
+      if (stored !== signature && cols.length > 0) stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
+      identities.set(cacheKey, { id, signature, seen });
+      return id;
+    }
+    const placeholders = ['?', '?', ...cols.map(() => '?')].join(', ');
+    const result = stmt(`INSERT INTO ${kind.prefix}_ids (cluster_id, key${cols.length ? `, ${cols.join(', ')}` : ''}) VALUES (${placeholders})`).run(clusterId, key, ...values);
+    const id = Number(result.lastInsertRowid);
+    identities.set(cacheKey, { id, signature, seen });
+    return id;
+  };
+
+  const insertRawSql = (kind: SqlKind): string => {
+    const { sums, maxes } = valueColumns(kind);
+    const cols = ['cycle_id', 'id', 'start_ms', 'end_ms', ...sums, ...maxes, 'reconciled'];
+    return `INSERT INTO ${kind.prefix}_raw (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+  };
+
+  const writeBatch = (batch: CycleBatch): void => {
+    const row = stmt('SELECT * FROM clusters WHERE name = ?').get(batch.cluster) as ClusterRow | undefined;
+    let cluster: ClusterRow | undefined = row ? { ...row } : undefined;
+    if (cluster && batch.startMs < cluster.last_end_ms) throw new CycleOverlapError(batch.cluster, batch.startMs, cluster.last_end_ms);
+    if (!cluster) {
+      const dailyThrough = Math.floor(batch.startMs / HOUR_MS) * HOUR_MS;
+      const r = stmt('INSERT INTO clusters (name, demo, last_end_ms, hourly_through_ms, daily_through_ms) VALUES (?, 0, ?, ?, ?)').run(batch.cluster, batch.startMs, batch.startMs, dailyThrough);
+      cluster = { id: Number(r.lastInsertRowid), name: batch.cluster, demo: 0, last_end_ms: batch.startMs, hourly_through_ms: batch.startMs, daily_through_ms: dailyThrough };
+    }
+    const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
+    const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
+    for (const kind of SQL_KINDS) {
+      const insert = stmt(insertRawSql(kind));
+      const values: SQLInputValue[] = new Array(5 + kind.fact.sums.length + kind.fact.maxes.length);
+      values[0] = cycleId;
+      for (const row of rowsOf(batch, kind.fact)) {
+        const r = row as unknown as Record<string, number>;
+        let i = 1;
+        values[i++] = identityId(kind, cluster.id, row);
+        values[i++] = row.startMs === batch.startMs ? null : row.startMs;
+        values[i++] = row.endMs === batch.endMs ? null : row.endMs;
+        for (const f of kind.fact.sums) values[i++] = r[f]!;
+        for (const f of kind.fact.maxes) values[i++] = r[f]!;
+        values[i] = kind.basis && (row as unknown as { basis: string }).basis === 'reconciled' ? 1 : 0;
+        insert.run(...values);
+      }
+    }
+    const updated = stmt('UPDATE spans SET end_ms = ? WHERE cluster_id = ? AND end_ms = ?').run(batch.endMs, cluster.id, batch.startMs);
+    if (Number(updated.changes) === 0) stmt('INSERT INTO spans (cluster_id, start_ms, end_ms) VALUES (?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs);
+    const demo = cluster.demo || batch.demo ? 1 : 0;
+    stmt('UPDATE clusters SET last_end_ms = ?, demo = ? WHERE id = ?').run(batch.endMs, demo, cluster.id);
+    clusters.set(batch.cluster, { ...cluster, last_end_ms: batch.endMs, demo });
+  };
+
+  const transaction = <T>(fn: () => T): T => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      db.exec('ROLLBACK');
+      // Ids and cluster rows inserted by the rolled-back transaction do not exist: forget them.
+      identities.clear();
+      refresh();
+      throw err;
+    }
+  };
+
+  const marksOf = (c: ClusterRow): Marks => ({
+    hourlyThroughMs: c.hourly_through_ms,
+    dailyThroughMs: c.daily_through_ms,
+    lastEndMs: c.last_end_ms,
+    rawFromMs: marks.raw_from,
+    hourlyFromMs: marks.hourly_from,
+    dailyFromMs: marks.daily_from,
+  });
+
+  /** One consistent read (a WAL snapshot): every step and part sees the same data and watermarks. */
+  function query<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
+    db.exec('BEGIN');
+    try {
+      refresh();
+      return queryInSnapshot(fact, q, namespaces);
+    } finally {
+      db.exec('COMMIT');
+    }
+  }
+
+  function queryInSnapshot<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
+    const kind = kindByName(fact.name);
+    const { sums, maxes } = valueColumns(kind);
+    const wanted = q.clusters ? new Set(q.clusters) : undefined;
+    const identCols = kind.idents.map((i) => `i.${snake(i.field)} AS ${snake(i.field)}`);
+    const nsFilter = namespaces ? ` WHERE i.namespace IN (SELECT value FROM json_each($namespaces))` : '';
+    return steps(q).map((step) => {
+      const rows: Row[] = [];
+      for (const cluster of clusters.values()) {
+        if (wanted && !wanted.has(cluster.name)) continue;
+        const parts = planStep(step, marksOf(cluster));
+        if (parts.length === 0) continue;
+        const params: Record<string, SQLInputValue> = { cluster: cluster.id };
+        if (namespaces) params['namespaces'] = JSON.stringify(namespaces);
+        const unions = parts.map((part, n) => {
+          params[`from${n}`] = part.startMs;
+          params[`to${n}`] = part.endMs;
+          return partSql(kind, part).replaceAll('$from', `$from${n}`).replaceAll('$to', `$to${n}`);
+        });
+        const grouped = `SELECT id, MIN(s) AS s, MAX(e) AS e, ${sums.map((c) => `SUM(${c}) AS ${c}`).join(', ')}${maxes.map((c) => `, MAX(${c}) AS ${c}`).join('')}, MAX(rec) AS rec
+          FROM (${unions.join('\nUNION ALL\n')}) GROUP BY id`;
+        const sql = `SELECT g.*, i.key AS ident_key${identCols.length ? `, ${identCols.join(', ')}` : ''} FROM (${grouped}) g JOIN ${kind.prefix}_ids i ON i.id = g.id${nsFilter}`;
+        const found = stmt(sql).all(params) as Record<string, number | string>[];
+        for (const r of found) {
+          const row: Record<string, unknown> = { cluster: cluster.name, startMs: Number(r['s']), endMs: Number(r['e']) };
+          for (const i of kind.idents) {
+            const v = r[snake(i.field)];
+            row[i.field] = i.json ? JSON.parse(String(v)) : v;
+          }
+          for (const f of kind.fact.sums) row[f] = Number(r[snake(f)]);
+          for (const f of kind.fact.maxes) row[f] = Number(r[snake(f)]);
+          if (kind.basis) row['basis'] = Number(r['rec']) > 0 ? 'reconciled' : 'estimated';
+          if (kind.prefix === 'alloc') row['key'] = r['ident_key'];
+          rows.push(row as unknown as Row);
+        }
+      }
+      return { startMs: step.startMs, endMs: step.endMs, rows };
+    });
+  }
+
+  const rollupHourlySql = (kind: SqlKind): string => {
+    const { sums, maxes } = valueColumns(kind);
+    const inner = [...sums, ...maxes].map((c) => `r.${c} AS ${c}`).join(', ');
+    const share = `((min(e0, b + ${HOUR_MS}) - max(s0, b)) * 1.0 / (e0 - s0))`;
+    return `INSERT INTO ${kind.prefix}_hourly (cluster_id, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
+      SELECT $cluster, b, id, MIN(max(s0, b)), MAX(min(e0, b + ${HOUR_MS})), ${sums.map((c) => `SUM(${c} * ${share})`).join(', ')}${maxes.map((c) => `, MAX(${c})`).join('')}, MAX(rec)
+      FROM (SELECT r.id AS id, coalesce(r.start_ms, c.start_ms) AS s0, coalesce(r.end_ms, c.end_ms) AS e0,
+                   (coalesce(r.start_ms, c.start_ms) / ${HOUR_MS} + n.i) * ${HOUR_MS} AS b, ${inner}, r.reconciled AS rec
+            FROM cycles c JOIN ${kind.prefix}_raw r ON r.cycle_id = c.id
+            JOIN nums n ON n.i <= (coalesce(r.end_ms, c.end_ms) - 1) / ${HOUR_MS} - coalesce(r.start_ms, c.start_ms) / ${HOUR_MS}
+            WHERE c.cluster_id = $cluster AND c.id >= $lo AND c.id <= $hi)
+      WHERE min(e0, b + ${HOUR_MS}) > max(s0, b)
+      GROUP BY b, id
+      ON CONFLICT (cluster_id, bucket_ms, id) DO UPDATE SET start_ms = min(start_ms, excluded.start_ms), end_ms = max(end_ms, excluded.end_ms),
+        ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}${maxes.map((c) => `, ${c} = max(${c}, excluded.${c})`).join('')}, reconciled = max(reconciled, excluded.reconciled)`;
+  };
+
+  const rollupDailySql = (kind: SqlKind): string => {
+    const { sums, maxes } = valueColumns(kind);
+    return `INSERT INTO ${kind.prefix}_daily (cluster_id, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
+      SELECT cluster_id, (bucket_ms / ${DAY_MS}) * ${DAY_MS}, id, MIN(start_ms), MAX(end_ms), ${sums.map((c) => `SUM(${c})`).join(', ')}${maxes.map((c) => `, MAX(${c})`).join('')}, MAX(reconciled)
+      FROM ${kind.prefix}_hourly WHERE cluster_id = $cluster AND bucket_ms >= $from AND bucket_ms < $to
+      GROUP BY 1, 2, 3
+      ON CONFLICT (cluster_id, bucket_ms, id) DO UPDATE SET start_ms = min(start_ms, excluded.start_ms), end_ms = max(end_ms, excluded.end_ms),
+        ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}${maxes.map((c) => `, ${c} = max(${c}, excluded.${c})`).join('')}, reconciled = max(reconciled, excluded.reconciled)`;
+  };
+
+  const setMark = (name: keyof typeof marks, value: number): void => {
+    stmt('INSERT INTO marks (name, value_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value_ms = max(value_ms, excluded.value_ms)').run(name, value);
+    marks[name] = Math.max(marks[name], value);
+  };
+
+  let maintaining: Promise<void> | undefined;
+  let closed = false;
+
+  const freshCluster = (id: number): ClusterRow | undefined => {
+    const row = stmt('SELECT * FROM clusters WHERE id = ?').get(id) as ClusterRow | undefined;
+    return row ? { ...row } : undefined;
+  };
+
+  /** Raw → hourly: the next few cycles not yet added. False when there are none. */
+  const rollupHourlyChunk = (clusterId: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const pending = stmt('SELECT id, end_ms, rows FROM cycles WHERE cluster_id = ? AND start_ms >= ? ORDER BY start_ms LIMIT 1000').all(c.id, c.hourly_through_ms) as {
+      id: number;
+      end_ms: number;
+      rows: number;
+    }[];
+    const first = pending[0];
+    if (!first) return false;
+    let rows = 0;
+    let last = first;
+    for (const p of pending) {
+      if (rows > 0 && rows + p.rows > CHUNK_ROWS) break;
+      rows += p.rows;
+      last = p;
+    }
+    for (const kind of SQL_KINDS) stmt(rollupHourlySql(kind)).run({ cluster: c.id, lo: first.id, hi: last.id });
+    stmt('UPDATE clusters SET hourly_through_ms = ? WHERE id = ?').run(last.end_ms, c.id);
+    return true;
+  };
+
+  /** Hourly → daily: the next few complete hours (all hours once the cluster stopped long ago). */
+  const rollupDailyChunk = (clusterId: number, rawCut: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const through = c.last_end_ms <= rawCut ? c.hourly_through_ms : Math.floor(c.hourly_through_ms / HOUR_MS) * HOUR_MS;
+    if (c.daily_through_ms >= through) return false;
+    const to = Math.min(through, Math.floor(c.daily_through_ms / HOUR_MS) * HOUR_MS + 6 * HOUR_MS);
+    for (const kind of SQL_KINDS) stmt(rollupDailySql(kind)).run({ cluster: c.id, from: c.daily_through_ms, to });
+    stmt('UPDATE clusters SET daily_through_ms = ? WHERE id = ?').run(to, c.id);
+    return true;
+  };
+
+  /** Drops the next few raw cycles past retention (only ones already rolled up). */
+  const dropRawChunk = (clusterId: number, rawCut: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const old = stmt('SELECT id, rows FROM cycles WHERE cluster_id = ? AND end_ms <= ? AND end_ms <= ? ORDER BY start_ms LIMIT 1000').all(c.id, rawCut, c.hourly_through_ms) as { id: number; rows: number }[];
+    if (old.length === 0) return false;
+    let rows = 0;
+    const ids: number[] = [];
+    for (const o of old) {
+      if (rows > 0 && rows + o.rows > CHUNK_ROWS) break;
+      rows += o.rows;
+      ids.push(o.id);
+    }
+    const drop = stmt('DELETE FROM cycles WHERE id = ?');
+    for (const id of ids) {
+      for (const kind of SQL_KINDS) stmt(`DELETE FROM ${kind.prefix}_raw WHERE cycle_id = ?`).run(id);
+      drop.run(id);
+    }
+    return true;
+  };
+
+  /** Drops the oldest few buckets of a resolution before `cutMs`. */
+  const dropBucketsChunk = (clusterId: number, res: 'hourly' | 'daily', cutMs: number): boolean => {
+    const lows = SQL_KINDS.map((k) => (stmt(`SELECT MIN(bucket_ms) AS m FROM ${k.prefix}_${res} WHERE cluster_id = ?`).get(clusterId) as { m: number | null }).m).filter(
+      (m): m is number => m !== null,
+    );
+    if (lows.length === 0) return false;
+    const lowest = Math.min(...lows.map(Number));
+    if (lowest >= cutMs) return false;
+    const to = Math.min(cutMs, lowest + (res === 'hourly' ? 6 * HOUR_MS : 30 * DAY_MS));
+    for (const kind of SQL_KINDS) stmt(`DELETE FROM ${kind.prefix}_${res} WHERE cluster_id = ? AND bucket_ms >= ? AND bucket_ms < ?`).run(clusterId, lowest, to);
+    return true;
+  };
+
+  const maintainNow = async (nowMs: number): Promise<void> => {
+    const rawCut = nowMs - retention.rawMs;
+    const hourlyCut = Math.floor((nowMs - retention.hourlyMs) / HOUR_MS) * HOUR_MS;
+    const dailyCut = retention.dailyMs === undefined ? undefined : Math.floor((nowMs - retention.dailyMs) / DAY_MS) * DAY_MS;
+    // Each chunk is one short transaction; between chunks the event loop runs (cycles, scrapes).
+    const repeat = async (chunk: () => boolean): Promise<void> => {
+      while (!closed && transaction(chunk)) await yieldNow();
+    };
+    transaction(refresh);
+    for (const { id } of [...clusters.values()]) {
+      await repeat(() => rollupHourlyChunk(id));
+      await repeat(() => rollupDailyChunk(id, rawCut));
+      await repeat(() => dropRawChunk(id, rawCut));
+      await repeat(() => dropBucketsChunk(id, 'hourly', hourlyCut));
+      if (dailyCut !== undefined) {
+        await repeat(() => dropBucketsChunk(id, 'daily', dailyCut));
+        transaction(() => {
+          stmt('DELETE FROM spans WHERE cluster_id = ? AND end_ms <= ?').run(id, dailyCut);
+          stmt('UPDATE spans SET start_ms = ? WHERE cluster_id = ? AND start_ms < ?').run(dailyCut, id, dailyCut);
+        });
+      }
+    }
+    if (closed) return;
+    transaction(() => {
+      setMark('raw_from', rawCut);
+      setMark('hourly_from', hourlyCut);
+      if (dailyCut !== undefined) setMark('daily_from', dailyCut);
+      loadClusters();
+    });
+  };
+
+  return {
+    kind: 'sqlite',
+    description,
+    async record(batch) {
+      validateBatch(batch);
+      const hours = (batch.endMs - batch.startMs) / HOUR_MS;
+      if (hours > MAX_CYCLE_HOURS) throw new StoreError(description, `a cycle of ${hours.toFixed(1)} hours is longer than the ${MAX_CYCLE_HOURS} hours one cycle may cover`);
+      transaction(() => writeBatch(batch));
+    },
+    async allocations(q: AllocationQuery) {
+      return query(kindByName('allocations').fact as never, q, q.namespaces);
+    },
+    async nodes(q) {
+      return query(kindByName('nodes').fact as never, q);
+    },
+    async disks(q) {
+      return query(kindByName('disks').fact as never, q);
+    },
+    async loadBalancers(q) {
+      return query(kindByName('loadBalancers').fact as never, q);
+    },
+    async clusterCharges(q) {
+      return query(kindByName('clusterCharges').fact as never, q);
+    },
+    async coverage(): Promise<Coverage[]> {
+      loadClusters();
+      const spans = stmt('SELECT cluster_id, start_ms, end_ms FROM spans ORDER BY cluster_id, start_ms').all() as { cluster_id: number; start_ms: number; end_ms: number }[];
+      const byCluster = new Map<number, { start_ms: number; end_ms: number }[]>();
+      for (const s of spans) {
+        const list = byCluster.get(s.cluster_id) ?? [];
+        list.push(s);
+        byCluster.set(s.cluster_id, list);
+      }
+      const out: Coverage[] = [];
+      for (const [id, list] of byCluster) {
+        const c = clusterById(id);
+        if (!c || list.length === 0) continue;
+        const gaps = [];
+        for (let i = 1; i < list.length; i++) gaps.push({ startMs: Number(list[i - 1]!.end_ms), endMs: Number(list[i]!.start_ms) });
+        out.push({ cluster: c.name, firstMs: Number(list[0]!.start_ms), lastMs: Number(list[list.length - 1]!.end_ms), gaps, demo: c.demo === 1 });
+      }
+      return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+    },
+    maintain(nowMs) {
+      maintaining ??= maintainNow(nowMs).finally(() => {
+        maintaining = undefined;
+      });
+      return maintaining;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (maintaining) await maintaining.catch(() => undefined);
+      try {
+        db.exec('PRAGMA optimize');
+      } catch {
+        // optimize is advisory
+      }
+      db.close();
+    },
+  };
+}
