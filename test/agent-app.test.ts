@@ -104,6 +104,7 @@ test('merge: agent usage for the pods of nodes with a fresh report, the metrics 
   ]);
   const agentPod: PodUsageReport = {
     ...POD,
+    network: { rxBytes: 0, txBytes: 10, egress: { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4 } },
     namespace: '', // an agent without API access: matched by UID
     name: '',
     containers: [
@@ -115,6 +116,7 @@ test('merge: agent usage for the pods of nodes with a fresh report, the metrics 
   const ghost: PodUsageReport = { ...POD, uid: 'u2', containers: [{ ...POD, id: 'x', name: 'web', runtime: 'containerd', cpuCores: 3, memoryWorkingSetBytes: 3 }] }; // u2 runs on n2, not n1: ignored
   const merged = mergeAgentUsage({ pods, nodes: ['n1', 'n2', 'n3'], metricsUsage, reports: new Map([['n1', { ...REPORT, pods: [{ ...agentPod }, ghost] }]]) });
   assert.deepEqual(Object.fromEntries(merged.sources), { n1: 'agent', n2: 'metrics-api', n3: 'requests' });
+  assert.deepEqual(Object.fromEntries(merged.egress), { 'shop/web-0': { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4, seconds: 15 } });
   assert.deepEqual(Object.fromEntries([...merged.usage].map(([k, v]) => [k, Object.fromEntries(v)])), {
     'shop/web-0': { web: { cpuMillicores: 250, ramBytes: 300 } }, // 0.2 + 0.05 cores; the larger working set
     'shop/web-1': { web: { cpuMillicores: 100, ramBytes: 5 } },
