@@ -178,7 +178,7 @@ export function withAgentUsage(inner: ClusterSource, options: AgentPullOptions &
   let status: AgentUsageStatus = { agents: 0, pulled: 0, failures: [], nodesWithoutAgent: [], lastPullSeconds: undefined };
   const source: AgentAwareSource = {
     kind: inner.kind,
-    description: `${inner.description}, usage from node agents where they run`,
+    description: inner.description,
     async read(nowMs): Promise<SourceReading> {
       const reading = await inner.read(nowMs);
       const targets = agentTargets(reading.snapshot.pods, port);
