@@ -6,13 +6,14 @@
 // the price beyond 10 TB a month; free allowances are not subtracted), and one figure per
 // provider (AWS us-east-1; GCP premium tier to North America), not per region.
 import type { EgressBytes } from '../agent/network.ts';
+import type { NetworkRates } from '../core/network-cost.ts';
 
 export type NetworkProvider = 'aws' | 'gcp' | 'azure';
 
 /** Bytes in the unit a price is quoted in. */
 export type PriceUnit = 'GiB';
 
-export interface NetworkPriceSheet {
+export interface NetworkPriceSheet extends NetworkRates {
   readonly provider: NetworkProvider;
   /** Per GiB a pod sends to a peer in its own zone. */
   readonly inZonePerGibUsd: number | undefined;
@@ -93,4 +94,9 @@ export function egressHourlyUsd(egress: EgressBytes, seconds: number, sheet: Net
   if (!(seconds > 0)) throw new RangeError(`egress interval must be positive seconds (got ${seconds})`);
   const cost = egressCost(egress, sheet);
   return { hourlyUsd: (cost.usd * 3600) / seconds, unpricedBytes: cost.unpricedBytes };
+}
+
+/** The cost model's network rates for a node's provider (undefined: no sheet, bytes unpriced). */
+export function networkRatesFor(provider: string): NetworkRates | undefined {
+  return provider === 'aws' || provider === 'gcp' || provider === 'azure' ? NETWORK_PRICES[provider] : undefined;
 }
