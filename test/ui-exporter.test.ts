@@ -166,9 +166,6 @@ for (const e of EXPORTERS) {
       const week = dollars(await total.getAttribute('data-exact'));
       const summary = await apiJson<{ data: { totalCost: number } }>(e, '/api/v1/summary?window=7d');
       assert.equal(week.toFixed(6), summary.data.totalCost.toFixed(6));
-      const alloc = await apiJson<AllocationAnswer>(e, '/api/v1/allocation?window=7d&aggregate=namespace&includeIdle=true&accumulate=true');
-      const sum = Object.values(alloc.data[0] ?? {}).reduce((s, a) => s + a.totalCost, 0);
-      assert.ok(Math.abs(sum - week) <= 1e-6 * Math.max(1, week), `allocations ${sum} vs overview ${week}`);
       await w.page.getByLabel('Window', { exact: true }).selectOption('24h');
       await w.page.waitForFunction((before) => document.querySelector('[data-testid="kpi-total"] .kpi-value')?.getAttribute('data-exact') !== before, `$${week.toFixed(6)}`);
       const day = dollars(await total.getAttribute('data-exact'));
@@ -176,7 +173,7 @@ for (const e of EXPORTERS) {
       assert.deepEqual(w.problems, []);
     });
 
-    it('drill-down namespace → workload → pod shows the cost `kubectl cost pod` reports', async (t) => {
+    it('drill-down namespace → workload → pods shows the costs `kubectl cost pod` reports', async (t) => {
       if (!e.hasAllocation) {
         t.skip(NO_API);
         return;

@@ -166,7 +166,7 @@ describe('web UI on the example API (real Chromium)', () => {
     assert.deepEqual(w.problems, []);
   });
 
-  it('drill-down namespace → workload → pod shows the cost `kubectl cost pod` reports for that pod', async () => {
+  it('drill-down namespace → workload → pods shows the costs `kubectl cost pod` reports', async () => {
     const w = await open('/?page=namespaces');
     await w.page.getByRole('link', { name: 'checkout', exact: true }).click();
     await w.page.getByRole('heading', { name: 'Workloads in checkout' }).waitFor();
@@ -190,21 +190,20 @@ describe('web UI on the example API (real Chromium)', () => {
       // The plugin prints six significant decimals; the UI's tooltip the API's figure to 1e-6.
       assert.ok(Math.abs(fromPlugin.totalUsd - shown) <= 1e-6 * Math.max(1, shown), `${pod}: UI ${shown} vs kubectl cost ${fromPlugin.totalUsd}`);
     }
-    // Into the first pod: its containers, with the same total; breadcrumbs lead back up.
-    const firstPod = ((await rows.nth(0).locator('th').textContent()) ?? '').trim();
-    const podTotal = dollars(await rows.nth(0).locator('td').nth(6).getAttribute('title'));
-    await rows.nth(0).locator('th a').click();
-    await w.page.getByRole('heading', { name: `Containers of pod ${firstPod}` }).waitFor();
-    assert.equal(dollars(await w.page.getByTestId('table-total').getAttribute('title')).toFixed(6), podTotal.toFixed(6));
+    // Pods are the last level (the store records pods, not containers): no further links.
+    assert.equal(await rows.locator('th a').count(), 0);
+    // The table's total is the workload's total in the API.
+    const workloadTotal = dollars(await w.page.getByTestId('table-total').getAttribute('title'));
+    const byController = await api<AllocationAnswer>(`/api/v1/allocation?window=7d&aggregate=controller&accumulate=true&filter=${encodeURIComponent('namespace:"checkout"')}`);
+    assert.equal(workloadTotal.toFixed(6), byController.data[0]?.['deployment:api']?.totalCost.toFixed(6));
     // A shared link opens the same level.
-    const link = w.page.url();
-    const w2 = await open(link.slice(server.url.length));
-    await w2.page.getByRole('heading', { name: `Containers of pod ${firstPod}` }).waitFor();
+    const w2 = await open(w.page.url().slice(server.url.length));
+    await w2.page.getByRole('heading', { name: 'Pods of deployment api' }).waitFor();
     // Back up through the breadcrumbs, and with the browser's back button.
     await w.page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'checkout' }).click();
     await w.page.getByRole('heading', { name: 'Workloads in checkout' }).waitFor();
     await w.page.goBack();
-    await w.page.getByRole('heading', { name: `Containers of pod ${firstPod}` }).waitFor();
+    await w.page.getByRole('heading', { name: 'Pods of deployment api' }).waitFor();
     assert.deepEqual([...w.problems, ...w2.problems], []);
   });
 
@@ -254,13 +253,16 @@ describe('web UI on the example API (real Chromium)', () => {
     assert.deepEqual(w.problems, []);
   });
 
-  it('filters: namespace and team label narrow the overview total to the API figure of the same filter', async () => {
+  it('filters: the team label narrows the overview total to the API allocations under the same filter', async () => {
     const w = await open('/?label=team%3Dpayments');
     const total = w.page.getByTestId('kpi-total').locator('.kpi-value');
     await total.waitFor();
     const shown = dollars(await total.getAttribute('data-exact'));
-    const expected = await api<Summary>(`/api/v1/summary?window=7d&filter=${encodeURIComponent('label[team]:"payments"')}`);
-    assert.equal(shown.toFixed(6), expected.data.totalCost.toFixed(6));
+    // /api/v1/summary has no filter: a filtered overview is the sum of the filtered allocations (pods only).
+    const alloc = await api<AllocationAnswer>(`/api/v1/allocation?window=7d&aggregate=namespace&accumulate=true&filter=${encodeURIComponent('label[team]:"payments"')}`);
+    const expected = Object.values(alloc.data[0] ?? {}).reduce((x, a) => x + a.totalCost, 0);
+    assert.ok(Math.abs(shown - expected) < 1e-6, `overview ${shown} vs allocations ${expected}`);
+    assert.match((await w.page.getByTestId('kpi-total').textContent()) ?? '', /filtered: pods only/);
     assert.equal(await w.page.getByLabel('Label (team)').inputValue(), 'team=payments');
     await w.page.getByRole('button', { name: 'Clear filters' }).click();
     await w.page.waitForFunction((before) => document.querySelector('[data-testid="kpi-total"] .kpi-value')?.getAttribute('data-exact') !== before, `$${shown.toFixed(6)}`);
