@@ -5,31 +5,24 @@
 //   - the real exporter process (`kube-cost-exporter`) on the demo cluster,
 //   - the same on the example snapshot (examples/cluster.json + examples/metrics.json),
 //   - the exporter's app, allocation API and history store in this process, fed by ten days of
-//     hourly demo-cluster cycles (the whole cycle → store → /api/v1 path without the CLI).
+//     hourly demo-cluster cycles (the whole cycle → store → /api/v1 path without the CLI); its
+//     screenshots are the ones in docs/screenshots/ (KCE_UPDATE_SCREENSHOTS=1 refreshes them).
 // A process whose build does not serve /api/v1/allocation and /api/v1/summary (the CLI not yet
 // opening a history store) skips the comparisons, saying so, and checks instead that the
 // overview's error state names the missing endpoint.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { serve } from '@hono/node-server';
-import { loadCatalog } from '../src/pricing/catalog.ts';
-import { createPriceBook } from '../src/pricing/pricebook.ts';
-import { createApp } from '../src/server/app.ts';
-import { createExporter } from '../src/server/exporter.ts';
-import { memoryLogger } from '../src/server/log.ts';
-import { createDemoSource } from '../src/sources/demo.ts';
-import { createMemoryStore } from '../src/store/memory.ts';
-import { cycleBatch } from '../src/store/record.ts';
 import { buildUi, isStale } from '../ui/build.ts';
 import { freePort } from './helpers/prometheus.ts';
+import { startRecordedDemo } from './helpers/ui-backends.ts';
 import type { WatchedPage } from './helpers/ui-browser.ts';
-import { dollars, launchBrowser, openPage, parseCsv, ROOT, screenshotPath } from './helpers/ui-browser.ts';
+import { DOC_SCREENSHOTS, dollars, launchBrowser, openPage, parseCsv, ROOT, screenshotPath } from './helpers/ui-browser.ts';
 
 // page.waitForFunction callbacks run in the browser; this program has no DOM library.
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
@@ -71,37 +64,9 @@ let browser: Browser;
 const pages: WatchedPage[] = [];
 
 async function startInProcess(e: Exporter): Promise<void> {
-  const HOUR = 3_600_000;
-  const end = Date.now();
-  let now = Math.floor(end / HOUR) * HOUR - 10 * 24 * HOUR;
-  const store = createMemoryStore();
-  const exporter = createExporter({
-    source: createDemoSource(),
-    prices: createPriceBook({ catalog: loadCatalog() }),
-    logger: memoryLogger(),
-    intervalMs: HOUR,
-    clusterId: 'demo',
-    now: () => now,
-    onCycle: {
-      component: 'store',
-      handle: async (c) => {
-        if (!c.first) await store.record(cycleBatch(c, { cluster: 'demo', demo: true }));
-      },
-    },
-  });
-  while (now < end) {
-    await exporter.cycle();
-    now += HOUR;
-  }
-  now = end;
-  await exporter.cycle();
-  const app = createApp({ exporter, history: store, version: 'test', sourceDescription: 'demo cluster (simulated, recorded in-process)' });
-  const port = await freePort();
-  await new Promise<void>((resolve) => {
-    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve());
-    e.close = () => new Promise<void>((r) => server.close(() => r()));
-  });
-  e.url = `http://127.0.0.1:${port}`;
+  const backend = await startRecordedDemo({ days: 10 });
+  e.url = backend.url;
+  e.close = () => backend.close();
 }
 
 async function startExporter(e: Exporter): Promise<void> {
@@ -175,6 +140,12 @@ function kubectlCost(args: readonly string[]): Promise<{ code: number | null; st
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+const UPDATE_DOCS = process.env.KCE_UPDATE_SCREENSHOTS === '1';
+function docShot(name: string): string {
+  mkdirSync(DOC_SCREENSHOTS, { recursive: true });
+  return join(DOC_SCREENSHOTS, `${name}.png`);
 }
 
 const slug = (e: Exporter) => e.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
@@ -251,6 +222,8 @@ for (const e of EXPORTERS) {
       await w.page.getByRole('heading', { name: /^Pods of / }).waitFor();
       const rows = w.page.locator('table tbody tr');
       await rows.first().waitFor();
+      await w.page.screenshot({ path: screenshotPath(`exporter-${slug(e)}-pods`), fullPage: true });
+      if (UPDATE_DOCS && e.args === undefined) copyFileSync(screenshotPath(`exporter-${slug(e)}-pods`), docShot('namespaces-pods'));
       const plugin = await kubectlCost(['pod', '-n', ns, '--server', e.url, '--window', '7d', '--historical', '-o', 'json']);
       assert.equal(plugin.code, 0, plugin.stderr);
       const pluginRows = (JSON.parse(plugin.stdout) as { rows: { name: string; totalUsd: number }[] }).rows;
@@ -295,6 +268,7 @@ for (const e of EXPORTERS) {
         await w.page.locator('main').getByText(/\S/).first().waitFor();
         await w.page.waitForLoadState('networkidle');
         await w.page.screenshot({ path: screenshotPath(`exporter-${slug(e)}-${page}`), fullPage: true });
+        if (UPDATE_DOCS && e.args === undefined) copyFileSync(screenshotPath(`exporter-${slug(e)}-${page}`), docShot(page));
         assert.deepEqual(w.problems, [], page);
       }
     });

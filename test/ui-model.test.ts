@@ -11,6 +11,7 @@ import {
   customWindow,
   DEFAULT_STATE,
   efficiencyClass,
+  formatCores,
   formatSignedPct,
   formatUsd,
   monthlyRunRate,
@@ -313,6 +314,13 @@ describe('tables and CSV', () => {
 });
 
 describe('formatting', () => {
+  const cores: [number, string][] = [
+    [0.25, '250m'],
+    [0.9996, '1.00'],
+    [0.9994, '999m'],
+    [2.5, '2.50'],
+  ];
+  for (const [x, text] of cores) it(`formatCores(${x}) = ${text}`, () => assert.equal(formatCores(x), text));
   const usd: [number | undefined, string][] = [
     [1234.5, '$1,234.50'],
     [0, '$0.00'],

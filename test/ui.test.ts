@@ -2,8 +2,8 @@
 // (ui/fixtures/server.ts: the fixture answers in the exporter's wire format, the built UI served by
 // the exporter's own static handler and security headers). The numbers on the pages are checked
 // against the API's answers and against the real `kubectl cost` plugin pointed at the same server.
-// Screenshots of every page go to test-output/ui/ (KCE_UPDATE_SCREENSHOTS=1 also refreshes
-// docs/screenshots/). test/ui-exporter.test.ts does the same against the real exporter.
+// Screenshots of every page go to test-output/ui/ (KCE_UPDATE_SCREENSHOTS=1 also refreshes the
+// phone and empty-state ones in docs/screenshots/). test/ui-exporter.test.ts does the same against the real exporter.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -50,11 +50,12 @@ async function open(path: string, options: Parameters<typeof openPage>[1] = {}):
   return w;
 }
 
-async function shot(w: WatchedPage, name: string): Promise<void> {
+/** A screenshot into test-output/ui/; `doc`: also docs/screenshots/ with KCE_UPDATE_SCREENSHOTS=1 (the pages' own shots there come from test/ui-exporter.test.ts, on demo data). */
+async function shot(w: WatchedPage, name: string, { doc = false } = {}): Promise<void> {
   await w.page.evaluate(() => document.fonts.ready);
   const path = screenshotPath(name);
   await w.page.screenshot({ path, fullPage: true });
-  if (UPDATE_DOCS) {
+  if (UPDATE_DOCS && doc) {
     mkdirSync(DOC_SCREENSHOTS, { recursive: true });
     copyFileSync(path, join(DOC_SCREENSHOTS, `${name}.png`));
   }
@@ -276,7 +277,7 @@ describe('web UI on the example API (real Chromium)', () => {
     // Nothing wider than the phone but the table's own scrolling region.
     const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at 390px`);
-    await shot(w, 'namespaces-phone-dark');
+    await shot(w, 'namespaces-phone-dark', { doc: true });
     // Keyboard: the first Tab reaches the skip link; sort headers are buttons.
     await w.page.keyboard.press('Tab');
     assert.equal(await w.page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
@@ -331,7 +332,7 @@ describe('web UI on the example API (real Chromium)', () => {
     // A window before any history: an empty state saying why.
     const empty = await open('/?window=2020-01-01T00%3A00%3A00Z%2C2020-01-02T00%3A00%3A00Z');
     await empty.page.getByText(/No cost recorded/).waitFor();
-    await shot(empty, 'overview-empty');
+    await shot(empty, 'overview-empty', { doc: true });
     // A window the UI does not understand: said so, and the default shown instead.
     const bad = await open('/?window=yesterdayish');
     await bad.page.getByText(/is not understood; showing the last 7 days/).waitFor();

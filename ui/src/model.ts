@@ -404,7 +404,8 @@ export function formatSignedUsd(x: number | undefined): string {
 
 export function formatCores(x: number | undefined): string {
   if (x === undefined || !Number.isFinite(x)) return '—';
-  return x < 1 ? `${Math.round(x * 1000)}m` : x.toFixed(2);
+  const milli = Math.round(x * 1000);
+  return milli < 1000 ? `${milli}m` : x.toFixed(2);
 }
 
 export function formatBytes(x: number | undefined): string {
