@@ -169,6 +169,13 @@ export function buildFilter(f: FilterParts): string {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
+/** Words for OpenCost's pseudo-allocations (`__idle__`, `__unmounted__`, `__unallocated__`). */
+export function pseudoLabel(name: string): string {
+  const last = name.slice(name.lastIndexOf('/') + 1);
+  const words: Record<string, string> = { __idle__: 'idle (not requested by any pod)', __unmounted__: 'unmounted volumes', __unallocated__: 'unallocated' };
+  return words[last] ?? name;
+}
+
 export const isIdle = (name: string): boolean => name === '__idle__' || name.endsWith('/__idle__');
 export const isPseudo = (name: string): boolean => /(^|\/)__[a-z]+__$/.test(name);
 

@@ -9,7 +9,7 @@ import { DataTable } from '../components/table.tsx';
 import type { PageContext } from '../context.ts';
 import { useLoad } from '../hooks.ts';
 import type { UiState } from '../model.ts';
-import { buildFilter, controllerOfGroup, describeWindow, exactUsd, formatUsd, isPseudo, parseWorkload } from '../model.ts';
+import { buildFilter, controllerOfGroup, describeWindow, exactUsd, formatUsd, isPseudo, parseWorkload, pseudoLabel } from '../model.ts';
 
 interface Level {
   readonly id: 'namespaces' | 'workloads' | 'pods';
@@ -44,7 +44,7 @@ function levelOf(state: UiState, baseFilter: string): Level {
       filter: and(buildFilter({ namespace: state.ns })),
       row: (name, set) => {
         const c = controllerOfGroup(name, set[name]?.properties ?? {});
-        if (c === undefined) return { label: name === '__unallocated__' ? 'pods without a controller' : name };
+        if (c === undefined) return { label: name === '__unallocated__' ? 'pods without a controller' : pseudoLabel(name) };
         return { label: `${c.name} (${c.kind})`, next: { workload: `${c.kind}/${c.name}` } };
       },
     };
@@ -57,7 +57,7 @@ function levelOf(state: UiState, baseFilter: string): Level {
     filter: baseFilter,
     row: (name, set) => {
       const ns = set[name]?.properties.namespace ?? name;
-      return isPseudo(name) ? { label: name } : { label: ns, next: { ns } };
+      return isPseudo(name) ? { label: pseudoLabel(name) } : { label: ns, next: { ns } };
     },
   };
 }
