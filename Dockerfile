@@ -9,7 +9,7 @@ ARG NODE_VERSION=24
 ARG ALPINE_VERSION=3.22
 
 # 1. Compile TypeScript to dist/ (npm run build), then bundle dist/ and the production
-#    dependencies it imports (deploy/docker/bundle.mjs).
+#    dependencies it imports (deploy/docker/bundle.mjs); build the web UI (ui/dist).
 FROM node:${NODE_VERSION}-alpine${ALPINE_VERSION} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -21,6 +21,9 @@ COPY src ./src
 COPY deploy/docker/bundle.mjs ./deploy/docker/
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
  && node deploy/docker/bundle.mjs dist bundle/dist/cli/kube-cost-exporter.js
+# The web UI (Vite): static files in ui/dist, served at / (src/server/ui.ts finds them next to package.json).
+COPY ui ./ui
+RUN node ui/build.ts
 
 # 2. The node binary alone, without its debug symbols (about 18 MB) and without npm and yarn.
 FROM node:${NODE_VERSION}-alpine${ALPINE_VERSION} AS node
@@ -38,6 +41,7 @@ RUN apk add --no-cache libstdc++ libgcc
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=build /src/bundle/dist ./dist
+COPY --from=build /src/ui/dist ./ui/dist
 COPY package.json ./
 COPY bin ./bin
 ENV NODE_ENV=production

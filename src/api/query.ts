@@ -78,7 +78,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   shareNamespaces: 'sharing the cost of namespaces is not implemented',
   shareLabels: 'sharing the cost of labelled workloads is not implemented',
   shareCost: 'shared overhead costs are not implemented',
-  shareSplit: 'only the weighted split of shared idle is implemented',
+  shareSplit: 'only the weighted split (by cost) is implemented',
   shareTenancyCosts: 'cluster management is reported by /api/v1/summary and /api/v1/assets, not shared into allocations',
   includeProportionalAssetResourceCosts: 'proportional asset resource costs are not implemented',
   includeSharedCostBreakdown: 'shared cost breakdowns are not implemented',
@@ -87,7 +87,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 function checkUnsupported(params: Params): void {
   for (const [name, reason] of Object.entries(UNSUPPORTED)) {
     const v = params.get(name);
-    if (v === null || v === '' || FALSE.has(v)) continue;
+    if (v === null || v === '' || FALSE.has(v) || (name === 'shareSplit' && v === 'weighted')) continue;
     throw new BadQueryError(name, v, reason, 'leave it out (or false)');
   }
 }
@@ -137,8 +137,14 @@ export function parseAssetsQuery(params: Params, options: { readonly nowMs: numb
   return { window, stepMs: step(params, window, accumulate), format: format(params, options.accept, ['json', 'csv']), warnings: unknown(params, ASSET_PARAMS) };
 }
 
+/**
+ * The window is cut at now (`today`, `7d` end in the future), so that the previous window, of the
+ * same length just before it, is never a whole day compared with the part of a day gone so far.
+ */
 export function parseSummaryQuery(params: Params, options: { readonly nowMs: number; readonly accept?: string | undefined }): SummaryRequest {
-  const window = requireWindow(params, options.nowMs);
+  const asked = requireWindow(params, options.nowMs);
+  if (asked.startMs >= options.nowMs) throw new BadQueryError('window', params.get('window') ?? '', 'the window has not started yet', 'a window that starts before now');
+  const window = { startMs: asked.startMs, endMs: Math.min(asked.endMs, options.nowMs) };
   const topText = params.get('top');
   let top = 5;
   if (topText !== null && topText !== '') {

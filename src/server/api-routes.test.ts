@@ -331,3 +331,20 @@ describe('createApp mounts the API when given a history store', () => {
     assert.equal((await createApp(base).request('/api/v1/allocation?window=1d')).status, 404);
   });
 });
+
+describe('GET /api/v1/summary with a window that ends in the future', () => {
+  it('is cut at now, and the previous window has the same length', async () => {
+    // now = 02:00; today = [00:00, 24:00) → [00:00, 02:00), previous [22:00 yesterday, 00:00).
+    const { body } = await getJson('/summary?window=today');
+    const d = body.data as { window: { start: string; end: string }; previousWindow: { start: string; end: string }; totalCost: number };
+    assert.deepEqual(d.window, { start: '2026-11-30T00:00:00Z', end: '2026-11-30T02:00:00Z' });
+    assert.deepEqual(d.previousWindow, { start: '2026-11-29T22:00:00Z', end: '2026-11-30T00:00:00Z' });
+    // Both hours: 4.475 + 2.50.
+    assert.equal(round(d.totalCost), 6.975);
+  });
+  it('a window that has not started is refused', async () => {
+    const { status, body } = await getJson('/summary?window=2026-12-01T00:00:00Z,2026-12-02T00:00:00Z');
+    assert.equal(status, 400);
+    assert.equal(body['message'], 'window="2026-12-01T00:00:00Z,2026-12-02T00:00:00Z": the window has not started yet; accepted: a window that starts before now');
+  });
+});

@@ -66,7 +66,7 @@ export function createApp(options: AppOptions): Hono {
       headers['content-encoding'] = 'gzip';
       return new Response(metrics.gzip(), { status: 200, headers });
     }
-    return new Response(metrics.text, { status: 200, headers });
+    return new Response(metrics.plain(), { status: 200, headers });
   });
 
   app.get('/healthz', (c) => c.text('ok\n'));

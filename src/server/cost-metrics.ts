@@ -19,7 +19,19 @@ function nsPod(namespace: string, pod: string, node: string): string {
 }
 
 export function renderCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels = ''): string {
-  const w = new ExpositionWriter(format, baseLabels);
+  return writeCostMetrics(report, counters, format, baseLabels).toString();
+}
+
+/**
+ * The same text as renderCostMetrics, handed to `sink` in chunks of about 16 Ki characters as it is
+ * rendered (the exporter writes them into a gzip stream: the whole text is never held at once).
+ */
+export function streamCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink: (chunk: string) => void): void {
+  writeCostMetrics(report, counters, format, baseLabels, sink).flush();
+}
+
+function writeCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink?: (chunk: string) => void): ExpositionWriter {
+  const w = new ExpositionWriter(format, baseLabels, sink);
 
   // Pods (with the __idle__, __unmounted__ and __unallocated__ pseudo-pods, so that the sum over
   // pods is everything the cluster costs but the management fee).
@@ -173,5 +185,5 @@ export function renderCostMetrics(report: CostReport, counters: NamespaceCounter
   const byCapacity = new Map<string, number>();
   for (const n of report.nodes) byCapacity.set(n.capacityType, (byCapacity.get(n.capacityType) ?? 0) + 1);
   for (const [capacityType, count] of byCapacity) w.sample(labelText({ capacity_type: capacityType }), count);
-  return w.toString();
+  return w;
 }

@@ -319,3 +319,20 @@ test('gzip body: one gzip member per part (self-monitoring, cost families, # EOF
   assert.equal(sampleValue(gunzipSync(after.gzip()).toString('utf8'), series), sampleValue(after.text, series));
   assert.ok(Math.abs(sampleValue(after.text, series) - 0.00625) < 1e-12);
 });
+
+test('a scrape without gzip streams the gzip body decompressed; once the text exists it is served as is', async () => {
+  const { exporter, app } = setup([GOOD], 'prod-eu');
+  await exporter.cycle();
+  for (const format of ['openmetrics', 'prometheus'] as const) {
+    const m = exporter.metrics(format);
+    const body = m.plain();
+    assert.ok(typeof body !== 'string', `${format}: a stream before the text was asked for`);
+    const streamed = await new Response(body).text();
+    assert.equal(streamed, gunzipSync(m.gzip()).toString('utf8'));
+    assert.equal(streamed, m.text);
+    assert.equal(m.plain(), m.text, `${format}: the text itself once rendered`);
+  }
+  const res = await app.request('/metrics');
+  assert.equal(res.headers.get('content-encoding'), null);
+  assert.equal(await res.text(), exporter.metrics('prometheus').text);
+});

@@ -51,20 +51,32 @@ export function joinLabels(a: LabelText, b: LabelText): LabelText {
   return `${a},${b}`;
 }
 
+/** Lines are gathered in a string of about this many UTF-16 code units before it becomes a chunk. */
+const CHUNK_AT = 16 * 1024;
+const VALUE_MEMO_LIMIT = 65_536;
+
 /**
  * Appends families to a list of chunks. Call `family()` once per metric name, then `sample()`
  * for each series. `base` labels (e.g. `cluster="prod"`) are prepended to every sample.
+ * Lines are gathered into chunks of about 16 Ki characters: joining 600 chunks is several times
+ * faster, and leaves far less for the garbage collector, than joining 600,000 lines.
  */
 export class ExpositionWriter {
   readonly format: ExpositionFormat;
-  private readonly chunks: string[] = [];
   private readonly base: LabelText;
   private readonly seen = new Set<string>();
+  private readonly chunks: string[] = [];
+  private readonly sink: ((chunk: string) => void) | undefined;
   private current = '';
+  private pending = '';
+  /** Costs repeat (same requests on the same instance type): 3 in 4 values of a cluster are repeats. */
+  private readonly values = new Map<number, string>();
 
-  constructor(format: ExpositionFormat, baseLabels: LabelText = '') {
+  /** With a `sink`, each chunk goes to it as soon as it is full (e.g. into a gzip stream) instead of being kept. */
+  constructor(format: ExpositionFormat, baseLabels: LabelText = '', sink?: (chunk: string) => void) {
     this.format = format;
     this.base = baseLabels;
+    this.sink = sink;
   }
 
   family(name: string, type: MetricType, help: string, unit?: string): this {
@@ -75,21 +87,41 @@ export class ExpositionWriter {
     this.current = name;
     // OpenMetrics names a counter family without its _total suffix.
     const familyName = this.format === 'openmetrics' && type === 'counter' ? name.slice(0, -'_total'.length) : name;
-    this.chunks.push(`# HELP ${familyName} ${escapeHelp(help)}\n# TYPE ${familyName} ${type}\n`);
-    if (unit !== undefined && this.format === 'openmetrics' && familyName.endsWith(`_${unit}`)) this.chunks.push(`# UNIT ${familyName} ${unit}\n`);
+    this.append(`# HELP ${familyName} ${escapeHelp(help)}\n# TYPE ${familyName} ${type}\n`);
+    if (unit !== undefined && this.format === 'openmetrics' && familyName.endsWith(`_${unit}`)) this.append(`# UNIT ${familyName} ${unit}\n`);
     return this;
   }
 
   /** A sample of the current family; `suffix` is for histogram parts (`_bucket`, `_sum`, `_count`). */
   sample(labels: LabelText, value: number, suffix = ''): this {
+    const name = suffix === '' ? this.current : this.current + suffix;
     const all = joinLabels(this.base, labels);
-    const name = this.current + suffix;
-    this.chunks.push(all === '' ? `${name} ${formatValue(value)}\n` : `${name}{${all}} ${formatValue(value)}\n`);
+    let text = this.values.get(value);
+    if (text === undefined) {
+      text = formatValue(value);
+      if (this.values.size >= VALUE_MEMO_LIMIT) this.values.clear();
+      this.values.set(value, text);
+    }
+    this.append(all === '' ? `${name} ${text}\n` : `${name}{${all}} ${text}\n`);
     return this;
   }
 
-  /** The families written so far (no OpenMetrics `# EOF`: see `exposition()`). */
+  private append(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= CHUNK_AT) this.flush();
+  }
+
+  /** Hands the pending lines on (to the sink, or to the kept chunks). */
+  flush(): void {
+    if (this.pending === '') return;
+    if (this.sink) this.sink(this.pending);
+    else this.chunks.push(this.pending);
+    this.pending = '';
+  }
+
+  /** The families written so far (no OpenMetrics `# EOF`: see `exposition()`); empty with a sink. */
   toString(): string {
+    this.flush();
     return this.chunks.join('');
   }
 }

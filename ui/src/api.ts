@@ -1,7 +1,8 @@
 // The one typed client of the exporter's HTTP API, for the UI. Shapes follow OpenCost's allocation
-// and assets APIs (docs/api.md); `/api/v1/summary` is the exporter's own. Every answer is checked
-// at this boundary: a field that is missing or not a number becomes an ApiError naming the
-// endpoint, the field and the value, shown by the UI as an error state — never a silent zero.
+// and assets APIs; `/api/v1/summary` is the exporter's own (docs/ui.md lists every field the UI
+// reads). Every answer is checked at this boundary: a field that is missing or not a number
+// becomes an ApiError naming the endpoint, the field and the value, shown by the UI as an error
+// state — never a silent zero.
 // No DOM types: the pure parts are unit-tested under Node (test/ui-model.test.ts).
 
 export interface AllocationProperties {

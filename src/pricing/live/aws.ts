@@ -213,7 +213,7 @@ export async function fetchAwsSpot(http: ProviderHttp, { region, instanceTypes, 
         async () => {
           await http.limiter.acquire();
           try {
-            const out = await client.send(new DescribeSpotPriceHistoryCommand(input));
+            const out = await client.send(new DescribeSpotPriceHistoryCommand(input), http.signal ? { abortSignal: http.signal } : {});
             http.record('describe_spot_price_history', 'success');
             return out;
           } catch (err) {

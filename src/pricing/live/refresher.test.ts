@@ -204,3 +204,21 @@ test('--pricing-refresh auto: a provider not reachable at its first call is turn
   assert.equal([...live.calls.values()][0]!.count, 4, 'off: never called again');
   assert.equal(book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand')).source, 'catalog');
 });
+
+// Without the abort this test would run into the 60 s call timeout (and the test's own 20 s timeout).
+test('stop: a refresh waiting on a provider that does not answer ends at once', { timeout: 20_000 }, async () => {
+  const silent = await startTestServer(() => undefined); // never answers
+  try {
+    const live = new LivePricing({ mode: 'on', azure: { baseUrl: silent.url }, timeoutMs: 60_000 });
+    const book = createLivePriceBook({ base: createPriceBook({ catalog }), table: live.table, catalog, demand: live.demand, now: Date.now });
+    book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand'));
+    const refreshing = live.refresh();
+    while (silent.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await live.stop();
+    await refreshing;
+    assert.equal(live.status().azure.lastError, undefined, 'a stop is not a provider failure');
+    assert.equal(live.breakerState('azure'), 'closed');
+  } finally {
+    await silent.close();
+  }
+});

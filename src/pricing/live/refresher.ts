@@ -72,13 +72,26 @@ export class LivePricing {
   private readonly attempted = new Set<LiveProvider>();
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(options: LivePricingOptions) {
     this.options = options;
     this.table = options.table ?? new PriceTable();
     this.demand = options.demand ?? new DemandTracker();
     this.now = options.now ?? Date.now;
-    const sleep = options.sleep ?? realSleep;
+    const baseSleep = options.sleep ?? realSleep;
+    // Waits end at once when live pricing stops, so a stop never waits for a backoff.
+    const sleep: Sleep = (ms) =>
+      this.stopping.signal.aborted
+        ? Promise.reject(this.stopping.signal.reason)
+        : new Promise<void>((resolve, reject) => {
+            const onAbort = () => reject(this.stopping.signal.reason);
+            this.stopping.signal.addEventListener('abort', onAbort, { once: true });
+            baseSleep(ms).then(() => {
+              this.stopping.signal.removeEventListener('abort', onAbort);
+              resolve();
+            }, reject);
+          });
     const random = options.random ?? Math.random;
     const mk = (provider: LiveProvider): ProviderHttp => ({
       provider,
@@ -89,6 +102,7 @@ export class LivePricing {
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      signal: this.stopping.signal,
       record: (endpoint, result) => {
         const id = `${provider}|${endpoint}|${result}`;
         const c = this.calls.get(id) ?? { provider, endpoint, result, count: 0 };
@@ -133,8 +147,8 @@ export class LivePricing {
       if (d.provider === 'aws' && this.options.aws) out.push(...this.awsTasks(d, this.options.aws));
       if (d.provider === 'azure' && this.options.azure) out.push(...this.azureTasks(d, this.options.azure.baseUrl ?? AZURE_PRICING_URL));
     }
-    const gcp = this.options.gcp;
-    if (gcp && gcp.apiKey && !this.disabled.has('gcp') && [...this.demand.byRegion.values()].some((d) => d.provider === 'gcp')) {
+    const gcp = this.options.gcp || undefined;
+    if (gcp?.apiKey && !this.disabled.has('gcp') && [...this.demand.byRegion.values()].some((d) => d.provider === 'gcp')) {
       const apiKey = gcp.apiKey;
       // One catalog read prices every family, GPU, disk and egress in every region. GCP changes spot
       // prices at most once a month, so spot rows are refreshed with the rest (1 h), not every 5 min.
@@ -202,7 +216,7 @@ export class LivePricing {
     await Promise.all(
       [...byProvider].map(async ([provider, tasks]) => {
         for (const task of tasks) {
-          if (this.disabled.has(provider)) return;
+          if (this.disabled.has(provider) || this.stopping.signal.aborted) return;
           if (!this.breakers[provider].allow()) return;
           const known = this.table.tasks.get(task.id);
           try {
@@ -217,6 +231,7 @@ export class LivePricing {
             changed = true;
             this.options.logger?.info(`live pricing: ${task.id} refreshed`, { prices: result.unchanged ? 'unchanged' : result.rows.length });
           } catch (err) {
+            if (this.stopping.signal.aborted) return;
             this.breakers[provider].failure();
             const message = err instanceof Error ? err.message : String(err);
             this.lastError.set(provider, message);
@@ -257,9 +272,11 @@ export class LivePricing {
     this.timer = setTimeout(tick, 0).unref();
   }
 
+  /** Stops the timer and aborts calls and waits in flight. */
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopping.abort(new Error('live pricing stopped'));
     await this.running;
   }
 }

@@ -1,5 +1,5 @@
 // The aggregator side of the node agent: wraps the `kube` source. Each read, it finds the agent
-// pods in the pod informer's cache (labels app.kubernetes.io/name=kube-cost-exporter and
+// pods in the pod informer's cache (labels app.kubernetes.io/name=kube-cost-exporter-agent and
 // app.kubernetes.io/component=node-agent, Running, with an IP), pulls /v1/usage from each with a
 // timeout and a concurrency limit, and uses what the agents measured for the pods of their nodes,
 // in preference to the metrics API. A node whose agent is missing or failing keeps the metrics
@@ -16,7 +16,7 @@ import type { CachedPod } from '../kube/convert.ts';
 import type { ClusterSource, SourceHealth, SourceReading } from '../source.ts';
 
 export const AGENT_NAME_LABEL = 'app.kubernetes.io/name';
-export const AGENT_NAME_VALUE = 'kube-cost-exporter';
+export const AGENT_NAME_VALUE = 'kube-cost-exporter-agent';
 
 /** Where a node's pod usage came from in the last reading. */
 export type NodeUsageSource = 'agent' | 'metrics-api' | 'requests';

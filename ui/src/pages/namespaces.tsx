@@ -119,6 +119,7 @@ export function Namespaces({ ctx }: { ctx: PageContext }) {
       ) : (
         <DataTable
           caption={level.title}
+          showCaption={false}
           fileName={`${level.id}-${[state.ns, w?.name, state.pod].filter(Boolean).join('-') || 'all'}-${state.window.replaceAll(':', '')}.csv`}
           columns={allocationColumns(level.nameLabel)}
           rows={rows}

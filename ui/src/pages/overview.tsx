@@ -1,5 +1,7 @@
 // Overview: total for the window and change vs the previous one, the split, the stacked trend,
 // top namespaces, spot share and savings, monthly run rate.
+import { useMemo } from 'preact/hooks';
+import type { AllocationSet } from '../api.ts';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { DisplayColumn } from '../components/table.tsx';
 import { DataTable } from '../components/table.tsx';
@@ -133,7 +135,7 @@ export function Overview({ ctx }: { ctx: PageContext }) {
         <h3 id="trend-h">Cost per {step === '1h' ? 'hour' : 'day'}</h3>
         {trend.state === 'loading' ? <Loading what="the trend" /> : null}
         {trend.state === 'error' ? <ErrorState error={trend.error} retry={retryTrend} /> : null}
-        {trend.state === 'ready' ? <TrendBlock points={trendSeries(trend.value)} hourly={step === '1h'} ctx={ctx} /> : null}
+        {trend.state === 'ready' ? <TrendBlock sets={trend.value} hourly={step === '1h'} ctx={ctx} /> : null}
       </section>
 
       <div class="two-col">
@@ -189,7 +191,9 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   );
 }
 
-function TrendBlock({ points, hourly, ctx }: { points: TrendPoint[]; hourly: boolean; ctx: PageContext }) {
+function TrendBlock({ sets, hourly, ctx }: { sets: readonly AllocationSet[]; hourly: boolean; ctx: PageContext }) {
+  // The same array while the answer is the same: the chart is drawn once, not on every render.
+  const points = useMemo(() => trendSeries(sets), [sets]);
   if (points.length === 0) return <Empty>No history in this window yet: the trend fills in as the exporter records cycles.</Empty>;
   return (
     <>
