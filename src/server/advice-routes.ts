@@ -203,7 +203,9 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       const rows = recommendationRows(out);
       if (fmt === 'csv') return csv(toCsv(RECOMMENDATION_CSV_HEADER, rows.map(recommendationCells)), 'recommendations', window);
       const m = coverageMeta(coverage, window);
-      const total = rows.reduce((t, r) => t + (r.monthlySavingUsd ?? 0), 0);
+      // The cluster-wide 70 %-spot estimate is an alternative to the per-workload spot rows, not an addition.
+      const total = rows.reduce((t, r) => t + (r.kind === 'spot' && r.target === 'cluster' ? 0 : (r.monthlySavingUsd ?? 0)), 0);
+      if (rows.length > 1) warnings.push('the kinds overlap (smaller requests only pay once nodes go; a removed node takes its spot saving with it): the total is an upper bound');
       return json(c, {
         code: 200,
         status: 'success',
