@@ -3,15 +3,18 @@
 //   - the forecast backtest: Holt-Winters trained on the first 23 days, forecasting the last 7,
 //     MAPE per cluster and per namespace;
 //   - the time each analysis takes (median of 5 runs) and the recommendations' totals.
-// Run: node_modules/.bin/node bench/advice-demo.ts [--days 30] [--test-days 7]
+// Run: node_modules/.bin/node bench/advice-demo.ts [--days 30] [--test-days 7] [--store memory|sqlite]
 // Figures go to docs/advice.md with the machine's load (uptime).
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { allocate } from '../src/core/allocate.ts';
 import { backtest } from '../src/core/advice/forecast.ts';
 import { createPriceBook } from '../src/pricing/pricebook.ts';
 import { adviceRoutes, dailySeries } from '../src/server/advice-routes.ts';
 import { createDemoSource } from '../src/sources/demo.ts';
 import { createMemoryStore } from '../src/store/memory.ts';
+import { createSqliteStore } from '../src/store/sqlite.ts';
 import { cycleBatch } from '../src/store/record.ts';
 import { median } from './stats.ts';
 
@@ -26,7 +29,9 @@ const testDays = arg('test-days', 7);
 
 const source = createDemoSource({ seed: 42 });
 const prices = createPriceBook();
-const store = createMemoryStore();
+const kind = process.argv.includes('--store') ? process.argv[process.argv.indexOf('--store') + 1] : 'memory';
+const dir = kind === 'sqlite' ? mkdtempSync(join(tmpdir(), 'kce-advice-')) : undefined;
+const store = dir ? createSqliteStore({ path: join(dir, 'history.db') }) : createMemoryStore();
 const endMs = Date.UTC(2026, 10, 30); // 2026-11-30T00:00:00Z: whole days only
 const startMs = endMs - days * DAY;
 let t0 = performance.now();
@@ -37,7 +42,7 @@ for (let s = startMs; s < endMs; s += HOUR) {
   await store.record(cycleBatch({ report, reading, window }, { cluster: 'demo', demo: true }));
 }
 await store.maintain(endMs);
-console.log(`recorded ${days} days of hourly demo cycles in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`${store.description}: recorded ${days} days of hourly demo cycles in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const sets = await store.allocations({ startMs, endMs, stepMs: DAY });
 const report = (label: string, series: Map<string, { days: { dayStartMs: number; costUsd: number }[] }>) => {
@@ -57,7 +62,7 @@ const mapes = ns.map((r) => r[1]).filter(Number.isFinite);
 console.log(`  median over ${mapes.length} namespaces: ${median(mapes).toFixed(2)} %`);
 
 const api = adviceRoutes({ store, prices, now: () => endMs });
-for (const path of ['/recommendations?window=7d&sample=1h&commitmentDiscount=0.28', '/forecast?aggregate=namespace&horizon=30d', '/anomalies?window=7d']) {
+for (const path of ['/recommendations?window=7d&commitmentDiscount=0.28', '/forecast?aggregate=namespace&horizon=30d', '/anomalies?window=7d']) {
   const times: number[] = [];
   let body = '';
   for (let i = 0; i < 5; i++) {
@@ -76,3 +81,5 @@ for (const path of ['/recommendations?window=7d&sample=1h&commitmentDiscount=0.2
   console.log(`\nGET ${path}: median ${median(times).toFixed(0)} ms over 5 runs; ${summary}`);
 }
 console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+await store.close();
+if (dir) rmSync(dir, { recursive: true, force: true });

@@ -76,6 +76,7 @@ export const RECOMMENDATION_FLAGS: readonly FlagSpec[] = [
   { name: 'window', value: 'WINDOW', default: '7d', help: 'Usage history to learn from (commitments always look at 30 days).' },
   { name: 'namespace', short: 'n', value: 'NAMESPACE', help: 'Only workloads of this namespace (nodes and commitments are cluster-wide).' },
   { name: 'kind', value: 'KINDS', help: 'Comma-separated: rightsizing, idle-node, spot, commitment (default: all).' },
+  { name: 'sample', value: 'DURATION', default: '1h', help: 'Right-sizing sample length: usage is averaged over it (shorter sees spikes, costs more to query).' },
   { name: 'commitment-discount', value: 'PERCENT', help: 'Your savings plan / reservation discount (e.g. 28%): without it the commitment saving is unknown.' },
 ];
 

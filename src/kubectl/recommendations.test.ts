@@ -42,7 +42,7 @@ describe('kubectl cost recommendations --server', () => {
   }
 
   it('table: one line per recommendation, largest saving first, and the total', async () => {
-    const { code, out, err } = await run('--kind', 'idle-node,rightsizing', '-n', 'shop');
+    const { code, out, err } = await run('--kind', 'idle-node,rightsizing', '-n', 'shop', '--sample', '5m');
     assert.equal(code, 0, err);
     const lines = out.trimEnd().split('\n');
     assert.match(lines[0] ?? '', /^KIND\s+NAMESPACE\s+TARGET\s+RESOURCE\s+CURRENT\s+SUGGESTED\s+SAVING\/MONTH$/);
@@ -82,6 +82,7 @@ describe('kubectl cost recommendations --server', () => {
     assert.equal(bad.err, 'error: flag --kind: unknown kind "cheap" (expected rightsizing, idle-node, spot, commitment)\n');
     assert.equal((await run('--commitment-discount', '120%')).code, 2);
     assert.equal((await run('--snapshot', 'x.json')).code, 2);
+    assert.equal((await run('--sample', '0m')).err, 'error: flag --sample: expected a duration like 5m or 1h (got "0m")\n');
     assert.throws(() => parseRecommendations({ data: { recommendations: [{ kind: 1 }] } }, 'test'), { message: 'test: not a recommendations answer: data.recommendations[0].kind is not a string' });
   });
 });

@@ -107,6 +107,11 @@ export function recommendationQuery(parsed: ParsedCommand): Record<string, strin
     }
     query['kind'] = kind;
   }
+  const sample = parsed.values.get('sample')?.[0];
+  if (sample !== undefined) {
+    if (!/^\d{1,9}[mhd]$/.test(sample) || /^0+[mhd]$/.test(sample)) throw new UsageError(`flag --sample: expected a duration like 5m or 1h (got "${sample}")`);
+    query['sample'] = sample;
+  }
   const discount = parsed.values.get('commitment-discount')?.[0];
   if (discount !== undefined) {
     const pct = parsePercent(discount, 'commitment-discount');

@@ -38,7 +38,7 @@ export interface AdviceRoutesOptions {
 }
 
 const KINDS: readonly RecommendationKind[] = ['rightsizing', 'idle-node', 'spot', 'commitment'];
-const MAX_SAMPLE_STEPS = 4_032; // 14 days at 5 minutes
+const MAX_SAMPLE_STEPS = 4_032; // 14 days at 5 minutes, 168 days at 1 hour
 const GIB = 2 ** 30;
 
 function params(c: Context): Params {
@@ -154,9 +154,9 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       const fmt = format(p, c.req.header('accept'));
       const want = kinds(p);
       const window = windowOf(p, '7d', nowMs);
-      const sampleMs = parseDuration(p.get('sample') || '5m', 'sample');
+      const sampleMs = parseDuration(p.get('sample') || '1h', 'sample');
       const steps = Math.ceil((window.endMs - window.startMs) / sampleMs);
-      if (want.has('rightsizing') && steps > MAX_SAMPLE_STEPS) throw new BadQueryError('sample', p.get('sample') ?? '5m', `${steps} samples per pod in this window, more than ${MAX_SAMPLE_STEPS}`, 'a longer sample or a shorter window');
+      if (want.has('rightsizing') && steps > MAX_SAMPLE_STEPS) throw new BadQueryError('sample', p.get('sample') ?? '1h', `${steps} samples per pod in this window, more than ${MAX_SAMPLE_STEPS}`, 'a longer sample or a shorter window');
       const namespace = p.get('namespace') || undefined;
       const rs: Partial<{ -readonly [K in keyof RightSizingOptions]: RightSizingOptions[K] }> = {};
       const margin = fraction(p, 'margin', undefined, 0, 10);
@@ -174,24 +174,27 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       const coverage = await store.coverage();
       const out: Parameters<typeof recommendationRows>[0] & Record<string, unknown> = {};
       const lastHour = { startMs: Math.max(window.startMs, window.endMs - HOUR_MS), endMs: window.endMs };
+      // One allocation query per step length, shared by the analyses (the store answers step by step).
+      const allocationSets = new Map<number, ReturnType<HistoryStore['allocations']>>();
+      const allocationsAt = (stepMs: number) => {
+        let sets = allocationSets.get(stepMs);
+        if (!sets) allocationSets.set(stepMs, (sets = store.allocations({ startMs: window.startMs, endMs: window.endMs, stepMs })));
+        return sets;
+      };
+      const inNamespace = (r: AllocationInterval) => namespace === undefined || r.namespace === namespace;
 
       if (want.has('rightsizing')) {
-        const [sets, nodes] = await Promise.all([
-          store.allocations({ startMs: window.startMs, endMs: window.endMs, stepMs: sampleMs, ...(namespace ? { namespaces: [namespace] } : {}) }),
-          store.nodes(lastHour),
-        ]);
-        Object.assign(out, { rightsizing: rightSize({ rows: flat(sets), nowMs, rates: nodeUnitRates(flat(nodes)), hpas: options.hpas ?? [], options: rs }) });
+        const [sets, nodes] = await Promise.all([allocationsAt(sampleMs), store.nodes(lastHour)]);
+        Object.assign(out, { rightsizing: rightSize({ rows: flat(sets).filter(inNamespace), nowMs, rates: nodeUnitRates(flat(nodes)), hpas: options.hpas ?? [], options: rs }) });
         if ((options.hpas ?? []).length === 0) warnings.push('no HorizontalPodAutoscaler list: workloads scaled by an HPA are right-sized on every resource (docs/advice.md)');
       }
       if (want.has('idle-node') || want.has('spot')) {
-        const hour = { startMs: window.startMs, endMs: window.endMs, stepMs: HOUR_MS };
-        const [nodeSets, allocSets] = await Promise.all([store.nodes(hour), store.allocations(hour)]);
+        const [nodeSets, allocSets] = await Promise.all([store.nodes({ startMs: window.startMs, endMs: window.endMs, stepMs: HOUR_MS }), allocationsAt(HOUR_MS)]);
         const steps: NodeStep[] = nodeSets.map((s, i) => ({ startMs: s.startMs, endMs: s.endMs, nodes: s.rows, allocations: allocSets[i]?.rows ?? [] }));
         if (want.has('idle-node')) Object.assign(out, { idleNodes: findIdleNodes(steps, { thresholdFraction: threshold }) });
         if (want.has('spot')) {
           const latest = [...steps].reverse().find((s) => s.nodes.length > 0);
-          const allocations = (latest?.allocations ?? []).filter((r) => namespace === undefined || r.namespace === namespace);
-          Object.assign(out, { spot: spotPotential({ allocations, nodes: latest?.nodes ?? [], spotRatio }) });
+          Object.assign(out, { spot: spotPotential({ allocations: (latest?.allocations ?? []).filter(inNamespace), nodes: latest?.nodes ?? [], spotRatio }) });
         }
       }
       if (want.has('commitment')) {
