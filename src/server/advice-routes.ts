@@ -177,8 +177,10 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       // One allocation query per step length, shared by the analyses (the store answers step by step).
       const allocationSets = new Map<number, ReturnType<HistoryStore['allocations']>>();
       const allocationsAt = (stepMs: number) => {
-        let sets = allocationSets.get(stepMs);
-        if (!sets) allocationSets.set(stepMs, (sets = store.allocations({ startMs: window.startMs, endMs: window.endMs, stepMs })));
+        const known = allocationSets.get(stepMs);
+        if (known) return known;
+        const sets = store.allocations({ startMs: window.startMs, endMs: window.endMs, stepMs });
+        allocationSets.set(stepMs, sets);
         return sets;
       };
       const inNamespace = (r: AllocationInterval) => namespace === undefined || r.namespace === namespace;
