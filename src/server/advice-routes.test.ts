@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { alloc, DAY, nodeRow, T0 } from '../core/advice/fixtures.test-util.ts';
+import { arrayStore } from '../api/array-store.test-util.ts';
+import { alloc, DAY, HOUR, nodeRow, T0 } from '../core/advice/fixtures.test-util.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import type { HistoryStore } from '../store/types.ts';
 import { NOW, PRICES, recordedStore } from './advice-fixtures.test-util.ts';
@@ -95,5 +96,73 @@ describe('priceBookSpotRatio with the shipped catalog', () => {
     assert.ok(r && r.ratio > 0 && r.ratio < 1, JSON.stringify(r));
     assert.match(r.source, /spot/);
     assert.equal(lookup(nodeRow({ node: 'n1', instanceType: 'no-such-type' })), undefined);
+  });
+});
+
+describe('createApp mounts the advice next to the allocation API', () => {
+  it('/api/v1/recommendations and /api/v1/allocation both answer; unknown paths still 404', async () => {
+    const { createApp } = await import('./app.ts');
+    const exporter = { metrics: () => ({ text: '', gzip: () => new Uint8Array() }), status: () => ({ ready: true, reason: '', cycles: 1 }) } as unknown as Parameters<typeof createApp>[0]['exporter'];
+    const app = createApp({ exporter, version: 'test', sourceDescription: 'test', history: await recordedStore() });
+    const advice = await app.request('/api/v1/recommendations?kind=idle-node&window=2026-11-01T00:00:00Z,2026-11-01T12:00:00Z');
+    assert.equal(advice.status, 200);
+    assert.deepEqual(
+      ((await advice.json()) as { data: { recommendations: { target: string }[] } }).data.recommendations.map((r) => r.target),
+      ['node/n2', 'node/n3'],
+    );
+    assert.equal((await app.request('/api/v1/allocation?window=2026-11-01T00:00:00Z,2026-11-01T12:00:00Z&aggregate=cluster')).status, 200);
+    assert.equal((await app.request('/api/v1/nothing-here')).status, 404);
+  });
+});
+
+describe('GET /api/v1/forecast and /api/v1/anomalies (daily rows)', () => {
+  const S = [3, -1, -2, 0, 1, 2, -3];
+  // 28 days from 2026-11-01 of y_t = 10 + 0.5 t + S[t mod 7] in namespace shop.
+  const day = (t: number, cost: number, namespace = 'shop') => alloc({ pod: `web-${namespace}`, namespace, controller: 'web', controllerKind: 'deployment', startMs: T0 + t * DAY, endMs: T0 + (t + 1) * DAY, cpuCostUsd: cost });
+  const forecastStore = arrayStore({ allocations: Array.from({ length: 28 }, (_, t) => day(t, 10 + 0.5 * t + (S[t % 7] as number))) });
+  const NOW29 = T0 + 28 * DAY + 5 * HOUR; // Nov 29, 05:00: Nov 1..28 are whole days
+
+  it('forecast: the exact series continues; month end and burn-down by hand', async () => {
+    const res = await adviceRoutes({ store: forecastStore, now: () => NOW29 }).request('/forecast?horizon=7d&budget=500');
+    assert.equal(res.status, 200);
+    type Series = { key: string; historyDays: number; points: { day: string; costUsd: number; lowerUsd: number; upperUsd: number }[]; monthEnd: { actualUsd: number; projectedUsd: number }; budget: { projectedOverUsd: number; exhaustedOnDayMs: number | null } };
+    const [s] = ((await res.json()) as { data: { series: Series[] } }).data.series;
+    assert.equal(s?.key, 'c1');
+    assert.equal(s?.historyDays, 28);
+    // t = 28..34: 27, 23.5, 23, 25.5, 27, 28.5, 24 (from Nov 29)
+    assert.deepEqual(
+      s?.points.map((p) => [p.day, Math.round(p.costUsd * 1e9) / 1e9, Math.round((p.upperUsd - p.lowerUsd) * 1e9) / 1e9]),
+      [
+        ['2026-11-29', 27, 0],
+        ['2026-11-30', 23.5, 0],
+        ['2026-12-01', 23, 0],
+        ['2026-12-02', 25.5, 0],
+        ['2026-12-03', 27, 0],
+        ['2026-12-04', 28.5, 0],
+        ['2026-12-05', 24, 0],
+      ],
+    );
+    // recorded Nov 1..28: 28 × 10 + 0.5 × (0 + … + 27) + 4 weeks × ΣS = 280 + 189 + 0 = 469; + 27 + 23.5 = 519.5
+    assert.equal(Math.round((s?.monthEnd.actualUsd ?? 0) * 1e9) / 1e9, 469);
+    assert.equal(Math.round((s?.monthEnd.projectedUsd ?? 0) * 1e9) / 1e9, 519.5);
+    // budget 500: 469 + 27 = 496 after Nov 29, 519.5 after Nov 30 → exhausted Nov 30, 19.5 over
+    assert.equal(Math.round((s?.budget.projectedOverUsd ?? 0) * 1e9) / 1e9, 19.5);
+    assert.equal(s?.budget.exhaustedOnDayMs, Date.UTC(2026, 10, 30));
+  });
+
+  it('anomalies: yesterday against the same weekday of earlier weeks, with the cause', async () => {
+    // shop costs 10 a day, 30 on day 28 (Nov 29); calm costs 5 every day. Now: Nov 30, 10:00.
+    const rows = Array.from({ length: 29 }, (_, t) => [day(t, t === 28 ? 30 : 10), day(t, 5, 'calm')]).flat();
+    const res = await adviceRoutes({ store: arrayStore({ allocations: rows }), now: () => T0 + 29 * DAY + 10 * HOUR }).request('/anomalies');
+    const body = (await res.json()) as { data: { window: { start: string; end: string }; anomalies: { namespace: string; start: string; expectedUsd: number; deltaUsd: number; score: number | null; cause: { part: string; deltaUsd: number } }[] } };
+    assert.deepEqual(body.data.window, { start: '2026-11-29T00:00:00Z', end: '2026-11-30T00:00:00Z' });
+    // Nov 22, 15, 8, 1 cost 10: median 10, MAD 0 → score null; +20 USD
+    assert.deepEqual(
+      body.data.anomalies.map((a) => [a.namespace, a.start, a.expectedUsd, a.deltaUsd, a.score, a.cause.part, a.cause.deltaUsd]),
+      [['shop', '2026-11-29T00:00:00Z', 10, 20, null, 'deployment/web cpu', 20]],
+    );
+    const early = await adviceRoutes({ store: arrayStore({ allocations: rows }), now: () => T0 + 29 * DAY + 10 * HOUR }).request('/anomalies?window=today');
+    assert.equal(early.status, 400);
+    assert.match(((await early.json()) as { message: string }).message, /^window="today": no whole day of it has ended yet/);
   });
 });

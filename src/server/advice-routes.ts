@@ -67,6 +67,20 @@ async function answer(c: Context, handler: () => Promise<Response>): Promise<Res
   }
 }
 
+/**
+ * The whole units (days or hours) of a window that have ended by now: the parameter parsed as the
+ * allocation API does, its end cut at the start of the current unit; absent: the last `count` units.
+ */
+function wholeUnits(p: Params, name: string, nowMs: number, unitMs: number, count: number): Window {
+  const endMs = Math.floor(nowMs / unitMs) * unitMs;
+  const text = p.get(name);
+  if (text === null || text === '') return { startMs: endMs - count * unitMs, endMs };
+  const w = parseWindow(text, { nowMs, parameter: name });
+  const window = { startMs: Math.ceil(w.startMs / unitMs) * unitMs, endMs: Math.min(w.endMs, endMs) };
+  if (window.endMs <= window.startMs) throw new BadQueryError(name, text, `no whole ${unitMs === DAY_MS ? 'day' : 'hour'} of it has ended yet`, 'a window that includes at least one past day (hour), e.g. yesterday, 7d, 2w');
+  return window;
+}
+
 function windowOf(p: Params, fallback: string, nowMs: number, name = 'window'): Window {
   const w = parseWindow(p.get(name) || fallback, { nowMs, parameter: name });
   // Advice looks back from now: a window rounded forward past now ends now.
@@ -242,8 +256,8 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new BadQueryError('budget', budget ?? '', 'not an amount', 'USD per month, e.g. 5000');
       const namespace = p.get('namespace') || undefined;
       // Whole UTC days only: today is still running.
-      const endMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
-      const window = windowOf(p, '60d', endMs, 'history');
+      const window = wholeUnits(p, 'history', nowMs, DAY_MS, 60);
+      const endMs = window.endMs;
       const sets = await store.allocations({ startMs: window.startMs, endMs, stepMs: DAY_MS, ...(namespace ? { namespaces: [namespace] } : {}) });
       const series = dailySeries(sets, aggregate === 'namespace' ? (r) => r.namespace || '__idle__' : (r) => r.cluster, namespace);
       const results = [...series].sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => {
@@ -275,8 +289,7 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       const g = (p.get('granularity') || 'day') as Granularity;
       if (g !== 'day' && g !== 'hour') throw new BadQueryError('granularity', g, 'unknown granularity', 'day or hour');
       const unit = g === 'day' ? DAY_MS : HOUR_MS;
-      const endMs = Math.floor(nowMs / unit) * unit;
-      const window = windowOf(p, g === 'day' ? '1d' : '24h', endMs);
+      const window = wholeUnits(p, 'window', nowMs, unit, g === 'day' ? 1 : 24);
       const historyMs = parseDuration(p.get('history') || '8w', 'history');
       const threshold = fraction(p, 'threshold', 3.5, 0.1, 100) as number;
       const namespace = p.get('namespace') || undefined;
