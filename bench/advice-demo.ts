@@ -62,7 +62,7 @@ const mapes = ns.map((r) => r[1]).filter(Number.isFinite);
 console.log(`  median over ${mapes.length} namespaces: ${median(mapes).toFixed(2)} %`);
 
 const api = adviceRoutes({ store, prices, now: () => endMs });
-for (const path of ['/recommendations?window=7d&commitmentDiscount=0.28', '/forecast?aggregate=namespace&horizon=30d', '/anomalies?window=7d']) {
+for (const path of ['/recommendations?window=7d&commitmentDiscount=0.28', '/forecast?aggregate=namespace&horizon=30d', '/anomalies?window=7d', '/anomalies?granularity=hour']) {
   const times: number[] = [];
   let body = '';
   for (let i = 0; i < 5; i++) {

@@ -290,7 +290,8 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       if (g !== 'day' && g !== 'hour') throw new BadQueryError('granularity', g, 'unknown granularity', 'day or hour');
       const unit = g === 'day' ? DAY_MS : HOUR_MS;
       const window = wholeUnits(p, 'window', nowMs, unit, g === 'day' ? 1 : 24);
-      const historyMs = parseDuration(p.get('history') || '8w', 'history');
+      // Hourly: four weeks by default (672 steps; the store answers step by step), daily: eight.
+      const historyMs = parseDuration(p.get('history') || (g === 'day' ? '8w' : '4w'), 'history');
       const threshold = fraction(p, 'threshold', 3.5, 0.1, 100) as number;
       const namespace = p.get('namespace') || undefined;
       const sets = await store.allocations({ startMs: window.startMs - historyMs, endMs: window.endMs, stepMs: unit, ...(namespace ? { namespaces: [namespace] } : {}) });
