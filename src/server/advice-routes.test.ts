@@ -5,7 +5,7 @@ import { alloc, DAY, HOUR, nodeRow, T0 } from '../core/advice/fixtures.test-util
 import { createPriceBook } from '../pricing/pricebook.ts';
 import type { HistoryStore } from '../store/types.ts';
 import { NOW, PRICES, recordedStore } from './advice-fixtures.test-util.ts';
-import { adviceRoutes, dailySeries, priceBookSpotRatio } from './advice-routes.ts';
+import { adviceRoutes, dailySeries, priceBookSpotRatio, wholeUnitRows } from './advice-routes.ts';
 
 describe('GET /api/v1/recommendations', () => {
   let store: HistoryStore;
@@ -164,5 +164,21 @@ describe('GET /api/v1/forecast and /api/v1/anomalies (daily rows)', () => {
     const early = await adviceRoutes({ store: arrayStore({ allocations: rows }), now: () => T0 + 29 * DAY + 10 * HOUR }).request('/anomalies?window=today');
     assert.equal(early.status, 400);
     assert.match(((await early.json()) as { message: string }).message, /^window="today": no whole day of it has ended yet/);
+  });
+});
+
+describe('wholeUnitRows', () => {
+  it("drops the days a cluster's history does not cover whole", () => {
+    // c1 recorded from day 0 07:00 to day 3 00:00, down on day 1 10:00–11:00; c2 has no coverage entry.
+    const coverage = [{ cluster: 'c1', firstMs: T0 + 7 * HOUR, lastMs: T0 + 3 * DAY, gaps: [{ startMs: T0 + DAY + 10 * HOUR, endMs: T0 + DAY + 11 * HOUR }], demo: false }];
+    const sets = [0, 1, 2, 3].map((d) => ({ startMs: T0 + d * DAY, endMs: T0 + (d + 1) * DAY, rows: [{ cluster: 'c1', d }, { cluster: 'c2', d }] }));
+    const table: [number, string[]][] = [
+      [0, ['c2']], // starts before the first recorded instant
+      [1, ['c2']], // overlaps the gap
+      [2, ['c1', 'c2']], // whole
+      [3, ['c2']], // ends after the last recorded instant
+    ];
+    const kept = wholeUnitRows(sets, coverage, DAY);
+    for (const [d, clusters] of table) assert.deepEqual(kept[d]?.rows.map((r) => r.cluster), clusters, `day ${d}`);
   });
 });

@@ -26,7 +26,7 @@ import type { RecommendationKind } from '../core/advice/types.ts';
 import { AdviceInputError } from '../core/advice/types.ts';
 import type { CloudProvider } from '../core/model.ts';
 import type { PriceBook, PriceQuote } from '../core/pricing.ts';
-import type { AllocationInterval, HistoryStore, NodeInterval } from '../store/types.ts';
+import type { AllocationInterval, Coverage, HistoryStore, NodeInterval } from '../store/types.ts';
 
 export interface AdviceRoutesOptions {
   readonly store: HistoryStore;
@@ -258,7 +258,9 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       // Whole UTC days only: today is still running.
       const window = wholeUnits(p, 'history', nowMs, DAY_MS, 60);
       const endMs = window.endMs;
-      const sets = await store.allocations({ startMs: window.startMs, endMs, stepMs: DAY_MS, ...(namespace ? { namespaces: [namespace] } : {}) });
+      const [allSets, coverage] = await Promise.all([store.allocations({ startMs: window.startMs, endMs, stepMs: DAY_MS, ...(namespace ? { namespaces: [namespace] } : {}) }), store.coverage()]);
+      // A day the exporter did not see whole (history starts or stops in it, or a gap) is missing, not cheap.
+      const sets = wholeUnitRows(allSets, coverage, DAY_MS);
       const series = dailySeries(sets, aggregate === 'namespace' ? (r) => r.namespace || '__idle__' : (r) => r.cluster, namespace);
       const results = [...series].sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => {
         if (s.days.length < 14) return { key, skipped: `${s.days.length} days of history (Holt-Winters needs 14: two weeks)` };
@@ -277,7 +279,7 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         };
       });
       const warnings = budgetUsd !== undefined && series.size !== 1 ? ['budget ignored: it applies to one series (aggregate=cluster with one cluster, or one namespace)'] : [];
-      const m = coverageMeta(await store.coverage(), { startMs: window.startMs, endMs });
+      const m = coverageMeta(coverage, { startMs: window.startMs, endMs });
       return json(c, { code: 200, status: 'success', data: { aggregate, horizonDays, interval: 0.95, series: results }, meta: { demo: m.demo, warnings: [...warnings, ...m.warnings] } });
     }),
   );
@@ -294,7 +296,12 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       const historyMs = parseDuration(p.get('history') || (g === 'day' ? '8w' : '4w'), 'history');
       const threshold = fraction(p, 'threshold', 3.5, 0.1, 100) as number;
       const namespace = p.get('namespace') || undefined;
-      const sets = await store.allocations({ startMs: window.startMs - historyMs, endMs: window.endMs, stepMs: unit, ...(namespace ? { namespaces: [namespace] } : {}) });
+      const [allSets, coverage] = await Promise.all([
+        store.allocations({ startMs: window.startMs - historyMs, endMs: window.endMs, stepMs: unit, ...(namespace ? { namespaces: [namespace] } : {}) }),
+        store.coverage(),
+      ]);
+      // Hours (days) the exporter did not see whole are left out: a half-recorded day is no cost drop.
+      const sets = wholeUnitRows(allSets, coverage, unit);
       const series = new Map<string, CostPoint[]>();
       for (const s of sets) {
         if (s.rows.length === 0) continue;
@@ -324,7 +331,7 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         }
       }
       const found = detectAnomalies(series, window.startMs, { granularity: g, threshold });
-      const m = coverageMeta(await store.coverage(), window);
+      const m = coverageMeta(coverage, window);
       return json(c, {
         code: 200,
         status: 'success',
@@ -339,6 +346,25 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
   );
 
   return api;
+}
+
+/**
+ * The step sets without the rows of a cluster in steps its history does not cover whole: before the
+ * first recorded instant, after the last, or overlapping a gap (exporter down).
+ */
+export function wholeUnitRows<Row extends { readonly cluster: string }>(
+  sets: readonly { readonly startMs: number; readonly endMs: number; readonly rows: readonly Row[] }[],
+  coverage: readonly Coverage[],
+  unitMs: number,
+): { startMs: number; endMs: number; rows: Row[] }[] {
+  const byCluster = new Map(coverage.map((c) => [c.cluster, c]));
+  const whole = (cluster: string, startMs: number) => {
+    const c = byCluster.get(cluster);
+    if (c === undefined) return true;
+    const endMs = startMs + unitMs;
+    return startMs >= c.firstMs && endMs <= c.lastMs && !c.gaps.some((g) => g.startMs < endMs && g.endMs > startMs);
+  };
+  return sets.map((s) => ({ startMs: s.startMs, endMs: s.endMs, rows: s.rows.filter((r) => whole(r.cluster, s.startMs)) }));
 }
 
 /**
