@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { slope } from './stats.ts';
 
 const args = process.argv.slice(2);
 const arg = (flag: string, fallback: string): string => {
@@ -78,19 +79,6 @@ function kubeconfig(server: Json, dir: string): string {
   return path;
 }
 
-/** Least-squares slope of y over x. */
-function slope(points: readonly [number, number][]): number {
-  const n = points.length;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'kce-bench-kube-'));
 const results: Json = { machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, sync: [] as Json[] };

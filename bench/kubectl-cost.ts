@@ -12,14 +12,10 @@ import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { generateSyntheticList } from '../src/sources/synthetic.ts';
+import { median } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function run(command: string, args: readonly string[], env: Record<string, string>): Promise<number> {
   return new Promise((res, rej) => {

@@ -1,14 +1,22 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,store] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui,agent] [-- --out bench-results.json]
+//        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
+//        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
+// The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
+// the benchmark builds first (tsc -p tsconfig.build.json, a few seconds). Running the TypeScript
+// sources directly adds about 20 MiB of RSS (Node's type stripper) and some start-up time.
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
+// Scrapes are measured twice: with no cycle running (--interval 10m), and with a cycle every second.
+// Cycle and render medians are of warm runs (the exporter runs one cycle per interval for days);
+// the first, cold cycle is printed too. The scrape floor is a bare node:http server sending a
+// Buffer of the same size to the same clients (bench/scrape-floor.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { Agent, request } from 'node:http';
 import { allocate } from '../src/core/allocate.ts';
 import { loadCatalog } from '../src/pricing/catalog.ts';
@@ -17,6 +25,7 @@ import { renderCostMetrics } from '../src/server/cost-metrics.ts';
 import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
 import { compareWithPromClient } from './prom-client-compare.ts';
+import { scrapeFloor, scrapeLatency } from './scrape-floor.ts';
 
 interface Size {
   readonly name: string;
@@ -28,9 +37,11 @@ interface Size {
 
 const SIZES: readonly Size[] = [
   { name: 'S', nodes: 100, pods: 1_000, repeats: 15, scrapesPerClient: 100 },
-  { name: 'M', nodes: 1_000, pods: 10_000, repeats: 11, scrapesPerClient: 50 },
-  { name: 'L', nodes: 5_000, pods: 100_000, repeats: 5, scrapesPerClient: 10 },
+  { name: 'M', nodes: 1_000, pods: 10_000, repeats: 15, scrapesPerClient: 50 },
+  { name: 'L', nodes: 5_000, pods: 100_000, repeats: 7, scrapesPerClient: 10 },
 ];
+/** Cycles run before the measured ones (JIT and the garbage left by loading settle). */
+const WARM_UP_CYCLES = 3;
 
 const args = process.argv.slice(2);
 const argValue = (flag: string): string | undefined => {
@@ -39,16 +50,13 @@ const argValue = (flag: string): string | undefined => {
 };
 const wanted = (argValue('--sizes') ?? 'S,M,L').split(',');
 const outFile = argValue('--out');
+const exporterNodeOptions = (argValue('--exporter-node-options') ?? '').split(' ').filter((o) => o !== '');
+const exporterEntry = args.includes('--exporter-from-source') ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
 async function timeMs<T>(fn: () => T | Promise<T>): Promise<[number, T]> {
@@ -87,10 +95,13 @@ function rssMiB(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-/** Starts the real exporter CLI on the snapshot, waits for /readyz, scrapes it concurrently. */
-async function exporterProcess(files: string[], size: Size) {
+/**
+ * Starts the real exporter CLI on the snapshot, waits for /readyz, scrapes it concurrently. The
+ * per-client rate limit is off: the 10 scrapers stand for 10 Prometheus servers, not one address.
+ */
+async function exporterProcess(files: string[], size: Size, interval = '10m') {
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/cli/kube-cost-exporter.ts', ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', '10m', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...exporterNodeOptions, exporterEntry, ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', interval, '--log-level', 'warn', '--rate-limit', '0'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -110,19 +121,10 @@ async function exporterProcess(files: string[], size: Size) {
     const headers = { 'accept-encoding': 'gzip', accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' };
     const first = await get(agent, port, '/metrics', headers);
     const plain = await get(agent, port, '/metrics');
-    const latencies: number[] = [];
-    await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        for (let i = 0; i < size.scrapesPerClient; i++) {
-          const [ms, res] = await timeMs(() => get(agent, port, '/metrics', headers));
-          if (res.status !== 200) throw new Error(`scrape answered ${res.status}`);
-          latencies.push(ms);
-        }
-      }),
-    );
+    const { p50, p99 } = await scrapeLatency(port, size.scrapesPerClient, headers);
     const mem = rssMiB(child.pid!);
     agent.destroy();
-    return { readyMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
+    return { readyMs, p50, p99, gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
   } finally {
     child.kill('SIGTERM');
   }
@@ -142,21 +144,20 @@ async function benchSize(size: Size) {
     // Loading: JSON.parse alone vs the exporter's snapshot load, both from the file on disk.
     const parseTimes: number[] = [];
     const loadTimes: number[] = [];
-    let reading: Awaited<ReturnType<ReturnType<typeof createSnapshotSource>['read']>> | undefined;
     for (let i = 0; i < size.repeats; i++) {
       const [parseMs] = await timeMs(async () => JSON.parse(await readFile(snapshotFile, 'utf8')));
       parseTimes.push(parseMs);
       const source = createSnapshotSource({ paths: [snapshotFile] });
-      const [loadMs, r] = await timeMs(() => source.read(Date.now()));
+      const [loadMs] = await timeMs(() => source.read(Date.now()));
       loadTimes.push(loadMs);
-      reading = r;
     }
     const snap = (await createSnapshotSource({ paths: [snapshotFile, metricsFile] }).read(Date.now())).snapshot;
 
     // The cost cycle: allocate() on the loaded snapshot with the catalog price book.
     const prices = createPriceBook({ catalog: loadCatalog() });
     const window = { startMs: Date.now() - 60_000, endMs: Date.now() };
-    allocate(snap, prices, window); // warm-up
+    const [coldCycleMs] = await timeMs(() => allocate(snap, prices, window));
+    for (let i = 0; i < WARM_UP_CYCLES; i++) allocate(snap, prices, window);
     const cycleTimes: number[] = [];
     let report = allocate(snap, prices, window);
     for (let i = 0; i < size.repeats; i++) {
@@ -172,11 +173,12 @@ async function benchSize(size: Size) {
       renderTimes.push(ms);
       text = t;
     }
-    const [gzipMs, gz] = await timeMs(() => gzipSync(text, { level: 1 }));
     const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
-    reading = undefined;
 
     const proc = await exporterProcess([snapshotFile, metricsFile], size);
+    const floor = await scrapeFloor(proc.gzipBytes, size.scrapesPerClient);
+    // The same scrapes while the exporter recomputes every second (back to back when a cycle takes longer).
+    const busy = await exporterProcess([snapshotFile, metricsFile], size, '1s');
     return {
       size: size.name,
       nodes: size.nodes,
@@ -185,15 +187,20 @@ async function benchSize(size: Size) {
       jsonParseMs: median(parseTimes),
       snapshotLoadMs: median(loadTimes),
       loadRatio: median(loadTimes) / median(parseTimes),
+      coldCycleMs,
       cycleMs: median(cycleTimes),
       renderMs: median(renderTimes),
-      gzipMs,
       series,
       metricsMiB: text.length / 2 ** 20,
-      metricsGzipMiB: gz.length / 2 ** 20,
+      /** The body the exporter served to a Prometheus-like scrape (OpenMetrics, gzip). */
+      metricsGzipMiB: proc.gzipBytes / 2 ** 20,
       exporterReadyMs: proc.readyMs,
       scrapeP50Ms: proc.p50,
       scrapeP99Ms: proc.p99,
+      duringCyclesP50Ms: busy.p50,
+      duringCyclesP99Ms: busy.p99,
+      floorP50Ms: floor.p50,
+      floorP99Ms: floor.p99,
       exporterRssMiB: proc.rss,
       exporterPeakRssMiB: proc.peak,
     };
@@ -203,16 +210,23 @@ async function benchSize(size: Size) {
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-console.log(`kube-cost-exporter benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`kube-cost-exporter benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, load average ${load()}`);
 const results = [];
+if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name))) {
+  const { spawnSync } = await import('node:child_process');
+  const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
+}
+console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')}`);
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   process.stderr.write(`bench: size ${size.name} (${size.nodes} nodes, ${size.pods} pods)...\n`);
   const r = await benchSize(size);
   results.push(r);
   console.log(
-    `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
-      `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent, gzip) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
-      `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file)`,
+    `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms (cold ${fmt(r.coldCycleMs, 1)} ms) | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
+      `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}; during a cycle every second p50 ${fmt(r.duringCyclesP50Ms, 2)} p99 ${fmt(r.duringCyclesP99Ms, 2)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
+      `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file) | load average ${load()}`,
   );
 }
 if (wanted.includes('M')) {
@@ -220,12 +234,12 @@ if (wanted.includes('M')) {
   console.log(`render ${c.series} pod series: this writer ${fmt(c.oursMs, 2)} ms vs prom-client ${fmt(c.promClientMs, 2)} ms (${fmt(c.promClientMs / c.oursMs, 1)}× slower)`);
   results.push({ size: 'prom-client comparison', ...c });
 }
-console.log('\n| size | nodes | pods | cycle (median) | /metrics render | series | body (gzip) | scrape p99, 10 concurrent | exporter RSS | JSON.parse | snapshot load | ratio |');
+console.log('\n| size | nodes | pods | cycle (median) | /metrics render | series | body (served gzip) | scrape p99, 10 concurrent (floor) | exporter RSS | JSON.parse | snapshot load | ratio |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   if (!('cycleMs' in r)) continue;
   console.log(
-    `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms | ${fmt(r.exporterRssMiB, 0)} MiB | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
+    `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms (${fmt(r.floorP99Ms, 2)} ms) | ${fmt(r.exporterRssMiB, 0)} MiB | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
   );
 }
 // --- kubectl cost cold start (bench/kubectl-cost.ts); `--sizes` without `kubectl` skips it ---
@@ -234,6 +248,12 @@ if (argValue('--sizes') === undefined || wanted.includes('kubectl')) {
   printKubectlCostBench(await benchKubectlCost());
 }
 // --- end kubectl cost ---
+// --- allocation API (bench/api.ts: 30 days × 10,000 pods through the history store); `--sizes` without `api` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('api')) {
+  const { benchApi, printApiBench } = await import('./api.ts');
+  printApiBench(await benchApi());
+}
+// --- end allocation API ---
 // --- history store (bench/store.ts: SQLite, and PostgreSQL on a throwaway server; several minutes);
 // `--sizes` without `store` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('store')) {
@@ -249,4 +269,18 @@ if (argValue('--sizes') === undefined || wanted.includes('kube')) {
   if (kube.status !== 0) process.exitCode = 1;
 }
 // --- end live collection ---
+// --- node agent (bench/agent.ts: the agent on a 110-pod fixture node, the aggregator pulling
+// 1,000 simulated agents; ~1 min); `--sizes` without `agent` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('agent')) {
+  const { spawnSync } = await import('node:child_process');
+  const agent = spawnSync(process.execPath, [new URL('./agent.ts', import.meta.url).pathname], { stdio: 'inherit' });
+  if (agent.status !== 0) process.exitCode = 1;
+}
+// --- end node agent ---
+// --- web UI (bench/ui.ts: JS size, first load in Chromium); `--sizes` without `ui` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('ui')) {
+  const { benchUi, printUiBench } = await import('./ui.ts');
+  printUiBench(await benchUi());
+}
+// --- end web UI ---
 if (outFile) writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

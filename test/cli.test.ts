@@ -144,3 +144,30 @@ test('a running exporter keeps serving the last good numbers when its snapshot t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('SIGTERM with a request that never completes: the exporter exits by --shutdown-timeout, saying why; a second signal exits at once', async () => {
+  const { connect } = await import('node:net');
+  for (const second of [false, true]) {
+    const { base, child, exited, logs } = await startCli(['--snapshot', join(EXAMPLES, 'cluster.json'), '--shutdown-timeout', '2s']);
+    const port = Number(new URL(base).port);
+    // A client that sends half a request and waits: the connection is busy, not idle.
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    if (second) {
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGTERM');
+    }
+    const code = await exited;
+    socket.destroy();
+    assert.equal(code, 1, logs());
+    if (second) {
+      assert.match(logs(), /received SIGTERM again; exiting without waiting/);
+      assert.doesNotMatch(logs(), /shutdown did not finish/);
+    } else {
+      assert.match(logs(), /shutdown did not finish within 2s \(--shutdown-timeout\); exiting/);
+    }
+  }
+});

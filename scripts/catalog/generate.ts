@@ -214,12 +214,18 @@ interface SpotEstimate {
 }
 
 /**
- * AWS spot/on-demand ratios from the per-zone spot snapshot in aws-ec2-spot-sample.tsv: the median
- * over every (instance type, zone) of spot ÷ on-demand, per region and over all rows. Each row's
- * on-demand price must equal the catalog's price for that type and region (a transcription check).
+ * Spot/on-demand ratios from a spot snapshot (aws-ec2-spot-sample.tsv, azure-vm-spot-sample.tsv): the
+ * median over every (instance type, zone or region) of spot ÷ on-demand, per region and over all rows.
+ * Each row's on-demand price must equal the catalog's price for that type and region (a transcription
+ * check against the on-demand source).
  */
-function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, number>>): SpotEstimate {
-  const name = 'aws-ec2-spot-sample.tsv';
+function spotSample(
+  files: SourceFiles,
+  name: string,
+  onDemand: Record<string, Record<string, number>>,
+  onDemandFile: (region: string) => string,
+  source: string,
+): SpotEstimate {
   const { rows } = table(name, required(files, name));
   const all: number[] = [];
   const byRegion = new Map<string, number[]>();
@@ -227,8 +233,8 @@ function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, num
     const [type = '', region = '', od = '', zones = ''] = cells;
     const onDemandUsd = num(name, line, od);
     const listed = onDemand[region]?.[type];
-    if (listed === undefined) fail(name, line, `${type} in ${region} has no on-demand price in aws-ec2-ondemand-${region}.txt`);
-    if (listed !== onDemandUsd) fail(name, line, `${type} in ${region}: on-demand ${onDemandUsd} here but ${listed} in aws-ec2-ondemand-${region}.txt`);
+    if (listed === undefined) fail(name, line, `${type} in ${region} has no on-demand price in ${onDemandFile(region)}`);
+    if (listed !== onDemandUsd) fail(name, line, `${type} in ${region}: on-demand ${onDemandUsd} here but ${listed} in ${onDemandFile(region)}`);
     if (!(onDemandUsd > 0)) fail(name, line, `${type} in ${region}: on-demand price must be positive`);
     const spots = zones.trim().split(/\s+/).map((z) => num(name, line, z));
     if (spots.length === 0) fail(name, line, 'expected at least one spot price');
@@ -244,8 +250,23 @@ function awsSpot(files: SourceFiles, onDemand: Record<string, Record<string, num
   return {
     fraction: round(fraction),
     byRegion: sortedObject([...byRegion].map(([r, list]) => [r, round(median(list) ?? fraction)] as const)),
-    source: 'skypilot-aws-vms',
+    source,
   };
+}
+
+/**
+ * Second-source check: each row of aws-ec2-crosscheck-us-east-1.tsv (SkyPilot's us-east-1 price of a
+ * type transcribed from SkyPilot for other regions) must equal the us-east-1 price from Karpenter.
+ */
+function awsCrossCheck(files: SourceFiles, onDemand: Record<string, Record<string, number>>): void {
+  const name = 'aws-ec2-crosscheck-us-east-1.tsv';
+  const { rows } = table(name, required(files, name));
+  for (const { line, cells } of rows) {
+    const [type = '', usd = ''] = cells;
+    const price = num(name, line, usd);
+    const listed = onDemand['us-east-1']?.[type];
+    if (listed !== price) fail(name, line, `${type}: ${price} here but ${listed ?? 'no price'} in aws-ec2-ondemand-us-east-1.txt`);
+  }
 }
 
 function azureOnDemand(files: SourceFiles): Record<string, Record<string, number>> {
@@ -339,6 +360,28 @@ function solveRates(points: readonly { vcpus: number; gib: number; price: number
   return [round(c), round(m)];
 }
 
+/**
+ * Persistent-disk prices per region (gcp-disk-prices.tsv). The reference region's row must equal the
+ * autoscaler's boot-disk prices (a second-source check).
+ */
+function gcpDiskPrices(files: SourceFiles, region0: string, boot: Record<string, number>): Record<string, Record<string, number>> {
+  const name = 'gcp-disk-prices.tsv';
+  const { header, rows } = table(name, required(files, name));
+  const kinds = header.slice(1);
+  const out: [string, Record<string, number>][] = [];
+  for (const { line, cells } of rows) {
+    const region = cells[0] ?? '';
+    const prices: [string, number][] = kinds.map((kind, i) => [kind, num(name, line, cells[i + 1] ?? '')]);
+    if (region === region0) {
+      for (const [kind, price] of prices) {
+        if (boot[kind] !== price) fail(name, line, `${kind} in ${region}: ${price} here but ${boot[kind]} in gcp-autoscaler-us-central1.json`);
+      }
+    }
+    out.push([region, sortedObject(prices)]);
+  }
+  return sortedObject(out);
+}
+
 function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, sharedCore }: { shapes: Record<string, Pair>; sharedCore: string[] }): GcpJson {
   const auto = json('gcp-autoscaler-us-central1.json', required(files, 'gcp-autoscaler-us-central1.json'));
   const region0 = String(auto['region']);
@@ -369,9 +412,19 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     const shape = shapes[type];
     if (!shape) fail(name, line, `machine type ${JSON.stringify(type)} has no shape in gcp-machine-shapes.txt`);
     const family = type.split('-')[0] ?? '';
+    const price = num(name, line, hour);
+    // A machine price in the autoscaler's region is a second-source check of both transcriptions:
+    // it must equal vCPUs × cpu + GB × ram at the autoscaler's family rates.
+    const rates0 = region === region0 ? familyRates.get(family)?.get(region0) : undefined;
+    if (rates0) {
+      const expected = shape[0] * rates0[0] + shape[1] * rates0[1];
+      if (Math.abs(price - expected) > 1e-6 * expected) {
+        fail(name, line, `${type} in ${region}: ${price} here but ${round(expected)} from the gcp-autoscaler-us-central1.json ${family} rates`);
+      }
+    }
     const key = `${family}\t${region}`;
     const list = points.get(key) ?? [];
-    list.push({ vcpus: shape[0], gib: shape[1], price: num(name, line, hour), spot: spot === '' || spot === '-' ? undefined : num(name, line, spot) });
+    list.push({ vcpus: shape[0], gib: shape[1], price, spot: spot === '' || spot === '-' ? undefined : num(name, line, spot) });
     points.set(key, list);
   }
   for (const [key, list] of points) {
@@ -418,6 +471,7 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     }
   }
   const boot = auto['bootDiskGbMonthUsd'] as Record<string, number>;
+  const disks = gcpDiskPrices(files, region0, boot);
   const gcpFlat = flat['gcp'] as Record<string, Record<string, unknown>>;
   const lb = gcpFlat['loadBalancer'] ?? {};
   const mgmt = gcpFlat['management'] ?? {};
@@ -435,8 +489,8 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     gpuSpotHourlyUsd: sortedObject(Object.entries(gpuSpot).map(([acc, p]) => [acc, { [region0]: p }] as const)),
     defaultRates: sortedObject(defaultRates),
     storage: {
-      gibMonthUsd: { [region0]: sortedObject(Object.entries(boot)) },
-      note: 'pd-standard, pd-balanced, pd-ssd in us-central1 (cluster-autoscaler boot-disk prices); other regions fall back to us-central1.',
+      gibMonthUsd: sortedObject([[region0, sortedObject(Object.entries(boot))] as const, ...Object.entries(disks).filter(([r]) => r !== region0)]),
+      note: 'pd-standard, pd-balanced, pd-ssd per GiB-month: us-central1 from the cluster-autoscaler boot-disk prices, other regions from gcp-disk-prices.tsv (Cloud Billing Catalog via Cyclenerd); regions not listed fall back to us-central1, flagged.',
     },
     loadBalancerHourlyUsd: { [region0]: lbHourly },
     loadBalancerKind: lbKind,
@@ -504,16 +558,17 @@ export function generateCatalog(files: SourceFiles): string {
   const awsFlat = flat['aws'] as Record<string, Record<string, unknown>>;
   const awsStorage = awsFlat['storage'] ?? {};
   const awsPrices = awsOnDemand(files);
-  const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', awsSpot(files, awsPrices), {
+  awsCrossCheck(files, awsPrices);
+  const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', spotSample(files, 'aws-ec2-spot-sample.tsv', awsPrices, (r) => `aws-ec2-ondemand-${r}.txt`, 'skypilot-aws-vms'), {
     gibMonthUsd: awsStorage['gibMonthUsd'] as Record<string, Record<string, number>>,
     note: String(awsStorage['note']),
   });
 
   const azureFlat = flat['azure'] as Record<string, Record<string, unknown>>;
   const tiers = azureFlat['storage']?.['tierMonthUsd'] as Record<string, Record<string, { gib: number; monthUsd: number }>>;
-  // No published Azure spot dataset could be transcribed: Azure keeps OpenCost's default ratio.
-  const azureSpot: SpotEstimate = { fraction: spotFraction, byRegion: {}, source: 'opencost-default-json' };
-  const azure = instanceProvider(azureFlat, azureOnDemand(files), azureSpecs(files), AZURE_GENERAL_PURPOSE, 'eastus', azureSpot, {
+  const azurePrices = azureOnDemand(files);
+  const azureSpot = spotSample(files, 'azure-vm-spot-sample.tsv', azurePrices, () => 'azure-vm-ondemand.tsv', 'skypilot-azure-vms');
+  const azure = instanceProvider(azureFlat, azurePrices, azureSpecs(files), AZURE_GENERAL_PURPOSE, 'eastus', azureSpot, {
     gibMonthUsd: sortedObject(Object.entries(tiers).map(([region, bySku]) => [region, sortedObject(Object.entries(bySku).map(([sku, t]) => [sku, round(t.monthUsd / t.gib)] as const))] as const)),
     note: String(azureFlat['storage']?.['note']),
   });

@@ -11,6 +11,11 @@ import { startServer } from './serve.ts';
 const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  if (argv[0] === 'agent') {
+    // The node agent has its own options (src/agent/config.ts); loaded only when asked for.
+    const { agentMain } = await import('../agent/main.ts');
+    return agentMain(argv.slice(1), env, VERSION);
+  }
   let args: ReturnType<typeof parseArgs>;
   try {
     args = parseArgs(argv);
@@ -50,19 +55,34 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = (signal: string): void => {
-      if (stopping) return;
+      if (stopping) {
+        // A second signal (an impatient operator, or the kubelet's SIGKILL warning): stop now.
+        logger.warn(`received ${signal} again; exiting without waiting`);
+        process.exit(1);
+      }
       stopping = true;
-      logger.info(`received ${signal}; shutting down`);
+      logger.info(`received ${signal}; shutting down`, { timeout: `${config.shutdownTimeoutMs / 1000}s` });
+      // Within the pod's grace period (30 s by default): whatever is still open then is abandoned.
+      const deadline = setTimeout(() => {
+        logger.error(`shutdown did not finish within ${config.shutdownTimeoutMs / 1000}s (--shutdown-timeout); exiting`);
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      deadline.unref();
       server.close().then(
-        () => resolve(0),
+        () => {
+          clearTimeout(deadline);
+          logger.info('stopped');
+          resolve(0);
+        },
         (err: unknown) => {
+          clearTimeout(deadline);
           logger.error('error during shutdown', { error: err instanceof Error ? err.message : String(err) });
           resolve(1);
         },
       );
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
   });
 }
 

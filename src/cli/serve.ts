@@ -8,6 +8,7 @@ import { serve as serveHttp } from '@hono/node-server';
 import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
+import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
@@ -16,6 +17,7 @@ import type { ClusterSource } from '../sources/source.ts';
 import type { AccessOptions } from '../server/access.ts';
 import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts';
 import { parseBasicUsers } from '../server/basic-auth.ts';
+import { kubernetesAuth } from '../server/kube-auth.ts';
 import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
@@ -62,7 +64,11 @@ async function chooseSource(config: ServeConfig, logger: Logger, version: string
       userAgent: `kube-cost-exporter/${version}`,
       ...(options.probeTimeoutMs !== undefined ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
     });
-    if (connection.source) return { source: connection.source, clusterId: config.clusterId, why: connection.why };
+    if (connection.source) {
+      // Node agents (a DaemonSet), where they run, measure usage; found through the pod informer.
+      const { withAgentUsage, agentPullOptionsFromEnv } = await import('../sources/agent/index.ts');
+      return { source: withAgentUsage(connection.source, agentPullOptionsFromEnv(options.env ?? process.env)), clusterId: config.clusterId, why: connection.why };
+    }
     return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: connection.why };
   }
   return { source: createDemoSource({ seed: config.demoSeed }), clusterId: config.clusterId ?? 'demo', why: '--source demo' };
@@ -114,13 +120,16 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     }
     custom = parseCustomPricing(text, config.pricingFile);
   }
-  const prices = createPriceBook({
-    catalog: loadCatalog(),
+  const catalog = loadCatalog();
+  const basePrices = createPriceBook({
+    catalog,
     ...(custom ? { custom } : {}),
     ...(config.cloudProvider ? { provider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
   });
 
+  const livePricing = startLivePricing({ config: config.livePricing, base: basePrices, catalog, custom, provider: config.cloudProvider, region: config.region, sourceKind: source.kind, logger });
+  const prices = livePricing?.prices ?? basePrices;
   const allocateOptions = {
     ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
@@ -166,6 +175,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   const exporter = createExporter({
     source,
     prices,
+    extraMetrics: liveMetricsRenderer(livePricing),
     logger,
     intervalMs: config.intervalMs,
     version,
@@ -192,7 +202,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   let access: AccessOptions | undefined;
   let tls: ReturnType<typeof loadTls> | undefined;
   try {
-    access = accessOptions(config, logger);
+    access = await accessOptions(config, logger, options);
     tls = config.tls ? loadTls(config.tls) : undefined;
   } catch (err) {
     await exporter.stop();
@@ -246,6 +256,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       await exporter.stop();
       await starting;
       await closeStore();
+      await livePricing?.stop();
     },
   };
 }
@@ -254,9 +265,25 @@ const TLS_RECHECK_MS = 10_000;
 /** How often the history store rolls up and applies retention (each run yields between small steps). */
 const STORE_MAINTENANCE_MS = 5 * 60_000;
 
-function accessOptions(config: ServeConfig, logger: Logger): AccessOptions | undefined {
-  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0) return undefined;
+async function accessOptions(config: ServeConfig, logger: Logger, options: StartOptions): Promise<AccessOptions | undefined> {
+  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0 && !config.authKubernetes) return undefined;
+  let kubernetes: AccessOptions['kubernetes'];
+  if (config.authKubernetes) {
+    // The same cluster connection as --source kube (in a pod: its service account), loaded here
+    // even for a snapshot or the demo cluster: callers are checked by the API server.
+    const { loadKubeConfig } = await import('../sources/kube/kubeconfig.ts');
+    const { kubeReviewer } = await import('../sources/kube/reviews.ts');
+    let loaded: Awaited<ReturnType<typeof loadKubeConfig>>;
+    try {
+      loaded = await loadKubeConfig({ kubeconfigPath: config.kubeconfigPath, context: config.context, env: options.env ?? process.env });
+    } catch (err) {
+      throw new ConfigError('--auth-kubernetes', `needs a cluster to review tokens with: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    kubernetes = kubernetesAuth({ reviewer: kubeReviewer(loaded) });
+    logger.info(`callers' bearer tokens are checked with TokenReview and SubjectAccessReview by ${loaded.description}`);
+  }
   return {
+    ...(kubernetes ? { kubernetes } : {}),
     ...(config.authTokenFile !== undefined ? { token: tokenFromFile(config.authTokenFile, '--auth-token-file', { logger }) } : {}),
     ...(config.basicAuthFile !== undefined ? { basicUsers: watchedFile(config.basicAuthFile, '--basic-auth-file', 'basic-auth users', parseBasicUsers, { logger }) } : {}),
     ...(config.allowCidrs.length > 0 ? { allowList: parseAllowList(config.allowCidrs, '--allow-cidr') } : {}),

@@ -177,6 +177,8 @@ export interface CostReport {
   readonly notices: readonly CostNotice[];
 }
 
+const NO_PODS: readonly number[] = [];
+
 const COSTED_PHASES: ReadonlySet<PodPhase> = new Set(['Pending', 'Running', 'Unknown']);
 
 /** Only pods bound to a node and not terminated hold resources and cost money. */
@@ -184,18 +186,6 @@ export function isCosted(pod: PodInfo): boolean {
   return pod.nodeName !== '' && COSTED_PHASES.has(pod.phase);
 }
 
-interface MutablePod {
-  pod: PodInfo;
-  request: PodResources;
-  allocation: PodResources;
-  usage: PodCost['usage'];
-  cpu: number;
-  ram: number;
-  gpu: number;
-  pv: number;
-  lb: number;
-  savings: number;
-}
 
 interface MutableNamespace {
   cpu: number;
@@ -247,9 +237,28 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   const notices: CostNotice[] = [];
   const windowHours = Math.max(0, window.endMs - window.startMs) / 3_600_000;
 
-  // 1. Pods: effective request and allocation, grouped by node.
-  const podsByNode = new Map<string, MutablePod[]>();
-  const nodeNames = new Set(snapshot.nodes.map((n) => n.name));
+  // 1. Pods: effective request and allocation, grouped by node. Costed pods are numbered in
+  // snapshot order; their amounts and costs live in flat arrays by that number (contiguous
+  // numbers, not scattered objects), and their PodCost objects are made once, at the end.
+  const capacityHint = snapshot.pods.length;
+  const infos: PodInfo[] = [];
+  const keys: string[] = [];
+  const requests: PodResources[] = [];
+  const allocations: PodResources[] = [];
+  const usages: PodCost['usage'][] = [];
+  const allocCpuCores = new Float64Array(capacityHint);
+  const allocRamBytes = new Float64Array(capacityHint);
+  const allocGpus = new Float64Array(capacityHint);
+  const cpuUsd = new Float64Array(capacityHint);
+  const ramUsd = new Float64Array(capacityHint);
+  const gpuUsd = new Float64Array(capacityHint);
+  const pvUsd = new Float64Array(capacityHint);
+  const lbUsd = new Float64Array(capacityHint);
+  const savingsUsd = new Float64Array(capacityHint);
+  const podsByNode = new Map<string, number[]>();
+  const nodeNames = new Set<string>();
+  for (const n of snapshot.nodes) nodeNames.add(n.name);
+  const usageByPod = snapshot.usage;
   for (const pod of snapshot.pods) {
     if (!isCosted(pod)) continue;
     if (!nodeNames.has(pod.nodeName)) {
@@ -258,11 +267,20 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       );
       continue;
     }
-    const { request, allocation, usage } = podRequestAndAllocation(pod, snapshot.usage?.get(podKey(pod.namespace, pod.name)));
-    const entry: MutablePod = { pod, request, allocation, usage, cpu: 0, ram: 0, gpu: 0, pv: 0, lb: 0, savings: 0 };
+    const key = podKey(pod.namespace, pod.name);
+    const { request, allocation, usage } = podRequestAndAllocation(pod, usageByPod === undefined ? undefined : usageByPod.get(key));
+    const index = infos.length;
+    infos.push(pod);
+    keys.push(key);
+    requests.push(request);
+    allocations.push(allocation);
+    usages.push(usage);
+    allocCpuCores[index] = allocation.cpuCores;
+    allocRamBytes[index] = allocation.ramBytes;
+    allocGpus[index] = allocation.gpus;
     const list = podsByNode.get(pod.nodeName);
-    if (list) list.push(entry);
-    else podsByNode.set(pod.nodeName, [entry]);
+    if (list) list.push(index);
+    else podsByNode.set(pod.nodeName, [index]);
   }
 
   // 2. Nodes: price, rates, pod compute costs, idle, spot savings.
@@ -303,14 +321,15 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       resourceCosts = { cpuHourlyUsd: hourlyUsd, ramHourlyUsd: 0, gpuHourlyUsd: 0 };
     }
 
-    const pods = podsByNode.get(node.name) ?? [];
+    const pods = podsByNode.get(node.name) ?? NO_PODS;
     let allocCpu = 0;
     let allocRam = 0;
     let allocGpu = 0;
-    for (const p of pods) {
-      allocCpu += p.allocation.cpuCores;
-      allocRam += p.allocation.ramBytes;
-      allocGpu += p.allocation.gpus;
+    for (let k = 0; k < pods.length; k++) {
+      const i = pods[k]!;
+      allocCpu += allocCpuCores[i]!;
+      allocRam += allocRamBytes[i]!;
+      allocGpu += allocGpus[i]!;
     }
     const overAllocation = {
       cpu: overRatio(allocCpu, capacity.cpuCores),
@@ -332,16 +351,21 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     let usedRam = 0;
     let usedGpu = 0;
     let podSavings = 0;
-    for (const p of pods) {
-      p.cpu = p.allocation.cpuCores * cpuRate;
-      p.ram = (p.allocation.ramBytes / BYTES_PER_GIB) * ramRate;
-      p.gpu = p.allocation.gpus * gpuRate;
-      usedCpu += p.cpu;
-      usedRam += p.ram;
-      usedGpu += p.gpu;
+    for (let k = 0; k < pods.length; k++) {
+      const i = pods[k]!;
+      const cpu = allocCpuCores[i]! * cpuRate;
+      const ram = (allocRamBytes[i]! / BYTES_PER_GIB) * ramRate;
+      const gpu = allocGpus[i]! * gpuRate;
+      cpuUsd[i] = cpu;
+      ramUsd[i] = ram;
+      gpuUsd[i] = gpu;
+      usedCpu += cpu;
+      usedRam += ram;
+      usedGpu += gpu;
       if (savingsHourly > 0 && hourlyUsd > 0) {
-        p.savings = savingsHourly * ((p.cpu + p.ram + p.gpu) / hourlyUsd);
-        podSavings += p.savings;
+        const saving = savingsHourly * ((cpu + ram + gpu) / hourlyUsd);
+        savingsUsd[i] = saving;
+        podSavings += saving;
       }
     }
     const idle: ResourceCosts = {
@@ -393,23 +417,19 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   const clusterRegion = options.region ?? mostCommon(regions);
 
   // 3. Volumes: price each PV, split among the costed pods that mount its claim.
-  const podsByKey = new Map<string, MutablePod>();
-  const podsByNamespace = new Map<string, MutablePod[]>();
-  for (const list of podsByNode.values()) {
-    for (const p of list) {
-      podsByKey.set(podKey(p.pod.namespace, p.pod.name), p);
-      const nsList = podsByNamespace.get(p.pod.namespace);
-      if (nsList) nsList.push(p);
-      else podsByNamespace.set(p.pod.namespace, [p]);
-    }
-  }
-  const mountersByClaim = new Map<string, MutablePod[]>();
-  for (const p of podsByKey.values()) {
-    for (const claim of p.pod.claimNames) {
-      const key = podKey(p.pod.namespace, claim);
+  // One entry per `namespace/name` (a repeated key keeps its first place and its last pod), in
+  // the order of podsByNode.
+  const podsByKey = new Map<string, number>();
+  for (const list of podsByNode.values()) for (let k = 0; k < list.length; k++) podsByKey.set(keys[list[k]!]!, list[k]!);
+  const ordered = [...podsByKey.values()];
+  const mountersByClaim = new Map<string, number[]>();
+  for (const i of ordered) {
+    const pod = infos[i]!;
+    for (const claim of pod.claimNames) {
+      const key = podKey(pod.namespace, claim);
       const list = mountersByClaim.get(key);
-      if (list) list.push(p);
-      else mountersByClaim.set(key, [p]);
+      if (list) list.push(i);
+      else mountersByClaim.set(key, [i]);
     }
   }
   const claimByVolume = new Map<string, { namespace: string; name: string }>();
@@ -434,8 +454,8 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     const monthlyUsd = (pv.capacityBytes / BYTES_PER_GIB) * answer.gibMonthUsd;
     const hourlyUsd = monthlyUsd / HOURS_PER_MONTH;
     const claim = pv.claim ?? claimByVolume.get(pv.name);
-    const mounters = claim ? (mountersByClaim.get(podKey(claim.namespace, claim.name)) ?? []) : [];
-    for (const p of mounters) p.pv += hourlyUsd / mounters.length;
+    const mounters = claim ? (mountersByClaim.get(podKey(claim.namespace, claim.name)) ?? NO_PODS) : NO_PODS;
+    for (const i of mounters) pvUsd[i] = pvUsd[i]! + hourlyUsd / mounters.length;
     if (mounters.length === 0) {
       const ns = claim?.namespace ?? UNMOUNTED;
       unmountedByNamespace.set(ns, (unmountedByNamespace.get(ns) ?? 0) + hourlyUsd);
@@ -451,7 +471,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       fallbackReason: answer.fallbackReason,
       claimNamespace: claim?.namespace ?? '',
       claimName: claim?.name ?? '',
-      mountedBy: mounters.map((p) => podKey(p.pod.namespace, p.pod.name)),
+      mountedBy: mounters.map((i) => keys[i]!),
     });
   }
   for (const [namespace, hourly] of unmountedByNamespace) {
@@ -473,12 +493,22 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   const loadBalancers: LoadBalancerCost[] = [];
   const unallocatedLbByNamespace = new Map<string, number>();
   let lbAnswer: ReturnType<PriceBook['loadBalancer']> | undefined;
+  let podsByNamespace: Map<string, number[]> | undefined;
   for (const svc of snapshot.services) {
     if (svc.type !== 'LoadBalancer') continue;
     lbAnswer ??= prices.loadBalancer({ provider: clusterProvider, region: clusterRegion || undefined });
+    if (podsByNamespace === undefined) {
+      podsByNamespace = new Map();
+      for (const i of ordered) {
+        const namespace = infos[i]!.namespace;
+        const nsList = podsByNamespace.get(namespace);
+        if (nsList) nsList.push(i);
+        else podsByNamespace.set(namespace, [i]);
+      }
+    }
     const hourlyUsd = lbAnswer.hourlyUsd;
-    const selected = (podsByNamespace.get(svc.namespace) ?? []).filter((p) => selects(svc.selector, p.pod.labels));
-    for (const p of selected) p.lb += hourlyUsd / selected.length;
+    const selected = (podsByNamespace.get(svc.namespace) ?? NO_PODS).filter((i) => selects(svc.selector, infos[i]!.labels));
+    for (const i of selected) lbUsd[i] = lbUsd[i]! + hourlyUsd / selected.length;
     if (selected.length === 0) unallocatedLbByNamespace.set(svc.namespace, (unallocatedLbByNamespace.get(svc.namespace) ?? 0) + hourlyUsd);
     loadBalancers.push({ namespace: svc.namespace, name: svc.name, hourlyUsd, priceSource: lbAnswer.source, podCount: selected.length });
   }
@@ -508,42 +538,55 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     }
     return e;
   };
-  const podCosts: PodCost[] = [];
+  const podCosts: PodCost[] = new Array(ordered.length);
   let podsCompute = 0;
-  for (const p of podsByKey.values()) {
-    const total = p.cpu + p.ram + p.gpu + p.pv + p.lb;
-    const started = p.pod.startedAtMs ?? p.pod.createdAtMs ?? window.startMs;
+  let lastNamespace = '';
+  let ns: MutableNamespace | undefined;
+  for (let k = 0; k < ordered.length; k++) {
+    const i = ordered[k]!;
+    const pod = infos[i]!;
+    const cpu = cpuUsd[i]!;
+    const ram = ramUsd[i]!;
+    const gpu = gpuUsd[i]!;
+    const pv = pvUsd[i]!;
+    const lb = lbUsd[i]!;
+    const savings = savingsUsd[i]!;
+    const total = cpu + ram + gpu + pv + lb;
+    const started = pod.startedAtMs ?? pod.createdAtMs ?? window.startMs;
     const minutes = Math.max(0, window.endMs - Math.max(window.startMs, started)) / 60_000;
     const windowCostUsd = total * (minutes / 60);
-    podsCompute += p.cpu + p.ram + p.gpu;
-    podCosts.push({
-      uid: p.pod.uid,
-      namespace: p.pod.namespace,
-      name: p.pod.name,
-      node: p.pod.nodeName,
-      phase: p.pod.phase,
-      labels: p.pod.labels,
-      workload: p.pod.workload ?? p.pod.owner,
-      request: p.request,
-      usage: p.usage,
-      allocation: p.allocation,
-      cpuHourlyUsd: p.cpu,
-      ramHourlyUsd: p.ram,
-      gpuHourlyUsd: p.gpu,
-      pvHourlyUsd: p.pv,
-      loadBalancerHourlyUsd: p.lb,
+    podsCompute += cpu + ram + gpu;
+    podCosts[k] = {
+      uid: pod.uid,
+      namespace: pod.namespace,
+      name: pod.name,
+      node: pod.nodeName,
+      phase: pod.phase,
+      labels: pod.labels,
+      workload: pod.workload ?? pod.owner,
+      request: requests[i]!,
+      usage: usages[i],
+      allocation: allocations[i]!,
+      cpuHourlyUsd: cpu,
+      ramHourlyUsd: ram,
+      gpuHourlyUsd: gpu,
+      pvHourlyUsd: pv,
+      loadBalancerHourlyUsd: lb,
       totalHourlyUsd: total,
-      spotSavingsHourlyUsd: p.savings,
+      spotSavingsHourlyUsd: savings,
       minutes,
       windowCostUsd,
-    });
-    const ns = nsEntry(p.pod.namespace);
-    ns.cpu += p.cpu;
-    ns.ram += p.ram;
-    ns.gpu += p.gpu;
-    ns.pv += p.pv;
-    ns.lb += p.lb;
-    ns.savings += p.savings;
+    };
+    if (ns === undefined || pod.namespace !== lastNamespace) {
+      ns = nsEntry(pod.namespace);
+      lastNamespace = pod.namespace;
+    }
+    ns.cpu += cpu;
+    ns.ram += ram;
+    ns.gpu += gpu;
+    ns.pv += pv;
+    ns.lb += lb;
+    ns.savings += savings;
     ns.windowCost += windowCostUsd;
     ns.pods += 1;
   }

@@ -27,6 +27,8 @@ export interface PodRequestAndAllocation {
  * phase (documented in docs/cost-model.md).
  */
 export function podRequestAndAllocation(pod: PodInfo, usage: ReadonlyMap<string, ContainerUsage> | undefined): PodRequestAndAllocation {
+  // One pass per container list, no closures or intermediate objects: allocate() calls this for
+  // every pod of the cluster each cycle. Without usage the allocation is the request (one object).
   let appCpuMilli = 0;
   let appRam = 0;
   let appGpu = 0;
@@ -35,58 +37,64 @@ export function podRequestAndAllocation(pod: PodInfo, usage: ReadonlyMap<string,
   let usageCpuMilli = 0;
   let usageRam = 0;
   let measured = false;
-
-  const addRunning = (c: ContainerInfo): void => {
-    appCpuMilli += c.requests.cpuMillicores;
-    appRam += c.requests.ramBytes;
-    appGpu += c.requests.gpus;
-    const u = usage?.get(c.name);
-    if (u) {
-      measured = true;
-      usageCpuMilli += u.cpuMillicores;
-      usageRam += u.ramBytes;
-      allocCpuMilli += Math.max(c.requests.cpuMillicores, u.cpuMillicores);
-      allocRam += Math.max(c.requests.ramBytes, u.ramBytes);
-    } else {
-      allocCpuMilli += c.requests.cpuMillicores;
-      allocRam += c.requests.ramBytes;
-    }
-  };
-  for (const c of pod.containers) addRunning(c);
-  for (const c of pod.sidecarContainers) addRunning(c);
-
-  // Init containers run one at a time; sidecars started before them keep running alongside.
   let sidecarCpu = 0;
   let sidecarRam = 0;
   let sidecarGpu = 0;
-  for (const s of pod.sidecarContainers) {
-    sidecarCpu += s.requests.cpuMillicores;
-    sidecarRam += s.requests.ramBytes;
-    sidecarGpu += s.requests.gpus;
+
+  for (let pass = 0; pass < 2; pass++) {
+    const list: readonly ContainerInfo[] = pass === 0 ? pod.containers : pod.sidecarContainers;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      const r = c.requests;
+      appCpuMilli += r.cpuMillicores;
+      appRam += r.ramBytes;
+      appGpu += r.gpus;
+      if (pass === 1) {
+        sidecarCpu += r.cpuMillicores;
+        sidecarRam += r.ramBytes;
+        sidecarGpu += r.gpus;
+      }
+      const u = usage === undefined ? undefined : usage.get(c.name);
+      if (u !== undefined) {
+        measured = true;
+        usageCpuMilli += u.cpuMillicores;
+        usageRam += u.ramBytes;
+        allocCpuMilli += Math.max(r.cpuMillicores, u.cpuMillicores);
+        allocRam += Math.max(r.ramBytes, u.ramBytes);
+      } else {
+        allocCpuMilli += r.cpuMillicores;
+        allocRam += r.ramBytes;
+      }
+    }
   }
+
+  // Init containers run one at a time; sidecars started before them keep running alongside.
   let initCpu = 0;
   let initRam = 0;
   let initGpu = 0;
-  for (const c of pod.initContainers) {
-    initCpu = Math.max(initCpu, c.requests.cpuMillicores + sidecarCpu);
-    initRam = Math.max(initRam, c.requests.ramBytes + sidecarRam);
-    initGpu = Math.max(initGpu, c.requests.gpus + sidecarGpu);
+  const init = pod.initContainers;
+  for (let i = 0; i < init.length; i++) {
+    const r = init[i]!.requests;
+    initCpu = Math.max(initCpu, r.cpuMillicores + sidecarCpu);
+    initRam = Math.max(initRam, r.ramBytes + sidecarRam);
+    initGpu = Math.max(initGpu, r.gpus + sidecarGpu);
   }
 
   const o = pod.overhead;
+  const gpus = Math.max(appGpu, initGpu) + o.gpus;
   const request: PodResources = {
     cpuCores: (Math.max(appCpuMilli, initCpu) + o.cpuMillicores) / 1000,
     ramBytes: Math.max(appRam, initRam) + o.ramBytes,
-    gpus: Math.max(appGpu, initGpu) + o.gpus,
+    gpus,
   };
-  const allocation: PodResources = {
-    cpuCores: (Math.max(allocCpuMilli, initCpu) + o.cpuMillicores) / 1000,
-    ramBytes: Math.max(allocRam, initRam) + o.ramBytes,
-    gpus: request.gpus,
-  };
+  if (!measured) return { request, allocation: request, usage: undefined };
   return {
     request,
-    allocation,
-    usage: measured ? { cpuCores: usageCpuMilli / 1000, ramBytes: usageRam } : undefined,
+    allocation: {
+      cpuCores: (Math.max(allocCpuMilli, initCpu) + o.cpuMillicores) / 1000,
+      ramBytes: Math.max(allocRam, initRam) + o.ramBytes,
+      gpus,
+    },
+    usage: { cpuCores: usageCpuMilli / 1000, ramBytes: usageRam },
   };
 }

@@ -74,6 +74,52 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
     ['azure Standard_E8s_v5 eastus', c.instanceHourlyUsd('azure', 'eastus', 'Standard_E8s_v5'), 0.504],
   ];
   for (const [name, actual, expected] of prices) assert.equal(actual, expected, name);
+  // Second pass (read 2026-11-30), the same SkyPilot file and commit; one line quoted per family and region:
+  const secondPass: [string, number | undefined, number][] = [
+    // "m6i.large,,,2.0,8.0,,0.107,0.053600,eu-west-1,euw1-az1"
+    ['aws m6i.large eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'm6i.large'), 0.107],
+    // "m6i.xlarge,,,4.0,16.0,,0.236,0.067500,ap-northeast-2,apne2-az1"
+    ['aws m6i.xlarge ap-northeast-2', c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm6i.xlarge'), 0.236],
+    // "c6i.2xlarge,,,8.0,16.0,,0.3648,0.170900,eu-west-1,euw1-az1" (c6i in eu-west-1 is cheaper than c5 there: 0.384)
+    ['aws c6i.2xlarge eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'c6i.2xlarge'), 0.3648],
+    ['aws c5.2xlarge eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'c5.2xlarge'), 0.384],
+    // "c5.xlarge,,,4.0,8.0,,0.196,0.097200,ap-southeast-1,apse1-az1"
+    ['aws c5.xlarge ap-southeast-1', c.instanceHourlyUsd('aws', 'ap-southeast-1', 'c5.xlarge'), 0.196],
+    // "r6i.large,,,2.0,16.0,,0.152,0.052100,eu-central-1,euc1-az1"
+    ['aws r6i.large eu-central-1', c.instanceHourlyUsd('aws', 'eu-central-1', 'r6i.large'), 0.152],
+    // "m7i.xlarge,,,4.0,16.0,,0.2016,0.085000,us-west-2,usw2-az1"
+    ['aws m7i.xlarge us-west-2', c.instanceHourlyUsd('aws', 'us-west-2', 'm7i.xlarge'), 0.2016],
+    // "m7i-flex.large,,,2.0,8.0,,0.1197,0.072000,ap-southeast-1,apse1-az1"
+    ['aws m7i-flex.large ap-southeast-1', c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm7i-flex.large'), 0.1197],
+    // "t3.medium,,,2.0,4.0,,0.052,0.017700,ap-northeast-2,apne2-az1"
+    ['aws t3.medium ap-northeast-2', c.instanceHourlyUsd('aws', 'ap-northeast-2', 't3.medium'), 0.052],
+    // "t3a.large,,,2.0,8.0,,0.0864,0.040100,eu-central-1,euc1-az1"
+    ['aws t3a.large eu-central-1', c.instanceHourlyUsd('aws', 'eu-central-1', 't3a.large'), 0.0864],
+    // "t4g.medium,,,2.0,4.0,,0.0368,0.016500,eu-west-1,euw1-az1"
+    ['aws t4g.medium eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.medium'), 0.0368],
+    // "r7i.large,,,2.0,16.0,,0.14805,0.067000,eu-west-1,euw1-az1"
+    ['aws r7i.large eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'r7i.large'), 0.14805],
+  ];
+  for (const [name, actual, expected] of secondPass) assert.equal(actual, expected, name);
+  // Rows outside the read windows are absent, not guessed: m7gd has no ap-northeast-2 row in the snapshot,
+  // m8g none in ap-northeast-2/ap-southeast-1, and t4g.xlarge was not read.
+  assert.equal(c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm7gd.large'), undefined);
+  assert.equal(c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm8g.12xlarge'), undefined);
+  assert.equal(c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.xlarge'), undefined);
+  // GCE N1 (Cyclenerd pricing.yml @0166a59e, europe-west3): n1-highcpu-2 (2 vCPU, 1.8 GB) "hour: 0.0912844",
+  //   n1-highmem-2 (2 vCPU, 13 GB) "hour: 0.152414": 11.2m = 0.0611296 → m = 0.005458; c = (0.0912844 − 1.8 × 0.005458) / 2
+  //   = 0.0814600 / 2 = 0.04073. (n1-highcpu-32 1.4605504 and n1-highmem-32 2.438624 fit the same rates.)
+  assert.deepEqual(c.gcpFamilyRates('n1', 'europe-west3', false), [0.04073, 0.005458]);
+  // N2D europe-west1: n2d-highmem-2 (2, 16) "hour: 0.125386", n2d-highmem-16 (16, 128) "hour: 1.003088" and
+  //   n2d-highcpu-96 (96, 96) "hour: 3.293568": c = 0.030253, m = 0.004055 (2c + 16m = 0.060506 + 0.06488 = 0.125386).
+  assert.deepEqual(c.gcpFamilyRates('n2d', 'europe-west1', false), [0.030253, 0.004055]);
+  // us-west1 N1 and N2D solve to exactly the us-central1 list rates of the cluster-autoscaler.
+  assert.deepEqual(c.gcpFamilyRates('n1', 'us-west1', false), [0.031611, 0.004237]);
+  assert.deepEqual(c.gcpFamilyRates('n2d', 'us-west1', false), [0.027502, 0.003686]);
+  // Persistent disks, compute.storage.<hdd|balanced|ssd>.cost.<region>.month: asia-northeast3 "month: 0.052",
+  //   "month: 0.13", "month: 0.221"; europe-west3 0.048, 0.12, 0.204.
+  assert.deepEqual(c.data.gcp.storage.gibMonthUsd['asia-northeast3'], { 'pd-balanced': 0.13, 'pd-ssd': 0.221, 'pd-standard': 0.052 });
+  assert.deepEqual(c.data.gcp.storage.gibMonthUsd['europe-west3'], { 'pd-balanced': 0.12, 'pd-ssd': 0.204, 'pd-standard': 0.048 });
   // Not in the source for that region ("-" in azure-vm-ondemand.tsv): absent, not guessed.
   assert.equal(c.instanceHourlyUsd('azure', 'germanywestcentral', 'Standard_NC6s_v3'), undefined);
   // Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml @0166a59e, europe-west3:
@@ -91,8 +137,20 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   // so the median is 0.3506493506.
   assert.equal(c.data.aws.spotFractionByRegion['us-east-1'], 0.3506493506);
   assert.equal(c.data.aws.spotSource, 'skypilot-aws-vms');
-  assert.equal(c.data.azure.spotSource, 'opencost-default-json');
-  assert.equal(c.data.azure.spotFraction, c.data.fallback.spotFraction);
+  // Azure spot (skypilot-org/skypilot-catalog catalogs/v6/azure/vms.csv @098741e7), e.g.
+  // "Standard_D32s_v5,,,32.0,128,,1.536,0.16896,eastus,..." → 0.16896 / 1.536 = 0.11 and
+  // "Standard_D32s_v5,,,32.0,128,,1.536,0.19968,westus2,..." → 0.19968 / 1.536 = 0.13; D48ds_v5 gives the same
+  // ratios (0.29832 / 2.712 = 0.11, 0.35256 / 2.712 = 0.13). Over all 14 rows (7 at 0.11, 7 at 0.13) the median
+  // is (0.11 + 0.13) / 2 = 0.12.
+  assert.equal(c.data.azure.spotSource, 'skypilot-azure-vms');
+  assert.deepEqual(c.data.azure.spotFractionByRegion, { eastus: 0.11, westus2: 0.13 });
+  assert.equal(c.data.azure.spotFraction, 0.12);
+  // Azure default rates now exist: the OpenCost split of the D32 v3/v4/v5 sizes (32 vCPUs, 128 GiB; eastus 1.536):
+  // ramRate = 1.536 / (32 × 7.460703328 + 128) = 1.536 / 366.7425065 = 0.004188224634 (= m5.large's split, ×16).
+  assert.equal(c.data.azure.defaultRates['eastus']?.ramGiBHourUsd, 0.004188224634);
+  // Karpenter's pay-as-you-go prices and SkyPilot's agree on the sampled rows (the generator checks it); they
+  // disagree on Standard_B2as_v2 in eastus (Karpenter 0.0844, SkyPilot 0.0752), which is why it is not sampled.
+  assert.equal(c.instanceHourlyUsd('azure', 'eastus', 'Standard_B2as_v2'), 0.0844);
   // Flat fees (flat-prices.json): Azure Standard LB 0.025, AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
   assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025 });
   assert.deepEqual(c.data.aws.loadBalancerHourlyUsd, { 'us-east-1': 0.0225 });
@@ -144,12 +202,15 @@ test("splitRamRate: OpenCost's split of an instance price", () => {
 function fixtureSources(over: SourceFiles): SourceFiles {
   const replacesAws = Object.keys(over).some((name) => name.startsWith('aws-ec2-ondemand-'));
   const real = Object.fromEntries(Object.entries(readSources()).filter(([name]) => !(replacesAws && name.startsWith('aws-ec2-ondemand-'))));
-  // The real spot sample refers to real on-demand prices; with fixture prices, a fixture sample (m5.large 0.096 at 30%).
-  const spot = replacesAws ? { [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\t0.0288\n` } : {};
+  // The real spot sample and cross-check refer to real on-demand prices; with fixture prices, a fixture
+  // sample (m5.large 0.096 at 30%) and an empty cross-check.
+  const spot = replacesAws ? { [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\t0.0288\n`, [CROSS_FILE]: CROSS_HEADER } : {};
   return { ...real, ...spot, ...over };
 }
 
 const SPOT_FILE = 'aws-ec2-spot-sample.tsv';
+const CROSS_FILE = 'aws-ec2-crosscheck-us-east-1.tsv';
+const CROSS_HEADER = 'instanceType\tskypilotUsEast1HourUsd\n';
 const SPOT_HEADER = 'instanceType\tregion\tonDemandHourUsd\tspotHourUsdPerZone\n';
 
 test('generateCatalog: default rates are the median OpenCost split of general-purpose types', () => {
@@ -191,9 +252,9 @@ test('generateCatalog: AWS spot fractions are medians of the sampled spot ÷ on-
   // All regions: median of [0.3, 0.3, 0.4, 0.5, 0.5] = 0.4.
   assert.equal(data.aws.spotFraction, 0.4);
   assert.equal(data.aws.spotSource, 'skypilot-aws-vms');
-  // Azure: no sampled source; OpenCost's ratio (see the shipped-catalog test).
-  assert.equal(data.azure.spotSource, 'opencost-default-json');
-  assert.deepEqual(data.azure.spotFractionByRegion, {});
+  // Azure is sampled the same way from its own file (see the shipped-catalog test for the figures).
+  assert.equal(data.azure.spotSource, 'skypilot-azure-vms');
+  assert.deepEqual(data.azure.spotFractionByRegion, { eastus: 0.11, westus2: 0.13 });
 });
 
 test('generateCatalog: malformed sources fail with file and line', () => {
@@ -207,6 +268,14 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.097\t0.03\n` }), 'aws-ec2-spot-sample.tsv:2: m5.large in us-east-1: on-demand 0.097 here but 0.096 in aws-ec2-ondemand-us-east-1.txt'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\teu-west-1\t0.107\t0.03\n` }), 'aws-ec2-spot-sample.tsv:2: m5.large in eu-west-1 has no on-demand price in aws-ec2-ondemand-eu-west-1.txt'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [SPOT_FILE]: `${SPOT_HEADER}m5.large\tus-east-1\t0.096\tcheap\n` }), 'aws-ec2-spot-sample.tsv:2: not a non-negative number: "cheap"'],
+    // Second-source checks: SkyPilot's us-east-1 price must equal Karpenter's; GCE us-central1 machine and
+    // disk prices must equal the cluster-autoscaler's figures.
+    [fixtureSources({ 'azure-vm-spot-sample.tsv': `${SPOT_HEADER}Standard_D32s_v5\teastus\t1.5\t0.16896\n` }), 'azure-vm-spot-sample.tsv:2: Standard_D32s_v5 in eastus: on-demand 1.5 here but 1.536 in azure-vm-ondemand.tsv'],
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m5.large\t0.097\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m5.large: 0.097 here but 0.096 in aws-ec2-ondemand-us-east-1.txt'],
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m6i.large\t0.096\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m6i.large: 0.096 here but no price in aws-ec2-ondemand-us-east-1.txt'],
+    // n1-standard-2 at the autoscaler's N1 rates: 2 × 0.031611 + 7.5 × 0.004237 = 0.0949995, not 0.095.
+    [fixtureSources({ 'gcp-machine-prices.tsv': 'machineType\tregion\thourUsd\tspotHourUsd\nn1-standard-2\tus-central1\t0.095\t0.02\n' }), 'gcp-machine-prices.tsv:2: n1-standard-2 in us-central1: 0.095 here but 0.0949995 from the gcp-autoscaler-us-central1.json n1 rates'],
+    [fixtureSources({ 'gcp-disk-prices.tsv': 'region\tpd-standard\tpd-balanced\tpd-ssd\nus-central1\t0.04\t0.1\t0.18\n' }), 'gcp-disk-prices.tsv:2: pd-ssd in us-central1: 0.18 here but 0.17 in gcp-autoscaler-us-central1.json'],
   ];
   // Azure's load balancer price keyed by kind instead of region once priced every Azure LB at 0.
   const flat = JSON.parse(readSources()['flat-prices.json'] ?? '{}') as { azure: { loadBalancer: Record<string, unknown> } };

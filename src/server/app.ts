@@ -1,13 +1,16 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
 import { Hono } from 'hono';
+import type { HistoryStore } from '../store/types.ts';
 import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
-import type { HistoryStore } from '../store/types.ts';
+import { adviceRoutes } from './advice-routes.ts';
+import { apiRoutes } from './api-routes.ts';
 import type { Exporter } from './exporter.ts';
 import type { RequestLimits } from './limits.ts';
 import { requestLimits } from './limits.ts';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.ts';
+import { uiHandler } from './ui.ts';
 
 export interface AppOptions {
   readonly exporter: Exporter;
@@ -21,8 +24,10 @@ export interface AppOptions {
   readonly limits?: RequestLimits;
   /** Access log (audit trail); absent: none. */
   readonly accessLog?: AccessLogOptions;
-  /** Cost history for the allocation API (src/store); absent: no history endpoints. */
+  /** The history store: serves the allocation API under /api/v1 (docs/api.md); absent: no API. */
   readonly history?: HistoryStore;
+  /** Folder of the built web UI (default: ui/dist of the package). */
+  readonly uiDir?: string;
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first in its Accept header). */
@@ -61,10 +66,14 @@ export function createApp(options: AppOptions): Hono {
       headers['content-encoding'] = 'gzip';
       return new Response(metrics.gzip(), { status: 200, headers });
     }
-    return new Response(metrics.text, { status: 200, headers });
+    return new Response(metrics.plain(), { status: 200, headers });
   });
 
   app.get('/healthz', (c) => c.text('ok\n'));
+
+  // Advice first: the allocation API answers 404 for every other path under /api/v1.
+  if (options.history) app.route('/api/v1', adviceRoutes({ store: options.history }));
+  if (options.history) app.route('/api/v1', apiRoutes({ store: options.history }));
 
   app.get('/readyz', (c) => {
     const s = exporter.status();
@@ -82,14 +91,19 @@ export function createApp(options: AppOptions): Hono {
     );
   });
 
-  app.get('/', (c) =>
-    c.html(
+  // The web UI (src/server/ui.ts); the landing page below when it is not built.
+  const ui = uiHandler({
+    ...(options.uiDir !== undefined ? { dir: options.uiDir } : {}),
+    landing: () =>
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kube-cost-exporter</title></head><body>` +
         `<h1>kube-cost-exporter ${escapeHtml(version)}</h1><p>Source: ${escapeHtml(sourceDescription)}</p>` +
         `<ul><li><a href="${escapeHtml(metricsPath)}">${escapeHtml(metricsPath)}</a> — Prometheus metrics</li>` +
-        `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul></body></html>`,
-    ),
-  );
+        (options.history ? `<li><a href="/api/v1/allocation?window=1d&amp;aggregate=namespace">/api/v1/allocation</a> — cost history (OpenCost's allocation API)</li>` : '') +
+        `<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul>` +
+        `<p>The web UI is not built: run <code>npm run build:ui</code> (docs/ui.md).</p></body></html>`,
+  });
+  app.get('/', ui);
+  app.get('/assets/*', ui);
 
   app.notFound((c) => c.text(`not found: ${c.req.path}\n`, 404));
   return app;

@@ -292,3 +292,47 @@ test('groupNotices: the same notice about many objects is one group with the nam
     ],
   );
 });
+
+test('gzip body: one gzip member per part (self-monitoring, cost families, # EOF), the same Buffer for every scrape of a cycle', async () => {
+  const { exporter, advance } = setup([GOOD, GOOD], 'prod-eu');
+  await exporter.cycle();
+  for (const format of ['openmetrics', 'prometheus'] as const) {
+    const m = exporter.metrics(format);
+    const gz = m.gzip();
+    assert.ok(exporter.metrics(format).gzip() === gz, `${format}: scrapes share one Buffer`);
+    // Members are gzip streams one after the other (magic 1f 8b at each start): 3 for OpenMetrics.
+    let members = 0;
+    for (let i = 0; i + 2 < gz.length; i++) if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 8) members++;
+    assert.ok(members >= (format === 'openmetrics' ? 3 : 2), `${format}: ${members} gzip members`);
+    assert.equal(gunzipSync(gz).toString('utf8'), m.text, `${format}: gunzip of all members = the text`);
+  }
+  assert.ok(exporter.metrics('openmetrics').text.endsWith('kube_cost_cluster_nodes{cluster="prod-eu",capacity_type="on-demand"} 1\n# EOF\n'));
+  assert.equal(sampleValue(exporter.metrics('prometheus').text, 'kube_cost_namespace_cost_usd_total{cluster="prod-eu",namespace="shop"}'), 0);
+
+  // The next cycle publishes new numbers in both forms; the old Buffer is not reused.
+  const before = exporter.metrics('openmetrics').gzip();
+  advance(60 * 60_000 / 12); // 5 minutes at 0.075/h → 0.00625
+  await exporter.cycle();
+  const after = exporter.metrics('openmetrics');
+  assert.ok(after.gzip() !== before);
+  const series = 'kube_cost_namespace_cost_usd_total{cluster="prod-eu",namespace="shop"}';
+  assert.equal(sampleValue(gunzipSync(after.gzip()).toString('utf8'), series), sampleValue(after.text, series));
+  assert.ok(Math.abs(sampleValue(after.text, series) - 0.00625) < 1e-12);
+});
+
+test('a scrape without gzip streams the gzip body decompressed; once the text exists it is served as is', async () => {
+  const { exporter, app } = setup([GOOD], 'prod-eu');
+  await exporter.cycle();
+  for (const format of ['openmetrics', 'prometheus'] as const) {
+    const m = exporter.metrics(format);
+    const body = m.plain();
+    assert.ok(typeof body !== 'string', `${format}: a stream before the text was asked for`);
+    const streamed = await new Response(body).text();
+    assert.equal(streamed, gunzipSync(m.gzip()).toString('utf8'));
+    assert.equal(streamed, m.text);
+    assert.equal(m.plain(), m.text, `${format}: the text itself once rendered`);
+  }
+  const res = await app.request('/metrics');
+  assert.equal(res.headers.get('content-encoding'), null);
+  assert.equal(await res.text(), exporter.metrics('prometheus').text);
+});

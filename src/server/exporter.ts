@@ -1,13 +1,14 @@
 // The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
 // Scrapes are served from the last rendered result. A failed read never clears good data.
-import { gzipSync } from 'node:zlib';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { AllocateOptions, CostNotice, CostReport } from '../core/allocate.ts';
 import { allocate, IDLE } from '../core/allocate.ts';
 import type { PriceBook } from '../core/pricing.ts';
 import { costFinishedPods } from '../sources/kube/finished-costs.ts';
 import type { ClusterSource, SourceReading, UsageReport } from '../sources/source.ts';
 import type { NamespaceCounters } from './cost-metrics.ts';
-import { renderCostMetrics } from './cost-metrics.ts';
+import { costMetricsSteps, renderCostMetrics } from './cost-metrics.ts';
 import type { ExpositionFormat } from './exposition.ts';
 import { exposition, labelText } from './exposition.ts';
 import type { Logger } from './log.ts';
@@ -29,6 +30,8 @@ export interface ExporterOptions {
    * promise delays the next cycle, not the scrapes.
    */
   readonly onCycle?: CycleHook;
+  /** More families appended to each rendering (e.g. live pricing's), with the cluster label. */
+  readonly extraMetrics?: (format: ExpositionFormat, baseLabels: string) => string;
 }
 
 /** What one successful cycle computed. */
@@ -48,9 +51,15 @@ export interface CycleHook {
 }
 
 export interface RenderedMetrics {
+  /** The exposition text, rendered on first use and kept for the cycle (most scrapes use gzip). */
   readonly text: string;
-  /** Gzip of `text`, computed on first request and kept for the cycle. */
+  /** Gzip of `text`, computed on first request and kept for the cycle; the same Buffer for every scrape. */
   gzip(): Buffer;
+  /**
+   * The body for a scrape without gzip: `text` when it was already rendered, else `gzip()`
+   * decompressed as it is sent (zlib on the thread pool; the text is never held in memory).
+   */
+  plain(): string | ReadableStream<Uint8Array>;
 }
 
 export interface ExporterStatus {
@@ -119,15 +128,119 @@ export function groupNotices(notices: readonly CostNotice[]): NoticeGroup[] {
   return [...groups.values()];
 }
 
-function rendered(text: string): RenderedMetrics {
-  let gz: Buffer | undefined;
+/**
+ * Gzip level of the cost metrics: compressed once per cycle on the libuv thread pool (the event
+ * loop keeps serving scrapes) and sent to every scraper, so a smaller body is worth more than the
+ * few milliseconds level 6 costs over level 1.
+ */
+export const METRICS_GZIP_LEVEL = 6;
+/** Longest the render keeps the event loop before letting scrapes in. */
+const RENDER_SLICE_MS = 10;
+/** Level of the small parts compressed when a scrape needs them (self-monitoring, `# EOF`). */
+const SMALL_GZIP_LEVEL = 1;
+const EOF_LINE = exposition('openmetrics', ['']);
+
+/** One gzip member of streamed text: resolves to its bytes once `end()` was called and zlib is done. */
+function gzipMember(): { write(text: string): void; end(): Promise<Buffer>; destroy(): void } {
+  const gz = createGzip({ level: METRICS_GZIP_LEVEL });
+  const out: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    gz.on('data', (b: Buffer) => out.push(b));
+    gz.on('end', () => resolve(Buffer.concat(out)));
+    gz.on('error', reject);
+  });
   return {
-    text,
+    write: (text) => void gz.write(text),
+    end: () => {
+      gz.end();
+      return done;
+    },
+    destroy: () => gz.destroy(),
+  };
+}
+
+/**
+ * Renders the cost families once, straight into gzip streams, for both formats: zlib compresses on
+ * the libuv thread pool while the text is still being rendered, and the text is never held whole
+ * (93 MiB at 100,000 pods). The formats differ only in the HELP and TYPE lines of counter
+ * families: the text between them is one gzip member shared by both bodies, and those lines are
+ * small members of their own, one per format.
+ */
+async function gzipCostMetrics(report: CostReport, counters: NamespaceCounters, baseLabels: string): Promise<Record<ExpositionFormat, Buffer>> {
+  const parts: (Promise<Buffer> | Readonly<Record<ExpositionFormat, Buffer>>)[] = [];
+  let member = gzipMember();
+  const steps = costMetricsSteps(report, counters, 'openmetrics', baseLabels, {
+    text: (chunk) => member.write(chunk),
+    byFormat: (lines) => {
+      parts.push(member.end());
+      parts.push({ prometheus: gzipSync(lines.prometheus, { level: SMALL_GZIP_LEVEL }), openmetrics: gzipSync(lines.openmetrics, { level: SMALL_GZIP_LEVEL }) });
+      member = gzipMember();
+    },
+  });
+  try {
+    // Scrapes arriving meanwhile (after the cost model's turn, and between steps of the render)
+    // are answered from the previous cycle.
+    await nextTurn();
+    let since = performance.now();
+    for (const _ of steps) {
+      if (performance.now() - since >= RENDER_SLICE_MS) {
+        await nextTurn();
+        since = performance.now();
+      }
+    }
+  } catch (err) {
+    member.destroy();
+    throw err;
+  }
+  parts.push(member.end());
+  const members = await Promise.all(parts);
+  const body = (format: ExpositionFormat): Buffer => Buffer.concat(members.map((m) => (Buffer.isBuffer(m) ? m : m[format])));
+  return { prometheus: body('prometheus'), openmetrics: body('openmetrics') };
+}
+
+/**
+ * What one cycle published for scrapes: its report, the counters as they were at its end, and the
+ * cost families compressed in both formats (the text is rendered again only if something asks for it).
+ */
+interface Published {
+  readonly report: CostReport;
+  readonly counters: NamespaceCounters;
+  readonly gzip: Readonly<Record<ExpositionFormat, Buffer>>;
+}
+
+/**
+ * The body of /metrics: self-monitoring, then the cost families, then `# EOF` for OpenMetrics. Its
+ * gzip is the concatenation of one gzip member per part (RFC 1952 §2.2: a gzip file is a series of
+ * members; Prometheus' Go reader, zlib and browsers read them all), so the large cost part is
+ * compressed once per cycle, not again whenever the self-monitoring part changes.
+ */
+function rendered(format: ExpositionFormat, selfText: string, cost: () => string, costGzip: () => Buffer | undefined): RenderedMetrics {
+  let text: string | undefined;
+  let gz: Buffer | undefined;
+  const metrics: RenderedMetrics = {
+    get text() {
+      text ??= exposition(format, [selfText, cost()]);
+      return text;
+    },
     gzip() {
-      gz ??= gzipSync(text, { level: 1 });
+      if (gz === undefined) {
+        const parts: Buffer[] = [gzipSync(selfText, { level: SMALL_GZIP_LEVEL })];
+        const costPart = costGzip();
+        if (costPart !== undefined) parts.push(costPart);
+        if (format === 'openmetrics') parts.push(gzipSync(EOF_LINE, { level: SMALL_GZIP_LEVEL }));
+        gz = Buffer.concat(parts);
+      }
       return gz;
     },
+    plain() {
+      if (text !== undefined) return text;
+      const gunzip = createGunzip();
+      gunzip.end(metrics.gzip());
+      // Pulled chunk by chunk as the socket drains (ReadableStream.from honours back-pressure).
+      return ReadableStream.from(gunzip as AsyncIterable<Uint8Array>);
+    },
   };
+  return metrics;
 }
 
 export function createExporter(options: ExporterOptions): Exporter {
@@ -144,8 +257,7 @@ export function createExporter(options: ExporterOptions): Exporter {
   let unpricedFinished = 0;
   const costUsd = new Map<string, number>();
   const spotSavingsUsd = new Map<string, number>();
-  const counters: NamespaceCounters = { costUsd, spotSavingsUsd };
-  let costText: Partial<Record<ExpositionFormat, string>> = {};
+  let published: Published | undefined;
   let cache: Partial<Record<ExpositionFormat, RenderedMetrics>> = {};
   const loggedNotices = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -156,11 +268,9 @@ export function createExporter(options: ExporterOptions): Exporter {
     cache = {};
   };
 
-  const costFor = (format: ExpositionFormat): string => {
-    if (!lastReport) return '';
-    costText[format] ??= renderCostMetrics(lastReport, counters, format, baseLabels);
-    return costText[format];
-  };
+  // The text is kept only in the RenderedMetrics that asked for it (one copy, until the next cycle).
+  const costText = (p: Published | undefined, format: ExpositionFormat): string => (p === undefined ? '' : renderCostMetrics(p.report, p.counters, format, baseLabels));
+  const costGzip = (p: Published | undefined, format: ExpositionFormat): Buffer | undefined => p?.gzip[format];
 
   const countWarnings = (reading: SourceReading): void => {
     for (const w of reading.warnings) {
@@ -220,6 +330,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     if (reading.warnings !== lastReading?.warnings) countWarnings(reading);
     lastReading = reading;
     self.usage = usageOf(reading);
+    self.usageByNode = reading.usageByNode;
 
     const windowStart = lastCycleMs ?? nowMs - intervalMs;
     const report = allocate(reading.snapshot, prices, { startMs: windowStart, endMs: nowMs }, allocateOptions);
@@ -291,11 +402,14 @@ export function createExporter(options: ExporterOptions): Exporter {
       ['kind="Namespace"', snap.namespaces.length],
     ]);
 
+    // Render and compress both formats in one pass, zlib off the event loop; scrapes meanwhile get
+    // the previous cycle's numbers. A scrape without gzip gets this decompressed as it is sent.
+    const counterSnapshot: NamespaceCounters = { costUsd: new Map(costUsd), spotSavingsUsd: new Map(spotSavingsUsd) };
+    const next: Published = { report, counters: counterSnapshot, gzip: await gzipCostMetrics(report, counterSnapshot, baseLabels) };
+    published = next;
     lastReport = report;
     lastCycleMs = nowMs;
     cycles += 1;
-    costText = {};
-    costFor('prometheus');
     self.cycles.inc({ result: 'success' });
     self.lastSyncSeconds = lastSyncMs / 1000;
     self.lastCycleSeconds = nowMs / 1000;
@@ -359,7 +473,13 @@ export function createExporter(options: ExporterOptions): Exporter {
     metrics(format) {
       const hit = cache[format];
       if (hit) return hit;
-      const result = rendered(exposition(format, [self.render(format, baseLabels), costFor(format)]));
+      const p = published;
+      const result = rendered(
+        format,
+        self.render(format, baseLabels) + (options.extraMetrics?.(format, baseLabels) ?? ''),
+        () => costText(p, format),
+        () => costGzip(p, format),
+      );
       cache[format] = result;
       return result;
     },

@@ -27,6 +27,8 @@ export class SelfMetrics {
   lastCycleSeconds = 0;
   /** Usage state of the last reading (undefined before the first). */
   usage: { readonly state: string } | undefined;
+  /** Per node, where pod usage came from (node agents deployed); undefined otherwise. */
+  usageByNode: ReadonlyMap<string, string> | undefined;
   private readonly bucketCounts = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
   private durationSum = 0;
   private durationCount = 0;
@@ -101,6 +103,8 @@ export class SelfMetrics {
     w.sample('', this.lastSyncSeconds);
     w.family('kube_cost_usage_available', 'gauge', 'Whether allocation uses measured usage (1) or requests only (0); state: ok, absent (no metrics API), forbidden (RBAC), unavailable, disabled, pending.');
     if (this.usage) w.sample(labelText({ state: this.usage.state }), this.usage.state === 'ok' ? 1 : 0);
+    w.family('kube_cost_node_usage_source', 'gauge', 'Where the usage of each node\'s pods came from, always 1: agent (the node agent), metrics-api (its agent is missing or failing), requests (neither). Only with node agents deployed.');
+    if (this.usageByNode) for (const [node, source] of this.usageByNode) w.sample(labelText({ node, source }), 1);
     w.family('kube_cost_last_cycle_timestamp_seconds', 'gauge', 'Unix time of the last completed cost calculation.', 'seconds');
     w.sample('', this.lastCycleSeconds);
     w.family('kube_cost_calculation_duration_seconds', 'histogram', 'Time to read the source, compute costs and render metrics, per cycle.', 'seconds');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jsonErrorOffset, parseJsonText } from './json.ts';
+import { jsonErrorOffset, parseJsonText, scanJsonList } from './json.ts';
 
 test('malformed JSON: the error names the file, line and column', () => {
   const table: [string, string][] = [
@@ -43,4 +43,62 @@ test('jsonErrorOffset finds the first error as JSON.parse sees it, -1 for valid 
   for (const [text, offset] of table) assert.equal(jsonErrorOffset(text), offset, text);
   // Deep nesting needs no recursion.
   assert.equal(jsonErrorOffset(`${'['.repeat(100_000)}${']'.repeat(100_000)}`), -1);
+});
+
+test('scanJsonList: a list document gives its other members and each item as JSON.parse would', () => {
+  const table: string[] = [
+    '{"apiVersion":"v1","items":[{"kind":"Pod","a":[1,{"b":"}]"}]},{"kind":"Node"}],"kind":"List","metadata":{"resourceVersion":""}}',
+    '\ufeff{ "kind" : "List" ,\n  "items" : [ ] }\n',
+    '{"items":[1, "x\\"]}{[", null, true, -2.5e3, {"nested":{"deep":[[[]]]}}, "é ☃ 𝄞"],"kind":"PodList"}',
+    '{"kind":"List","items":[{"s":"a\\\\"},{"t":"\\\\\\""}],"x":{"items":[9]}}',
+    '{"items":[{}],"kind":"List","kind":"PodList"}',
+  ];
+  for (const text of table) {
+    const list = scanJsonList(Buffer.from(text, 'utf8'), 'cluster.json');
+    assert.ok(list, text);
+    const whole = JSON.parse(text.replace(/^\ufeff/, '')) as { items: unknown[] };
+    const { items, ...head } = whole;
+    assert.deepEqual(list.head, head, text);
+    assert.equal(list.length, items.length, text);
+    assert.deepEqual(
+      Array.from({ length: list.length }, (_, i) => list.item(i)),
+      items,
+      text,
+    );
+  }
+});
+
+test('scanJsonList: anything but a well-formed list is left to parseJsonText (undefined)', () => {
+  const table: string[] = [
+    '[1, 2]',
+    '{"kind":"Pod","metadata":{"name":"a"}}',
+    '{"kind":"List","items":{"a":1}}',
+    '{"kind":"List","items":[],"items":[1]}',
+    '{"kind":"List","items":[1,2]} extra',
+    '{"kind":"List","items":[1 2]}',
+    '{"kind":"List","items":[1,]}',
+    '{"kind":"List" "items":[]}',
+    '{"kind":tru,"items":[]}',
+    '{"__proto__":{"x":1},"items":[]}',
+    '{"kind":"List","items":[{"a":"unterminated}]}',
+    '{"kind":"List","items":[',
+    '',
+  ];
+  for (const text of table) assert.equal(scanJsonList(Buffer.from(text, 'utf8'), 'cluster.json'), undefined, text);
+});
+
+test('scanJsonList: a malformed item throws the whole document\'s JsonSyntaxError (line and column)', () => {
+  const text = '{\n  "kind": "List",\n  "items": [\n    {"kind": "Pod"},\n    {"kind": "Pod", x}\n  ]\n}';
+  const list = scanJsonList(Buffer.from(text, 'utf8'), 'cluster.json');
+  assert.ok(list);
+  assert.deepEqual(list.item(0), { kind: 'Pod' });
+  let expected: unknown;
+  try {
+    parseJsonText(text, 'cluster.json');
+  } catch (err) {
+    expected = err;
+  }
+  assert.ok(expected instanceof Error);
+  assert.match(expected.message, /^cluster\.json: line 5, column 21: not valid JSON/);
+  assert.throws(() => list.item(1), { name: 'JsonSyntaxError', message: expected.message });
 });

@@ -232,3 +232,149 @@ export interface PodMetricsListDocument {
 export function itemPath(index: number): string {
   return index < 0 ? '(document)' : `items[${index}]`;
 }
+
+/** The members of a list document other than `items`, and its items parsed one at a time. */
+export interface LazyJsonList {
+  readonly head: JsonObject;
+  readonly length: number;
+  /** Parses item `index`; a syntax error is reported for the whole document (line and column). */
+  item(index: number): unknown;
+}
+
+const isSpace = (c: number): boolean => c === SPACE || c === LF || c === CR || c === TAB;
+
+/**
+ * The end (exclusive) of the JSON value starting at `i` in UTF-8 bytes, or -1. Structural bytes
+ * are ASCII and never occur inside a multi-byte UTF-8 sequence, so bytes can be scanned directly.
+ * Only the extent is found here; JSON.parse of the slice checks the value itself.
+ */
+function valueEnd(b: Uint8Array, i: number, n: number): number {
+  const first = b[i];
+  if (first === QUOTE) {
+    for (i++; i < n; i++) {
+      const c = b[i]!;
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) return i + 1;
+    }
+    return -1;
+  }
+  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+    let depth = 0;
+    for (; i < n; i++) {
+      const c = b[i]!;
+      if (c === QUOTE) {
+        for (i++; i < n; i++) {
+          const d = b[i]!;
+          if (d === BACKSLASH) i++;
+          else if (d === QUOTE) break;
+        }
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        depth++;
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return -1;
+  }
+  const start = i;
+  while (i < n) {
+    const c = b[i]!;
+    if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
+    i++;
+  }
+  return i > start ? i : -1;
+}
+
+function skipSpaces(b: Uint8Array, i: number, n: number): number {
+  while (i < n && isSpace(b[i]!)) i++;
+  return i;
+}
+
+/** JSON.parse of a slice, or `NOT_JSON` when it is not valid. */
+const NOT_JSON = Symbol('not JSON');
+function parseSlice(b: Buffer, start: number, end: number): unknown {
+  try {
+    return JSON.parse(b.toString('utf8', start, end));
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/**
+ * A `{ ..., "items": [ ... ], ... }` document in UTF-8 `bytes` (a BOM allowed) as a LazyJsonList:
+ * the item boundaries are found by a byte scan and each item is parsed only when asked for, so
+ * converting a list of 100,000 pods never holds the whole parsed document (nor its text as one
+ * string) in memory. Returns undefined for anything else — not a list, an `items` that is not an
+ * array, a repeated `items`, invalid JSON — which the caller parses whole with parseJsonText, so
+ * errors read exactly as before.
+ */
+export function scanJsonList(bytes: Buffer, file: string): LazyJsonList | undefined {
+  const n = bytes.length;
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  i = skipSpaces(bytes, i, n);
+  if (bytes[i] !== OPEN_BRACE) return undefined;
+  i = skipSpaces(bytes, i + 1, n);
+  const head: JsonObject = {};
+  let items: number[] | undefined;
+  for (;;) {
+    if (bytes[i] !== QUOTE) return undefined;
+    const keyEnd = valueEnd(bytes, i, n);
+    if (keyEnd < 0) return undefined;
+    const key = parseSlice(bytes, i, keyEnd);
+    if (typeof key !== 'string' || key === '__proto__') return undefined;
+    i = skipSpaces(bytes, keyEnd, n);
+    if (bytes[i] !== COLON) return undefined;
+    i = skipSpaces(bytes, i + 1, n);
+    if (key === 'items') {
+      if (items !== undefined || bytes[i] !== OPEN_BRACKET) return undefined;
+      items = [];
+      i = skipSpaces(bytes, i + 1, n);
+      if (bytes[i] === CLOSE_BRACKET) i++;
+      else {
+        for (;;) {
+          const end = valueEnd(bytes, i, n);
+          if (end < 0) return undefined;
+          items.push(i, end);
+          i = skipSpaces(bytes, end, n);
+          if (bytes[i] === COMMA) {
+            i = skipSpaces(bytes, i + 1, n);
+            continue;
+          }
+          if (bytes[i] !== CLOSE_BRACKET) return undefined;
+          i++;
+          break;
+        }
+      }
+    } else {
+      const end = valueEnd(bytes, i, n);
+      if (end < 0) return undefined;
+      const value = parseSlice(bytes, i, end);
+      if (value === NOT_JSON) return undefined;
+      head[key] = value;
+      i = end;
+    }
+    i = skipSpaces(bytes, i, n);
+    if (bytes[i] === COMMA) {
+      i = skipSpaces(bytes, i + 1, n);
+      continue;
+    }
+    if (bytes[i] !== CLOSE_BRACE) return undefined;
+    i++;
+    break;
+  }
+  if (items === undefined || skipSpaces(bytes, i, n) !== n) return undefined;
+  const bounds = items;
+  return {
+    head,
+    length: bounds.length / 2,
+    item(index: number): unknown {
+      const value = parseSlice(bytes, bounds[2 * index]!, bounds[2 * index + 1]!);
+      if (value !== NOT_JSON) return value;
+      // Not valid JSON after all: the whole document's parse names the line and column.
+      const text = bytes.toString('utf8', bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+      parseJsonText(text, file);
+      throw new JsonSyntaxError(file, 0, 0, bounds[2 * index]!, '', `item ${index} is not valid JSON`);
+    },
+  };
+}

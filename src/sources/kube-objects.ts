@@ -25,7 +25,7 @@ import { ZERO_RESOURCES } from '../core/model.ts';
 import type { QuantityContext } from '../core/quantity.ts';
 import { parseBytes, parseCount, parseMillicores } from '../core/quantity.ts';
 import { DuplicateKubeObjectError } from './duplicates.ts';
-import type { JsonObject } from './json.ts';
+import type { JsonObject, LazyJsonList } from './json.ts';
 import { isJsonObject, itemPath } from './json.ts';
 import type { MutableUsageByPod } from './pod-metrics.ts';
 import { addPodMetrics, POD_METRICS_KIND } from './pod-metrics.ts';
@@ -100,13 +100,29 @@ export class SnapshotBuilder {
       return;
     }
     if (!Array.isArray(items)) throw new SourceReadError(origin, 'items', shown(items), `a ${typeof kind === 'string' ? kind : 'List'} needs an items array`);
+    this.addItems(kind, items.length, (i) => items[i], origin);
+  }
+
+  /**
+   * Adds a list document whose items are parsed one at a time (json.ts scanJsonList): the same as
+   * `add` of the whole document, without holding all its parsed items at once.
+   */
+  addList(list: LazyJsonList, origin: string): void {
+    const kind = list.head['kind'];
+    if (typeof kind === 'string' && !kind.endsWith('List')) {
+      throw new SourceReadError(origin, 'items', shown(kind), `a ${kind} object has no items; expected a List`);
+    }
+    this.addItems(kind, list.length, (i) => list.item(i), origin);
+  }
+
+  private addItems(kind: unknown, length: number, item: (index: number) => unknown, origin: string): void {
     // Typed lists from the API (`kubectl get --raw /api/v1/pods`) leave `kind` out of their items.
     const impliedKind = typeof kind === 'string' && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
     if (impliedKind === POD_METRICS_KIND) {
-      for (let i = 0; i < items.length; i++) this.addUsage(items[i], origin, i);
+      for (let i = 0; i < length; i++) this.addUsage(item(i), origin, i);
       return;
     }
-    for (let i = 0; i < items.length; i++) this.addObject(items[i], origin, i, impliedKind);
+    for (let i = 0; i < length; i++) this.addObject(item(i), origin, i, impliedKind);
   }
 
   /** Adds one object, item `index` of `origin` (-1: the document itself). */

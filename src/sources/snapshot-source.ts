@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { InputError } from '../core/errors.ts';
 import { SourceReadError } from '../core/errors.ts';
 import type { ClusterSnapshot, ContainerUsage, UsageByPod } from '../core/model.ts';
-import { parseJsonText } from './json.ts';
+import type { LazyJsonList } from './json.ts';
+import { parseJsonText, scanJsonList } from './json.ts';
 import type { KubeConversion } from './kube-objects.ts';
 import { SnapshotBuilder } from './kube-objects.ts';
 import type { UsageConversion } from './pod-metrics.ts';
@@ -110,12 +111,19 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
     }
   };
 
-  const readDocument = async (path: string): Promise<unknown> => {
+  const readDocument = async (path: string): Promise<Document> => {
     let data: Uint8Array | string;
     try {
       data = await readFile(path);
     } catch (err) {
       throw new SourceReadError(path, '(file)', path, `cannot read: ${errnoCode(err)}`);
+    }
+    // A list of objects in UTF-8 (what kubectl writes): its items are parsed one by one while
+    // they are converted, so the whole parsed document never sits in memory.
+    if (typeof data !== 'string' && !(data[0] === 0xff && data[1] === 0xfe) && !(data[0] === 0xfe && data[1] === 0xff)) {
+      const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const list = scanJsonList(bytes, path);
+      if (list !== undefined && isList(list) && !isPodMetricsDocument(list.head)) return { list };
     }
     let text: string;
     try {
@@ -124,7 +132,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
       // V8 strings stop at about 512 MiB.
       throw new SourceReadError(path, '(file)', `${Math.round(data.length / 2 ** 20)} MiB`, `cannot decode: ${errnoCode(err)}; split the snapshot into several files (one per resource type)`);
     }
-    return parseJsonText(text, path);
+    return { doc: parseJsonText(text, path) };
   };
 
   return {
@@ -139,12 +147,12 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
       if (last?.key === allKey) return last.reading;
 
       // Read what changed; a changed file may have switched between objects and metrics.
-      const fresh = new Map<string, unknown>();
+      const fresh = new Map<string, Document>();
       for (const f of files) {
         if (metrics.get(f.path)?.key === f.key || objects?.keys.get(f.path) === f.key) continue;
         const doc = await readDocument(f.path);
-        if (f.usageOnly || isPodMetricsDocument(doc)) {
-          metrics.set(f.path, { key: f.key, conversion: convertPodMetricsList(doc, f.path) });
+        if (f.usageOnly || isPodMetricsDocument(doc.doc)) {
+          metrics.set(f.path, { key: f.key, conversion: convertPodMetricsList(wholeDocument(doc), f.path) });
         } else {
           metrics.delete(f.path);
           fresh.set(f.path, doc);
@@ -157,11 +165,12 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
       if (objects?.key !== objectsKey) {
         const builder = new SnapshotBuilder();
         for (const f of objectFiles) {
-          const doc = fresh.has(f.path) ? fresh.get(f.path) : await readDocument(f.path);
+          const doc = fresh.get(f.path) ?? (await readDocument(f.path));
           fresh.delete(f.path); // let the parsed document go as soon as it is converted
           // Replaced by metrics output since the last read: the next read rebuilds without it.
-          if (isPodMetricsDocument(doc)) metrics.set(f.path, { key: f.key, conversion: convertPodMetricsList(doc, f.path) });
-          else builder.add(doc, f.path);
+          if (isPodMetricsDocument(doc.doc)) metrics.set(f.path, { key: f.key, conversion: convertPodMetricsList(doc.doc, f.path) });
+          else if (doc.list !== undefined) builder.addList(doc.list, f.path);
+          else builder.add(doc.doc, f.path);
         }
         objects = { key: objectsKey, keys: new Map(objectFiles.map((f) => [f.path, f.key])), conversion: builder.result() };
       }
@@ -182,6 +191,23 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
       return reading;
     },
   };
+}
+
+/** A file's content: a list whose items are parsed on demand, or the whole parsed document. */
+type Document = { readonly list: LazyJsonList; readonly doc?: undefined } | { readonly doc: unknown; readonly list?: undefined };
+
+/** What `SnapshotBuilder.add` treats as a list: a kind ending in `List`, or no kind at all. */
+function isList(list: LazyJsonList): boolean {
+  const kind = list.head['kind'];
+  return typeof kind === 'string' ? kind.endsWith('List') : true;
+}
+
+/** The whole document, parsing every item of a lazy list (for a file given as metrics output). */
+function wholeDocument(doc: Document): unknown {
+  if (doc.list === undefined) return doc.doc;
+  const items: unknown[] = new Array(doc.list.length);
+  for (let i = 0; i < items.length; i++) items[i] = doc.list.item(i);
+  return { ...doc.list.head, items };
 }
 
 function withUsage(snapshot: ClusterSnapshot, usage: UsageByPod | undefined): ClusterSnapshot {

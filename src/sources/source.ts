@@ -20,6 +20,8 @@ export interface SourceReading {
   readonly finishedPods?: readonly FinishedPodRun[];
   /** Whether usage is measured and, when it is not, why (live sources only). */
   readonly usageStatus?: UsageReport;
+  /** Per node: where its pods' usage came from (`agent`, `metrics-api`, `requests`); node agents only. */
+  readonly usageByNode?: ReadonlyMap<string, string>;
 }
 
 /** A pod that stopped running (deleted, Succeeded, Failed, evicted), with when it ran. */

@@ -15,7 +15,13 @@ import type { WatchedResource, WatchedResourceName } from './resources.ts';
 export interface CachedPod extends PodInfo {
   /** Latest `state.terminated.finishedAt` of its containers, once the pod is Succeeded or Failed. */
   readonly terminatedAtMs?: number;
+  /** `status.podIP`: kept for node-agent pods only (the aggregator pulls them by address). */
+  readonly podIp?: string;
 }
+
+/** The label that marks node-agent pods (the chart's and kustomize base's DaemonSet set it). */
+export const AGENT_COMPONENT_LABEL = 'app.kubernetes.io/component';
+export const AGENT_COMPONENT_VALUE = 'node-agent';
 
 /** The controller of a ReplicaSet or Job (`null` when it has none). */
 export type Controller = OwnerRef | null;
@@ -207,7 +213,13 @@ function convertValue(resource: WatchedResourceName, kind: string, obj: JsonObje
       if (r.value === undefined) return r;
       const pod = r.value;
       const terminatedAtMs = pod.phase === 'Succeeded' || pod.phase === 'Failed' ? latestTermination(obj['status']) : undefined;
-      return { value: compactPod(pod, terminatedAtMs, previous as CachedPod | undefined) };
+      const compact = compactPod(pod, terminatedAtMs, previous as CachedPod | undefined);
+      if (pod.labels[AGENT_COMPONENT_LABEL] === AGENT_COMPONENT_VALUE) {
+        const status = obj['status'];
+        const ip = isJsonObject(status) ? status['podIP'] : undefined;
+        if (typeof ip === 'string' && ip !== '') return { value: { ...compact, podIp: ip } };
+      }
+      return { value: compact };
     }
     case 'nodes':
       return throughBuilder(obj, kind, origin, (b) => b.snapshot.nodes[0]);

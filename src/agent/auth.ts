@@ -1,0 +1,71 @@
+// Who may read an agent: a shared bearer token (a file, re-read when it changes), or a caller's
+// own service-account token, checked with a TokenReview by the API server (cached briefly, so a
+// scrape every interval costs one review per caller per minute, not one per request).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+
+/** The API server's answer about a token. */
+export interface TokenReviewResult {
+  readonly authenticated: boolean;
+  /** `system:serviceaccount:<namespace>:<name>` for a service account. */
+  readonly username: string;
+  readonly error?: string;
+}
+
+export type TokenReviewer = (token: string) => Promise<TokenReviewResult>;
+
+export interface AgentAuthOptions {
+  readonly sharedToken?: () => string;
+  readonly reviewer?: TokenReviewer;
+  /** `namespace:name` of the service accounts that may read. */
+  readonly allowServiceAccounts?: readonly string[];
+  /** Paths without authentication (kubelet probes). */
+  readonly openPaths?: readonly string[];
+  readonly cacheMs?: number;
+  readonly now?: () => number;
+}
+
+function same(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/** Whether a reviewed user is one of the allowed service accounts. */
+export function allowedServiceAccount(username: string, allow: readonly string[]): boolean {
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+  return m !== null && allow.includes(`${m[1]}:${m[2]}`);
+}
+
+export function agentAuth(options: AgentAuthOptions): MiddlewareHandler {
+  const { sharedToken, reviewer, allowServiceAccounts = [], openPaths = ['/healthz'], cacheMs = 60_000, now = Date.now } = options;
+  const cache = new Map<string, { ok: boolean; why: string; untilMs: number }>();
+  const deny = (why: string): Response =>
+    new Response(`${why}\n`, { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="kube-cost-exporter-agent"' } });
+  return async (c, next) => {
+    if (openPaths.includes(c.req.path)) return next();
+    const header = c.req.header('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) return deny('a bearer token is required');
+    const token = m[1]!;
+    if (sharedToken !== undefined && same(token, sharedToken())) return next();
+    if (reviewer === undefined) return deny('the token is not the shared token');
+    const key = createHash('sha256').update(token).digest('hex');
+    const t = now();
+    let verdict = cache.get(key);
+    if (verdict === undefined || verdict.untilMs <= t) {
+      let result: TokenReviewResult;
+      try {
+        result = await reviewer(token);
+      } catch (err) {
+        return new Response(`cannot review the token: ${err instanceof Error ? err.message : String(err)}\n`, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      }
+      const ok = result.authenticated && allowedServiceAccount(result.username, allowServiceAccounts);
+      const why = !result.authenticated ? `the API server did not authenticate the token${result.error ? `: ${result.error}` : ''}` : `${result.username} is not an allowed service account`;
+      // Refusals are cached shorter, so that a fixed RBAC or a new Secret takes effect soon.
+      verdict = { ok, why, untilMs: t + (ok ? cacheMs : Math.min(cacheMs, 10_000)) };
+      if (cache.size > 1000) cache.clear();
+      cache.set(key, verdict);
+    }
+    if (!verdict.ok) return c.body(`${verdict.why}\n`, 403, { 'content-type': 'text/plain; charset=utf-8' });
+    return next();
+  };
+}

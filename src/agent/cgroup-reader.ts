@@ -1,0 +1,241 @@
+// The I/O layer over the cgroup filesystem: finds the kubepods hierarchy (v1 or v2, systemd or
+// cgroupfs driver) below `cgroupRoot`, walks QoS → pod → container directories and reads each
+// cgroup's files. Everything it reads goes through the pure parsers in cgroup-files.ts; a cgroup
+// whose files are unreadable or malformed is skipped with a warning (pods come and go mid-walk).
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../core/errors.ts';
+import type { CgroupCounters } from './cgroup-files.ts';
+import { countersV1, countersV2 } from './cgroup-files.ts';
+import type { CgroupDriver, ContainerRuntime, QosClass } from './cgroup-paths.ts';
+import { containerOfDir, KUBEPODS_DIR, podUidOfDir, qosOfDir } from './cgroup-paths.ts';
+import { AgentParseError } from './errors.ts';
+
+export type CgroupVersion = 'v1' | 'v2';
+
+export interface ContainerReading {
+  readonly id: string;
+  readonly runtime: ContainerRuntime;
+  readonly counters: CgroupCounters;
+}
+
+export interface PodReading {
+  readonly uid: string;
+  readonly qos: QosClass;
+  /** Below the hierarchy root, e.g. `/kubepods/burstable/pod<uid>`. */
+  readonly path: string;
+  /** The pod cgroup itself: every container, the sandbox (pause) and exited ones still charged. */
+  readonly counters: CgroupCounters;
+  readonly containers: readonly ContainerReading[];
+  /** One process of the pod (for its network namespace), when asked for and found. */
+  readonly pid: number | undefined;
+}
+
+export interface CgroupReading {
+  readonly timestampMs: number;
+  readonly version: CgroupVersion;
+  readonly driver: CgroupDriver;
+  readonly pods: readonly PodReading[];
+  /** Cgroups skipped because a file was missing or malformed (typed errors naming file and field). */
+  readonly warnings: readonly InputError[];
+}
+
+export interface CgroupLayout {
+  readonly version: CgroupVersion;
+  readonly driver: CgroupDriver;
+  /** v2: the unified root; v1: the memory hierarchy (where the walk happens). */
+  readonly walkRoot: string;
+  /** v1 controller mounts. */
+  readonly v1?: { readonly cpuacct: string; readonly cpu: string | undefined; readonly memory: string; readonly blkio: string | undefined };
+}
+
+/** Thrown when no kubepods hierarchy is found below the root (not a Kubernetes node, or a wrong --cgroup-root). */
+export class NoKubepodsError extends InputError {}
+
+function exists(path: string): boolean {
+  try {
+    readdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstDir(root: string, names: readonly string[]): string | undefined {
+  for (const n of names) if (exists(join(root, n))) return join(root, n);
+  return undefined;
+}
+
+/** Which cgroup version and kubelet driver this root holds. Throws NoKubepodsError naming the root. */
+export function detectLayout(cgroupRoot: string): CgroupLayout {
+  let unified = false;
+  try {
+    readFileSync(join(cgroupRoot, 'cgroup.controllers'));
+    unified = true;
+  } catch {
+    // v1 (or hybrid): controllers are mounted one per directory
+  }
+  const driverAt = (base: string): CgroupDriver | undefined => (exists(join(base, KUBEPODS_DIR.systemd)) ? 'systemd' : exists(join(base, KUBEPODS_DIR.cgroupfs)) ? 'cgroupfs' : undefined);
+  if (unified) {
+    const driver = driverAt(cgroupRoot);
+    if (driver === undefined) throw new NoKubepodsError(cgroupRoot, 'kubepods', '', 'cgroup v2 root without kubepods.slice or kubepods: not a Kubernetes node, or --cgroup-root points elsewhere');
+    return { version: 'v2', driver, walkRoot: cgroupRoot };
+  }
+  const memory = firstDir(cgroupRoot, ['memory']);
+  const cpuacct = firstDir(cgroupRoot, ['cpuacct', 'cpu,cpuacct', 'cpuacct,cpu']);
+  if (memory === undefined || cpuacct === undefined) {
+    throw new NoKubepodsError(cgroupRoot, 'cgroup.controllers', '', 'neither a cgroup v2 root (cgroup.controllers) nor v1 controller mounts (memory, cpuacct)');
+  }
+  const driver = driverAt(memory);
+  if (driver === undefined) throw new NoKubepodsError(memory, 'kubepods', '', 'cgroup v1 memory hierarchy without kubepods.slice or kubepods');
+  return {
+    version: 'v1',
+    driver,
+    walkRoot: memory,
+    v1: { cpuacct, cpu: firstDir(cgroupRoot, ['cpu', 'cpu,cpuacct', 'cpuacct,cpu']), memory, blkio: firstDir(cgroupRoot, ['blkio']) },
+  };
+}
+
+// One buffer for every read: a collection reads about 2,000 small files (110 pods), and
+// open + read + close into a reused buffer costs a third less CPU than readFileSync (no fstat, no
+// allocation per file). Kernel files report size 0, so their length is only known by reading.
+const BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+function readText(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, BUFFER, length, BUFFER.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === BUFFER.length) return BUFFER.toString('latin1', 0, length) + readFileSync(fd, 'latin1');
+    }
+    return BUFFER.toString('latin1', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function required(path: string): string {
+  const text = readText(path);
+  if (text === undefined) throw new AgentParseError(path, 'file', '', 'missing (the cgroup was removed, or a controller is not enabled)');
+  return text;
+}
+
+/** Per-controller paths of one cgroup (v1 hierarchies can place a process at different paths). */
+export interface V1Paths {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly blkio: string;
+}
+
+/** The counters of one cgroup at `rel` (a path below the hierarchy roots; v1: one per controller). */
+export function readCounters(layout: CgroupLayout, at: string | V1Paths): CgroupCounters {
+  const rel = typeof at === 'string' ? at : at.memory;
+  // Paths are concatenated, not join()ed: a collection builds about 2,000 of them.
+  if (layout.version === 'v2') {
+    const dir = `${layout.walkRoot}${rel}`;
+    return countersV2({
+      path: dir,
+      cpuStat: required(`${dir}/cpu.stat`),
+      memoryCurrent: required(`${dir}/memory.current`),
+      memoryStat: required(`${dir}/memory.stat`),
+      memoryPeak: readText(`${dir}/memory.peak`),
+      ioStat: readText(`${dir}/io.stat`),
+    });
+  }
+  const v1 = layout.v1!;
+  const cpuRel = typeof at === 'string' ? at : at.cpu;
+  const blkioRel = typeof at === 'string' ? at : at.blkio;
+  return countersV1({
+    path: rel,
+    cpuacctUsage: required(`${v1.cpuacct}${cpuRel}/cpuacct.usage`),
+    cpuStat: v1.cpu === undefined ? undefined : readText(`${v1.cpu}${cpuRel}/cpu.stat`),
+    memoryUsage: required(`${v1.memory}${rel}/memory.usage_in_bytes`),
+    memoryMaxUsage: readText(`${v1.memory}${rel}/memory.max_usage_in_bytes`),
+    memoryStat: required(`${v1.memory}${rel}/memory.stat`),
+    blkioBytes: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_service_bytes`),
+    blkioOps: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_serviced`),
+  });
+}
+
+/** Entry names of a directory (files too: callers match directory names, which files never have). */
+function subdirs(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+/** The first process id listed in a cgroup (0 means a process outside this pid namespace: skipped). */
+function firstPid(dir: string): number | undefined {
+  const text = readText(join(dir, 'cgroup.procs'));
+  if (text === undefined) return undefined;
+  for (const line of text.split('\n')) {
+    const n = Number(line.trim());
+    if (line.trim() !== '' && Number.isSafeInteger(n) && n > 0) return n;
+  }
+  return undefined;
+}
+
+export interface ReadOptions {
+  readonly now?: () => number;
+  /** Look for one process per pod (for network namespaces). */
+  readonly pids?: boolean;
+}
+
+/** Walks the kubepods hierarchy once and reads every pod's and container's counters. */
+export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): CgroupReading {
+  const { now = Date.now, pids = false } = options;
+  const timestampMs = now();
+  const warnings: InputError[] = [];
+  const pods: PodReading[] = [];
+  const kubepods = `/${KUBEPODS_DIR[layout.driver]}`;
+  const podDirs: { rel: string; qos: QosClass; uid: string }[] = [];
+  for (const name of subdirs(`${layout.walkRoot}${kubepods}`)) {
+    const qos = qosOfDir(name, layout.driver);
+    if (qos !== undefined) {
+      for (const podName of subdirs(`${layout.walkRoot}${kubepods}/${name}`)) {
+        const uid = podUidOfDir(podName, layout.driver, qos);
+        if (uid !== undefined) podDirs.push({ rel: `${kubepods}/${name}/${podName}`, qos, uid });
+      }
+      continue;
+    }
+    const uid = podUidOfDir(name, layout.driver, 'guaranteed');
+    if (uid !== undefined) podDirs.push({ rel: `${kubepods}/${name}`, qos: 'guaranteed', uid });
+  }
+  for (const p of podDirs) {
+    let counters: CgroupCounters;
+    try {
+      counters = readCounters(layout, p.rel);
+    } catch (err) {
+      if (err instanceof InputError) warnings.push(err);
+      else warnings.push(new AgentParseError(p.rel, 'read', String((err as NodeJS.ErrnoException).code ?? err), 'cannot read'));
+      continue;
+    }
+    const containers: ContainerReading[] = [];
+    let pid: number | undefined;
+    for (const name of subdirs(`${layout.walkRoot}${p.rel}`)) {
+      const c = containerOfDir(name);
+      if (c === undefined) continue;
+      const rel = `${p.rel}/${name}`;
+      try {
+        containers.push({ id: c.id, runtime: c.runtime, counters: readCounters(layout, rel) });
+      } catch (err) {
+        if (err instanceof InputError) warnings.push(err);
+        continue;
+      }
+      if (pids && pid === undefined) pid = firstPid(`${layout.walkRoot}${rel}`);
+    }
+    pods.push({ uid: p.uid, qos: p.qos, path: p.rel, counters, containers, pid });
+  }
+  return { timestampMs, version: layout.version, driver: layout.driver, pods, warnings };
+}

@@ -1,0 +1,137 @@
+// Regional coverage of the shipped price catalog, end to end: a node described only by its labels and
+// providerID (as a snapshot or the API server gives it) resolves through node-identity.ts and the price
+// book to the exact list price transcribed for its region. Every expected figure below is the source
+// line's own number (quoted in scripts/catalog/sources/ and in catalog.test.ts), not a computed value,
+// except the GCE rates, whose arithmetic is written out next to them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { NodeInfo } from '../core/model.ts';
+import { identifyNode } from '../core/node-identity.ts';
+import { createPriceBook } from './pricebook.ts';
+
+const GiB = 2 ** 30;
+const book = createPriceBook();
+
+function priced(providerId: string, instanceType: string, region: string, vcpus: number, memoryGiB: number, gpus = 0) {
+  const amounts = { cpuMillicores: vcpus * 1000, ramBytes: memoryGiB * GiB, gpus };
+  const node: NodeInfo = {
+    name: `${region}-${instanceType}`,
+    uid: `${region}-${instanceType}`,
+    labels: { 'node.kubernetes.io/instance-type': instanceType, 'topology.kubernetes.io/region': region },
+    providerId,
+    capacity: amounts,
+    allocatable: amounts,
+  };
+  const id = identifyNode(node);
+  return book.node({ nodeName: node.name, provider: id.provider ?? 'custom', instanceType: id.instanceType, region: id.region, zone: id.zone, capacityType: id.capacityType, capacity: amounts, labels: node.labels });
+}
+
+test('AWS: the families transcribed for the five regions outside us-east-1 resolve to their list prices', () => {
+  // [region, type, vCPUs, GiB, USD per hour from skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv @001367d2]
+  const table: [string, string, number, number, number][] = [
+    ['us-west-2', 'm6i.large', 2, 8, 0.096],
+    ['us-west-2', 'c6i.4xlarge', 16, 32, 0.68],
+    ['us-west-2', 'r6i.2xlarge', 8, 64, 0.504],
+    ['us-west-2', 'm7i-flex.xlarge', 4, 16, 0.19152],
+    ['eu-west-1', 'm6i.xlarge', 4, 16, 0.214],
+    ['eu-west-1', 'c6i.large', 2, 4, 0.0912],
+    ['eu-west-1', 't3.large', 2, 8, 0.0912],
+    ['eu-west-1', 'm7i.2xlarge', 8, 32, 0.4494],
+    ['eu-central-1', 'c5.xlarge', 4, 8, 0.194],
+    ['eu-central-1', 'r6i.xlarge', 4, 32, 0.304],
+    ['eu-central-1', 't3a.medium', 2, 4, 0.0432],
+    ['eu-central-1', 'm8g.12xlarge', 48, 192, 2.58096],
+    ['ap-northeast-2', 'm6i.2xlarge', 8, 32, 0.472],
+    ['ap-northeast-2', 'c6i.xlarge', 4, 8, 0.192],
+    ['ap-northeast-2', 't4g.large', 2, 8, 0.0832],
+    ['ap-northeast-2', 'r7i.large', 2, 16, 0.1596],
+    ['ap-southeast-1', 'm7i.large', 2, 8, 0.126],
+    ['ap-southeast-1', 'c5.2xlarge', 8, 16, 0.392],
+    ['ap-southeast-1', 'r6i.large', 2, 16, 0.152],
+    ['ap-southeast-1', 't3.medium', 2, 4, 0.0528],
+    ['eu-west-1', 'r5.xlarge', 4, 32, 0.282],
+    ['ap-southeast-1', 'r5a.large', 2, 16, 0.136],
+    ['us-west-2', 'r5ad.16xlarge', 64, 512, 4.192],
+  ];
+  for (const [region, type, vcpus, gib, usd] of table) {
+    const a = priced(`aws:///${region}a/i-0abc`, type, region, vcpus, gib);
+    const name = `aws ${region} ${type}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
+  }
+  // Metal sizes whose SkyPilot us-east-1 price disagrees with Karpenter's list are left out, not guessed.
+  for (const type of ['m6g.metal', 'm7i.metal-24xl', 'r6g.metal', 'c7i.metal-24xl', 'c6g.metal']) {
+    assert.equal(priced('aws:///eu-west-1a/i-0abc', type, 'eu-west-1', 64, 256).source, 'default', type);
+  }
+  // A type SkyPilot does not list for the region (no g5 rows for ap-southeast-1) still falls back
+  // visibly (never to zero).
+  const missing = priced('aws:///ap-southeast-1a/i-0abc', 'g5.xlarge', 'ap-southeast-1', 4, 16);
+  assert.equal(missing.source, 'default');
+  assert.equal(missing.fallbackReason, 'node ap-southeast-1-g5.xlarge: instance type "g5.xlarge" not in the aws catalog for ap-southeast-1; using default rates');
+});
+
+test('AWS: GPU instance types in the five regions outside us-east-1 resolve to their list prices', () => {
+  // [region, type, vCPUs, GiB, GPUs, USD per hour from skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv @001367d2]
+  const table: [string, string, number, number, number, number][] = [
+    ['us-west-2', 'g4dn.xlarge', 4, 16, 1, 0.526],
+    ['us-west-2', 'g6.48xlarge', 192, 768, 8, 13.3504],
+    ['eu-west-1', 'g5.xlarge', 4, 16, 1, 1.123],
+    ['eu-west-1', 'g4dn.12xlarge', 48, 192, 4, 4.362],
+    ['eu-central-1', 'g6.xlarge', 4, 16, 1, 1.0064],
+    ['eu-central-1', 'g5g.xlarge', 4, 8, 1, 0.5254],
+    ['ap-northeast-2', 'g6e.12xlarge', 48, 384, 4, 12.90014],
+    ['ap-northeast-2', 'g5.48xlarge', 192, 768, 8, 20.02809],
+    ['ap-southeast-1', 'g4dn.12xlarge', 48, 192, 4, 5.474],
+    ['ap-southeast-1', 'g4dn.metal', 96, 384, 8, 10.948],
+    ['eu-west-1', 'p3.2xlarge', 8, 61, 1, 3.305],
+    ['ap-northeast-2', 'p3.16xlarge', 64, 488, 8, 33.872],
+    ['us-west-2', 'p3dn.24xlarge', 96, 768, 8, 31.212],
+  ];
+  for (const [region, type, vcpus, gib, gpus, usd] of table) {
+    const a = priced(`aws:///${region}b/i-0gpu`, type, region, vcpus, gib, gpus);
+    const name = `aws ${region} ${type}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
+  }
+  // p5.48xlarge is left out outside us-east-1: SkyPilot's us-east-1 row (98.32) disagrees with Karpenter's
+  // list price (55.04), so its other-region rows are not trusted; the node falls back visibly.
+  const stale = priced('aws:///us-west-2a/i-0gpu', 'p5.48xlarge', 'us-west-2', 192, 2048, 8);
+  assert.equal(stale.source, 'default');
+  assert.equal(stale.fallbackReason, 'node us-west-2-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for us-west-2; using default rates');
+});
+
+test('GCP: N1 and N2D rates per region resolve from the machine type; disks are priced per region', () => {
+  // [region, machine type, USD per vCPU-hour, USD per GiB-hour] solved from Cyclenerd pricing.yml machine
+  // prices (catalog.test.ts shows the arithmetic for europe-west3 N1 and europe-west1 N2D).
+  const table: [string, string, number, number][] = [
+    ['us-west1', 'n1-standard-4', 0.031611, 0.004237],
+    ['europe-west1', 'n2d-standard-4', 0.030253, 0.004055],
+    ['europe-west3', 'n1-standard-4', 0.04073, 0.005458],
+    ['asia-northeast3', 'n2d-highmem-4', 0.035318, 0.004734],
+    ['asia-southeast1', 'n1-highcpu-8', 0.038999, 0.005226],
+  ];
+  for (const [region, type, cpu, ram] of table) {
+    const a = priced(`gce://project/${region}-a/node`, type, region, 4, 16);
+    assert.equal(a.source, 'catalog', `${region} ${type}`);
+    assert.equal(a.fallbackReason, undefined, `${region} ${type}`);
+    assert.equal(a.price.kind, 'rates');
+    if (a.price.kind === 'rates') {
+      assert.equal(a.price.rates.cpuCoreHourUsd, cpu, `${region} ${type} cpu`);
+      assert.equal(a.price.rates.ramGiBHourUsd, ram, `${region} ${type} ram`);
+    }
+  }
+  // Persistent disks (compute.storage.<hdd|balanced|ssd>.cost.<region>.month), USD per GiB-month.
+  const disks: [string, string, number][] = [
+    ['asia-northeast3', 'pd-ssd', 0.221],
+    ['asia-southeast1', 'pd-balanced', 0.11],
+    ['europe-west3', 'pd-standard', 0.048],
+    ['europe-west1', 'pd-ssd', 0.17],
+    ['us-west1', 'pd-balanced', 0.1],
+  ];
+  for (const [region, volumeType, usd] of disks) {
+    const a = book.storage({ provider: 'gcp', region, storageClass: 'fast', driver: 'pd.csi.storage.gke.io', volumeType });
+    assert.deepEqual(a, { gibMonthUsd: usd, source: 'catalog' }, `${region} ${volumeType}`);
+  }
+});

@@ -1,0 +1,171 @@
+// The allocation API under /api/v1 (Hono, web-standard Request/Response): reads the history store,
+// answers in OpenCost's shapes. Pure work is in src/api/; this file only reads parameters, asks the
+// store and writes answers. Bad queries → 400 `{code:400, status:"error", message}` naming the
+// parameter, the value and what is accepted; a store failure → 500 `history store: <its message>`.
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { computeAllocations } from '../api/allocation.ts';
+import { assetSetsJson, assetsCsv, computeAssets } from '../api/assets.ts';
+import { BadQueryError } from '../api/errors.ts';
+import { namespacesOf } from '../api/filter.ts';
+import { focusCsv, focusRows } from '../api/focus.ts';
+import type { AllocationRequest, Params } from '../api/query.ts';
+import { parseAllocationQuery, parseAssetsQuery, parseFormatOnly, parseSummaryQuery } from '../api/query.ts';
+import { allocationCsv, allocationSetsJson, coverageCsv, coverageJson, coverageMeta, rfc3339 } from '../api/render.ts';
+import { computeSummary, summaryCsv, summaryJson } from '../api/summary.ts';
+import type { Window } from '../api/window.ts';
+import type { AllocationInterval, AllocationQuery, HistoryStore, StepSet } from '../store/types.ts';
+
+export interface ApiRoutesOptions {
+  readonly store: HistoryStore;
+  /** The clock windows are relative to (tests pin it). */
+  readonly now?: () => number;
+}
+
+const ENDPOINTS = ['/api/v1/allocation', '/api/v1/allocation/focus', '/api/v1/assets', '/api/v1/summary', '/api/v1/coverage'];
+
+function params(c: Context): Params {
+  return new URL(c.req.url).searchParams;
+}
+
+function csv(body: string, name: string, window: Window | undefined): Response {
+  const suffix = window ? `-${rfc3339(window.startMs)}-${rfc3339(window.endMs)}`.replace(/:/g, '') : '';
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}${suffix}.csv"`, 'cache-control': 'no-store' },
+  });
+}
+
+function json(c: Context, body: unknown, status: 200 | 400 | 404 | 500 = 200): Response {
+  c.header('cache-control', 'no-store');
+  return c.json(body, status);
+}
+
+/** The store failed (disk full, database locked, connection lost): 500 naming the store. */
+class StoreFailure extends Error {}
+
+/** Wraps a store call so that its failure is told apart from a fault of the API itself. */
+function fromStore<T>(promise: Promise<T>): Promise<T> {
+  return promise.catch((err: unknown) => {
+    throw new StoreFailure(`history store: ${err instanceof Error ? err.message : String(err)}`);
+  });
+}
+
+/** Maps errors to answers, once: bad query 400, the store or a fault 500. Never throws. */
+async function answer(c: Context, handler: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handler();
+  } catch (err) {
+    if (err instanceof BadQueryError) return json(c, { code: 400, status: 'error', message: err.message }, 400);
+    if (err instanceof StoreFailure) return json(c, { code: 500, status: 'error', message: err.message }, 500);
+    return json(c, { code: 500, status: 'error', message: `internal error: ${err instanceof Error ? err.message : String(err)}` }, 500);
+  }
+}
+
+export function apiRoutes(options: ApiRoutesOptions): Hono {
+  const { store, now = () => Date.now() } = options;
+  const api = new Hono();
+
+  /** The store's step sets: one query per run of equal-length periods (accumulate=day → ≤ 3 queries). */
+  async function stepSets(req: AllocationRequest): Promise<readonly StepSet<AllocationInterval>[]> {
+    // Push the namespaces down only when idle is not computed: idle shares need every allocation.
+    const namespaces = req.includeIdle ? undefined : namespacesOf(req.filter);
+    const ask = (startMs: number, endMs: number, stepMs: number | undefined) => {
+      const query: { -readonly [K in keyof AllocationQuery]: AllocationQuery[K] } = { startMs, endMs };
+      if (stepMs !== undefined) query.stepMs = stepMs;
+      if (namespaces !== undefined) query.namespaces = namespaces;
+      return store.allocations(query);
+    };
+    if (req.parts === undefined) return ask(req.window.startMs, req.window.endMs, req.stepMs);
+    const runs: { startMs: number; endMs: number; lengthMs: number }[] = [];
+    for (const p of req.parts) {
+      const last = runs.at(-1);
+      const lengthMs = p.endMs - p.startMs;
+      if (last && last.lengthMs === lengthMs) last.endMs = p.endMs;
+      else runs.push({ startMs: p.startMs, endMs: p.endMs, lengthMs });
+    }
+    const out: StepSet<AllocationInterval>[] = [];
+    for (const r of runs) out.push(...(await ask(r.startMs, r.endMs, r.endMs - r.startMs > r.lengthMs ? r.lengthMs : undefined)));
+    return out;
+  }
+
+  async function allocationSets(req: AllocationRequest) {
+    const [sets, coverage] = await fromStore(Promise.all([stepSets(req), store.coverage()]));
+    return { sets: computeAllocations(sets, req), meta: coverageMeta(coverage, req.window) };
+  }
+
+  function meta(warnings: readonly string[], m: ReturnType<typeof coverageMeta>) {
+    return { demo: m.demo, coverage: m.clusters, warnings: [...warnings, ...m.warnings] };
+  }
+
+  api.get('/allocation', (c) =>
+    answer(c, async () => {
+      const req = parseAllocationQuery(params(c), { nowMs: now(), accept: c.req.header('accept') });
+      const { sets, meta: m } = await allocationSets(req);
+      if (req.format === 'csv') return csv(allocationCsv(sets), 'allocation', req.window);
+      if (req.format === 'focus') return csv(focusCsv(sets), 'allocation-focus', req.window);
+      return json(c, { code: 200, status: 'success', data: allocationSetsJson(sets), meta: meta(req.warnings, m) });
+    }),
+  );
+
+  api.get('/allocation/focus', (c) =>
+    answer(c, async () => {
+      const p = params(c);
+      const wantsJson = p.get('format') === 'json';
+      if (!wantsJson && p.get('format') !== null && p.get('format') !== 'csv' && p.get('format') !== 'focus') {
+        throw new BadQueryError('format', p.get('format') ?? '', 'unknown format', 'csv (default) or json');
+      }
+      const req = parseAllocationQuery(p, { nowMs: now(), accept: c.req.header('accept'), defaultFormat: 'focus' });
+      const { sets, meta: m } = await allocationSets(req);
+      if (wantsJson) return json(c, { code: 200, status: 'success', data: focusRows(sets), meta: meta(req.warnings, m) });
+      return csv(focusCsv(sets), 'allocation-focus', req.window);
+    }),
+  );
+
+  api.get('/assets', (c) =>
+    answer(c, async () => {
+      const req = parseAssetsQuery(params(c), { nowMs: now(), accept: c.req.header('accept') });
+      const query = { startMs: req.window.startMs, endMs: req.window.endMs, ...(req.stepMs !== undefined ? { stepMs: req.stepMs } : {}) };
+      const [nodes, disks, loadBalancers, clusterCharges, coverage] = await fromStore(
+        Promise.all([store.nodes(query), store.disks(query), store.loadBalancers(query), store.clusterCharges(query), store.coverage()]),
+      );
+      const sets = computeAssets({ nodes, disks, loadBalancers, clusterCharges });
+      if (req.format === 'csv') return csv(assetsCsv(sets), 'assets', req.window);
+      return json(c, { code: 200, status: 'success', data: assetSetsJson(sets), meta: meta(req.warnings, coverageMeta(coverage, req.window)) });
+    }),
+  );
+
+  api.get('/summary', (c) =>
+    answer(c, async () => {
+      const req = parseSummaryQuery(params(c), { nowMs: now(), accept: c.req.header('accept') });
+      const length = req.window.endMs - req.window.startMs;
+      const previousWindow = { startMs: req.window.startMs - length, endMs: req.window.startMs };
+      const [allocations, charges, previousAllocations, previousCharges, coverage] = await fromStore(
+        Promise.all([
+          store.allocations({ startMs: req.window.startMs, endMs: req.window.endMs }),
+          store.clusterCharges({ startMs: req.window.startMs, endMs: req.window.endMs }),
+          store.allocations(previousWindow),
+          store.clusterCharges(previousWindow),
+          store.coverage(),
+        ]),
+      );
+      const summary = computeSummary({ window: req.window, previousWindow, allocations, charges, previousAllocations, previousCharges, filter: req.filter, top: req.top });
+      if (req.format === 'csv') return csv(summaryCsv(summary), 'summary', req.window);
+      const warnings = [...req.warnings];
+      if (!summary.previous.hasData) warnings.push('no data recorded in the previous window: the change is not known (ratio null)');
+      return json(c, { code: 200, status: 'success', data: summaryJson(summary), meta: meta(warnings, coverageMeta(coverage, req.window)) });
+    }),
+  );
+
+  api.get('/coverage', (c) =>
+    answer(c, async () => {
+      const format = parseFormatOnly(params(c), c.req.header('accept'));
+      const coverage = await fromStore(store.coverage());
+      if (format === 'csv') return csv(coverageCsv(coverage), 'coverage', undefined);
+      return json(c, { code: 200, status: 'success', data: coverageJson(coverage), store: store.description });
+    }),
+  );
+
+  api.all('*', (c) => json(c, { code: 404, status: 'error', message: `not found: ${c.req.method} ${c.req.path}; endpoints (GET): ${ENDPOINTS.join(', ')}` }, 404));
+  return api;
+}
