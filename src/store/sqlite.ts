@@ -17,7 +17,6 @@ import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.t
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
-export const SCHEMA_VERSION = 1;
 /** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
 const CHUNK_ROWS = 20_000;
 /** Longest cycle the raw → hourly split handles (hours); longer cycles are refused by record(). */
@@ -65,8 +64,15 @@ function schemaV1(): string {
   return `${parts.join(';\n')};`;
 }
 
+/** v2: the longest cycle per cluster, so a query reads only the raw cycles that can overlap it. */
+function schemaV2(): string {
+  return `ALTER TABLE clusters ADD COLUMN max_cycle_ms INTEGER NOT NULL DEFAULT 0;
+    UPDATE clusters SET max_cycle_ms = coalesce((SELECT MAX(end_ms - start_ms) FROM cycles WHERE cycles.cluster_id = clusters.id), 0);`;
+}
+
 /** Migrations by the version they lead to; each runs in one transaction. */
-const MIGRATIONS: readonly (() => string)[] = [schemaV1];
+const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2];
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
   id: number;
@@ -75,6 +81,7 @@ interface ClusterRow {
   last_end_ms: number;
   hourly_through_ms: number;
   daily_through_ms: number;
+  max_cycle_ms: number;
 }
 
 interface IdentityCacheEntry {
@@ -95,7 +102,7 @@ function partSql(kind: SqlKind, part: PlanPart): string {
     return `SELECT id, max(s0, $from) AS s, min(e0, $to) AS e, ${cutCols}, rec FROM (
       SELECT r.id AS id, coalesce(r.start_ms, c.start_ms) AS s0, coalesce(r.end_ms, c.end_ms) AS e0, ${inner}, r.reconciled AS rec
       FROM cycles c JOIN ${kind.prefix}_raw r ON r.cycle_id = c.id
-      WHERE c.cluster_id = $cluster AND c.end_ms > $from AND c.start_ms < $to) WHERE min(e0, $to) > max(s0, $from)`;
+      WHERE c.cluster_id = $cluster AND c.start_ms >= $from - $maxCycle AND c.start_ms < $to AND c.end_ms > $from) WHERE min(e0, $to) > max(s0, $from)`;
   }
   const table = `${kind.prefix}_${part.resolution}`;
   if (part.whole) return `SELECT id, start_ms AS s, end_ms AS e, ${wholeCols}, reconciled AS rec FROM ${table} WHERE cluster_id = $cluster AND bucket_ms >= $from AND bucket_ms < $to`;
@@ -235,7 +242,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     if (!cluster) {
       const dailyThrough = Math.floor(batch.startMs / HOUR_MS) * HOUR_MS;
       const r = stmt('INSERT INTO clusters (name, demo, last_end_ms, hourly_through_ms, daily_through_ms) VALUES (?, 0, ?, ?, ?)').run(batch.cluster, batch.startMs, batch.startMs, dailyThrough);
-      cluster = { id: Number(r.lastInsertRowid), name: batch.cluster, demo: 0, last_end_ms: batch.startMs, hourly_through_ms: batch.startMs, daily_through_ms: dailyThrough };
+      cluster = { id: Number(r.lastInsertRowid), name: batch.cluster, demo: 0, last_end_ms: batch.startMs, hourly_through_ms: batch.startMs, daily_through_ms: dailyThrough, max_cycle_ms: 0 };
     }
     const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
@@ -258,8 +265,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     const updated = stmt('UPDATE spans SET end_ms = ? WHERE cluster_id = ? AND end_ms = ?').run(batch.endMs, cluster.id, batch.startMs);
     if (Number(updated.changes) === 0) stmt('INSERT INTO spans (cluster_id, start_ms, end_ms) VALUES (?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs);
     const demo = cluster.demo || batch.demo ? 1 : 0;
-    stmt('UPDATE clusters SET last_end_ms = ?, demo = ? WHERE id = ?').run(batch.endMs, demo, cluster.id);
-    clusters.set(batch.cluster, { ...cluster, last_end_ms: batch.endMs, demo });
+    const maxCycle = Math.max(cluster.max_cycle_ms, batch.endMs - batch.startMs);
+    stmt('UPDATE clusters SET last_end_ms = ?, demo = ?, max_cycle_ms = ? WHERE id = ?').run(batch.endMs, demo, maxCycle, cluster.id);
+    clusters.set(batch.cluster, { ...cluster, last_end_ms: batch.endMs, demo, max_cycle_ms: maxCycle });
   };
 
   const transaction = <T>(fn: () => T): T => {
@@ -313,6 +321,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         const parts = planStep(step, marksOf(cluster));
         if (parts.length === 0) continue;
         const params: Record<string, SQLInputValue> = { cluster: cluster.id };
+        if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
         if (namespaces) params['namespaces'] = JSON.stringify(namespaces);
         const unions = parts.map((part, n) => {
           params[`from${n}`] = part.startMs;
