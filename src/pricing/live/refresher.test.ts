@@ -142,6 +142,11 @@ test('restart: the cache file is read back and nothing is refetched within the T
     assert.equal(callCount(second.live), 0, 'no call after a restart within the TTLs');
     assert.deepEqual(answers.map((a) => a.source), ['cache', 'cache', 'cache']);
     assert.equal(answers[0]!.price.kind === 'instance' && answers[0]!.price.hourlyUsd, 0.0354);
+
+    // A size the cache file's refresh was not asked for is fetched at once, not at the end of the TTL.
+    second.book.node(q('azure', 'Standard_E8s_v5', 'eastus', undefined, 'on-demand'));
+    await second.live.refresh();
+    assert.deepEqual([...second.live.calls.values()].map((c) => `${c.provider} ${c.endpoint} ${c.result} ${c.count}`), ['azure retail_prices success 1']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
