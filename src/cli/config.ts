@@ -42,15 +42,15 @@ export interface ServeConfig {
   readonly logFormat: LogFormat;
   readonly metricsPath: string;
   readonly demoSeed: number;
-  /** `--auth-token-file`: bearer token required on every path but /healthz; re-read when it changes. */
+  /** `--auth-token-file`: bearer token required on every path but /healthz and /readyz; re-read when it changes. */
   readonly authTokenFile: string | undefined;
   /** `--basic-auth-file`: htpasswd file of users with bcrypt hashes; re-read when it changes. */
   readonly basicAuthFile: string | undefined;
   /** `--auth-kubernetes`: bearer tokens checked with TokenReview + SubjectAccessReview (get on the path). */
   readonly authKubernetes: boolean;
-  /** `--rate-limit`: requests per second per client address (every path but /healthz); 0: off. */
+  /** `--rate-limit`: requests per second per client address (every path but /healthz and /readyz); 0: off. */
   readonly rateLimitPerSecond: number;
-  /** `--allow-cidr`: client addresses allowed (every path but /healthz); empty: any. */
+  /** `--allow-cidr`: client addresses allowed (every path but /healthz and /readyz); empty: any. */
   readonly allowCidrs: readonly string[];
   /** `--tls-cert-file` and `--tls-key-file`: serve HTTPS; both re-read when they change. */
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string | undefined } | undefined;
@@ -204,35 +204,35 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     env: 'KCE_AUTH_TOKEN_FILE',
     value: 'FILE',
     default: '',
-    help: 'Require `Authorization: Bearer <token>` on every path but /healthz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
+    help: 'Require `Authorization: Bearer <token>` on every path but /healthz and /readyz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
   },
   {
     flag: 'basic-auth-file',
     env: 'KCE_BASIC_AUTH_FILE',
     value: 'FILE',
     default: '',
-    help: 'Require HTTP basic authentication on every path but /healthz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
+    help: 'Require HTTP basic authentication on every path but /healthz and /readyz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
   },
   {
     flag: 'auth-kubernetes',
     env: 'KCE_AUTH_KUBERNETES',
     value: 'true|false',
     default: 'false',
-    help: 'Require a bearer token on every path but /healthz that the Kubernetes API server authenticates (TokenReview) and allows to get that path (SubjectAccessReview, e.g. a ClusterRole with nonResourceURLs: ["/metrics"], verbs: ["get"]), as kube-rbac-proxy does. In a pod Prometheus sends its service-account token. Uses the cluster of --kubeconfig/--context or the pod. Combines with the other credentials (any one passes).',
+    help: 'Require a bearer token on every path but /healthz and /readyz that the Kubernetes API server authenticates (TokenReview) and allows to get that path (SubjectAccessReview, e.g. a ClusterRole with nonResourceURLs: ["/metrics"], verbs: ["get"]), as kube-rbac-proxy does. In a pod Prometheus sends its service-account token. Uses the cluster of --kubeconfig/--context or the pod. Combines with the other credentials (any one passes).',
   },
   {
     flag: 'rate-limit',
     env: 'KCE_RATE_LIMIT',
     value: 'N',
     default: '20',
-    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
+    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz and /readyz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
   },
   {
     flag: 'allow-cidr',
     env: 'KCE_ALLOW_CIDR',
     value: 'CIDR',
     default: '',
-    help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
+    help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz and /readyz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
     repeatable: true,
   },
   {
