@@ -2,11 +2,11 @@
 // API's total for the same window, the window picker changes it, the drill-down to a workload's
 // pods shows what `kubectl cost pod` (the real plugin through the real kubectl) says, the CSV
 // export parses and matches the API, and no page logs a console error. Three backends:
-//   - the real exporter process (`kube-cost-exporter --source demo`, its 30-day demo backfill),
+//   - the real exporter process (`kube-cost-exporter --source demo`, its 30-day demo backfill);
+//     its screenshots are the ones in docs/screenshots/ (KCE_UPDATE_SCREENSHOTS=1 refreshes them),
 //   - the same on the example snapshot (examples/cluster.json + examples/metrics.json),
 //   - the exporter's app, allocation API and history store in this process, fed by ten days of
-//     hourly demo-cluster cycles (the cycle → store → /api/v1 path without the CLI); its
-//     screenshots are the ones in docs/screenshots/ (KCE_UPDATE_SCREENSHOTS=1 refreshes them).
+//     hourly demo-cluster cycles (the cycle → store → /api/v1 path without the CLI).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -246,7 +246,7 @@ for (const e of EXPORTERS) {
       const rows = w.page.locator('table tbody tr');
       await rows.first().waitFor();
       await w.page.screenshot({ path: screenshotPath(`exporter-${slug(e)}-pods`), fullPage: true });
-      if (UPDATE_DOCS && e.args === undefined) copyFileSync(screenshotPath(`exporter-${slug(e)}-pods`), docShot('namespaces-pods'));
+      if (UPDATE_DOCS && e === EXPORTERS[0]) copyFileSync(screenshotPath(`exporter-${slug(e)}-pods`), docShot('namespaces-pods'));
       const plugin = await kubectlCost(['pod', '-n', ns, '--server', e.url, '--window', e.window, '--historical', '-o', 'json']);
       assert.equal(plugin.code, 0, plugin.stderr);
       const pluginRows = (JSON.parse(plugin.stdout) as { rows: { name: string; totalUsd: number }[] }).rows;
@@ -286,7 +286,7 @@ for (const e of EXPORTERS) {
         await w.page.locator('main').getByText(/\S/).first().waitFor();
         await w.page.waitForLoadState('networkidle');
         await w.page.screenshot({ path: screenshotPath(`exporter-${slug(e)}-${page}`), fullPage: true });
-        if (UPDATE_DOCS && e.args === undefined) copyFileSync(screenshotPath(`exporter-${slug(e)}-${page}`), docShot(page));
+        if (UPDATE_DOCS && e === EXPORTERS[0]) copyFileSync(screenshotPath(`exporter-${slug(e)}-${page}`), docShot(page));
         assert.deepEqual(w.problems, [], page);
       }
     });
