@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Allocation, Asset } from '../ui/src/api.ts';
-import { ApiError, capacityTypeFromLabels, createApiClient, parseAllocationResponse, parseStatus, parseSummaryResponse, poolFromLabels } from '../ui/src/api.ts';
+import { ApiError, capacityTypeFromLabels, createApiClient, parseAllocationResponse, parseCoverageResponse, parseStatus, parseSummaryResponse, poolFromLabels } from '../ui/src/api.ts';
 import type { Column } from '../ui/src/model.ts';
 import {
   buildFilter,
@@ -403,6 +403,11 @@ describe('API client: answers checked at the boundary', () => {
     assert.throws(() => parseSummaryResponse('/api/v1/summary', { code: 200, data: { window: { start: 'a', end: 'b' }, totalCost: 1 } }), {
       message: '/api/v1/summary: data.components: expected {compute, idle, storage, network, ...}, got undefined',
     });
+  });
+  it('coverage: first and last instant per cluster; a row without them is refused', () => {
+    const body = { code: 200, data: [{ cluster: 'demo', demo: true, first: '2026-11-01T00:00:00Z', last: '2026-11-30T07:00:00Z', gaps: [] }] };
+    assert.deepEqual(parseCoverageResponse('/api/v1/coverage', body), [{ cluster: 'demo', first: '2026-11-01T00:00:00Z', last: '2026-11-30T07:00:00Z', demo: true }]);
+    assert.throws(() => parseCoverageResponse('/api/v1/coverage', { code: 200, data: [{ cluster: 'x' }] }), { message: '/api/v1/coverage: data[0]: expected {cluster, first, last}, got {"cluster":"x"}' });
   });
   it('the demo banner follows /readyz source', () => {
     assert.equal(parseStatus({ ready: true, source: 'demo cluster (simulated)' }).demo, true);

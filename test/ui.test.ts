@@ -332,6 +332,8 @@ describe('web UI on the example API (real Chromium)', () => {
     // A window before any history: an empty state saying why.
     const empty = await open('/?window=2020-01-01T00%3A00%3A00Z%2C2020-01-02T00%3A00%3A00Z');
     await empty.page.getByText(/No cost recorded/).waitFor();
+    // It says what the history holds: 120 days up to now (the fixture's clock).
+    await empty.page.getByText(/The history covers 2026-08-02 07:00 → 2026-11-30 07:30 UTC \(120 days\)/).waitFor();
     await shot(empty, 'overview-empty', { doc: true });
     // A window the UI does not understand: said so, and the default shown instead.
     const bad = await open('/?window=yesterdayish');

@@ -137,6 +137,22 @@ export interface Summary {
   readonly topNamespaces: readonly { readonly name: string; readonly totalCost: number }[];
 }
 
+/** `/api/v1/coverage`: what the history store holds, per cluster. */
+export interface Coverage {
+  readonly cluster: string;
+  readonly first: string;
+  readonly last: string;
+  readonly demo: boolean;
+}
+
+export function parseCoverageResponse(endpoint: string, body: unknown): Coverage[] {
+  if (!isObject(body) || !Array.isArray(body.data)) throw new ApiError(endpoint, `expected {code, data: [...]}, got ${JSON.stringify(body)?.slice(0, 80)}`);
+  return body.data.map((c, i) => {
+    if (!isObject(c) || str(c.first) === undefined || str(c.last) === undefined) throw new ApiError(endpoint, `data[${i}]: expected {cluster, first, last}, got ${JSON.stringify(c)?.slice(0, 80)}`);
+    return { cluster: str(c.cluster) ?? '', first: str(c.first) as string, last: str(c.last) as string, demo: c.demo === true };
+  });
+}
+
 export interface SourceStatus {
   readonly ready: boolean;
   readonly source: string;
@@ -379,6 +395,7 @@ export interface ApiClient {
   assets(window: string, signal?: AbortSignal): Promise<Asset[]>;
   summary(window: string, signal?: AbortSignal): Promise<Summary>;
   status(signal?: AbortSignal): Promise<SourceStatus>;
+  coverage(signal?: AbortSignal): Promise<Coverage[]>;
 }
 
 /** A client for the exporter at `base` (the page's own origin by default). */
@@ -427,6 +444,9 @@ export function createApiClient(fetchFn: FetchLike, base = ''): ApiClient {
     async summary(window, signal) {
       const p = new URLSearchParams({ window, top: '10' });
       return parseSummaryResponse('/api/v1/summary', await getJson('/api/v1/summary', p, signal));
+    },
+    async coverage(signal) {
+      return parseCoverageResponse('/api/v1/coverage', await getJson('/api/v1/coverage', new URLSearchParams(), signal));
     },
     async status(signal) {
       // /readyz answers 503 with the same JSON while not ready: read it either way.

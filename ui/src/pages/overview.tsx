@@ -82,12 +82,7 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   return (
     <div class="page">
       <h2 class="visually-hidden">Overview</h2>
-      {s.totalCost === 0 ? (
-        <Empty>
-          <strong>No cost recorded in the {describeWindow(state.window)}.</strong> The exporter records costs every cycle (--interval, 60 s by
-          default): the first figures appear after its first cycle. A fresh exporter has only minutes of history — pick 24 hours, or clear the filters.
-        </Empty>
-      ) : null}
+      {s.totalCost === 0 ? <NoCost ctx={ctx} /> : null}
       <section class="kpis" aria-label="Key figures">
         <Kpi
           testId="kpi-total"
@@ -206,6 +201,33 @@ export function Overview({ ctx }: { ctx: PageContext }) {
       </div>
     </div>
   );
+}
+
+/** Why a window is empty, from what the history store holds (`/api/v1/coverage`). */
+function NoCost({ ctx }: { ctx: PageContext }) {
+  const [coverage] = useLoad((signal) => ctx.api.coverage(signal), []);
+  let history = '';
+  if (coverage.state === 'ready') {
+    const first = Math.min(...coverage.value.map((c) => Date.parse(c.first)));
+    const last = Math.max(...coverage.value.map((c) => Date.parse(c.last)));
+    history =
+      coverage.value.length === 0 || !Number.isFinite(first)
+        ? ' Nothing is recorded yet: the first cycle after a start only sets the clock, the second records the interval since.'
+        : ` The history covers ${new Date(first).toISOString().slice(0, 16).replace('T', ' ')} → ${new Date(last).toISOString().slice(0, 16).replace('T', ' ')} UTC (${formatDuration(last - first)}).`;
+  }
+  return (
+    <Empty>
+      <strong>No cost recorded in the {describeWindow(ctx.state.window)}.</strong> The exporter records costs every cycle (--interval, 60 s by default).
+      {history} Pick a window inside it, or clear the filters.
+    </Empty>
+  );
+}
+
+function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} hours` : `${Math.round(hours / 24)} days`;
 }
 
 /** The overview of a filtered view: the window's allocations, then the window before it. */
