@@ -60,6 +60,10 @@ function WindowPicker({ value, onChange }: { value: string; onChange: (w: string
   const [from, setFrom] = useState(isPreset ? '' : value.slice(0, 10));
   const [to, setTo] = useState(isPreset || !Number.isFinite(endMs) ? '' : new Date(endMs - 1).toISOString().slice(0, 10));
   const [error, setError] = useState('');
+  // Back and forward change the window under the picker: follow it.
+  useEffect(() => {
+    if (isPreset) setCustom(false);
+  }, [isPreset]);
   return (
     <fieldset class="window-picker">
       <legend class="visually-hidden">Time window</legend>
