@@ -218,7 +218,7 @@ describe('web UI on the example API (real Chromium)', () => {
     const path = await download.path();
     const rows = parseCsv(readFileSync(path, 'utf8'));
     const [header, ...body] = rows;
-    assert.deepEqual(header, ['Namespace', 'CPU', 'RAM', 'GPU', 'PV', 'Network', 'Idle share', 'Total', 'CPU req / use', 'RAM req / use', 'Efficiency']);
+    assert.deepEqual(header, ['Namespace', 'CPU', 'RAM', 'GPU', 'PV', 'Network', 'Idle share', 'Total', 'CPU request (cores)', 'CPU usage (cores)', 'RAM request (bytes)', 'RAM usage (bytes)', 'Efficiency']);
     assert.equal(body.length, await w.page.locator('table tbody tr').count());
     const alloc = await api<AllocationAnswer>('/api/v1/allocation?window=7d&aggregate=namespace&accumulate=true&shareIdle=false');
     for (const r of body) {

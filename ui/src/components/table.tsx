@@ -10,6 +10,8 @@ export interface DisplayColumn<Row> extends Column<Row> {
   /** Hover text (exact figures). */
   readonly title?: (r: Row) => string;
   readonly className?: (r: Row) => string;
+  /** The CSV columns this one becomes (e.g. "req / use" → two numeric columns); default: itself. */
+  readonly csv?: readonly Column<Row>[];
 }
 
 export interface TableProps<Row> {
@@ -54,7 +56,7 @@ export function DataTable<Row>(props: TableProps<Row>) {
     <div class="table-block">
       <div class="table-head">
         {props.showCaption === false ? <span /> : <h3 class="table-caption">{caption}</h3>}
-        <button type="button" class="secondary" onClick={() => downloadText(fileName, toCsv(columns, sorted))} aria-label={`Export ${caption} as CSV`}>
+        <button type="button" class="secondary" onClick={() => downloadText(fileName, toCsv(columns.flatMap((c) => c.csv ?? [c]), sorted))} aria-label={`Export ${caption} as CSV`}>
           Export CSV
         </button>
       </div>
