@@ -293,6 +293,12 @@ describe('web UI on the example API (real Chromium)', () => {
     await w.page.getByRole('heading', { name: 'Workloads in checkout' }).waitFor();
     // Theme switch, remembered.
     await w.page.getByRole('button', { name: 'Switch to light theme' }).click();
+    // The theme is applied by an effect after the render: wait for it.
+    await w.page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+    await w.page.getByRole('button', { name: 'Switch to dark theme' }).waitFor();
+    // Remembered across a reload.
+    await w.page.reload();
+    await w.page.locator('table tbody tr').first().waitFor();
     assert.equal(await w.page.evaluate(() => document.documentElement.dataset.theme), 'light');
     assert.deepEqual(w.problems, []);
   });
