@@ -14,6 +14,9 @@ export interface LivePricingConfig {
   readonly refresh: 'auto' | 'on' | 'off';
   readonly cacheFile: string;
   readonly awsPricingUrl: string;
+  /** `--aws-pricing-source`: bulk files (no credentials) or the Price List Query API (GetProducts, signed). */
+  readonly awsPricingSource: 'bulk' | 'query';
+  readonly awsPricingEndpoint: string | undefined;
   readonly awsEc2Endpoint: string | undefined;
   readonly azurePricingUrl: string;
   readonly gcpPricingUrl: string;
@@ -132,10 +135,18 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     flag: 'pricing-cache-file',
     env: 'KCE_PRICING_CACHE_FILE',
     value: 'FILE',
-    default: 'data/pricing-cache.json',
-    help: 'Where fetched prices are kept, so a restart does not refetch them (and answers from them, as source cache, while a provider is down). Written atomically after each refresh; safe to delete.',
+    default: '',
+    help: 'Where fetched prices are kept, so a restart does not refetch them (and answers from them, as source cache, while a provider is down). Written atomically after each refresh; safe to delete. Default: pricing-cache.json under --data-dir (./data/pricing-cache.json).',
   },
   { flag: 'aws-pricing-url', env: 'KCE_AWS_PRICING_URL', value: 'URL', default: 'https://pricing.us-east-1.amazonaws.com', help: 'Base URL of the AWS bulk Price List files (region index and offer files; no credentials needed), e.g. an air-gapped mirror.' },
+  {
+    flag: 'aws-pricing-source',
+    env: 'KCE_AWS_PRICING_SOURCE',
+    value: 'bulk|query',
+    default: 'bulk',
+    help: 'Where AWS on-demand and EBS prices come from. bulk: the public Price List files (no credentials; the region file is large but streamed, and downloaded again only when AWS publishes a new version). query: the Price List Query API (GetProducts) for just the instance types in use; needs pricing:GetProducts with the standard AWS credentials; no network prices.',
+  },
+  { flag: 'aws-pricing-endpoint', env: 'KCE_AWS_PRICING_ENDPOINT', value: 'URL', default: '', help: 'Price List Query API endpoint for --aws-pricing-source query. Default: the us-east-1 endpoint (api.pricing.us-east-1.amazonaws.com).' },
   {
     flag: 'aws-ec2-endpoint',
     env: 'KCE_AWS_EC2_ENDPOINT',
@@ -434,16 +445,20 @@ function baseUrl(option: string, value: string): string {
 function loadLivePricingConfig(raw: (flag: string) => { value: string; option: string }): LivePricingConfig {
   const refresh = raw('pricing-refresh');
   const cacheFile = raw('pricing-cache-file');
-  if (cacheFile.value === '') throw new ConfigError(cacheFile.option, 'must name a file');
+  const dataDir = raw('data-dir').value.replace(/\/+$/, '') || '.';
   const url = (flag: string) => {
     const o = raw(flag);
     return baseUrl(o.option, o.value);
   };
   const ec2 = raw('aws-ec2-endpoint');
+  const awsSource = raw('aws-pricing-source');
+  const awsEndpoint = raw('aws-pricing-endpoint');
   return {
     refresh: oneOf<'auto' | 'on' | 'off'>(refresh.option, refresh.value, ['auto', 'on', 'off']),
-    cacheFile: cacheFile.value,
+    cacheFile: cacheFile.value || `${dataDir}/pricing-cache.json`,
     awsPricingUrl: url('aws-pricing-url'),
+    awsPricingSource: oneOf<'bulk' | 'query'>(awsSource.option, awsSource.value, ['bulk', 'query']),
+    awsPricingEndpoint: awsEndpoint.value === '' ? undefined : baseUrl(awsEndpoint.option, awsEndpoint.value),
     awsEc2Endpoint: ec2.value === '' ? undefined : baseUrl(ec2.option, ec2.value),
     azurePricingUrl: url('azure-pricing-url'),
     gcpPricingUrl: url('gcp-pricing-url'),
