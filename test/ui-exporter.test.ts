@@ -280,6 +280,18 @@ for (const e of EXPORTERS) {
       assert.deepEqual(w.problems, []);
     });
 
+    it("efficiency page: the exporter's recommendations and their total", async () => {
+      const w = await open(e, `/?page=efficiency&window=${encodeURIComponent(e.window)}`);
+      const total = w.page.getByTestId('savings-total').locator('strong');
+      await total.waitFor({ timeout: 60_000 });
+      type Recs = { data: { monthlySavingUsd: number; recommendations: { kind: string }[] } };
+      const recs = await apiJson<Recs>(e, `/api/v1/recommendations?window=${encodeURIComponent(e.window)}&kind=rightsizing%2Cidle-node`);
+      assert.equal(dollars(await total.getAttribute('data-exact')).toFixed(6), recs.data.monthlySavingUsd.toFixed(6));
+      const rightsizing = recs.data.recommendations.filter((r) => r.kind === 'rightsizing').length;
+      assert.equal(await w.page.getByRole('region', { name: 'Right-sizing' }).locator('tbody tr').count(), rightsizing);
+      assert.deepEqual(w.problems, []);
+    });
+
     it('every page renders without console errors', async () => {
       for (const page of ['overview', 'namespaces', 'nodes', 'efficiency']) {
         const w = await open(e, `/?page=${page}`);

@@ -1,7 +1,7 @@
 // Overview: total for the window and change vs the previous one, the split, the stacked trend,
 // top namespaces, spot share and savings, monthly run rate.
 import { useMemo } from 'preact/hooks';
-import type { AllocationSet, ApiClient, Summary } from '../api.ts';
+import type { AllocationSet } from '../api.ts';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { DisplayColumn } from '../components/table.tsx';
 import { DataTable } from '../components/table.tsx';
@@ -17,9 +17,7 @@ import {
   formatSignedUsd,
   formatUsd,
   monthlyRunRate,
-  previousWindow,
   spotFigures,
-  summaryFromAllocations,
   stepFor,
   trendSeries,
   windowMinutes,
@@ -58,10 +56,10 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   const minutes = windowMinutes(state.window);
   const step = stepFor(minutes);
   const filtered = filter !== '';
-  const [summary, retrySummary] = useLoad((signal) => (filtered ? filteredSummary(api, state.window, filter, signal) : api.summary(state.window, signal)), [state.window, filter]);
-  // Idle belongs to no namespace or team: a filtered trend is pods only, as the filtered total.
+  const [summary, retrySummary] = useLoad((signal) => api.summary(state.window, filter, signal), [state.window, filter]);
+  // With a filter, idle is the part that would have been shared with what passes it (as the summary counts it).
   const [trend, retryTrend] = useLoad(
-    (signal) => api.allocation({ window: state.window, aggregate: ['cluster'], step, accumulate: false, includeIdle: !filtered, ...(filtered ? { filter } : {}) }, signal),
+    (signal) => api.allocation({ window: state.window, aggregate: ['cluster'], step, accumulate: false, includeIdle: true, ...(filtered ? { filter } : {}) }, signal),
     [state.window, filter, step],
   );
   if (summary.state === 'loading') return <Loading what="the summary" />;
@@ -89,7 +87,7 @@ export function Overview({ ctx }: { ctx: PageContext }) {
           label={`Total, ${describeWindow(state.window)}`}
           value={formatUsd(s.totalCost)}
           exact={exactUsd(s.totalCost)}
-          {...(filtered ? { detail: 'filtered: pods only, idle not included' } : {})}
+          {...(filtered ? { detail: 'filtered: with its share of idle, without cluster fees' } : {})}
         />
         <Kpi
           testId="kpi-change"
@@ -228,17 +226,6 @@ function formatDuration(ms: number): string {
   if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours} hours` : `${Math.round(hours / 24)} days`;
-}
-
-/** The overview of a filtered view: the window's allocations, then the window before it. */
-async function filteredSummary(api: ApiClient, window: string, filter: string, signal: AbortSignal): Promise<Summary> {
-  const [current] = await api.allocation({ window, aggregate: ['namespace'], accumulate: true, filter }, signal);
-  const set = current ?? {};
-  const first = Object.values(set)[0];
-  const w = first?.window ?? { start: '', end: '' };
-  const previous = first ? previousWindow(first.window) : undefined;
-  const before = previous === undefined ? undefined : (await api.allocation({ window: previous, aggregate: ['namespace'], accumulate: true, filter }, signal))[0];
-  return summaryFromAllocations(set, before, w);
 }
 
 function TrendBlock({ sets, hourly, ctx }: { sets: readonly AllocationSet[]; hourly: boolean; ctx: PageContext }) {
