@@ -137,7 +137,8 @@ const usdCol = (id: string, label: string, f: (r: Recommendation) => number): Di
   title: (r) => `${exactUsd(f(r))} a month`,
 });
 
-const why: DisplayColumn<Recommendation> = { id: 'detail', label: 'Why', value: (r) => r.detail, className: () => 'wrap' };
+// The reason is long: a tooltip on the row's name on screen, a column in the CSV.
+const why: DisplayColumn<Recommendation> = { id: 'detail', label: 'Why', value: (r) => r.detail, csvOnly: true };
 
 const RIGHTSIZING_COLUMNS: DisplayColumn<Recommendation>[] = [
   { id: 'target', label: 'Workload', value: (r) => `${r.namespace}/${r.target}`, title: (r) => r.detail },
