@@ -398,6 +398,15 @@ describe('API client: answers checked at the boundary', () => {
     assert.equal(capacityTypeFromLabels({ 'cloud.google.com/gke-spot': 'true' }), 'spot');
     assert.equal(capacityTypeFromLabels({}), undefined);
   });
+  it('CSV of allocations: the same query with format=csv, asking for text/csv, answered as text', async () => {
+    const seen: { url: string; accept: string | undefined }[] = [];
+    const client = createApiClient(async (url, init) => {
+      seen.push({ url, accept: init?.headers?.accept });
+      return { ok: true, status: 200, text: async () => 'name,totalCost\r\nns,1\r\n' };
+    });
+    assert.equal(await client.allocationCsv({ window: '7d', aggregate: ['namespace'] }), 'name,totalCost\r\nns,1\r\n');
+    assert.deepEqual(seen, [{ url: '/api/v1/allocation?window=7d&aggregate=namespace&format=csv', accept: 'text/csv' }]);
+  });
   it('HTTP errors carry the status and the server’s message; the query uses OpenCost’s parameter names', async () => {
     const urls: string[] = [];
     const client = createApiClient(async (url) => {
