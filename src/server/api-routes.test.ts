@@ -351,7 +351,7 @@ describe('GET /api/v1/coverage and unknown paths', () => {
   it('404 names the endpoints', async () => {
     const { status, body } = await getJson('/allocations?window=1d');
     assert.equal(status, 404);
-    assert.match(String(body['message']), /^not found: GET \/allocations; endpoints \(GET\): \/api\/v1\/allocation, /);
+    assert.match(String(body['message']), /^not found: GET \/allocations; the allocation API's endpoints \(GET\): \/api\/v1\/allocation, /);
   });
 });
 

@@ -166,6 +166,6 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
     }),
   );
 
-  api.all('*', (c) => json(c, { code: 404, status: 'error', message: `not found: ${c.req.method} ${c.req.path}; endpoints (GET): ${ENDPOINTS.join(', ')}` }, 404));
+  api.all('*', (c) => json(c, { code: 404, status: 'error', message: `not found: ${c.req.method} ${c.req.path}; the allocation API's endpoints (GET): ${ENDPOINTS.join(', ')}` }, 404));
   return api;
 }
