@@ -90,6 +90,12 @@ describe('GET /api/v1/allocation', () => {
     assert.equal(sets[0]!['web']!['minutes'], 120);
   });
 
+  it('/allocation/compute (OpenCost\'s other path) answers the same', async () => {
+    const a = await (await api().request(`/allocation?${HOUR1}&aggregate=namespace`)).text();
+    const b = await (await api().request(`/allocation/compute?${HOUR1}&aggregate=namespace`)).text();
+    assert.equal(b, a);
+  });
+
   it('step=1h: one set per hour', async () => {
     const { body } = await getJson('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T02:00:00Z&aggregate=namespace&step=1h');
     const sets = body.data as Record<string, Alloc>[];
