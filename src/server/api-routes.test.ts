@@ -192,6 +192,12 @@ describe('GET /api/v1/allocation', () => {
       [1.25, 2.5, 'Core-Hours', 0.5, 1.45, 'Dynamic'],
     );
     assert.deepEqual([webCpu['ChargePeriodStart'], webCpu['BillingPeriodStart'], webCpu['BillingPeriodEnd']], ['2026-11-30T00:00:00Z', '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z']);
+    assert.deepEqual(
+      [webCpu['ChargeDescription'], webCpu['ServiceCategory'], webCpu['ServiceSubcategory'], webCpu['ResourceType'], webCpu['SubAccountId'], webCpu['Tags'], webCpu['x_CostBasis']],
+      ['Kubernetes CPU of web: 2.5 Core-Hours', 'Compute', 'Containers', 'Allocation group', 'web', '{"team":"x"}', 'estimated'],
+    );
+    const dataPv = focus.find((r) => r['SubAccountId'] === 'data' && r['x_CostComponent'] === 'pv')!;
+    assert.deepEqual([dataPv['BilledCost'], dataPv['ConsumedQuantity'], dataPv['ServiceCategory'], dataPv['ListCost'], dataPv['PricingCategory']], [0.45, null, 'Storage', 0.45, 'Standard']);
     const same = await api().request(`/allocation?${HOUR1}&aggregate=namespace&format=focus`);
     assert.equal(await same.text(), text);
   });
