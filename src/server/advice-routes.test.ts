@@ -96,6 +96,16 @@ describe('priceBookSpotRatio with the shipped catalog', () => {
     assert.ok(r && r.ratio > 0 && r.ratio < 1, JSON.stringify(r));
     assert.match(r.source, /spot/);
     assert.equal(lookup(nodeRow({ node: 'n1', instanceType: 'no-such-type' })), undefined);
+    // The provider comes from the provider id (else the type's shape): each catalog answers for its own types.
+    const table: [string, string, string, number, number][] = [
+      ['gce://proj/us-central1-a/n', 'n2-standard-4', 'us-central1', 4, 16],
+      ['azure:///subscriptions/x/virtualMachines/n', 'Standard_D4s_v5', 'eastus', 4, 16],
+      ['', 'Standard_D4s_v5', 'eastus', 4, 16],
+    ];
+    for (const [providerId, instanceType, region, cores, gib] of table) {
+      const x = lookup(nodeRow({ node: 'n', providerId, instanceType, region, cpuCores: cores, ramBytes: gib * 2 ** 30 }));
+      assert.ok(x && x.ratio > 0 && x.ratio < 1, `${instanceType}: ${JSON.stringify(x)}`);
+    }
   });
 });
 
