@@ -1,5 +1,6 @@
 // The agent's options, HTTP surface and the aggregator's merge, in process.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { AgentStatus } from '../src/agent/app.ts';
 import { createAgentApp, serializeReport } from '../src/agent/app.ts';
@@ -29,6 +30,16 @@ test('agent options: defaults, flags over environment, and typed errors naming t
   for (const [argv, env, message] of cases) assert.throws(() => loadAgentConfig(parseAgentArgs(argv), env), (e: unknown) => e instanceof ConfigError && e.message === message, message);
   assert.throws(() => parseAgentArgs(['--cgroup-rot', '/x']), (e: unknown) => e instanceof ConfigError && e.message === '--cgroup-rot: unknown option; see kube-cost-exporter agent --help');
   assert.throws(() => parseAgentArgs(['--port']), (e: unknown) => e instanceof ConfigError && e.message === '--port: needs a value (PORT)');
+});
+
+test('docs/agent.md lists every agent option with its variable', () => {
+  const doc = readFileSync(new URL('../docs/agent.md', import.meta.url), 'utf8');
+  const rows = new Set([...doc.matchAll(/^\| `--([a-z-]+)[^`]*`(?: \(repeatable\))? \| `([A-Z_]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`));
+  assert.deepEqual(
+    AGENT_OPTIONS.map((o) => `${o.flag} ${o.env}`).filter((o) => !rows.has(o)),
+    [],
+  );
+  assert.equal(rows.size, AGENT_OPTIONS.length);
 });
 
 test('--help explains every option and its environment variable', () => {
@@ -93,6 +104,7 @@ test('merge: agent usage for the pods of nodes with a fresh report, the metrics 
   ]);
   const agentPod: PodUsageReport = {
     ...POD,
+    network: { rxBytes: 0, txBytes: 10, egress: { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4 } },
     namespace: '', // an agent without API access: matched by UID
     name: '',
     containers: [
@@ -104,6 +116,7 @@ test('merge: agent usage for the pods of nodes with a fresh report, the metrics 
   const ghost: PodUsageReport = { ...POD, uid: 'u2', containers: [{ ...POD, id: 'x', name: 'web', runtime: 'containerd', cpuCores: 3, memoryWorkingSetBytes: 3 }] }; // u2 runs on n2, not n1: ignored
   const merged = mergeAgentUsage({ pods, nodes: ['n1', 'n2', 'n3'], metricsUsage, reports: new Map([['n1', { ...REPORT, pods: [{ ...agentPod }, ghost] }]]) });
   assert.deepEqual(Object.fromEntries(merged.sources), { n1: 'agent', n2: 'metrics-api', n3: 'requests' });
+  assert.deepEqual(Object.fromEntries(merged.egress), { 'shop/web-0': { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4, seconds: 15 } });
   assert.deepEqual(Object.fromEntries([...merged.usage].map(([k, v]) => [k, Object.fromEntries(v)])), {
     'shop/web-0': { web: { cpuMillicores: 250, ramBytes: 300 } }, // 0.2 + 0.05 cores; the larger working set
     'shop/web-1': { web: { cpuMillicores: 100, ramBytes: 5 } },

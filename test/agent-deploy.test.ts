@@ -72,7 +72,7 @@ test('helm with agent.enabled: valid objects, the minimal host access, an export
   // Every variable is an agent option, and the agent accepts the values (the fieldRef one aside).
   const env: Record<string, string> = {};
   for (const e of c.env) if (e.value !== undefined) env[e.name] = e.value;
-  const known = new Set(AGENT_OPTIONS.map((o) => o.env));
+  const known = new Set([...AGENT_OPTIONS.map((o) => o.env), 'NODE_OPTIONS']);
   assert.deepEqual(c.env.map((e) => e.name).filter((n) => !known.has(n)), []);
   const config = loadAgentConfig(parseAgentArgs([]), { ...env, KCE_NODE_NAME: 'node-1' });
   assert.equal(config.tokenReview, true);
