@@ -9,7 +9,7 @@ ARG NODE_VERSION=24
 ARG ALPINE_VERSION=3.22
 
 # 1. Compile TypeScript to dist/ (npm run build), then bundle dist/ and the production
-#    dependencies it imports (deploy/docker/bundle.mjs).
+#    dependencies it imports (deploy/docker/bundle.mjs); build the web UI (ui/dist).
 FROM node:${NODE_VERSION}-alpine${ALPINE_VERSION} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -21,6 +21,9 @@ COPY src ./src
 COPY deploy/docker/bundle.mjs ./deploy/docker/
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
  && node deploy/docker/bundle.mjs dist bundle/dist/cli/kube-cost-exporter.js
+# The web UI (Vite): static files in ui/dist, served at / (src/server/ui.ts finds them next to package.json).
+COPY ui ./ui
+RUN node ui/build.ts
 
 # 2. The node binary alone, without its debug symbols (about 18 MB) and without npm and yarn.
 FROM node:${NODE_VERSION}-alpine${ALPINE_VERSION} AS node
@@ -34,13 +37,18 @@ LABEL org.opencontainers.image.title="kube-cost-exporter" \
       org.opencontainers.image.source="https://github.com/deepcost/kube-cost-exporter" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.version="${VERSION}"
-RUN apk add --no-cache libstdc++ libgcc
+# The history store and the pricing cache live in KCE_DATA_DIR, writable by the exporter's user
+# (mount a volume there to keep history across containers).
+RUN apk add --no-cache libstdc++ libgcc \
+ && mkdir -p /var/lib/kube-cost-exporter && chown 65532:65532 /var/lib/kube-cost-exporter
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=build /src/bundle/dist ./dist
+COPY --from=build /src/ui/dist ./ui/dist
 COPY package.json ./
 COPY bin ./bin
-ENV NODE_ENV=production
+ENV NODE_ENV=production KCE_DATA_DIR=/var/lib/kube-cost-exporter
+VOLUME /var/lib/kube-cost-exporter
 # The numeric user the Kubernetes manifests run as (runAsNonRoot needs a numeric USER).
 USER 65532:65532
 EXPOSE 9090

@@ -4,7 +4,8 @@
 // The store is SQLite (`src/store/sqlite.ts`) when this build has it, else the in-memory store,
 // else arrays pre-grouped by pod (only the API's own work is then measured; said in the output).
 // Prints medians of 11 runs after a warm-up; figures go to docs/benchmarks.md, "Allocation API".
-import { mkdtempSync, rmSync } from 'node:fs';
+// `node bench/api.ts --db /tmp/api.db` keeps the SQLite file and, when it exists, only queries it.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { computeAllocations } from '../src/api/allocation.ts';
@@ -24,6 +25,8 @@ export interface ApiBenchOptions {
   readonly days?: number;
   readonly repeats?: number;
   readonly store?: 'sqlite' | 'memory' | 'arrays';
+  /** SQLite file to use; when it already holds the history, recording is skipped (`--db PATH`). */
+  readonly dbPath?: string;
 }
 
 export interface ApiBenchResult {
@@ -111,14 +114,14 @@ function nodeTemplate(i: number): NodeInterval {
   };
 }
 
-async function openStore(kind: 'sqlite' | 'memory', dir: string): Promise<HistoryStore | undefined> {
+async function openStore(kind: 'sqlite' | 'memory', dbPath: string): Promise<HistoryStore | undefined> {
   // Variable paths: this benchmark also runs on builds without the store modules.
   const sqlitePath = '../src/store/sqlite.ts';
   const memoryPath = '../src/store/memory.ts';
   try {
     if (kind === 'sqlite') {
       const m = (await import(sqlitePath)) as { createSqliteStore(o: { path: string }): HistoryStore };
-      return m.createSqliteStore({ path: join(dir, 'history.db') });
+      return m.createSqliteStore({ path: dbPath });
     }
     const m = (await import(memoryPath)) as { createMemoryStore(): HistoryStore };
     return m.createMemoryStore();
@@ -131,7 +134,9 @@ async function openStore(kind: 'sqlite' | 'memory', dir: string): Promise<Histor
 export async function benchApi(options: ApiBenchOptions = {}): Promise<ApiBenchResult> {
   const { pods = 10_000, nodes = 1_000, namespaces = 50, days = 30, repeats = 11 } = options;
   const dir = mkdtempSync(join(tmpdir(), 'kce-bench-api-'));
-  const endMs = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  // A fixed end (a whole day), so that a kept database (`--db`) is queried over the same 30 days.
+  const endMs = Date.parse('2026-11-30T00:00:00Z');
+  const reuse = options.dbPath !== undefined && existsSync(options.dbPath);
   const startMs = endMs - days * DAY_MS;
   const podRows = Array.from({ length: pods }, (_, i) => podTemplate(i, namespaces, nodes));
   const nodeRows = Array.from({ length: nodes }, (_, i) => nodeTemplate(i));
@@ -139,7 +144,7 @@ export async function benchApi(options: ApiBenchOptions = {}): Promise<ApiBenchR
   let storeName = '';
   const wanted = options.store;
   for (const kind of wanted === undefined ? (['sqlite', 'memory'] as const) : wanted === 'arrays' ? [] : [wanted]) {
-    store = await openStore(kind, dir);
+    store = await openStore(kind, options.dbPath ?? join(dir, 'history.db'));
     if (store) {
       storeName = store.description;
       break;
@@ -148,7 +153,9 @@ export async function benchApi(options: ApiBenchOptions = {}): Promise<ApiBenchR
   let recordMsPerCycle = Number.NaN;
   let maintainMs = Number.NaN;
   try {
-    if (store) {
+    if (store && reuse) {
+      storeName += ' (kept from an earlier run)';
+    } else if (store) {
       const writes: number[] = [];
       for (let t = startMs; t < endMs; t += HOUR_MS) {
         const batch: CycleBatch = {
@@ -243,5 +250,6 @@ if (import.meta.main) {
   };
   const store = value('--store') as ApiBenchOptions['store'];
   console.log(`${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-  printApiBench(await benchApi({ ...(store ? { store } : {}), ...(value('--days') ? { days: Number(value('--days')) } : {}) }));
+  const dbPath = value('--db');
+  printApiBench(await benchApi({ ...(store ? { store } : {}), ...(dbPath ? { dbPath } : {}), ...(value('--days') ? { days: Number(value('--days')) } : {}) }));
 }

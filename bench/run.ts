@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui,agent] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
 // The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
@@ -277,6 +277,13 @@ if (argValue('--sizes') === undefined || wanted.includes('api')) {
   printApiBench(await benchApi());
 }
 // --- end allocation API ---
+// --- history store (bench/store.ts: SQLite, and PostgreSQL on a throwaway server; several minutes);
+// `--sizes` without `store` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('store')) {
+  const { benchStore, printStoreBench } = await import('./store.ts');
+  printStoreBench(await benchStore());
+}
+// --- end history store ---
 // --- live collection (bench/kube.ts: test API server + collector in their own processes, ~3 min);
 // `--sizes` without `kube` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('kube')) {
@@ -285,4 +292,18 @@ if (argValue('--sizes') === undefined || wanted.includes('kube')) {
   if (kube.status !== 0) process.exitCode = 1;
 }
 // --- end live collection ---
+// --- node agent (bench/agent.ts: the agent on a 110-pod fixture node, the aggregator pulling
+// 1,000 simulated agents; ~1 min); `--sizes` without `agent` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('agent')) {
+  const { spawnSync } = await import('node:child_process');
+  const agent = spawnSync(process.execPath, [new URL('./agent.ts', import.meta.url).pathname], { stdio: 'inherit' });
+  if (agent.status !== 0) process.exitCode = 1;
+}
+// --- end node agent ---
+// --- web UI (bench/ui.ts: JS size, first load in Chromium); `--sizes` without `ui` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('ui')) {
+  const { benchUi, printUiBench } = await import('./ui.ts');
+  printUiBench(await benchUi());
+}
+// --- end web UI ---
 if (outFile) writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

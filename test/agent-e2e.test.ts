@@ -40,7 +40,7 @@ function pod(namespace: string, name: string, node: string, uid: string, ip: str
   return obj as unknown as Record<string, unknown>;
 }
 
-const AGENT_LABELS = { 'app.kubernetes.io/name': 'kube-cost-exporter', 'app.kubernetes.io/component': 'node-agent' };
+const AGENT_LABELS = { 'app.kubernetes.io/name': 'kube-cost-exporter-agent', 'app.kubernetes.io/component': 'node-agent' };
 
 // Counters at T0 and T0 + 10 s. Hand-computed usage over the 10 s:
 //   web      (3.0 − 0) s CPU / 10 s = 0.3 cores = 300 m;   200 − 50 MiB = 150 MiB

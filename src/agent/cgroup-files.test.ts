@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countersV1, countersV2, parseBlkioV1, parseCpuStatV2, parseCpuV1, parseFlatKeyed, parseIoStatV2, parseSingleValue, workingSetBytes } from './cgroup-files.ts';
+import { countersV1, countersV2, parseBlkioV1, parseCpuStatV2, parseCpuV1, parseFlatKeyed, parseIoStatV2, parseSingleValue, statValue, workingSetBytes } from './cgroup-files.ts';
 import { containerOfDir, podOfCgroupPath, podUidOfDir, qosOfDir } from './cgroup-paths.ts';
 import { AgentParseError } from './errors.ts';
 
@@ -33,6 +33,14 @@ test('io.stat sums devices; blkio v1 sums Read and Write lines and skips Total',
   });
   assert.deepEqual(parseBlkioV1('8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 0\n8:0 Async 0\n8:0 Total 12288\n8:16 Read 1\n8:16 Write 2\nTotal 12291\n', 'blkio'), { read: 4097, write: 8194 });
   assert.deepEqual(parseIoStatV2('', 'io.stat'), { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 });
+});
+
+test('one key of a flat keyed file, wherever it is, not confused with a longer key', () => {
+  const text = 'total_inactive_file 7\ninactive_file_x 9\nanon 1\ninactive_file 5\n';
+  assert.equal(statValue(text, 'inactive_file', 'memory.stat'), 5);
+  assert.equal(statValue(text, 'total_inactive_file', 'memory.stat'), 7);
+  assert.equal(statValue('inactive_file 3', 'inactive_file', 'memory.stat'), 3);
+  assert.equal(statValue(text, 'file', 'memory.stat'), undefined);
 });
 
 test('working set = usage − inactive_file, never negative', () => {
@@ -75,6 +83,7 @@ test('malformed files: typed errors naming the file, the field and the value', (
     { run: () => parseSingleValue('max\n', '/sys/fs/cgroup/kubepods.slice/memory.current'), message: '/sys/fs/cgroup/kubepods.slice/memory.current: value: not a non-negative integer (got "max")' },
     { run: () => parseCpuStatV2('user_usec 5\n', 'cpu.stat'), message: 'cpu.stat: usage_usec: missing (got "")' },
     { run: () => parseFlatKeyed('usage_usec -5\n', 'cpu.stat'), message: 'cpu.stat: usage_usec: not a non-negative integer (got "-5")' },
+    { run: () => parseCpuStatV2('user_usec 1\nusage_usec 12x\n', 'cpu.stat'), message: 'cpu.stat: usage_usec: not a non-negative integer (got "12x")' },
     { run: () => parseFlatKeyed('garbage\n', 'memory.stat'), message: 'memory.stat: line: expected "key value" (got "garbage")' },
     { run: () => parseIoStatV2('sda rbytes=1\n', 'io.stat'), message: 'io.stat: device: expected MAJOR:MINOR (got "sda")' },
     { run: () => parseIoStatV2('8:0 rbytes=x\n', 'io.stat'), message: 'io.stat: 8:0 rbytes: not a non-negative integer (got "x")' },

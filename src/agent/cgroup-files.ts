@@ -62,8 +62,22 @@ export function parseFlatKeyed(text: string, file: string): Map<string, number> 
   return out;
 }
 
-function need(map: ReadonlyMap<string, number>, key: string, file: string): number {
-  const v = map.get(key);
+/**
+ * One key of a flat keyed file, without parsing the others (memory.stat has some 50 lines and a
+ * collection reads hundreds of them). Undefined when the key is absent; a malformed value is an error.
+ */
+export function statValue(text: string, key: string, file: string): number | undefined {
+  let at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `);
+  if (at === -1) return undefined;
+  if (at > 0 || text[0] === '\n') at += 1;
+  const start = at + key.length + 1;
+  let end = text.indexOf('\n', start);
+  if (end === -1) end = text.length;
+  return count(text.slice(start, end), file, key, true);
+}
+
+function needValue(text: string, key: string, file: string): number {
+  const v = statValue(text, key, file);
   if (v === undefined) throw new AgentParseError(file, key, '', 'missing');
   return v;
 }
@@ -77,24 +91,23 @@ export interface CpuStat {
 
 /** v2 `cpu.stat`. The throttling keys only exist when the cpu controller is enabled: absent → 0. */
 export function parseCpuStatV2(text: string, file: string): CpuStat {
-  const m = parseFlatKeyed(text, file);
   return {
-    usageUsec: need(m, 'usage_usec', file),
-    periods: m.get('nr_periods') ?? 0,
-    throttledPeriods: m.get('nr_throttled') ?? 0,
-    throttledUsec: m.get('throttled_usec') ?? 0,
+    usageUsec: needValue(text, 'usage_usec', file),
+    periods: statValue(text, 'nr_periods', file) ?? 0,
+    throttledPeriods: statValue(text, 'nr_throttled', file) ?? 0,
+    throttledUsec: statValue(text, 'throttled_usec', file) ?? 0,
   };
 }
 
 /** v1 `cpu.stat` (throttling; `throttled_time` is in nanoseconds) with `cpuacct.usage` (nanoseconds). */
 export function parseCpuV1(cpuacctUsage: string, cpuStat: string | undefined, files: { usage: string; stat: string }): CpuStat {
   const usageNs = count(cpuacctUsage, files.usage, 'value');
-  const m = cpuStat === undefined ? new Map<string, number>() : parseFlatKeyed(cpuStat, files.stat);
+  const stat = cpuStat ?? '';
   return {
     usageUsec: Math.floor(usageNs / 1000),
-    periods: m.get('nr_periods') ?? 0,
-    throttledPeriods: m.get('nr_throttled') ?? 0,
-    throttledUsec: Math.floor((m.get('throttled_time') ?? 0) / 1000),
+    periods: statValue(stat, 'nr_periods', files.stat) ?? 0,
+    throttledPeriods: statValue(stat, 'nr_throttled', files.stat) ?? 0,
+    throttledUsec: Math.floor((statValue(stat, 'throttled_time', files.stat) ?? 0) / 1000),
   };
 }
 
@@ -165,7 +178,6 @@ export interface CgroupV2Files {
 export function countersV2(f: CgroupV2Files): CgroupCounters {
   const cpu = parseCpuStatV2(f.cpuStat, `${f.path}/cpu.stat`);
   const usage = parseSingleValue(f.memoryCurrent, `${f.path}/memory.current`);
-  const stat = parseFlatKeyed(f.memoryStat, `${f.path}/memory.stat`);
   const io = f.ioStat === undefined ? { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 } : parseIoStatV2(f.ioStat, `${f.path}/io.stat`);
   return {
     cpuUsageUsec: cpu.usageUsec,
@@ -173,7 +185,7 @@ export function countersV2(f: CgroupV2Files): CgroupCounters {
     cpuThrottledPeriods: cpu.throttledPeriods,
     cpuThrottledUsec: cpu.throttledUsec,
     memoryUsageBytes: usage,
-    memoryWorkingSetBytes: workingSetBytes(usage, need(stat, 'inactive_file', `${f.path}/memory.stat`)),
+    memoryWorkingSetBytes: workingSetBytes(usage, needValue(f.memoryStat, 'inactive_file', `${f.path}/memory.stat`)),
     memoryPeakBytes: parseOptionalSingleValue(f.memoryPeak, `${f.path}/memory.peak`),
     ioReadBytes: io.readBytes,
     ioWriteBytes: io.writeBytes,
@@ -199,9 +211,8 @@ export function countersV1(f: CgroupV1Files): CgroupCounters {
   const cpu = parseCpuV1(f.cpuacctUsage, f.cpuStat, { usage: `cpuacct${f.path}/cpuacct.usage`, stat: `cpu${f.path}/cpu.stat` });
   const usage = parseSingleValue(f.memoryUsage, `memory${f.path}/memory.usage_in_bytes`);
   const statFile = `memory${f.path}/memory.stat`;
-  const stat = parseFlatKeyed(f.memoryStat, statFile);
   // Hierarchical (total_*) when present, as the kubelet reads it.
-  const inactive = stat.get('total_inactive_file') ?? need(stat, 'inactive_file', statFile);
+  const inactive = statValue(f.memoryStat, 'total_inactive_file', statFile) ?? needValue(f.memoryStat, 'inactive_file', statFile);
   const bytes = f.blkioBytes === undefined ? { read: 0, write: 0 } : parseBlkioV1(f.blkioBytes, `blkio${f.path}/blkio.throttle.io_service_bytes`);
   const ops = f.blkioOps === undefined ? { read: 0, write: 0 } : parseBlkioV1(f.blkioOps, `blkio${f.path}/blkio.throttle.io_serviced`);
   return {

@@ -2,7 +2,7 @@
 // cgroupfs driver) below `cgroupRoot`, walks QoS → pod → container directories and reads each
 // cgroup's files. Everything it reads goes through the pure parsers in cgroup-files.ts; a cgroup
 // whose files are unreadable or malformed is skipped with a warning (pods come and go mid-walk).
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import type { CgroupCounters } from './cgroup-files.ts';
@@ -96,12 +96,30 @@ export function detectLayout(cgroupRoot: string): CgroupLayout {
   };
 }
 
+// One buffer for every read: a collection reads about 2,000 small files (110 pods), and
+// open + read + close into a reused buffer costs a third less CPU than readFileSync (no fstat, no
+// allocation per file). Kernel files report size 0, so their length is only known by reading.
+const BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 function readText(path: string): string | undefined {
+  let fd: number;
   try {
-    return readFileSync(path, 'latin1');
+    fd = openSync(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+  try {
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, BUFFER, length, BUFFER.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === BUFFER.length) return BUFFER.toString('latin1', 0, length) + readFileSync(fd, 'latin1');
+    }
+    return BUFFER.toString('latin1', 0, length);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -121,15 +139,16 @@ export interface V1Paths {
 /** The counters of one cgroup at `rel` (a path below the hierarchy roots; v1: one per controller). */
 export function readCounters(layout: CgroupLayout, at: string | V1Paths): CgroupCounters {
   const rel = typeof at === 'string' ? at : at.memory;
+  // Paths are concatenated, not join()ed: a collection builds about 2,000 of them.
   if (layout.version === 'v2') {
-    const dir = join(layout.walkRoot, rel);
+    const dir = `${layout.walkRoot}${rel}`;
     return countersV2({
       path: dir,
-      cpuStat: required(join(dir, 'cpu.stat')),
-      memoryCurrent: required(join(dir, 'memory.current')),
-      memoryStat: required(join(dir, 'memory.stat')),
-      memoryPeak: readText(join(dir, 'memory.peak')),
-      ioStat: readText(join(dir, 'io.stat')),
+      cpuStat: required(`${dir}/cpu.stat`),
+      memoryCurrent: required(`${dir}/memory.current`),
+      memoryStat: required(`${dir}/memory.stat`),
+      memoryPeak: readText(`${dir}/memory.peak`),
+      ioStat: readText(`${dir}/io.stat`),
     });
   }
   const v1 = layout.v1!;
@@ -137,21 +156,20 @@ export function readCounters(layout: CgroupLayout, at: string | V1Paths): Cgroup
   const blkioRel = typeof at === 'string' ? at : at.blkio;
   return countersV1({
     path: rel,
-    cpuacctUsage: required(join(v1.cpuacct, cpuRel, 'cpuacct.usage')),
-    cpuStat: v1.cpu === undefined ? undefined : readText(join(v1.cpu, cpuRel, 'cpu.stat')),
-    memoryUsage: required(join(v1.memory, rel, 'memory.usage_in_bytes')),
-    memoryMaxUsage: readText(join(v1.memory, rel, 'memory.max_usage_in_bytes')),
-    memoryStat: required(join(v1.memory, rel, 'memory.stat')),
-    blkioBytes: v1.blkio === undefined ? undefined : readText(join(v1.blkio, blkioRel, 'blkio.throttle.io_service_bytes')),
-    blkioOps: v1.blkio === undefined ? undefined : readText(join(v1.blkio, blkioRel, 'blkio.throttle.io_serviced')),
+    cpuacctUsage: required(`${v1.cpuacct}${cpuRel}/cpuacct.usage`),
+    cpuStat: v1.cpu === undefined ? undefined : readText(`${v1.cpu}${cpuRel}/cpu.stat`),
+    memoryUsage: required(`${v1.memory}${rel}/memory.usage_in_bytes`),
+    memoryMaxUsage: readText(`${v1.memory}${rel}/memory.max_usage_in_bytes`),
+    memoryStat: required(`${v1.memory}${rel}/memory.stat`),
+    blkioBytes: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_service_bytes`),
+    blkioOps: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_serviced`),
   });
 }
 
+/** Entry names of a directory (files too: callers match directory names, which files never have). */
 function subdirs(path: string): string[] {
   try {
-    return readdirSync(path, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name);
+    return readdirSync(path);
   } catch {
     return [];
   }
@@ -182,10 +200,10 @@ export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): Cg
   const pods: PodReading[] = [];
   const kubepods = `/${KUBEPODS_DIR[layout.driver]}`;
   const podDirs: { rel: string; qos: QosClass; uid: string }[] = [];
-  for (const name of subdirs(join(layout.walkRoot, kubepods))) {
+  for (const name of subdirs(`${layout.walkRoot}${kubepods}`)) {
     const qos = qosOfDir(name, layout.driver);
     if (qos !== undefined) {
-      for (const podName of subdirs(join(layout.walkRoot, kubepods, name))) {
+      for (const podName of subdirs(`${layout.walkRoot}${kubepods}/${name}`)) {
         const uid = podUidOfDir(podName, layout.driver, qos);
         if (uid !== undefined) podDirs.push({ rel: `${kubepods}/${name}/${podName}`, qos, uid });
       }
@@ -205,7 +223,7 @@ export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): Cg
     }
     const containers: ContainerReading[] = [];
     let pid: number | undefined;
-    for (const name of subdirs(join(layout.walkRoot, p.rel))) {
+    for (const name of subdirs(`${layout.walkRoot}${p.rel}`)) {
       const c = containerOfDir(name);
       if (c === undefined) continue;
       const rel = `${p.rel}/${name}`;
@@ -215,7 +233,7 @@ export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): Cg
         if (err instanceof InputError) warnings.push(err);
         continue;
       }
-      if (pids && pid === undefined) pid = firstPid(join(layout.walkRoot, rel));
+      if (pids && pid === undefined) pid = firstPid(`${layout.walkRoot}${rel}`);
     }
     pods.push({ uid: p.uid, qos: p.qos, path: p.rel, counters, containers, pid });
   }

@@ -1,7 +1,7 @@
 // The agent's collection cycle (I/O): reads cgroups, each pod's network namespace, the node's
 // connection table and GPUs, asks the API server who the pods are, and keeps the previous reading
 // so that each cycle reports usage over the interval since the one before.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupLayout, CgroupReading } from './cgroup-reader.ts';
 import { detectLayout, readCgroups } from './cgroup-reader.ts';
@@ -102,23 +102,6 @@ export function createCollector(options: CollectorOptions): Collector {
   let identities = new Map<string, PodIdentity>();
   let zones: ZoneMap = { localZone: undefined, zoned: [], cluster: serviceCidrs };
 
-  const readNetwork = (reading: CgroupReading, warnings: string[]): Map<string, InterfaceCounters> => {
-    const out = new Map<string, InterfaceCounters>();
-    if (!network) return out;
-    for (const pod of reading.pods) {
-      if (pod.pid === undefined) continue;
-      const file = join(procRoot, String(pod.pid), 'net', 'dev');
-      const text = readOrUndefined(file);
-      if (text === undefined) continue; // the process exited between the walk and now
-      try {
-        out.set(pod.uid, podInterfaceTotals(parseNetDev(text, file)));
-      } catch (err) {
-        warnings.push((err as Error).message);
-      }
-    }
-    return out;
-  };
-
   const podOfPid = (pid: number): string | undefined => {
     const text = readOrUndefined(join(procRoot, String(pid), 'cgroup'));
     if (text === undefined) return undefined;
@@ -128,6 +111,47 @@ export function createCollector(options: CollectorOptions): Collector {
       if (pod !== undefined) return pod.podUid;
     }
     return undefined;
+  };
+
+  // One process per pod, for its network namespace. cgroup.procs names processes in the reader's
+  // PID namespace (with hostPID, the host's); without hostPID they are not visible there, so the
+  // host's /proc (mounted at --proc-root) is scanned for processes whose cgroup is the pod's. A
+  // process found is remembered and checked again next time, so the scan runs only for new pods.
+  const pidOfPod = new Map<string, number>();
+  const findPids = (reading: CgroupReading): void => {
+    const live = new Set(reading.pods.map((p) => p.uid));
+    for (const [uid, pid] of pidOfPod) if (!live.has(uid) || podOfPid(pid) !== uid) pidOfPod.delete(uid);
+    for (const p of reading.pods) if (p.pid !== undefined && !pidOfPod.has(p.uid)) pidOfPod.set(p.uid, p.pid);
+    if (reading.pods.every((p) => pidOfPod.has(p.uid))) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(procRoot).filter((e) => /^\d+$/.test(e));
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const uid = podOfPid(Number(e));
+      if (uid !== undefined && live.has(uid) && !pidOfPod.has(uid)) pidOfPod.set(uid, Number(e));
+    }
+  };
+
+  const readNetwork = (reading: CgroupReading, warnings: string[]): Map<string, InterfaceCounters> => {
+    const out = new Map<string, InterfaceCounters>();
+    if (!network) return out;
+    findPids(reading);
+    for (const pod of reading.pods) {
+      const pid = pidOfPod.get(pod.uid);
+      if (pid === undefined) continue;
+      const file = join(procRoot, String(pid), 'net', 'dev');
+      const text = readOrUndefined(file);
+      if (text === undefined) continue; // the process exited between the walk and now
+      try {
+        out.set(pod.uid, podInterfaceTotals(parseNetDev(text, file)));
+      } catch (err) {
+        warnings.push((err as Error).message);
+      }
+    }
+    return out;
   };
 
   const readGpu = async (warnings: string[]): Promise<Map<string, PodGpuUsage> | undefined> => {

@@ -41,11 +41,26 @@ function write(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 }
 
+/** A v2 memory.stat with every key a 6.x kernel writes, in its order. */
+function memoryStatV2(c: FixtureCounters): string {
+  const anon = c.memoryBytes - c.inactiveFileBytes;
+  const keys: [string, number][] = [
+    ['anon', anon], ['file', c.inactiveFileBytes], ['kernel', 1_228_800], ['kernel_stack', 98_304], ['pagetables', 311_296], ['sec_pagetables', 0], ['percpu', 480],
+    ['sock', 0], ['vmalloc', 0], ['shmem', 0], ['zswap', 0], ['zswapped', 0], ['file_mapped', 0], ['file_dirty', 0], ['file_writeback', 0], ['swapcached', 0],
+    ['anon_thp', 0], ['file_thp', 0], ['shmem_thp', 0], ['inactive_anon', anon], ['active_anon', 0], ['inactive_file', c.inactiveFileBytes], ['active_file', 0],
+    ['unevictable', 0], ['slab_reclaimable', 412_672], ['slab_unreclaimable', 356_864], ['slab', 769_536], ['workingset_refault_anon', 0], ['workingset_refault_file', 37],
+    ['workingset_activate_anon', 0], ['workingset_activate_file', 3], ['workingset_restore_anon', 0], ['workingset_restore_file', 0], ['workingset_nodereclaim', 0],
+    ['pgscan', 0], ['pgsteal', 0], ['pgscan_kswapd', 0], ['pgscan_direct', 0], ['pgscan_khugepaged', 0], ['pgsteal_kswapd', 0], ['pgsteal_direct', 0], ['pgsteal_khugepaged', 0],
+    ['pgfault', 48_213], ['pgmajfault', 11], ['pgrefill', 0], ['pgactivate', 22], ['pgdeactivate', 0], ['pglazyfree', 0], ['pglazyfreed', 0], ['thp_fault_alloc', 0], ['thp_collapse_alloc', 0],
+  ];
+  return keys.map(([k, v]) => `${k} ${v}\n`).join('');
+}
+
 function filesV2(c: FixtureCounters): Record<string, string> {
   const files: Record<string, string> = {
     'cpu.stat': `usage_usec ${c.cpuUsec}\nuser_usec ${Math.floor(c.cpuUsec * 0.7)}\nsystem_usec ${c.cpuUsec - Math.floor(c.cpuUsec * 0.7)}\nnr_periods ${c.periods ?? 0}\nnr_throttled ${c.throttledPeriods ?? 0}\nthrottled_usec ${c.throttledUsec ?? 0}\nnr_bursts 0\nburst_usec 0\n`,
     'memory.current': `${c.memoryBytes}\n`,
-    'memory.stat': `anon ${c.memoryBytes - c.inactiveFileBytes}\nfile ${c.inactiveFileBytes}\nkernel 0\nactive_anon 0\ninactive_anon ${c.memoryBytes - c.inactiveFileBytes}\nactive_file 0\ninactive_file ${c.inactiveFileBytes}\nunevictable 0\n`,
+    'memory.stat': memoryStatV2(c),
     'io.stat': `8:0 rbytes=${c.readBytes ?? 0} wbytes=${c.writeBytes ?? 0} rios=${c.readOps ?? 0} wios=${c.writeOps ?? 0} dbytes=0 dios=0\n`,
     'cgroup.procs': (c.pids ?? []).map((p) => `${p}\n`).join(''),
   };

@@ -4,8 +4,24 @@ import type { CloudProvider } from '../core/model.ts';
 import type { HashedName } from '../core/privacy.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { LogFormat, LogLevel } from '../server/log.ts';
+import type { RetentionPolicy } from '../store/types.ts';
 
 export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube';
+
+/** Live cloud pricing (src/pricing/live): the options of the pricing block below. */
+export interface LivePricingConfig {
+  /** `--pricing-refresh`: auto (providers the cluster's nodes use, turned off when unreachable), on, off. */
+  readonly refresh: 'auto' | 'on' | 'off';
+  readonly cacheFile: string;
+  readonly awsPricingUrl: string;
+  /** `--aws-pricing-source`: bulk files (no credentials) or the Price List Query API (GetProducts, signed). */
+  readonly awsPricingSource: 'bulk' | 'query';
+  readonly awsPricingEndpoint: string | undefined;
+  readonly awsEc2Endpoint: string | undefined;
+  readonly azurePricingUrl: string;
+  readonly gcpPricingUrl: string;
+  readonly gcpApiKeyFile: string | undefined;
+}
 
 export interface ServeConfig {
   readonly source: SourceChoice;
@@ -20,18 +36,21 @@ export interface ServeConfig {
   readonly cloudProvider: CloudProvider | undefined;
   readonly region: string | undefined;
   readonly pricingFile: string | undefined;
+  readonly livePricing: LivePricingConfig;
   readonly clusterId: string | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly metricsPath: string;
   readonly demoSeed: number;
-  /** `--auth-token-file`: bearer token required on every path but /healthz; re-read when it changes. */
+  /** `--auth-token-file`: bearer token required on every path but /healthz and /readyz; re-read when it changes. */
   readonly authTokenFile: string | undefined;
   /** `--basic-auth-file`: htpasswd file of users with bcrypt hashes; re-read when it changes. */
   readonly basicAuthFile: string | undefined;
-  /** `--rate-limit`: requests per second per client address (every path but /healthz); 0: off. */
+  /** `--auth-kubernetes`: bearer tokens checked with TokenReview + SubjectAccessReview (get on the path). */
+  readonly authKubernetes: boolean;
+  /** `--rate-limit`: requests per second per client address (every path but /healthz and /readyz); 0: off. */
   readonly rateLimitPerSecond: number;
-  /** `--allow-cidr`: client addresses allowed (every path but /healthz); empty: any. */
+  /** `--allow-cidr`: client addresses allowed (every path but /healthz and /readyz); empty: any. */
   readonly allowCidrs: readonly string[];
   /** `--tls-cert-file` and `--tls-key-file`: serve HTTPS; both re-read when they change. */
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string | undefined } | undefined;
@@ -43,8 +62,19 @@ export interface ServeConfig {
   readonly annotationAllowList: readonly string[];
   /** `--shutdown-timeout`: how long SIGTERM waits for the cycle, open requests and the store before exiting anyway. */
   readonly shutdownTimeoutMs: number;
+  /** `--store`, `--data-dir`, `--retention-*`, `--demo-backfill`: the history store (docs/history.md). */
+  readonly history: HistoryConfig;
   /** `--access-log`: which requests are logged with who asked (none, denied, all). */
   readonly accessLog: 'none' | 'denied' | 'all';
+}
+
+export interface HistoryConfig {
+  readonly store: 'sqlite' | 'memory' | 'postgres';
+  /** The connection URL for `postgres`. */
+  readonly url: string | undefined;
+  readonly dataDir: string;
+  readonly retention: RetentionPolicy;
+  readonly demoBackfillMs: number;
 }
 
 export interface OptionSpec {
@@ -93,6 +123,46 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   },
   { flag: 'region', env: 'KCE_REGION', value: 'REGION', default: '', help: 'Price every node in this region. Default: each node\'s topology.kubernetes.io/region label.' },
   { flag: 'pricing', env: 'KCE_PRICING', value: 'FILE', default: '', help: 'Custom pricing YAML (on-prem rates, negotiated discounts, per-label overrides); see docs/pricing.md.' },
+  // Live pricing (docs/pricing.md, "Live pricing").
+  {
+    flag: 'pricing-refresh',
+    env: 'KCE_PRICING_REFRESH',
+    value: 'auto|on|off',
+    default: 'auto',
+    help: "Fetch list and spot prices from the cloud providers' price APIs in the background (instances every 1h, spot 5m, storage 24h, network 1h) and price nodes with them; the catalog answers until they arrive and whenever a provider is down. auto: for the providers the cluster's nodes run on, each turned off (logged) when its API cannot be reached at the first call or has no credentials/key; the demo cluster keeps the catalog. on: keep retrying (backoff, circuit breaker). off: catalog and custom prices only.",
+  },
+  {
+    flag: 'pricing-cache-file',
+    env: 'KCE_PRICING_CACHE_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'Where fetched prices are kept, so a restart does not refetch them (and answers from them, as source cache, while a provider is down). Written atomically after each refresh; safe to delete. Default: pricing-cache.json under --data-dir (./data/pricing-cache.json).',
+  },
+  { flag: 'aws-pricing-url', env: 'KCE_AWS_PRICING_URL', value: 'URL', default: 'https://pricing.us-east-1.amazonaws.com', help: 'Base URL of the AWS bulk Price List files (region index and offer files; no credentials needed), e.g. an air-gapped mirror.' },
+  {
+    flag: 'aws-pricing-source',
+    env: 'KCE_AWS_PRICING_SOURCE',
+    value: 'bulk|query',
+    default: 'bulk',
+    help: 'Where AWS on-demand and EBS prices come from. bulk: the public Price List files (no credentials; the region file is large but streamed, and downloaded again only when AWS publishes a new version). query: the Price List Query API (GetProducts) for just the instance types in use; needs pricing:GetProducts with the standard AWS credentials; no network prices.',
+  },
+  { flag: 'aws-pricing-endpoint', env: 'KCE_AWS_PRICING_ENDPOINT', value: 'URL', default: '', help: 'Price List Query API endpoint for --aws-pricing-source query. Default: the us-east-1 endpoint (api.pricing.us-east-1.amazonaws.com).' },
+  {
+    flag: 'aws-ec2-endpoint',
+    env: 'KCE_AWS_EC2_ENDPOINT',
+    value: 'URL',
+    default: '',
+    help: "EC2 API endpoint for spot prices (DescribeSpotPriceHistory; needs ec2:DescribeSpotPriceHistory with the AWS SDK's standard credentials: environment, IRSA web identity, shared files, instance metadata). Default: the region's public endpoint; AWS_ENDPOINT_URL_EC2 works too.",
+  },
+  { flag: 'azure-pricing-url', env: 'KCE_AZURE_PRICING_URL', value: 'URL', default: 'https://prices.azure.com/api/retail/prices', help: 'The Azure Retail Prices API (no credentials needed), or a mirror or proxy of it.' },
+  { flag: 'gcp-pricing-url', env: 'KCE_GCP_PRICING_URL', value: 'URL', default: 'https://cloudbilling.googleapis.com', help: 'Base URL of the Google Cloud Billing Catalog API, or a mirror or proxy of it.' },
+  {
+    flag: 'gcp-api-key-file',
+    env: 'KCE_GCP_API_KEY_FILE',
+    value: 'FILE',
+    default: '',
+    help: 'File holding a Google API key allowed to call the Cloud Billing API (e.g. a mounted Secret). Without it GCP nodes keep catalog prices.',
+  },
   { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric. The demo cluster uses "demo" unless set.' },
   {
     flag: 'shutdown-timeout',
@@ -106,32 +176,63 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'log-format', env: 'KCE_LOG_FORMAT', value: 'text|json', default: 'text', help: 'Log line format: text for people, json for log pipelines.' },
   { flag: 'demo-seed', env: 'KCE_DEMO_SEED', value: 'N', default: '42', help: 'Seed of the simulated demo cluster; the same seed gives the same cluster.' },
   {
+    flag: 'store',
+    env: 'KCE_STORE',
+    value: 'sqlite|memory|postgres://URL',
+    default: 'sqlite',
+    help: 'Where cost history is kept (docs/history.md). sqlite: one file, history.db, under --data-dir. memory: nothing written, history lost on restart. postgres://USER:PASSWORD@HOST:PORT/DB (or postgresql://...): a PostgreSQL database several clusters can share (TimescaleDB used when installed); prefer PGPASSWORD or ~/.pgpass to a password in the URL.',
+  },
+  { flag: 'data-dir', env: 'KCE_DATA_DIR', value: 'DIR', default: './data', help: 'Directory of the SQLite history (DIR/history.db), created if missing. Mount a persistent volume here to keep history across restarts.' },
+  { flag: 'retention-raw', env: 'KCE_RETENTION_RAW', value: 'DURATION', default: '15d', help: 'How long per-cycle history is kept (e.g. 7d, 36h) before only hourly and daily rollups remain.' },
+  { flag: 'retention-hourly', env: 'KCE_RETENTION_HOURLY', value: 'DURATION', default: '90d', help: 'How long hourly rollups are kept; at least --retention-raw.' },
+  {
+    flag: 'retention-daily',
+    env: 'KCE_RETENTION_DAILY',
+    value: 'DURATION|forever',
+    default: 'forever',
+    help: 'How long daily rollups are kept; at least --retention-hourly. forever: never dropped.',
+  },
+  {
+    flag: 'demo-backfill',
+    env: 'KCE_DEMO_BACKFILL',
+    value: 'DURATION',
+    default: '30d',
+    help: 'Demo cluster only: on the first start with no history, simulate this much past history (hourly cycles, marked as demo) so the API and UI have something to show at once; 0 disables.',
+  },
+  {
     flag: 'auth-token-file',
     env: 'KCE_AUTH_TOKEN_FILE',
     value: 'FILE',
     default: '',
-    help: 'Require `Authorization: Bearer <token>` on every path but /healthz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
+    help: 'Require `Authorization: Bearer <token>` on every path but /healthz and /readyz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
   },
   {
     flag: 'basic-auth-file',
     env: 'KCE_BASIC_AUTH_FILE',
     value: 'FILE',
     default: '',
-    help: 'Require HTTP basic authentication on every path but /healthz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
+    help: 'Require HTTP basic authentication on every path but /healthz and /readyz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
+  },
+  {
+    flag: 'auth-kubernetes',
+    env: 'KCE_AUTH_KUBERNETES',
+    value: 'true|false',
+    default: 'false',
+    help: 'Require a bearer token on every path but /healthz and /readyz that the Kubernetes API server authenticates (TokenReview) and allows to get that path (SubjectAccessReview, e.g. a ClusterRole with nonResourceURLs: ["/metrics"], verbs: ["get"]), as kube-rbac-proxy does. In a pod Prometheus sends its service-account token. Uses the cluster of --kubeconfig/--context or the pod. Combines with the other credentials (any one passes).',
   },
   {
     flag: 'rate-limit',
     env: 'KCE_RATE_LIMIT',
     value: 'N',
     default: '20',
-    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
+    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz and /readyz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
   },
   {
     flag: 'allow-cidr',
     env: 'KCE_ALLOW_CIDR',
     value: 'CIDR',
     default: '',
-    help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
+    help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz and /readyz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
     repeatable: true,
   },
   {
@@ -274,9 +375,95 @@ export function parseDuration(text: string, option: string): number {
   return total;
 }
 
+/** Retention and backfill durations: `15d`, `36h`, `1d12h`, `0`; the units of parseDuration plus d. */
+export function parseLongDuration(text: string, option: string): number {
+  if (text === '0') return 0;
+  const m = /^(\d+)d(.*)$/.exec(text);
+  if (!m) {
+    try {
+      return parseDuration(text, option);
+    } catch {
+      throw new ConfigError(option, `must be a duration such as 15d, 36h or 1d12h (got ${JSON.stringify(text)})`);
+    }
+  }
+  const days = Number(m[1]) * 86_400_000;
+  if (m[2] === '') return days;
+  try {
+    return days + parseDuration(m[2]!, option);
+  } catch {
+    throw new ConfigError(option, `must be a duration such as 15d, 36h or 1d12h (got ${JSON.stringify(text)})`);
+  }
+}
+
+function historyConfig(raw: (flag: string) => { value: string; option: string }): HistoryConfig {
+  const storeOption = raw('store');
+  let store: HistoryConfig['store'];
+  let url: string | undefined;
+  if (/^postgres(ql)?:\/\//.test(storeOption.value)) {
+    store = 'postgres';
+    url = storeOption.value;
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError(storeOption.option, 'is not a valid postgres:// URL');
+    }
+  } else store = oneOf<'sqlite' | 'memory'>(storeOption.option, storeOption.value, ['sqlite', 'memory']);
+  const dataDir = raw('data-dir');
+  if (dataDir.value === '') throw new ConfigError(dataDir.option, 'must not be empty');
+  const rawR = raw('retention-raw');
+  const hourlyR = raw('retention-hourly');
+  const dailyR = raw('retention-daily');
+  const rawMs = parseLongDuration(rawR.value, rawR.option);
+  const hourlyMs = parseLongDuration(hourlyR.value, hourlyR.option);
+  const dailyMs = dailyR.value === 'forever' ? undefined : parseLongDuration(dailyR.value, dailyR.option);
+  if (rawMs < 3_600_000) throw new ConfigError(rawR.option, `must be at least 1h (got ${JSON.stringify(rawR.value)})`);
+  if (hourlyMs < rawMs) throw new ConfigError(hourlyR.option, `must be at least --retention-raw (${rawR.value}) (got ${JSON.stringify(hourlyR.value)})`);
+  if (dailyMs !== undefined && dailyMs < hourlyMs) throw new ConfigError(dailyR.option, `must be at least --retention-hourly (${hourlyR.value}), or forever (got ${JSON.stringify(dailyR.value)})`);
+  const backfill = raw('demo-backfill');
+  const demoBackfillMs = parseLongDuration(backfill.value, backfill.option);
+  if (demoBackfillMs > 400 * 86_400_000) throw new ConfigError(backfill.option, `must be at most 400d (got ${JSON.stringify(backfill.value)})`);
+  return { store, url, dataDir: dataDir.value, retention: { rawMs, hourlyMs, dailyMs }, demoBackfillMs };
+}
+
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new ConfigError(option, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+}
+
+/** An http(s) URL without a trailing slash, or a ConfigError naming the option. */
+function baseUrl(option: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(option, `must be an http or https URL (got ${JSON.stringify(value)})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(option, `must be an http or https URL (got ${JSON.stringify(value)})`);
+  return value.replace(/\/+$/, '');
+}
+
+function loadLivePricingConfig(raw: (flag: string) => { value: string; option: string }): LivePricingConfig {
+  const refresh = raw('pricing-refresh');
+  const cacheFile = raw('pricing-cache-file');
+  const dataDir = raw('data-dir').value.replace(/\/+$/, '') || '.';
+  const url = (flag: string) => {
+    const o = raw(flag);
+    return baseUrl(o.option, o.value);
+  };
+  const ec2 = raw('aws-ec2-endpoint');
+  const awsSource = raw('aws-pricing-source');
+  const awsEndpoint = raw('aws-pricing-endpoint');
+  return {
+    refresh: oneOf<'auto' | 'on' | 'off'>(refresh.option, refresh.value, ['auto', 'on', 'off']),
+    cacheFile: cacheFile.value || `${dataDir}/pricing-cache.json`,
+    awsPricingUrl: url('aws-pricing-url'),
+    awsPricingSource: oneOf<'bulk' | 'query'>(awsSource.option, awsSource.value, ['bulk', 'query']),
+    awsPricingEndpoint: awsEndpoint.value === '' ? undefined : baseUrl(awsEndpoint.option, awsEndpoint.value),
+    awsEc2Endpoint: ec2.value === '' ? undefined : baseUrl(ec2.option, ec2.value),
+    azurePricingUrl: url('azure-pricing-url'),
+    gcpPricingUrl: url('gcp-pricing-url'),
+    gcpApiKeyFile: raw('gcp-api-key-file').value || undefined,
+  };
 }
 
 /** Merges flags, environment and defaults, validates everything, and returns the config. */
@@ -301,8 +488,10 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const kubeconfig = raw('kubeconfig');
   const context = raw('context');
   const noCluster = sourceChoice === 'demo' || sourceChoice === 'snapshot' || (sourceChoice === 'auto' && snapshotPaths.length > 0);
+  const authKubernetes = raw('auth-kubernetes');
+  const authKubernetesOn = oneOf<'true' | 'false'>(authKubernetes.option, authKubernetes.value, ['true', 'false']) === 'true';
   for (const o of [kubeconfig, context]) {
-    if (o.value !== '' && noCluster) throw new ConfigError(o.option, `cannot be used with ${sourceChoice === 'auto' ? '--snapshot' : `--source ${sourceChoice}`} (it chooses the cluster for --source kube or auto)`);
+    if (o.value !== '' && noCluster && !authKubernetesOn) throw new ConfigError(o.option, `cannot be used with ${sourceChoice === 'auto' ? '--snapshot' : `--source ${sourceChoice}`} (it chooses the cluster for --source kube or auto)`);
   }
 
   const port = raw('port');
@@ -331,6 +520,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
 
   const tokenFile = raw('auth-token-file').value;
   const basicAuthFile = raw('basic-auth-file').value;
+
   const rateLimit = raw('rate-limit');
   if (!/^\d{1,6}$/.test(rateLimit.value)) throw new ConfigError(rateLimit.option, `must be a whole number of requests per second, 0 for no limit (got ${JSON.stringify(rateLimit.value)})`);
   const allowCidr = raw('allow-cidr');
@@ -356,16 +546,21 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     }
   }
 
+  const livePricing = loadLivePricingConfig(raw);
   const accessLogOption = raw('access-log');
   const accessLogMode = oneOf<'none' | 'denied' | 'all'>(accessLogOption.option, accessLogOption.value, ['none', 'denied', 'all']);
 
+  const history = historyConfig(raw);
+
   return {
+    history,
     accessLog: accessLogMode,
     hashNames,
     hashSaltFile: hashSaltFile || undefined,
     annotationAllowList,
     authTokenFile: tokenFile || undefined,
     basicAuthFile: basicAuthFile || undefined,
+    authKubernetes: authKubernetesOn,
     rateLimitPerSecond: Number(rateLimit.value),
     allowCidrs: allowCidr.values,
     tls: certFile.value === '' ? undefined : { certFile: certFile.value, keyFile: keyFile.value, clientCaFile: clientCa.value || undefined },
@@ -380,6 +575,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     cloudProvider,
     region: raw('region').value || undefined,
     pricingFile: raw('pricing').value || undefined,
+    livePricing,
     clusterId: clusterId || undefined,
     logLevel: oneOf<LogLevel>(logLevel.option, logLevel.value, ['debug', 'info', 'warn', 'error']),
     logFormat: oneOf<LogFormat>(logFormat.option, logFormat.value, ['text', 'json']),

@@ -8,6 +8,7 @@ import { serve as serveHttp } from '@hono/node-server';
 import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
+import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
@@ -16,11 +17,16 @@ import type { ClusterSource } from '../sources/source.ts';
 import type { AccessOptions } from '../server/access.ts';
 import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts';
 import { parseBasicUsers } from '../server/basic-auth.ts';
+import { kubernetesAuth } from '../server/kube-auth.ts';
 import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
 import type { Logger } from '../server/log.ts';
+import { createMemoryStore } from '../store/memory.ts';
+import { openStore } from '../store/open.ts';
+import { createRecorder } from '../store/recorder.ts';
+import type { HistoryStore } from '../store/types.ts';
 import type { ServeConfig } from './config.ts';
 
 export interface RunningServer {
@@ -114,24 +120,68 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     }
     custom = parseCustomPricing(text, config.pricingFile);
   }
-  const prices = createPriceBook({
-    catalog: loadCatalog(),
+  const catalog = loadCatalog();
+  const basePrices = createPriceBook({
+    catalog,
     ...(custom ? { custom } : {}),
     ...(config.cloudProvider ? { provider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
   });
 
+  const livePricing = startLivePricing({ config: config.livePricing, base: basePrices, catalog, custom, provider: config.cloudProvider, region: config.region, sourceKind: source.kind, logger });
+  const prices = livePricing?.prices ?? basePrices;
+  const allocateOptions = {
+    ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
+    ...(config.region ? { region: config.region } : {}),
+  };
+  // History: every cycle is recorded (component `store`); the demo cluster gets simulated past
+  // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
+  let store: HistoryStore;
+  try {
+    store = await openStore(config.history);
+  } catch (err) {
+    // History is not worth refusing to serve metrics for (a read-only root filesystem, a database
+    // that is down): keep it in memory, and say so on every start until it is fixed.
+    if (err instanceof ConfigError) throw err;
+    logger.error('cannot open the history store; keeping history in memory only (lost on restart)', {
+      store: config.history.store === 'postgres' ? 'postgres' : `${config.history.store} ${config.history.dataDir}`,
+      error: err instanceof Error ? err.message : String(err),
+      fix: 'set --data-dir (KCE_DATA_DIR) to a writable volume, --store postgres://... to a reachable database, or --store memory',
+    });
+    store = createMemoryStore({ retention: config.history.retention });
+  }
+  const historyCluster = clusterId ?? 'default';
+  logger.info(`history store: ${store.description}`, { cluster: historyCluster, rawRetention: `${config.history.retention.rawMs / 86_400_000}d` });
+  const recorder = createRecorder({
+    store,
+    cluster: historyCluster,
+    demo: source.kind === 'demo',
+    intervalMs: config.intervalMs,
+    logger,
+    finished: { prices, allocateOptions },
+    ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
+  });
+  const maintain = (): void => {
+    store.maintain(Date.now()).catch((err: unknown) => logger.error('history maintenance failed; it is retried at the next run', { error: err instanceof Error ? err.message : String(err) }));
+  };
+  const maintenanceTimer = setInterval(maintain, STORE_MAINTENANCE_MS);
+  maintenanceTimer.unref();
+  const closeStore = async (): Promise<void> => {
+    clearInterval(maintenanceTimer);
+    await recorder.stop();
+    await store.close();
+  };
+
   const exporter = createExporter({
     source,
     prices,
+    extraMetrics: liveMetricsRenderer(livePricing),
     logger,
     intervalMs: config.intervalMs,
     version,
     ...(clusterId ? { clusterId } : {}),
-    allocateOptions: {
-      ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
-      ...(config.region ? { region: config.region } : {}),
-    },
+    allocateOptions,
+    onCycle: recorder.hook,
   });
   // A snapshot or the demo cluster is read once before listening: a snapshot that cannot be read
   // at start is a configuration error, not a half-working exporter. A live cluster is listened for
@@ -145,20 +195,22 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     const first = exporter.status();
     if (first.cycles === 0) {
       await exporter.stop();
+      await closeStore();
       throw new ConfigError(source.kind === 'snapshot' ? '--snapshot' : '--source', `cannot read the cluster: ${first.lastError ?? 'unknown error'}`);
     }
   }
   let access: AccessOptions | undefined;
   let tls: ReturnType<typeof loadTls> | undefined;
   try {
-    access = accessOptions(config, logger);
+    access = await accessOptions(config, logger, options);
     tls = config.tls ? loadTls(config.tls) : undefined;
   } catch (err) {
     await exporter.stop();
     await starting;
+    await closeStore();
     throw err;
   }
-  const app = createApp({ exporter, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const app = createApp({ exporter, history: store, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let server: ReturnType<typeof serveHttp>;
   try {
@@ -177,6 +229,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   } catch (err) {
     await exporter.stop();
     await starting;
+    await closeStore();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -202,15 +255,35 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await exporter.stop();
       await starting;
+      await closeStore();
+      await livePricing?.stop();
     },
   };
 }
 
 const TLS_RECHECK_MS = 10_000;
+/** How often the history store rolls up and applies retention (each run yields between small steps). */
+const STORE_MAINTENANCE_MS = 5 * 60_000;
 
-function accessOptions(config: ServeConfig, logger: Logger): AccessOptions | undefined {
-  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0) return undefined;
+async function accessOptions(config: ServeConfig, logger: Logger, options: StartOptions): Promise<AccessOptions | undefined> {
+  if (config.authTokenFile === undefined && config.basicAuthFile === undefined && config.allowCidrs.length === 0 && !config.authKubernetes) return undefined;
+  let kubernetes: AccessOptions['kubernetes'];
+  if (config.authKubernetes) {
+    // The same cluster connection as --source kube (in a pod: its service account), loaded here
+    // even for a snapshot or the demo cluster: callers are checked by the API server.
+    const { loadKubeConfig } = await import('../sources/kube/kubeconfig.ts');
+    const { kubeReviewer } = await import('../sources/kube/reviews.ts');
+    let loaded: Awaited<ReturnType<typeof loadKubeConfig>>;
+    try {
+      loaded = await loadKubeConfig({ kubeconfigPath: config.kubeconfigPath, context: config.context, env: options.env ?? process.env });
+    } catch (err) {
+      throw new ConfigError('--auth-kubernetes', `needs a cluster to review tokens with: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    kubernetes = kubernetesAuth({ reviewer: kubeReviewer(loaded) });
+    logger.info(`callers' bearer tokens are checked with TokenReview and SubjectAccessReview by ${loaded.description}`);
+  }
   return {
+    ...(kubernetes ? { kubernetes } : {}),
     ...(config.authTokenFile !== undefined ? { token: tokenFromFile(config.authTokenFile, '--auth-token-file', { logger }) } : {}),
     ...(config.basicAuthFile !== undefined ? { basicUsers: watchedFile(config.basicAuthFile, '--basic-auth-file', 'basic-auth users', parseBasicUsers, { logger }) } : {}),
     ...(config.allowCidrs.length > 0 ? { allowList: parseAllowList(config.allowCidrs, '--allow-cidr') } : {}),

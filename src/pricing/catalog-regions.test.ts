@@ -12,8 +12,8 @@ import { createPriceBook } from './pricebook.ts';
 const GiB = 2 ** 30;
 const book = createPriceBook();
 
-function priced(providerId: string, instanceType: string, region: string, vcpus: number, memoryGiB: number) {
-  const amounts = { cpuMillicores: vcpus * 1000, ramBytes: memoryGiB * GiB, gpus: 0 };
+function priced(providerId: string, instanceType: string, region: string, vcpus: number, memoryGiB: number, gpus = 0) {
+  const amounts = { cpuMillicores: vcpus * 1000, ramBytes: memoryGiB * GiB, gpus };
   const node: NodeInfo = {
     name: `${region}-${instanceType}`,
     uid: `${region}-${instanceType}`,
@@ -49,6 +49,9 @@ test('AWS: the families transcribed for the five regions outside us-east-1 resol
     ['ap-southeast-1', 'c5.2xlarge', 8, 16, 0.392],
     ['ap-southeast-1', 'r6i.large', 2, 16, 0.152],
     ['ap-southeast-1', 't3.medium', 2, 4, 0.0528],
+    ['eu-west-1', 'r5.xlarge', 4, 32, 0.282],
+    ['ap-southeast-1', 'r5a.large', 2, 16, 0.136],
+    ['us-west-2', 'r5ad.16xlarge', 64, 512, 4.192],
   ];
   for (const [region, type, vcpus, gib, usd] of table) {
     const a = priced(`aws:///${region}a/i-0abc`, type, region, vcpus, gib);
@@ -57,10 +60,46 @@ test('AWS: the families transcribed for the five regions outside us-east-1 resol
     assert.equal(a.fallbackReason, undefined, name);
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
-  // A type that was not transcribed for the region still falls back visibly (never to zero).
+  // Metal sizes whose SkyPilot us-east-1 price disagrees with Karpenter's list are left out, not guessed.
+  for (const type of ['m6g.metal', 'm7i.metal-24xl', 'r6g.metal', 'c7i.metal-24xl', 'c6g.metal']) {
+    assert.equal(priced('aws:///eu-west-1a/i-0abc', type, 'eu-west-1', 64, 256).source, 'default', type);
+  }
+  // A type SkyPilot does not list for the region (no g5 rows for ap-southeast-1) still falls back
+  // visibly (never to zero).
   const missing = priced('aws:///ap-southeast-1a/i-0abc', 'g5.xlarge', 'ap-southeast-1', 4, 16);
   assert.equal(missing.source, 'default');
   assert.equal(missing.fallbackReason, 'node ap-southeast-1-g5.xlarge: instance type "g5.xlarge" not in the aws catalog for ap-southeast-1; using default rates');
+});
+
+test('AWS: GPU instance types in the five regions outside us-east-1 resolve to their list prices', () => {
+  // [region, type, vCPUs, GiB, GPUs, USD per hour from skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv @001367d2]
+  const table: [string, string, number, number, number, number][] = [
+    ['us-west-2', 'g4dn.xlarge', 4, 16, 1, 0.526],
+    ['us-west-2', 'g6.48xlarge', 192, 768, 8, 13.3504],
+    ['eu-west-1', 'g5.xlarge', 4, 16, 1, 1.123],
+    ['eu-west-1', 'g4dn.12xlarge', 48, 192, 4, 4.362],
+    ['eu-central-1', 'g6.xlarge', 4, 16, 1, 1.0064],
+    ['eu-central-1', 'g5g.xlarge', 4, 8, 1, 0.5254],
+    ['ap-northeast-2', 'g6e.12xlarge', 48, 384, 4, 12.90014],
+    ['ap-northeast-2', 'g5.48xlarge', 192, 768, 8, 20.02809],
+    ['ap-southeast-1', 'g4dn.12xlarge', 48, 192, 4, 5.474],
+    ['ap-southeast-1', 'g4dn.metal', 96, 384, 8, 10.948],
+    ['eu-west-1', 'p3.2xlarge', 8, 61, 1, 3.305],
+    ['ap-northeast-2', 'p3.16xlarge', 64, 488, 8, 33.872],
+    ['us-west-2', 'p3dn.24xlarge', 96, 768, 8, 31.212],
+  ];
+  for (const [region, type, vcpus, gib, gpus, usd] of table) {
+    const a = priced(`aws:///${region}b/i-0gpu`, type, region, vcpus, gib, gpus);
+    const name = `aws ${region} ${type}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
+  }
+  // p5.48xlarge is left out outside us-east-1: SkyPilot's us-east-1 row (98.32) disagrees with Karpenter's
+  // list price (55.04), so its other-region rows are not trusted; the node falls back visibly.
+  const stale = priced('aws:///us-west-2a/i-0gpu', 'p5.48xlarge', 'us-west-2', 192, 2048, 8);
+  assert.equal(stale.source, 'default');
+  assert.equal(stale.fallbackReason, 'node us-west-2-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for us-west-2; using default rates');
 });
 
 test('GCP: N1 and N2D rates per region resolve from the machine type; disks are priced per region', () => {

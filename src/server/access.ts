@@ -8,9 +8,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { ConfigError } from '../core/errors.ts';
 import type { BasicUsers } from './basic-auth.ts';
 import { basicCredentials, basicVerifier } from './basic-auth.ts';
+import type { KubeVerdict } from './kube-auth.ts';
 import type { Logger } from './log.ts';
 
-export const DEFAULT_OPEN_PATHS: readonly string[] = ['/healthz'];
+/**
+ * Paths answered without credentials: the kubelet's probes. /readyz says whether the cluster can be
+ * read and why not (source, states, counts), nothing that needs protecting.
+ */
+export const DEFAULT_OPEN_PATHS: readonly string[] = ['/healthz', '/readyz'];
 
 /** A parsed allow-list; `describe` lists it for logs. */
 export interface AllowList {
@@ -130,6 +135,11 @@ export interface AccessOptions {
    * token and users, either credential is accepted.
    */
   readonly basicUsers?: () => BasicUsers;
+  /**
+   * Bearer tokens that are not the static token are checked with the Kubernetes API server
+   * (TokenReview + SubjectAccessReview on the path: src/server/kube-auth.ts).
+   */
+  readonly kubernetes?: (token: string, path: string) => Promise<KubeVerdict>;
   /** Only these client addresses; absent: any. */
   readonly allowList?: AllowList;
   /** Paths served to anyone (default `/healthz`). */
@@ -137,7 +147,7 @@ export interface AccessOptions {
   /** The client's address (the Node adapter's socket); tests pass their own. */
   readonly remoteAddress?: (c: Context) => string | undefined;
   /** Counts refusals, e.g. into a metric. */
-  readonly onDenied?: (reason: 'address' | 'token' | 'basic', path: string) => void;
+  readonly onDenied?: (reason: 'address' | 'token' | 'basic' | 'kubernetes', path: string) => void;
 }
 
 interface NodeBindings {
@@ -220,27 +230,39 @@ export function securityHeaders(): MiddlewareHandler {
  * basic-auth users are configured (either one passes when both are); open paths pass.
  */
 export function accessControl(options: AccessOptions): MiddlewareHandler {
-  const { token, basicUsers, allowList, openPaths = DEFAULT_OPEN_PATHS, remoteAddress = socketAddress, onDenied } = options;
+  const { token, basicUsers, kubernetes, allowList, openPaths = DEFAULT_OPEN_PATHS, remoteAddress = socketAddress, onDenied } = options;
   const verifyBasic = basicVerifier();
-  const challenges = [token ? 'Bearer realm="kube-cost-exporter"' : '', basicUsers ? 'Basic realm="kube-cost-exporter", charset="UTF-8"' : ''].filter(Boolean);
-  const how = [token ? 'Authorization: Bearer <token> (--auth-token-file)' : '', basicUsers ? 'basic credentials (--basic-auth-file)' : ''].filter(Boolean).join(' or ');
+  const challenges = [token || kubernetes ? 'Bearer realm="kube-cost-exporter"' : '', basicUsers ? 'Basic realm="kube-cost-exporter", charset="UTF-8"' : ''].filter(Boolean);
+  const how = [
+    token ? 'Authorization: Bearer <token> (--auth-token-file)' : '',
+    kubernetes ? 'a Kubernetes service-account token allowed to get this path (--auth-kubernetes)' : '',
+    basicUsers ? 'basic credentials (--basic-auth-file)' : '',
+  ]
+    .filter(Boolean)
+    .join(' or ');
   return async (c, next) => {
     if (openPaths.includes(c.req.path)) return next();
     if (allowList !== undefined && !allowed(allowList, remoteAddress(c))) {
       onDenied?.('address', c.req.path);
       return c.text('forbidden: your address is not in the allow-list (--allow-cidr)\n', 403);
     }
-    if (token === undefined && basicUsers === undefined) return next();
+    if (token === undefined && basicUsers === undefined && kubernetes === undefined) return next();
     const header = c.req.header('authorization') ?? '';
-    if (token !== undefined) {
-      const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
-      if (match?.[1] && sameSecret(match[1], token())) return next();
+    const bearer = /^Bearer[ \t]+(\S+)\s*$/i.exec(header)?.[1];
+    if (bearer !== undefined && token !== undefined && sameSecret(bearer, token())) return next();
+    if (bearer !== undefined && kubernetes !== undefined) {
+      const verdict = await kubernetes(bearer, c.req.path);
+      if (verdict.ok) return next();
+      if (verdict.status !== 401) {
+        onDenied?.('kubernetes', c.req.path);
+        return c.text(`${verdict.message}\n`, verdict.status);
+      }
     }
     if (basicUsers !== undefined) {
       const credentials = basicCredentials(header);
       if (credentials && (await verifyBasic(basicUsers(), credentials.user, credentials.password))) return next();
     }
-    onDenied?.(basicUsers !== undefined && /^Basic\b/i.test(header) ? 'basic' : 'token', c.req.path);
+    onDenied?.(basicUsers !== undefined && /^Basic\b/i.test(header) ? 'basic' : bearer !== undefined && kubernetes !== undefined && token === undefined ? 'kubernetes' : 'token', c.req.path);
     for (const challenge of challenges) c.header('www-authenticate', challenge, { append: true });
     return c.text(`unauthorized: send ${how}\n`, 401);
   };

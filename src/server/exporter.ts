@@ -30,6 +30,8 @@ export interface ExporterOptions {
    * promise delays the next cycle, not the scrapes.
    */
   readonly onCycle?: CycleHook;
+  /** More families appended to each rendering (e.g. live pricing's), with the cluster label. */
+  readonly extraMetrics?: (format: ExpositionFormat, baseLabels: string) => string;
 }
 
 /** What one successful cycle computed. */
@@ -474,7 +476,7 @@ export function createExporter(options: ExporterOptions): Exporter {
       const p = published;
       const result = rendered(
         format,
-        self.render(format, baseLabels),
+        self.render(format, baseLabels) + (options.extraMetrics?.(format, baseLabels) ?? ''),
         () => costText(p, format),
         () => costGzip(p, format),
       );

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import { HOUR, makeBatch, storeContract, T0 } from './contract.test-util.ts';
 import { createSqliteStore, SCHEMA_VERSION } from './sqlite.ts';
-import { StoreError } from './validate.ts';
+import { CycleOverlapError, StoreError } from './validate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kce-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,4 +45,25 @@ test('sqlite: a database from a newer exporter is refused with a clear error', (
     () => createSqliteStore({ path }),
     (err: unknown) => err instanceof StoreError && err.message === `sqlite ${path}: schema version 99 is newer than this exporter understands (${SCHEMA_VERSION}); upgrade the exporter or use another --data-dir`,
   );
+});
+
+test('sqlite: two stores on one file (two exporters on one --data-dir) neither double count nor corrupt', async () => {
+  const path = join(dir, 'shared.db');
+  const a = createSqliteStore({ path });
+  const b = createSqliteStore({ path });
+  const pod = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  await a.record(makeBatch('prod', T0, T0 + HOUR, pod));
+  // b has not seen a's cycle in its own memory, but the file has it: the same hour is refused.
+  await assert.rejects(b.record(makeBatch('prod', T0 + HOUR / 2, T0 + 2 * HOUR, pod)), CycleOverlapError);
+  await b.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pod));
+  await a.record(makeBatch('prod', T0 + 2 * HOUR, T0 + 3 * HOUR, pod));
+  // Both maintain: each cycle is rolled up once.
+  await Promise.all([a.maintain(T0 + 3 * HOUR), b.maintain(T0 + 3 * HOUR)]);
+  await b.maintain(T0 + 3 * HOUR);
+  for (const store of [a, b]) {
+    const [set] = await store.allocations({ startMs: T0, endMs: T0 + 3 * HOUR });
+    assert.equal(Number(set?.rows[0]?.cpuCostUsd.toFixed(9)), 0.12); // 0.04 $/h × 3 h, once
+  }
+  await a.close();
+  await b.close();
 });

@@ -157,15 +157,23 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     return s;
   };
 
+  // Watermarks and retention marks are re-read at the start of every transaction: another process
+  // (a second exporter on the same --data-dir, a CLI reading it) may have moved them.
   const marks = { raw_from: Number.NEGATIVE_INFINITY, hourly_from: Number.NEGATIVE_INFINITY, daily_from: Number.NEGATIVE_INFINITY };
-  for (const row of db.prepare('SELECT name, value_ms FROM marks').all() as { name: keyof typeof marks; value_ms: number }[]) marks[row.name] = row.value_ms;
+  const loadMarks = (): void => {
+    for (const row of stmt('SELECT name, value_ms FROM marks').all() as { name: keyof typeof marks; value_ms: number }[]) marks[row.name] = Number(row.value_ms);
+  };
 
   const clusters = new Map<string, ClusterRow>();
   const loadClusters = (): void => {
     clusters.clear();
-    for (const row of db.prepare('SELECT * FROM clusters').all() as unknown as ClusterRow[]) clusters.set(row.name, row);
+    for (const row of stmt('SELECT * FROM clusters').all() as unknown as ClusterRow[]) clusters.set(row.name, { ...row });
   };
-  loadClusters();
+  const refresh = (): void => {
+    loadMarks();
+    loadClusters();
+  };
+  refresh();
   const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
 
   // Identity ids by kind, cluster and key, with the descriptive values last written.
@@ -221,7 +229,8 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   };
 
   const writeBatch = (batch: CycleBatch): void => {
-    let cluster = clusters.get(batch.cluster);
+    const row = stmt('SELECT * FROM clusters WHERE name = ?').get(batch.cluster) as ClusterRow | undefined;
+    let cluster: ClusterRow | undefined = row ? { ...row } : undefined;
     if (cluster && batch.startMs < cluster.last_end_ms) throw new CycleOverlapError(batch.cluster, batch.startMs, cluster.last_end_ms);
     if (!cluster) {
       const dailyThrough = Math.floor(batch.startMs / HOUR_MS) * HOUR_MS;
@@ -263,7 +272,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       db.exec('ROLLBACK');
       // Ids and cluster rows inserted by the rolled-back transaction do not exist: forget them.
       identities.clear();
-      loadClusters();
+      refresh();
       throw err;
     }
   };
@@ -277,7 +286,18 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     dailyFromMs: marks.daily_from,
   });
 
+  /** One consistent read (a WAL snapshot): every step and part sees the same data and watermarks. */
   function query<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
+    db.exec('BEGIN');
+    try {
+      refresh();
+      return queryInSnapshot(fact, q, namespaces);
+    } finally {
+      db.exec('COMMIT');
+    }
+  }
+
+  function queryInSnapshot<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
     const kind = kindByName(fact.name);
     const { sums, maxes } = valueColumns(kind);
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
@@ -345,113 +365,115 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   };
 
   const setMark = (name: keyof typeof marks, value: number): void => {
-    if (value <= marks[name]) return;
-    stmt('INSERT INTO marks (name, value_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value_ms = excluded.value_ms').run(name, value);
-    marks[name] = value;
+    stmt('INSERT INTO marks (name, value_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value_ms = max(value_ms, excluded.value_ms)').run(name, value);
+    marks[name] = Math.max(marks[name], value);
   };
 
   let maintaining: Promise<void> | undefined;
   let closed = false;
 
+  const freshCluster = (id: number): ClusterRow | undefined => {
+    const row = stmt('SELECT * FROM clusters WHERE id = ?').get(id) as ClusterRow | undefined;
+    return row ? { ...row } : undefined;
+  };
+
+  /** Raw → hourly: the next few cycles not yet added. False when there are none. */
+  const rollupHourlyChunk = (clusterId: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const pending = stmt('SELECT id, end_ms, rows FROM cycles WHERE cluster_id = ? AND start_ms >= ? ORDER BY start_ms LIMIT 1000').all(c.id, c.hourly_through_ms) as {
+      id: number;
+      end_ms: number;
+      rows: number;
+    }[];
+    const first = pending[0];
+    if (!first) return false;
+    let rows = 0;
+    let last = first;
+    for (const p of pending) {
+      if (rows > 0 && rows + p.rows > CHUNK_ROWS) break;
+      rows += p.rows;
+      last = p;
+    }
+    for (const kind of SQL_KINDS) stmt(rollupHourlySql(kind)).run({ cluster: c.id, lo: first.id, hi: last.id });
+    stmt('UPDATE clusters SET hourly_through_ms = ? WHERE id = ?').run(last.end_ms, c.id);
+    return true;
+  };
+
+  /** Hourly → daily: the next few complete hours (all hours once the cluster stopped long ago). */
+  const rollupDailyChunk = (clusterId: number, rawCut: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const through = c.last_end_ms <= rawCut ? c.hourly_through_ms : Math.floor(c.hourly_through_ms / HOUR_MS) * HOUR_MS;
+    if (c.daily_through_ms >= through) return false;
+    const to = Math.min(through, Math.floor(c.daily_through_ms / HOUR_MS) * HOUR_MS + 6 * HOUR_MS);
+    for (const kind of SQL_KINDS) stmt(rollupDailySql(kind)).run({ cluster: c.id, from: c.daily_through_ms, to });
+    stmt('UPDATE clusters SET daily_through_ms = ? WHERE id = ?').run(to, c.id);
+    return true;
+  };
+
+  /** Drops the next few raw cycles past retention (only ones already rolled up). */
+  const dropRawChunk = (clusterId: number, rawCut: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const old = stmt('SELECT id, rows FROM cycles WHERE cluster_id = ? AND end_ms <= ? AND end_ms <= ? ORDER BY start_ms LIMIT 1000').all(c.id, rawCut, c.hourly_through_ms) as { id: number; rows: number }[];
+    if (old.length === 0) return false;
+    let rows = 0;
+    const ids: number[] = [];
+    for (const o of old) {
+      if (rows > 0 && rows + o.rows > CHUNK_ROWS) break;
+      rows += o.rows;
+      ids.push(o.id);
+    }
+    const drop = stmt('DELETE FROM cycles WHERE id = ?');
+    for (const id of ids) {
+      for (const kind of SQL_KINDS) stmt(`DELETE FROM ${kind.prefix}_raw WHERE cycle_id = ?`).run(id);
+      drop.run(id);
+    }
+    return true;
+  };
+
+  /** Drops the oldest few buckets of a resolution before `cutMs`. */
+  const dropBucketsChunk = (clusterId: number, res: 'hourly' | 'daily', cutMs: number): boolean => {
+    const lows = SQL_KINDS.map((k) => (stmt(`SELECT MIN(bucket_ms) AS m FROM ${k.prefix}_${res} WHERE cluster_id = ?`).get(clusterId) as { m: number | null }).m).filter(
+      (m): m is number => m !== null,
+    );
+    if (lows.length === 0) return false;
+    const lowest = Math.min(...lows.map(Number));
+    if (lowest >= cutMs) return false;
+    const to = Math.min(cutMs, lowest + (res === 'hourly' ? 6 * HOUR_MS : 30 * DAY_MS));
+    for (const kind of SQL_KINDS) stmt(`DELETE FROM ${kind.prefix}_${res} WHERE cluster_id = ? AND bucket_ms >= ? AND bucket_ms < ?`).run(clusterId, lowest, to);
+    return true;
+  };
+
   const maintainNow = async (nowMs: number): Promise<void> => {
     const rawCut = nowMs - retention.rawMs;
     const hourlyCut = Math.floor((nowMs - retention.hourlyMs) / HOUR_MS) * HOUR_MS;
     const dailyCut = retention.dailyMs === undefined ? undefined : Math.floor((nowMs - retention.dailyMs) / DAY_MS) * DAY_MS;
-    for (const name of [...clusters.keys()]) {
-      // 1. Raw → hourly, a few cycles per transaction.
-      for (;;) {
-        if (closed) return;
-        const c = clusters.get(name)!;
-        const pending = stmt('SELECT id, end_ms, rows FROM cycles WHERE cluster_id = ? AND start_ms >= ? ORDER BY start_ms LIMIT 1000').all(c.id, c.hourly_through_ms) as {
-          id: number;
-          end_ms: number;
-          rows: number;
-        }[];
-        const first = pending[0];
-        if (!first) break;
-        let rows = 0;
-        let last = first;
-        for (const p of pending) {
-          if (rows > 0 && rows + p.rows > CHUNK_ROWS) break;
-          rows += p.rows;
-          last = p;
-        }
-        transaction(() => {
-          for (const kind of SQL_KINDS) stmt(rollupHourlySql(kind)).run({ cluster: c.id, lo: first.id, hi: last.id });
-          stmt('UPDATE clusters SET hourly_through_ms = ? WHERE id = ?').run(last.end_ms, c.id);
-        });
-        clusters.set(name, { ...c, hourly_through_ms: last.end_ms });
-        await yieldNow();
-      }
-      // 2. Hourly → daily, a few hours per transaction (every hour once the cluster stopped long ago).
-      for (;;) {
-        if (closed) return;
-        const c = clusters.get(name)!;
-        const through = c.last_end_ms <= rawCut ? c.hourly_through_ms : Math.floor(c.hourly_through_ms / HOUR_MS) * HOUR_MS;
-        if (c.daily_through_ms >= through) break;
-        const to = Math.min(through, Math.floor(c.daily_through_ms / HOUR_MS) * HOUR_MS + 6 * HOUR_MS);
-        transaction(() => {
-          for (const kind of SQL_KINDS) stmt(rollupDailySql(kind)).run({ cluster: c.id, from: c.daily_through_ms, to });
-          stmt('UPDATE clusters SET daily_through_ms = ? WHERE id = ?').run(to, c.id);
-        });
-        clusters.set(name, { ...c, daily_through_ms: to });
-        await yieldNow();
-      }
-      // 3. Retention: raw cycles already rolled up, then hourly and daily buckets, a chunk at a time.
-      for (;;) {
-        if (closed) return;
-        const c = clusters.get(name)!;
-        const old = stmt('SELECT id, rows FROM cycles WHERE cluster_id = ? AND end_ms <= ? AND end_ms <= ? ORDER BY start_ms LIMIT 1000').all(c.id, rawCut, c.hourly_through_ms) as {
-          id: number;
-          rows: number;
-        }[];
-        if (old.length === 0) break;
-        let rows = 0;
-        const ids: number[] = [];
-        for (const o of old) {
-          if (rows > 0 && rows + o.rows > CHUNK_ROWS) break;
-          rows += o.rows;
-          ids.push(o.id);
-        }
-        transaction(() => {
-          const lo = ids[0]!;
-          const hi = ids[ids.length - 1]!;
-          for (const kind of SQL_KINDS) stmt(`DELETE FROM ${kind.prefix}_raw WHERE cycle_id >= ? AND cycle_id <= ?`).run(lo, hi);
-          stmt('DELETE FROM cycles WHERE id >= ? AND id <= ? AND cluster_id = ?').run(lo, hi, c.id);
-        });
-        await yieldNow();
-      }
-      for (const [res, cutMs, size] of [
-        ['hourly', hourlyCut, HOUR_MS],
-        ['daily', dailyCut, DAY_MS],
-      ] as const) {
-        if (cutMs === undefined) continue;
-        for (;;) {
-          if (closed) return;
-          const c = clusters.get(name)!;
-          const min = (stmt(`SELECT MIN(bucket_ms) AS m FROM alloc_${res} WHERE cluster_id = ?`).get(c.id) as { m: number | null }).m;
-          const minOther = SQL_KINDS.filter((k) => k.prefix !== 'alloc').map((k) => (stmt(`SELECT MIN(bucket_ms) AS m FROM ${k.prefix}_${res} WHERE cluster_id = ?`).get(c.id) as { m: number | null }).m);
-          const lowest = Math.min(...[min, ...minOther].filter((m): m is number => m !== null));
-          if (!Number.isFinite(lowest) || lowest >= cutMs) break;
-          const to = Math.min(cutMs, lowest + (res === 'hourly' ? 6 : 30) * size);
-          transaction(() => {
-            for (const kind of SQL_KINDS) stmt(`DELETE FROM ${kind.prefix}_${res} WHERE cluster_id = ? AND bucket_ms >= ? AND bucket_ms < ?`).run(c.id, lowest, to);
-          });
-          await yieldNow();
-        }
-      }
+    // Each chunk is one short transaction; between chunks the event loop runs (cycles, scrapes).
+    const repeat = async (chunk: () => boolean): Promise<void> => {
+      while (!closed && transaction(chunk)) await yieldNow();
+    };
+    transaction(refresh);
+    for (const { id } of [...clusters.values()]) {
+      await repeat(() => rollupHourlyChunk(id));
+      await repeat(() => rollupDailyChunk(id, rawCut));
+      await repeat(() => dropRawChunk(id, rawCut));
+      await repeat(() => dropBucketsChunk(id, 'hourly', hourlyCut));
       if (dailyCut !== undefined) {
-        const c = clusters.get(name)!;
+        await repeat(() => dropBucketsChunk(id, 'daily', dailyCut));
         transaction(() => {
-          stmt('DELETE FROM spans WHERE cluster_id = ? AND end_ms <= ?').run(c.id, dailyCut);
-          stmt('UPDATE spans SET start_ms = ? WHERE cluster_id = ? AND start_ms < ?').run(dailyCut, c.id, dailyCut);
+          stmt('DELETE FROM spans WHERE cluster_id = ? AND end_ms <= ?').run(id, dailyCut);
+          stmt('UPDATE spans SET start_ms = ? WHERE cluster_id = ? AND start_ms < ?').run(dailyCut, id, dailyCut);
         });
       }
     }
+    if (closed) return;
     transaction(() => {
       setMark('raw_from', rawCut);
       setMark('hourly_from', hourlyCut);
       if (dailyCut !== undefined) setMark('daily_from', dailyCut);
+      loadClusters();
     });
   };
 
@@ -480,6 +502,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       return query(kindByName('clusterCharges').fact as never, q);
     },
     async coverage(): Promise<Coverage[]> {
+      loadClusters();
       const spans = stmt('SELECT cluster_id, start_ms, end_ms FROM spans ORDER BY cluster_id, start_ms').all() as { cluster_id: number; start_ms: number; end_ms: number }[];
       const byCluster = new Map<number, { start_ms: number; end_ms: number }[]>();
       for (const s of spans) {

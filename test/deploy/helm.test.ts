@@ -49,7 +49,7 @@ test('the schema rejects what would break the install, naming the value', () => 
     [{ metrics: { port: 70000 } }, /\/metrics\/port must be <= 65535/],
     [{ metrics: { interval: '1 minute' } }, /\/metrics\/interval must match pattern/],
     [{ aws: { irsaRoleArn: 'my-role' } }, /\/aws\/irsaRoleArn must match pattern/],
-    [{ agent: { enabled: true } }, /\/agent\/enabled must be equal to constant/],
+    [{ agent: { gpu: { mode: 'rocm' } } }, /\/agent\/gpu\/mode must be equal to one of the allowed values/],
     [{ prometheus: { serviceMonitor: { enabeld: true } } }, /\/prometheus\/serviceMonitor must NOT have additional properties/],
     [{ replicas: 3 }, /\/ must NOT have additional properties/],
   ];
@@ -202,7 +202,6 @@ test('Helm-only options render valid objects: custom pricing, GCP and Azure iden
 });
 
 test('values the chart refuses fail with a message naming the value', () => {
-  assert.throws(() => renderChart(CHART, { ...release, values: { agent: { enabled: true } } }), (e: Error) => e instanceof TemplateError && /agent\.enabled: the node agent DaemonSet is not part of this version/.test(e.message));
   assert.throws(() => renderChart(CHART, { ...release, values: { aggregator: { replicas: 2 } } }), (e: Error) => e instanceof TemplateError && /aggregator\.replicas: must be 1/.test(e.message));
 });
 

@@ -44,6 +44,7 @@ test('Dockerfile: multi-stage on Node 24 Alpine, non-root numeric user, compiled
   assert.deepEqual(copies, [
     'COPY --from=node /usr/local/bin/node /usr/local/bin/node',
     'COPY --from=build /src/bundle/dist ./dist',
+    'COPY --from=build /src/ui/dist ./ui/dist',
     'COPY package.json ./',
     'COPY bin ./bin',
   ]);
@@ -88,7 +89,7 @@ before(() => {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-  for (const top of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'bin', 'deploy']) {
+  for (const top of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'bin', 'deploy', 'ui']) {
     const full = join(REPO_ROOT, top);
     for (const f of statSync(full).isDirectory() ? files(full) : [full]) {
       const rel = relative(REPO_ROOT, f);
@@ -105,6 +106,9 @@ before(() => {
   execFileSync(process.execPath, [join(context, 'deploy/docker/bundle.mjs'), 'dist', join(app, 'dist/cli/kube-cost-exporter.js')], { cwd: context, stdio: 'pipe' });
   cpSync(join(context, 'bin'), join(app, 'bin'), { recursive: true });
   cpSync(join(context, 'package.json'), join(app, 'package.json'));
+  // The web UI, built in the build stage and copied to /app/ui/dist.
+  execFileSync(process.execPath, [join(context, 'ui/build.ts')], { cwd: context, stdio: 'pipe' });
+  cpSync(join(context, 'ui/dist'), join(app, 'ui/dist'), { recursive: true });
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -119,7 +123,17 @@ test('the build context leaves out tests and the dashboard generator; the image 
   const shipped = files(app)
     .map((f) => relative(app, f))
     .sort();
-  assert.deepEqual(shipped, ['bin/kube-cost-exporter.js', 'dist/cli/kube-cost-exporter.js', 'package.json']);
+  assert.deepEqual(
+    shipped.filter((f) => !f.startsWith('ui/dist/')),
+    ['bin/kube-cost-exporter.js', 'dist/cli/kube-cost-exporter.js', 'package.json'],
+  );
+  // The web UI: built files only (no TypeScript, no fixtures).
+  const ui = shipped.filter((f) => f.startsWith('ui/dist/'));
+  assert.ok(ui.includes('ui/dist/index.html'), ui.join(', '));
+  assert.deepEqual(
+    ui.filter((f) => !/^ui\/dist\/(index\.html|\.build-stamp|assets\/[\w-]+\.(js|css))$/.test(f)),
+    [],
+  );
 });
 
 test('the image\'s /app serves the demo cluster from compiled JavaScript and stops cleanly on SIGTERM', async () => {
@@ -147,6 +161,12 @@ test('the image\'s /app serves the demo cluster from compiled JavaScript and sto
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /^kube_cost_cluster_monthly_usd\{cluster="demo"\} \d/m);
     assert.match(metrics, /^kube_cost_build_info\{cluster="demo",version="[^"]+"/m);
+    // The web UI from the bundle: / is its index.html, found next to /app/package.json.
+    const index = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    assert.match(index, /<div id="app"><\/div>/);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+    assert.ok(script, index);
+    assert.equal((await fetch(`http://127.0.0.1:${port}${script}`)).headers.get('cache-control'), 'public, max-age=31536000, immutable');
   } finally {
     child.kill('SIGTERM');
   }
@@ -191,5 +211,10 @@ test('the image\'s /app (everything but the Node runtime and Alpine) stays small
   // The Node 24 binary without debug symbols is about 108 MB and Alpine with libstdc++ about
   // 11 MB: /app has some 30 MB of room under the 150 MB target (docs/install.md has the figures).
   process.stdout.write(`# image /app: ${mb.toFixed(2)} MB\n`);
-  assert.ok(mb < 20, `/app is ${mb.toFixed(1)} MB`);
+  const biggest = files(app)
+    .map((f) => [relative(app, f), statSync(f).size] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([f, n]) => `${f} ${(n / 1e6).toFixed(2)} MB`);
+  assert.ok(mb < 20, `/app is ${mb.toFixed(1)} MB; largest: ${biggest.join(', ')}`);
 });

@@ -24,6 +24,7 @@ const SCHEMAS: Readonly<Record<string, string>> = {
   'v1/ConfigMap': `${KUBERNETES}IoK8sApiCoreV1ConfigMap`,
   'v1/PersistentVolumeClaim': `${KUBERNETES}IoK8sApiCoreV1PersistentVolumeClaim`,
   'apps/v1/Deployment': `${KUBERNETES}IoK8sApiAppsV1Deployment`,
+  'apps/v1/DaemonSet': `${KUBERNETES}IoK8sApiAppsV1DaemonSet`,
   'rbac.authorization.k8s.io/v1/ClusterRole': `${KUBERNETES}IoK8sApiRbacV1ClusterRole`,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': `${KUBERNETES}IoK8sApiRbacV1ClusterRoleBinding`,
   'policy/v1/PodDisruptionBudget': `${KUBERNETES}IoK8sApiPolicyV1PodDisruptionBudget`,

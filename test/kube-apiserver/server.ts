@@ -8,9 +8,11 @@
 //   watch        `?watch=true` streams of ADDED/MODIFIED/DELETED events, one JSON per line, from a
 //                resourceVersion (replayed from history), BOOKMARK with `allowWatchBookmarks`,
 //                `timeoutSeconds`, and `ERROR` with a 410 Status when the version is compacted
-//   metrics      metrics.k8s.io/v1beta1 pods and nodes (PodMetrics), present, absent or failing
+//   metrics      metrics.k8s.io/v1beta1 pods and nodes (PodMetrics), present, absent, failing or slow
 //   auth         bearer token (401), an optional authorizer (403 with the real message)
 //   tokenreviews POST authentication.k8s.io/v1 TokenReview (the node agent checks callers with it)
+//   subjectaccessreviews  POST authorization.k8s.io/v1 SubjectAccessReview for non-resource URLs,
+//                answered from RBAC-like rules (the exporter's --auth-kubernetes asks it)
 //
 // Tests drive it in-process: apply/remove objects, drop or end watch connections, send bookmarks,
 // compact history, stop and restart the listener, fail requests, and read the log of API calls it
@@ -161,6 +163,11 @@ export interface FakeApiServerOptions {
   readonly recordRequests?: boolean;
   /** TokenReview (authentication.k8s.io/v1): tokens the server authenticates, and as whom. */
   readonly tokenReviews?: Readonly<Record<string, { readonly username: string; readonly uid?: string; readonly groups?: readonly string[] }>>;
+  /**
+   * SubjectAccessReview (authorization.k8s.io/v1) for non-resource URLs, as RBAC answers it: a rule
+   * allows `verb` on `path` (a trailing `*` matches a prefix) to a user or to a group.
+   */
+  readonly nonResourceRules?: readonly { readonly user?: string; readonly group?: string; readonly path: string; readonly verb: string; readonly binding: string }[];
 }
 
 const keyOf = (namespace: string, name: string): string => (namespace === '' ? name : `${namespace}/${name}`);
@@ -237,6 +244,8 @@ export class FakeApiServer {
   /** Every request served since the last `clearRequests()` (when recording). */
   readonly requests: ApiRequest[] = [];
   metricsMode: MetricsMode;
+  /** Answers of the metrics API (not its discovery) are delayed this long: a slow metrics-server. */
+  metricsDelayMs = 0;
 
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -482,7 +491,8 @@ export class FakeApiServer {
     this.serviceProxies.set(`${namespace}/${name}:${port}`, targetUrl.replace(/\/$/, ''));
   }
 
-  private handleTokenReview(req: IncomingMessage, res: ServerResponse): void {
+  /** Reads a JSON request body of `kind`; answers 400 as the real server does when it is not one. */
+  private readReview(req: IncomingMessage, res: ServerResponse, kind: string, group: string, handle: (body: Json) => void): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -490,11 +500,21 @@ export class FakeApiServer {
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json;
       } catch {
-        this.sendStatus(res, 400, 'BadRequest', 'the object provided is unrecognized (TokenReview JSON expected)');
+        this.sendStatus(res, 400, 'BadRequest', `the object provided is unrecognized (${kind} JSON expected)`);
         return;
       }
+      if (body['kind'] !== kind) {
+        this.sendStatus(res, 400, 'BadRequest', `the object provided is unrecognized (${kind}.${group} expected, got ${String(body['kind'])})`);
+        return;
+      }
+      handle(body);
+    });
+  }
+
+  private handleTokenReview(req: IncomingMessage, res: ServerResponse): void {
+    this.readReview(req, res, 'TokenReview', 'authentication.k8s.io', (body) => {
       const token = ((body['spec'] ?? {}) as Json)['token'];
-      if (body['kind'] !== 'TokenReview' || typeof token !== 'string' || token === '') {
+      if (typeof token !== 'string' || token === '') {
         this.sendStatus(res, 400, 'BadRequest', 'TokenReview.authentication.k8s.io is invalid: spec.token: Required value');
         return;
       }
@@ -503,6 +523,29 @@ export class FakeApiServer {
         ? { authenticated: true, user: { username: user.username, uid: user.uid ?? `uid-${user.username}`, groups: [...(user.groups ?? ['system:serviceaccounts', 'system:authenticated'])] }, audiences: ['https://kubernetes.default.svc.cluster.local'] }
         : { user: {}, error: '[invalid bearer token, token lookup failed]' };
       this.send(res, 201, { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { token }, status });
+    });
+  }
+
+  private handleSubjectAccessReview(req: IncomingMessage, res: ServerResponse): void {
+    this.readReview(req, res, 'SubjectAccessReview', 'authorization.k8s.io', (body) => {
+      const spec = (body['spec'] ?? {}) as Json;
+      const nonResource = spec['nonResourceAttributes'] as Json | undefined;
+      const user = typeof spec['user'] === 'string' ? spec['user'] : '';
+      const groups = Array.isArray(spec['groups']) ? (spec['groups'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+      if (user === '' && groups.length === 0) {
+        this.sendStatus(res, 400, 'BadRequest', 'SubjectAccessReview.authorization.k8s.io is invalid: spec.user: Invalid value: "": at least one of user or group must be specified');
+        return;
+      }
+      let status: Json = { allowed: false };
+      if (nonResource && typeof nonResource['path'] === 'string' && typeof nonResource['verb'] === 'string') {
+        const path = nonResource['path'];
+        const verb = nonResource['verb'];
+        const rule = this.options.nonResourceRules?.find(
+          (r) => (r.verb === verb || r.verb === '*') && (r.path.endsWith('*') ? path.startsWith(r.path.slice(0, -1)) : r.path === path) && ((r.user !== undefined && r.user === user) || (r.group !== undefined && groups.includes(r.group))),
+        );
+        if (rule) status = { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${rule.binding}" of ClusterRole "${rule.binding}" to ${rule.user !== undefined ? `User "${rule.user}"` : `Group "${rule.group}"`}` };
+      }
+      this.send(res, 201, { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status });
     });
   }
 
@@ -691,6 +734,11 @@ export class FakeApiServer {
     // the real server writes an unknown token) a status with only an error.
     if (req.method === 'POST' && url.pathname === '/apis/authentication.k8s.io/v1/tokenreviews') {
       this.handleTokenReview(req, res);
+      return;
+    }
+    // SubjectAccessReview: may this user (and groups) use this verb on this non-resource URL?
+    if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/subjectaccessreviews') {
+      this.handleSubjectAccessReview(req, res);
       return;
     }
     if (req.method !== 'GET') {
@@ -920,6 +968,17 @@ export class FakeApiServer {
   }
 
   private handleMetrics(res: ServerResponse, info: ApiRequest, version: string, discovery: boolean): void {
+    if (this.metricsDelayMs > 0 && !discovery) {
+      const timer = setTimeout(() => {
+        if (!res.destroyed && !res.writableEnded) this.serveMetrics(res, info, version, discovery);
+      }, this.metricsDelayMs);
+      res.once('close', () => clearTimeout(timer));
+      return;
+    }
+    this.serveMetrics(res, info, version, discovery);
+  }
+
+  private serveMetrics(res: ServerResponse, info: ApiRequest, version: string, discovery: boolean): void {
     if (this.metricsMode === 'absent' || version !== METRICS_VERSION) {
       this.send(res, 404, '404 page not found\n', 'text/plain; charset=utf-8');
       return;

@@ -39,8 +39,8 @@ function uniq(values: readonly (string | undefined)[]): string[] {
 function Select({ id, label, value, options, onChange, allLabel }: { id: string; label: string; value: string; options: readonly string[]; onChange: (v: string) => void; allLabel: string }) {
   const opts = value !== '' && !options.includes(value) ? [value, ...options] : options;
   return (
-    <label class="field" for={id}>
-      <span>{label}</span>
+    <div class="field">
+      <label for={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
         <option value="">{allLabel}</option>
         {opts.map((o) => (
@@ -49,7 +49,7 @@ function Select({ id, label, value, options, onChange, allLabel }: { id: string;
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -63,8 +63,8 @@ function WindowPicker({ value, onChange }: { value: string; onChange: (w: string
   return (
     <fieldset class="window-picker">
       <legend class="visually-hidden">Time window</legend>
-      <label class="field" for="window">
-        <span>Window</span>
+      <div class="field">
+        <label for="window">Window</label>
         <select
           id="window"
           value={custom ? 'custom' : value}
@@ -84,7 +84,7 @@ function WindowPicker({ value, onChange }: { value: string; onChange: (w: string
           ))}
           <option value="custom">Custom range…</option>
         </select>
-      </label>
+      </div>
       {custom ? (
         <form
           class="custom-range"
@@ -98,14 +98,14 @@ function WindowPicker({ value, onChange }: { value: string; onChange: (w: string
             }
           }}
         >
-          <label class="field" for="from">
-            <span>From</span>
+          <div class="field">
+            <label for="from">From</label>
             <input id="from" type="date" value={from} required onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
-          </label>
-          <label class="field" for="to">
-            <span>To (inclusive)</span>
+          </div>
+          <div class="field">
+            <label for="to">To (inclusive)</label>
             <input id="to" type="date" value={to} required onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
-          </label>
+          </div>
           <button type="submit">Apply</button>
           {error ? (
             <span role="alert" class="field-error">
@@ -155,9 +155,9 @@ export function App({ api }: { api: ApiClient }) {
 
   const [status] = useLoad((signal) => api.status(signal), []);
   const [assets] = useLoad((signal) => api.assets(window, signal), [window]);
-  const [namespaces] = useLoad((signal) => api.allocation({ window, aggregate: ['namespace'], accumulate: true }, signal), [window]);
+  const [namespaces] = useLoad((signal) => api.allocation({ window, aggregate: ['namespace'], accumulate: true }, signal), [window], { defer: true });
   const labelKey = state.label.includes('=') ? state.label.slice(0, state.label.indexOf('=')) : 'team';
-  const [labels] = useLoad((signal) => api.allocation({ window, aggregate: [`label:${labelKey}`], accumulate: true }, signal), [window, labelKey]);
+  const [labels] = useLoad((signal) => api.allocation({ window, aggregate: [`label:${labelKey}`], accumulate: true }, signal), [window, labelKey], { defer: true });
 
   const assetList: readonly Asset[] = assets.state === 'ready' ? assets.value : [];
   const nodes = selectedNodes(assetList, state.pool, state.instanceType);
@@ -200,12 +200,12 @@ export function App({ api }: { api: ApiClient }) {
             {PAGES.map((p) => (
               <li key={p.id}>
                 <a
-                  href={href({ page: p.id as Page, ns: '', workload: '', pod: '', sort: '' })}
+                  href={href({ page: p.id as Page, ns: '', workload: '', sort: '' })}
                   aria-current={p.id === page.id ? 'page' : undefined}
                   onClick={(e) => {
                     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
                     e.preventDefault();
-                    navigate({ page: p.id, ns: '', workload: '', pod: '', sort: '' });
+                    navigate({ page: p.id, ns: '', workload: '', sort: '' });
                   }}
                 >
                   {p.label}

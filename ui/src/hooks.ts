@@ -6,14 +6,28 @@ export type Loadable<T> =
   | { readonly state: 'error'; readonly error: Error }
   | { readonly state: 'ready'; readonly value: T };
 
-/** Runs `load` when `deps` change (and on `retry()`), aborting the previous run. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): [Loadable<T>, () => void] {
+/** Waits until the browser is idle (at most `timeoutMs`): for requests the first paint does not need. */
+function whenIdle(signal: AbortSignal, timeoutMs = 1500): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      if (!signal.aborted) resolve();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(done, { timeout: timeoutMs });
+    else setTimeout(done, 200);
+  });
+}
+
+/**
+ * Runs `load` when `deps` change (and on `retry()`), aborting the previous run. `defer`: start
+ * once the browser is idle, so what the page shows first is asked first (filter options).
+ */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[], { defer = false } = {}): [Loadable<T>, () => void] {
   const [result, setResult] = useState<Loadable<T>>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
     setResult({ state: 'loading' });
-    load(controller.signal).then(
+    (defer ? whenIdle(controller.signal).then(() => load(controller.signal)) : load(controller.signal)).then(
       (value) => {
         if (!controller.signal.aborted) setResult({ state: 'ready', value });
       },

@@ -19,6 +19,8 @@ export interface ProviderHttp {
   /** Time to the response headers, and longest pause between two body chunks (default 30 s). */
   readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
+  /** Aborts every call in flight (the exporter is stopping). */
+  readonly signal?: AbortSignal;
   /** Counts one attempt. */
   readonly record: (endpoint: string, result: CallResult) => void;
   readonly onRetry?: (endpoint: string, err: unknown, delayMs: number) => void;
@@ -72,12 +74,14 @@ export async function* bodyChunks(http: ProviderHttp, endpoint: string, url: str
 /** One GET: the limiter, the timeout to headers, and a typed error for every failure. */
 async function getOnce(http: ProviderHttp, endpoint: string, url: string, headers: Record<string, string>): Promise<{ response: Response; abort: AbortController }> {
   await http.limiter.acquire();
+  http.signal?.throwIfAborted();
   const timeoutMs = http.timeoutMs ?? 30_000;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   let response: Response;
   try {
-    response = await (http.fetch ?? fetch)(url, { headers: { accept: 'application/json', ...headers }, signal: abort.signal });
+    const signal = http.signal ? AbortSignal.any([abort.signal, http.signal]) : abort.signal;
+    response = await (http.fetch ?? fetch)(url, { headers: { accept: 'application/json', ...headers }, signal });
   } catch (err) {
     const e = abort.signal.aborted ? new PricingTimeoutError(http.provider, endpoint, url, timeoutMs) : new PricingUnreachableError(http.provider, endpoint, url, causeText(err));
     http.record(endpoint, resultOf(e));

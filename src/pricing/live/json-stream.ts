@@ -61,7 +61,7 @@ export function createMemberScanner(
   // Skip/capture state of the current value.
   let depth = 0;
   let inString = false;
-  let escape = false;
+  let escaped = false;
   let primitive = false;
   let capturing = false;
   let pieces: Uint8Array[] = [];
@@ -99,8 +99,8 @@ export function createMemberScanner(
         for (; i < n; i++) {
           const c = buf[i]!;
           if (inString) {
-            if (escape) escape = false;
-            else if (c === BACKSLASH) escape = true;
+            if (escaped) escaped = false;
+            else if (c === BACKSLASH) escaped = true;
             else if (c === QUOTE) {
               inString = false;
               if (depth === 0) {
@@ -182,7 +182,7 @@ export function createMemberScanner(
           mode = 'skip';
           depth = 0;
           inString = false;
-          escape = false;
+          escaped = false;
           if (c === LBRACE || c === LBRACKET) {
             if (decision === 'capture') {
               capturing = true;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -203,4 +203,43 @@ test('--pricing-refresh auto: a provider not reachable at its first call is turn
   await live.refresh();
   assert.equal([...live.calls.values()][0]!.count, 4, 'off: never called again');
   assert.equal(book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand')).source, 'catalog');
+});
+
+// Without the abort this test would run into the 60 s call timeout (and the test's own 20 s timeout).
+test('stop: a refresh waiting on a provider that does not answer ends at once', { timeout: 20_000 }, async () => {
+  const silent = await startTestServer(() => undefined); // never answers
+  try {
+    const live = new LivePricing({ mode: 'on', azure: { baseUrl: silent.url }, timeoutMs: 60_000 });
+    const book = createLivePriceBook({ base: createPriceBook({ catalog }), table: live.table, catalog, demand: live.demand, now: Date.now });
+    book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand'));
+    const refreshing = live.refresh();
+    while (silent.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await live.stop();
+    await refreshing;
+    assert.equal(live.status().azure.lastError, undefined, 'a stop is not a provider failure');
+    assert.equal(live.breakerState('azure'), 'closed');
+  } finally {
+    await silent.close();
+  }
+});
+
+test('a cache file that cannot be written is reported once, and prices are still served', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kce-live-'));
+  down = new Set();
+  try {
+    const clock = fakeClock();
+    const lines: string[] = [];
+    const log = (level: string) => (msg: string) => lines.push(`${level} ${msg}`);
+    writeFileSync(join(dir, 'not-a-dir'), 'x');
+    const live = new LivePricing({ mode: 'on', azure: { baseUrl: `${server.url}/api/retail/prices` }, cacheFile: join(dir, 'not-a-dir', 'cache.json'), now: clock.now, sleep: clock.sleep, random: () => 0, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } });
+    const book = createLivePriceBook({ base: createPriceBook({ catalog }), table: live.table, catalog, demand: live.demand, now: clock.now });
+    book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand'));
+    await live.refresh();
+    clock.advance(61 * 60_000);
+    await live.refresh();
+    assert.equal(lines.filter((l) => l.startsWith('warn live pricing: cannot write the price cache')).length, 1);
+    assert.equal(book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand')).source, 'live');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -17,7 +17,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(handle: (req: SeenRequest, res: ServerResponse) => void | Promise<void>): Promise<TestServer> {
+export async function startTestServer(handle: (req: SeenRequest, res: ServerResponse) => unknown): Promise<TestServer> {
   const requests: SeenRequest[] = [];
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];

@@ -1,5 +1,5 @@
 // The aggregator side of the node agent: wraps the `kube` source. Each read, it finds the agent
-// pods in the pod informer's cache (labels app.kubernetes.io/name=kube-cost-exporter and
+// pods in the pod informer's cache (labels app.kubernetes.io/name=kube-cost-exporter-agent and
 // app.kubernetes.io/component=node-agent, Running, with an IP), pulls /v1/usage from each with a
 // timeout and a concurrency limit, and uses what the agents measured for the pods of their nodes,
 // in preference to the metrics API. A node whose agent is missing or failing keeps the metrics
@@ -9,6 +9,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { ContainerUsage, PodInfo, UsageByPod } from '../../core/model.ts';
 import { podKey } from '../../core/model.ts';
+import type { EgressBytes } from '../../agent/network.ts';
 import type { AgentUsageReport, PodUsageReport } from '../../agent/report.ts';
 import { AGENT_API_VERSION } from '../../agent/report.ts';
 import { AGENT_COMPONENT_LABEL, AGENT_COMPONENT_VALUE } from '../kube/convert.ts';
@@ -16,7 +17,12 @@ import type { CachedPod } from '../kube/convert.ts';
 import type { ClusterSource, SourceHealth, SourceReading } from '../source.ts';
 
 export const AGENT_NAME_LABEL = 'app.kubernetes.io/name';
-export const AGENT_NAME_VALUE = 'kube-cost-exporter';
+export const AGENT_NAME_VALUE = 'kube-cost-exporter-agent';
+
+/** A pod's egress by destination over `seconds` (the agent's last interval). */
+export interface PodEgressSample extends EgressBytes {
+  readonly seconds: number;
+}
 
 /** Where a node's pod usage came from in the last reading. */
 export type NodeUsageSource = 'agent' | 'metrics-api' | 'requests';
@@ -131,7 +137,7 @@ export function mergeAgentUsage(options: {
   readonly nodes: readonly string[];
   readonly metricsUsage: UsageByPod | undefined;
   readonly reports: ReadonlyMap<string, AgentUsageReport>;
-}): { readonly usage: UsageByPod; readonly sources: Map<string, NodeUsageSource> } {
+}): { readonly usage: UsageByPod; readonly sources: Map<string, NodeUsageSource>; readonly egress: Map<string, PodEgressSample> } {
   const { pods, nodes, metricsUsage, reports } = options;
   const usage = new Map<string, ReadonlyMap<string, ContainerUsage>>(metricsUsage ?? []);
   const byUid = new Map(pods.map((p) => [p.uid, p]));
@@ -139,15 +145,19 @@ export function mergeAgentUsage(options: {
   for (const p of pods) if (metricsUsage?.has(podKey(p.namespace, p.name))) podsWithMetrics.add(p.nodeName);
   const sources = new Map<string, NodeUsageSource>();
   for (const node of nodes) sources.set(node, reports.has(node) ? 'agent' : podsWithMetrics.has(node) ? 'metrics-api' : 'requests');
+  const egress = new Map<string, PodEgressSample>();
   for (const [node, report] of reports) {
+    const seconds = (report.toMs - report.fromMs) / 1000;
     for (const p of report.pods) {
       const pod = byUid.get(p.uid);
       if (pod === undefined || pod.nodeName !== node) continue;
       const containers = usageFromAgentPod(p);
       if (containers.size > 0) usage.set(podKey(pod.namespace, pod.name), containers);
+      const e = p.network?.egress;
+      if (e !== undefined && seconds > 0) egress.set(podKey(pod.namespace, pod.name), { ...e, seconds });
     }
   }
-  return { usage, sources };
+  return { usage, sources, egress };
 }
 
 export interface AgentUsageStatus {
@@ -168,7 +178,7 @@ export function withAgentUsage(inner: ClusterSource, options: AgentPullOptions &
   let status: AgentUsageStatus = { agents: 0, pulled: 0, failures: [], nodesWithoutAgent: [], lastPullSeconds: undefined };
   const source: AgentAwareSource = {
     kind: inner.kind,
-    description: `${inner.description}, usage from node agents where they run`,
+    description: inner.description,
     async read(nowMs): Promise<SourceReading> {
       const reading = await inner.read(nowMs);
       const targets = agentTargets(reading.snapshot.pods, port);

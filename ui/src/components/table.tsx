@@ -25,6 +25,8 @@ export interface TableProps<Row> {
   readonly sort?: string;
   readonly onSort?: (sort: string) => void;
   readonly footer?: readonly ComponentChildren[];
+  /** Show the caption as a heading (off when the page's heading already says it). */
+  readonly showCaption?: boolean;
 }
 
 export function downloadText(fileName: string, text: string, type = 'text/csv;charset=utf-8'): void {
@@ -51,7 +53,7 @@ export function DataTable<Row>(props: TableProps<Row>) {
   return (
     <div class="table-block">
       <div class="table-head">
-        <h3 class="table-caption">{caption}</h3>
+        {props.showCaption === false ? <span /> : <h3 class="table-caption">{caption}</h3>}
         <button type="button" class="secondary" onClick={() => downloadText(fileName, toCsv(columns, sorted))} aria-label={`Export ${caption} as CSV`}>
           Export CSV
         </button>

@@ -48,3 +48,20 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- define "kce.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
+
+{{/* The node agent: its objects' name, namespace and the labels that select its pods. The exporter finds
+agent pods by app.kubernetes.io/name=kube-cost-exporter-agent and app.kubernetes.io/component=node-agent
+(src/sources/agent); the name differs from the exporter's so that its Service never selects them. */}}
+{{- define "kce.agent.name" -}}
+{{- printf "%s-agent" (include "kce.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "kce.agent.namespace" -}}
+{{- default .Release.Namespace .Values.agent.namespace -}}
+{{- end -}}
+
+{{- define "kce.agent.selectorLabels" -}}
+app.kubernetes.io/name: kube-cost-exporter-agent
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: node-agent
+{{- end -}}

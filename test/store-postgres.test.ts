@@ -1,0 +1,76 @@
+// The PostgreSQL store against the shared HistoryStore contract, on a real PostgreSQL server
+// started for the test (test/pg-server.ts), one fresh database per test.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { HOUR, makeBatch, storeContract, T0 } from '../src/store/contract.test-util.ts';
+import { createPostgresStore, redactUrl } from '../src/store/postgres.ts';
+import { CycleOverlapError, StoreError } from '../src/store/validate.ts';
+import type { PgServer } from './pg-server.ts';
+import { startPgServer } from './pg-server.ts';
+
+let server: PgServer;
+let n = 0;
+before(async () => {
+  server = await startPgServer();
+});
+after(async () => {
+  await server?.stop();
+});
+
+storeContract('postgres', async ({ retention }) => createPostgresStore({ url: await server.createDatabase(`contract_${n++}`), ...(retention ? { retention } : {}) }));
+
+test('postgres: every row carries its cluster; raw facts are partitioned by day and dropped by partition', async () => {
+  const url = await server.createDatabase('layout');
+  const store = await createPostgresStore({ url, retention: { rawMs: 2 * 86_400_000, hourlyMs: 10 * 86_400_000, dailyMs: undefined } });
+  const pod = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  for (let h = 0; h < 4 * 24; h++) {
+    await store.record(makeBatch('east', T0 + h * HOUR, T0 + (h + 1) * HOUR, pod));
+    await store.record(makeBatch('west', T0 + h * HOUR, T0 + (h + 1) * HOUR, pod));
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const parts = async () => (await client.query<{ name: string }>("SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'kce_alloc_raw'::regclass ORDER BY 1")).rows.map((r) => r.name);
+    assert.equal((await parts()).length, 4, 'one raw partition per day');
+    const clusters = await client.query('SELECT DISTINCT c.name FROM kce_alloc_raw r JOIN kce_clusters c ON c.id = r.cluster_id ORDER BY 1');
+    assert.deepEqual(
+      clusters.rows.map((r) => r.name),
+      ['east', 'west'],
+    );
+    await store.maintain(T0 + 4 * 86_400_000);
+    // Raw kept 2 days: the partitions of days 0 and 1 are dropped, not emptied row by row.
+    assert.equal((await parts()).length, 2);
+    const [set] = await store.allocations({ startMs: T0, endMs: T0 + 4 * 86_400_000, clusters: ['east'] });
+    assert.equal(Number(set?.rows[0]?.cpuCostUsd.toFixed(9)), Number((0.04 * 96).toFixed(9)), 'four days still answered from rollups');
+  } finally {
+    await client.end();
+    await store.close();
+  }
+});
+
+test('postgres: two exporters on one database and cluster are serialised, never double counted', async () => {
+  const url = await server.createDatabase('shared');
+  const a = await createPostgresStore({ url });
+  const b = await createPostgresStore({ url });
+  const pod = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  await a.record(makeBatch('prod', T0, T0 + HOUR, pod));
+  await assert.rejects(b.record(makeBatch('prod', T0 + HOUR / 2, T0 + 2 * HOUR, pod)), CycleOverlapError);
+  await b.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pod));
+  await Promise.all([a.maintain(T0 + 2 * HOUR), b.maintain(T0 + 2 * HOUR)]);
+  const [set] = await a.allocations({ startMs: T0, endMs: T0 + 2 * HOUR });
+  assert.equal(Number(set?.rows[0]?.cpuCostUsd.toFixed(9)), 0.08);
+  await a.close();
+  await b.close();
+});
+
+test('postgres: a server that does not answer is a StoreError naming the URL without its password', async () => {
+  const url = `postgres://kce:secret@127.0.0.1:${server.port + 1}/none?connect_timeout=2`;
+  await assert.rejects(createPostgresStore({ url }), (err: unknown) => {
+    assert.ok(err instanceof StoreError);
+    assert.ok(err.message.startsWith('postgres postgres://kce:***@127.0.0.1:'), err.message);
+    assert.doesNotMatch(err.message, /secret/);
+    return true;
+  });
+  assert.equal(redactUrl('postgres://u:p@h/db'), 'postgres://u:***@h/db');
+});
