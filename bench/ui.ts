@@ -78,7 +78,18 @@ async function demoExporter(): Promise<{ url: string; child: ChildProcess; dir: 
     if (Date.now() > deadline) throw new Error('bench/ui: the demo exporter did not turn ready in 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  if ((await fetch(`${url}/api/v1/summary?window=7d`)).status === 200) return { url, child, dir };
+  if ((await fetch(`${url}/api/v1/summary?window=7d`)).status === 200) {
+    // The demo backfill (30 days) runs after start: wait until the 30-day total stops moving.
+    let previous = -1;
+    for (;;) {
+      const total = ((await (await fetch(`${url}/api/v1/summary?window=30d`)).json()) as { data: { totalCost: number } }).data.totalCost;
+      if (total > 0 && total === previous) break;
+      if (Date.now() > deadline + 60_000) throw new Error('bench/ui: the demo backfill did not finish in 2 minutes');
+      previous = total;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return { url, child, dir };
+  }
   child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
   return undefined;
@@ -90,7 +101,7 @@ export async function benchUi({ runs = 7 } = {}): Promise<UiBench> {
   const exporter = await demoExporter();
   const recorded = exporter ? undefined : await recordedDemo(30);
   const url = exporter?.url ?? recorded!.url;
-  const backend = exporter ? 'exporter process, demo cluster' : "exporter's app + API + history store in-process, 30 days of demo cycles (this CLI serves no /api/v1 yet)";
+  const backend = exporter ? 'exporter process, demo cluster (30-day backfill in its SQLite store)' : "exporter's app + API + history store in-process, 30 days of demo cycles (this CLI serves no /api/v1 yet)";
   const browser = await launchBrowser();
   const cold: number[] = [];
   const warm: number[] = [];

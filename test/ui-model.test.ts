@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Allocation, Asset } from '../ui/src/api.ts';
-import { ApiError, capacityTypeFromLabels, createApiClient, parseAllocationResponse, parseStatus, parseSummaryResponse, poolFromLabels } from '../ui/src/api.ts';
+import { ApiError, capacityTypeFromLabels, createApiClient, parseAllocationResponse, parseCoverageResponse, parseRecommendationsResponse, parseStatus, parseSummaryResponse, poolFromLabels } from '../ui/src/api.ts';
 import type { Column } from '../ui/src/model.ts';
 import {
   buildFilter,
@@ -16,13 +16,11 @@ import {
   formatUsd,
   monthlyRunRate,
   parseState,
-  previousWindow,
   sortRows,
   spotFigures,
   stateToSearch,
   stepFor,
   suggestRequests,
-  summaryFromAllocations,
   toCsv,
   trendSeries,
   windowMinutes,
@@ -148,39 +146,6 @@ describe('spotFigures (target 70% spot)', () => {
       assert.equal(f.discountSource, c.source);
     });
   }
-});
-
-describe('overview of a filtered view, from allocations', () => {
-  const w = { start: '2026-11-23T00:00:00Z', end: '2026-11-30T00:00:00Z' };
-  it('pods only (idle left out), split, change against the previous window, namespaces ranked', () => {
-    const current = {
-      'a/deployment:x': alloc({ name: 'a/deployment:x', properties: { namespace: 'a' }, cpuCost: 3, ramCost: 1, gpuCost: 0, pvCost: 2, networkCost: 0.5, loadBalancerCost: 0.5, totalCost: 7 }),
-      'b/deployment:y': alloc({ name: 'b/deployment:y', properties: { namespace: 'b' }, cpuCost: 8, ramCost: 2, totalCost: 10 }),
-      __idle__: alloc({ name: '__idle__', cpuCost: 5, totalCost: 5 }),
-    };
-    const previous = { 'a/deployment:x': alloc({ name: 'a/deployment:x', properties: { namespace: 'a' }, totalCost: 8.5 }), __idle__: alloc({ name: '__idle__', totalCost: 4 }) };
-    const s = summaryFromAllocations(current, previous, w);
-    // total 7 + 10 = 17; previous 8.5 → +8.5, +100%.
-    assert.equal(s.totalCost, 17);
-    assert.equal(s.previousTotalCost, 8.5);
-    assert.equal(s.changeAmount, 8.5);
-    assert.equal(s.changeRatio, 1);
-    assert.deepEqual(s.split, { compute: 14, idle: 0, storage: 2, network: 0.5, loadBalancers: 0.5, management: 0 });
-    assert.deepEqual(s.topNamespaces, [
-      { name: 'b', totalCost: 10 },
-      { name: 'a', totalCost: 7 },
-    ]);
-  });
-  it('no previous data: the change is not known', () => {
-    const s = summaryFromAllocations({}, undefined, w);
-    assert.equal(s.totalCost, 0);
-    assert.equal(s.previousTotalCost, undefined);
-    assert.equal(s.changeRatio, undefined);
-  });
-  it('the previous window has the same length and ends where this one starts', () => {
-    assert.equal(previousWindow(w), '2026-11-16T00:00:00Z,2026-11-23T00:00:00Z');
-    assert.equal(previousWindow({ start: 'x', end: 'y' }), undefined);
-  });
 });
 
 describe('controller groups', () => {
@@ -377,31 +342,47 @@ describe('API client: answers checked at the boundary', () => {
     data: {
       window: { start: '2026-11-23T00:00:00Z', end: '2026-11-30T00:00:00Z' },
       totalCost: 10,
-      previousTotalCost: 8,
-      previousHasData: true,
-      change: { amount: 2, ratio: 0.25 },
-      components: { compute: 5, idle: 2, storage: 1, network: 0.5, loadBalancers: 0.5, management: 1 },
+      split: { compute: 5, idle: 2, storage: 1, network: 0.5, loadBalancers: 0.5, management: 1 },
       spotSavings: 3,
-      topNamespaces: [{ namespace: 'a', cost: 4, share: 0.4 }],
+      previous: { window: { start: '2026-11-16T00:00:00Z', end: '2026-11-23T00:00:00Z' }, totalCost: 8, hasData: true },
+      change: { amount: 2, ratio: 0.25 },
+      topNamespaces: [{ name: 'a', totalCost: 4, share: 0.4 }],
     },
   };
-  it("the exporter's summary: components, change, top namespaces", () => {
+  it("the exporter's summary: split, previous window and change, top namespaces", () => {
     const s = parseSummaryResponse('/api/v1/summary', summaryBody);
     assert.equal(s.totalCost, 10);
+    assert.equal(s.previousTotalCost, 8);
     assert.equal(s.changeRatio, 0.25);
     assert.deepEqual(s.split, { compute: 5, idle: 2, storage: 1, network: 0.5, loadBalancers: 0.5, management: 1 });
     assert.deepEqual(s.topNamespaces, [{ name: 'a', totalCost: 4 }]);
     assert.equal(s.spotSavings, 3);
   });
   it('no previous data: no change shown (the API sends amount = total and ratio null)', () => {
-    const s = parseSummaryResponse('/api/v1/summary', { ...summaryBody, data: { ...summaryBody.data, previousTotalCost: 0, previousHasData: false, change: { amount: 10, ratio: null } } });
+    const s = parseSummaryResponse('/api/v1/summary', { ...summaryBody, data: { ...summaryBody.data, previous: { totalCost: 0, hasData: false }, change: { amount: 10, ratio: null } } });
     assert.equal(s.previousTotalCost, undefined);
     assert.equal(s.changeAmount, undefined);
     assert.equal(s.changeRatio, undefined);
   });
-  it('a summary without its components is refused', () => {
+  it('a summary without its split is refused', () => {
     assert.throws(() => parseSummaryResponse('/api/v1/summary', { code: 200, data: { window: { start: 'a', end: 'b' }, totalCost: 1 } }), {
-      message: '/api/v1/summary: data.components: expected {compute, idle, storage, network, ...}, got undefined',
+      message: '/api/v1/summary: data.split: expected {compute, idle, storage, network, ...}, got undefined',
+    });
+  });
+  it('coverage: first and last instant per cluster; a row without them is refused', () => {
+    const body = { code: 200, data: [{ cluster: 'demo', demo: true, first: '2026-11-01T00:00:00Z', last: '2026-11-30T07:00:00Z', gaps: [] }] };
+    assert.deepEqual(parseCoverageResponse('/api/v1/coverage', body), [{ cluster: 'demo', first: '2026-11-01T00:00:00Z', last: '2026-11-30T07:00:00Z', demo: true }]);
+    assert.throws(() => parseCoverageResponse('/api/v1/coverage', { code: 200, data: [{ cluster: 'x' }] }), { message: '/api/v1/coverage: data[0]: expected {cluster, first, last}, got {"cluster":"x"}' });
+  });
+  it('recommendations: rows, their total, the warnings; a saving that is not a number is refused', () => {
+    const row = { kind: 'rightsizing', cluster: 'demo', namespace: 'payments', target: 'deployment/api', resource: 'cpu', current: '1100m', suggested: '129m', monthlySavingUsd: 67.2, monthlyExtraCostUsd: 0, confidence: 0.9, detail: 'p90' };
+    const r = parseRecommendationsResponse('/api/v1/recommendations', { code: 200, data: { monthlySavingUsd: 67.2, recommendations: [row, { ...row, kind: 'idle-node', confidence: null }] }, meta: { warnings: ['upper bound'] } });
+    assert.equal(r.rows.length, 2);
+    assert.equal(r.rows[1]?.confidence, undefined);
+    assert.equal(r.monthlySavingUsd, 67.2);
+    assert.deepEqual(r.warnings, ['upper bound']);
+    assert.throws(() => parseRecommendationsResponse('/api/v1/recommendations', { code: 200, data: { monthlySavingUsd: 1, recommendations: [{ ...row, monthlySavingUsd: 'lots' }] } }), {
+      message: '/api/v1/recommendations: data.recommendations[0].monthlySavingUsd: expected a number, got "lots"',
     });
   });
   it('the demo banner follows /readyz source', () => {
@@ -416,6 +397,15 @@ describe('API client: answers checked at the boundary', () => {
     assert.equal(capacityTypeFromLabels({ 'karpenter.sh/capacity-type': 'on-demand' }), 'on-demand');
     assert.equal(capacityTypeFromLabels({ 'cloud.google.com/gke-spot': 'true' }), 'spot');
     assert.equal(capacityTypeFromLabels({}), undefined);
+  });
+  it('CSV of allocations: the same query with format=csv, asking for text/csv, answered as text', async () => {
+    const seen: { url: string; accept: string | undefined }[] = [];
+    const client = createApiClient(async (url, init) => {
+      seen.push({ url, accept: init?.headers?.accept });
+      return { ok: true, status: 200, text: async () => 'name,totalCost\r\nns,1\r\n' };
+    });
+    assert.equal(await client.allocationCsv({ window: '7d', aggregate: ['namespace'] }), 'name,totalCost\r\nns,1\r\n');
+    assert.deepEqual(seen, [{ url: '/api/v1/allocation?window=7d&aggregate=namespace&format=csv', accept: 'text/csv' }]);
   });
   it('HTTP errors carry the status and the server’s message; the query uses OpenCost’s parameter names', async () => {
     const urls: string[] = [];

@@ -218,7 +218,7 @@ describe('web UI on the example API (real Chromium)', () => {
     const path = await download.path();
     const rows = parseCsv(readFileSync(path, 'utf8'));
     const [header, ...body] = rows;
-    assert.deepEqual(header, ['Namespace', 'CPU', 'RAM', 'GPU', 'PV', 'Network', 'Idle share', 'Total', 'CPU req / use', 'RAM req / use', 'Efficiency']);
+    assert.deepEqual(header, ['Namespace', 'CPU', 'RAM', 'GPU', 'PV', 'Network', 'Idle share', 'Total', 'CPU request (cores)', 'CPU usage (cores)', 'RAM request (bytes)', 'RAM usage (bytes)', 'Efficiency']);
     assert.equal(body.length, await w.page.locator('table tbody tr').count());
     const alloc = await api<AllocationAnswer>('/api/v1/allocation?window=7d&aggregate=namespace&accumulate=true&shareIdle=false');
     for (const r of body) {
@@ -246,24 +246,46 @@ describe('web UI on the example API (real Chromium)', () => {
     await w.page.getByLabel('Node pool', { exact: true }).selectOption('spot');
     await w.page.waitForFunction(() => document.querySelectorAll('[aria-label="Nodes"] tbody tr').length === 2);
     await w.page.getByRole('link', { name: 'Efficiency & savings' }).click();
-    await w.page.getByRole('region', { name: 'Over-provisioned workloads' }).waitFor();
+    await w.page.getByRole('region', { name: 'Right-sizing' }).waitFor();
     assert.match(w.page.url(), /page=efficiency&pool=spot/);
+    assert.match((await w.page.getByTestId('savings-total').textContent()) ?? '', /Only the namespace filter narrows recommendations/);
     await w.page.getByLabel('Node pool', { exact: true }).selectOption('');
     await w.page.getByRole('region', { name: 'Idle nodes' }).waitFor();
     await shot(w, 'efficiency');
+    // The page's total and rows are the API's recommendations.
+    type Recs = { data: { monthlySavingUsd: number; recommendations: { kind: string; monthlySavingUsd: number }[] } };
+    const recs = await api<Recs>('/api/v1/recommendations?window=7d&kind=rightsizing%2Cidle-node');
+    assert.equal(dollars(await w.page.getByTestId('savings-total').locator('strong').getAttribute('data-exact')).toFixed(6), recs.data.monthlySavingUsd.toFixed(6));
+    const rightsizing = recs.data.recommendations.filter((r) => r.kind === 'rightsizing');
+    assert.equal(await w.page.getByRole('region', { name: 'Right-sizing' }).locator('tbody tr').count(), rightsizing.length);
+    const [rightsizingCsv] = await Promise.all([w.page.waitForEvent('download'), w.page.getByRole('button', { name: 'Export Right-sizing as CSV' }).click()]);
+    const rows = parseCsv(readFileSync(await rightsizingCsv.path(), 'utf8'));
+    assert.deepEqual(rows[0], ['Workload', 'Resource', 'Request now', 'Suggested', 'Savings/month', 'Extra cost/month', 'Confidence', 'Why']);
+    assert.equal(
+      rows
+        .slice(1)
+        .reduce((x, r) => x + Number(r[4]), 0)
+        .toFixed(6),
+      rightsizing.reduce((x, r) => x + r.monthlySavingUsd, 0).toFixed(6),
+    );
+    // Narrowed to a namespace, the API is asked for that namespace.
+    await w.page.getByLabel('Namespace', { exact: true }).selectOption('checkout');
+    await w.page.waitForFunction(() => [...document.querySelectorAll('[aria-label="Right-sizing"] tbody th')].every((th) => th.textContent?.startsWith('checkout/')));
     assert.deepEqual(w.problems, []);
   });
 
-  it('filters: the team label narrows the overview total to the API allocations under the same filter', async () => {
+  it('filters: the team label narrows the overview total to the API summary under the same filter', async () => {
     const w = await open('/?label=team%3Dpayments');
     const total = w.page.getByTestId('kpi-total').locator('.kpi-value');
     await total.waitFor();
     const shown = dollars(await total.getAttribute('data-exact'));
-    // /api/v1/summary has no filter: a filtered overview is the sum of the filtered allocations (pods only).
-    const alloc = await api<AllocationAnswer>(`/api/v1/allocation?window=7d&aggregate=namespace&accumulate=true&filter=${encodeURIComponent('label[team]:"payments"')}`);
-    const expected = Object.values(alloc.data[0] ?? {}).reduce((x, a) => x + a.totalCost, 0);
-    assert.ok(Math.abs(shown - expected) < 1e-6, `overview ${shown} vs allocations ${expected}`);
-    assert.match((await w.page.getByTestId('kpi-total').textContent()) ?? '', /filtered: pods only/);
+    const expected = await api<Summary>(`/api/v1/summary?window=7d&filter=${encodeURIComponent('label[team]:"payments"')}`);
+    assert.equal(shown.toFixed(6), expected.data.totalCost.toFixed(6));
+    // The filtered allocations (with their share of idle) make the same total.
+    const alloc = await api<AllocationAnswer>(`/api/v1/allocation?window=7d&aggregate=namespace&accumulate=true&includeIdle=true&filter=${encodeURIComponent('label[team]:"payments"')}`);
+    const sum = Object.values(alloc.data[0] ?? {}).reduce((x, a) => x + a.totalCost, 0);
+    assert.ok(Math.abs(shown - sum) < 1e-6, `overview ${shown} vs allocations ${sum}`);
+    assert.match((await w.page.getByTestId('kpi-total').textContent()) ?? '', /filtered: with its share of idle/);
     assert.equal(await w.page.getByLabel('Label (team)').inputValue(), 'team=payments');
     await w.page.getByRole('button', { name: 'Clear filters' }).click();
     await w.page.waitForFunction((before) => document.querySelector('[data-testid="kpi-total"] .kpi-value')?.getAttribute('data-exact') !== before, `$${shown.toFixed(6)}`);
@@ -293,6 +315,12 @@ describe('web UI on the example API (real Chromium)', () => {
     await w.page.getByRole('heading', { name: 'Workloads in checkout' }).waitFor();
     // Theme switch, remembered.
     await w.page.getByRole('button', { name: 'Switch to light theme' }).click();
+    // The theme is applied by an effect after the render: wait for it.
+    await w.page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+    await w.page.getByRole('button', { name: 'Switch to dark theme' }).waitFor();
+    // Remembered across a reload.
+    await w.page.reload();
+    await w.page.locator('table tbody tr').first().waitFor();
     assert.equal(await w.page.evaluate(() => document.documentElement.dataset.theme), 'light');
     assert.deepEqual(w.problems, []);
   });
@@ -332,6 +360,8 @@ describe('web UI on the example API (real Chromium)', () => {
     // A window before any history: an empty state saying why.
     const empty = await open('/?window=2020-01-01T00%3A00%3A00Z%2C2020-01-02T00%3A00%3A00Z');
     await empty.page.getByText(/No cost recorded/).waitFor();
+    // It says what the history holds: 120 days up to now (the fixture's clock).
+    await empty.page.getByText(/The history covers 2026-08-02 07:00 → 2026-11-30 07:30 UTC \(120 days\)/).waitFor();
     await shot(empty, 'overview-empty', { doc: true });
     // A window the UI does not understand: said so, and the default shown instead.
     const bad = await open('/?window=yesterdayish');

@@ -137,6 +137,74 @@ export interface Summary {
   readonly topNamespaces: readonly { readonly name: string; readonly totalCost: number }[];
 }
 
+export type RecommendationKind = 'rightsizing' | 'idle-node' | 'spot' | 'commitment';
+
+/** One row of `/api/v1/recommendations` (docs/advice.md), largest saving first. */
+export interface Recommendation {
+  readonly kind: string;
+  readonly cluster: string;
+  readonly namespace: string;
+  /** `deployment/payments-api`, `node/ip-10-0-1-2`... */
+  readonly target: string;
+  readonly resource: string;
+  readonly current: string;
+  readonly suggested: string;
+  readonly monthlySavingUsd: number;
+  readonly monthlyExtraCostUsd: number;
+  readonly confidence: number | undefined;
+  readonly detail: string;
+}
+
+export interface Recommendations {
+  readonly rows: readonly Recommendation[];
+  /** Sum of the savings (an upper bound: the kinds overlap). */
+  readonly monthlySavingUsd: number;
+  readonly warnings: readonly string[];
+}
+
+export function parseRecommendationsResponse(endpoint: string, body: unknown): Recommendations {
+  if (!isObject(body) || !isObject(body.data) || !Array.isArray(body.data.recommendations)) {
+    throw new ApiError(endpoint, `expected {code, data: {recommendations: [...]}}, got ${JSON.stringify(body)?.slice(0, 80)}`);
+  }
+  const d = body.data;
+  const rows = (d.recommendations as unknown[]).map((r, i) => {
+    const where = `data.recommendations[${i}]`;
+    if (!isObject(r)) throw new ApiError(endpoint, `${where}: expected a recommendation object`);
+    return {
+      kind: str(r.kind) ?? '',
+      cluster: str(r.cluster) ?? '',
+      namespace: str(r.namespace) ?? '',
+      target: str(r.target) ?? '',
+      resource: str(r.resource) ?? '',
+      current: str(r.current) ?? '',
+      suggested: str(r.suggested) ?? '',
+      monthlySavingUsd: num(endpoint, where, r, 'monthlySavingUsd'),
+      monthlyExtraCostUsd: numOrZero(endpoint, where, r, 'monthlyExtraCostUsd'),
+      confidence: optNum(endpoint, where, r, 'confidence'),
+      detail: str(r.detail) ?? '',
+    };
+  });
+  const meta = isObject(body.meta) ? body.meta : {};
+  const warnings = Array.isArray(meta.warnings) ? meta.warnings.filter((w): w is string => typeof w === 'string') : [];
+  return { rows, monthlySavingUsd: num(endpoint, 'data', d, 'monthlySavingUsd'), warnings };
+}
+
+/** `/api/v1/coverage`: what the history store holds, per cluster. */
+export interface Coverage {
+  readonly cluster: string;
+  readonly first: string;
+  readonly last: string;
+  readonly demo: boolean;
+}
+
+export function parseCoverageResponse(endpoint: string, body: unknown): Coverage[] {
+  if (!isObject(body) || !Array.isArray(body.data)) throw new ApiError(endpoint, `expected {code, data: [...]}, got ${JSON.stringify(body)?.slice(0, 80)}`);
+  return body.data.map((c, i) => {
+    if (!isObject(c) || str(c.first) === undefined || str(c.last) === undefined) throw new ApiError(endpoint, `data[${i}]: expected {cluster, first, last}, got ${JSON.stringify(c)?.slice(0, 80)}`);
+    return { cluster: str(c.cluster) ?? '', first: str(c.first) as string, last: str(c.last) as string, demo: c.demo === true };
+  });
+}
+
 export interface SourceStatus {
   readonly ready: boolean;
   readonly source: string;
@@ -321,30 +389,31 @@ export function parseSummaryResponse(endpoint: string, body: unknown): Summary {
   if (!isObject(body) || !isObject(body.data)) throw new ApiError(endpoint, `expected {code, data: {...}}, got ${JSON.stringify(body)?.slice(0, 80)}`);
   const d = body.data;
   const where = 'data';
-  const components = isObject(d.components) ? d.components : undefined;
-  if (components === undefined) throw new ApiError(endpoint, `data.components: expected {compute, idle, storage, network, ...}, got ${JSON.stringify(d.components)}`);
-  const previousKnown = d.previousHasData !== false && d.previousTotalCost !== undefined && d.previousTotalCost !== null;
+  const split = isObject(d.split) ? d.split : undefined;
+  if (split === undefined) throw new ApiError(endpoint, `data.split: expected {compute, idle, storage, network, ...}, got ${JSON.stringify(d.split)}`);
+  const previous = isObject(d.previous) ? d.previous : {};
+  const previousKnown = previous.hasData !== false && typeof previous.totalCost === 'number';
   const change = isObject(d.change) ? d.change : {};
   const top = Array.isArray(d.topNamespaces) ? d.topNamespaces : [];
-  const c = `${where}.components`;
+  const c = `${where}.split`;
   return {
     window: parseWindowField(endpoint, where, d),
     totalCost: num(endpoint, where, d, 'totalCost'),
-    previousTotalCost: previousKnown ? num(endpoint, where, d, 'previousTotalCost') : undefined,
+    previousTotalCost: previousKnown ? num(endpoint, `${where}.previous`, previous, 'totalCost') : undefined,
     changeAmount: previousKnown ? optNum(endpoint, `${where}.change`, change, 'amount') : undefined,
     changeRatio: previousKnown ? optNum(endpoint, `${where}.change`, change, 'ratio') : undefined,
     split: {
-      compute: num(endpoint, c, components, 'compute'),
-      idle: num(endpoint, c, components, 'idle'),
-      storage: num(endpoint, c, components, 'storage'),
-      network: num(endpoint, c, components, 'network'),
-      loadBalancers: numOrZero(endpoint, c, components, 'loadBalancers'),
-      management: numOrZero(endpoint, c, components, 'management'),
+      compute: num(endpoint, c, split, 'compute'),
+      idle: num(endpoint, c, split, 'idle'),
+      storage: num(endpoint, c, split, 'storage'),
+      network: num(endpoint, c, split, 'network'),
+      loadBalancers: numOrZero(endpoint, c, split, 'loadBalancers'),
+      management: numOrZero(endpoint, c, split, 'management'),
     },
     spotSavings: optNum(endpoint, where, d, 'spotSavings'),
     topNamespaces: top.map((t, i) => {
-      if (!isObject(t)) throw new ApiError(endpoint, `data.topNamespaces[${i}]: expected {namespace, cost}`);
-      return { name: str(t.namespace) ?? str(t.name) ?? '', totalCost: num(endpoint, `data.topNamespaces[${i}]`, t, 'cost') };
+      if (!isObject(t)) throw new ApiError(endpoint, `data.topNamespaces[${i}]: expected {name, totalCost}`);
+      return { name: str(t.name) ?? '', totalCost: num(endpoint, `data.topNamespaces[${i}]`, t, 'totalCost') };
     }),
   };
 }
@@ -377,8 +446,10 @@ export interface ApiClient {
   allocation(q: AllocationQuery, signal?: AbortSignal): Promise<AllocationSet[]>;
   allocationCsv(q: AllocationQuery, signal?: AbortSignal): Promise<string>;
   assets(window: string, signal?: AbortSignal): Promise<Asset[]>;
-  summary(window: string, signal?: AbortSignal): Promise<Summary>;
+  summary(window: string, filter?: string, signal?: AbortSignal): Promise<Summary>;
   status(signal?: AbortSignal): Promise<SourceStatus>;
+  coverage(signal?: AbortSignal): Promise<Coverage[]>;
+  recommendations(q: { window: string; kinds: readonly RecommendationKind[]; namespace?: string }, signal?: AbortSignal): Promise<Recommendations>;
 }
 
 /** A client for the exporter at `base` (the page's own origin by default). */
@@ -424,9 +495,18 @@ export function createApiClient(fetchFn: FetchLike, base = ''): ApiClient {
     async assets(window, signal) {
       return parseAssetsResponse('/api/v1/assets', await getJson('/api/v1/assets', new URLSearchParams({ window }), signal));
     },
-    async summary(window, signal) {
+    async summary(window, filter, signal) {
       const p = new URLSearchParams({ window, top: '10' });
+      if (filter !== undefined && filter !== '') p.set('filter', filter);
       return parseSummaryResponse('/api/v1/summary', await getJson('/api/v1/summary', p, signal));
+    },
+    async recommendations(q, signal) {
+      const p = new URLSearchParams({ window: q.window, kind: q.kinds.join(',') });
+      if (q.namespace !== undefined && q.namespace !== '') p.set('namespace', q.namespace);
+      return parseRecommendationsResponse('/api/v1/recommendations', await getJson('/api/v1/recommendations', p, signal));
+    },
+    async coverage(signal) {
+      return parseCoverageResponse('/api/v1/coverage', await getJson('/api/v1/coverage', new URLSearchParams(), signal));
     },
     async status(signal) {
       // /readyz answers 503 with the same JSON while not ready: read it either way.

@@ -60,6 +60,10 @@ function WindowPicker({ value, onChange }: { value: string; onChange: (w: string
   const [from, setFrom] = useState(isPreset ? '' : value.slice(0, 10));
   const [to, setTo] = useState(isPreset || !Number.isFinite(endMs) ? '' : new Date(endMs - 1).toISOString().slice(0, 10));
   const [error, setError] = useState('');
+  // Back and forward change the window under the picker: follow it.
+  useEffect(() => {
+    if (isPreset) setCustom(false);
+  }, [isPreset]);
   return (
     <fieldset class="window-picker">
       <legend class="visually-hidden">Time window</legend>
@@ -154,7 +158,10 @@ export function App({ api }: { api: ApiClient }) {
   const window = windowOk ? state.window : '7d';
 
   const [status] = useLoad((signal) => api.status(signal), []);
-  const [assets] = useLoad((signal) => api.assets(window, signal), [window]);
+  // Nodes fill the spot card and the pool / instance type menus: asked once the page's own data is
+  // on its way, unless a node filter needs them to build the query.
+  const nodeFilter = state.pool !== '' || state.instanceType !== '';
+  const [assets] = useLoad((signal) => api.assets(window, signal), [window], { defer: !nodeFilter });
   const [namespaces] = useLoad((signal) => api.allocation({ window, aggregate: ['namespace'], accumulate: true }, signal), [window], { defer: true });
   const labelKey = state.label.includes('=') ? state.label.slice(0, state.label.indexOf('=')) : 'team';
   const [labels] = useLoad((signal) => api.allocation({ window, aggregate: [`label:${labelKey}`], accumulate: true }, signal), [window, labelKey], { defer: true });

@@ -67,6 +67,10 @@ export function allocationColumns(nameLabel: string): DisplayColumn<AllocationRo
       value: (r) => r.allocation.cpuCoreRequestAverage,
       render: (r) => `${formatCores(r.allocation.cpuCoreRequestAverage)} / ${formatCores(r.allocation.cpuCoreUsageAverage)}`,
       title: (r) => `CPU cores requested ${r.allocation.cpuCoreRequestAverage}, used ${r.allocation.cpuCoreUsageAverage ?? 'not measured'} (averages)`,
+      csv: [
+        { id: 'cpuReq', label: 'CPU request (cores)', value: (r) => r.allocation.cpuCoreRequestAverage },
+        { id: 'cpuUse', label: 'CPU usage (cores)', value: (r) => r.allocation.cpuCoreUsageAverage },
+      ],
     },
     {
       id: 'ramReq',
@@ -75,6 +79,10 @@ export function allocationColumns(nameLabel: string): DisplayColumn<AllocationRo
       value: (r) => r.allocation.ramByteRequestAverage,
       render: (r) => `${formatBytes(r.allocation.ramByteRequestAverage)} / ${formatBytes(r.allocation.ramByteUsageAverage)}`,
       title: (r) => `RAM bytes requested ${Math.round(r.allocation.ramByteRequestAverage)}, used ${r.allocation.ramByteUsageAverage === undefined ? 'not measured' : Math.round(r.allocation.ramByteUsageAverage)} (averages)`,
+      csv: [
+        { id: 'ramReq', label: 'RAM request (bytes)', value: (r) => r.allocation.ramByteRequestAverage },
+        { id: 'ramUse', label: 'RAM usage (bytes)', value: (r) => r.allocation.ramByteUsageAverage },
+      ],
     },
     {
       id: 'efficiency',

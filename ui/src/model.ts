@@ -1,7 +1,7 @@
 // The UI's pure logic: URL state, windows, OpenCost filters, table rows, trend series, run rate,
 // spot savings, right-sizing suggestions, CSV. No DOM, no fetch, no clock (now is a parameter):
 // unit-tested table-driven under Node in test/ui-model.test.ts.
-import type { Allocation, AllocationSet, Asset, Summary } from './api.ts';
+import type { Allocation, AllocationSet, Asset } from './api.ts';
 
 export const HOURS_PER_MONTH = 730;
 
@@ -292,53 +292,6 @@ export function spotFigures(assets: readonly Asset[], { target = 0.7, assumedDis
     discount,
     discountSource,
   };
-}
-
-/**
- * The overview's figures for a filtered view, from allocations (the summary endpoint has no
- * filter): pods only — idle belongs to no namespace or team — against the previous window's
- * allocations under the same filter. `previous` undefined: not asked or nothing recorded.
- */
-export function summaryFromAllocations(current: AllocationSet, previous: AllocationSet | undefined, window: { start: string; end: string }): Summary {
-  const real = (set: AllocationSet) => Object.values(set).filter((a) => !isIdle(a.name));
-  const now = real(current);
-  const total = now.reduce((x, a) => x + a.totalCost, 0);
-  const before = previous === undefined ? [] : real(previous);
-  const previousTotal = before.length === 0 ? undefined : before.reduce((x, a) => x + a.totalCost, 0);
-  const byNamespace = new Map<string, number>();
-  for (const a of now) {
-    const ns = a.properties.namespace ?? (isPseudo(a.name) ? undefined : a.name.split('/')[0]);
-    if (ns !== undefined && ns !== '') byNamespace.set(ns, (byNamespace.get(ns) ?? 0) + a.totalCost);
-  }
-  return {
-    window,
-    totalCost: total,
-    previousTotalCost: previousTotal,
-    changeAmount: previousTotal === undefined ? undefined : total - previousTotal,
-    changeRatio: previousTotal === undefined || previousTotal <= 0 ? undefined : (total - previousTotal) / previousTotal,
-    split: {
-      compute: now.reduce((x, a) => x + computeCost(a), 0),
-      idle: 0,
-      storage: now.reduce((x, a) => x + a.pvCost, 0),
-      network: now.reduce((x, a) => x + a.networkCost, 0),
-      loadBalancers: now.reduce((x, a) => x + a.loadBalancerCost, 0),
-      management: 0,
-    },
-    spotSavings: undefined,
-    topNamespaces: [...byNamespace]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, 10)
-      .map(([name, totalCost]) => ({ name, totalCost })),
-  };
-}
-
-/** The window just before `w`, of the same length, as `start,end` (RFC 3339). */
-export function previousWindow(w: { start: string; end: string }): string | undefined {
-  const start = Date.parse(w.start);
-  const end = Date.parse(w.end);
-  if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) return undefined;
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-  return `${iso(start - (end - start))},${iso(start)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -72,6 +72,33 @@ function fakeTransport(script: { pages: (query: Query) => unknown; watches: ((h:
   };
 }
 
+test('Reflector: every watch asks the server to end it before the HTTP client\'s 300 s body timeout, jittered as client-go does', async () => {
+  const asked: number[] = [];
+  for (const r of [0, 0.5, 0.999_999]) {
+    let watched: (v: number) => void = () => {};
+    const seen = new Promise<number>((resolve) => (watched = resolve));
+    const transport: KubeTransport = {
+      server: 'https://fake',
+      async get() {
+        return { metadata: { resourceVersion: '1' }, items: [] };
+      },
+      async watch(_path, query, _handlers, options) {
+        watched(Number(query['timeoutSeconds']));
+        // The client's own idle limit is the server's timeout plus a minute.
+        assert.equal(options.idleTimeoutMs, (Number(query['timeoutSeconds']) + 60) * 1000);
+        return new Promise<void>((_, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason)));
+      },
+      async close() {},
+    };
+    const reflector = new Reflector({ resource: WATCHED_RESOURCES.find((x) => x.name === 'namespaces') as WatchedResource & { name: 'namespaces' }, transport, cache: new Map(), sleep: async () => {}, random: () => r });
+    reflector.start();
+    asked.push(await seen);
+    await reflector.stop();
+  }
+  // 140 × (1 + r), rounded: 140, 210, 280 — all under undici's 300 s.
+  assert.deepEqual(asked, [140, 210, 280]);
+});
+
 const nsResource = WATCHED_RESOURCES.find((r) => r.name === 'namespaces') as WatchedResource & { name: 'namespaces' };
 const ns = (name: string, rv: string) => ({ metadata: { name, resourceVersion: rv } });
 const noSleep = async (): Promise<void> => {};

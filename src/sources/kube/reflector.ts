@@ -112,7 +112,7 @@ export interface ReflectorOptions<R extends WatchedResourceName> {
   readonly onChange?: (change: Change<CachedValues[R]>) => void;
   /** Items per list page (`limit`). */
   readonly pageSize?: number;
-  /** Asked of the server per watch; jittered up to twice this, as client-go does. */
+  /** Asked of the server per watch; jittered up to twice this, as client-go does (default 140). */
   readonly watchTimeoutSeconds?: number;
   /** Per list page. */
   readonly requestTimeoutMs?: number;
@@ -143,6 +143,15 @@ class ExpiredWatch extends Error {
     this.status = status;
   }
 }
+
+/**
+ * The server ends every watch within 140–280 s. client-go asks 5–10 minutes, but the HTTP client
+ * under @kubernetes/client-node (undici) gives up on a response body that stays silent for 300 s
+ * (its bodyTimeout): a watch on objects that rarely change (namespaces, storage classes) with no
+ * BOOKMARK in between would then fail as if the API server had gone. Found by the soak test
+ * (bench/soak.ts): after 5 minutes every quiet watch timed out at once.
+ */
+export const DEFAULT_WATCH_TIMEOUT_SECONDS = 140;
 
 export class Reflector<R extends WatchedResourceName> {
   private readonly options: ReflectorOptions<R>;
@@ -332,7 +341,7 @@ export class Reflector<R extends WatchedResourceName> {
   }
 
   private async watchOnce(signal: AbortSignal): Promise<WatchOutcome> {
-    const { resource, transport, watchTimeoutSeconds = 300, random = Math.random, onChange } = this.options;
+    const { resource, transport, watchTimeoutSeconds = DEFAULT_WATCH_TIMEOUT_SECONDS, random = Math.random, onChange } = this.options;
     const timeoutSeconds = Math.round(watchTimeoutSeconds * (1 + random()));
     const idleTimeoutMs = (timeoutSeconds + 60) * 1000;
     const origin = `watch ${resource.path}`;

@@ -10,6 +10,10 @@ export interface DisplayColumn<Row> extends Column<Row> {
   /** Hover text (exact figures). */
   readonly title?: (r: Row) => string;
   readonly className?: (r: Row) => string;
+  /** The CSV columns this one becomes (e.g. "req / use" → two numeric columns); default: itself. */
+  readonly csv?: readonly Column<Row>[];
+  /** In the CSV only (long text shown on screen as a tooltip instead). */
+  readonly csvOnly?: boolean;
 }
 
 export interface TableProps<Row> {
@@ -42,11 +46,12 @@ export function downloadText(fileName: string, text: string, type = 'text/csv;ch
 }
 
 export function DataTable<Row>(props: TableProps<Row>) {
-  const { caption, fileName, columns, rows, rowKey, defaultSort } = props;
+  const { caption, fileName, rows, rowKey, defaultSort } = props;
+  const columns = props.columns.filter((c) => !c.csvOnly);
   const [localSort, setLocalSort] = useState('');
   const sort = props.sort ?? localSort;
   const setSort = props.onSort ?? setLocalSort;
-  const sorted = sortRows(rows, columns, sort, defaultSort);
+  const sorted = sortRows(rows, props.columns, sort, defaultSort);
   const active = sort === '' ? defaultSort : sort;
   const activeId = active.replace(/^-/, '');
   const activeDesc = active.startsWith('-');
@@ -54,7 +59,7 @@ export function DataTable<Row>(props: TableProps<Row>) {
     <div class="table-block">
       <div class="table-head">
         {props.showCaption === false ? <span /> : <h3 class="table-caption">{caption}</h3>}
-        <button type="button" class="secondary" onClick={() => downloadText(fileName, toCsv(columns, sorted))} aria-label={`Export ${caption} as CSV`}>
+        <button type="button" class="secondary" onClick={() => downloadText(fileName, toCsv(props.columns.flatMap((c) => c.csv ?? [c]), sorted))} aria-label={`Export ${caption} as CSV`}>
           Export CSV
         </button>
       </div>

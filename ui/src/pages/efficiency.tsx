@@ -1,15 +1,16 @@
-// Efficiency & savings: over-provisioned workloads with suggested requests (usage × 1.2) and the
-// monthly saving, and idle nodes. Until the recommendations API lands the suggestions come from
-// requests vs measured usage over the window.
+// Efficiency & savings: the exporter's recommendations (/api/v1/recommendations: right-sizing
+// from usage percentiles, idle nodes that can go), each with its monthly saving and why. An
+// exporter without that endpoint gets requests vs measured usage (usage × 1.2) instead.
 import type { ComponentChildren } from 'preact';
-import type { Allocation } from '../api.ts';
+import type { Allocation, Recommendation, Recommendations } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { DisplayColumn } from '../components/table.tsx';
 import { DataTable } from '../components/table.tsx';
 import type { PageContext } from '../context.ts';
 import { useLoad } from '../hooks.ts';
 import type { Suggestion } from '../model.ts';
-import { buildFilter, controllerOfGroup, efficiencyClass, exactUsd, formatBytes, formatCores, formatPct, formatUsd, HOURS_PER_MONTH, isPseudo, suggestRequests } from '../model.ts';
+import { buildFilter, controllerOfGroup, describeWindow, efficiencyClass, exactUsd, formatBytes, formatCores, formatPct, formatUsd, HOURS_PER_MONTH, isPseudo, suggestRequests } from '../model.ts';
 import type { NodeRow } from './nodes.tsx';
 import { nodeRows } from './nodes.tsx';
 
@@ -58,7 +59,8 @@ const IDLE_NODE_COLUMNS: DisplayColumn<NodeRow>[] = [
 /** Nodes with at least half their cost unallocated. */
 export const IDLE_NODE_THRESHOLD = 0.5;
 
-export function Efficiency({ ctx }: { ctx: PageContext }) {
+/** Requests vs measured usage (usage × 1.2), for an exporter without /api/v1/recommendations. */
+function RequestsVsUsage({ ctx }: { ctx: PageContext }) {
   const { api, state } = ctx;
   const clusterFilter = buildFilter({ cluster: state.cluster });
   const [data, retry] = useLoad(
@@ -118,6 +120,99 @@ export function Efficiency({ ctx }: { ctx: PageContext }) {
       </>
     );
   }
+  return (
+    <>
+      <p class="lede">This exporter has no recommendations endpoint: suggestions below are measured usage × 1.2.</p>
+      {body}
+    </>
+  );
+}
+
+const usdCol = (id: string, label: string, f: (r: Recommendation) => number): DisplayColumn<Recommendation> => ({
+  id,
+  label,
+  numeric: true,
+  value: f,
+  render: (r) => formatUsd(f(r)),
+  title: (r) => `${exactUsd(f(r))} a month`,
+});
+
+// The reason is long: a tooltip on the row's name on screen, a column in the CSV.
+const why: DisplayColumn<Recommendation> = { id: 'detail', label: 'Why', value: (r) => r.detail, csvOnly: true };
+
+const RIGHTSIZING_COLUMNS: DisplayColumn<Recommendation>[] = [
+  { id: 'target', label: 'Workload', value: (r) => `${r.namespace}/${r.target}`, title: (r) => r.detail },
+  { id: 'resource', label: 'Resource', value: (r) => r.resource },
+  { id: 'current', label: 'Request now', value: (r) => r.current },
+  { id: 'suggested', label: 'Suggested', value: (r) => r.suggested },
+  usdCol('saving', 'Savings/month', (r) => r.monthlySavingUsd),
+  usdCol('extra', 'Extra cost/month', (r) => r.monthlyExtraCostUsd),
+  { id: 'confidence', label: 'Confidence', numeric: true, value: (r) => r.confidence, render: (r) => formatPct(r.confidence) },
+  why,
+];
+
+const IDLE_NODE_REC_COLUMNS: DisplayColumn<Recommendation>[] = [
+  { id: 'target', label: 'Node', value: (r) => r.target.replace(/^node\//, ''), title: (r) => r.detail },
+  { id: 'current', label: 'Now', value: (r) => r.current },
+  { id: 'suggested', label: 'Suggested', value: (r) => r.suggested },
+  usdCol('saving', 'Savings/month', (r) => r.monthlySavingUsd),
+  why,
+];
+
+function RecommendationsView({ ctx, recs }: { ctx: PageContext; recs: Recommendations }) {
+  const { state } = ctx;
+  const rightsizing = recs.rows.filter((r) => r.kind === 'rightsizing');
+  const idle = recs.rows.filter((r) => r.kind === 'idle-node');
+  const narrowed = state.cluster !== '' || state.label !== '' || state.pool !== '' || state.instanceType !== '';
+  return (
+    <>
+      <p class="lede" data-testid="savings-total">
+        The exporter's recommendations for the {describeWindow(state.window)}
+        {state.namespace ? ` in ${state.namespace}` : ''}: up to{' '}
+        <strong title={exactUsd(recs.monthlySavingUsd)} data-exact={exactUsd(recs.monthlySavingUsd)}>
+          {formatUsd(recs.monthlySavingUsd)}
+        </strong>{' '}
+        a month (an upper bound: smaller requests only pay once nodes go).
+        {narrowed ? ' Only the namespace filter narrows recommendations.' : ''}
+      </p>
+      {rightsizing.length === 0 ? (
+        <Empty>No workload to right-size in this window: requests are close to usage, or usage is not measured.</Empty>
+      ) : (
+        <DataTable caption="Right-sizing" fileName={`rightsizing-${state.window.replaceAll(':', '')}.csv`} columns={RIGHTSIZING_COLUMNS} rows={rightsizing} rowKey={(r) => `${r.cluster}/${r.namespace}/${r.target}/${r.resource}`} defaultSort="-saving" />
+      )}
+      <h3>Idle capacity</h3>
+      {idle.length === 0 ? (
+        <Empty>No node is idle enough to remove in this window.</Empty>
+      ) : (
+        <DataTable caption="Idle nodes" fileName={`idle-nodes-${state.window.replaceAll(':', '')}.csv`} columns={IDLE_NODE_REC_COLUMNS} rows={idle} rowKey={(r) => `${r.cluster}/${r.target}`} defaultSort="-saving" />
+      )}
+      {recs.warnings.length > 0 ? (
+        <ul class="notes" aria-label="Notes from the exporter">
+          {recs.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
+export function Efficiency({ ctx }: { ctx: PageContext }) {
+  const { api, state } = ctx;
+  // undefined: the exporter has no /api/v1/recommendations (404); the page falls back to requests vs usage.
+  const [recs, retry] = useLoad(
+    (signal) =>
+      api.recommendations({ window: state.window, kinds: ['rightsizing', 'idle-node'], ...(state.namespace ? { namespace: state.namespace } : {}) }, signal).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) return undefined;
+        throw err;
+      }),
+    [state.window, state.namespace],
+  );
+  let body: ComponentChildren;
+  if (recs.state === 'loading') body = <Loading what="recommendations (the exporter analyses the window's usage)" />;
+  else if (recs.state === 'error') body = <ErrorState error={recs.error} retry={retry} />;
+  else if (recs.value === undefined) body = <RequestsVsUsage ctx={ctx} />;
+  else body = <RecommendationsView ctx={ctx} recs={recs.value} />;
   return (
     <div class="page">
       <h2>Efficiency &amp; savings</h2>

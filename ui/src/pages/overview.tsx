@@ -1,7 +1,7 @@
 // Overview: total for the window and change vs the previous one, the split, the stacked trend,
 // top namespaces, spot share and savings, monthly run rate.
 import { useMemo } from 'preact/hooks';
-import type { AllocationSet, ApiClient, Summary } from '../api.ts';
+import type { AllocationSet } from '../api.ts';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { DisplayColumn } from '../components/table.tsx';
 import { DataTable } from '../components/table.tsx';
@@ -17,9 +17,7 @@ import {
   formatSignedUsd,
   formatUsd,
   monthlyRunRate,
-  previousWindow,
   spotFigures,
-  summaryFromAllocations,
   stepFor,
   trendSeries,
   windowMinutes,
@@ -58,10 +56,10 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   const minutes = windowMinutes(state.window);
   const step = stepFor(minutes);
   const filtered = filter !== '';
-  const [summary, retrySummary] = useLoad((signal) => (filtered ? filteredSummary(api, state.window, filter, signal) : api.summary(state.window, signal)), [state.window, filter]);
-  // Idle belongs to no namespace or team: a filtered trend is pods only, as the filtered total.
+  const [summary, retrySummary] = useLoad((signal) => api.summary(state.window, filter, signal), [state.window, filter]);
+  // With a filter, idle is the part that would have been shared with what passes it (as the summary counts it).
   const [trend, retryTrend] = useLoad(
-    (signal) => api.allocation({ window: state.window, aggregate: ['cluster'], step, accumulate: false, includeIdle: !filtered, ...(filtered ? { filter } : {}) }, signal),
+    (signal) => api.allocation({ window: state.window, aggregate: ['cluster'], step, accumulate: false, includeIdle: true, ...(filtered ? { filter } : {}) }, signal),
     [state.window, filter, step],
   );
   if (summary.state === 'loading') return <Loading what="the summary" />;
@@ -82,19 +80,14 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   return (
     <div class="page">
       <h2 class="visually-hidden">Overview</h2>
-      {s.totalCost === 0 ? (
-        <Empty>
-          <strong>No cost recorded in the {describeWindow(state.window)}.</strong> The exporter records costs every cycle (--interval, 60 s by
-          default): the first figures appear after its first cycle. A fresh exporter has only minutes of history — pick 24 hours, or clear the filters.
-        </Empty>
-      ) : null}
+      {s.totalCost === 0 ? <NoCost ctx={ctx} /> : null}
       <section class="kpis" aria-label="Key figures">
         <Kpi
           testId="kpi-total"
           label={`Total, ${describeWindow(state.window)}`}
           value={formatUsd(s.totalCost)}
           exact={exactUsd(s.totalCost)}
-          {...(filtered ? { detail: 'filtered: pods only, idle not included' } : {})}
+          {...(filtered ? { detail: 'filtered: with its share of idle, without cluster fees' } : {})}
         />
         <Kpi
           testId="kpi-change"
@@ -208,15 +201,31 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   );
 }
 
-/** The overview of a filtered view: the window's allocations, then the window before it. */
-async function filteredSummary(api: ApiClient, window: string, filter: string, signal: AbortSignal): Promise<Summary> {
-  const [current] = await api.allocation({ window, aggregate: ['namespace'], accumulate: true, filter }, signal);
-  const set = current ?? {};
-  const first = Object.values(set)[0];
-  const w = first?.window ?? { start: '', end: '' };
-  const previous = first ? previousWindow(first.window) : undefined;
-  const before = previous === undefined ? undefined : (await api.allocation({ window: previous, aggregate: ['namespace'], accumulate: true, filter }, signal))[0];
-  return summaryFromAllocations(set, before, w);
+/** Why a window is empty, from what the history store holds (`/api/v1/coverage`). */
+function NoCost({ ctx }: { ctx: PageContext }) {
+  const [coverage] = useLoad((signal) => ctx.api.coverage(signal), []);
+  let history = '';
+  if (coverage.state === 'ready') {
+    const first = Math.min(...coverage.value.map((c) => Date.parse(c.first)));
+    const last = Math.max(...coverage.value.map((c) => Date.parse(c.last)));
+    history =
+      coverage.value.length === 0 || !Number.isFinite(first)
+        ? ' Nothing is recorded yet: the first cycle after a start only sets the clock, the second records the interval since.'
+        : ` The history covers ${new Date(first).toISOString().slice(0, 16).replace('T', ' ')} → ${new Date(last).toISOString().slice(0, 16).replace('T', ' ')} UTC (${formatDuration(last - first)}).`;
+  }
+  return (
+    <Empty>
+      <strong>No cost recorded in the {describeWindow(ctx.state.window)}.</strong> The exporter records costs every cycle (--interval, 60 s by default).
+      {history} Pick a window inside it, or clear the filters.
+    </Empty>
+  );
+}
+
+function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} hours` : `${Math.round(hours / 24)} days`;
 }
 
 function TrendBlock({ sets, hourly, ctx }: { sets: readonly AllocationSet[]; hourly: boolean; ctx: PageContext }) {
