@@ -152,3 +152,33 @@ test('UTF-8 with a BOM and UTF-16 (PowerShell redirection) are read', async () =
   assert.equal(decodeText('\ufeff{}'), '{}');
   assert.equal(decodeText(readFileSync(join(dir, 'bom.json'))).slice(0, 1), '{');
 });
+
+test('lists read item by item (large files) give exactly what a whole parse gives: objects, warnings, errors', async () => {
+  const table: [string, string | Buffer][] = [
+    ['list', list(node('n1'), pod('p1'), pod('p2', '250m'))],
+    ['bad fields', list(node('n1'), pod('p1', '10x'), { kind: 'Pod', metadata: {} }, 'not an object', pod('p2'))],
+    ['typed list', JSON.stringify({ kind: 'PodList', apiVersion: 'v1', items: [{ metadata: { name: 'p', namespace: 'shop' }, spec: { nodeName: 'n1', containers: [] } }] })],
+    ['no kind', JSON.stringify({ items: [node('n1')] })],
+    ['one object', JSON.stringify(node('n1'))],
+    ['metrics', metrics('5m')],
+    ['BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(list(node('n1'), pod('p1')))])],
+    ['malformed item', '{\n    "kind": "List",\n    "items": [\n        {"kind": "Node", "metadata": {"name": "n1"}, "status": {"capacity": {"cpu": "1", "memory": "1Gi"}}},\n        {"kind": "Pod",]\n}'],
+    ['items not an array', '{"kind": "List", "items": {"a": 1}}'],
+    ['a Pod with items', JSON.stringify({ ...node('n1'), items: [] })],
+  ];
+  for (const [name, content] of table) {
+    const file = join(dir, `${name.replaceAll(' ', '-')}.json`);
+    writeFileSync(file, content);
+    const read = async (itemByItemFromBytes: number) => {
+      try {
+        const r = await createSnapshotSource({ paths: [file], itemByItemFromBytes }).read(0);
+        return { snapshot: r.snapshot, warnings: r.warnings.map((w) => w.message), hasUsage: r.hasUsage };
+      } catch (err) {
+        return { error: `${(err as Error).name}: ${(err as Error).message}` };
+      }
+    };
+    const whole = await read(Number.POSITIVE_INFINITY);
+    const itemByItem = await read(0);
+    assert.deepEqual(itemByItem, whole, name);
+  }
+});

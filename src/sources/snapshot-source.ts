@@ -36,7 +36,14 @@ export interface SnapshotSourceOptions {
   readonly readFile?: (path: string) => Promise<Uint8Array | string>;
   readonly stat?: (path: string) => Promise<FileStat>;
   readonly readDir?: (path: string) => Promise<readonly string[]>;
+  /**
+   * Lists of at least this many bytes are parsed item by item (the parsed document is never held
+   * whole); smaller files are parsed at once, which is faster for them. Default 8 MiB.
+   */
+  readonly itemByItemFromBytes?: number;
 }
+
+const ITEM_BY_ITEM_FROM_BYTES = 8 * 2 ** 20;
 
 interface FileVersion {
   readonly path: string;
@@ -65,7 +72,14 @@ export function decodeText(data: Uint8Array | string): string {
 }
 
 export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSource {
-  const { paths, usagePaths = [], readFile = (p: string) => fsReadFile(p), stat = (p: string): Promise<Stats> => fsStat(p), readDir = (p: string) => readdir(p) } = options;
+  const {
+    paths,
+    usagePaths = [],
+    readFile = (p: string) => fsReadFile(p),
+    stat = (p: string): Promise<Stats> => fsStat(p),
+    readDir = (p: string) => readdir(p),
+    itemByItemFromBytes = ITEM_BY_ITEM_FROM_BYTES,
+  } = options;
   if (paths.length === 0 && usagePaths.length === 0) throw new SourceReadError('snapshot', '(paths)', '', 'no snapshot file or directory given');
 
   /** The object files' combined conversion, by the keys of all object files. */
@@ -120,7 +134,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
     }
     // A list of objects in UTF-8 (what kubectl writes): its items are parsed one by one while
     // they are converted, so the whole parsed document never sits in memory.
-    if (typeof data !== 'string' && !(data[0] === 0xff && data[1] === 0xfe) && !(data[0] === 0xfe && data[1] === 0xff)) {
+    if (typeof data !== 'string' && data.byteLength >= itemByItemFromBytes && !(data[0] === 0xff && data[1] === 0xfe) && !(data[0] === 0xfe && data[1] === 0xff)) {
       const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const list = scanJsonList(bytes, path);
       if (list !== undefined && isList(list) && !isPodMetricsDocument(list.head)) return { list };
