@@ -153,7 +153,7 @@ test('withAgentUsage over a source: agents pulled through fetch, usage replaced 
   const NOW = 100_000;
   const seen: string[] = [];
   const fakeFetch = (async (url: string, init?: RequestInit) => {
-    seen.push(`${url} ${(init?.headers as Record<string, string>)['authorization']}`);
+    seen.push(`${url} ${((init?.headers ?? {}) as Record<string, string>)['authorization']}`);
     if (url.includes('10.0.0.6')) return new Response(JSON.stringify({ ...REPORT, node: 'n2', toMs: NOW - 600_000, pods: [] }), { status: 200 });
     return new Response(JSON.stringify({ ...REPORT, toMs: NOW - 1000, pods: [{ ...POD, containers: [{ ...POD, id: 'c', name: 'web', runtime: 'containerd' }] }] }), { status: 200 });
   }) as typeof fetch;
