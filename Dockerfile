@@ -37,14 +37,18 @@ LABEL org.opencontainers.image.title="kube-cost-exporter" \
       org.opencontainers.image.source="https://github.com/deepcost/kube-cost-exporter" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.version="${VERSION}"
-RUN apk add --no-cache libstdc++ libgcc
+# The history store and the pricing cache live in KCE_DATA_DIR, writable by the exporter's user
+# (mount a volume there to keep history across containers).
+RUN apk add --no-cache libstdc++ libgcc \
+ && mkdir -p /var/lib/kube-cost-exporter && chown 65532:65532 /var/lib/kube-cost-exporter
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=build /src/bundle/dist ./dist
 COPY --from=build /src/ui/dist ./ui/dist
 COPY package.json ./
 COPY bin ./bin
-ENV NODE_ENV=production
+ENV NODE_ENV=production KCE_DATA_DIR=/var/lib/kube-cost-exporter
+VOLUME /var/lib/kube-cost-exporter
 # The numeric user the Kubernetes manifests run as (runAsNonRoot needs a numeric USER).
 USER 65532:65532
 EXPOSE 9090

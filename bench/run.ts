@@ -1,8 +1,13 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,ui,agent] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui,agent] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
+//        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
+// The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
+// the benchmark builds first (tsc -p tsconfig.build.json, a few seconds). Running the TypeScript
+// sources directly adds about 20 MiB of RSS (Node's type stripper) and some start-up time.
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
+// Scrapes are measured twice: with no cycle running (--interval 10m), and with a cycle every second.
 // Cycle and render medians are of warm runs (the exporter runs one cycle per interval for days);
 // the first, cold cycle is printed too. The scrape floor is a bare node:http server sending a
 // Buffer of the same size to the same clients (bench/scrape-floor.ts).
@@ -46,6 +51,7 @@ const argValue = (flag: string): string | undefined => {
 const wanted = (argValue('--sizes') ?? 'S,M,L').split(',');
 const outFile = argValue('--out');
 const exporterNodeOptions = (argValue('--exporter-node-options') ?? '').split(' ').filter((o) => o !== '');
+const exporterEntry = args.includes('--exporter-from-source') ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -93,9 +99,9 @@ function rssMiB(pid: number): { rss: number; peak: number } {
  * Starts the real exporter CLI on the snapshot, waits for /readyz, scrapes it concurrently. The
  * per-client rate limit is off: the 10 scrapers stand for 10 Prometheus servers, not one address.
  */
-async function exporterProcess(files: string[], size: Size) {
+async function exporterProcess(files: string[], size: Size, interval = '10m') {
   const port = await freePort();
-  const child = spawn(process.execPath, [...exporterNodeOptions, 'src/cli/kube-cost-exporter.ts', ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', '10m', '--log-level', 'warn', '--rate-limit', '0'], {
+  const child = spawn(process.execPath, [...exporterNodeOptions, exporterEntry, ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', interval, '--log-level', 'warn', '--rate-limit', '0'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -171,6 +177,8 @@ async function benchSize(size: Size) {
 
     const proc = await exporterProcess([snapshotFile, metricsFile], size);
     const floor = await scrapeFloor(proc.gzipBytes, size.scrapesPerClient);
+    // The same scrapes while the exporter recomputes every second (back to back when a cycle takes longer).
+    const busy = await exporterProcess([snapshotFile, metricsFile], size, '1s');
     return {
       size: size.name,
       nodes: size.nodes,
@@ -189,6 +197,8 @@ async function benchSize(size: Size) {
       exporterReadyMs: proc.readyMs,
       scrapeP50Ms: proc.p50,
       scrapeP99Ms: proc.p99,
+      duringCyclesP50Ms: busy.p50,
+      duringCyclesP99Ms: busy.p99,
       floorP50Ms: floor.p50,
       floorP99Ms: floor.p99,
       exporterRssMiB: proc.rss,
@@ -202,15 +212,20 @@ async function benchSize(size: Size) {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`kube-cost-exporter benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, load average ${load()}`);
-if (exporterNodeOptions.length > 0) console.log(`exporter node options: ${exporterNodeOptions.join(' ')}`);
 const results = [];
+if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name))) {
+  const { spawnSync } = await import('node:child_process');
+  const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
+}
+console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')}`);
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   process.stderr.write(`bench: size ${size.name} (${size.nodes} nodes, ${size.pods} pods)...\n`);
   const r = await benchSize(size);
   results.push(r);
   console.log(
     `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms (cold ${fmt(r.coldCycleMs, 1)} ms) | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
-      `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
+      `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}; during a cycle every second p50 ${fmt(r.duringCyclesP50Ms, 2)} p99 ${fmt(r.duringCyclesP99Ms, 2)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
       `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file) | load average ${load()}`,
   );
 }
@@ -239,6 +254,13 @@ if (argValue('--sizes') === undefined || wanted.includes('api')) {
   printApiBench(await benchApi());
 }
 // --- end allocation API ---
+// --- history store (bench/store.ts: SQLite, and PostgreSQL on a throwaway server; several minutes);
+// `--sizes` without `store` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('store')) {
+  const { benchStore, printStoreBench } = await import('./store.ts');
+  printStoreBench(await benchStore());
+}
+// --- end history store ---
 // --- live collection (bench/kube.ts: test API server + collector in their own processes, ~3 min);
 // `--sizes` without `kube` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('kube')) {

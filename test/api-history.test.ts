@@ -106,11 +106,11 @@ describe('allocation API over SQLite history from real exporter cycles', () => {
 
   it('summary: the total is the cluster’s hourly total × hours; no previous data', async () => {
     const body = await get(`/summary?${WINDOW}`);
-    const d = body.data as { totalCost: number; previousHasData: boolean; components: Record<string, number> };
+    const d = body.data as { totalCost: number; previous: { hasData: boolean }; split: Record<string, number> };
     near(d.totalCost, report.cluster.totalHourlyUsd * HOURS, 'summary total');
-    near(d.components['management']!, report.cluster.managementHourlyUsd * HOURS, 'management');
-    near(d.components['idle']!, report.cluster.idleHourlyUsd * HOURS, 'idle');
-    assert.equal(d.previousHasData, false);
+    near(d.split['management']!, report.cluster.managementHourlyUsd * HOURS, 'management');
+    near(d.split['idle']!, report.cluster.idleHourlyUsd * HOURS, 'idle');
+    assert.equal(d.previous.hasData, false);
   });
 
   it('assets: each node costs its hourly price × hours', async () => {
@@ -133,5 +133,40 @@ describe('allocation API over SQLite history from real exporter cycles', () => {
     const billed = (focus.data as { BilledCost: number }[]).reduce((s, r) => s + r.BilledCost, 0);
     const total = Object.values((alloc.data as Record<string, { totalCost: number }>[])[0]!).reduce((s, a) => s + a.totalCost, 0);
     near(billed, total, 'FOCUS BilledCost');
+  });
+});
+
+describe('demo history and gaps, as the stores record them', () => {
+  it('meta says demo and names the gap; the gap costs nothing', async () => {
+    const { createMemoryStore } = await import('../src/store/memory.ts');
+    const { A } = await import('../src/api/fixtures.test-util.ts');
+    const memory = createMemoryStore();
+    const HOUR = 3_600_000;
+    const T = Date.parse('2026-11-30T00:00:00Z');
+    const batch = (startMs: number) => ({
+      cluster: 'c1',
+      startMs,
+      endMs: startMs + HOUR,
+      demo: true,
+      allocations: [{ ...A, startMs, endMs: startMs + HOUR }],
+      nodes: [],
+      disks: [],
+      loadBalancers: [],
+      clusterCharges: { cluster: 'c1', startMs, endMs: startMs + HOUR, minutes: 60, managementCostUsd: 0 },
+    });
+    // Hours 0 and 2 recorded, hour 1 missing (exporter down).
+    await memory.record(batch(T));
+    await memory.record(batch(T + 2 * HOUR));
+    const res = await apiRoutes({ store: memory, now: () => T + 3 * HOUR }).request('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T03:00:00Z&aggregate=namespace&accumulate=true');
+    const body = (await res.json()) as { data: Record<string, { totalCost: number; minutes: number }>[]; meta: { demo: boolean; warnings: string[] } };
+    assert.equal(body.meta.demo, true);
+    assert.deepEqual(body.meta.warnings, [
+      'cluster c1: 1 gap(s) without recorded data in this window (exporter down): costs there are missing, not estimated',
+      'cluster c1: simulated (demo) data',
+    ]);
+    // Two recorded hours of pod a at $1.60 an hour; 120 minutes, not 180.
+    assert.equal(Math.round(body.data[0]!['web']!.totalCost * 1e9) / 1e9, 3.2);
+    assert.equal(body.data[0]!['web']!.minutes, 120);
+    await memory.close();
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,10 +23,10 @@ test('AWS: a region file refreshed from the bulk Price List, then built by the r
     products: {
       A: computeProduct('A', 'us-west-2', 'm5.large'),
       B: computeProduct('B', 'us-west-2', 'm5.4xlarge'),
-      C: computeProduct('C', 'us-west-2', 'm5.xlarge'),
-      W: computeProduct('W', 'us-west-2', 'm5.xlarge', { operatingSystem: 'Windows' }),
+      C: computeProduct('C', 'us-west-2', 'm5.2xlarge'),
+      W: computeProduct('W', 'us-west-2', 'm5.2xlarge', { operatingSystem: 'Windows' }),
     },
-    terms: { OnDemand: { A: onDemandTerm('A', '0.0960000000'), B: onDemandTerm('B', '0.7700000000'), C: onDemandTerm('C', '0.1920000000'), W: onDemandTerm('W', '0.3760000000') } },
+    terms: { OnDemand: { A: onDemandTerm('A', '0.0960000000'), B: onDemandTerm('B', '0.7700000000'), C: onDemandTerm('C', '0.3840000000'), W: onDemandTerm('W', '0.7520000000') } },
   };
   const server = await startTestServer((req, res) => {
     if (req.url === '/offers/v1.0/aws/AmazonEC2/current/region_index.json') return json(res, { regions: { 'us-west-2': { regionCode: 'us-west-2', currentVersionUrl: version } } });
@@ -36,6 +36,13 @@ test('AWS: a region file refreshed from the bulk Price List, then built by the r
   const dir = mkdtempSync(join(tmpdir(), 'kce-catalog-live-'));
   try {
     cpSync(SOURCES_DIR, dir, { recursive: true });
+    // The copy's m5 line without 2xlarge, whatever the shipped catalog holds today, so that the
+    // refresh has exactly one type to add.
+    const regionFile = join(dir, 'aws-ec2-ondemand-us-west-2.txt');
+    writeFileSync(regionFile, readFileSync(regionFile, 'utf8').replace(/^(m5\t.*?) ?\b2xlarge=[\d.]+(.*)$/m, '$1$2'));
+    const before = readFileSync(regionFile, 'utf8');
+    assert.match(before, /^m5\t.*\blarge=0\.096\b/m, 'the sources list m5.large at 0.096 (else update this test)');
+    assert.doesNotMatch(before, /^m5\t.*\b2xlarge=/m, 'the copy does not list m5.2xlarge');
     // Not spawnSync: the local server answers from this process's event loop.
     const child = spawn(process.execPath, [SCRIPT, '--provider', 'aws', '--region', 'us-west-2', '--sources', dir, '--aws-pricing-url', server.url], { stdio: ['ignore', 'pipe', 'pipe'] });
     const r = { stdout: '', stderr: '', status: null as number | null };
@@ -43,13 +50,14 @@ test('AWS: a region file refreshed from the bulk Price List, then built by the r
     child.stderr.on('data', (c: Buffer) => (r.stderr += c.toString()));
     [r.status] = (await once(child, 'exit')) as [number | null];
     assert.equal(r.status, 0, r.stderr);
-    // m5.large unchanged (0.096), m5.4xlarge 0.768 → 0.77, m5.xlarge new; every other listed type kept.
+    // m5.large unchanged (0.096), m5.4xlarge 0.768 → 0.77, m5.2xlarge new; every other listed type kept.
     assert.match(r.stdout, /aws-ec2-ondemand-us-west-2\.txt: 1 updated, 1 added, 1 unchanged, \d+ kept that the provider did not list/);
     const text = readFileSync(join(dir, 'aws-ec2-ondemand-us-west-2.txt'), 'utf8');
     assert.match(text, /^# Refreshed \d{4}-\d\d-\d\d by scripts\/catalog\/live\.ts from the AWS bulk Price List \(http:\/\/127\.0\.0\.1:\d+\/offers\/v1\.0\/aws\/AmazonEC2\/20261130000000\/us-west-2\/index\.json\)/m);
-    assert.match(text, /^m5\t4xlarge=0\.77 8xlarge=1\.536 large=0\.096 metal=4\.608 xlarge=0\.192$/m);
+    const m5 = /^m5\t(.*)$/m.exec(text)?.[1]?.split(' ') ?? [];
+    for (const entry of ['2xlarge=0.384', '4xlarge=0.77', '8xlarge=1.536', 'large=0.096']) assert.ok(m5.includes(entry), `${entry} in m5 ${m5.join(' ')}`);
     const catalog = JSON.parse(generateCatalog(readSources(pathToFileURL(`${dir}/`))));
-    assert.equal(catalog.aws.onDemandHourlyUsd['us-west-2']['m5.xlarge'], 0.192);
+    assert.equal(catalog.aws.onDemandHourlyUsd['us-west-2']['m5.2xlarge'], 0.384);
     assert.equal(catalog.aws.onDemandHourlyUsd['us-west-2']['m5.4xlarge'], 0.77);
     assert.equal(catalog.aws.onDemandHourlyUsd['us-west-2']['m6g.medium'], 0.0385, 'kept');
   } finally {

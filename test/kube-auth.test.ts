@@ -40,8 +40,9 @@ test('--auth-kubernetes: an allowed service account scrapes, an unknown token ge
     const ok = await get('/metrics', 'prometheus-sa-token');
     assert.equal(ok.status, 200);
     assert.match(ok.text, /^kube_cost_cluster_hourly_usd /m);
-    // Allowed /metrics only: the API is another path.
-    assert.equal((await get('/readyz', 'prometheus-sa-token')).status, 403);
+    // Allowed /metrics only: the API is another path. The kubelet's probes need no token.
+    assert.equal((await get('/api/v1/coverage', 'prometheus-sa-token')).status, 403);
+    assert.equal((await get('/readyz')).status, 200);
     assert.ok(logger.lines.some((l) => l.msg.startsWith("callers' bearer tokens are checked with TokenReview and SubjectAccessReview")));
     // The reviews reached the API server as the real client sends them.
     const reviews = cluster.server.requests.filter((r) => r.path.endsWith("reviews"));

@@ -95,7 +95,7 @@ test('--source kube: Prometheus gets the live cluster costs, follows changes, an
   cli = await startCli(cluster, ['--source', 'kube', '--kubeconfig', cluster.kubeconfigPath, '--pricing', join(cluster.dir, 'pricing.yaml'), '--interval', '1s', '--cluster-id', 'e2e']);
   const c = cli;
   const first = c.logs().split('\n')[0] ?? '';
-  assert.match(first, /serving the live cluster from kube context "test" \(https:\/\/127\.0\.0\.1:\d+\) from --kubeconfig \S+: --source kube/);
+  assert.match(first, /serving the live cluster from kube context "test" \(https:\/\/127\.0\.0\.1:\d+\) from --kubeconfig \S+(, usage from node agents where they run)?: --source kube/);
   await eventually(async () => (await fetch(`${c.base}/readyz`)).status === 200, '/readyz 200 after the first sync', 30_000);
   const ready = (await (await fetch(`${c.base}/readyz`)).json()) as Record<string, unknown>;
   assert.deepEqual(ready['usage'], { state: 'ok', detail: '', costsUse: 'usage' });

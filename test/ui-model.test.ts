@@ -7,18 +7,22 @@ import { ApiError, capacityTypeFromLabels, createApiClient, parseAllocationRespo
 import type { Column } from '../ui/src/model.ts';
 import {
   buildFilter,
+  controllerOfGroup,
   customWindow,
   DEFAULT_STATE,
   efficiencyClass,
+  formatCores,
   formatSignedPct,
   formatUsd,
   monthlyRunRate,
   parseState,
+  previousWindow,
   sortRows,
   spotFigures,
   stateToSearch,
   stepFor,
   suggestRequests,
+  summaryFromAllocations,
   toCsv,
   trendSeries,
   windowMinutes,
@@ -30,7 +34,7 @@ const close = (a: number | undefined, b: number | undefined, what: string) => {
   assert.ok(Math.abs(a - b) < 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} ≠ ${b}`);
 };
 
-function node(name: string, totalCost: number, minutes: number, capacityType: string | undefined, preemptible?: number): Asset {
+function node(name: string, totalCost: number, minutes: number, capacityType: string | undefined, preemptible?: number, onDemandCost?: number): Asset {
   return {
     key: `c/${name}`,
     type: 'Node',
@@ -49,6 +53,8 @@ function node(name: string, totalCost: number, minutes: number, capacityType: st
     hourlyCost: undefined,
     priceSource: undefined,
     pool: undefined,
+    idleCost: undefined,
+    onDemandCost,
   };
 }
 
@@ -81,16 +87,45 @@ function alloc(over: Partial<Allocation>): Allocation {
   };
 }
 
-describe('spotFigures (target 70% spot, spot assumed 60% below on-demand)', () => {
-  // on-demand equivalent E = on-demand cost + spot cost / 0.4; moved = min(on-demand, 0.7 E − spot/0.4);
-  // monthly savings = moved × 0.6 / window minutes × 60 × 730.
-  const cases: { name: string; assets: Asset[]; spotCostShare: number | undefined; spotNodeShare: number | undefined; savingsMonthly: number | undefined }[] = [
+describe('spotFigures (target 70% spot)', () => {
+  // Spot discount d: observed (1 − spot cost / its on-demand cost) when every spot node sends its
+  // on-demand cost, else assumed 0.6. On-demand equivalent E = on-demand cost + spot's on-demand
+  // cost (or spot / (1 − d)); moved = min(on-demand, 0.7 E − spot's equivalent);
+  // monthly savings = moved × d / window minutes × 60 × 730.
+  const cases: {
+    name: string;
+    assets: Asset[];
+    spotCostShare: number | undefined;
+    spotNodeShare: number | undefined;
+    savingsMonthly: number | undefined;
+    discount: number;
+    source: 'observed' | 'assumed';
+  }[] = [
     // E = 100, moved = 70, saved 42 in 1 h → 42 × 730 = 30,660 a month.
-    { name: 'all on-demand', assets: [node('a', 100, 60, 'on-demand')], spotCostShare: 0, spotNodeShare: 0, savingsMonthly: 30_660 },
+    { name: 'all on-demand', assets: [node('a', 100, 60, 'on-demand')], spotCostShare: 0, spotNodeShare: 0, savingsMonthly: 30_660, discount: 0.6, source: 'assumed' },
     // spot equivalent 20 / 0.4 = 50, E = 150, 0.7 E = 105, moved = 55, saved 33 → 33 × 730 = 24,090.
-    { name: 'some spot', assets: [node('a', 100, 60, 'on-demand'), node('b', 20, 60, 'spot')], spotCostShare: 20 / 120, spotNodeShare: 0.5, savingsMonthly: 24_090 },
-    // Already all spot: nothing to move.
-    { name: 'all spot (by preemptible)', assets: [node('b', 40, 60, undefined, 1)], spotCostShare: 1, spotNodeShare: 1, savingsMonthly: 0 },
+    {
+      name: 'some spot, discount assumed',
+      assets: [node('a', 100, 60, 'on-demand'), node('b', 20, 60, 'spot')],
+      spotCostShare: 20 / 120,
+      spotNodeShare: 0.5,
+      savingsMonthly: 24_090,
+      discount: 0.6,
+      source: 'assumed',
+    },
+    // Observed: spot 30 of an on-demand 100 → d = 0.7; E = 100 + 100 = 200, 0.7 E = 140,
+    // moved = min(100, 140 − 100) = 40, saved 28 → 28 × 730 = 20,440.
+    {
+      name: 'some spot, discount observed',
+      assets: [node('a', 100, 60, 'on-demand', 0, 100), node('b', 30, 60, 'spot', 1, 100)],
+      spotCostShare: 30 / 130,
+      spotNodeShare: 0.5,
+      savingsMonthly: 20_440,
+      discount: 0.7,
+      source: 'observed',
+    },
+    // Already all spot (by preemptible): nothing to move.
+    { name: 'all spot (by preemptible)', assets: [node('b', 40, 60, undefined, 1)], spotCostShare: 1, spotNodeShare: 1, savingsMonthly: 0, discount: 0.6, source: 'assumed' },
     // Over a day (1440 min): saved 42 → 42 / 1440 × 60 × 730 = 1,277.5; disks do not count.
     {
       name: 'a day, with a disk',
@@ -98,8 +133,10 @@ describe('spotFigures (target 70% spot, spot assumed 60% below on-demand)', () =
       spotCostShare: 0,
       spotNodeShare: 0,
       savingsMonthly: 1_277.5,
+      discount: 0.6,
+      source: 'assumed',
     },
-    { name: 'no nodes', assets: [], spotCostShare: undefined, spotNodeShare: undefined, savingsMonthly: undefined },
+    { name: 'no nodes', assets: [], spotCostShare: undefined, spotNodeShare: undefined, savingsMonthly: undefined, discount: 0.6, source: 'assumed' },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -107,9 +144,54 @@ describe('spotFigures (target 70% spot, spot assumed 60% below on-demand)', () =
       close(f.spotCostShare, c.spotCostShare, 'spot cost share');
       close(f.spotNodeShare, c.spotNodeShare, 'spot node share');
       close(f.savingsMonthly, c.savingsMonthly, 'savings');
-      assert.equal(f.assumedDiscount, 0.6);
+      close(f.discount, c.discount, 'discount');
+      assert.equal(f.discountSource, c.source);
     });
   }
+});
+
+describe('overview of a filtered view, from allocations', () => {
+  const w = { start: '2026-11-23T00:00:00Z', end: '2026-11-30T00:00:00Z' };
+  it('pods only (idle left out), split, change against the previous window, namespaces ranked', () => {
+    const current = {
+      'a/deployment:x': alloc({ name: 'a/deployment:x', properties: { namespace: 'a' }, cpuCost: 3, ramCost: 1, gpuCost: 0, pvCost: 2, networkCost: 0.5, loadBalancerCost: 0.5, totalCost: 7 }),
+      'b/deployment:y': alloc({ name: 'b/deployment:y', properties: { namespace: 'b' }, cpuCost: 8, ramCost: 2, totalCost: 10 }),
+      __idle__: alloc({ name: '__idle__', cpuCost: 5, totalCost: 5 }),
+    };
+    const previous = { 'a/deployment:x': alloc({ name: 'a/deployment:x', properties: { namespace: 'a' }, totalCost: 8.5 }), __idle__: alloc({ name: '__idle__', totalCost: 4 }) };
+    const s = summaryFromAllocations(current, previous, w);
+    // total 7 + 10 = 17; previous 8.5 → +8.5, +100%.
+    assert.equal(s.totalCost, 17);
+    assert.equal(s.previousTotalCost, 8.5);
+    assert.equal(s.changeAmount, 8.5);
+    assert.equal(s.changeRatio, 1);
+    assert.deepEqual(s.split, { compute: 14, idle: 0, storage: 2, network: 0.5, loadBalancers: 0.5, management: 0 });
+    assert.deepEqual(s.topNamespaces, [
+      { name: 'b', totalCost: 10 },
+      { name: 'a', totalCost: 7 },
+    ]);
+  });
+  it('no previous data: the change is not known', () => {
+    const s = summaryFromAllocations({}, undefined, w);
+    assert.equal(s.totalCost, 0);
+    assert.equal(s.previousTotalCost, undefined);
+    assert.equal(s.changeRatio, undefined);
+  });
+  it('the previous window has the same length and ends where this one starts', () => {
+    assert.equal(previousWindow(w), '2026-11-16T00:00:00Z,2026-11-23T00:00:00Z');
+    assert.equal(previousWindow({ start: 'x', end: 'y' }), undefined);
+  });
+});
+
+describe('controller groups', () => {
+  const cases: [string, Record<string, string>, { kind: string; name: string } | undefined][] = [
+    ['deployment:api', {}, { kind: 'deployment', name: 'api' }],
+    ['checkout/statefulset:postgres', {}, { kind: 'statefulset', name: 'postgres' }],
+    ['deployment:api', { controllerKind: 'deployment', controller: 'api-v2' }, { kind: 'deployment', name: 'api-v2' }],
+    ['__unallocated__', {}, undefined],
+    ['checkout/__idle__', {}, undefined],
+  ];
+  for (const [key, props, expected] of cases) it(`${key} → ${JSON.stringify(expected)}`, () => assert.deepEqual(controllerOfGroup(key, props), expected));
 });
 
 describe('suggestRequests (usage × 1.2, at least 10m CPU and 16 MiB)', () => {
@@ -195,7 +277,7 @@ describe('URL state', () => {
     const s = parseState('?page=namespaces&ns=checkout&workload=deployment%2Fapi&window=30d');
     assert.equal(s.page, 'namespaces');
     assert.equal(s.workload, 'deployment/api');
-    assert.equal(s.pod, '');
+    assert.equal(s.namespace, '');
     assert.equal(stateToSearch(s), '?page=namespaces&window=30d&ns=checkout&workload=deployment%2Fapi');
   });
   it('an unknown page falls back to the overview', () => assert.equal(parseState('?page=admin').page, 'overview'));
@@ -232,6 +314,13 @@ describe('tables and CSV', () => {
 });
 
 describe('formatting', () => {
+  const cores: [number, string][] = [
+    [0.25, '250m'],
+    [0.9996, '1.00'],
+    [0.9994, '999m'],
+    [2.5, '2.50'],
+  ];
+  for (const [x, text] of cores) it(`formatCores(${x}) = ${text}`, () => assert.equal(formatCores(x), text));
   const usd: [number | undefined, string][] = [
     [1234.5, '$1,234.50'],
     [0, '$0.00'],
@@ -283,9 +372,36 @@ describe('API client: answers checked at the boundary', () => {
     assert.throws(() => parseAllocationResponse('/api/v1/allocation', bad), { name: 'ApiError', message: '/api/v1/allocation: data[].ns.totalCost: expected a number, got "12"' });
     assert.throws(() => parseAllocationResponse('/api/v1/allocation', { code: 200, data: 'x' }), { name: 'ApiError', message: '/api/v1/allocation: data: expected a list of allocation sets, got "x"' });
   });
-  it('a summary without its split is refused', () => {
+  const summaryBody = {
+    code: 200,
+    data: {
+      window: { start: '2026-11-23T00:00:00Z', end: '2026-11-30T00:00:00Z' },
+      totalCost: 10,
+      previousTotalCost: 8,
+      previousHasData: true,
+      change: { amount: 2, ratio: 0.25 },
+      components: { compute: 5, idle: 2, storage: 1, network: 0.5, loadBalancers: 0.5, management: 1 },
+      spotSavings: 3,
+      topNamespaces: [{ namespace: 'a', cost: 4, share: 0.4 }],
+    },
+  };
+  it("the exporter's summary: components, change, top namespaces", () => {
+    const s = parseSummaryResponse('/api/v1/summary', summaryBody);
+    assert.equal(s.totalCost, 10);
+    assert.equal(s.changeRatio, 0.25);
+    assert.deepEqual(s.split, { compute: 5, idle: 2, storage: 1, network: 0.5, loadBalancers: 0.5, management: 1 });
+    assert.deepEqual(s.topNamespaces, [{ name: 'a', totalCost: 4 }]);
+    assert.equal(s.spotSavings, 3);
+  });
+  it('no previous data: no change shown (the API sends amount = total and ratio null)', () => {
+    const s = parseSummaryResponse('/api/v1/summary', { ...summaryBody, data: { ...summaryBody.data, previousTotalCost: 0, previousHasData: false, change: { amount: 10, ratio: null } } });
+    assert.equal(s.previousTotalCost, undefined);
+    assert.equal(s.changeAmount, undefined);
+    assert.equal(s.changeRatio, undefined);
+  });
+  it('a summary without its components is refused', () => {
     assert.throws(() => parseSummaryResponse('/api/v1/summary', { code: 200, data: { window: { start: 'a', end: 'b' }, totalCost: 1 } }), {
-      message: '/api/v1/summary: data.split: expected {compute, storage, network, idle}, got undefined',
+      message: '/api/v1/summary: data.components: expected {compute, idle, storage, network, ...}, got undefined',
     });
   });
   it('the demo banner follows /readyz source', () => {

@@ -2,8 +2,8 @@
 // (ui/fixtures/server.ts: the fixture answers in the exporter's wire format, the built UI served by
 // the exporter's own static handler and security headers). The numbers on the pages are checked
 // against the API's answers and against the real `kubectl cost` plugin pointed at the same server.
-// Screenshots of every page go to test-output/ui/ (KCE_UPDATE_SCREENSHOTS=1 also refreshes
-// docs/screenshots/). test/ui-exporter.test.ts does the same against the real exporter.
+// Screenshots of every page go to test-output/ui/ (KCE_UPDATE_SCREENSHOTS=1 also refreshes the
+// phone and empty-state ones in docs/screenshots/). test/ui-exporter.test.ts does the same against the real exporter.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -50,11 +50,12 @@ async function open(path: string, options: Parameters<typeof openPage>[1] = {}):
   return w;
 }
 
-async function shot(w: WatchedPage, name: string): Promise<void> {
+/** A screenshot into test-output/ui/; `doc`: also docs/screenshots/ with KCE_UPDATE_SCREENSHOTS=1 (the pages' own shots there come from test/ui-exporter.test.ts, on demo data). */
+async function shot(w: WatchedPage, name: string, { doc = false } = {}): Promise<void> {
   await w.page.evaluate(() => document.fonts.ready);
   const path = screenshotPath(name);
   await w.page.screenshot({ path, fullPage: true });
-  if (UPDATE_DOCS) {
+  if (UPDATE_DOCS && doc) {
     mkdirSync(DOC_SCREENSHOTS, { recursive: true });
     copyFileSync(path, join(DOC_SCREENSHOTS, `${name}.png`));
   }
@@ -166,7 +167,7 @@ describe('web UI on the example API (real Chromium)', () => {
     assert.deepEqual(w.problems, []);
   });
 
-  it('drill-down namespace → workload → pod shows the cost `kubectl cost pod` reports for that pod', async () => {
+  it('drill-down namespace → workload → pods shows the costs `kubectl cost pod` reports', async () => {
     const w = await open('/?page=namespaces');
     await w.page.getByRole('link', { name: 'checkout', exact: true }).click();
     await w.page.getByRole('heading', { name: 'Workloads in checkout' }).waitFor();
@@ -190,21 +191,20 @@ describe('web UI on the example API (real Chromium)', () => {
       // The plugin prints six significant decimals; the UI's tooltip the API's figure to 1e-6.
       assert.ok(Math.abs(fromPlugin.totalUsd - shown) <= 1e-6 * Math.max(1, shown), `${pod}: UI ${shown} vs kubectl cost ${fromPlugin.totalUsd}`);
     }
-    // Into the first pod: its containers, with the same total; breadcrumbs lead back up.
-    const firstPod = ((await rows.nth(0).locator('th').textContent()) ?? '').trim();
-    const podTotal = dollars(await rows.nth(0).locator('td').nth(6).getAttribute('title'));
-    await rows.nth(0).locator('th a').click();
-    await w.page.getByRole('heading', { name: `Containers of pod ${firstPod}` }).waitFor();
-    assert.equal(dollars(await w.page.getByTestId('table-total').getAttribute('title')).toFixed(6), podTotal.toFixed(6));
+    // Pods are the last level (the store records pods, not containers): no further links.
+    assert.equal(await rows.locator('th a').count(), 0);
+    // The table's total is the workload's total in the API.
+    const workloadTotal = dollars(await w.page.getByTestId('table-total').getAttribute('title'));
+    const byController = await api<AllocationAnswer>(`/api/v1/allocation?window=7d&aggregate=controller&accumulate=true&filter=${encodeURIComponent('namespace:"checkout"')}`);
+    assert.equal(workloadTotal.toFixed(6), byController.data[0]?.['deployment:api']?.totalCost.toFixed(6));
     // A shared link opens the same level.
-    const link = w.page.url();
-    const w2 = await open(link.slice(server.url.length));
-    await w2.page.getByRole('heading', { name: `Containers of pod ${firstPod}` }).waitFor();
+    const w2 = await open(w.page.url().slice(server.url.length));
+    await w2.page.getByRole('heading', { name: 'Pods of deployment api' }).waitFor();
     // Back up through the breadcrumbs, and with the browser's back button.
     await w.page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'checkout' }).click();
     await w.page.getByRole('heading', { name: 'Workloads in checkout' }).waitFor();
     await w.page.goBack();
-    await w.page.getByRole('heading', { name: `Containers of pod ${firstPod}` }).waitFor();
+    await w.page.getByRole('heading', { name: 'Pods of deployment api' }).waitFor();
     assert.deepEqual([...w.problems, ...w2.problems], []);
   });
 
@@ -254,13 +254,16 @@ describe('web UI on the example API (real Chromium)', () => {
     assert.deepEqual(w.problems, []);
   });
 
-  it('filters: namespace and team label narrow the overview total to the API figure of the same filter', async () => {
+  it('filters: the team label narrows the overview total to the API allocations under the same filter', async () => {
     const w = await open('/?label=team%3Dpayments');
     const total = w.page.getByTestId('kpi-total').locator('.kpi-value');
     await total.waitFor();
     const shown = dollars(await total.getAttribute('data-exact'));
-    const expected = await api<Summary>(`/api/v1/summary?window=7d&filter=${encodeURIComponent('label[team]:"payments"')}`);
-    assert.equal(shown.toFixed(6), expected.data.totalCost.toFixed(6));
+    // /api/v1/summary has no filter: a filtered overview is the sum of the filtered allocations (pods only).
+    const alloc = await api<AllocationAnswer>(`/api/v1/allocation?window=7d&aggregate=namespace&accumulate=true&filter=${encodeURIComponent('label[team]:"payments"')}`);
+    const expected = Object.values(alloc.data[0] ?? {}).reduce((x, a) => x + a.totalCost, 0);
+    assert.ok(Math.abs(shown - expected) < 1e-6, `overview ${shown} vs allocations ${expected}`);
+    assert.match((await w.page.getByTestId('kpi-total').textContent()) ?? '', /filtered: pods only/);
     assert.equal(await w.page.getByLabel('Label (team)').inputValue(), 'team=payments');
     await w.page.getByRole('button', { name: 'Clear filters' }).click();
     await w.page.waitForFunction((before) => document.querySelector('[data-testid="kpi-total"] .kpi-value')?.getAttribute('data-exact') !== before, `$${shown.toFixed(6)}`);
@@ -274,7 +277,7 @@ describe('web UI on the example API (real Chromium)', () => {
     // Nothing wider than the phone but the table's own scrolling region.
     const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at 390px`);
-    await shot(w, 'namespaces-phone-dark');
+    await shot(w, 'namespaces-phone-dark', { doc: true });
     // Keyboard: the first Tab reaches the skip link; sort headers are buttons.
     await w.page.keyboard.press('Tab');
     assert.equal(await w.page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
@@ -329,7 +332,7 @@ describe('web UI on the example API (real Chromium)', () => {
     // A window before any history: an empty state saying why.
     const empty = await open('/?window=2020-01-01T00%3A00%3A00Z%2C2020-01-02T00%3A00%3A00Z');
     await empty.page.getByText(/No cost recorded/).waitFor();
-    await shot(empty, 'overview-empty');
+    await shot(empty, 'overview-empty', { doc: true });
     // A window the UI does not understand: said so, and the default shown instead.
     const bad = await open('/?window=yesterdayish');
     await bad.page.getByText(/is not understood; showing the last 7 days/).waitFor();

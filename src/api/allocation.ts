@@ -95,8 +95,6 @@ interface IdleShare {
   gpuHours: number;
 }
 
-const ALL_PROPS = ['cluster', 'node', 'namespace', 'pod', 'controller', 'controllerKind'] as const;
-
 class Group {
   startMs = Number.POSITIVE_INFINITY;
   endMs = Number.NEGATIVE_INFINITY;
@@ -124,9 +122,17 @@ class Group {
   usageKnown = false;
   spotSavings = 0;
   basis: CostBasis | 'mixed' | undefined;
-  props: Record<string, string | null> = {};
-  labels: Record<string, string> | null | undefined;
-  annotations: Record<string, string> | null | undefined;
+  // Properties all members share (null: they differ; undefined before the first member).
+  cluster: string | null | undefined;
+  node: string | null = null;
+  namespace: string | null = null;
+  pod: string | null = null;
+  controller: string | null = null;
+  controllerKind: string | null = null;
+  labels: Record<string, string> | undefined;
+  labelCount = 0;
+  annotations: Record<string, string> | undefined;
+  annotationCount = 0;
   readonly idle: boolean;
 
   constructor(idle: boolean) {
@@ -143,14 +149,27 @@ class Group {
   }
 
   private intersect(row: AllocationInterval): void {
-    const first = this.labels === undefined;
-    for (const p of ALL_PROPS) {
-      const v = row[p];
-      if (first) this.props[p] = v;
-      else if (this.props[p] !== v) this.props[p] = null;
+    if (this.cluster === undefined) {
+      this.cluster = row.cluster;
+      this.node = row.node;
+      this.namespace = row.namespace;
+      this.pod = row.pod;
+      this.controller = row.controller;
+      this.controllerKind = row.controllerKind;
+      this.labels = { ...row.labels };
+      this.labelCount = Object.keys(this.labels).length;
+      this.annotations = { ...row.annotations };
+      this.annotationCount = Object.keys(this.annotations).length;
+      return;
     }
-    this.labels = intersectMap(this.labels, row.labels);
-    this.annotations = intersectMap(this.annotations, row.annotations);
+    if (this.cluster !== null && this.cluster !== row.cluster) this.cluster = null;
+    if (this.node !== null && this.node !== row.node) this.node = null;
+    if (this.namespace !== null && this.namespace !== row.namespace) this.namespace = null;
+    if (this.pod !== null && this.pod !== row.pod) this.pod = null;
+    if (this.controller !== null && this.controller !== row.controller) this.controller = null;
+    if (this.controllerKind !== null && this.controllerKind !== row.controllerKind) this.controllerKind = null;
+    if (this.labelCount > 0) this.labelCount = intersectMap(this.labels!, row.labels);
+    if (this.annotationCount > 0) this.annotationCount = intersectMap(this.annotations!, row.annotations);
   }
 
   add(row: AllocationInterval, share: IdleShare | undefined): void {
@@ -216,12 +235,14 @@ class Group {
       totalEfficiency = weight > 0 ? (cpuEfficiency * this.cpuCost + ramEfficiency * this.ramCost) / weight : 0;
     }
     const properties: AllocationProperties = {};
-    for (const p of ALL_PROPS) {
-      const v = this.props[p];
-      if (v) properties[p] = v;
-    }
-    if (this.labels && Object.keys(this.labels).length > 0) properties.labels = this.labels;
-    if (this.annotations && Object.keys(this.annotations).length > 0) properties.annotations = this.annotations;
+    if (this.cluster) properties.cluster = this.cluster;
+    if (this.node) properties.node = this.node;
+    if (this.namespace) properties.namespace = this.namespace;
+    if (this.pod) properties.pod = this.pod;
+    if (this.controller) properties.controller = this.controller;
+    if (this.controllerKind) properties.controllerKind = this.controllerKind;
+    if (this.labels && this.labelCount > 0) properties.labels = this.labels;
+    if (this.annotations && this.annotationCount > 0) properties.annotations = this.annotations;
     return {
       name,
       properties,
@@ -258,11 +279,14 @@ class Group {
   }
 }
 
-function intersectMap(current: Record<string, string> | null | undefined, next: Readonly<Record<string, string>>): Record<string, string> | null {
-  if (current === undefined) return { ...next };
-  if (current === null) return null;
-  for (const k in current) if (next[k] !== current[k]) delete current[k];
-  return current;
+/** Keeps in `current` the entries `next` has too; returns how many are left. */
+function intersectMap(current: Record<string, string>, next: Readonly<Record<string, string>>): number {
+  let left = 0;
+  for (const k in current) {
+    if (next[k] !== current[k]) delete current[k];
+    else left++;
+  }
+  return left;
 }
 
 interface ResourceTotals {

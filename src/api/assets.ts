@@ -68,6 +68,7 @@ function node(n: NodeInterval, window: { startMs: number; endMs: number }): Asse
       idleCost: n.idleCostUsd,
       onDemandCost: n.onDemandCostUsd,
       spotSavings: n.onDemandCostUsd - n.totalCostUsd,
+      hourlyCost: hours > 0 ? n.totalCostUsd / hours : 0,
       totalCost: n.totalCostUsd,
       priceSource: n.priceSource,
       costBasis: n.basis,

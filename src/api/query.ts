@@ -7,8 +7,8 @@ import { parseAggregate } from './aggregate.ts';
 import { BadQueryError } from './errors.ts';
 import type { FilterNode } from './filter.ts';
 import { parseFilter } from './filter.ts';
-import type { Window } from './window.ts';
-import { parseDuration, parseWindow } from './window.ts';
+import type { CalendarUnit, Window } from './window.ts';
+import { calendarParts, parseDuration, parseWindow } from './window.ts';
 
 export type Params = { get(name: string): string | null; keys(): IterableIterator<string> };
 
@@ -16,13 +16,15 @@ export type Format = 'json' | 'csv' | 'focus';
 
 export interface CommonRequest {
   readonly window: Window;
-  /** Absent: one set for the whole window. */
+  /** Absent: one set for the whole window (unless `parts`). */
   readonly stepMs: number | undefined;
   readonly format: Format;
   readonly warnings: readonly string[];
 }
 
 export interface AllocationRequest extends CommonRequest {
+  /** `accumulate=day|week|month...`: one set per calendar period (then `stepMs` is absent). */
+  readonly parts: readonly Window[] | undefined;
   readonly aggregate: readonly AggregateProperty[];
   readonly filter: FilterNode;
   readonly includeIdle: boolean;
@@ -32,6 +34,7 @@ export interface AllocationRequest extends CommonRequest {
 
 export interface SummaryRequest {
   readonly window: Window;
+  readonly filter: FilterNode;
   readonly top: number;
   readonly format: Format;
   readonly warnings: readonly string[];
@@ -100,13 +103,33 @@ function unknown(params: Params, known: readonly string[]): string[] {
   return out;
 }
 
+const CALENDAR_UNITS: readonly CalendarUnit[] = ['hour', 'day', 'week', 'month', 'quarter'];
+
+/** OpenCost's `accumulate`: a boolean (`all` = true), or a calendar period to accumulate into. */
+function accumulateOption(params: Params): boolean | CalendarUnit {
+  const v = params.get('accumulate');
+  if (v === null || v === '' || v.toLowerCase() === 'none') return false;
+  if (v.toLowerCase() === 'all') return true;
+  const unit = CALENDAR_UNITS.find((u) => u === v.toLowerCase());
+  if (unit) return unit;
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  throw new BadQueryError('accumulate', v, 'not a boolean nor a period', 'true (or all), false, hour, day, week, month, quarter');
+}
+
 const ALLOCATION_PARAMS = ['window', 'step', 'accumulate', 'aggregate', 'filter', 'idle', 'includeIdle', 'shareIdle', 'idleByNode', 'format', 'reconcile'];
 
 export function parseAllocationQuery(params: Params, options: { readonly nowMs: number; readonly accept?: string | undefined; readonly defaultFormat?: Format }): AllocationRequest {
   const window = requireWindow(params, options.nowMs);
   checkUnsupported(params);
-  const accumulate = parseBool(params, 'accumulate', false);
-  const includeIdle = params.get('includeIdle') !== null ? parseBool(params, 'includeIdle', false) : parseBool(params, 'idle', false);
+  const accumulate = accumulateOption(params);
+  // As OpenCost: `idle` wins over `includeIdle`; both default to false.
+  const includeIdle = params.get('idle') !== null && params.get('idle') !== '' ? parseBool(params, 'idle', false) : parseBool(params, 'includeIdle', false);
+  let parts: Window[] | undefined;
+  if (typeof accumulate === 'string') {
+    parts = calendarParts(window, accumulate, MAX_STEPS);
+    if (parts === undefined) throw new BadQueryError('accumulate', accumulate, `more than ${MAX_STEPS} periods in this window`, 'a longer period or a shorter window');
+  }
   const shareIdle = parseBool(params, 'shareIdle', false);
   const warnings = unknown(params, ALLOCATION_PARAMS);
   if (shareIdle && !includeIdle) warnings.push('shareIdle=true without includeIdle=true: idle is not computed, so nothing is shared (as OpenCost)');
@@ -114,7 +137,8 @@ export function parseAllocationQuery(params: Params, options: { readonly nowMs: 
   const filterText = params.get('filter') ?? '';
   return {
     window,
-    stepMs: step(params, window, accumulate),
+    stepMs: step(params, window, accumulate !== false),
+    parts,
     format: options.defaultFormat ?? format(params, options.accept, ['json', 'csv', 'focus']),
     warnings,
     aggregate: parseAggregate(params.get('aggregate') ?? ''),
@@ -151,7 +175,10 @@ export function parseSummaryQuery(params: Params, options: { readonly nowMs: num
     top = Number(topText);
     if (!/^\d{1,3}$/.test(topText) || top < 1 || top > 100) throw new BadQueryError('top', topText, 'not a whole number from 1 to 100', '1..100 (default 5)');
   }
-  return { window, top, format: format(params, options.accept, ['json', 'csv']), warnings: unknown(params, ['window', 'top', 'format']) };
+  const filter = parseFilter(params.get('filter') ?? '');
+  const warnings = unknown(params, ['window', 'top', 'format', 'filter']);
+  if (filter.kind !== 'all') warnings.push('filtered: the control-plane fee belongs to no allocation and is left out (split.management = 0)');
+  return { window, filter, top, format: format(params, options.accept, ['json', 'csv']), warnings };
 }
 
 export function parseFormatOnly(params: Params, accept: string | undefined): Format {

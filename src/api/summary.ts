@@ -3,15 +3,20 @@
 //   compute       CPU + RAM + GPU of pods            idle          CPU + RAM + GPU nobody requested
 //   storage       volumes (mounted and unmounted)    network       network charges
 //   loadBalancers Services of type LoadBalancer       management    control-plane fees
-//   total = the sum of the six; change.amount = total − previous; change.ratio = amount / previous
+//   totalCost = the sum of the six; change.amount = total − previous; change.ratio = amount / previous
 //   (null when the previous window cost nothing or has no data: a ratio from nothing means nothing)
+// With a filter, everything is the filtered allocations' (idle: the part that would have been
+// shared with them, as /allocation shows it) and the management fee, which belongs to no
+// allocation, is left out.
 import type { AllocationInterval, ClusterInterval, StepSet } from '../store/types.ts';
+import { computeAllocations } from './allocation.ts';
 import type { Cell } from './csv.ts';
 import { toCsv } from './csv.ts';
+import type { FilterNode } from './filter.ts';
 import { rfc3339 } from './render.ts';
 import type { Window } from './window.ts';
 
-export interface Components {
+export interface Split {
   compute: number;
   idle: number;
   storage: number;
@@ -20,64 +25,58 @@ export interface Components {
   management: number;
 }
 
+export interface Change {
+  readonly amount: number;
+  readonly ratio: number | null;
+}
+
 export interface Summary {
   readonly window: Window;
-  readonly previousWindow: Window;
-  readonly total: number;
-  readonly previousTotal: number;
-  readonly previousHasData: boolean;
-  readonly change: { readonly amount: number; readonly ratio: number | null };
-  readonly components: Components;
-  readonly previousComponents: Components;
+  readonly totalCost: number;
+  readonly split: Split;
   readonly spotSavings: number;
-  readonly topNamespaces: readonly {
-    readonly namespace: string;
-    readonly cost: number;
-    readonly share: number;
-    readonly previousCost: number;
-    readonly change: { readonly amount: number; readonly ratio: number | null };
-  }[];
+  readonly previous: { readonly window: Window; readonly totalCost: number; readonly hasData: boolean; readonly split: Split };
+  readonly change: Change;
   readonly namespaces: number;
+  readonly topNamespaces: readonly { readonly name: string; readonly totalCost: number; readonly share: number; readonly previousTotalCost: number; readonly change: Change }[];
 }
 
 interface Period {
-  readonly components: Components;
+  readonly split: Split;
   readonly byNamespace: Map<string, number>;
   readonly spotSavings: number;
-  readonly rows: number;
+  readonly hasData: boolean;
 }
 
-function period(allocations: readonly StepSet<AllocationInterval>[], charges: readonly StepSet<ClusterInterval>[]): Period {
-  const c: Components = { compute: 0, idle: 0, storage: 0, network: 0, loadBalancers: 0, management: 0 };
+function period(allocations: readonly StepSet<AllocationInterval>[], charges: readonly StepSet<ClusterInterval>[], filter: FilterNode): Period {
+  const split: Split = { compute: 0, idle: 0, storage: 0, network: 0, loadBalancers: 0, management: 0 };
   const byNamespace = new Map<string, number>();
   let spotSavings = 0;
-  let rows = 0;
-  for (const set of allocations) {
-    for (const r of set.rows) {
-      rows++;
-      const compute = r.cpuCostUsd + r.ramCostUsd + r.gpuCostUsd;
-      if (r.kind === 'idle') c.idle += compute;
-      else c.compute += compute;
-      c.storage += r.pvCostUsd;
-      c.network += r.networkCostUsd;
-      c.loadBalancers += r.loadBalancerCostUsd;
-      spotSavings += r.spotSavingsUsd;
-      if (r.kind !== 'idle' && r.namespace !== '') {
-        byNamespace.set(r.namespace, (byNamespace.get(r.namespace) ?? 0) + compute + r.pvCostUsd + r.networkCostUsd + r.loadBalancerCostUsd);
-      }
+  const sets = computeAllocations(allocations, { aggregate: [{ kind: 'namespace' }], filter, includeIdle: true, shareIdle: false, idleByNode: false });
+  for (const set of sets) {
+    for (const a of set.allocations) {
+      const compute = a.cpuCost + a.ramCost + a.gpuCost;
+      if (a.idle) split.idle += compute;
+      else split.compute += compute;
+      split.storage += a.pvCost;
+      split.network += a.networkCost;
+      split.loadBalancers += a.loadBalancerCost;
+      spotSavings += a.spotSavings;
+      if (!a.idle && !a.name.startsWith('__')) byNamespace.set(a.name, (byNamespace.get(a.name) ?? 0) + a.totalCost);
     }
   }
+  let hasData = allocations.some((s) => s.rows.length > 0);
   for (const set of charges) {
     for (const r of set.rows) {
-      rows++;
-      c.management += r.managementCostUsd;
+      hasData = true;
+      if (filter.kind === 'all') split.management += r.managementCostUsd;
     }
   }
-  return { components: c, byNamespace, spotSavings, rows };
+  return { split, byNamespace, spotSavings, hasData };
 }
 
-const sum = (c: Components) => c.compute + c.idle + c.storage + c.network + c.loadBalancers + c.management;
-const change = (now: number, before: number) => ({ amount: now - before, ratio: before > 0 ? (now - before) / before : null });
+const sum = (c: Split) => c.compute + c.idle + c.storage + c.network + c.loadBalancers + c.management;
+const change = (now: number, before: number): Change => ({ amount: now - before, ratio: before > 0 ? (now - before) / before : null });
 
 export function computeSummary(input: {
   readonly window: Window;
@@ -86,58 +85,53 @@ export function computeSummary(input: {
   readonly charges: readonly StepSet<ClusterInterval>[];
   readonly previousAllocations: readonly StepSet<AllocationInterval>[];
   readonly previousCharges: readonly StepSet<ClusterInterval>[];
+  readonly filter: FilterNode;
   readonly top: number;
 }): Summary {
-  const now = period(input.allocations, input.charges);
-  const before = period(input.previousAllocations, input.previousCharges);
-  const total = sum(now.components);
-  const previousTotal = sum(before.components);
-  const previousHasData = before.rows > 0;
+  const now = period(input.allocations, input.charges, input.filter);
+  const before = period(input.previousAllocations, input.previousCharges, input.filter);
+  const totalCost = sum(now.split);
+  const previousTotal = sum(before.split);
   const ranked = [...now.byNamespace].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return {
     window: input.window,
-    previousWindow: input.previousWindow,
-    total,
-    previousTotal,
-    previousHasData,
-    change: previousHasData ? change(total, previousTotal) : { amount: total, ratio: null },
-    components: now.components,
-    previousComponents: before.components,
+    totalCost,
+    split: now.split,
     spotSavings: now.spotSavings,
-    topNamespaces: ranked.slice(0, input.top).map(([namespace, cost]) => {
-      const previousCost = before.byNamespace.get(namespace) ?? 0;
-      return { namespace, cost, share: total > 0 ? cost / total : 0, previousCost, change: change(cost, previousCost) };
-    }),
+    previous: { window: input.previousWindow, totalCost: previousTotal, hasData: before.hasData, split: before.split },
+    change: before.hasData ? change(totalCost, previousTotal) : { amount: totalCost, ratio: null },
     namespaces: ranked.length,
+    topNamespaces: ranked.slice(0, input.top).map(([name, cost]) => {
+      const previousCost = before.byNamespace.get(name) ?? 0;
+      return { name, totalCost: cost, share: totalCost > 0 ? cost / totalCost : 0, previousTotalCost: previousCost, change: change(cost, previousCost) };
+    }),
   };
 }
 
+const windowJson = (w: Window) => ({ start: rfc3339(w.startMs), end: rfc3339(w.endMs) });
+
 export function summaryJson(s: Summary) {
   return {
-    window: { start: rfc3339(s.window.startMs), end: rfc3339(s.window.endMs) },
-    previousWindow: { start: rfc3339(s.previousWindow.startMs), end: rfc3339(s.previousWindow.endMs) },
-    totalCost: s.total,
-    previousTotalCost: s.previousTotal,
-    previousHasData: s.previousHasData,
-    change: s.change,
-    components: s.components,
-    previousComponents: s.previousComponents,
+    window: windowJson(s.window),
+    totalCost: s.totalCost,
+    split: s.split,
     spotSavings: s.spotSavings,
+    previous: { window: windowJson(s.previous.window), totalCost: s.previous.totalCost, hasData: s.previous.hasData, split: s.previous.split },
+    change: s.change,
     namespaces: s.namespaces,
     topNamespaces: s.topNamespaces,
   };
 }
 
-/** One row per component and per top namespace: `kind,name,cost,previousCost,changeAmount,changeRatio`. */
+/** One row per component, the total and each top namespace: `kind,name,cost,previousCost,changeAmount,changeRatio`. */
 export function summaryCsv(s: Summary): string {
   const rows: Cell[][] = [];
-  for (const k of Object.keys(s.components) as (keyof Components)[]) {
-    const now = s.components[k];
-    const before = s.previousComponents[k];
-    const c = change(now, before);
-    rows.push(['component', k, now, s.previousHasData ? before : null, s.previousHasData ? c.amount : null, s.previousHasData ? c.ratio : null]);
+  const known = s.previous.hasData;
+  for (const k of Object.keys(s.split) as (keyof Split)[]) {
+    const c = change(s.split[k], s.previous.split[k]);
+    rows.push(['component', k, s.split[k], known ? s.previous.split[k] : null, known ? c.amount : null, known ? c.ratio : null]);
   }
-  rows.push(['total', 'total', s.total, s.previousHasData ? s.previousTotal : null, s.previousHasData ? s.change.amount : null, s.change.ratio]);
-  for (const n of s.topNamespaces) rows.push(['namespace', n.namespace, n.cost, s.previousHasData ? n.previousCost : null, s.previousHasData ? n.change.amount : null, s.previousHasData ? n.change.ratio : null]);
+  rows.push(['total', 'total', s.totalCost, known ? s.previous.totalCost : null, known ? s.change.amount : null, s.change.ratio]);
+  for (const n of s.topNamespaces) rows.push(['namespace', n.name, n.totalCost, known ? n.previousTotalCost : null, known ? n.change.amount : null, known ? n.change.ratio : null]);
   return toCsv(['kind', 'name', 'cost', 'previousCost', 'changeAmount', 'changeRatio'], rows);
 }

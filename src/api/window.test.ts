@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadQueryError } from './errors.ts';
-import { parseDuration, parseWindow } from './window.ts';
+import { calendarParts, parseDuration, parseWindow } from './window.ts';
 
 // Monday 2026-11-30 10:30:15 UTC.
 const NOW = Date.parse('2026-11-30T10:30:15Z');
@@ -68,5 +68,32 @@ describe('parseDuration', () => {
   it('names the parameter', () => {
     assert.throws(() => parseDuration('daily', 'step'), { message: 'step="daily": not a duration; accepted: a duration like 30m, 1h, 1d, 1w' });
     assert.throws(() => parseDuration('0h', 'step'), { message: 'step="0h": a duration of zero; accepted: a duration like 30m, 1h, 1d, 1w' });
+  });
+});
+
+describe('calendarParts (accumulate=hour|day|week|month|quarter)', () => {
+  // Sunday 29 November 10:00 to Wednesday 2 December 05:00.
+  const W = { startMs: Date.parse('2026-11-29T10:00:00Z'), endMs: Date.parse('2026-12-02T05:00:00Z') };
+  const cases: readonly [Parameters<typeof calendarParts>[1], readonly string[]][] = [
+    ['day', ['2026-11-29T10:00:00Z', '2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z']],
+    ['week', ['2026-11-29T10:00:00Z']],
+    ['month', ['2026-11-29T10:00:00Z', '2026-12-01T00:00:00Z']],
+    ['quarter', ['2026-11-29T10:00:00Z']],
+  ];
+  for (const [unit, starts] of cases) {
+    it(`${unit}: ${starts.length} part(s)`, () => {
+      const parts = calendarParts(W, unit, 100)!;
+      assert.deepEqual(parts.map((p) => iso(p.startMs)), starts);
+      assert.equal(parts.at(-1)!.endMs, W.endMs);
+      for (let i = 1; i < parts.length; i++) assert.equal(parts[i]!.startMs, parts[i - 1]!.endMs);
+    });
+  }
+  it('hour: 67 parts; more than the limit is undefined', () => {
+    assert.equal(calendarParts(W, 'hour', 100)!.length, 67); // 14 + 24 + 24 + 5
+    assert.equal(calendarParts(W, 'hour', 50), undefined);
+  });
+  it('a week starting on a Wednesday ends on Sunday', () => {
+    const parts = calendarParts({ startMs: Date.parse('2026-12-02T00:00:00Z'), endMs: Date.parse('2026-12-10T00:00:00Z') }, 'week', 10)!;
+    assert.deepEqual(parts.map((p) => iso(p.startMs)), ['2026-12-02T00:00:00Z', '2026-12-06T00:00:00Z']);
   });
 });

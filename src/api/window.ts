@@ -119,3 +119,40 @@ export function parseDuration(text: string, parameter: string): number {
   if (ms === 0) throw new BadQueryError(parameter, text, 'a duration of zero', DURATION_ACCEPTED);
   return ms;
 }
+
+/** OpenCost's `accumulate=hour|day|week|month|quarter`: calendar periods in UTC (weeks start on Sunday). */
+export type CalendarUnit = 'hour' | 'day' | 'week' | 'month' | 'quarter';
+
+/** The first boundary of `unit` strictly after `ms`. */
+function nextBoundary(ms: number, unit: CalendarUnit): number {
+  switch (unit) {
+    case 'hour':
+      return floorTo(ms, HOUR_MS) + HOUR_MS;
+    case 'day':
+      return startOfUtcDay(ms) + DAY_MS;
+    case 'week': {
+      const day = startOfUtcDay(ms);
+      return day - new Date(day).getUTCDay() * DAY_MS + WEEK_MS;
+    }
+    case 'month': {
+      const d = new Date(ms);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+    case 'quarter': {
+      const d = new Date(ms);
+      return Date.UTC(d.getUTCFullYear(), Math.floor(d.getUTCMonth() / 3) * 3 + 3, 1);
+    }
+  }
+}
+
+/** The window cut at every boundary of `unit` (the first and last parts may be partial). */
+export function calendarParts(window: Window, unit: CalendarUnit, maxParts: number): Window[] | undefined {
+  const parts: Window[] = [];
+  for (let s = window.startMs; s < window.endMs; ) {
+    const e = Math.min(nextBoundary(s, unit), window.endMs);
+    parts.push({ startMs: s, endMs: e });
+    if (parts.length > maxParts) return undefined;
+    s = e;
+  }
+  return parts;
+}

@@ -14,6 +14,9 @@ export interface LivePricingConfig {
   readonly refresh: 'auto' | 'on' | 'off';
   readonly cacheFile: string;
   readonly awsPricingUrl: string;
+  /** `--aws-pricing-source`: bulk files (no credentials) or the Price List Query API (GetProducts, signed). */
+  readonly awsPricingSource: 'bulk' | 'query';
+  readonly awsPricingEndpoint: string | undefined;
   readonly awsEc2Endpoint: string | undefined;
   readonly azurePricingUrl: string;
   readonly gcpPricingUrl: string;
@@ -39,15 +42,15 @@ export interface ServeConfig {
   readonly logFormat: LogFormat;
   readonly metricsPath: string;
   readonly demoSeed: number;
-  /** `--auth-token-file`: bearer token required on every path but /healthz; re-read when it changes. */
+  /** `--auth-token-file`: bearer token required on every path but /healthz and /readyz; re-read when it changes. */
   readonly authTokenFile: string | undefined;
   /** `--basic-auth-file`: htpasswd file of users with bcrypt hashes; re-read when it changes. */
   readonly basicAuthFile: string | undefined;
   /** `--auth-kubernetes`: bearer tokens checked with TokenReview + SubjectAccessReview (get on the path). */
   readonly authKubernetes: boolean;
-  /** `--rate-limit`: requests per second per client address (every path but /healthz); 0: off. */
+  /** `--rate-limit`: requests per second per client address (every path but /healthz and /readyz); 0: off. */
   readonly rateLimitPerSecond: number;
-  /** `--allow-cidr`: client addresses allowed (every path but /healthz); empty: any. */
+  /** `--allow-cidr`: client addresses allowed (every path but /healthz and /readyz); empty: any. */
   readonly allowCidrs: readonly string[];
   /** `--tls-cert-file` and `--tls-key-file`: serve HTTPS; both re-read when they change. */
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string | undefined } | undefined;
@@ -132,10 +135,18 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     flag: 'pricing-cache-file',
     env: 'KCE_PRICING_CACHE_FILE',
     value: 'FILE',
-    default: 'data/pricing-cache.json',
-    help: 'Where fetched prices are kept, so a restart does not refetch them (and answers from them, as source cache, while a provider is down). Written atomically after each refresh; safe to delete.',
+    default: '',
+    help: 'Where fetched prices are kept, so a restart does not refetch them (and answers from them, as source cache, while a provider is down). Written atomically after each refresh; safe to delete. Default: pricing-cache.json under --data-dir (./data/pricing-cache.json).',
   },
   { flag: 'aws-pricing-url', env: 'KCE_AWS_PRICING_URL', value: 'URL', default: 'https://pricing.us-east-1.amazonaws.com', help: 'Base URL of the AWS bulk Price List files (region index and offer files; no credentials needed), e.g. an air-gapped mirror.' },
+  {
+    flag: 'aws-pricing-source',
+    env: 'KCE_AWS_PRICING_SOURCE',
+    value: 'bulk|query',
+    default: 'bulk',
+    help: 'Where AWS on-demand and EBS prices come from. bulk: the public Price List files (no credentials; the region file is large but streamed, and downloaded again only when AWS publishes a new version). query: the Price List Query API (GetProducts) for just the instance types in use; needs pricing:GetProducts with the standard AWS credentials; no network prices.',
+  },
+  { flag: 'aws-pricing-endpoint', env: 'KCE_AWS_PRICING_ENDPOINT', value: 'URL', default: '', help: 'Price List Query API endpoint for --aws-pricing-source query. Default: the us-east-1 endpoint (api.pricing.us-east-1.amazonaws.com).' },
   {
     flag: 'aws-ec2-endpoint',
     env: 'KCE_AWS_EC2_ENDPOINT',
@@ -193,35 +204,35 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     env: 'KCE_AUTH_TOKEN_FILE',
     value: 'FILE',
     default: '',
-    help: 'Require `Authorization: Bearer <token>` on every path but /healthz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
+    help: 'Require `Authorization: Bearer <token>` on every path but /healthz and /readyz, the token being the content of FILE (e.g. a mounted Secret). The file is re-read when it changes: rotate without a restart. Prometheus: `authorization: {credentials_file: ...}` in the scrape config. Default: no token.',
   },
   {
     flag: 'basic-auth-file',
     env: 'KCE_BASIC_AUTH_FILE',
     value: 'FILE',
     default: '',
-    help: 'Require HTTP basic authentication on every path but /healthz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
+    help: 'Require HTTP basic authentication on every path but /healthz and /readyz from the users in FILE, htpasswd lines with bcrypt hashes (`htpasswd -nbB USER PASSWORD`; plain, MD5 and SHA-1 hashes are refused). Re-read when it changes. With --auth-token-file too, either credential is accepted. Default: none.',
   },
   {
     flag: 'auth-kubernetes',
     env: 'KCE_AUTH_KUBERNETES',
     value: 'true|false',
     default: 'false',
-    help: 'Require a bearer token on every path but /healthz that the Kubernetes API server authenticates (TokenReview) and allows to get that path (SubjectAccessReview, e.g. a ClusterRole with nonResourceURLs: ["/metrics"], verbs: ["get"]), as kube-rbac-proxy does. In a pod Prometheus sends its service-account token. Uses the cluster of --kubeconfig/--context or the pod. Combines with the other credentials (any one passes).',
+    help: 'Require a bearer token on every path but /healthz and /readyz that the Kubernetes API server authenticates (TokenReview) and allows to get that path (SubjectAccessReview, e.g. a ClusterRole with nonResourceURLs: ["/metrics"], verbs: ["get"]), as kube-rbac-proxy does. In a pod Prometheus sends its service-account token. Uses the cluster of --kubeconfig/--context or the pod. Combines with the other credentials (any one passes).',
   },
   {
     flag: 'rate-limit',
     env: 'KCE_RATE_LIMIT',
     value: 'N',
     default: '20',
-    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
+    help: 'Requests per second each client address may send (bursts of twice that), on every path but /healthz and /readyz; more get 429 with Retry-After. 0 turns it off. URLs over 8 KiB (414) and request bodies over 64 KiB (413) are always refused.',
   },
   {
     flag: 'allow-cidr',
     env: 'KCE_ALLOW_CIDR',
     value: 'CIDR',
     default: '',
-    help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
+    help: 'Only answer clients in these networks (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1) on every path but /healthz and /readyz; others get 403. Repeat the flag (or separate with commas in the variable). Default: any address.',
     repeatable: true,
   },
   {
@@ -434,16 +445,20 @@ function baseUrl(option: string, value: string): string {
 function loadLivePricingConfig(raw: (flag: string) => { value: string; option: string }): LivePricingConfig {
   const refresh = raw('pricing-refresh');
   const cacheFile = raw('pricing-cache-file');
-  if (cacheFile.value === '') throw new ConfigError(cacheFile.option, 'must name a file');
+  const dataDir = raw('data-dir').value.replace(/\/+$/, '') || '.';
   const url = (flag: string) => {
     const o = raw(flag);
     return baseUrl(o.option, o.value);
   };
   const ec2 = raw('aws-ec2-endpoint');
+  const awsSource = raw('aws-pricing-source');
+  const awsEndpoint = raw('aws-pricing-endpoint');
   return {
     refresh: oneOf<'auto' | 'on' | 'off'>(refresh.option, refresh.value, ['auto', 'on', 'off']),
-    cacheFile: cacheFile.value,
+    cacheFile: cacheFile.value || `${dataDir}/pricing-cache.json`,
     awsPricingUrl: url('aws-pricing-url'),
+    awsPricingSource: oneOf<'bulk' | 'query'>(awsSource.option, awsSource.value, ['bulk', 'query']),
+    awsPricingEndpoint: awsEndpoint.value === '' ? undefined : baseUrl(awsEndpoint.option, awsEndpoint.value),
     awsEc2Endpoint: ec2.value === '' ? undefined : baseUrl(ec2.option, ec2.value),
     azurePricingUrl: url('azure-pricing-url'),
     gcpPricingUrl: url('gcp-pricing-url'),

@@ -8,15 +8,17 @@ const load = (argv: string[], env: Record<string, string> = {}) => loadServeConf
 test('live pricing options: defaults, flags, KCE_* variables, trailing slashes trimmed', () => {
   assert.deepEqual(load([]), {
     refresh: 'auto',
-    cacheFile: 'data/pricing-cache.json',
+    cacheFile: './data/pricing-cache.json',
     awsPricingUrl: 'https://pricing.us-east-1.amazonaws.com',
+    awsPricingSource: 'bulk',
+    awsPricingEndpoint: undefined,
     awsEc2Endpoint: undefined,
     azurePricingUrl: 'https://prices.azure.com/api/retail/prices',
     gcpPricingUrl: 'https://cloudbilling.googleapis.com',
     gcpApiKeyFile: undefined,
   });
   assert.deepEqual(
-    load(['--pricing-refresh', 'on', '--aws-pricing-url', 'http://mirror.local/aws/', '--aws-ec2-endpoint', 'https://vpce-1.ec2.us-east-1.vpce.amazonaws.com', '--gcp-api-key-file', '/var/run/secrets/gcp/key'], {
+    load(['--pricing-refresh', 'on', '--aws-pricing-url', 'http://mirror.local/aws/', '--aws-pricing-source', 'query', '--aws-pricing-endpoint', 'https://api.pricing.eu-central-1.amazonaws.com', '--aws-ec2-endpoint', 'https://vpce-1.ec2.us-east-1.vpce.amazonaws.com', '--gcp-api-key-file', '/var/run/secrets/gcp/key'], {
       KCE_PRICING_CACHE_FILE: '/var/lib/kce/prices.json',
       KCE_AZURE_PRICING_URL: 'http://proxy:3128/azure',
       KCE_GCP_PRICING_URL: 'http://proxy:3128/gcp//',
@@ -25,6 +27,8 @@ test('live pricing options: defaults, flags, KCE_* variables, trailing slashes t
       refresh: 'on',
       cacheFile: '/var/lib/kce/prices.json',
       awsPricingUrl: 'http://mirror.local/aws',
+      awsPricingSource: 'query',
+      awsPricingEndpoint: 'https://api.pricing.eu-central-1.amazonaws.com',
       awsEc2Endpoint: 'https://vpce-1.ec2.us-east-1.vpce.amazonaws.com',
       azurePricingUrl: 'http://proxy:3128/azure',
       gcpPricingUrl: 'http://proxy:3128/gcp',
@@ -32,6 +36,7 @@ test('live pricing options: defaults, flags, KCE_* variables, trailing slashes t
     },
   );
   assert.equal(load([], { KCE_PRICING_REFRESH: 'off' }).refresh, 'off');
+  assert.equal(load(['--data-dir', '/var/lib/kce/']).cacheFile, '/var/lib/kce/pricing-cache.json', 'the cache follows --data-dir');
 });
 
 test('live pricing options: bad values name the option and the value', () => {

@@ -23,6 +23,7 @@ import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
 import type { Logger } from '../server/log.ts';
+import { createMemoryStore } from '../store/memory.ts';
 import { openStore } from '../store/open.ts';
 import { createRecorder } from '../store/recorder.ts';
 import type { HistoryStore } from '../store/types.ts';
@@ -135,7 +136,20 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   };
   // History: every cycle is recorded (component `store`); the demo cluster gets simulated past
   // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
-  const store: HistoryStore = await openStore(config.history);
+  let store: HistoryStore;
+  try {
+    store = await openStore(config.history);
+  } catch (err) {
+    // History is not worth refusing to serve metrics for (a read-only root filesystem, a database
+    // that is down): keep it in memory, and say so on every start until it is fixed.
+    if (err instanceof ConfigError) throw err;
+    logger.error('cannot open the history store; keeping history in memory only (lost on restart)', {
+      store: config.history.store === 'postgres' ? 'postgres' : `${config.history.store} ${config.history.dataDir}`,
+      error: err instanceof Error ? err.message : String(err),
+      fix: 'set --data-dir (KCE_DATA_DIR) to a writable volume, --store postgres://... to a reachable database, or --store memory',
+    });
+    store = createMemoryStore({ retention: config.history.retention });
+  }
   const historyCluster = clusterId ?? 'default';
   logger.info(`history store: ${store.description}`, { cluster: historyCluster, rawRetention: `${config.history.retention.rawMs / 86_400_000}d` });
   const recorder = createRecorder({
@@ -144,6 +158,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     demo: source.kind === 'demo',
     intervalMs: config.intervalMs,
     logger,
+    finished: { prices, allocateOptions },
     ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
   });
   const maintain = (): void => {

@@ -186,8 +186,6 @@ export function isCosted(pod: PodInfo): boolean {
   return pod.nodeName !== '' && COSTED_PHASES.has(pod.phase);
 }
 
-/** A pod's cost while it is being computed: filled in step by step, then handed out as PodCost. */
-type MutablePodCost = { -readonly [K in keyof PodCost]: PodCost[K] };
 
 interface MutableNamespace {
   cpu: number;
@@ -239,11 +237,24 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   const notices: CostNotice[] = [];
   const windowHours = Math.max(0, window.endMs - window.startMs) / 3_600_000;
 
-  // 1. Pods: effective request and allocation, grouped by node. Pods are kept in flat arrays
-  // (cost, model object, `namespace/name` key) and referred to by index: one object per pod.
-  const costs: MutablePodCost[] = [];
+  // 1. Pods: effective request and allocation, grouped by node. Costed pods are numbered in
+  // snapshot order; their amounts and costs live in flat arrays by that number (contiguous
+  // numbers, not scattered objects), and their PodCost objects are made once, at the end.
+  const capacityHint = snapshot.pods.length;
   const infos: PodInfo[] = [];
   const keys: string[] = [];
+  const requests: PodResources[] = [];
+  const allocations: PodResources[] = [];
+  const usages: PodCost['usage'][] = [];
+  const allocCpuCores = new Float64Array(capacityHint);
+  const allocRamBytes = new Float64Array(capacityHint);
+  const allocGpus = new Float64Array(capacityHint);
+  const cpuUsd = new Float64Array(capacityHint);
+  const ramUsd = new Float64Array(capacityHint);
+  const gpuUsd = new Float64Array(capacityHint);
+  const pvUsd = new Float64Array(capacityHint);
+  const lbUsd = new Float64Array(capacityHint);
+  const savingsUsd = new Float64Array(capacityHint);
   const podsByNode = new Map<string, number[]>();
   const nodeNames = new Set<string>();
   for (const n of snapshot.nodes) nodeNames.add(n.name);
@@ -258,30 +269,15 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     }
     const key = podKey(pod.namespace, pod.name);
     const { request, allocation, usage } = podRequestAndAllocation(pod, usageByPod === undefined ? undefined : usageByPod.get(key));
-    const index = costs.length;
-    costs.push({
-      uid: pod.uid,
-      namespace: pod.namespace,
-      name: pod.name,
-      node: pod.nodeName,
-      phase: pod.phase,
-      labels: pod.labels,
-      workload: pod.workload ?? pod.owner,
-      request,
-      usage,
-      allocation,
-      cpuHourlyUsd: 0,
-      ramHourlyUsd: 0,
-      gpuHourlyUsd: 0,
-      pvHourlyUsd: 0,
-      loadBalancerHourlyUsd: 0,
-      totalHourlyUsd: 0,
-      spotSavingsHourlyUsd: 0,
-      minutes: 0,
-      windowCostUsd: 0,
-    });
+    const index = infos.length;
     infos.push(pod);
     keys.push(key);
+    requests.push(request);
+    allocations.push(allocation);
+    usages.push(usage);
+    allocCpuCores[index] = allocation.cpuCores;
+    allocRamBytes[index] = allocation.ramBytes;
+    allocGpus[index] = allocation.gpus;
     const list = podsByNode.get(pod.nodeName);
     if (list) list.push(index);
     else podsByNode.set(pod.nodeName, [index]);
@@ -330,10 +326,10 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     let allocRam = 0;
     let allocGpu = 0;
     for (let k = 0; k < pods.length; k++) {
-      const a = costs[pods[k]!]!.allocation;
-      allocCpu += a.cpuCores;
-      allocRam += a.ramBytes;
-      allocGpu += a.gpus;
+      const i = pods[k]!;
+      allocCpu += allocCpuCores[i]!;
+      allocRam += allocRamBytes[i]!;
+      allocGpu += allocGpus[i]!;
     }
     const overAllocation = {
       cpu: overRatio(allocCpu, capacity.cpuCores),
@@ -356,20 +352,19 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     let usedGpu = 0;
     let podSavings = 0;
     for (let k = 0; k < pods.length; k++) {
-      const p = costs[pods[k]!]!;
-      const a = p.allocation;
-      const cpu = a.cpuCores * cpuRate;
-      const ram = (a.ramBytes / BYTES_PER_GIB) * ramRate;
-      const gpu = a.gpus * gpuRate;
-      p.cpuHourlyUsd = cpu;
-      p.ramHourlyUsd = ram;
-      p.gpuHourlyUsd = gpu;
+      const i = pods[k]!;
+      const cpu = allocCpuCores[i]! * cpuRate;
+      const ram = (allocRamBytes[i]! / BYTES_PER_GIB) * ramRate;
+      const gpu = allocGpus[i]! * gpuRate;
+      cpuUsd[i] = cpu;
+      ramUsd[i] = ram;
+      gpuUsd[i] = gpu;
       usedCpu += cpu;
       usedRam += ram;
       usedGpu += gpu;
       if (savingsHourly > 0 && hourlyUsd > 0) {
         const saving = savingsHourly * ((cpu + ram + gpu) / hourlyUsd);
-        p.spotSavingsHourlyUsd = saving;
+        savingsUsd[i] = saving;
         podSavings += saving;
       }
     }
@@ -460,7 +455,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     const hourlyUsd = monthlyUsd / HOURS_PER_MONTH;
     const claim = pv.claim ?? claimByVolume.get(pv.name);
     const mounters = claim ? (mountersByClaim.get(podKey(claim.namespace, claim.name)) ?? NO_PODS) : NO_PODS;
-    for (const i of mounters) costs[i]!.pvHourlyUsd += hourlyUsd / mounters.length;
+    for (const i of mounters) pvUsd[i] = pvUsd[i]! + hourlyUsd / mounters.length;
     if (mounters.length === 0) {
       const ns = claim?.namespace ?? UNMOUNTED;
       unmountedByNamespace.set(ns, (unmountedByNamespace.get(ns) ?? 0) + hourlyUsd);
@@ -505,15 +500,15 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     if (podsByNamespace === undefined) {
       podsByNamespace = new Map();
       for (const i of ordered) {
-        const namespace = costs[i]!.namespace;
+        const namespace = infos[i]!.namespace;
         const nsList = podsByNamespace.get(namespace);
         if (nsList) nsList.push(i);
         else podsByNamespace.set(namespace, [i]);
       }
     }
     const hourlyUsd = lbAnswer.hourlyUsd;
-    const selected = (podsByNamespace.get(svc.namespace) ?? NO_PODS).filter((i) => selects(svc.selector, costs[i]!.labels));
-    for (const i of selected) costs[i]!.loadBalancerHourlyUsd += hourlyUsd / selected.length;
+    const selected = (podsByNamespace.get(svc.namespace) ?? NO_PODS).filter((i) => selects(svc.selector, infos[i]!.labels));
+    for (const i of selected) lbUsd[i] = lbUsd[i]! + hourlyUsd / selected.length;
     if (selected.length === 0) unallocatedLbByNamespace.set(svc.namespace, (unallocatedLbByNamespace.get(svc.namespace) ?? 0) + hourlyUsd);
     loadBalancers.push({ namespace: svc.namespace, name: svc.name, hourlyUsd, priceSource: lbAnswer.source, podCount: selected.length });
   }
@@ -549,27 +544,49 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   let ns: MutableNamespace | undefined;
   for (let k = 0; k < ordered.length; k++) {
     const i = ordered[k]!;
-    const p = costs[i]!;
     const pod = infos[i]!;
-    const total = p.cpuHourlyUsd + p.ramHourlyUsd + p.gpuHourlyUsd + p.pvHourlyUsd + p.loadBalancerHourlyUsd;
+    const cpu = cpuUsd[i]!;
+    const ram = ramUsd[i]!;
+    const gpu = gpuUsd[i]!;
+    const pv = pvUsd[i]!;
+    const lb = lbUsd[i]!;
+    const savings = savingsUsd[i]!;
+    const total = cpu + ram + gpu + pv + lb;
     const started = pod.startedAtMs ?? pod.createdAtMs ?? window.startMs;
     const minutes = Math.max(0, window.endMs - Math.max(window.startMs, started)) / 60_000;
     const windowCostUsd = total * (minutes / 60);
-    podsCompute += p.cpuHourlyUsd + p.ramHourlyUsd + p.gpuHourlyUsd;
-    p.totalHourlyUsd = total;
-    p.minutes = minutes;
-    p.windowCostUsd = windowCostUsd;
-    podCosts[k] = p;
-    if (ns === undefined || p.namespace !== lastNamespace) {
-      ns = nsEntry(p.namespace);
-      lastNamespace = p.namespace;
+    podsCompute += cpu + ram + gpu;
+    podCosts[k] = {
+      uid: pod.uid,
+      namespace: pod.namespace,
+      name: pod.name,
+      node: pod.nodeName,
+      phase: pod.phase,
+      labels: pod.labels,
+      workload: pod.workload ?? pod.owner,
+      request: requests[i]!,
+      usage: usages[i],
+      allocation: allocations[i]!,
+      cpuHourlyUsd: cpu,
+      ramHourlyUsd: ram,
+      gpuHourlyUsd: gpu,
+      pvHourlyUsd: pv,
+      loadBalancerHourlyUsd: lb,
+      totalHourlyUsd: total,
+      spotSavingsHourlyUsd: savings,
+      minutes,
+      windowCostUsd,
+    };
+    if (ns === undefined || pod.namespace !== lastNamespace) {
+      ns = nsEntry(pod.namespace);
+      lastNamespace = pod.namespace;
     }
-    ns.cpu += p.cpuHourlyUsd;
-    ns.ram += p.ramHourlyUsd;
-    ns.gpu += p.gpuHourlyUsd;
-    ns.pv += p.pvHourlyUsd;
-    ns.lb += p.loadBalancerHourlyUsd;
-    ns.savings += p.spotSavingsHourlyUsd;
+    ns.cpu += cpu;
+    ns.ram += ram;
+    ns.gpu += gpu;
+    ns.pv += pv;
+    ns.lb += lb;
+    ns.savings += savings;
     ns.windowCost += windowCostUsd;
     ns.pods += 1;
   }

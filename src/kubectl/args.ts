@@ -8,10 +8,10 @@ export class UsageError extends Error {
   }
 }
 
-export const SUBCOMMANDS = ['namespace', 'deployment', 'controller', 'pod', 'node', 'label', 'cluster', 'estimate', 'version', 'help'] as const;
+export const SUBCOMMANDS = ['namespace', 'deployment', 'controller', 'pod', 'node', 'label', 'cluster', 'estimate', 'recommendations', 'version', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
-const ALIASES: Readonly<Record<string, Subcommand>> = { ns: 'namespace', namespaces: 'namespace', deploy: 'deployment', deployments: 'deployment', controllers: 'controller', pods: 'pod', nodes: 'node', labels: 'label' };
+const ALIASES: Readonly<Record<string, Subcommand>> = { ns: 'namespace', namespaces: 'namespace', deploy: 'deployment', deployments: 'deployment', controllers: 'controller', pods: 'pod', nodes: 'node', labels: 'label', recommendation: 'recommendations', recs: 'recommendations' };
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
 
@@ -71,8 +71,19 @@ export const ESTIMATE_FLAGS: readonly FlagSpec[] = [
   { name: 'budget', value: 'USD', help: 'Exit 1 with a ::error:: line when the manifest costs more than this per month.' },
 ];
 
+/** `kubectl cost recommendations` (src/kubectl/recommendations.ts): needs a server (history). */
+export const RECOMMENDATION_FLAGS: readonly FlagSpec[] = [
+  { name: 'window', value: 'WINDOW', default: '7d', help: 'Usage history to learn from (commitments always look at 30 days).' },
+  { name: 'namespace', short: 'n', value: 'NAMESPACE', help: 'Only workloads of this namespace (nodes and commitments are cluster-wide).' },
+  { name: 'kind', value: 'KINDS', help: 'Comma-separated: rightsizing, idle-node, spot, commitment (default: all).' },
+  { name: 'sample', value: 'DURATION', default: '1h', help: 'Right-sizing sample length: usage is averaged over it (shorter sees spikes, costs more to query).' },
+  { name: 'commitment-discount', value: 'PERCENT', help: 'Your savings plan / reservation discount (e.g. 28%): without it the commitment saving is unknown.' },
+];
+
 export function flagsOf(command: Subcommand): readonly FlagSpec[] {
   switch (command) {
+    case 'recommendations':
+      return [...RECOMMENDATION_FLAGS, ...SOURCE_FLAGS.filter((f) => f.name !== 'snapshot' && f.name !== 'region' && f.name !== 'cloud-provider'), ...OUTPUT_FLAGS];
     case 'estimate':
       return [...ESTIMATE_FLAGS, ...SOURCE_FLAGS.filter((f) => f.name !== 'region' && f.name !== 'cloud-provider'), ...OUTPUT_FLAGS];
     case 'version':
@@ -204,8 +215,9 @@ export function helpText(command: Subcommand, version: string): string {
     label: 'kubectl cost label -l KEY [VALUE...] [flags]\n  Cost per value of a pod label.',
     cluster: 'kubectl cost cluster [flags]\n  Cost of the whole cluster.',
     estimate: 'kubectl cost estimate -f FILE|- [flags]\n  Monthly cost of the workloads in a manifest; before/after when the cluster is known.\n  Exit codes: 0 ok, 1 --max-increase or --budget exceeded, 2 bad usage or input.',
+    recommendations: 'kubectl cost recommendations [flags]   (alias: recs)\n  Savings advice from the exporter\'s history: right-sizing, idle nodes, spot, commitments (docs/advice.md).',
     version: 'kubectl cost version\n  Print the version.',
-    help: 'kubectl cost COMMAND [flags]\n  Commands: namespace (ns), deployment, controller, pod, node, label, cluster, estimate, version.\n  Data: --server URL, --snapshot PATH, or the in-cluster service through the API server proxy.\n  Run kubectl cost COMMAND --help for the flags of a command.',
+    help: 'kubectl cost COMMAND [flags]\n  Commands: namespace (ns), deployment, controller, pod, node, label, cluster, estimate, recommendations, version.\n  Data: --server URL, --snapshot PATH, or the in-cluster service through the API server proxy.\n  Run kubectl cost COMMAND --help for the flags of a command.',
   };
   const lines = [`kubectl-cost ${version}`, '', usage[command], ''];
   const specs = flagsOf(command);

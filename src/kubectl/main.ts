@@ -73,7 +73,7 @@ function notesOf(report: { notices: readonly { message: string }[]; errors: read
 }
 
 async function runReport(parsed: ParsedCommand, io: PluginIo, env: Env): Promise<number> {
-  const command = parsed.command as Exclude<Subcommand, 'estimate' | 'version' | 'help'>;
+  const command = parsed.command as Exclude<Subcommand, 'estimate' | 'recommendations' | 'version' | 'help'>;
   const window = checkWindow(flagValue(parsed, 'window') ?? '1d');
   const format = outputFormat(parsed);
   const historical = parsed.switches.has('historical');
@@ -225,6 +225,10 @@ export async function main(argv: readonly string[], env: Env, io: PluginIo): Pro
     if (parsed.command === 'help' || parsed.switches.has('help')) {
       io.stdout.write(helpText(parsed.command, await version()));
       return 0;
+    }
+    if (parsed.command === 'recommendations') {
+      const { runRecommendations } = await import('./recommendations.ts');
+      return await runRecommendations(parsed, await fetcherFor(parsed, env), io, color(io, parsed, env));
     }
     return parsed.command === 'estimate' ? await runEstimate(parsed, io, env) : await runReport(parsed, io, env);
   } catch (err) {

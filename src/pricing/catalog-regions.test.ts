@@ -61,7 +61,7 @@ test('AWS: the families transcribed for the five regions outside us-east-1 resol
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
   // Metal sizes whose SkyPilot us-east-1 price disagrees with Karpenter's list are left out, not guessed.
-  for (const type of ['m6g.metal', 'm7i.metal-24xl', 'r6g.metal']) {
+  for (const type of ['m6g.metal', 'm7i.metal-24xl', 'r6g.metal', 'c7i.metal-24xl', 'c6g.metal']) {
     assert.equal(priced('aws:///eu-west-1a/i-0abc', type, 'eu-west-1', 64, 256).source, 'default', type);
   }
   // A type SkyPilot does not list for the region (no g5 rows for ap-southeast-1) still falls back

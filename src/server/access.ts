@@ -11,7 +11,11 @@ import { basicCredentials, basicVerifier } from './basic-auth.ts';
 import type { KubeVerdict } from './kube-auth.ts';
 import type { Logger } from './log.ts';
 
-export const DEFAULT_OPEN_PATHS: readonly string[] = ['/healthz'];
+/**
+ * Paths answered without credentials: the kubelet's probes. /readyz says whether the cluster can be
+ * read and why not (source, states, counts), nothing that needs protecting.
+ */
+export const DEFAULT_OPEN_PATHS: readonly string[] = ['/healthz', '/readyz'];
 
 /** A parsed allow-list; `describe` lists it for logs. */
 export interface AllowList {

@@ -102,6 +102,24 @@ describe('GET /api/v1/allocation', () => {
     );
   });
 
+  it('accumulate=hour is one set per hour, with as few store queries as the periods allow; accumulate=day one set', async () => {
+    const store = arrayStore({ allocations: [...ROWS, ...SECOND_HOUR] });
+    const res = await api(store).request('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T02:00:00Z&aggregate=namespace&accumulate=hour');
+    const sets = ((await res.json()) as { data: Record<string, { totalCost: number }>[] }).data;
+    assert.deepEqual(
+      sets.map((s) => Object.fromEntries(Object.entries(s).map(([k, a]) => [k, round(a.totalCost)]))),
+      [{ data: 1.2, web: 1.975 }, { web: 1.6 }],
+    );
+    assert.deepEqual(store.queries.map((q) => [q.startMs - T0, q.endMs - T0, q.stepMs]), [[0, 2 * HOUR, HOUR]]);
+    const day = await getJson('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T02:00:00Z&aggregate=namespace&accumulate=day');
+    assert.equal((day.body.data as unknown[]).length, 1);
+  });
+
+  it('idle wins over includeIdle, as in OpenCost', async () => {
+    const { body } = await getJson(`/allocation?${HOUR1}&aggregate=cluster&idle=false&includeIdle=true`);
+    assert.deepEqual(Object.keys((body.data as Record<string, unknown>[])[0]!), ['c1']);
+  });
+
   it('shareIdle spreads idle by cost share; the filter is applied after', async () => {
     const { body } = await getJson(`/allocation?${HOUR1}&aggregate=namespace&includeIdle=true&shareIdle=true&filter=${encodeURIComponent('namespace:"web"')}`);
     const [set] = body.data as Record<string, Alloc>[];
@@ -178,7 +196,8 @@ describe('GET /api/v1/allocation', () => {
     ['window=1d&aggregate=container', 'aggregate="container": the history store records pods, not containers'],
     ['window=1d&aggregate=namespaces', 'aggregate="namespaces": unknown property "namespaces"; accepted: cluster, node, namespace'],
     [`window=1d&filter=${encodeURIComponent('namespace:web')}`, 'filter="namespace:web": at position 10 ("web"): expected a quoted value like "kube-system", got "web"; accepted: FIELD OP'],
-    ['window=1d&accumulate=yes', 'accumulate="yes": not a boolean; accepted: true or false (also 1, 0, t, f)'],
+    ['window=1d&accumulate=yes', 'accumulate="yes": not a boolean nor a period; accepted: true (or all), false, hour, day, week, month, quarter'],
+    ['window=100d&accumulate=hour', 'accumulate="hour": more than 2000 periods in this window; accepted: a longer period or a shorter window'],
     ['window=1d&includeIdle=maybe', 'includeIdle="maybe": not a boolean'],
     ['window=30d&step=1m', 'step="1m": 43200 sets in this window, more than 2000; accepted: a longer step or a shorter window'],
     ['window=1d&step=daily', 'step="daily": not a duration; accepted: a duration like 30m, 1h, 1d, 1w'],
@@ -255,32 +274,50 @@ describe('GET /api/v1/assets', () => {
 describe('GET /api/v1/summary', () => {
   // Hour 2 (window) against hour 1 (previous): 1.60 + 0.90 idle = 2.50 vs 3.175 + 1.20 idle + 0.10 fee = 4.475.
   const WINDOW = 'window=2026-11-30T01:00:00Z,2026-11-30T02:00:00Z';
-  it('total, change as amount and ratio, components, top namespaces', async () => {
+  it('total, change as amount and ratio, split, top namespaces', async () => {
     const { status, body } = await getJson(`/summary?${WINDOW}&top=1`);
     assert.equal(status, 200);
-    const d = body.data as Record<string, unknown>;
-    assert.equal(round(d['totalCost'] as number), 2.5);
-    assert.equal(round(d['previousTotalCost'] as number), 4.475);
-    const change = d['change'] as { amount: number; ratio: number };
-    assert.equal(round(change.amount), -1.975);
-    assert.equal(round(change.ratio), round(-1.975 / 4.475));
-    const c = d['components'] as Record<string, number>;
-    assert.deepEqual(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, round(v)])), { compute: 1.5, idle: 0.9, storage: 0.1, network: 0, loadBalancers: 0, management: 0 });
-    const p = d['previousComponents'] as Record<string, number>;
+    const d = body.data as {
+      totalCost: number;
+      previous: { totalCost: number; hasData: boolean; window: unknown; split: Record<string, number> };
+      change: { amount: number; ratio: number };
+      split: Record<string, number>;
+      topNamespaces: { name: string; totalCost: number; share: number; previousTotalCost: number }[];
+      namespaces: number;
+      window: unknown;
+    };
+    assert.deepEqual(d.window, { start: '2026-11-30T01:00:00Z', end: '2026-11-30T02:00:00Z' });
+    assert.deepEqual(d.previous.window, { start: '2026-11-30T00:00:00Z', end: '2026-11-30T01:00:00Z' });
+    assert.equal(round(d.totalCost), 2.5);
+    assert.equal(round(d.previous.totalCost), 4.475);
+    assert.equal(d.previous.hasData, true);
+    assert.equal(round(d.change.amount), -1.975);
+    assert.equal(round(d.change.ratio), round(-1.975 / 4.475));
+    const r = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
+    assert.deepEqual(r(d.split), { compute: 1.5, idle: 0.9, storage: 0.1, network: 0, loadBalancers: 0, management: 0 });
     // compute 1.25 + 0.625 + 0.75; idle 1.20; storage 0.10 + 0.40 + 0.05; fee 0.10.
-    assert.deepEqual(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)])), { compute: 2.625, idle: 1.2, storage: 0.55, network: 0, loadBalancers: 0, management: 0.1 });
-    const top = d['topNamespaces'] as { namespace: string; cost: number; share: number; previousCost: number }[];
+    assert.deepEqual(r(d.previous.split), { compute: 2.625, idle: 1.2, storage: 0.55, network: 0, loadBalancers: 0, management: 0.1 });
     assert.deepEqual(
-      top.map((t) => [t.namespace, round(t.cost), round(t.share), round(t.previousCost)]),
+      d.topNamespaces.map((t) => [t.name, round(t.totalCost), round(t.share), round(t.previousTotalCost)]),
       [['web', 1.6, 0.64, 1.975]],
     );
-    assert.equal(d['namespaces'], 1);
+    assert.equal(d.namespaces, 1);
+  });
+
+  it('with a filter: the filtered allocations, their part of idle, no management fee', async () => {
+    const { body } = await getJson(`/summary?window=2026-11-30T00:00:00Z,2026-11-30T01:00:00Z&filter=${encodeURIComponent('namespace:"web"')}`);
+    const d = body.data as { totalCost: number; split: Record<string, number> };
+    // web 1.975 + idle 1.20 × 5/7 (web's share of CPU and of RAM cost).
+    assert.equal(round(d.totalCost), round(1.975 + 6 / 7));
+    assert.equal(round(d.split['idle']!), round(6 / 7));
+    assert.equal(d.split['management'], 0);
+    assert.ok(body.meta.warnings.includes('filtered: the control-plane fee belongs to no allocation and is left out (split.management = 0)'));
   });
 
   it('no previous data: the ratio is null and a warning says why', async () => {
     const { body } = await getJson('/summary?window=2026-11-30T00:00:00Z,2026-11-30T01:00:00Z');
-    const d = body.data as { change: { ratio: null; amount: number }; previousHasData: boolean };
-    assert.equal(d.previousHasData, false);
+    const d = body.data as { change: { ratio: null; amount: number }; previous: { hasData: boolean } };
+    assert.equal(d.previous.hasData, false);
     assert.equal(d.change.ratio, null);
     assert.ok(body.meta.warnings.includes('no data recorded in the previous window: the change is not known (ratio null)'));
   });
@@ -336,9 +373,9 @@ describe('GET /api/v1/summary with a window that ends in the future', () => {
   it('is cut at now, and the previous window has the same length', async () => {
     // now = 02:00; today = [00:00, 24:00) → [00:00, 02:00), previous [22:00 yesterday, 00:00).
     const { body } = await getJson('/summary?window=today');
-    const d = body.data as { window: { start: string; end: string }; previousWindow: { start: string; end: string }; totalCost: number };
+    const d = body.data as { window: { start: string; end: string }; previous: { window: { start: string; end: string } }; totalCost: number };
     assert.deepEqual(d.window, { start: '2026-11-30T00:00:00Z', end: '2026-11-30T02:00:00Z' });
-    assert.deepEqual(d.previousWindow, { start: '2026-11-29T22:00:00Z', end: '2026-11-30T00:00:00Z' });
+    assert.deepEqual(d.previous.window, { start: '2026-11-29T22:00:00Z', end: '2026-11-30T00:00:00Z' });
     // Both hours: 4.475 + 2.50.
     assert.equal(round(d.totalCost), 6.975);
   });

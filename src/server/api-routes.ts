@@ -1,7 +1,7 @@
 // The allocation API under /api/v1 (Hono, web-standard Request/Response): reads the history store,
 // answers in OpenCost's shapes. Pure work is in src/api/; this file only reads parameters, asks the
 // store and writes answers. Bad queries → 400 `{code:400, status:"error", message}` naming the
-// parameter, the value and what is accepted; a store failure → 500 with the store's message.
+// parameter, the value and what is accepted; a store failure → 500 `history store: <its message>`.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { computeAllocations } from '../api/allocation.ts';
@@ -14,7 +14,7 @@ import { parseAllocationQuery, parseAssetsQuery, parseFormatOnly, parseSummaryQu
 import { allocationCsv, allocationSetsJson, coverageCsv, coverageJson, coverageMeta, rfc3339 } from '../api/render.ts';
 import { computeSummary, summaryCsv, summaryJson } from '../api/summary.ts';
 import type { Window } from '../api/window.ts';
-import type { AllocationQuery, HistoryStore } from '../store/types.ts';
+import type { AllocationInterval, AllocationQuery, HistoryStore, StepSet } from '../store/types.ts';
 
 export interface ApiRoutesOptions {
   readonly store: HistoryStore;
@@ -41,14 +41,24 @@ function json(c: Context, body: unknown, status: 200 | 400 | 404 | 500 = 200): R
   return c.json(body, status);
 }
 
-/** Maps errors to answers, once: bad query 400, anything else (the store) 500. Never throws. */
+/** The store failed (disk full, database locked, connection lost): 500 naming the store. */
+class StoreFailure extends Error {}
+
+/** Wraps a store call so that its failure is told apart from a fault of the API itself. */
+function fromStore<T>(promise: Promise<T>): Promise<T> {
+  return promise.catch((err: unknown) => {
+    throw new StoreFailure(`history store: ${err instanceof Error ? err.message : String(err)}`);
+  });
+}
+
+/** Maps errors to answers, once: bad query 400, the store or a fault 500. Never throws. */
 async function answer(c: Context, handler: () => Promise<Response>): Promise<Response> {
   try {
     return await handler();
   } catch (err) {
     if (err instanceof BadQueryError) return json(c, { code: 400, status: 'error', message: err.message }, 400);
-    const message = err instanceof Error ? err.message : String(err);
-    return json(c, { code: 500, status: 'error', message: `history store: ${message}` }, 500);
+    if (err instanceof StoreFailure) return json(c, { code: 500, status: 'error', message: err.message }, 500);
+    return json(c, { code: 500, status: 'error', message: `internal error: ${err instanceof Error ? err.message : String(err)}` }, 500);
   }
 }
 
@@ -56,13 +66,31 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
   const { store, now = () => Date.now() } = options;
   const api = new Hono();
 
-  async function allocationSets(req: AllocationRequest) {
-    const query: { -readonly [K in keyof AllocationQuery]: AllocationQuery[K] } = { startMs: req.window.startMs, endMs: req.window.endMs };
-    if (req.stepMs !== undefined) query.stepMs = req.stepMs;
+  /** The store's step sets: one query per run of equal-length periods (accumulate=day → ≤ 3 queries). */
+  async function stepSets(req: AllocationRequest): Promise<readonly StepSet<AllocationInterval>[]> {
     // Push the namespaces down only when idle is not computed: idle shares need every allocation.
     const namespaces = req.includeIdle ? undefined : namespacesOf(req.filter);
-    if (namespaces !== undefined) query.namespaces = namespaces;
-    const [sets, coverage] = await Promise.all([store.allocations(query), store.coverage()]);
+    const ask = (startMs: number, endMs: number, stepMs: number | undefined) => {
+      const query: { -readonly [K in keyof AllocationQuery]: AllocationQuery[K] } = { startMs, endMs };
+      if (stepMs !== undefined) query.stepMs = stepMs;
+      if (namespaces !== undefined) query.namespaces = namespaces;
+      return store.allocations(query);
+    };
+    if (req.parts === undefined) return ask(req.window.startMs, req.window.endMs, req.stepMs);
+    const runs: { startMs: number; endMs: number; lengthMs: number }[] = [];
+    for (const p of req.parts) {
+      const last = runs.at(-1);
+      const lengthMs = p.endMs - p.startMs;
+      if (last && last.lengthMs === lengthMs) last.endMs = p.endMs;
+      else runs.push({ startMs: p.startMs, endMs: p.endMs, lengthMs });
+    }
+    const out: StepSet<AllocationInterval>[] = [];
+    for (const r of runs) out.push(...(await ask(r.startMs, r.endMs, r.endMs - r.startMs > r.lengthMs ? r.lengthMs : undefined)));
+    return out;
+  }
+
+  async function allocationSets(req: AllocationRequest) {
+    const [sets, coverage] = await fromStore(Promise.all([stepSets(req), store.coverage()]));
     return { sets: computeAllocations(sets, req), meta: coverageMeta(coverage, req.window) };
   }
 
@@ -98,13 +126,9 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
     answer(c, async () => {
       const req = parseAssetsQuery(params(c), { nowMs: now(), accept: c.req.header('accept') });
       const query = { startMs: req.window.startMs, endMs: req.window.endMs, ...(req.stepMs !== undefined ? { stepMs: req.stepMs } : {}) };
-      const [nodes, disks, loadBalancers, clusterCharges, coverage] = await Promise.all([
-        store.nodes(query),
-        store.disks(query),
-        store.loadBalancers(query),
-        store.clusterCharges(query),
-        store.coverage(),
-      ]);
+      const [nodes, disks, loadBalancers, clusterCharges, coverage] = await fromStore(
+        Promise.all([store.nodes(query), store.disks(query), store.loadBalancers(query), store.clusterCharges(query), store.coverage()]),
+      );
       const sets = computeAssets({ nodes, disks, loadBalancers, clusterCharges });
       if (req.format === 'csv') return csv(assetsCsv(sets), 'assets', req.window);
       return json(c, { code: 200, status: 'success', data: assetSetsJson(sets), meta: meta(req.warnings, coverageMeta(coverage, req.window)) });
@@ -116,17 +140,19 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
       const req = parseSummaryQuery(params(c), { nowMs: now(), accept: c.req.header('accept') });
       const length = req.window.endMs - req.window.startMs;
       const previousWindow = { startMs: req.window.startMs - length, endMs: req.window.startMs };
-      const [allocations, charges, previousAllocations, previousCharges, coverage] = await Promise.all([
-        store.allocations({ startMs: req.window.startMs, endMs: req.window.endMs }),
-        store.clusterCharges({ startMs: req.window.startMs, endMs: req.window.endMs }),
-        store.allocations(previousWindow),
-        store.clusterCharges(previousWindow),
-        store.coverage(),
-      ]);
-      const summary = computeSummary({ window: req.window, previousWindow, allocations, charges, previousAllocations, previousCharges, top: req.top });
+      const [allocations, charges, previousAllocations, previousCharges, coverage] = await fromStore(
+        Promise.all([
+          store.allocations({ startMs: req.window.startMs, endMs: req.window.endMs }),
+          store.clusterCharges({ startMs: req.window.startMs, endMs: req.window.endMs }),
+          store.allocations(previousWindow),
+          store.clusterCharges(previousWindow),
+          store.coverage(),
+        ]),
+      );
+      const summary = computeSummary({ window: req.window, previousWindow, allocations, charges, previousAllocations, previousCharges, filter: req.filter, top: req.top });
       if (req.format === 'csv') return csv(summaryCsv(summary), 'summary', req.window);
       const warnings = [...req.warnings];
-      if (!summary.previousHasData) warnings.push('no data recorded in the previous window: the change is not known (ratio null)');
+      if (!summary.previous.hasData) warnings.push('no data recorded in the previous window: the change is not known (ratio null)');
       return json(c, { code: 200, status: 'success', data: summaryJson(summary), meta: meta(warnings, coverageMeta(coverage, req.window)) });
     }),
   );
@@ -134,7 +160,7 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
   api.get('/coverage', (c) =>
     answer(c, async () => {
       const format = parseFormatOnly(params(c), c.req.header('accept'));
-      const coverage = await store.coverage();
+      const coverage = await fromStore(store.coverage());
       if (format === 'csv') return csv(coverageCsv(coverage), 'coverage', undefined);
       return json(c, { code: 200, status: 'success', data: coverageJson(coverage), store: store.description });
     }),

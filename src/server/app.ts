@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { HistoryStore } from '../store/types.ts';
 import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, securityHeaders } from './access.ts';
+import { adviceRoutes } from './advice-routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import type { Exporter } from './exporter.ts';
 import type { RequestLimits } from './limits.ts';
@@ -70,6 +71,8 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/healthz', (c) => c.text('ok\n'));
 
+  // Advice first: the allocation API answers 404 for every other path under /api/v1.
+  if (options.history) app.route('/api/v1', adviceRoutes({ store: options.history }));
   if (options.history) app.route('/api/v1', apiRoutes({ store: options.history }));
 
   app.get('/readyz', (c) => {

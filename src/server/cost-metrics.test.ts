@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
 import { renderLivePricingMetrics } from '../pricing/live/metrics.ts';
-import { renderCostMetrics } from './cost-metrics.ts';
+import { costMetricsSteps, renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
 import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
 import { SelfMetrics } from './self-metrics.ts';
 
@@ -49,7 +49,7 @@ test('the writer refuses invalid names and counters without _total', () => {
 
 test('the writer: many samples across chunk boundaries, repeated values, special values and UTF-8 labels; kept or handed to a sink', () => {
   const chunks: string[] = [];
-  const writers = [new ExpositionWriter('openmetrics', 'cluster="prod"'), new ExpositionWriter('openmetrics', 'cluster="prod"', (c) => chunks.push(c))];
+  const writers = [new ExpositionWriter('openmetrics', 'cluster="prod"'), new ExpositionWriter('openmetrics', 'cluster="prod"', { text: (c) => chunks.push(c) })];
   const w = {
     family: (...a: Parameters<ExpositionWriter['family']>) => {
       for (const x of writers) x.family(...a);
@@ -86,4 +86,43 @@ test('the writer: many samples across chunk boundaries, repeated values, special
   assert.equal(writers[1]!.toString(), '', 'a writer with a sink keeps nothing');
   assert.ok(chunks.length > 10, `${chunks.length} chunks`);
   assert.equal(chunks.join(''), text);
+});
+
+test('one streamed pass gives both formats: shared text, and the counter headers in each form', () => {
+  const snap = snapshot({
+    nodes: [node('g1', res(8000, 32 * GiB, 1), { 'karpenter.sh/capacity-type': 'spot' })],
+    pods: [pod('ml', 'trainer', 'g1', [container('t', res(4000, 16 * GiB, 1))])],
+  });
+  const report = allocate(snap, tablePriceBook({ nodes: { g1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
+  const counters = { costUsd: new Map([['ml', 1.5]]), spotSavingsUsd: new Map([['ml', 0.25]]) };
+  const built = { prometheus: '', openmetrics: '' };
+  let differing = 0;
+  streamCostMetrics(report, counters, 'openmetrics', 'cluster="c"', {
+    text: (chunk) => {
+      built.prometheus += chunk;
+      built.openmetrics += chunk;
+    },
+    byFormat: (lines) => {
+      differing++;
+      built.prometheus += lines.prometheus;
+      built.openmetrics += lines.openmetrics;
+    },
+  });
+  assert.equal(differing, 2, 'the two counter families');
+  assert.equal(built.prometheus, renderCostMetrics(report, counters, 'prometheus', 'cluster="c"'));
+  assert.equal(built.openmetrics, renderCostMetrics(report, counters, 'openmetrics', 'cluster="c"'));
+  assert.ok(built.openmetrics.includes('# TYPE kube_cost_namespace_cost_usd counter\nkube_cost_namespace_cost_usd_total{cluster="c",namespace="ml"} 1.5\n'));
+  assert.ok(built.prometheus.includes('# TYPE kube_cost_namespace_cost_usd_total counter\nkube_cost_namespace_cost_usd_total{cluster="c",namespace="ml"} 1.5\n'));
+});
+
+test('the render in steps: about 4,096 series per step, the same text as at once', () => {
+  const pods = Array.from({ length: 9000 }, (_, i) => pod('web', `p-${i}`, 'n1', [container('c', res(1 + (i % 7), 1024 * (1 + (i % 5))))]));
+  const report = allocate(snapshot({ nodes: [node('n1', res(64000, 256 * GiB))], pods }), tablePriceBook({ nodes: { n1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
+  const counters = { costUsd: new Map(), spotSavingsUsd: new Map() };
+  let text = '';
+  let steps = 0;
+  for (const _ of costMetricsSteps(report, counters, 'prometheus', '', { text: (chunk) => (text += chunk) })) steps++;
+  // 9,000 pods in the pod families (2 steps inside each of 4) plus the steps between families.
+  assert.ok(steps >= 8 + 8, `${steps} steps`);
+  assert.equal(text, renderCostMetrics(report, counters, 'prometheus'));
 });

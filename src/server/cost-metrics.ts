@@ -4,6 +4,7 @@ import type { CostReport } from '../core/allocate.ts';
 import { HOURS_PER_MONTH } from '../core/pricing.ts';
 import { BYTES_PER_GIB } from '../core/quantity.ts';
 import type { ExpositionFormat } from './exposition.ts';
+import type { ExpositionSink } from './exposition.ts';
 import { ExpositionWriter, labelText } from './exposition.ts';
 
 /** Accumulated totals per namespace, carried from cycle to cycle by the exporter. */
@@ -19,25 +20,42 @@ function nsPod(namespace: string, pod: string, node: string): string {
 }
 
 export function renderCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels = ''): string {
-  return writeCostMetrics(report, counters, format, baseLabels).toString();
+  const w = new ExpositionWriter(format, baseLabels);
+  for (const _ of writeCostMetrics(w, report, counters));
+  return w.toString();
 }
 
 /**
  * The same text as renderCostMetrics, handed to `sink` in chunks of about 16 Ki characters as it is
- * rendered (the exporter writes them into a gzip stream: the whole text is never held at once).
+ * rendered (the exporter writes them into gzip streams: the whole text is never held at once).
+ * With `sink.byFormat`, the lines that differ between the formats come in both forms, so one pass
+ * serves Prometheus and OpenMetrics; `format` then only matters for a sink without it.
  */
-export function streamCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink: (chunk: string) => void): void {
-  writeCostMetrics(report, counters, format, baseLabels, sink).flush();
+export function streamCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink: ExpositionSink): void {
+  for (const _ of costMetricsSteps(report, counters, format, baseLabels, sink));
 }
 
-function writeCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink?: (chunk: string) => void): ExpositionWriter {
+/**
+ * streamCostMetrics in steps: each `next()` renders about 4,096 series or a few families, so a
+ * caller can let the event loop serve scrapes between steps (600,000 series take about a second).
+ */
+export function* costMetricsSteps(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string, sink: ExpositionSink): Generator<void, void, void> {
   const w = new ExpositionWriter(format, baseLabels, sink);
+  yield* writeCostMetrics(w, report, counters);
+  w.flush();
+}
+
+/** Rows of a family rendered between two steps of costMetricsSteps. */
+const ROWS_PER_STEP = 4096;
+
+function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: NamespaceCounters): Generator<void, void, void> {
 
   // Pods (with the __idle__, __unmounted__ and __unallocated__ pseudo-pods, so that the sum over
   // pods is everything the cluster costs but the management fee).
   w.family('kube_cost_pod_hourly_usd', 'gauge', 'Hourly cost of a pod in USD: CPU, RAM and GPU allocation plus its share of volumes and load balancers. Includes __idle__ per node, __unmounted__ volumes and __unallocated__ load balancers.');
   const podLabels: string[] = new Array(report.pods.length);
   for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     const p = report.pods[i]!;
     const l = nsPod(p.namespace, p.name, p.node);
     podLabels[i] = l;
@@ -46,6 +64,7 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
   const pseudoLabels = report.pseudo.map((p) => nsPod(p.namespace, p.name, p.node));
   for (let i = 0; i < report.pseudo.length; i++) w.sample(pseudoLabels[i]!, report.pseudo[i]!.totalHourlyUsd);
 
+  yield;
   w.family('kube_cost_pod_resource_hourly_usd', 'gauge', 'Hourly cost of a pod in USD by resource (cpu, ram, gpu, pv, load_balancer); zero-cost resources are omitted.');
   const byResource = (l: string, cpu: number, ram: number, gpu: number, pv: number, lb: number): void => {
     if (cpu > 0) w.sample(`${l},resource="cpu"`, cpu);
@@ -55,6 +74,7 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
     if (lb > 0) w.sample(`${l},resource="load_balancer"`, lb);
   };
   for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     const p = report.pods[i]!;
     byResource(podLabels[i]!, p.cpuHourlyUsd, p.ramHourlyUsd, p.gpuHourlyUsd, p.pvHourlyUsd, p.loadBalancerHourlyUsd);
   }
@@ -63,21 +83,26 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
     byResource(pseudoLabels[i]!, p.cpuHourlyUsd, p.ramHourlyUsd, p.gpuHourlyUsd, p.pvHourlyUsd, p.loadBalancerHourlyUsd);
   }
 
+  yield;
   w.family('kube_cost_pod_efficiency_ratio', 'gauge', 'Measured usage divided by request for a pod, by resource (cpu, ram). Only pods with both a request and a measurement.');
   for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     const p = report.pods[i]!;
     if (!p.usage) continue;
     if (p.request.cpuCores > 0) w.sample(`${podLabels[i]!},resource="cpu"`, p.usage.cpuCores / p.request.cpuCores);
     if (p.request.ramBytes > 0) w.sample(`${podLabels[i]!},resource="ram"`, p.usage.ramBytes / p.request.ramBytes);
   }
 
+  yield;
   w.family('kube_cost_pod_spot_savings_hourly_usd', 'gauge', 'Hourly saving in USD of running a pod on spot capacity instead of on-demand (on-demand − spot price, by its share of the node). Only pods on spot nodes.');
   for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     const p = report.pods[i]!;
     if (p.spotSavingsHourlyUsd > 0) w.sample(podLabels[i]!, p.spotSavingsHourlyUsd);
   }
 
   // Namespaces.
+  yield;
   w.family('kube_cost_namespace_hourly_usd', 'gauge', 'Hourly cost of a namespace in USD (sum of its pods, volumes and load balancers).');
   for (const n of report.namespaces) w.sample(labelText({ namespace: n.namespace }), n.totalHourlyUsd);
   w.family('kube_cost_namespace_daily_usd', 'gauge', 'Daily run rate of a namespace in USD: its current hourly cost × 24.');
@@ -105,6 +130,7 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
 
   // Nodes.
   const nodeLabels = report.nodes.map((n) => labelText({ node: n.name }));
+  yield;
   w.family('kube_cost_node_hourly_usd', 'gauge', 'Hourly price of a node in USD at its capacity type (spot price for spot nodes).');
   for (const n of report.nodes) w.sample(labelText({ node: n.name, instance_type: n.instanceType, node_pool: n.pool, capacity_type: n.capacityType }), n.hourlyUsd);
   w.family('kube_cost_node_on_demand_hourly_usd', 'gauge', 'Hourly on-demand price of a node in USD (equal to kube_cost_node_hourly_usd for on-demand nodes).');
@@ -115,6 +141,7 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
   for (let i = 0; i < report.nodes.length; i++) w.sample(nodeLabels[i]!, report.nodes[i]!.rates.ramGiBHourUsd / BYTES_PER_GIB);
   w.family('kube_cost_node_gpu_hourly_usd', 'gauge', 'Price of one GPU for one hour on a node, in USD. Only nodes with GPUs.');
   for (let i = 0; i < report.nodes.length; i++) if (report.nodes[i]!.capacity.gpus > 0) w.sample(nodeLabels[i]!, report.nodes[i]!.rates.gpuHourUsd);
+  yield;
   w.family('kube_cost_node_resource_hourly_usd', 'gauge', 'Hourly cost in USD of a node by resource (its capacity × rate).');
   for (let i = 0; i < report.nodes.length; i++) {
     const n = report.nodes[i]!;
@@ -131,6 +158,7 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
       w.sample(`${nodeLabels[i]!},resource="${r}"`, v);
     }
   }
+  yield;
   w.family('kube_cost_node_allocation_ratio', 'gauge', 'Allocated divided by capacity on a node, by resource. Above 1 means pods use more than the node has; their costs are scaled to the node price.');
   for (let i = 0; i < report.nodes.length; i++) {
     const n = report.nodes[i]!;
@@ -158,6 +186,7 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
   for (const n of report.nodes) w.sample(labelText({ node: n.name, source: n.priceSource }), 1);
 
   // Volumes and load balancers.
+  yield;
   w.family('kube_cost_pv_monthly_usd', 'gauge', 'Monthly cost in USD of a persistent volume: capacity in GiB × storage class price per GiB-month.');
   for (const v of report.volumes) w.sample(labelText({ pv_name: v.name, storage_class: v.storageClass, namespace: v.claimNamespace || '__unmounted__' }), v.monthlyUsd);
   w.family('kube_cost_pv_hourly_usd', 'gauge', 'Hourly cost in USD of a persistent volume (monthly cost / 730).');
@@ -185,5 +214,4 @@ function writeCostMetrics(report: CostReport, counters: NamespaceCounters, forma
   const byCapacity = new Map<string, number>();
   for (const n of report.nodes) byCapacity.set(n.capacityType, (byCapacity.get(n.capacityType) ?? 0) + 1);
   for (const [capacityType, count] of byCapacity) w.sample(labelText({ capacity_type: capacityType }), count);
-  return w;
 }

@@ -1,6 +1,6 @@
 // The exporter's cycle: read the source, allocate costs, accumulate counters, render metrics.
 // Scrapes are served from the last rendered result. A failed read never clears good data.
-import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { AllocateOptions, CostNotice, CostReport } from '../core/allocate.ts';
 import { allocate, IDLE } from '../core/allocate.ts';
@@ -8,7 +8,7 @@ import type { PriceBook } from '../core/pricing.ts';
 import { costFinishedPods } from '../sources/kube/finished-costs.ts';
 import type { ClusterSource, SourceReading, UsageReport } from '../sources/source.ts';
 import type { NamespaceCounters } from './cost-metrics.ts';
-import { renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
+import { costMetricsSteps, renderCostMetrics } from './cost-metrics.ts';
 import type { ExpositionFormat } from './exposition.ts';
 import { exposition, labelText } from './exposition.ts';
 import type { Logger } from './log.ts';
@@ -134,41 +134,78 @@ export function groupNotices(notices: readonly CostNotice[]): NoticeGroup[] {
  * few milliseconds level 6 costs over level 1.
  */
 export const METRICS_GZIP_LEVEL = 6;
+/** Longest the render keeps the event loop before letting scrapes in. */
+const RENDER_SLICE_MS = 10;
 /** Level of the small parts compressed when a scrape needs them (self-monitoring, `# EOF`). */
 const SMALL_GZIP_LEVEL = 1;
 const EOF_LINE = exposition('openmetrics', ['']);
 
-/**
- * Renders the cost families straight into a gzip stream: zlib compresses on the libuv thread pool
- * while the text is still being rendered, and the whole text is never held (93 MiB at 100,000 pods).
- */
-function gzipCostMetrics(report: CostReport, counters: NamespaceCounters, format: ExpositionFormat, baseLabels: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const gz = createGzip({ level: METRICS_GZIP_LEVEL });
-    const out: Buffer[] = [];
+/** One gzip member of streamed text: resolves to its bytes once `end()` was called and zlib is done. */
+function gzipMember(): { write(text: string): void; end(): Promise<Buffer>; destroy(): void } {
+  const gz = createGzip({ level: METRICS_GZIP_LEVEL });
+  const out: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
     gz.on('data', (b: Buffer) => out.push(b));
     gz.on('end', () => resolve(Buffer.concat(out)));
     gz.on('error', reject);
-    try {
-      streamCostMetrics(report, counters, format, baseLabels, (chunk) => gz.write(chunk));
-    } catch (err) {
-      gz.destroy();
-      reject(err);
-      return;
-    }
-    gz.end();
   });
+  return {
+    write: (text) => void gz.write(text),
+    end: () => {
+      gz.end();
+      return done;
+    },
+    destroy: () => gz.destroy(),
+  };
+}
+
+/**
+ * Renders the cost families once, straight into gzip streams, for both formats: zlib compresses on
+ * the libuv thread pool while the text is still being rendered, and the text is never held whole
+ * (93 MiB at 100,000 pods). The formats differ only in the HELP and TYPE lines of counter
+ * families: the text between them is one gzip member shared by both bodies, and those lines are
+ * small members of their own, one per format.
+ */
+async function gzipCostMetrics(report: CostReport, counters: NamespaceCounters, baseLabels: string): Promise<Record<ExpositionFormat, Buffer>> {
+  const parts: (Promise<Buffer> | Readonly<Record<ExpositionFormat, Buffer>>)[] = [];
+  let member = gzipMember();
+  const steps = costMetricsSteps(report, counters, 'openmetrics', baseLabels, {
+    text: (chunk) => member.write(chunk),
+    byFormat: (lines) => {
+      parts.push(member.end());
+      parts.push({ prometheus: gzipSync(lines.prometheus, { level: SMALL_GZIP_LEVEL }), openmetrics: gzipSync(lines.openmetrics, { level: SMALL_GZIP_LEVEL }) });
+      member = gzipMember();
+    },
+  });
+  try {
+    // Scrapes arriving meanwhile (after the cost model's turn, and between steps of the render)
+    // are answered from the previous cycle.
+    await nextTurn();
+    let since = performance.now();
+    for (const _ of steps) {
+      if (performance.now() - since >= RENDER_SLICE_MS) {
+        await nextTurn();
+        since = performance.now();
+      }
+    }
+  } catch (err) {
+    member.destroy();
+    throw err;
+  }
+  parts.push(member.end());
+  const members = await Promise.all(parts);
+  const body = (format: ExpositionFormat): Buffer => Buffer.concat(members.map((m) => (Buffer.isBuffer(m) ? m : m[format])));
+  return { prometheus: body('prometheus'), openmetrics: body('openmetrics') };
 }
 
 /**
  * What one cycle published for scrapes: its report, the counters as they were at its end, and the
- * cost families rendered once per format (text and gzip each on first use, except the format
- * Prometheus asks for, which the cycle compresses before publishing).
+ * cost families compressed in both formats (the text is rendered again only if something asks for it).
  */
 interface Published {
   readonly report: CostReport;
   readonly counters: NamespaceCounters;
-  readonly gzip: Partial<Record<ExpositionFormat, Buffer>>;
+  readonly gzip: Readonly<Record<ExpositionFormat, Buffer>>;
 }
 
 /**
@@ -199,7 +236,8 @@ function rendered(format: ExpositionFormat, selfText: string, cost: () => string
       if (text !== undefined) return text;
       const gunzip = createGunzip();
       gunzip.end(metrics.gzip());
-      return Readable.toWeb(gunzip) as ReadableStream<Uint8Array>;
+      // Pulled chunk by chunk as the socket drains (ReadableStream.from honours back-pressure).
+      return ReadableStream.from(gunzip as AsyncIterable<Uint8Array>);
     },
   };
   return metrics;
@@ -232,11 +270,7 @@ export function createExporter(options: ExporterOptions): Exporter {
 
   // The text is kept only in the RenderedMetrics that asked for it (one copy, until the next cycle).
   const costText = (p: Published | undefined, format: ExpositionFormat): string => (p === undefined ? '' : renderCostMetrics(p.report, p.counters, format, baseLabels));
-  const costGzip = (p: Published | undefined, format: ExpositionFormat): Buffer | undefined => {
-    if (p === undefined) return undefined;
-    p.gzip[format] ??= gzipSync(costText(p, format), { level: METRICS_GZIP_LEVEL });
-    return p.gzip[format];
-  };
+  const costGzip = (p: Published | undefined, format: ExpositionFormat): Buffer | undefined => p?.gzip[format];
 
   const countWarnings = (reading: SourceReading): void => {
     for (const w of reading.warnings) {
@@ -368,15 +402,10 @@ export function createExporter(options: ExporterOptions): Exporter {
       ['kind="Namespace"', snap.namespaces.length],
     ]);
 
-    // Render the format Prometheus asks for and compress it off the event loop; scrapes meanwhile
-    // get the previous cycle's numbers. The text is dropped once compressed: most scrapers take
-    // gzip, and a scrape without it renders the text again from the report (then keeps it).
-    const next: Published = {
-      report,
-      counters: { costUsd: new Map(costUsd), spotSavingsUsd: new Map(spotSavingsUsd) },
-      gzip: {},
-    };
-    next.gzip.openmetrics = await gzipCostMetrics(report, next.counters, 'openmetrics', baseLabels);
+    // Render and compress both formats in one pass, zlib off the event loop; scrapes meanwhile get
+    // the previous cycle's numbers. A scrape without gzip gets this decompressed as it is sent.
+    const counterSnapshot: NamespaceCounters = { costUsd: new Map(costUsd), spotSavingsUsd: new Map(spotSavingsUsd) };
+    const next: Published = { report, counters: counterSnapshot, gzip: await gzipCostMetrics(report, counterSnapshot, baseLabels) };
     published = next;
     lastReport = report;
     lastCycleMs = nowMs;

@@ -51,6 +51,16 @@ export function joinLabels(a: LabelText, b: LabelText): LabelText {
   return `${a},${b}`;
 }
 
+/**
+ * Where a writer hands its text when it does not keep it: shared `text` in order, and, with
+ * `byFormat`, the lines that differ between the two formats (a counter family's HELP and TYPE)
+ * in both forms, so that one pass renders the Prometheus and the OpenMetrics text at once.
+ */
+export interface ExpositionSink {
+  text(chunk: string): void;
+  byFormat?(lines: Readonly<Record<ExpositionFormat, string>>): void;
+}
+
 /** Lines are gathered in a string of about this many UTF-16 code units before it becomes a chunk. */
 const CHUNK_AT = 16 * 1024;
 const VALUE_MEMO_LIMIT = 65_536;
@@ -66,14 +76,14 @@ export class ExpositionWriter {
   private readonly base: LabelText;
   private readonly seen = new Set<string>();
   private readonly chunks: string[] = [];
-  private readonly sink: ((chunk: string) => void) | undefined;
+  private readonly sink: ExpositionSink | undefined;
   private current = '';
   private pending = '';
   /** Costs repeat (same requests on the same instance type): 3 in 4 values of a cluster are repeats. */
   private readonly values = new Map<number, string>();
 
   /** With a `sink`, each chunk goes to it as soon as it is full (e.g. into a gzip stream) instead of being kept. */
-  constructor(format: ExpositionFormat, baseLabels: LabelText = '', sink?: (chunk: string) => void) {
+  constructor(format: ExpositionFormat, baseLabels: LabelText = '', sink?: ExpositionSink) {
     this.format = format;
     this.base = baseLabels;
     this.sink = sink;
@@ -85,10 +95,16 @@ export class ExpositionWriter {
     if (this.seen.has(name)) throw new Error(`Metric family ${name} written twice`);
     this.seen.add(name);
     this.current = name;
-    // OpenMetrics names a counter family without its _total suffix.
-    const familyName = this.format === 'openmetrics' && type === 'counter' ? name.slice(0, -'_total'.length) : name;
-    this.append(`# HELP ${familyName} ${escapeHelp(help)}\n# TYPE ${familyName} ${type}\n`);
-    if (unit !== undefined && this.format === 'openmetrics' && familyName.endsWith(`_${unit}`)) this.append(`# UNIT ${familyName} ${unit}\n`);
+    const prometheus = familyHeader('prometheus', name, type, help, unit);
+    if (this.sink?.byFormat) {
+      const openmetrics = familyHeader('openmetrics', name, type, help, unit);
+      if (openmetrics !== prometheus) {
+        this.flush();
+        this.sink.byFormat({ prometheus, openmetrics });
+        return this;
+      }
+    }
+    this.append(this.format === 'prometheus' ? prometheus : familyHeader('openmetrics', name, type, help, unit));
     return this;
   }
 
@@ -114,7 +130,7 @@ export class ExpositionWriter {
   /** Hands the pending lines on (to the sink, or to the kept chunks). */
   flush(): void {
     if (this.pending === '') return;
-    if (this.sink) this.sink(this.pending);
+    if (this.sink) this.sink.text(this.pending);
     else this.chunks.push(this.pending);
     this.pending = '';
   }
@@ -124,6 +140,14 @@ export class ExpositionWriter {
     this.flush();
     return this.chunks.join('');
   }
+}
+
+/** The HELP, TYPE (and OpenMetrics UNIT) lines of a family. */
+function familyHeader(format: ExpositionFormat, name: string, type: MetricType, help: string, unit: string | undefined): string {
+  // OpenMetrics names a counter family without its _total suffix.
+  const familyName = format === 'openmetrics' && type === 'counter' ? name.slice(0, -'_total'.length) : name;
+  const header = `# HELP ${familyName} ${escapeHelp(help)}\n# TYPE ${familyName} ${type}\n`;
+  return unit !== undefined && format === 'openmetrics' && familyName.endsWith(`_${unit}`) ? `${header}# UNIT ${familyName} ${unit}\n` : header;
 }
 
 /** Joins rendered parts into one exposition document, ending OpenMetrics with `# EOF`. */

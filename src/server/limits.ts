@@ -1,7 +1,8 @@
 // Limits on what a client may ask: the length of the URL, the size of a request body (the exporter
 // reads none: every endpoint is GET), and a request rate per client address (token bucket). Open
-// paths (/healthz) are never limited, so the kubelet's probes cannot be starved.
+// paths (/healthz, /readyz) are never limited, so the kubelet's probes cannot be starved.
 import type { Context, MiddlewareHandler } from 'hono';
+import { DEFAULT_OPEN_PATHS } from './access.ts';
 
 export interface RequestLimits {
   /** Longest accepted request target (path + query) in bytes; longer → 414. */
@@ -69,7 +70,7 @@ export function rateLimiter(options: { ratePerSecond: number; burst: number; max
 }
 
 export function requestLimits(limits: RequestLimits): MiddlewareHandler {
-  const { maxUrlBytes, maxBodyBytes, ratePerSecond, openPaths = ['/healthz'], now = Date.now, remoteAddress = socketAddress, onLimited } = limits;
+  const { maxUrlBytes, maxBodyBytes, ratePerSecond, openPaths = DEFAULT_OPEN_PATHS, now = Date.now, remoteAddress = socketAddress, onLimited } = limits;
   const burst = limits.burst ?? Math.max(1, 2 * ratePerSecond);
   const limiter = ratePerSecond > 0 ? rateLimiter({ ratePerSecond, burst, maxClients: limits.maxClients ?? 10_000, now }) : undefined;
   return async (c, next) => {

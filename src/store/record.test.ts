@@ -169,3 +169,37 @@ const KINDS: [Parameters<typeof controllerOf>[0], string, string][] = [
 test('controllerOf: OpenCost lower-case controller kinds', () => {
   for (const [workload, kind, name] of KINDS) assert.deepEqual(controllerOf(workload), { controllerKind: kind, controller: name });
 });
+
+test('cycleBatch: a pod that finished between readings is recorded for the minutes it ran, out of its node idle', () => {
+  const window = { startMs: T10, endMs: T10 + 30 * MIN };
+  const snap = cluster();
+  const prices = tablePriceBook({ nodes: { n1: { price: RATES } }, storageGibMonthUsd: { gp3: 0.08 }, loadBalancerHourlyUsd: 0.025, managementHourlyUsd: 0.1 });
+  const report = allocate(snap, prices, window);
+  // batch-7 ran 10:05–10:15 on n1 with 1 core / 4 GiB: $0.04 + $0.02 per hour → 10 minutes = 1/6 h.
+  const finishedPods = [
+    {
+      pod: pod('shop', 'batch-7', 'n1', [container('run', res(1000, 4 * GiB))], { owner: { kind: 'Job', name: 'batch-7' } }),
+      node: snap.nodes[0],
+      startedAtMs: T10 + 5 * MIN,
+      finishedAtMs: T10 + 15 * MIN,
+    },
+    // No node known: cannot be priced, not recorded (the exporter logs it).
+    { pod: pod('shop', 'lost', 'gone', [container('run', res(1000, GiB))]), node: undefined, startedAtMs: T10, finishedAtMs: T10 + MIN },
+  ];
+  const batch = cycleBatch({ report, reading: { snapshot: snap, finishedPods }, window }, { cluster: 'prod', demo: false, finished: { prices } });
+  closeFields(allocation(batch, 'uid-shop-batch-7'), { minutes: 10, cpuCoreHours: 1 / 6, cpuCostUsd: 0.04 / 6, ramCostUsd: 0.02 / 6 }, 'batch-7');
+  assert.equal(allocation(batch, 'uid-shop-batch-7').controllerKind, 'job');
+  // Idle of n1 without it: cpu 0.05, ram 0.03 (see above); with it: 0.05 − 0.04/6 and 0.03 − 0.02/6.
+  closeFields(allocation(batch, '__idle__/n1'), { cpuCostUsd: 0.05 - 0.04 / 6, ramCostUsd: 0.03 - 0.02 / 6 }, 'idle');
+  assert.equal(
+    batch.allocations.find((a) => a.pod === 'lost'),
+    undefined,
+  );
+  // Without pricing for finished pods, they are not recorded and idle is untouched.
+  const plain = cycleBatch({ report, reading: { snapshot: snap, finishedPods }, window }, { cluster: 'prod', demo: false });
+  assert.equal(
+    plain.allocations.find((a) => a.pod === 'batch-7'),
+    undefined,
+  );
+  closeFields(allocation(plain, '__idle__/n1'), { cpuCostUsd: 0.05 }, 'idle');
+});

@@ -8,16 +8,17 @@
 // nodes, idle, volumes, load balancers and the management fee. Pseudo-allocations follow OpenCost:
 // `__idle__` per node, `__unmounted__` per unmounted volume, `__unallocated__` per load balancer that
 // selects no pod. Pure: no clock, no I/O.
-import type { CostReport, PodCost } from '../core/allocate.ts';
-import { IDLE, UNALLOCATED, UNMOUNTED } from '../core/allocate.ts';
-import type { Labels, OwnerRef, PodInfo } from '../core/model.ts';
+import type { AllocateOptions, CostReport, PodCost } from '../core/allocate.ts';
+import { allocate, IDLE, UNALLOCATED, UNMOUNTED } from '../core/allocate.ts';
+import type { ClusterSnapshot, Labels, NodeInfo, OwnerRef, PodInfo } from '../core/model.ts';
+import type { PriceBook } from '../core/pricing.ts';
 import type { SourceReading } from '../sources/source.ts';
 import type { AllocationInterval, ClusterInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval } from './types.ts';
 
 /** The part of the exporter's CompletedCycle the conversion reads (src/server/exporter.ts). */
 export interface CycleInput {
   readonly report: CostReport;
-  readonly reading: Pick<SourceReading, 'snapshot'>;
+  readonly reading: Pick<SourceReading, 'snapshot'> & Partial<Pick<SourceReading, 'finishedPods'>>;
   readonly window: { readonly startMs: number; readonly endMs: number };
 }
 
@@ -30,6 +31,12 @@ export interface CycleBatchOptions {
    * data ends, and to cap a long pause so it shows as a gap instead of being filled).
    */
   readonly fromMs?: number;
+  /**
+   * Prices the pods that finished between two readings (live sources: `reading.finishedPods`), as
+   * the exporter's counters do: each for the minutes it ran inside the window, taken out of its
+   * node's idle. Absent: such pods are not recorded.
+   */
+  readonly finished?: { readonly prices: PriceBook; readonly allocateOptions?: AllocateOptions };
 }
 
 const MINUTE_MS = 60_000;
@@ -98,6 +105,43 @@ function podInterval(p: PodCost, info: PodInfo | undefined, base: { cluster: str
   };
 }
 
+/** Pods that finished since the previous reading, priced on their node for the minutes they ran in the window. */
+function finishedIntervals(
+  cycle: CycleInput,
+  pricing: NonNullable<CycleBatchOptions['finished']>,
+  base: { cluster: string; startMs: number; endMs: number },
+  seen: ReadonlySet<string>,
+): AllocationInterval[] {
+  const runs = (cycle.reading.finishedPods ?? []).filter(
+    (f) => f.node !== undefined && !seen.has(f.pod.uid) && Math.min(base.endMs, f.finishedAtMs) > Math.max(base.startMs, f.startedAtMs),
+  );
+  if (runs.length === 0) return [];
+  const nodes = new Map<string, NodeInfo>();
+  for (const f of runs) if (f.node) nodes.set(f.node.name, f.node);
+  const snapshot: ClusterSnapshot = {
+    nodes: [...nodes.values()],
+    pods: runs.map((f) => f.pod),
+    persistentVolumes: [],
+    persistentVolumeClaims: [],
+    services: [],
+    namespaces: [],
+    storageClasses: [],
+    ...(cycle.reading.snapshot.usage ? { usage: cycle.reading.snapshot.usage } : {}),
+  };
+  const report = allocate(snapshot, pricing.prices, { startMs: base.startMs, endMs: base.endMs }, pricing.allocateOptions ?? {});
+  const costs = new Map(report.pods.map((p) => [p.uid, p]));
+  const out: AllocationInterval[] = [];
+  const windowMinutes = (base.endMs - base.startMs) / MINUTE_MS;
+  for (const f of runs) {
+    const p = costs.get(f.pod.uid);
+    if (!p) continue;
+    const minutes = (Math.min(base.endMs, f.finishedAtMs) - Math.max(base.startMs, f.startedAtMs)) / MINUTE_MS;
+    const row = podInterval({ ...p, minutes }, f.pod, base, windowMinutes);
+    if (row) out.push(row);
+  }
+  return out;
+}
+
 /** Converts one completed cycle into the batch the store writes atomically. */
 export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): CycleBatch {
   const { cluster, demo, fromMs } = options;
@@ -117,8 +161,22 @@ export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): Cycle
       const row = podInterval(p, infoByUid.get(p.uid), base, minutes);
       if (row) allocations.push(row);
     }
+    const finishedIdle = new Map<string, { cpu: number; ram: number; gpu: number }>();
+    if (options.finished && cycle.reading.finishedPods && cycle.reading.finishedPods.length > 0) {
+      const seen = new Set(allocations.map((a) => a.key));
+      for (const row of finishedIntervals(cycle, options.finished, base, seen)) {
+        allocations.push(row);
+        const taken = finishedIdle.get(row.node) ?? { cpu: 0, ram: 0, gpu: 0 };
+        taken.cpu += row.cpuCostUsd;
+        taken.ram += row.ramCostUsd;
+        taken.gpu += row.gpuCostUsd;
+        finishedIdle.set(row.node, taken);
+      }
+    }
     for (const s of report.pseudo) {
       if (s.name !== IDLE) continue; // volumes and load balancers below, one row each
+      // Minutes of pods that finished since the last reading were idle in this reading: theirs now.
+      const taken = finishedIdle.get(s.node) ?? { cpu: 0, ram: 0, gpu: 0 };
       allocations.push({
         ...base,
         kind: 'idle',
@@ -132,9 +190,9 @@ export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): Cycle
         annotations: EMPTY,
         minutes,
         ...NO_RESOURCES,
-        cpuCostUsd: s.cpuHourlyUsd * hours,
-        ramCostUsd: s.ramHourlyUsd * hours,
-        gpuCostUsd: s.gpuHourlyUsd * hours,
+        cpuCostUsd: Math.max(0, s.cpuHourlyUsd * hours - taken.cpu),
+        ramCostUsd: Math.max(0, s.ramHourlyUsd * hours - taken.ram),
+        gpuCostUsd: Math.max(0, s.gpuHourlyUsd * hours - taken.gpu),
         pvCostUsd: 0,
         loadBalancerCostUsd: 0,
         networkCostUsd: 0,

@@ -12,6 +12,7 @@ import type { CompletedCycle, CycleHook } from '../server/exporter.ts';
 import type { Logger } from '../server/log.ts';
 import type { ClusterSource } from '../sources/source.ts';
 import { HOUR_MS } from './plan.ts';
+import type { CycleBatchOptions } from './record.ts';
 import { cycleBatch } from './record.ts';
 import type { HistoryStore } from './types.ts';
 import { CycleOverlapError } from './validate.ts';
@@ -34,6 +35,8 @@ export interface RecorderOptions {
   readonly logger: Logger;
   /** Demo mode: simulate history before the first cycle when the store holds none for the cluster. */
   readonly backfill?: BackfillOptions;
+  /** Prices pods that finished between readings so they are recorded too (see cycleBatch). */
+  readonly finished?: CycleBatchOptions['finished'];
   readonly maxGapIntervals?: number;
   readonly now?: () => number;
   readonly yieldNow?: () => Promise<void>;
@@ -59,7 +62,8 @@ export interface Recorder {
 const defaultYield = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function createRecorder(options: RecorderOptions): Recorder {
-  const { store, cluster, demo, intervalMs, logger, backfill, maxGapIntervals = 5, now = Date.now, yieldNow = defaultYield } = options;
+  const { store, cluster, demo, intervalMs, logger, backfill, finished, maxGapIntervals = 5, now = Date.now, yieldNow = defaultYield } = options;
+  const pricing = finished ? { finished } : {};
   let lastEndMs: number | undefined;
   let knownEnd: Promise<number | undefined> | undefined;
   let backfilling: Promise<void> | undefined;
@@ -133,7 +137,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       backfilling = undefined;
     }
     const earliest = cycle.window.endMs - maxGapIntervals * intervalMs;
-    let batch = cycleBatch(cycle, { cluster, demo, fromMs: Math.max(lastEndMs ?? Number.NEGATIVE_INFINITY, earliest) });
+    let batch = cycleBatch(cycle, { cluster, demo, fromMs: Math.max(lastEndMs ?? Number.NEGATIVE_INFINITY, earliest), ...pricing });
     if (!(batch.endMs > batch.startMs)) return;
     try {
       await store.record(batch);
@@ -145,7 +149,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       warnedOverlap = true;
       knownEnd = undefined;
       lastEndMs = await storedEnd();
-      batch = cycleBatch(cycle, { cluster, demo, fromMs: Math.max(lastEndMs ?? Number.NEGATIVE_INFINITY, earliest) });
+      batch = cycleBatch(cycle, { cluster, demo, fromMs: Math.max(lastEndMs ?? Number.NEGATIVE_INFINITY, earliest), ...pricing });
       if (!(batch.endMs > batch.startMs)) return;
       await store.record(batch);
     }

@@ -114,3 +114,78 @@ test('helm template: the exporter\'s args and environment are accepted by the CL
   assert.deepEqual(parse(text), parse(custom));
   assert.doesNotThrow(() => parseCustomPricing(text, withPricing.pricingFile!));
 });
+
+test('helm template with every security and privacy value: the CLI accepts the environment, each named file is in a mounted Secret, probes use HTTPS', () => {
+  const release = { releaseName: 'kce', namespace: 'kube-cost' };
+  const values = {
+    security: {
+      authToken: { existingSecret: 'kce-token', key: 'token' },
+      basicAuth: { existingSecret: 'kce-users', key: 'htpasswd' },
+      kubernetesAuth: true,
+      allowCidrs: ['10.0.0.0/8', 'fd00::/8'],
+      tls: { existingSecret: 'kce-tls', clientCaSecret: 'kce-client-ca' },
+      rateLimit: 50,
+      accessLog: 'all',
+    },
+    privacy: { hashNames: 'pods,namespaces', saltSecret: 'kce-salt', annotationAllowlist: ['budget', 'example.com/*'] },
+    shutdownTimeout: '40s',
+    terminationGracePeriodSeconds: 45,
+  };
+  const chart = renderChart(CHART, { ...release, values });
+  const { pod, container, serviceAccount } = exporterPod(chart.objects);
+  const config = cliConfig(container);
+  connectsInCluster(config, pod, serviceAccount);
+  assert.equal(config.authKubernetes, true);
+  assert.deepEqual(config.allowCidrs, ['10.0.0.0/8', 'fd00::/8']);
+  assert.equal(config.rateLimitPerSecond, 50);
+  assert.equal(config.accessLog, 'all');
+  assert.deepEqual([...config.hashNames], ['pods', 'namespaces']);
+  assert.deepEqual(config.annotationAllowList, ['budget', 'example.com/*']);
+  assert.equal(config.shutdownTimeoutMs, 40_000);
+  assert.equal((pod as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds, 45);
+  assert.ok(config.shutdownTimeoutMs / 1000 < 45, 'the shutdown timeout fits in the grace period');
+  // Every file an option names sits in a volume mounted from the Secret the values name.
+  const files: [string | undefined, string, string][] = [
+    [config.authTokenFile, 'kce-token', 'token'],
+    [config.basicAuthFile, 'kce-users', 'htpasswd'],
+    [config.tls?.certFile, 'kce-tls', 'tls.crt'],
+    [config.tls?.keyFile, 'kce-tls', 'tls.key'],
+    [config.tls?.clientCaFile, 'kce-client-ca', 'ca.crt'],
+    [config.hashSaltFile, 'kce-salt', 'salt'],
+  ];
+  for (const [file, secret, key] of files) {
+    assert.ok(file, `${secret} is used`);
+    const mount = container.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
+    assert.ok(mount, `a volume is mounted at the directory of ${file}`);
+    assert.equal(file.slice(mount.mountPath.length + 1), key);
+    const volume = (pod.volumes as { name: string; secret?: { secretName: string } }[] | undefined)?.find((v) => v.name === mount.name);
+    assert.equal(volume?.secret?.secretName, secret, file);
+  }
+  // The data directory is a writable volume (the root filesystem is read-only).
+  const data = container.volumeMounts?.find((m) => m.mountPath === config.history.dataDir);
+  assert.ok(data, `KCE_DATA_DIR ${config.history.dataDir} is a mounted volume`);
+  const probes = container as unknown as Record<string, { httpGet: { scheme?: string } }>;
+  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.equal(probes[probe]?.httpGet.scheme, 'HTTPS', probe);
+  const delegator = chart.objects.find((o) => o['kind'] === 'ClusterRoleBinding' && (o['roleRef'] as { name: string }).name === 'system:auth-delegator') as { subjects: { name: string; namespace: string }[] } | undefined;
+  assert.ok(delegator, 'system:auth-delegator bound for TokenReview and SubjectAccessReview');
+  assert.deepEqual(delegator.subjects.map((s) => `${s.namespace}/${s.name}`), [`kube-cost/${pod.serviceAccountName}`]);
+
+  for (const [bad, message] of [
+    [{ security: { tls: { clientCaSecret: 'ca' } } }, /security\.tls\.clientCaSecret: mutual TLS needs security\.tls\.existingSecret/],
+    [{ privacy: { saltSecret: 'salt' } }, /privacy\.saltSecret: needs privacy\.hashNames/],
+  ] as const) {
+    assert.throws(() => renderChart(CHART, { ...release, values: bad }), (e: Error) => message.test(e.message), JSON.stringify(bad));
+  }
+});
+
+test('helm template defaults: the history lives on a writable emptyDir at KCE_DATA_DIR; with storage.enabled, on the claim', () => {
+  const release = { releaseName: 'kube-cost-exporter', namespace: 'kube-cost' };
+  for (const storage of [false, true]) {
+    const { pod, container } = exporterPod(renderChart(CHART, { ...release, values: { storage: { enabled: storage } } }).objects);
+    const config = cliConfig(container);
+    const mount = container.volumeMounts?.find((m) => m.mountPath === config.history.dataDir);
+    assert.ok(mount, 'KCE_DATA_DIR is mounted');
+    const volume = (pod.volumes as { name: string; emptyDir?: unknown; persistentVolumeClaim?: unknown }[] | undefined)?.find((v) => v.name === mount.name);
+    assert.ok(storage ? volume?.persistentVolumeClaim : volume?.emptyDir, JSON.stringify(volume));
+  }
+});

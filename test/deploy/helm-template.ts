@@ -358,6 +358,10 @@ class Renderer {
       contains: (sub, s) => str(s).includes(str(sub)),
       printf: (f, ...a) => sprintf(str(f), a, at),
       lower: (s) => str(s).toLowerCase(),
+      join: (sep, list) => {
+        if (!Array.isArray(list)) throw new TemplateError(at, `join: not a list: ${typeof list}`);
+        return list.map((x) => str(x)).join(str(sep));
+      },
       int: (v) => (typeof v === 'string' ? Number.parseInt(v, 10) || 0 : Math.trunc(Number(v ?? 0))),
       toString: (v: Value) => str(v),
       base: (p) => posix.basename(str(p)),

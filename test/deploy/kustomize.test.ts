@@ -46,7 +46,7 @@ test('the overlays configure what they say', { skip }, () => {
   const prod = kustomize('overlays/production-aws');
   assert.deepEqual(
     { ...env(prod) },
-    { KCE_SOURCE: 'kube', KCE_PORT: '9090', KCE_METRICS_PATH: '/metrics', KCE_INTERVAL: '60s', KCE_LOG_LEVEL: 'info', KCE_LOG_FORMAT: 'json', KCE_CLUSTER_ID: 'prod-us-east-1', KCE_CLOUD_PROVIDER: 'aws', KCE_REGION: 'us-east-1' },
+    { KCE_SOURCE: 'kube', KCE_PORT: '9090', KCE_METRICS_PATH: '/metrics', KCE_INTERVAL: '60s', KCE_LOG_LEVEL: 'info', KCE_LOG_FORMAT: 'json', KCE_DATA_DIR: '/var/lib/kube-cost-exporter', KCE_CLUSTER_ID: 'prod-us-east-1', KCE_CLOUD_PROVIDER: 'aws', KCE_REGION: 'us-east-1' },
   );
   const sa = prod.find((o) => o['kind'] === 'ServiceAccount') as { metadata: { annotations: Record<string, string> } };
   assert.match(sa.metadata.annotations['eks.amazonaws.com/role-arn']!, /^arn:aws:iam::\d{12}:role\//);

@@ -8,7 +8,7 @@
 //   watch        `?watch=true` streams of ADDED/MODIFIED/DELETED events, one JSON per line, from a
 //                resourceVersion (replayed from history), BOOKMARK with `allowWatchBookmarks`,
 //                `timeoutSeconds`, and `ERROR` with a 410 Status when the version is compacted
-//   metrics      metrics.k8s.io/v1beta1 pods and nodes (PodMetrics), present, absent or failing
+//   metrics      metrics.k8s.io/v1beta1 pods and nodes (PodMetrics), present, absent, failing or slow
 //   auth         bearer token (401), an optional authorizer (403 with the real message)
 //   tokenreviews POST authentication.k8s.io/v1 TokenReview (the node agent checks callers with it)
 //   subjectaccessreviews  POST authorization.k8s.io/v1 SubjectAccessReview for non-resource URLs,
@@ -244,6 +244,8 @@ export class FakeApiServer {
   /** Every request served since the last `clearRequests()` (when recording). */
   readonly requests: ApiRequest[] = [];
   metricsMode: MetricsMode;
+  /** Answers of the metrics API (not its discovery) are delayed this long: a slow metrics-server. */
+  metricsDelayMs = 0;
 
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -966,6 +968,17 @@ export class FakeApiServer {
   }
 
   private handleMetrics(res: ServerResponse, info: ApiRequest, version: string, discovery: boolean): void {
+    if (this.metricsDelayMs > 0 && !discovery) {
+      const timer = setTimeout(() => {
+        if (!res.destroyed && !res.writableEnded) this.serveMetrics(res, info, version, discovery);
+      }, this.metricsDelayMs);
+      res.once('close', () => clearTimeout(timer));
+      return;
+    }
+    this.serveMetrics(res, info, version, discovery);
+  }
+
+  private serveMetrics(res: ServerResponse, info: ApiRequest, version: string, discovery: boolean): void {
     if (this.metricsMode === 'absent' || version !== METRICS_VERSION) {
       this.send(res, 404, '404 page not found\n', 'text/plain; charset=utf-8');
       return;

@@ -109,16 +109,31 @@ export interface Asset {
   readonly hourlyCost: number | undefined;
   readonly priceSource: string | undefined;
   readonly pool: string | undefined;
+  /** The node's cost nobody requested in the window. */
+  readonly idleCost: number | undefined;
+  /** What the node would have cost on demand (equal to totalCost for on-demand nodes). */
+  readonly onDemandCost: number | undefined;
 }
 
+/** `/api/v1/summary`: a window against the one of the same length before it. */
 export interface Summary {
   readonly window: TimeWindow;
   readonly totalCost: number;
+  /** Undefined when nothing was recorded in the previous window (the change is not known). */
   readonly previousTotalCost: number | undefined;
   readonly changeAmount: number | undefined;
-  /** (current − previous) / previous; undefined when there is no previous window to compare with. */
+  /** (current − previous) / previous; undefined when there is no previous figure to compare with. */
   readonly changeRatio: number | undefined;
-  readonly split: { readonly compute: number; readonly storage: number; readonly network: number; readonly idle: number };
+  readonly split: {
+    readonly compute: number;
+    readonly idle: number;
+    readonly storage: number;
+    readonly network: number;
+    readonly loadBalancers: number;
+    readonly management: number;
+  };
+  /** What spot capacity saved against on-demand prices in the window; undefined when not sent. */
+  readonly spotSavings: number | undefined;
   readonly topNamespaces: readonly { readonly name: string; readonly totalCost: number }[];
 }
 
@@ -278,6 +293,8 @@ export function parseAssetsResponse(endpoint: string, body: unknown): Asset[] {
         hourlyCost: optNum(endpoint, where, a, 'hourlyCost'),
         priceSource: str(a.priceSource),
         pool: str(a.pool) ?? poolFromLabels(labels),
+        idleCost: optNum(endpoint, where, a, 'idleCost'),
+        onDemandCost: optNum(endpoint, where, a, 'onDemandCost'),
       });
     }
   }
@@ -304,26 +321,30 @@ export function parseSummaryResponse(endpoint: string, body: unknown): Summary {
   if (!isObject(body) || !isObject(body.data)) throw new ApiError(endpoint, `expected {code, data: {...}}, got ${JSON.stringify(body)?.slice(0, 80)}`);
   const d = body.data;
   const where = 'data';
-  const previous = isObject(d.previous) ? d.previous : {};
+  const components = isObject(d.components) ? d.components : undefined;
+  if (components === undefined) throw new ApiError(endpoint, `data.components: expected {compute, idle, storage, network, ...}, got ${JSON.stringify(d.components)}`);
+  const previousKnown = d.previousHasData !== false && d.previousTotalCost !== undefined && d.previousTotalCost !== null;
   const change = isObject(d.change) ? d.change : {};
-  const split = isObject(d.split) ? d.split : undefined;
-  if (split === undefined) throw new ApiError(endpoint, `data.split: expected {compute, storage, network, idle}, got ${JSON.stringify(d.split)}`);
   const top = Array.isArray(d.topNamespaces) ? d.topNamespaces : [];
+  const c = `${where}.components`;
   return {
     window: parseWindowField(endpoint, where, d),
     totalCost: num(endpoint, where, d, 'totalCost'),
-    previousTotalCost: optNum(endpoint, `${where}.previous`, previous, 'totalCost'),
-    changeAmount: optNum(endpoint, `${where}.change`, change, 'amount'),
-    changeRatio: optNum(endpoint, `${where}.change`, change, 'ratio'),
+    previousTotalCost: previousKnown ? num(endpoint, where, d, 'previousTotalCost') : undefined,
+    changeAmount: previousKnown ? optNum(endpoint, `${where}.change`, change, 'amount') : undefined,
+    changeRatio: previousKnown ? optNum(endpoint, `${where}.change`, change, 'ratio') : undefined,
     split: {
-      compute: num(endpoint, `${where}.split`, split, 'compute'),
-      storage: num(endpoint, `${where}.split`, split, 'storage'),
-      network: num(endpoint, `${where}.split`, split, 'network'),
-      idle: numOrZero(endpoint, `${where}.split`, split, 'idle'),
+      compute: num(endpoint, c, components, 'compute'),
+      idle: num(endpoint, c, components, 'idle'),
+      storage: num(endpoint, c, components, 'storage'),
+      network: num(endpoint, c, components, 'network'),
+      loadBalancers: numOrZero(endpoint, c, components, 'loadBalancers'),
+      management: numOrZero(endpoint, c, components, 'management'),
     },
+    spotSavings: optNum(endpoint, where, d, 'spotSavings'),
     topNamespaces: top.map((t, i) => {
-      if (!isObject(t)) throw new ApiError(endpoint, `data.topNamespaces[${i}]: expected {name, totalCost}`);
-      return { name: str(t.name) ?? '', totalCost: num(endpoint, `data.topNamespaces[${i}]`, t, 'totalCost') };
+      if (!isObject(t)) throw new ApiError(endpoint, `data.topNamespaces[${i}]: expected {namespace, cost}`);
+      return { name: str(t.namespace) ?? str(t.name) ?? '', totalCost: num(endpoint, `data.topNamespaces[${i}]`, t, 'cost') };
     }),
   };
 }
@@ -356,7 +377,7 @@ export interface ApiClient {
   allocation(q: AllocationQuery, signal?: AbortSignal): Promise<AllocationSet[]>;
   allocationCsv(q: AllocationQuery, signal?: AbortSignal): Promise<string>;
   assets(window: string, signal?: AbortSignal): Promise<Asset[]>;
-  summary(window: string, filter?: string, signal?: AbortSignal): Promise<Summary>;
+  summary(window: string, signal?: AbortSignal): Promise<Summary>;
   status(signal?: AbortSignal): Promise<SourceStatus>;
 }
 
@@ -403,9 +424,8 @@ export function createApiClient(fetchFn: FetchLike, base = ''): ApiClient {
     async assets(window, signal) {
       return parseAssetsResponse('/api/v1/assets', await getJson('/api/v1/assets', new URLSearchParams({ window }), signal));
     },
-    async summary(window, filter, signal) {
-      const p = new URLSearchParams({ window });
-      if (filter !== undefined && filter !== '') p.set('filter', filter);
+    async summary(window, signal) {
+      const p = new URLSearchParams({ window, top: '10' });
       return parseSummaryResponse('/api/v1/summary', await getJson('/api/v1/summary', p, signal));
     },
     async status(signal) {

@@ -1,7 +1,7 @@
 // The UI's pure logic: URL state, windows, OpenCost filters, table rows, trend series, run rate,
 // spot savings, right-sizing suggestions, CSV. No DOM, no fetch, no clock (now is a parameter):
 // unit-tested table-driven under Node in test/ui-model.test.ts.
-import type { Allocation, AllocationSet, Asset } from './api.ts';
+import type { Allocation, AllocationSet, Asset, Summary } from './api.ts';
 
 export const HOURS_PER_MONTH = 730;
 
@@ -26,10 +26,9 @@ export interface UiState {
   readonly label: string;
   readonly pool: string;
   readonly instanceType: string;
-  /** Drill-down: namespace → workload (`kind/name`) → pod. */
+  /** Drill-down: namespace → workload (`kind/name`) → its pods. */
   readonly ns: string;
   readonly workload: string;
-  readonly pod: string;
   /** `column` or `-column` (descending). */
   readonly sort: string;
 }
@@ -44,11 +43,10 @@ export const DEFAULT_STATE: UiState = {
   instanceType: '',
   ns: '',
   workload: '',
-  pod: '',
   sort: '',
 };
 
-const STATE_KEYS = ['page', 'window', 'cluster', 'namespace', 'label', 'pool', 'instanceType', 'ns', 'workload', 'pod', 'sort'] as const;
+const STATE_KEYS = ['page', 'window', 'cluster', 'namespace', 'label', 'pool', 'instanceType', 'ns', 'workload', 'sort'] as const;
 
 export function parseState(search: string): UiState {
   const q = new URLSearchParams(search);
@@ -171,6 +169,13 @@ export function buildFilter(f: FilterParts): string {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
+/** Words for OpenCost's pseudo-allocations (`__idle__`, `__unmounted__`, `__unallocated__`). */
+export function pseudoLabel(name: string): string {
+  const last = name.slice(name.lastIndexOf('/') + 1);
+  const words: Record<string, string> = { __idle__: 'idle (not requested by any pod)', __unmounted__: 'unmounted volumes', __unallocated__: 'unallocated' };
+  return words[last] ?? name;
+}
+
 export const isIdle = (name: string): boolean => name === '__idle__' || name.endsWith('/__idle__');
 export const isPseudo = (name: string): boolean => /(^|\/)__[a-z]+__$/.test(name);
 
@@ -234,7 +239,9 @@ export interface SpotFigures {
   readonly spotNodeShare: number | undefined;
   /** Monthly savings if 70% of capacity (in on-demand-equivalent cost) ran on spot. */
   readonly savingsMonthly: number | undefined;
-  readonly assumedDiscount: number;
+  /** The spot discount used: observed on this cluster's spot nodes, or assumed. */
+  readonly discount: number;
+  readonly discountSource: 'observed' | 'assumed';
 }
 
 function isSpot(a: Asset): boolean {
@@ -243,14 +250,18 @@ function isSpot(a: Asset): boolean {
 }
 
 /**
- * Spot share and the potential monthly savings at `target` spot share. The on-demand price of a
- * spot node is not known, so a spot node's on-demand equivalent is cost / (1 − discount), with
- * `discount` the assumed spot discount (shown next to the figure). Savings = the on-demand cost
- * moved to spot × discount, capped at today's on-demand cost.
+ * Spot share and the potential monthly savings at `target` spot share. The spot discount is the
+ * one observed on the cluster's spot nodes (1 − spot cost / their on-demand cost, when the API
+ * sends `onDemandCost`), else `assumedDiscount`. A spot node's on-demand equivalent is its
+ * on-demand cost (or cost / (1 − discount)). Savings = the on-demand cost moved to spot to reach
+ * `target` of the on-demand-equivalent total, × discount, capped at today's on-demand cost, at the
+ * window's monthly rate.
  */
-export function spotFigures(assets: readonly Asset[], { target = 0.7, discount = 0.6 } = {}): SpotFigures {
+export function spotFigures(assets: readonly Asset[], { target = 0.7, assumedDiscount = 0.6 } = {}): SpotFigures {
   const nodes = assets.filter((a) => a.type === 'Node');
   let spotCost = 0;
+  let spotOnDemand = 0;
+  let spotOnDemandKnown = true;
   let onDemandCost = 0;
   let spotMinutes = 0;
   let minutes = 0;
@@ -259,13 +270,18 @@ export function spotFigures(assets: readonly Asset[], { target = 0.7, discount =
     if (isSpot(n)) {
       spotCost += n.totalCost;
       spotMinutes += n.minutes;
+      if (n.onDemandCost === undefined) spotOnDemandKnown = false;
+      else spotOnDemand += n.onDemandCost;
     } else onDemandCost += n.totalCost;
     minutes += n.minutes;
     maxMinutes = Math.max(maxMinutes, n.minutes);
   }
+  const observed = spotCost > 0 && spotOnDemandKnown && spotOnDemand > spotCost;
+  const discount = observed ? 1 - spotCost / spotOnDemand : assumedDiscount;
+  const discountSource = observed ? 'observed' : 'assumed';
   const total = spotCost + onDemandCost;
-  if (nodes.length === 0 || total <= 0 || maxMinutes <= 0) return { spotCostShare: undefined, spotNodeShare: undefined, savingsMonthly: undefined, assumedDiscount: discount };
-  const spotEquivalent = spotCost / (1 - discount);
+  if (nodes.length === 0 || total <= 0 || maxMinutes <= 0) return { spotCostShare: undefined, spotNodeShare: undefined, savingsMonthly: undefined, discount, discountSource };
+  const spotEquivalent = observed ? spotOnDemand : spotCost / (1 - discount);
   const equivalent = onDemandCost + spotEquivalent;
   const moved = Math.min(onDemandCost, Math.max(0, target * equivalent - spotEquivalent));
   const savingsInWindow = moved * discount;
@@ -273,8 +289,56 @@ export function spotFigures(assets: readonly Asset[], { target = 0.7, discount =
     spotCostShare: spotCost / total,
     spotNodeShare: minutes > 0 ? spotMinutes / minutes : undefined,
     savingsMonthly: (savingsInWindow / maxMinutes) * 60 * HOURS_PER_MONTH,
-    assumedDiscount: discount,
+    discount,
+    discountSource,
   };
+}
+
+/**
+ * The overview's figures for a filtered view, from allocations (the summary endpoint has no
+ * filter): pods only — idle belongs to no namespace or team — against the previous window's
+ * allocations under the same filter. `previous` undefined: not asked or nothing recorded.
+ */
+export function summaryFromAllocations(current: AllocationSet, previous: AllocationSet | undefined, window: { start: string; end: string }): Summary {
+  const real = (set: AllocationSet) => Object.values(set).filter((a) => !isIdle(a.name));
+  const now = real(current);
+  const total = now.reduce((x, a) => x + a.totalCost, 0);
+  const before = previous === undefined ? [] : real(previous);
+  const previousTotal = before.length === 0 ? undefined : before.reduce((x, a) => x + a.totalCost, 0);
+  const byNamespace = new Map<string, number>();
+  for (const a of now) {
+    const ns = a.properties.namespace ?? (isPseudo(a.name) ? undefined : a.name.split('/')[0]);
+    if (ns !== undefined && ns !== '') byNamespace.set(ns, (byNamespace.get(ns) ?? 0) + a.totalCost);
+  }
+  return {
+    window,
+    totalCost: total,
+    previousTotalCost: previousTotal,
+    changeAmount: previousTotal === undefined ? undefined : total - previousTotal,
+    changeRatio: previousTotal === undefined || previousTotal <= 0 ? undefined : (total - previousTotal) / previousTotal,
+    split: {
+      compute: now.reduce((x, a) => x + computeCost(a), 0),
+      idle: 0,
+      storage: now.reduce((x, a) => x + a.pvCost, 0),
+      network: now.reduce((x, a) => x + a.networkCost, 0),
+      loadBalancers: now.reduce((x, a) => x + a.loadBalancerCost, 0),
+      management: 0,
+    },
+    spotSavings: undefined,
+    topNamespaces: [...byNamespace]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 10)
+      .map(([name, totalCost]) => ({ name, totalCost })),
+  };
+}
+
+/** The window just before `w`, of the same length, as `start,end` (RFC 3339). */
+export function previousWindow(w: { start: string; end: string }): string | undefined {
+  const start = Date.parse(w.start);
+  const end = Date.parse(w.end);
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) return undefined;
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  return `${iso(start - (end - start))},${iso(start)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,7 +411,8 @@ export function formatSignedUsd(x: number | undefined): string {
 
 export function formatCores(x: number | undefined): string {
   if (x === undefined || !Number.isFinite(x)) return '—';
-  return x < 1 ? `${Math.round(x * 1000)}m` : x.toFixed(2);
+  const milli = Math.round(x * 1000);
+  return milli < 1000 ? `${milli}m` : x.toFixed(2);
 }
 
 export function formatBytes(x: number | undefined): string {
@@ -414,8 +479,23 @@ export function allocationRows(sets: readonly AllocationSet[]): Allocation[] {
   return Object.values(set);
 }
 
+/**
+ * The controller of an allocation grouped by `controller` (name `kind:name`, or `ns/kind:name`
+ * with the namespace), from its properties when the API sent them, else from the name.
+ * Undefined for pseudo-allocations and pods without a controller (`__unallocated__`).
+ */
+export function controllerOfGroup(key: string, props: Allocation['properties']): { kind: string; name: string } | undefined {
+  if (isPseudo(key)) return undefined;
+  const last = key.slice(key.lastIndexOf('/') + 1);
+  const i = last.indexOf(':');
+  const kind = props.controllerKind ?? (i > 0 ? last.slice(0, i) : '');
+  const name = props.controller ?? (i > 0 ? last.slice(i + 1) : '');
+  return kind !== '' && name !== '' ? { kind, name } : undefined;
+}
+
 /** `deployment/api` → { kind: 'deployment', name: 'api' } (the workload parameter of the URL). */
 export function parseWorkload(w: string): { kind: string; name: string } | undefined {
+  // (the API names a controller group `kind:name`; the URL keeps `kind/name`)
   const i = w.indexOf('/');
   if (i <= 0 || i === w.length - 1) return undefined;
   return { kind: w.slice(0, i), name: w.slice(i + 1) };

@@ -260,6 +260,10 @@ export function rightSize(input: RightSizingInput): RightSizingResult {
     // The pods of the latest sample: how many there are, what they request, where they run.
     const latestEnd = Math.max(...rows.map((r) => r.endMs));
     const latest = rows.filter((r) => r.endMs === latestEnd && r.minutes > 0);
+    if (latest.length === 0) {
+      skipped.push({ workload, reason: 'no running pod in the latest sample' });
+      continue;
+    }
     const replicas = new Set(latest.map((r) => r.key)).size;
     const currentCpu = latest.reduce((t, r) => t + r.cpuCoreRequestHours / (r.minutes / 60), 0) / latest.length;
     const currentRam = latest.reduce((t, r) => t + r.ramByteRequestHours / (r.minutes / 60), 0) / latest.length;

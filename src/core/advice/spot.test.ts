@@ -5,7 +5,7 @@ import type { SpotRatioLookup } from './spot.ts';
 import { spotPotential } from './spot.ts';
 
 // m5.large in us-east-1: spot at 40 % of on-demand (60 % discount); m5.xlarge: no spot price known.
-const RATIO: SpotRatioLookup = (type, region) => (type === 'm5.large' && region === 'us-east-1' ? { ratio: 0.4, source: 'catalog sample' } : undefined);
+const RATIO: SpotRatioLookup = (n) => (n.instanceType === 'm5.large' && n.region === 'us-east-1' ? { ratio: 0.4, source: 'catalog sample' } : undefined);
 const NODES = [
   nodeRow({ node: 'n1', totalCostUsd: 0.096, onDemandCostUsd: 0.096 }),
   nodeRow({ node: 'n2', totalCostUsd: 0.096, onDemandCostUsd: 0.096 }),

@@ -8,8 +8,8 @@ import { workloadOf } from './rightsizing.ts';
 import type { WorkloadRef } from './types.ts';
 import { checkNumber, HOURS_PER_MONTH, workloadId } from './types.ts';
 
-/** Spot price ÷ on-demand price for an instance type in a region, and where that ratio comes from. */
-export type SpotRatioLookup = (instanceType: string, region: string) => { readonly ratio: number; readonly source: string } | undefined;
+/** Spot price ÷ on-demand price for a node's instance type in its region, and where that ratio comes from. */
+export type SpotRatioLookup = (node: NodeInterval) => { readonly ratio: number; readonly source: string } | undefined;
 
 /** What the store does not know about a workload; absent: not known (the advice says so). */
 export interface WorkloadFacts {
@@ -107,7 +107,7 @@ export function spotPotential(input: SpotInput): SpotResult {
       const n = nodes.get(`${r.cluster}/${r.node}`) as NodeInterval;
       const cost = perHour(r.cpuCostUsd + r.ramCostUsd + r.gpuCostUsd, r.minutes) * HOURS_PER_MONTH;
       monthly += cost;
-      const found = input.spotRatio(n.instanceType, n.region);
+      const found = input.spotRatio(n);
       const discount = found === undefined ? null : 1 - found.ratio;
       discounts.set(`${n.instanceType}/${n.region}`, { instanceType: n.instanceType, region: n.region, discountFraction: discount, source: found?.source ?? 'no spot price known for this instance type and region' });
       saving = discount === null || saving === null ? null : saving + cost * discount;
@@ -147,7 +147,7 @@ export function clusterEstimates(nodes: readonly NodeInterval[], spotRatio: Spot
       total += od;
       if (n.capacityType === 'spot') spot += od;
       if (n.capacityType !== 'on-demand') continue;
-      const found = spotRatio(n.instanceType, n.region);
+      const found = spotRatio(n);
       if (found === undefined) continue;
       weighted += od * (1 - found.ratio);
       knownOnDemand += od;

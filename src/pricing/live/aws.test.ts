@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { computeProduct, onDemandTerm, reservedTerms } from './aws-offer.test-util.ts';
-import { awsOnDemandPrice, classifyAwsProduct, fetchAwsBulk, fetchAwsSpot } from './aws.ts';
+import { awsOnDemandPrice, classifyAwsProduct, fetchAwsBulk, fetchAwsProducts, fetchAwsSpot } from './aws.ts';
 import type { CallResult, ProviderHttp } from './http.ts';
 import { RateLimiter } from './resilience.ts';
 import type { TestServer } from './test-server.test-util.ts';
@@ -232,5 +232,43 @@ test('spot: the real EC2 SDK against a local EC2 endpoint — signed Query reque
     assert.match(ec2.requests[2]!.body, /NextToken=eyJ2IjoiMiIsImMiOiJwYWdlMiJ9/);
   } finally {
     await ec2.close();
+  }
+});
+
+test('Price List Query API: the real Pricing SDK against a local endpoint — GetProducts per type and for EBS, NextToken followed, JSON-in-strings parsed', async () => {
+  const item = (product: unknown, usd: string, unit = 'Hrs') => {
+    const sku = (product as { sku: string }).sku;
+    return JSON.stringify({ product, serviceCode: 'AmazonEC2', terms: { OnDemand: onDemandTerm(sku, usd, unit), Reserved: reservedTerms(sku) }, version: '20261130000000', publicationDate: '2026-11-30T00:00:00Z' });
+  };
+  const bodies: Array<{ target: string; input: { Filters: Array<{ Field: string; Value: string }>; NextToken?: string } }> = [];
+  const pricing = await startTestServer((req, res) => {
+    const input = JSON.parse(req.body);
+    bodies.push({ target: String(req.headers['x-amz-target']), input });
+    const field = (f: string) => input.Filters.find((x: { Field: string }) => x.Field === f)?.Value;
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+    if (field('productFamily') === 'Storage') {
+      const gp3 = { sku: 'GP3', productFamily: 'Storage', attributes: { volumeApiName: 'gp3', usagetype: 'EBS:VolumeUsage.gp3', regionCode: 'us-east-1' } };
+      return res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [item(gp3, '0.0800000000', 'GB-Mo')] }));
+    }
+    if (field('instanceType') === 'm5.large' && !input.NextToken) {
+      return res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [item(computeProduct('M5', 'us-east-1', 'm5.large'), '0.0960000000')], NextToken: 'tok-2' }));
+    }
+    if (field('instanceType') === 'm5.large') return res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [] }));
+    return res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [] })); // unknown type: an empty answer
+  });
+  try {
+    const calls: string[] = [];
+    const rows = await fetchAwsProducts(httpFor(fakeClock(), calls), {
+      region: 'us-east-1',
+      instanceTypes: ['m5.large', 'x9.unknown'],
+      sdk: { endpoint: pricing.url, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } },
+    });
+    assert.deepEqual(rows.map((r) => `${r.kind} ${r.key} ${r.usd}`).sort(), ['instance aws|us-east-1|m5.large 0.096', 'storage aws|us-east-1|gp3 0.08']);
+    assert.deepEqual(calls, ['get_products:success', 'get_products:success', 'get_products:success', 'get_products:success']);
+    assert.equal(bodies[0]!.target, 'AWSPriceListService.GetProducts');
+    assert.deepEqual(bodies[0]!.input.Filters.map((f) => `${f.Field}=${f.Value}`), ['regionCode=us-east-1', 'instanceType=m5.large', 'operatingSystem=Linux', 'tenancy=Shared', 'preInstalledSw=NA', 'capacitystatus=Used']);
+    assert.equal(bodies[1]!.input.NextToken, 'tok-2');
+  } finally {
+    await pricing.close();
   }
 });

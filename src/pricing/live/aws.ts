@@ -231,3 +231,71 @@ export async function fetchAwsSpot(http: ProviderHttp, { region, instanceTypes, 
   }
   return latestSpotRows(items);
 }
+
+/** One item of GetProducts' `PriceList`: a JSON document in a string, `{product, terms, ...}`. */
+export function awsPriceListItemRow(region: string, itemJson: string): LiveRow | undefined {
+  let item: { product?: OfferProduct; terms?: { OnDemand?: unknown } };
+  try {
+    item = JSON.parse(itemJson) as typeof item;
+  } catch (err) {
+    throw new PricingPayloadError('aws', 'get_products', `a PriceList item is not JSON: ${(err as Error).message} (starts ${JSON.stringify(itemJson.slice(0, 40))})`);
+  }
+  const what = item.product ? classifyAwsProduct(region, item.product) : undefined;
+  if (!what) return undefined;
+  const usd = awsOnDemandPrice(item.terms?.OnDemand, what.unit);
+  return usd === undefined ? undefined : { kind: what.kind, key: what.key, usd };
+}
+
+export interface AwsQueryOptions {
+  /** `--aws-pricing-endpoint`: the Price List Query API endpoint (default the us-east-1 one). */
+  readonly endpoint?: string | undefined;
+  readonly credentials?: AwsSdkOptions['credentials'];
+}
+
+/**
+ * On-demand prices of the given instance types and the region's EBS volume prices from the Price
+ * List Query API (`GetProducts`, signed, through `@aws-sdk/client-pricing`): the alternative to the
+ * bulk files when only a few types are needed. Needs `pricing:GetProducts`.
+ */
+export async function fetchAwsProducts(http: ProviderHttp, { region, instanceTypes, sdk = {} }: { region: string; instanceTypes: readonly string[]; sdk?: AwsQueryOptions }): Promise<LiveRow[]> {
+  const { PricingClient, GetProductsCommand } = await import('@aws-sdk/client-pricing');
+  // The Query API is served from us-east-1 (also eu-central-1, ap-south-1) for every region's prices.
+  const client = new PricingClient({ region: 'us-east-1', maxAttempts: 1, ...(sdk.endpoint ? { endpoint: sdk.endpoint } : {}), ...(sdk.credentials ? { credentials: sdk.credentials } : {}) });
+  const term = (Field: string, Value: string) => ({ Type: 'TERM_MATCH' as const, Field, Value });
+  const queries = [
+    ...instanceTypes.map((t) => [term('regionCode', region), term('instanceType', t), term('operatingSystem', 'Linux'), term('tenancy', 'Shared'), term('preInstalledSw', 'NA'), term('capacitystatus', 'Used')]),
+    [term('regionCode', region), term('productFamily', 'Storage')],
+  ];
+  const rows = new Map<string, LiveRow>();
+  try {
+    for (const filters of queries) {
+      let token: string | undefined;
+      do {
+        const input = { ServiceCode: 'AmazonEC2', FormatVersion: 'aws_v1', Filters: filters, MaxResults: 100, ...(token ? { NextToken: token } : {}) };
+        const page = await withRetries(
+          async () => {
+            await http.limiter.acquire();
+            try {
+              const out = await client.send(new GetProductsCommand(input), http.signal ? { abortSignal: http.signal } : {});
+              http.record('get_products', 'success');
+              return out;
+            } catch (err) {
+              http.record('get_products', resultOf(err));
+              throw err;
+            }
+          },
+          { sleep: http.sleep, random: http.random, ...(http.backoff ? { backoff: http.backoff } : {}), onRetry: (err, delay) => http.onRetry?.('get_products', err, delay) },
+        );
+        if (page.PriceList !== undefined && !Array.isArray(page.PriceList)) throw new PricingPayloadError('aws', 'get_products', '"PriceList" is not an array');
+        for (const item of page.PriceList ?? []) {
+          const row = awsPriceListItemRow(region, String(item));
+          if (row && !rows.has(`${row.kind}|${row.key}`)) rows.set(`${row.kind}|${row.key}`, row);
+        }
+        token = page.NextToken || undefined;
+      } while (token);
+    }
+  } finally {
+    client.destroy();
+  }
+  return [...rows.values()];
+}

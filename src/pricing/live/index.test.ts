@@ -19,6 +19,8 @@ const config = (over: Partial<LivePricingConfig>): LivePricingConfig => ({
   refresh: 'auto',
   cacheFile: '/nonexistent/kce-test/pricing-cache.json',
   awsPricingUrl: 'http://127.0.0.1:9',
+  awsPricingSource: 'bulk',
+  awsPricingEndpoint: undefined,
   awsEc2Endpoint: undefined,
   azurePricingUrl: 'http://127.0.0.1:9',
   gcpPricingUrl: 'http://127.0.0.1:9',

@@ -60,7 +60,12 @@ export function startLivePricing(options: StartLivePricingOptions): LivePricingS
   if (read.error) logger.warn(`live pricing: ${read.error}`);
   const live = new LivePricing({
     mode: config.refresh,
-    aws: { baseUrl: config.awsPricingUrl, ...(config.awsEc2Endpoint ? { sdk: { endpoint: config.awsEc2Endpoint } } : {}) },
+    aws: {
+      baseUrl: config.awsPricingUrl,
+      source: config.awsPricingSource,
+      ...(config.awsPricingEndpoint ? { query: { endpoint: config.awsPricingEndpoint } } : {}),
+      ...(config.awsEc2Endpoint ? { sdk: { endpoint: config.awsEc2Endpoint } } : {}),
+    },
     azure: { baseUrl: config.azurePricingUrl },
     gcp: { baseUrl: config.gcpPricingUrl, apiKey: gcpApiKey },
     table,

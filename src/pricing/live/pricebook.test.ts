@@ -121,6 +121,13 @@ test('GCP: live family rates × the machine shape; spot rates; the pricing engin
   // Spot 4·0.00765 + 16·0.001025 = 0.0306 + 0.0164 = 0.047
   const sp = book.spot({ provider: 'gcp', instanceType: 'n2-standard-4', region: 'us-central1', zone: 'us-central1-a' });
   assert.deepEqual([Number(sp.usd.toPrecision(9)), sp.source], [0.047, 'live']);
+  // A T4 node: no live GPU price, so GPUs keep the catalog's T4 rate (0.35), and the answer says so.
+  const gpuNode = book.node({ ...q('gcp', 'n2-standard-4', 'us-central1', undefined, 'on-demand', 4, 16), capacity: { cpuMillicores: 4000, ramBytes: 16 * 2 ** 30, gpus: 1 }, labels: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-t4' } });
+  assert.equal(gpuNode.price.kind === 'rates' && gpuNode.price.rates.gpuHourUsd, 0.35);
+  assert.equal(gpuNode.fallbackReason, 'node n1: no live price for accelerator "nvidia-tesla-t4" in us-central1; GPUs priced as the catalog answer does');
+  table.put([{ kind: 'instance', key: 'gcp|us-central1|gpu|nvidia-tesla-t4', usd: 0.35 }], NOW);
+  const liveGpu = book.node({ ...q('gcp', 'n2-standard-4', 'us-central1', undefined, 'on-demand', 4, 16), capacity: { cpuMillicores: 4000, ramBytes: 16 * 2 ** 30, gpus: 1 }, labels: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-t4' } });
+  assert.deepEqual([liveGpu.source, liveGpu.fallbackReason], ['live', undefined]);
   // No live e2 rates: the catalog answers.
   assert.equal(book.instance({ provider: 'gcp', instanceType: 'e2-standard-4', region: 'us-central1', zone: undefined, capacityType: 'on-demand' }).source, 'catalog');
 });

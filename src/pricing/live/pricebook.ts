@@ -147,7 +147,13 @@ export function createLivePriceBook(options: LivePriceBookOptions): LivePriceBoo
   const factor = (c: 'compute' | 'storage'): number => 1 - (custom?.discountPercent[c] ?? 0) / 100;
 
   /** Live (or cached) on-demand and spot quotes of a node; undefined when the table has no on-demand price. */
-  const liveQuotes = (q: NodePriceQuery, provider: LiveProvider, region: string, t: number): { onDemand: PriceQuote; onDemandPrice: TablePrice; spot?: { quote: PriceQuote; price: TablePrice } } | undefined => {
+  const liveQuotes = (
+    q: NodePriceQuery,
+    provider: LiveProvider,
+    region: string,
+    t: number,
+    below: NodePriceAnswer,
+  ): { onDemand: PriceQuote; onDemandPrice: TablePrice; spot?: { quote: PriceQuote; price: TablePrice }; note?: string } | undefined => {
     const type = q.instanceType!;
     const k = factor('compute');
     if (provider === 'aws' || provider === 'azure') {
@@ -171,8 +177,8 @@ export function createLivePriceBook(options: LivePriceBookOptions): LivePriceBoo
       const g = accelerator !== undefined ? table.get(kind, gcpGpuKey(region, accelerator), t) : undefined;
       return g ? g.usd * k : fallback;
     };
-    const baseAnswer = base.node(q);
-    const baseGpu = baseAnswer.onDemand.kind === 'rates' ? baseAnswer.onDemand.rates.gpuHourUsd : 0;
+    // GPUs without a live price keep the rate the book below gives (catalog or default, flagged there).
+    const baseGpu = below.onDemand.kind === 'rates' ? below.onDemand.rates.gpuHourUsd : 0;
     const quote = (r: { cpu: TablePrice; ram: TablePrice }, gpuHourUsd: number): PriceQuote =>
       m.sharedCore
         ? { kind: 'instance', hourlyUsd: (m.vcpus * r.cpu.usd + m.memoryGiB * r.ram.usd) * k }
@@ -180,7 +186,10 @@ export function createLivePriceBook(options: LivePriceBookOptions): LivePriceBoo
     const onDemandGpu = gpuFor('instance', baseGpu);
     const sp = rates('spot');
     const stamp = (r: { cpu: TablePrice; ram: TablePrice; source: PriceSource }): TablePrice => ({ usd: r.cpu.usd, source: r.source === 'cache' ? 'cache' : 'live', fetchedAtMs: r.cpu.fetchedAtMs });
+    const gpuLive = accelerator !== undefined && table.get('instance', gcpGpuKey(region, accelerator), t) !== undefined;
+    const note = q.capacity.gpus > 0 && !gpuLive ? `no live price for ${accelerator === undefined ? 'its GPUs' : `accelerator "${accelerator}"`} in ${region}; GPUs priced as the ${below.source} answer does${below.fallbackReason ? ` (${below.fallbackReason.replace(/^node [^:]+: /, '')})` : ''}` : undefined;
     return {
+      ...(note ? { note } : {}),
       onDemand: quote(od, onDemandGpu),
       onDemandPrice: stamp(od),
       ...(sp ? { spot: { quote: quote(sp, gpuFor('spot', onDemandGpu)), price: stamp(sp) } } : {}),
@@ -195,28 +204,32 @@ export function createLivePriceBook(options: LivePriceBookOptions): LivePriceBoo
     if (!isLiveProvider(provider) || region === undefined || !q.instanceType) return below;
     demand.note(provider, region, { instanceType: q.instanceType, spot: q.capacityType === 'spot', zone: q.zone });
     const t = now();
-    const live = liveQuotes(q, provider, region, t);
+    const live = liveQuotes(q, provider, region, t, below);
     if (!live) return below;
     const where = provider === 'aws' && q.zone !== undefined ? q.zone : region;
+    const flagged = (reason: string | undefined): { fallbackReason?: string } => {
+      const all = [live.note, reason].filter((r): r is string => r !== undefined);
+      return all.length > 0 ? { fallbackReason: `node ${q.nodeName}: ${all.join('; ')}` } : {};
+    };
     if (q.capacityType === 'spot') {
       if (custom?.spotDiscountPercent !== undefined) {
         const f = 1 - custom.spotDiscountPercent / 100;
-        return { price: scale(live.onDemand, f), onDemand: live.onDemand, source: live.onDemandPrice.source };
+        return { price: scale(live.onDemand, f), onDemand: live.onDemand, source: live.onDemandPrice.source, ...flagged(undefined) };
       }
-      if (live.spot) return { price: live.spot.quote, onDemand: live.onDemand, source: older(live.onDemandPrice, live.spot.price) };
+      if (live.spot) return { price: live.spot.quote, onDemand: live.onDemand, source: older(live.onDemandPrice, live.spot.price), ...flagged(undefined) };
       const ratio = ratioOf(below.price, below.onDemand) ?? catalog.data.fallback.spotFraction;
       return {
         price: scale(live.onDemand, ratio),
         onDemand: live.onDemand,
         source: live.onDemandPrice.source,
-        fallbackReason: `node ${q.nodeName}: no live spot price for ${q.instanceType} in ${where}; spot estimated at ${pct(ratio)} of the ${live.onDemandPrice.source} on-demand price (the catalog's estimate)`,
+        ...flagged(`no live spot price for ${q.instanceType} in ${where}; spot estimated at ${pct(ratio)} of the ${live.onDemandPrice.source} on-demand price (the catalog's estimate)`),
       };
     }
     return {
       price: live.onDemand,
       onDemand: live.onDemand,
       source: live.onDemandPrice.source,
-      ...(q.capacityType === 'reserved' ? { fallbackReason: `node ${q.nodeName}: reserved capacity priced at the on-demand list price (no reservation rates)` } : {}),
+      ...flagged(q.capacityType === 'reserved' ? 'reserved capacity priced at the on-demand list price (no reservation rates)' : undefined),
     };
   };
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -220,5 +220,26 @@ test('stop: a refresh waiting on a provider that does not answer ends at once', 
     assert.equal(live.breakerState('azure'), 'closed');
   } finally {
     await silent.close();
+  }
+});
+
+test('a cache file that cannot be written is reported once, and prices are still served', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kce-live-'));
+  down = new Set();
+  try {
+    const clock = fakeClock();
+    const lines: string[] = [];
+    const log = (level: string) => (msg: string) => lines.push(`${level} ${msg}`);
+    writeFileSync(join(dir, 'not-a-dir'), 'x');
+    const live = new LivePricing({ mode: 'on', azure: { baseUrl: `${server.url}/api/retail/prices` }, cacheFile: join(dir, 'not-a-dir', 'cache.json'), now: clock.now, sleep: clock.sleep, random: () => 0, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } });
+    const book = createLivePriceBook({ base: createPriceBook({ catalog }), table: live.table, catalog, demand: live.demand, now: clock.now });
+    book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand'));
+    await live.refresh();
+    clock.advance(61 * 60_000);
+    await live.refresh();
+    assert.equal(lines.filter((l) => l.startsWith('warn live pricing: cannot write the price cache')).length, 1);
+    assert.equal(book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand')).source, 'live');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -3,8 +3,8 @@
 // asked for), through the provider's rate limiter, retries and circuit breaker. Successes go into
 // the table and the cache file; failures leave the table as it is (cache, then catalog answer).
 import type { Logger } from '../../server/log.ts';
-import type { AwsSdkOptions } from './aws.ts';
-import { AWS_PRICING_URL, fetchAwsBulk, fetchAwsSpot } from './aws.ts';
+import type { AwsQueryOptions, AwsSdkOptions } from './aws.ts';
+import { AWS_PRICING_URL, fetchAwsBulk, fetchAwsProducts, fetchAwsSpot } from './aws.ts';
 import { AZURE_PRICING_URL, fetchAzureDisks, fetchAzureVms } from './azure.ts';
 import { fetchGcpCatalog, GCP_PRICING_URL } from './gcp.ts';
 import type { CallResult, ProviderHttp } from './http.ts';
@@ -18,10 +18,18 @@ import { LIVE_PROVIDERS, PricingTimeoutError, PricingUnreachableError, TTL_MS } 
 
 export type RefreshMode = 'auto' | 'on';
 
+export interface AwsLiveOptions {
+  readonly baseUrl?: string;
+  readonly sdk?: AwsSdkOptions;
+  readonly source?: 'bulk' | 'query';
+  readonly query?: AwsQueryOptions;
+}
+
 export interface LivePricingOptions {
   /** auto: a provider that cannot be reached at its first call (or has no credentials/key) is turned off, with a log line; on: keep trying through the breaker. */
   readonly mode?: RefreshMode;
-  readonly aws?: { readonly baseUrl?: string; readonly sdk?: AwsSdkOptions } | false;
+  /** `source`: the bulk Price List files (default) or the Price List Query API (`query`, signed). */
+  readonly aws?: AwsLiveOptions | false;
   readonly azure?: { readonly baseUrl?: string } | false;
   /** GCP needs an API key; without one GCP stays on the catalog. */
   readonly gcp?: { readonly baseUrl?: string; readonly apiKey: string | undefined } | false;
@@ -73,6 +81,7 @@ export class LivePricing {
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
+  private cacheWriteError: string | undefined;
 
   constructor(options: LivePricingOptions) {
     this.options = options;
@@ -157,10 +166,21 @@ export class LivePricing {
     return out.filter((t) => !this.disabled.has(t.id));
   }
 
-  private awsTasks(d: Demand, aws: { readonly baseUrl?: string; readonly sdk?: AwsSdkOptions }): Task[] {
+  private awsTasks(d: Demand, aws: AwsLiveOptions): Task[] {
     const region = d.region;
-    const tasks: Task[] = [
-      {
+    const tasks: Task[] = [];
+    if (aws.source === 'query') {
+      const types = [...d.instanceTypes].sort();
+      tasks.push({
+        id: `aws|${region}|query`,
+        provider: 'aws',
+        kinds: ['instance', 'storage'],
+        ttlMs: TTL_MS.instance,
+        wants: types.join(','),
+        run: async (http) => ({ rows: await fetchAwsProducts(http, { region, instanceTypes: types, ...(aws.query ? { sdk: aws.query } : {}) }) }),
+      });
+    } else {
+      tasks.push({
         id: `aws|${region}|bulk`,
         provider: 'aws',
         kinds: ['instance', 'storage', 'network'],
@@ -170,8 +190,8 @@ export class LivePricing {
           const r = await fetchAwsBulk(http, { baseUrl: aws.baseUrl ?? AWS_PRICING_URL, region, knownVersion: known.version });
           return { rows: r.rows, version: r.version, ...(r.unchanged ? { unchanged: { keyPrefix: `aws|${region}|` } } : {}) };
         },
-      },
-    ];
+      });
+    }
     if (d.spotTypes.size > 0) {
       const types = [...d.spotTypes].sort();
       tasks.push({ id: `aws|${region}|spot`, provider: 'aws', kinds: ['spot'], ttlMs: TTL_MS.spot, wants: types.join(','), run: async (http) => ({ rows: await fetchAwsSpot(http, { region, instanceTypes: types, ...(aws.sdk ? { sdk: aws.sdk } : {}) }) }) });
@@ -256,8 +276,13 @@ export class LivePricing {
     if (changed && this.options.cacheFile) {
       try {
         saveCacheFile(this.table, this.options.cacheFile);
+        if (this.cacheWriteError !== undefined) this.options.logger?.info('live pricing: the price cache is written again', { file: this.options.cacheFile });
+        this.cacheWriteError = undefined;
       } catch (err) {
-        this.options.logger?.warn('live pricing: cannot write the price cache', { file: this.options.cacheFile, error: (err as Error).message });
+        // Logged once per distinct error (a read-only file system would otherwise log every refresh).
+        const message = (err as Error).message;
+        if (message !== this.cacheWriteError) this.options.logger?.warn('live pricing: cannot write the price cache; prices are kept in memory only (a restart refetches them)', { file: this.options.cacheFile, error: message });
+        this.cacheWriteError = message;
       }
     }
   }

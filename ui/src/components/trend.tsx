@@ -46,7 +46,13 @@ export function TrendChart({ points, hourly, theme }: { points: readonly TrendPo
             grid: { stroke: gridColor, width: 1 },
             ticks: { stroke: gridColor },
             // Daily steps: dates only (UTC, as the API's windows); hourly: uPlot's own time ticks.
-            ...(hourly ? {} : { values: (_u: uPlot, vals: number[]) => vals.map((v) => new Date(v * 1000).toISOString().slice(5, 10)) }),
+            ...(hourly
+              ? {}
+              : {
+                  // Whole days only (1, 2, 7, 14, 30 days apart), so no date shows twice.
+                  incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400],
+                  values: (_u: uPlot, vals: number[]) => vals.map((v) => new Date(v * 1000).toISOString().slice(5, 10)),
+                }),
           },
           { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, size: 64, values: (_u, vals) => vals.map((v) => formatUsd(v)) },
         ],

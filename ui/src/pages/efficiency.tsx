@@ -9,7 +9,7 @@ import { DataTable } from '../components/table.tsx';
 import type { PageContext } from '../context.ts';
 import { useLoad } from '../hooks.ts';
 import type { Suggestion } from '../model.ts';
-import { buildFilter, efficiencyClass, exactUsd, formatBytes, formatCores, formatPct, formatUsd, HOURS_PER_MONTH, isPseudo, suggestRequests } from '../model.ts';
+import { buildFilter, controllerOfGroup, efficiencyClass, exactUsd, formatBytes, formatCores, formatPct, formatUsd, HOURS_PER_MONTH, isPseudo, suggestRequests } from '../model.ts';
 import type { NodeRow } from './nodes.tsx';
 import { nodeRows } from './nodes.tsx';
 
@@ -64,7 +64,7 @@ export function Efficiency({ ctx }: { ctx: PageContext }) {
   const [data, retry] = useLoad(
     (signal) =>
       Promise.all([
-        api.allocation({ window: state.window, aggregate: ['namespace', 'controllerKind', 'controller'], accumulate: true, ...(ctx.filter ? { filter: ctx.filter } : {}) }, signal),
+        api.allocation({ window: state.window, aggregate: ['namespace', 'controller'], accumulate: true, ...(ctx.filter ? { filter: ctx.filter } : {}) }, signal),
         api.allocation({ window: state.window, aggregate: ['node'], accumulate: true, ...(clusterFilter ? { filter: clusterFilter } : {}) }, signal),
       ]),
     [state.window, ctx.filter, clusterFilter],
@@ -81,8 +81,9 @@ export function Efficiency({ ctx }: { ctx: PageContext }) {
       if (a.cpuCoreUsageAverage === undefined) unmeasured++;
       const s = suggestRequests(a);
       if (!s || s.savingsMonthly < 0.01) continue;
-      const parts = name.split('/');
-      rows.push({ key: name, namespace: a.properties.namespace ?? parts[0] ?? '', workload: `${a.properties.controller ?? parts.slice(2).join('/')} (${a.properties.controllerKind ?? parts[1] ?? ''})`, a, s });
+      const c = controllerOfGroup(name, a.properties);
+      const namespace = a.properties.namespace ?? name.split('/')[0] ?? '';
+      rows.push({ key: name, namespace, workload: c === undefined ? 'pods without a controller' : `${c.name} (${c.kind})`, a, s });
     }
     const total = rows.reduce((x, r) => x + r.s.savingsMonthly, 0);
     const idle = ctx.assets.state === 'ready' ? nodeRows(ctx.assets.value, byNode[0] ?? {}).filter((n) => n.totalCost > 0 && n.idleCost / n.totalCost >= IDLE_NODE_THRESHOLD) : [];

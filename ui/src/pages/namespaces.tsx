@@ -9,10 +9,10 @@ import { DataTable } from '../components/table.tsx';
 import type { PageContext } from '../context.ts';
 import { useLoad } from '../hooks.ts';
 import type { UiState } from '../model.ts';
-import { buildFilter, describeWindow, exactUsd, formatUsd, isPseudo, parseWorkload } from '../model.ts';
+import { buildFilter, controllerOfGroup, describeWindow, exactUsd, formatUsd, isPseudo, parseWorkload, pseudoLabel } from '../model.ts';
 
 interface Level {
-  readonly id: 'namespaces' | 'workloads' | 'pods' | 'containers';
+  readonly id: 'namespaces' | 'workloads' | 'pods';
   readonly title: string;
   readonly nameLabel: string;
   readonly aggregate: AllocationAggregate[];
@@ -21,19 +21,10 @@ interface Level {
   readonly row: (name: string, set: AllocationSet) => { label: string; next?: Partial<UiState> };
 }
 
+// Pods are the last level: the history store records pods, not containers (docs/ui.md).
 function levelOf(state: UiState, baseFilter: string): Level {
   const and = (extra: string) => [baseFilter, extra].filter((x) => x !== '').join('+');
   const w = parseWorkload(state.workload);
-  if (state.ns !== '' && w !== undefined && state.pod !== '') {
-    return {
-      id: 'containers',
-      title: `Containers of pod ${state.pod}`,
-      nameLabel: 'Container',
-      aggregate: ['container'],
-      filter: and(buildFilter({ namespace: state.ns, pod: state.pod })),
-      row: (name, set) => ({ label: set[name]?.properties.container ?? name.slice(name.lastIndexOf('/') + 1) }),
-    };
-  }
   if (state.ns !== '' && w !== undefined) {
     return {
       id: 'pods',
@@ -41,10 +32,7 @@ function levelOf(state: UiState, baseFilter: string): Level {
       nameLabel: 'Pod',
       aggregate: ['pod'],
       filter: and(buildFilter({ namespace: state.ns, controllerKind: w.kind, controller: w.name })),
-      row: (name, set) => {
-        const pod = set[name]?.properties.pod ?? name.slice(name.lastIndexOf('/') + 1);
-        return { label: pod, next: { pod } };
-      },
+      row: (name, set) => ({ label: set[name]?.properties.pod ?? name.slice(name.lastIndexOf('/') + 1) }),
     };
   }
   if (state.ns !== '') {
@@ -52,15 +40,12 @@ function levelOf(state: UiState, baseFilter: string): Level {
       id: 'workloads',
       title: `Workloads in ${state.ns}`,
       nameLabel: 'Workload',
-      aggregate: ['controllerKind', 'controller'],
+      aggregate: ['controller'],
       filter: and(buildFilter({ namespace: state.ns })),
       row: (name, set) => {
-        const p = set[name]?.properties;
-        const parts = name.split('/');
-        const kind = p?.controllerKind ?? parts[0] ?? '';
-        const controller = p?.controller ?? parts.slice(1).join('/');
-        if (isPseudo(name) || kind === '' || controller === '') return { label: name };
-        return { label: `${controller} (${kind})`, next: { workload: `${kind}/${controller}` } };
+        const c = controllerOfGroup(name, set[name]?.properties ?? {});
+        if (c === undefined) return { label: name === '__unallocated__' ? 'pods without a controller' : pseudoLabel(name) };
+        return { label: `${c.name} (${c.kind})`, next: { workload: `${c.kind}/${c.name}` } };
       },
     };
   }
@@ -72,14 +57,15 @@ function levelOf(state: UiState, baseFilter: string): Level {
     filter: baseFilter,
     row: (name, set) => {
       const ns = set[name]?.properties.namespace ?? name;
-      return isPseudo(name) ? { label: name } : { label: ns, next: { ns } };
+      return isPseudo(name) ? { label: pseudoLabel(name) } : { label: ns, next: { ns } };
     },
   };
 }
 
 async function loadLevel(api: ApiClient, window: string, level: Level, signal: AbortSignal): Promise<[AllocationSet, AllocationSet]> {
   const base = { window, aggregate: level.aggregate, accumulate: true, ...(level.filter ? { filter: level.filter } : {}) };
-  const [plain, shared] = await Promise.all([api.allocation({ ...base, shareIdle: false }, signal), api.allocation({ ...base, shareIdle: true }, signal)]);
+  // Idle is shared only when it is computed (includeIdle), as OpenCost does.
+  const [plain, shared] = await Promise.all([api.allocation({ ...base, shareIdle: false }, signal), api.allocation({ ...base, includeIdle: true, shareIdle: true }, signal)]);
   return [plain[0] ?? {}, shared[0] ?? {}];
 }
 
@@ -88,10 +74,9 @@ export function Namespaces({ ctx }: { ctx: PageContext }) {
   const level = levelOf(state, ctx.filter);
   const [data, retry] = useLoad((signal) => loadLevel(api, state.window, level, signal), [state.window, level.filter, level.id]);
   const w = parseWorkload(state.workload);
-  const crumbs: { label: string; patch: Partial<UiState> }[] = [{ label: 'All namespaces', patch: { ns: '', workload: '', pod: '' } }];
-  if (state.ns !== '') crumbs.push({ label: state.ns, patch: { workload: '', pod: '' } });
-  if (state.ns !== '' && w) crumbs.push({ label: `${w.name} (${w.kind})`, patch: { pod: '' } });
-  if (state.ns !== '' && w && state.pod !== '') crumbs.push({ label: state.pod, patch: {} });
+  const crumbs: { label: string; patch: Partial<UiState> }[] = [{ label: 'All namespaces', patch: { ns: '', workload: '' } }];
+  if (state.ns !== '') crumbs.push({ label: state.ns, patch: { workload: '' } });
+  if (state.ns !== '' && w) crumbs.push({ label: `${w.name} (${w.kind})`, patch: {} });
   let body: ComponentChildren;
   if (data.state === 'loading') body = <Loading what={level.title.toLowerCase()} />;
   else if (data.state === 'error') body = <ErrorState error={data.error} retry={retry} />;
@@ -120,7 +105,7 @@ export function Namespaces({ ctx }: { ctx: PageContext }) {
         <DataTable
           caption={level.title}
           showCaption={false}
-          fileName={`${level.id}-${[state.ns, w?.name, state.pod].filter(Boolean).join('-') || 'all'}-${state.window.replaceAll(':', '')}.csv`}
+          fileName={`${level.id}-${[state.ns, w?.name].filter(Boolean).join('-') || 'all'}-${state.window.replaceAll(':', '')}.csv`}
           columns={allocationColumns(level.nameLabel)}
           rows={rows}
           rowKey={(r) => r.key}

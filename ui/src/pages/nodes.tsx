@@ -49,8 +49,9 @@ export function nodeRows(assets: readonly Asset[], byNode: AllocationSet): NodeR
         cpuCores: a.cpuCores,
         ramBytes: a.ramBytes,
         totalCost: a.totalCost,
-        allocatedCost,
-        idleCost: Math.max(0, a.totalCost - allocatedCost),
+        // The API's idle when it sends one (exact, per node), else cost − what pods on it cost.
+        allocatedCost: a.idleCost !== undefined ? a.totalCost - a.idleCost : allocatedCost,
+        idleCost: a.idleCost ?? Math.max(0, a.totalCost - allocatedCost),
         cpuUtilisation: used?.cpuUse !== undefined && a.cpuCores ? used.cpuUse / a.cpuCores : undefined,
         ramUtilisation: used?.ramUse !== undefined && a.ramBytes ? used.ramUse / a.ramBytes : undefined,
       };

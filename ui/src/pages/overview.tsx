@@ -1,7 +1,7 @@
 // Overview: total for the window and change vs the previous one, the split, the stacked trend,
 // top namespaces, spot share and savings, monthly run rate.
 import { useMemo } from 'preact/hooks';
-import type { AllocationSet } from '../api.ts';
+import type { AllocationSet, ApiClient, Summary } from '../api.ts';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { DisplayColumn } from '../components/table.tsx';
 import { DataTable } from '../components/table.tsx';
@@ -17,7 +17,9 @@ import {
   formatSignedUsd,
   formatUsd,
   monthlyRunRate,
+  previousWindow,
   spotFigures,
+  summaryFromAllocations,
   stepFor,
   trendSeries,
   windowMinutes,
@@ -55,9 +57,11 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   const { api, state, filter } = ctx;
   const minutes = windowMinutes(state.window);
   const step = stepFor(minutes);
-  const [summary, retrySummary] = useLoad((signal) => api.summary(state.window, filter, signal), [state.window, filter]);
+  const filtered = filter !== '';
+  const [summary, retrySummary] = useLoad((signal) => (filtered ? filteredSummary(api, state.window, filter, signal) : api.summary(state.window, signal)), [state.window, filter]);
+  // Idle belongs to no namespace or team: a filtered trend is pods only, as the filtered total.
   const [trend, retryTrend] = useLoad(
-    (signal) => api.allocation({ window: state.window, aggregate: ['cluster'], step, accumulate: false, includeIdle: true, ...(filter ? { filter } : {}) }, signal),
+    (signal) => api.allocation({ window: state.window, aggregate: ['cluster'], step, accumulate: false, includeIdle: !filtered, ...(filtered ? { filter } : {}) }, signal),
     [state.window, filter, step],
   );
   if (summary.state === 'loading') return <Loading what="the summary" />;
@@ -69,9 +73,10 @@ export function Overview({ ctx }: { ctx: PageContext }) {
   const split = [
     { key: 'compute', label: 'Compute', value: s.split.compute },
     { key: 'storage', label: 'Storage', value: s.split.storage },
-    { key: 'network', label: 'Network', value: s.split.network },
+    { key: 'network', label: 'Network', value: s.split.network + s.split.loadBalancers },
     { key: 'idle', label: 'Idle', value: s.split.idle },
-  ];
+    { key: 'management', label: 'Cluster fees', value: s.split.management },
+  ].filter((p) => p.key !== 'management' || p.value > 0);
   const splitTotal = split.reduce((x, p) => x + p.value, 0);
   const topMax = Math.max(0, ...s.topNamespaces.map((n) => n.totalCost));
   return (
@@ -84,7 +89,13 @@ export function Overview({ ctx }: { ctx: PageContext }) {
         </Empty>
       ) : null}
       <section class="kpis" aria-label="Key figures">
-        <Kpi testId="kpi-total" label={`Total, ${describeWindow(state.window)}`} value={formatUsd(s.totalCost)} exact={exactUsd(s.totalCost)} />
+        <Kpi
+          testId="kpi-total"
+          label={`Total, ${describeWindow(state.window)}`}
+          value={formatUsd(s.totalCost)}
+          exact={exactUsd(s.totalCost)}
+          {...(filtered ? { detail: 'filtered: pods only, idle not included' } : {})}
+        />
         <Kpi
           testId="kpi-change"
           label="Change vs previous window"
@@ -101,7 +112,7 @@ export function Overview({ ctx }: { ctx: PageContext }) {
           detail={
             spot?.spotCostShare === undefined
               ? 'node costs not available'
-              : `spot today: ${formatPct(spot.spotCostShare)} of node cost; assumes spot ${formatPct(spot.assumedDiscount)} below on-demand`
+              : `spot today: ${formatPct(spot.spotCostShare)} of node cost; spot ${formatPct(spot.discount)} below on-demand (${spot.discountSource})`
           }
         />
       </section>
@@ -148,11 +159,11 @@ export function Overview({ ctx }: { ctx: PageContext }) {
               {s.topNamespaces.map((n) => (
                 <li key={n.name}>
                   <a
-                    href={ctx.href({ page: 'namespaces', ns: n.name, workload: '', pod: '' })}
+                    href={ctx.href({ page: 'namespaces', ns: n.name, workload: '' })}
                     onClick={(e) => {
                       if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
                       e.preventDefault();
-                      ctx.navigate({ page: 'namespaces', ns: n.name, workload: '', pod: '' });
+                      ctx.navigate({ page: 'namespaces', ns: n.name, workload: '' });
                     }}
                   >
                     {n.name}
@@ -180,8 +191,14 @@ export function Overview({ ctx }: { ctx: PageContext }) {
               </div>
               <p>
                 Spot: <strong>{formatPct(spot.spotCostShare)}</strong> of node cost, {formatPct(spot.spotNodeShare)} of node-hours. Running 70% of capacity on spot
-                would save about <strong title={exactUsd(spot.savingsMonthly)}>{formatUsd(spot.savingsMonthly)}</strong> a month, assuming spot prices{' '}
-                {formatPct(spot.assumedDiscount)} below on-demand.
+                would save about <strong title={exactUsd(spot.savingsMonthly)}>{formatUsd(spot.savingsMonthly)}</strong> a month, with spot prices{' '}
+                {formatPct(spot.discount)} below on-demand ({spot.discountSource === 'observed' ? "as on this cluster's spot nodes" : 'assumed: no spot node to observe'}).
+                {s.spotSavings !== undefined && s.spotSavings > 0 ? (
+                  <>
+                    {' '}
+                    Spot already saved <strong title={exactUsd(s.spotSavings)}>{formatUsd(s.spotSavings)}</strong> in this window.
+                  </>
+                ) : null}
               </p>
             </div>
           ) : null}
@@ -189,6 +206,17 @@ export function Overview({ ctx }: { ctx: PageContext }) {
       </div>
     </div>
   );
+}
+
+/** The overview of a filtered view: the window's allocations, then the window before it. */
+async function filteredSummary(api: ApiClient, window: string, filter: string, signal: AbortSignal): Promise<Summary> {
+  const [current] = await api.allocation({ window, aggregate: ['namespace'], accumulate: true, filter }, signal);
+  const set = current ?? {};
+  const first = Object.values(set)[0];
+  const w = first?.window ?? { start: '', end: '' };
+  const previous = first ? previousWindow(first.window) : undefined;
+  const before = previous === undefined ? undefined : (await api.allocation({ window: previous, aggregate: ['namespace'], accumulate: true, filter }, signal))[0];
+  return summaryFromAllocations(set, before, w);
 }
 
 function TrendBlock({ sets, hourly, ctx }: { sets: readonly AllocationSet[]; hourly: boolean; ctx: PageContext }) {
