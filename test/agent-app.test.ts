@@ -155,13 +155,16 @@ test('withAgentUsage over a source: agents pulled through fetch, usage replaced 
   const fakeFetch = (async (url: string, init?: RequestInit) => {
     seen.push(`${url} ${((init?.headers ?? {}) as Record<string, string>)['authorization']}`);
     if (url.includes('10.0.0.6')) return new Response(JSON.stringify({ ...REPORT, node: 'n2', toMs: NOW - 600_000, pods: [] }), { status: 200 });
-    return new Response(JSON.stringify({ ...REPORT, toMs: NOW - 1000, pods: [{ ...POD, containers: [{ ...POD, id: 'c', name: 'web', runtime: 'containerd' }] }] }), { status: 200 });
+    const network = { rxBytes: 0, txBytes: 10, egress: { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4 } };
+    return new Response(JSON.stringify({ ...REPORT, toMs: NOW - 1000, pods: [{ ...POD, network, containers: [{ ...POD, id: 'c', name: 'web', runtime: 'containerd' }] }] }), { status: 200 });
   }) as typeof fetch;
   const source = withAgentUsage(inner, { fetch: fakeFetch, token: () => 'sa-token', port: 9101 });
   const reading = await source.read(NOW);
   assert.deepEqual(seen.sort(), ['http://10.0.0.5:9101/v1/usage Bearer sa-token', 'http://10.0.0.6:9101/v1/usage Bearer sa-token']);
   assert.deepEqual(Object.fromEntries(reading.snapshot.usage ?? []), { 'shop/web-0': new Map([['web', { cpuMillicores: 250, ramBytes: 1000 }]]) });
   assert.deepEqual(Object.fromEntries(reading.usageByNode ?? []), { n1: 'agent', n2: 'requests' });
+  // The pod's egress over the agent's 15 s interval goes to the cost model.
+  assert.deepEqual(Object.fromEntries(reading.snapshot.egress ?? []), { 'shop/web-0': { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4, seconds: 15 } });
   assert.deepEqual(reading.usageStatus, { state: 'ok', detail: 'from 1 node agent(s); the metrics API: absent' });
   const detail = source.health!().detail as { agents: { found: number; pulled: number; nodesWithoutAgent: string[]; failures: string[] } };
   assert.deepEqual([detail.agents.found, detail.agents.pulled, detail.agents.nodesWithoutAgent], [2, 1, ['n2']]);
