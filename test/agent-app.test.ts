@@ -156,7 +156,7 @@ test('withAgentUsage over a source: agents pulled through fetch, usage replaced 
     seen.push(`${url} ${((init?.headers ?? {}) as Record<string, string>)['authorization']}`);
     if (url.includes('10.0.0.6')) return new Response(JSON.stringify({ ...REPORT, node: 'n2', toMs: NOW - 600_000, pods: [] }), { status: 200 });
     const network = { rxBytes: 0, txBytes: 10, egress: { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4 } };
-    return new Response(JSON.stringify({ ...REPORT, toMs: NOW - 1000, pods: [{ ...POD, network, containers: [{ ...POD, id: 'c', name: 'web', runtime: 'containerd' }] }] }), { status: 200 });
+    return new Response(JSON.stringify({ ...REPORT, fromMs: NOW - 16_000, toMs: NOW - 1000, pods: [{ ...POD, network, containers: [{ ...POD, id: 'c', name: 'web', runtime: 'containerd' }] }] }), { status: 200 });
   }) as typeof fetch;
   const source = withAgentUsage(inner, { fetch: fakeFetch, token: () => 'sa-token', port: 9101 });
   const reading = await source.read(NOW);
