@@ -9,6 +9,7 @@ import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
 import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
+import { networkRatesFor } from '../pricing/network.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
@@ -134,6 +135,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   const allocateOptions = {
     ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
+    // Egress measured by node agents, priced by destination (published list prices).
+    networkRates: networkRatesFor,
   };
   // History: every cycle is recorded (component `store`); the demo cluster gets simulated past
   // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
