@@ -196,3 +196,72 @@ test('YAML aliases: self-referencing documents are rejected with a typed error, 
   assert.throws(() => readWorkloads(parseManifestText('*missing\n', 'c.yaml'), 'c.yaml'), (err: unknown) => err instanceof InputError && (err as Error).message.startsWith('c.yaml: document 1: malformed YAML'));
   assert.throws(() => parseCustomPricing('cpuCoreHourUsd: &a [*a]\nramGiBHourUsd: 1\n', 'p.yaml'), (err: unknown) => err instanceof InputError && (err as Error).message.startsWith('p.yaml: cpuCoreHourUsd: '));
 });
+
+// --- The node agent's host files and tool outputs (src/agent): cgroup files, /proc/net/dev,
+// conntrack, nvidia-smi CSV and DCGM text. Random text and near-real text with parts replaced. ---
+
+const agentText = (samples: readonly string[]) =>
+  fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.constantFrom(...samples),
+    fc.tuple(fc.constantFrom(...samples), fc.nat(), fc.string({ maxLength: 12 })).map(([s, at, insert]) => {
+      const i = at % (s.length + 1);
+      return s.slice(0, i) + insert + s.slice(i + insert.length);
+    }),
+  );
+
+const finiteNonNegative = (value: unknown, where: string): void => {
+  if (typeof value === 'number') assert.ok(Number.isFinite(value) && value >= 0, `${where}: ${value}`);
+  else if (value instanceof Map) for (const [k, v] of value) finiteNonNegative(v, `${where}.${String(k)}`);
+  else if (Array.isArray(value)) value.forEach((v, i) => finiteNonNegative(v, `${where}[${i}]`));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) finiteNonNegative(v, `${where}.${k}`);
+};
+
+test('agent parsers: cgroup files, /proc/net/dev, conntrack, nvidia-smi and DCGM text are values or AgentParseErrors naming the file', async () => {
+  const cg = await import('../src/agent/cgroup-files.ts');
+  const net = await import('../src/agent/network.ts');
+  const gpu = await import('../src/agent/gpu.ts');
+  const { AgentParseError } = await import('../src/agent/errors.ts');
+  const cases: [string, readonly string[], (text: string) => unknown][] = [
+    ['memory.current', ['123456789\n', 'max\n', '0\n'], (t) => cg.parseSingleValue(t, 'memory.current')],
+    ['memory.stat', ['anon 4096\nfile 8192\ninactive_file 1024\nactive_file 2048\n', 'cache 1\nrss 2\ntotal_inactive_file 3\n'], (t) => cg.parseFlatKeyed(t, 'memory.stat')],
+    ['cpu.stat', ['usage_usec 1000\nuser_usec 600\nsystem_usec 400\nnr_periods 10\nnr_throttled 2\nthrottled_usec 500\n'], (t) => cg.parseCpuStatV2(t, 'cpu.stat')],
+    ['io.stat', ['8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n', '259:0 rbytes=1 wbytes=2 rios=3 wios=4\n'], (t) => cg.parseIoStatV2(t, 'io.stat')],
+    ['blkio.throttle.io_service_bytes', ['8:0 Read 4096\n8:0 Write 8192\n8:0 Total 12288\nTotal 12288\n'], (t) => cg.parseBlkioV1(t, 'blkio.throttle.io_service_bytes')],
+    [
+      '/proc/net/dev',
+      [
+        'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n  eth0: 1000 10 0 0 0 0 0 0 2000 20 0 0 0 0 0 0\n    lo: 5 1 0 0 0 0 0 0 5 1 0 0 0 0 0 0\n',
+      ],
+      (t) => net.parseNetDev(t, '/proc/net/dev'),
+    ],
+    [
+      '/proc/net/nf_conntrack',
+      ['ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.1.5 dst=10.0.2.9 sport=40000 dport=443 packets=10 bytes=5000 src=10.0.2.9 dst=10.0.1.5 sport=443 dport=40000 packets=8 bytes=9000 [ASSURED] mark=0 zone=0 use=2\n'],
+      (t) => net.parseConntrack(t, '/proc/net/nf_conntrack'),
+    ],
+    ['nvidia-smi --query-gpu', ['index, uuid, utilization.gpu [%], memory.used [MiB], memory.total [MiB]\n0, GPU-1a2b, 37 %, 1024 MiB, 16384 MiB\n'], (t) => gpu.parseGpuQuery(t)],
+    ['dcgm-exporter /metrics', ['DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-1a2b",pod="trainer-0",namespace="ml",container="t"} 37\n'], (t) => gpu.gpuUsageFromDcgm(t)],
+  ];
+  for (const [file, samples, parse] of cases) {
+    fc.assert(
+      fc.property(agentText(samples), (text) => {
+        const value = answersOrRejects(() => parse(text), [AgentParseError], file.split(' ')[0]);
+        if (value !== undefined) finiteNonNegative(value, file);
+      }),
+      RUNS,
+    );
+  }
+});
+
+test('basic-auth users files: any text is users with bcrypt hashes or an Error naming the file', async () => {
+  const { parseBasicUsers } = await import('../src/server/basic-auth.ts');
+  const line = 'alice:$2y$05$MdLOyCGNiYm06FuJXGwOr.AEqi38ojASfLixiNxsLXdpaQP6cYnuO';
+  fc.assert(
+    fc.property(agentText([line, `${line}\n# comment\nbob:${line.slice(6)}\n`]), (text) => {
+      const users = answersOrRejects(() => parseBasicUsers(text, 'users.htpasswd'), [Error], 'users.htpasswd') as Map<string, string> | undefined;
+      if (users !== undefined) for (const hash of users.values()) assert.match(hash, /^\$2[aby]\$\d\d\$/);
+    }),
+    RUNS,
+  );
+});
