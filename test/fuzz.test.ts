@@ -213,7 +213,9 @@ const agentText = (samples: readonly string[]) =>
 const finiteNonNegative = (value: unknown, where: string): void => {
   if (typeof value === 'number') assert.ok(Number.isFinite(value) && value >= 0, `${where}: ${value}`);
   else if (value instanceof Map) for (const [k, v] of value) finiteNonNegative(v, `${where}.${String(k)}`);
-  else if (Array.isArray(value)) value.forEach((v, i) => finiteNonNegative(v, `${where}[${i}]`));
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) finiteNonNegative(v, `${where}[${i}]`);
+  }
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) finiteNonNegative(v, `${where}.${k}`);
 };
 
