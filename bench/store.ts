@@ -279,7 +279,7 @@ export async function benchStore(backends: readonly ('sqlite' | 'postgres')[] = 
 
 export function printStoreBench(results: readonly StoreBench[]): void {
   console.log('\nHistory store, 10,000 pods (median; load average 1/5/15 min at the end of each run)\n');
-  console.log('| backend | write one cycle (p90) | raw bytes / pod-day (60 s cycles) | rollup bytes / pod-day | 720 hourly cycles written | maintenance | 30-day query 10:30 → 10:30, per pod + by namespace | 30 days ending now | 30 daily steps | load |');
+  console.log('| backend | write one cycle (p90) | raw bytes / pod-day (60 s cycles) | rollup bytes / pod-day | 744 hourly cycles written | maintenance | 30-day query 10:30 → 10:30, per pod + by namespace | 30 days ending now | 30 daily steps | load |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     console.log(

@@ -9,7 +9,7 @@ import { AGENT_OPTIONS, agentHelp, loadAgentConfig, parseAgentArgs } from '../sr
 import type { AgentUsageReport, PodUsageReport } from '../src/agent/report.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import type { PodInfo } from '../src/core/model.ts';
-import { agentTargets, mergeAgentUsage, validateReport } from '../src/sources/agent/agent-usage.ts';
+import { agentTargets, mergeAgentUsage, validateReport, withAgentUsage } from '../src/sources/agent/agent-usage.ts';
 
 test('agent options: defaults, flags over environment, and typed errors naming the option', () => {
   const d = loadAgentConfig(parseAgentArgs([]), { KCE_NODE_NAME: 'n1' });
@@ -138,4 +138,35 @@ test('agent discovery: running agent pods with an IP, one per node; reports are 
   ]);
   assert.throws(() => validateReport({ ...REPORT, apiVersion: 'v0' }, 'kc/agent-a /v1/usage'), /kc\/agent-a \/v1\/usage: apiVersion: expected agent\.kube-cost-exporter\.io\/v1 \(got "v0"\)/);
   assert.throws(() => validateReport({ ...REPORT, pods: [{ ...POD, cpuCores: -1 }] }, 'x'), /x: pods\[0\]: uid, cpuCores ≥ 0/);
+});
+
+test('withAgentUsage over a source: agents pulled through fetch, usage replaced for their nodes, health detail, stale reports refused', async () => {
+  const labels = { 'app.kubernetes.io/name': 'kube-cost-exporter-agent', 'app.kubernetes.io/component': 'node-agent' };
+  const pods = [podInfo('shop', 'web-0', 'u1', 'n1'), podInfo('kc', 'agent-1', 'a1', 'n1', { labels, podIp: '10.0.0.5' }), podInfo('kc', 'agent-2', 'a2', 'n2', { labels, podIp: '10.0.0.6' })];
+  const nodes = ['n1', 'n2'].map((name) => ({ name, uid: name, labels: {}, capacity: { cpuMillicores: 0, ramBytes: 0, gpus: 0 }, allocatable: { cpuMillicores: 0, ramBytes: 0, gpus: 0 } }));
+  const inner = {
+    kind: 'kube' as const,
+    description: 'test',
+    read: async () => ({ snapshot: { nodes, pods, persistentVolumes: [], persistentVolumeClaims: [], services: [], namespaces: [], storageClasses: [] }, warnings: [], hasUsage: false, usageStatus: { state: 'absent', detail: 'no metrics API' } }),
+    health: () => ({ ready: true, reason: 'ok', detail: { synced: true } }),
+  };
+  const NOW = 100_000;
+  const seen: string[] = [];
+  const fakeFetch = (async (url: string, init?: RequestInit) => {
+    seen.push(`${url} ${((init?.headers ?? {}) as Record<string, string>)['authorization']}`);
+    if (url.includes('10.0.0.6')) return new Response(JSON.stringify({ ...REPORT, node: 'n2', toMs: NOW - 600_000, pods: [] }), { status: 200 });
+    const network = { rxBytes: 0, txBytes: 10, egress: { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4 } };
+    return new Response(JSON.stringify({ ...REPORT, fromMs: NOW - 16_000, toMs: NOW - 1000, pods: [{ ...POD, network, containers: [{ ...POD, id: 'c', name: 'web', runtime: 'containerd' }] }] }), { status: 200 });
+  }) as typeof fetch;
+  const source = withAgentUsage(inner, { fetch: fakeFetch, token: () => 'sa-token', port: 9101 });
+  const reading = await source.read(NOW);
+  assert.deepEqual(seen.sort(), ['http://10.0.0.5:9101/v1/usage Bearer sa-token', 'http://10.0.0.6:9101/v1/usage Bearer sa-token']);
+  assert.deepEqual(Object.fromEntries(reading.snapshot.usage ?? []), { 'shop/web-0': new Map([['web', { cpuMillicores: 250, ramBytes: 1000 }]]) });
+  assert.deepEqual(Object.fromEntries(reading.usageByNode ?? []), { n1: 'agent', n2: 'requests' });
+  // The pod's egress over the agent's 15 s interval goes to the cost model.
+  assert.deepEqual(Object.fromEntries(reading.snapshot.egress ?? []), { 'shop/web-0': { inZoneBytes: 1, crossZoneBytes: 2, internetBytes: 3, unclassifiedBytes: 4, seconds: 15 } });
+  assert.deepEqual(reading.usageStatus, { state: 'ok', detail: 'from 1 node agent(s); the metrics API: absent' });
+  const detail = source.health!().detail as { agents: { found: number; pulled: number; nodesWithoutAgent: string[]; failures: string[] } };
+  assert.deepEqual([detail.agents.found, detail.agents.pulled, detail.agents.nodesWithoutAgent], [2, 1, ['n2']]);
+  assert.deepEqual(detail.agents.failures, ["n2: the agent's last collection is 600 s old"]);
 });

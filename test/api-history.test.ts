@@ -106,11 +106,11 @@ describe('allocation API over SQLite history from real exporter cycles', () => {
 
   it('summary: the total is the cluster’s hourly total × hours; no previous data', async () => {
     const body = await get(`/summary?${WINDOW}`);
-    const d = body.data as { totalCost: number; previous: { hasData: boolean }; split: Record<string, number> };
+    const d = body.data as { totalCost: number; previousHasData: boolean; components: Record<string, number> };
     near(d.totalCost, report.cluster.totalHourlyUsd * HOURS, 'summary total');
-    near(d.split['management']!, report.cluster.managementHourlyUsd * HOURS, 'management');
-    near(d.split['idle']!, report.cluster.idleHourlyUsd * HOURS, 'idle');
-    assert.equal(d.previous.hasData, false);
+    near(d.components['management']!, report.cluster.managementHourlyUsd * HOURS, 'management');
+    near(d.components['idle']!, report.cluster.idleHourlyUsd * HOURS, 'idle');
+    assert.equal(d.previousHasData, false);
   });
 
   it('assets: each node costs its hourly price × hours', async () => {

@@ -87,6 +87,12 @@ export async function startPgServer(options: { readonly startTimeoutMs?: number 
     if (log.length > 100_000) log = log.slice(-50_000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If this process ends without stop() (a test killed by its timeout), take the server with it.
+  const orphanGuard = (): void => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', orphanGuard);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 
   const psql = (sql: string, db = 'postgres'): string =>
@@ -130,6 +136,7 @@ export async function startPgServer(options: { readonly startTimeoutMs?: number 
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      process.removeListener('exit', orphanGuard);
       rmSync(dir, { recursive: true, force: true });
     },
   };

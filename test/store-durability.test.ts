@@ -20,6 +20,7 @@ const DB = join(dir, 'history.db');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Running {
+  readonly base: string;
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   logs(): string;
@@ -36,7 +37,7 @@ async function start(): Promise<Running> {
   child.stdout?.on('data', (c: Buffer) => (logs += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (logs += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, logs: () => logs };
+  return { base: `http://127.0.0.1:${port}`, child, exited, logs: () => logs };
 }
 
 interface Span {
@@ -88,6 +89,10 @@ test('kill -9 during the demo backfill and between live cycles: the store opens,
   // 1. First start: the demo backfill writes 721 hourly cycles back to back. Kill it in the middle.
   const first = await start();
   await waitFor('some backfilled cycles', first, () => recorded().cycles >= 40);
+  // Meanwhile /readyz says why the exporter is not ready yet.
+  const readyz = await fetch(`${first.base}/readyz`);
+  assert.equal(readyz.status, 503);
+  assert.match(await readyz.text(), /backfilling demo history: \d+ of 721 cycles/);
   const beforeFirstKill = recorded();
   await kill9(first);
   const killedAt = Date.now();

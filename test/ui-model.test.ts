@@ -341,15 +341,17 @@ describe('API client: answers checked at the boundary', () => {
     code: 200,
     data: {
       window: { start: '2026-11-23T00:00:00Z', end: '2026-11-30T00:00:00Z' },
+      previousWindow: { start: '2026-11-16T00:00:00Z', end: '2026-11-23T00:00:00Z' },
       totalCost: 10,
-      split: { compute: 5, idle: 2, storage: 1, network: 0.5, loadBalancers: 0.5, management: 1 },
+      previousTotalCost: 8,
+      previousHasData: true,
+      components: { compute: 5, idle: 2, storage: 1, network: 0.5, loadBalancers: 0.5, management: 1 },
       spotSavings: 3,
-      previous: { window: { start: '2026-11-16T00:00:00Z', end: '2026-11-23T00:00:00Z' }, totalCost: 8, hasData: true },
       change: { amount: 2, ratio: 0.25 },
-      topNamespaces: [{ name: 'a', totalCost: 4, share: 0.4 }],
+      topNamespaces: [{ namespace: 'a', cost: 4, share: 0.4 }],
     },
   };
-  it("the exporter's summary: split, previous window and change, top namespaces", () => {
+  it("the exporter's summary (docs/api.md): components, previous window and change, top namespaces", () => {
     const s = parseSummaryResponse('/api/v1/summary', summaryBody);
     assert.equal(s.totalCost, 10);
     assert.equal(s.previousTotalCost, 8);
@@ -359,14 +361,14 @@ describe('API client: answers checked at the boundary', () => {
     assert.equal(s.spotSavings, 3);
   });
   it('no previous data: no change shown (the API sends amount = total and ratio null)', () => {
-    const s = parseSummaryResponse('/api/v1/summary', { ...summaryBody, data: { ...summaryBody.data, previous: { totalCost: 0, hasData: false }, change: { amount: 10, ratio: null } } });
+    const s = parseSummaryResponse('/api/v1/summary', { ...summaryBody, data: { ...summaryBody.data, previousTotalCost: 0, previousHasData: false, change: { amount: 10, ratio: null } } });
     assert.equal(s.previousTotalCost, undefined);
     assert.equal(s.changeAmount, undefined);
     assert.equal(s.changeRatio, undefined);
   });
-  it('a summary without its split is refused', () => {
+  it('a summary without its components is refused', () => {
     assert.throws(() => parseSummaryResponse('/api/v1/summary', { code: 200, data: { window: { start: 'a', end: 'b' }, totalCost: 1 } }), {
-      message: '/api/v1/summary: data.split: expected {compute, idle, storage, network, ...}, got undefined',
+      message: '/api/v1/summary: data.components: expected {compute, idle, storage, network, ...}, got undefined',
     });
   });
   it('coverage: first and last instant per cluster; a row without them is refused', () => {

@@ -118,11 +118,27 @@ export function createCollector(options: CollectorOptions): Collector {
   // host's /proc (mounted at --proc-root) is scanned for processes whose cgroup is the pod's. A
   // process found is remembered and checked again next time, so the scan runs only for new pods.
   const pidOfPod = new Map<string, number>();
+  /** Pods whose process came from the /proc scan (checked again each time; cgroup.procs is fresh). */
+  const scanned = new Set<string>();
+  let lastScanFor = '';
   const findPids = (reading: CgroupReading): void => {
     const live = new Set(reading.pods.map((p) => p.uid));
-    for (const [uid, pid] of pidOfPod) if (!live.has(uid) || podOfPid(pid) !== uid) pidOfPod.delete(uid);
-    for (const p of reading.pods) if (p.pid !== undefined && !pidOfPod.has(p.uid)) pidOfPod.set(p.uid, p.pid);
-    if (reading.pods.every((p) => pidOfPod.has(p.uid))) return;
+    for (const [uid, pid] of pidOfPod) {
+      if (!live.has(uid) || (scanned.has(uid) && podOfPid(pid) !== uid)) {
+        pidOfPod.delete(uid);
+        scanned.delete(uid);
+      }
+    }
+    for (const p of reading.pods) {
+      if (p.pid !== undefined) {
+        pidOfPod.set(p.uid, p.pid);
+        scanned.delete(p.uid);
+      }
+    }
+    // Scan only when the pods without a process changed (a pod whose containers all exited has none).
+    const missing = reading.pods.filter((p) => !pidOfPod.has(p.uid)).map((p) => p.uid).sort().join(',');
+    if (missing === '' || missing === lastScanFor) return;
+    lastScanFor = missing;
     let entries: string[];
     try {
       entries = readdirSync(procRoot).filter((e) => /^\d+$/.test(e));
@@ -131,7 +147,10 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     for (const e of entries) {
       const uid = podOfPid(Number(e));
-      if (uid !== undefined && live.has(uid) && !pidOfPod.has(uid)) pidOfPod.set(uid, Number(e));
+      if (uid !== undefined && live.has(uid) && !pidOfPod.has(uid)) {
+        pidOfPod.set(uid, Number(e));
+        scanned.add(uid);
+      }
     }
   };
 

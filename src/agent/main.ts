@@ -199,11 +199,13 @@ export async function startAgent(config: AgentConfig, version: string, options: 
 export async function collectOnce(config: AgentConfig, version: string, options: StartAgentOptions = {}): Promise<AgentUsageReport> {
   const env = options.env ?? process.env;
   let kube = options.kube;
+  let kubeProblem: string | undefined;
   if (kube === undefined && config.kube) {
     try {
       kube = await connectKube(config, env, version);
-    } catch {
-      kube = undefined; // names stay empty; the JSON says so with empty namespace/name
+    } catch (err) {
+      // Names stay empty (pods by UID, containers by ID); the report says why.
+      kubeProblem = `no API server, pods are named by UID only: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
   try {
@@ -220,8 +222,8 @@ export async function collectOnce(config: AgentConfig, version: string, options:
     });
     await collector.collect();
     await new Promise((r) => setTimeout(r, config.sampleMs));
-    const report = await collector.collect();
-    return report!;
+    const report = (await collector.collect())!;
+    return kubeProblem === undefined ? report : { ...report, warnings: [kubeProblem, ...report.warnings] };
   } finally {
     await kube?.close();
   }

@@ -134,7 +134,8 @@ export function parseIp(text: string): ParsedIp | undefined {
     const v4 = parseIp(text.slice(lastColon + 1));
     if (v4 === undefined) return undefined;
     tail4 = [v4.value >> 16n, v4.value & 0xffffn];
-    head = `${text.slice(0, lastColon + 1)}${text.endsWith('::') ? '' : ''}`;
+    // `::ffff:1.2.3.4` → groups `::ffff` + the two groups of the IPv4 tail
+    head = text.slice(0, lastColon + 1);
     if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
   }
   const halves = head.split('::');

@@ -133,7 +133,7 @@ export function focusRows(sets: readonly AllocationSetResult[]): Record<(typeof 
           CapacityReservationStatus: null,
           ChargeCategory: 'Usage',
           ChargeClass: null,
-          ChargeDescription: `Kubernetes ${spec.label} of ${where}${quantity !== null && spec.unit ? `: ${quantity} ${spec.unit}` : ''}`,
+          ChargeDescription: `Kubernetes ${spec.label} of ${where}${quantity !== null && spec.unit ? `: ${Number(quantity.toPrecision(6))} ${spec.unit}` : ''}`,
           ChargeFrequency: 'Usage-Based',
           ChargePeriodEnd: rfc3339(a.endMs),
           ChargePeriodStart: rfc3339(a.startMs),

@@ -38,7 +38,7 @@ export interface Summary {
   readonly previous: { readonly window: Window; readonly totalCost: number; readonly hasData: boolean; readonly split: Split };
   readonly change: Change;
   readonly namespaces: number;
-  readonly topNamespaces: readonly { readonly name: string; readonly totalCost: number; readonly share: number; readonly previousTotalCost: number; readonly change: Change }[];
+  readonly topNamespaces: readonly { readonly namespace: string; readonly cost: number; readonly share: number; readonly previousCost: number; readonly change: Change }[];
 }
 
 interface Period {
@@ -101,23 +101,27 @@ export function computeSummary(input: {
     previous: { window: input.previousWindow, totalCost: previousTotal, hasData: before.hasData, split: before.split },
     change: before.hasData ? change(totalCost, previousTotal) : { amount: totalCost, ratio: null },
     namespaces: ranked.length,
-    topNamespaces: ranked.slice(0, input.top).map(([name, cost]) => {
-      const previousCost = before.byNamespace.get(name) ?? 0;
-      return { name, totalCost: cost, share: totalCost > 0 ? cost / totalCost : 0, previousTotalCost: previousCost, change: change(cost, previousCost) };
+    topNamespaces: ranked.slice(0, input.top).map(([namespace, cost]) => {
+      const previousCost = before.byNamespace.get(namespace) ?? 0;
+      return { namespace, cost, share: totalCost > 0 ? cost / totalCost : 0, previousCost, change: change(cost, previousCost) };
     }),
   };
 }
 
 const windowJson = (w: Window) => ({ start: rfc3339(w.startMs), end: rfc3339(w.endMs) });
 
+/** The answer's `data` (the web UI's overview reads it: ui/src/api.ts parseSummaryResponse). */
 export function summaryJson(s: Summary) {
   return {
     window: windowJson(s.window),
+    previousWindow: windowJson(s.previous.window),
     totalCost: s.totalCost,
-    split: s.split,
-    spotSavings: s.spotSavings,
-    previous: { window: windowJson(s.previous.window), totalCost: s.previous.totalCost, hasData: s.previous.hasData, split: s.previous.split },
+    previousTotalCost: s.previous.totalCost,
+    previousHasData: s.previous.hasData,
     change: s.change,
+    components: s.split,
+    previousComponents: s.previous.split,
+    spotSavings: s.spotSavings,
     namespaces: s.namespaces,
     topNamespaces: s.topNamespaces,
   };
@@ -132,6 +136,6 @@ export function summaryCsv(s: Summary): string {
     rows.push(['component', k, s.split[k], known ? s.previous.split[k] : null, known ? c.amount : null, known ? c.ratio : null]);
   }
   rows.push(['total', 'total', s.totalCost, known ? s.previous.totalCost : null, known ? s.change.amount : null, s.change.ratio]);
-  for (const n of s.topNamespaces) rows.push(['namespace', n.name, n.totalCost, known ? n.previousTotalCost : null, known ? n.change.amount : null, known ? n.change.ratio : null]);
+  for (const n of s.topNamespaces) rows.push(['namespace', n.namespace, n.cost, known ? n.previousCost : null, known ? n.change.amount : null, known ? n.change.ratio : null]);
   return toCsv(['kind', 'name', 'cost', 'previousCost', 'changeAmount', 'changeRatio'], rows);
 }

@@ -9,6 +9,7 @@ import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
 import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
+import { networkRatesFor } from '../pricing/network.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
@@ -25,6 +26,7 @@ import { createExporter } from '../server/exporter.ts';
 import type { Logger } from '../server/log.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openStore } from '../store/open.ts';
+import type { Recorder } from '../store/recorder.ts';
 import { createRecorder } from '../store/recorder.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { ServeConfig } from './config.ts';
@@ -133,6 +135,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   const allocateOptions = {
     ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
+    // Egress measured by node agents, priced by destination (published list prices).
+    networkRates: networkRatesFor,
   };
   // History: every cycle is recorded (component `store`); the demo cluster gets simulated past
   // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
@@ -173,7 +177,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   };
 
   const exporter = createExporter({
-    source,
+    source: withBackfillHealth(source, recorder),
     prices,
     extraMetrics: liveMetricsRenderer(livePricing),
     logger,
@@ -257,6 +261,29 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
       await starting;
       await closeStore();
       await livePricing?.stop();
+    },
+  };
+}
+
+/**
+ * The source as the exporter sees it, not ready while the demo backfill runs: /readyz says
+ * `backfilling demo history: N of M cycles` until the API has the whole simulated month to serve.
+ */
+function withBackfillHealth(source: ClusterSource, recorder: Recorder): ClusterSource {
+  if (source.kind !== 'demo') return source;
+  return {
+    kind: source.kind,
+    description: source.description,
+    read: (nowMs) => source.read(nowMs),
+    ...(source.close ? { close: () => source.close!() } : {}),
+    health() {
+      const own = source.health?.();
+      const status = recorder.status();
+      if (status.state === 'backfilling' && status.backfill) {
+        const { doneCycles, totalCycles } = status.backfill;
+        return { ready: false, reason: `backfilling demo history: ${doneCycles} of ${totalCycles} cycles`, detail: { ...own?.detail, backfill: { doneCycles, totalCycles } } };
+      }
+      return own ?? { ready: true, reason: 'ok', detail: {} };
     },
   };
 }

@@ -11,6 +11,8 @@ import { identifyNode } from './node-identity.ts';
 import type { PriceBook, PriceSource, ResourceRates } from './pricing.ts';
 import { HOURS_PER_MONTH } from './pricing.ts';
 import { BYTES_PER_GIB } from './quantity.ts';
+import type { NetworkRates } from './network-cost.ts';
+import { podNetworkCost } from './network-cost.ts';
 import { nodeRates } from './rates.ts';
 import type { PodResources } from './requests.ts';
 import { podRequestAndAllocation } from './requests.ts';
@@ -30,6 +32,8 @@ export interface AllocateOptions {
   readonly defaultProvider?: CloudProvider;
   /** Overrides every node's region (the `--region` option). */
   readonly region?: string;
+  /** Network prices per destination for a node's provider (src/pricing/network.ts); absent: egress unpriced. */
+  readonly networkRates?: (provider: CloudProvider) => NetworkRates | undefined;
 }
 
 export interface ResourceCosts {
@@ -88,6 +92,10 @@ export interface PodCost {
   /** Minutes the pod ran inside the window, and what it cost over them. */
   readonly minutes: number;
   readonly windowCostUsd: number;
+  /** Egress × the price of its destination (part of totalHourlyUsd); only pods whose egress a node agent measured. */
+  readonly networkHourlyUsd?: number;
+  /** Egress bytes of the measured interval without a price (unclassified, or no published figure). */
+  readonly networkUnpricedBytes?: number;
 }
 
 /** Costs that belong to no real pod: idle capacity, unmounted volumes, unselected load balancers. */
@@ -138,6 +146,8 @@ export interface NamespaceCost {
   readonly spotSavingsHourlyUsd: number;
   readonly windowCostUsd: number;
   readonly podCount: number;
+  /** Σ of its pods' networkHourlyUsd (part of totalHourlyUsd); only namespaces with measured egress. */
+  readonly networkHourlyUsd?: number;
 }
 
 export interface ClusterCost {
@@ -152,6 +162,8 @@ export interface ClusterCost {
   readonly managementPriceSource: PriceSource;
   readonly totalHourlyUsd: number;
   readonly spotSavingsHourlyUsd: number;
+  /** Σ of pods' networkHourlyUsd (part of totalHourlyUsd); only when some egress was measured. */
+  readonly networkHourlyUsd?: number;
 }
 
 export interface CostNotice {
@@ -188,6 +200,7 @@ export function isCosted(pod: PodInfo): boolean {
 
 
 interface MutableNamespace {
+  net: number | undefined;
   cpu: number;
   ram: number;
   gpu: number;
@@ -533,13 +546,16 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   const nsEntry = (name: string): MutableNamespace => {
     let e = namespaces.get(name);
     if (!e) {
-      e = { cpu: 0, ram: 0, gpu: 0, pv: 0, lb: 0, savings: 0, windowCost: 0, pods: 0 };
+      e = { net: undefined, cpu: 0, ram: 0, gpu: 0, pv: 0, lb: 0, savings: 0, windowCost: 0, pods: 0 };
       namespaces.set(name, e);
     }
     return e;
   };
   const podCosts: PodCost[] = new Array(ordered.length);
   let podsCompute = 0;
+  // Network: egress a node agent measured, priced by destination for the pod's node provider.
+  let networkHourly: number | undefined;
+  const providerOf = snapshot.egress === undefined ? undefined : new Map(nodeCosts.map((n) => [n.name, n.provider]));
   let lastNamespace = '';
   let ns: MutableNamespace | undefined;
   for (let k = 0; k < ordered.length; k++) {
@@ -551,7 +567,16 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     const pv = pvUsd[i]!;
     const lb = lbUsd[i]!;
     const savings = savingsUsd[i]!;
-    const total = cpu + ram + gpu + pv + lb;
+    let network = 0;
+    let networkUnpricedBytes = 0;
+    const egress = providerOf === undefined ? undefined : snapshot.egress?.get(podKey(pod.namespace, pod.name));
+    if (egress !== undefined) {
+      const net = podNetworkCost(egress, options.networkRates?.(providerOf?.get(pod.nodeName) ?? defaultProvider));
+      network = net.hourlyUsd;
+      networkUnpricedBytes = net.unpricedBytes;
+      networkHourly = (networkHourly ?? 0) + network;
+    }
+    const total = cpu + ram + gpu + pv + lb + network;
     const started = pod.startedAtMs ?? pod.createdAtMs ?? window.startMs;
     const minutes = Math.max(0, window.endMs - Math.max(window.startMs, started)) / 60_000;
     const windowCostUsd = total * (minutes / 60);
@@ -576,6 +601,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       spotSavingsHourlyUsd: savings,
       minutes,
       windowCostUsd,
+      ...(egress !== undefined ? { networkHourlyUsd: network, networkUnpricedBytes } : {}),
     };
     if (ns === undefined || pod.namespace !== lastNamespace) {
       ns = nsEntry(pod.namespace);
@@ -586,6 +612,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     ns.gpu += gpu;
     ns.pv += pv;
     ns.lb += lb;
+    if (egress !== undefined) ns.net = (ns.net ?? 0) + network;
     ns.savings += savings;
     ns.windowCost += windowCostUsd;
     ns.pods += 1;
@@ -608,10 +635,11 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       gpuHourlyUsd: e.gpu,
       pvHourlyUsd: e.pv,
       loadBalancerHourlyUsd: e.lb,
-      totalHourlyUsd: e.cpu + e.ram + e.gpu + e.pv + e.lb,
+      totalHourlyUsd: e.cpu + e.ram + e.gpu + e.pv + e.lb + (e.net ?? 0),
       spotSavingsHourlyUsd: e.savings,
       windowCostUsd: e.windowCost,
       podCount: e.pods,
+      ...(e.net !== undefined ? { networkHourlyUsd: e.net } : {}),
     }))
     .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
 
@@ -651,8 +679,9 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       loadBalancersHourlyUsd: lbHourly,
       managementHourlyUsd: managementHourly,
       managementPriceSource: management?.source ?? 'catalog',
-      totalHourlyUsd: nodesHourly + volumesHourly + lbHourly + managementHourly,
+      totalHourlyUsd: nodesHourly + volumesHourly + lbHourly + managementHourly + (networkHourly ?? 0),
       spotSavingsHourlyUsd: savings,
+      ...(networkHourly !== undefined ? { networkHourlyUsd: networkHourly } : {}),
     },
     budgets,
     errors,

@@ -1,6 +1,7 @@
 // The cluster model: what every source (snapshot files, the demo cluster, the live API) turns
 // Kubernetes objects into, and what the cost model reads. Only the fields the model needs.
 // Units are in the names; CPU in millicores and memory in bytes are exact integers.
+import type { PodEgress } from './network-cost.ts';
 
 export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'custom';
 export type CapacityType = 'on-demand' | 'spot' | 'reserved';
@@ -130,6 +131,11 @@ export interface ClusterSnapshot {
   readonly storageClasses: readonly StorageClassInfo[];
   /** Absent when no usage source is available: allocation then uses requests. */
   readonly usage?: UsageByPod;
+  /**
+   * Egress by destination per pod (`namespace/name`), measured by node agents over their last
+   * interval; absent when no agent measures it. Network cost is charged only for these pods.
+   */
+  readonly egress?: ReadonlyMap<string, PodEgress>;
   /** Node-level usage keyed by node name (metrics API NodeMetrics); absent when not measured. */
   readonly nodeUsage?: ReadonlyMap<string, NodeUsage>;
 }

@@ -83,6 +83,10 @@ describe('kubectl cost recommendations --server', () => {
     assert.equal((await run('--commitment-discount', '120%')).code, 2);
     assert.equal((await run('--snapshot', 'x.json')).code, 2);
     assert.equal((await run('--sample', '0m')).err, 'error: flag --sample: expected a duration like 5m or 1h (got "0m")\n');
+    // The server refuses (too many samples): exit 1 with its message.
+    const refused = await run('--sample', '1m', '--window', '2026-10-20T00:00:00Z,2026-11-01T12:00:00Z');
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /^error: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/recommendations\?.*: HTTP 400: sample="1m": 18000 samples per pod in this window, more than 4032; accepted: a longer sample or a shorter window\n$/);
     assert.throws(() => parseRecommendations({ data: { recommendations: [{ kind: 1 }] } }, 'test'), { message: 'test: not a recommendations answer: data.recommendations[0].kind is not a string' });
   });
 });

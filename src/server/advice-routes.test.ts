@@ -96,6 +96,16 @@ describe('priceBookSpotRatio with the shipped catalog', () => {
     assert.ok(r && r.ratio > 0 && r.ratio < 1, JSON.stringify(r));
     assert.match(r.source, /spot/);
     assert.equal(lookup(nodeRow({ node: 'n1', instanceType: 'no-such-type' })), undefined);
+    // The provider comes from the provider id (else the type's shape): each catalog answers for its own types.
+    const table: [string, string, string, number, number][] = [
+      ['gce://proj/us-central1-a/n', 'n2-standard-4', 'us-central1', 4, 16],
+      ['azure:///subscriptions/x/virtualMachines/n', 'Standard_D4s_v5', 'eastus', 4, 16],
+      ['', 'Standard_D4s_v5', 'eastus', 4, 16],
+    ];
+    for (const [providerId, instanceType, region, cores, gib] of table) {
+      const x = lookup(nodeRow({ node: 'n', providerId, instanceType, region, cpuCores: cores, ramBytes: gib * 2 ** 30 }));
+      assert.ok(x && x.ratio > 0 && x.ratio < 1, `${instanceType}: ${JSON.stringify(x)}`);
+    }
   });
 });
 
@@ -180,5 +190,24 @@ describe('wholeUnitRows', () => {
     ];
     const kept = wholeUnitRows(sets, coverage, DAY);
     for (const [d, clusters] of table) assert.deepEqual(kept[d]?.rows.map((r) => r.cluster), clusters, `day ${d}`);
+  });
+});
+
+describe('GET /api/v1/recommendations?kind=commitment', () => {
+  it('p10 of hourly on-demand spend, saving at the given discount; none given: unknown', async () => {
+    // 200 hours: hour i costs 1 + (i mod 20) / 10 USD on demand (1.0 … 2.9, ten times each), plus a spot node.
+    const nodes = Array.from({ length: 200 }, (_, i) => [
+      nodeRow({ node: 'od', startMs: T0 + i * HOUR, endMs: T0 + (i + 1) * HOUR, totalCostUsd: 1 + (i % 20) / 10 }),
+      nodeRow({ node: 'sp', capacityType: 'spot', startMs: T0 + i * HOUR, endMs: T0 + (i + 1) * HOUR, totalCostUsd: 5 }),
+    ]).flat();
+    const api = adviceRoutes({ store: arrayStore({ nodes }), prices: PRICES, now: () => T0 + 200 * HOUR + 20 * 60_000 });
+    type Row = { kind: string; current: string; suggested: string; monthlySavingUsd: number | null };
+    const rows = async (q: string) => ((await (await api.request(`/recommendations?kind=commitment${q}`)).json()) as { data: { recommendations: Row[] } }).data.recommendations;
+    // baseline: 20th smallest of 200 = 1.1 USD/h; at 30 %: commit 0.77 USD/h, save 1.1 × 0.3 × 730 = 240.9
+    const [r] = await rows('&commitmentDiscount=30%');
+    assert.deepEqual([r?.kind, r?.current, r?.suggested, Math.round((r?.monthlySavingUsd ?? 0) * 1e9) / 1e9], ['commitment', '1.10 USD/h on-demand baseline', 'commit 0.77 USD/h', 240.9]);
+    const [unknown] = await rows('');
+    assert.equal(unknown?.monthlySavingUsd, null);
+    assert.equal(unknown?.suggested, 'commit to the baseline (803.00 USD/month of on-demand spend)');
   });
 });

@@ -214,7 +214,9 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         }
       }
       if (want.has('commitment')) {
-        const month = { startMs: nowMs - 30 * DAY_MS, endMs: nowMs, stepMs: HOUR_MS };
+        // The last 30 days in whole clock hours, so that each step is one hour of spend.
+        const hourEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+        const month = { startMs: hourEnd - 30 * DAY_MS, endMs: hourEnd, stepMs: HOUR_MS };
         const spend = hourlyOnDemandSpend(await store.nodes(month));
         Object.assign(out, { commitments: [...spend].map(([cluster, hours]) => commitmentAdvice(cluster, hours, discount === undefined ? {} : { discountFraction: discount })) });
         if (discount === undefined) warnings.push('commitments: no commitmentDiscount given, so the saving is unknown (docs/advice.md says where to find your rate)');

@@ -90,6 +90,12 @@ describe('GET /api/v1/allocation', () => {
     assert.equal(sets[0]!['web']!['minutes'], 120);
   });
 
+  it('/allocation/compute (OpenCost\'s other path) answers the same', async () => {
+    const a = await (await api().request(`/allocation?${HOUR1}&aggregate=namespace`)).text();
+    const b = await (await api().request(`/allocation/compute?${HOUR1}&aggregate=namespace`)).text();
+    assert.equal(b, a);
+  });
+
   it('step=1h: one set per hour', async () => {
     const { body } = await getJson('/allocation?window=2026-11-30T00:00:00Z,2026-11-30T02:00:00Z&aggregate=namespace&step=1h');
     const sets = body.data as Record<string, Alloc>[];
@@ -186,6 +192,12 @@ describe('GET /api/v1/allocation', () => {
       [1.25, 2.5, 'Core-Hours', 0.5, 1.45, 'Dynamic'],
     );
     assert.deepEqual([webCpu['ChargePeriodStart'], webCpu['BillingPeriodStart'], webCpu['BillingPeriodEnd']], ['2026-11-30T00:00:00Z', '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z']);
+    assert.deepEqual(
+      [webCpu['ChargeDescription'], webCpu['ServiceCategory'], webCpu['ServiceSubcategory'], webCpu['ResourceType'], webCpu['SubAccountId'], webCpu['Tags'], webCpu['x_CostBasis']],
+      ['Kubernetes CPU of web: 2.5 Core-Hours', 'Compute', 'Containers', 'Allocation group', 'web', '{"team":"x"}', 'estimated'],
+    );
+    const dataPv = focus.find((r) => r['SubAccountId'] === 'data' && r['x_CostComponent'] === 'pv')!;
+    assert.deepEqual([dataPv['BilledCost'], dataPv['ConsumedQuantity'], dataPv['ServiceCategory'], dataPv['ListCost'], dataPv['PricingCategory']], [0.45, null, 'Storage', 0.45, 'Standard']);
     const same = await api().request(`/allocation?${HOUR1}&aggregate=namespace&format=focus`);
     assert.equal(await same.text(), text);
   });
@@ -274,50 +286,62 @@ describe('GET /api/v1/assets', () => {
 describe('GET /api/v1/summary', () => {
   // Hour 2 (window) against hour 1 (previous): 1.60 + 0.90 idle = 2.50 vs 3.175 + 1.20 idle + 0.10 fee = 4.475.
   const WINDOW = 'window=2026-11-30T01:00:00Z,2026-11-30T02:00:00Z';
-  it('total, change as amount and ratio, split, top namespaces', async () => {
+  it('total, change as amount and ratio, components, top namespaces', async () => {
     const { status, body } = await getJson(`/summary?${WINDOW}&top=1`);
     assert.equal(status, 200);
     const d = body.data as {
-      totalCost: number;
-      previous: { totalCost: number; hasData: boolean; window: unknown; split: Record<string, number> };
-      change: { amount: number; ratio: number };
-      split: Record<string, number>;
-      topNamespaces: { name: string; totalCost: number; share: number; previousTotalCost: number }[];
-      namespaces: number;
       window: unknown;
+      previousWindow: unknown;
+      totalCost: number;
+      previousTotalCost: number;
+      previousHasData: boolean;
+      change: { amount: number; ratio: number };
+      components: Record<string, number>;
+      previousComponents: Record<string, number>;
+      topNamespaces: { namespace: string; cost: number; share: number; previousCost: number }[];
+      namespaces: number;
     };
     assert.deepEqual(d.window, { start: '2026-11-30T01:00:00Z', end: '2026-11-30T02:00:00Z' });
-    assert.deepEqual(d.previous.window, { start: '2026-11-30T00:00:00Z', end: '2026-11-30T01:00:00Z' });
+    assert.deepEqual(d.previousWindow, { start: '2026-11-30T00:00:00Z', end: '2026-11-30T01:00:00Z' });
     assert.equal(round(d.totalCost), 2.5);
-    assert.equal(round(d.previous.totalCost), 4.475);
-    assert.equal(d.previous.hasData, true);
+    assert.equal(round(d.previousTotalCost), 4.475);
+    assert.equal(d.previousHasData, true);
     assert.equal(round(d.change.amount), -1.975);
     assert.equal(round(d.change.ratio), round(-1.975 / 4.475));
     const r = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
-    assert.deepEqual(r(d.split), { compute: 1.5, idle: 0.9, storage: 0.1, network: 0, loadBalancers: 0, management: 0 });
+    assert.deepEqual(r(d.components), { compute: 1.5, idle: 0.9, storage: 0.1, network: 0, loadBalancers: 0, management: 0 });
     // compute 1.25 + 0.625 + 0.75; idle 1.20; storage 0.10 + 0.40 + 0.05; fee 0.10.
-    assert.deepEqual(r(d.previous.split), { compute: 2.625, idle: 1.2, storage: 0.55, network: 0, loadBalancers: 0, management: 0.1 });
+    assert.deepEqual(r(d.previousComponents), { compute: 2.625, idle: 1.2, storage: 0.55, network: 0, loadBalancers: 0, management: 0.1 });
     assert.deepEqual(
-      d.topNamespaces.map((t) => [t.name, round(t.totalCost), round(t.share), round(t.previousTotalCost)]),
+      d.topNamespaces.map((t) => [t.namespace, round(t.cost), round(t.share), round(t.previousCost)]),
       [['web', 1.6, 0.64, 1.975]],
     );
     assert.equal(d.namespaces, 1);
   });
 
+  it('the web UI reads it with its own parser', async () => {
+    const { parseSummaryResponse } = await import('../../ui/src/api.ts');
+    const { body } = await getJson(`/summary?${WINDOW}`);
+    const s = parseSummaryResponse('/api/v1/summary', body);
+    assert.equal(round(s.totalCost), 2.5);
+    assert.equal(round(s.previousTotalCost!), 4.475);
+    assert.deepEqual(s.topNamespaces.map((t) => [t.name, round(t.totalCost)]), [['web', 1.6]]);
+  });
+
   it('with a filter: the filtered allocations, their part of idle, no management fee', async () => {
     const { body } = await getJson(`/summary?window=2026-11-30T00:00:00Z,2026-11-30T01:00:00Z&filter=${encodeURIComponent('namespace:"web"')}`);
-    const d = body.data as { totalCost: number; split: Record<string, number> };
+    const d = body.data as { totalCost: number; components: Record<string, number> };
     // web 1.975 + idle 1.20 × 5/7 (web's share of CPU and of RAM cost).
     assert.equal(round(d.totalCost), round(1.975 + 6 / 7));
-    assert.equal(round(d.split['idle']!), round(6 / 7));
-    assert.equal(d.split['management'], 0);
-    assert.ok(body.meta.warnings.includes('filtered: the control-plane fee belongs to no allocation and is left out (split.management = 0)'));
+    assert.equal(round(d.components['idle']!), round(6 / 7));
+    assert.equal(d.components['management'], 0);
+    assert.ok(body.meta.warnings.includes('filtered: the control-plane fee belongs to no allocation and is left out (components.management = 0)'));
   });
 
   it('no previous data: the ratio is null and a warning says why', async () => {
     const { body } = await getJson('/summary?window=2026-11-30T00:00:00Z,2026-11-30T01:00:00Z');
-    const d = body.data as { change: { ratio: null; amount: number }; previous: { hasData: boolean } };
-    assert.equal(d.previous.hasData, false);
+    const d = body.data as { change: { ratio: null; amount: number }; previousHasData: boolean };
+    assert.equal(d.previousHasData, false);
     assert.equal(d.change.ratio, null);
     assert.ok(body.meta.warnings.includes('no data recorded in the previous window: the change is not known (ratio null)'));
   });
@@ -351,7 +375,7 @@ describe('GET /api/v1/coverage and unknown paths', () => {
   it('404 names the endpoints', async () => {
     const { status, body } = await getJson('/allocations?window=1d');
     assert.equal(status, 404);
-    assert.match(String(body['message']), /^not found: GET \/allocations; endpoints \(GET\): \/api\/v1\/allocation, /);
+    assert.match(String(body['message']), /^not found: GET \/allocations; the allocation API's endpoints \(GET\): \/api\/v1\/allocation, /);
   });
 });
 
@@ -373,9 +397,9 @@ describe('GET /api/v1/summary with a window that ends in the future', () => {
   it('is cut at now, and the previous window has the same length', async () => {
     // now = 02:00; today = [00:00, 24:00) → [00:00, 02:00), previous [22:00 yesterday, 00:00).
     const { body } = await getJson('/summary?window=today');
-    const d = body.data as { window: { start: string; end: string }; previous: { window: { start: string; end: string } }; totalCost: number };
+    const d = body.data as { window: { start: string; end: string }; previousWindow: { start: string; end: string }; totalCost: number };
     assert.deepEqual(d.window, { start: '2026-11-30T00:00:00Z', end: '2026-11-30T02:00:00Z' });
-    assert.deepEqual(d.previous.window, { start: '2026-11-29T22:00:00Z', end: '2026-11-30T00:00:00Z' });
+    assert.deepEqual(d.previousWindow, { start: '2026-11-29T22:00:00Z', end: '2026-11-30T00:00:00Z' });
     // Both hours: 4.475 + 2.50.
     assert.equal(round(d.totalCost), 6.975);
   });

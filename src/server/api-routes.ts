@@ -98,15 +98,17 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
     return { demo: m.demo, coverage: m.clusters, warnings: [...warnings, ...m.warnings] };
   }
 
-  api.get('/allocation', (c) =>
+  const allocation = (c: Context) =>
     answer(c, async () => {
       const req = parseAllocationQuery(params(c), { nowMs: now(), accept: c.req.header('accept') });
       const { sets, meta: m } = await allocationSets(req);
       if (req.format === 'csv') return csv(allocationCsv(sets), 'allocation', req.window);
       if (req.format === 'focus') return csv(focusCsv(sets), 'allocation-focus', req.window);
       return json(c, { code: 200, status: 'success', data: allocationSetsJson(sets), meta: meta(req.warnings, m) });
-    }),
-  );
+    });
+  api.get('/allocation', allocation);
+  // OpenCost also serves the same query at /allocation/compute.
+  api.get('/allocation/compute', allocation);
 
   api.get('/allocation/focus', (c) =>
     answer(c, async () => {
@@ -166,6 +168,6 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
     }),
   );
 
-  api.all('*', (c) => json(c, { code: 404, status: 'error', message: `not found: ${c.req.method} ${c.req.path}; endpoints (GET): ${ENDPOINTS.join(', ')}` }, 404));
+  api.all('*', (c) => json(c, { code: 404, status: 'error', message: `not found: ${c.req.method} ${c.req.path}; the allocation API's endpoints (GET): ${ENDPOINTS.join(', ')}` }, 404));
   return api;
 }

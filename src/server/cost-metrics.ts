@@ -65,18 +65,19 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
   for (let i = 0; i < report.pseudo.length; i++) w.sample(pseudoLabels[i]!, report.pseudo[i]!.totalHourlyUsd);
 
   yield;
-  w.family('kube_cost_pod_resource_hourly_usd', 'gauge', 'Hourly cost of a pod in USD by resource (cpu, ram, gpu, pv, load_balancer); zero-cost resources are omitted.');
-  const byResource = (l: string, cpu: number, ram: number, gpu: number, pv: number, lb: number): void => {
+  w.family('kube_cost_pod_resource_hourly_usd', 'gauge', 'Hourly cost of a pod in USD by resource (cpu, ram, gpu, pv, load_balancer, network: egress measured by the node agent × the price of its destination); zero-cost resources are omitted.');
+  const byResource = (l: string, cpu: number, ram: number, gpu: number, pv: number, lb: number, net = 0): void => {
     if (cpu > 0) w.sample(`${l},resource="cpu"`, cpu);
     if (ram > 0) w.sample(`${l},resource="ram"`, ram);
     if (gpu > 0) w.sample(`${l},resource="gpu"`, gpu);
     if (pv > 0) w.sample(`${l},resource="pv"`, pv);
     if (lb > 0) w.sample(`${l},resource="load_balancer"`, lb);
+    if (net > 0) w.sample(`${l},resource="network"`, net);
   };
   for (let i = 0; i < report.pods.length; i++) {
     if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     const p = report.pods[i]!;
-    byResource(podLabels[i]!, p.cpuHourlyUsd, p.ramHourlyUsd, p.gpuHourlyUsd, p.pvHourlyUsd, p.loadBalancerHourlyUsd);
+    byResource(podLabels[i]!, p.cpuHourlyUsd, p.ramHourlyUsd, p.gpuHourlyUsd, p.pvHourlyUsd, p.loadBalancerHourlyUsd, p.networkHourlyUsd);
   }
   for (let i = 0; i < report.pseudo.length; i++) {
     const p = report.pseudo[i]!;
@@ -84,6 +85,13 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
   }
 
   yield;
+  w.family('kube_cost_pod_network_unpriced_bytes', 'gauge', 'Egress bytes of a pod in its node agent\'s last interval that have no price: unclassified destinations, or a provider without a published figure (never priced at zero). Only pods whose egress a node agent measured.');
+  for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    const unpriced = report.pods[i]!.networkUnpricedBytes;
+    if (unpriced !== undefined) w.sample(podLabels[i]!, unpriced);
+  }
+
   w.family('kube_cost_pod_efficiency_ratio', 'gauge', 'Measured usage divided by request for a pod, by resource (cpu, ram). Only pods with both a request and a measurement.');
   for (let i = 0; i < report.pods.length; i++) {
     if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
@@ -107,7 +115,7 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
   for (const n of report.namespaces) w.sample(labelText({ namespace: n.namespace }), n.totalHourlyUsd);
   w.family('kube_cost_namespace_daily_usd', 'gauge', 'Daily run rate of a namespace in USD: its current hourly cost × 24.');
   for (const n of report.namespaces) w.sample(labelText({ namespace: n.namespace }), n.totalHourlyUsd * 24);
-  w.family('kube_cost_namespace_resource_hourly_usd', 'gauge', 'Hourly cost of a namespace in USD by resource (cpu, ram, gpu, pv, load_balancer).');
+  w.family('kube_cost_namespace_resource_hourly_usd', 'gauge', 'Hourly cost of a namespace in USD by resource (cpu, ram, gpu, pv, load_balancer; network where node agents measure egress).');
   for (const n of report.namespaces) {
     const l = labelText({ namespace: n.namespace });
     w.sample(`${l},resource="cpu"`, n.cpuHourlyUsd);
@@ -115,6 +123,7 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
     w.sample(`${l},resource="gpu"`, n.gpuHourlyUsd);
     w.sample(`${l},resource="pv"`, n.pvHourlyUsd);
     w.sample(`${l},resource="load_balancer"`, n.loadBalancerHourlyUsd);
+    if (n.networkHourlyUsd !== undefined) w.sample(`${l},resource="network"`, n.networkHourlyUsd);
   }
   w.family('kube_cost_namespace_pods', 'gauge', 'Number of pods costed in a namespace.');
   for (const n of report.namespaces) w.sample(labelText({ namespace: n.namespace }), n.podCount);

@@ -67,3 +67,22 @@ test('sqlite: two stores on one file (two exporters on one --data-dir) neither d
   await a.close();
   await b.close();
 });
+
+test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longest cycle, from its cycles)', async () => {
+  const path = join(dir, 'v1.db');
+  const store = createSqliteStore({ path });
+  await store.record(makeBatch('prod', T0, T0 + HOUR, [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }]));
+  await store.close();
+  // What an exporter of schema version 1 left behind.
+  const raw = new DatabaseSync(path);
+  raw.exec('ALTER TABLE clusters DROP COLUMN max_cycle_ms; PRAGMA user_version = 1');
+  raw.close();
+  const again = createSqliteStore({ path });
+  const [set] = await again.allocations({ startMs: T0 + HOUR / 2, endMs: T0 + HOUR });
+  assert.equal(set?.rows[0]?.cpuCostUsd, 0.02);
+  await again.close();
+  const check = new DatabaseSync(path);
+  assert.deepEqual({ ...check.prepare('PRAGMA user_version').get() }, { user_version: 2 });
+  assert.deepEqual({ ...check.prepare('SELECT max_cycle_ms FROM clusters').get() }, { max_cycle_ms: HOUR });
+  check.close();
+});

@@ -7,7 +7,7 @@
 // follow plan.ts: each part of a step is one SELECT, summed by (cluster, key) in SQL.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_RETENTION } from './memory.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
@@ -17,7 +17,6 @@ import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.t
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
-export const SCHEMA_VERSION = 1;
 /** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
 const CHUNK_ROWS = 20_000;
 /** Longest cycle the raw → hourly split handles (hours); longer cycles are refused by record(). */
@@ -65,8 +64,15 @@ function schemaV1(): string {
   return `${parts.join(';\n')};`;
 }
 
+/** v2: the longest cycle per cluster, so a query reads only the raw cycles that can overlap it. */
+function schemaV2(): string {
+  return `ALTER TABLE clusters ADD COLUMN max_cycle_ms INTEGER NOT NULL DEFAULT 0;
+    UPDATE clusters SET max_cycle_ms = coalesce((SELECT MAX(end_ms - start_ms) FROM cycles WHERE cycles.cluster_id = clusters.id), 0);`;
+}
+
 /** Migrations by the version they lead to; each runs in one transaction. */
-const MIGRATIONS: readonly (() => string)[] = [schemaV1];
+const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2];
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
   id: number;
@@ -75,6 +81,7 @@ interface ClusterRow {
   last_end_ms: number;
   hourly_through_ms: number;
   daily_through_ms: number;
+  max_cycle_ms: number;
 }
 
 interface IdentityCacheEntry {
@@ -95,7 +102,7 @@ function partSql(kind: SqlKind, part: PlanPart): string {
     return `SELECT id, max(s0, $from) AS s, min(e0, $to) AS e, ${cutCols}, rec FROM (
       SELECT r.id AS id, coalesce(r.start_ms, c.start_ms) AS s0, coalesce(r.end_ms, c.end_ms) AS e0, ${inner}, r.reconciled AS rec
       FROM cycles c JOIN ${kind.prefix}_raw r ON r.cycle_id = c.id
-      WHERE c.cluster_id = $cluster AND c.end_ms > $from AND c.start_ms < $to) WHERE min(e0, $to) > max(s0, $from)`;
+      WHERE c.cluster_id = $cluster AND c.start_ms >= $from - $maxCycle AND c.start_ms < $to AND c.end_ms > $from) WHERE min(e0, $to) > max(s0, $from)`;
   }
   const table = `${kind.prefix}_${part.resolution}`;
   if (part.whole) return `SELECT id, start_ms AS s, end_ms AS e, ${wholeCols}, reconciled AS rec FROM ${table} WHERE cluster_id = $cluster AND bucket_ms >= $from AND bucket_ms < $to`;
@@ -235,7 +242,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     if (!cluster) {
       const dailyThrough = Math.floor(batch.startMs / HOUR_MS) * HOUR_MS;
       const r = stmt('INSERT INTO clusters (name, demo, last_end_ms, hourly_through_ms, daily_through_ms) VALUES (?, 0, ?, ?, ?)').run(batch.cluster, batch.startMs, batch.startMs, dailyThrough);
-      cluster = { id: Number(r.lastInsertRowid), name: batch.cluster, demo: 0, last_end_ms: batch.startMs, hourly_through_ms: batch.startMs, daily_through_ms: dailyThrough };
+      cluster = { id: Number(r.lastInsertRowid), name: batch.cluster, demo: 0, last_end_ms: batch.startMs, hourly_through_ms: batch.startMs, daily_through_ms: dailyThrough, max_cycle_ms: 0 };
     }
     const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
@@ -258,8 +265,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     const updated = stmt('UPDATE spans SET end_ms = ? WHERE cluster_id = ? AND end_ms = ?').run(batch.endMs, cluster.id, batch.startMs);
     if (Number(updated.changes) === 0) stmt('INSERT INTO spans (cluster_id, start_ms, end_ms) VALUES (?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs);
     const demo = cluster.demo || batch.demo ? 1 : 0;
-    stmt('UPDATE clusters SET last_end_ms = ?, demo = ? WHERE id = ?').run(batch.endMs, demo, cluster.id);
-    clusters.set(batch.cluster, { ...cluster, last_end_ms: batch.endMs, demo });
+    const maxCycle = Math.max(cluster.max_cycle_ms, batch.endMs - batch.startMs);
+    stmt('UPDATE clusters SET last_end_ms = ?, demo = ?, max_cycle_ms = ? WHERE id = ?').run(batch.endMs, demo, maxCycle, cluster.id);
+    clusters.set(batch.cluster, { ...cluster, last_end_ms: batch.endMs, demo, max_cycle_ms: maxCycle });
   };
 
   const transaction = <T>(fn: () => T): T => {
@@ -303,6 +311,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
     const identCols = kind.idents.map((i) => `i.${snake(i.field)} AS ${snake(i.field)}`);
     const nsFilter = namespaces ? ` WHERE i.namespace IN (SELECT value FROM json_each($namespaces))` : '';
+    const idents = kind.idents.map((i) => [i.field, snake(i.field), i.json === true] as const);
+    const values = [...kind.fact.sums, ...kind.fact.maxes].map((f) => [f, snake(f)] as const);
+    const parsedJson = new Map<string, unknown>();
     return steps(q).map((step) => {
       const rows: Row[] = [];
       for (const cluster of clusters.values()) {
@@ -310,6 +321,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         const parts = planStep(step, marksOf(cluster));
         if (parts.length === 0) continue;
         const params: Record<string, SQLInputValue> = { cluster: cluster.id };
+        if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
         if (namespaces) params['namespaces'] = JSON.stringify(namespaces);
         const unions = parts.map((part, n) => {
           params[`from${n}`] = part.startMs;
@@ -319,17 +331,37 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         const grouped = `SELECT id, MIN(s) AS s, MAX(e) AS e, ${sums.map((c) => `SUM(${c}) AS ${c}`).join(', ')}${maxes.map((c) => `, MAX(${c}) AS ${c}`).join('')}, MAX(rec) AS rec
           FROM (${unions.join('\nUNION ALL\n')}) GROUP BY id`;
         const sql = `SELECT g.*, i.key AS ident_key${identCols.length ? `, ${identCols.join(', ')}` : ''} FROM (${grouped}) g JOIN ${kind.prefix}_ids i ON i.id = g.id${nsFilter}`;
-        const found = stmt(sql).all(params) as Record<string, number | string>[];
+        // Rows as arrays: node:sqlite builds objects property by property, several times slower.
+        const statement = stmt(sql);
+        statement.setReturnArrays(true);
+        const at = new Map(statement.columns().map((c, n) => [c.name, n]));
+        const col = (name: string): number => {
+          const n = at.get(name);
+          if (n === undefined) throw new Error(`internal: no column ${name}`);
+          return n;
+        };
+        const [sAt, eAt, recAt, keyAt] = [col('s'), col('e'), col('rec'), col('ident_key')];
+        const identAt = idents.map(([field, column, json]) => [field, col(column), json] as const);
+        const valueAt = values.map(([field, column]) => [field, col(column)] as const);
+        const found = statement.all(params) as unknown as SQLOutputValue[][];
         for (const r of found) {
-          const row: Record<string, unknown> = { cluster: cluster.name, startMs: Number(r['s']), endMs: Number(r['e']) };
-          for (const i of kind.idents) {
-            const v = r[snake(i.field)];
-            row[i.field] = i.json ? JSON.parse(String(v)) : v;
+          const row: Record<string, unknown> = { cluster: cluster.name, startMs: Number(r[sAt]), endMs: Number(r[eAt]) };
+          for (const [field, column, json] of identAt) {
+            const v = r[column];
+            if (json) {
+              // The same labels come back for every step: parse each distinct text once per query.
+              const text = String(v);
+              let parsed = parsedJson.get(text);
+              if (parsed === undefined) {
+                parsed = JSON.parse(text) as unknown;
+                parsedJson.set(text, parsed);
+              }
+              row[field] = parsed;
+            } else row[field] = v;
           }
-          for (const f of kind.fact.sums) row[f] = Number(r[snake(f)]);
-          for (const f of kind.fact.maxes) row[f] = Number(r[snake(f)]);
-          if (kind.basis) row['basis'] = Number(r['rec']) > 0 ? 'reconciled' : 'estimated';
-          if (kind.prefix === 'alloc') row['key'] = r['ident_key'];
+          for (const [field, column] of valueAt) row[field] = Number(r[column]);
+          if (kind.basis) row['basis'] = Number(r[recAt]) > 0 ? 'reconciled' : 'estimated';
+          if (kind.prefix === 'alloc') row['key'] = r[keyAt];
           rows.push(row as unknown as Row);
         }
       }

@@ -142,7 +142,8 @@ test('the image\'s /app serves the demo cluster from compiled JavaScript and sto
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/kube-cost-exporter.js'], {
     cwd: app,
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', KCE_SOURCE: 'demo', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s' },
+    // History goes where the manifests put it (KCE_DATA_DIR on its own volume), not into /app.
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', KCE_SOURCE: 'demo', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s', KCE_DATA_DIR: join(work, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -179,7 +180,7 @@ test('the image\'s /app follows a live cluster (--source kube, the bundled Kuber
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/kube-cost-exporter.js'], {
     cwd: app,
-    env: { PATH: process.env['PATH'] ?? '', HOME: cluster.dir, NODE_ENV: 'production', KUBECONFIG: cluster.kubeconfigPath, KCE_SOURCE: 'kube', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s' },
+    env: { PATH: process.env['PATH'] ?? '', HOME: cluster.dir, NODE_ENV: 'production', KUBECONFIG: cluster.kubeconfigPath, KCE_SOURCE: 'kube', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s', KCE_DATA_DIR: join(work, 'data-kube') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -385,35 +385,35 @@ export function capacityTypeFromLabels(labels: Readonly<Record<string, string>>)
   return undefined;
 }
 
+/** `/api/v1/summary` as docs/api.md defines it (src/api/summary.ts). */
 export function parseSummaryResponse(endpoint: string, body: unknown): Summary {
   if (!isObject(body) || !isObject(body.data)) throw new ApiError(endpoint, `expected {code, data: {...}}, got ${JSON.stringify(body)?.slice(0, 80)}`);
   const d = body.data;
   const where = 'data';
-  const split = isObject(d.split) ? d.split : undefined;
-  if (split === undefined) throw new ApiError(endpoint, `data.split: expected {compute, idle, storage, network, ...}, got ${JSON.stringify(d.split)}`);
-  const previous = isObject(d.previous) ? d.previous : {};
-  const previousKnown = previous.hasData !== false && typeof previous.totalCost === 'number';
+  const components = isObject(d.components) ? d.components : undefined;
+  if (components === undefined) throw new ApiError(endpoint, `data.components: expected {compute, idle, storage, network, ...}, got ${JSON.stringify(d.components)}`);
+  const previousKnown = d.previousHasData !== false && typeof d.previousTotalCost === 'number';
   const change = isObject(d.change) ? d.change : {};
   const top = Array.isArray(d.topNamespaces) ? d.topNamespaces : [];
-  const c = `${where}.split`;
+  const c = `${where}.components`;
   return {
     window: parseWindowField(endpoint, where, d),
     totalCost: num(endpoint, where, d, 'totalCost'),
-    previousTotalCost: previousKnown ? num(endpoint, `${where}.previous`, previous, 'totalCost') : undefined,
+    previousTotalCost: previousKnown ? num(endpoint, where, d, 'previousTotalCost') : undefined,
     changeAmount: previousKnown ? optNum(endpoint, `${where}.change`, change, 'amount') : undefined,
     changeRatio: previousKnown ? optNum(endpoint, `${where}.change`, change, 'ratio') : undefined,
     split: {
-      compute: num(endpoint, c, split, 'compute'),
-      idle: num(endpoint, c, split, 'idle'),
-      storage: num(endpoint, c, split, 'storage'),
-      network: num(endpoint, c, split, 'network'),
-      loadBalancers: numOrZero(endpoint, c, split, 'loadBalancers'),
-      management: numOrZero(endpoint, c, split, 'management'),
+      compute: num(endpoint, c, components, 'compute'),
+      idle: num(endpoint, c, components, 'idle'),
+      storage: num(endpoint, c, components, 'storage'),
+      network: num(endpoint, c, components, 'network'),
+      loadBalancers: numOrZero(endpoint, c, components, 'loadBalancers'),
+      management: numOrZero(endpoint, c, components, 'management'),
     },
     spotSavings: optNum(endpoint, where, d, 'spotSavings'),
     topNamespaces: top.map((t, i) => {
-      if (!isObject(t)) throw new ApiError(endpoint, `data.topNamespaces[${i}]: expected {name, totalCost}`);
-      return { name: str(t.name) ?? '', totalCost: num(endpoint, `data.topNamespaces[${i}]`, t, 'totalCost') };
+      if (!isObject(t)) throw new ApiError(endpoint, `data.topNamespaces[${i}]: expected {namespace, cost}`);
+      return { name: str(t.namespace) ?? '', totalCost: num(endpoint, `data.topNamespaces[${i}]`, t, 'cost') };
     }),
   };
 }

@@ -92,6 +92,7 @@ before(async () => {
     if (mode === 'malformed') return json(res, '{"BillingCurrency":"USD","Items":[{"retailPrice":0.1,');
     if (mode === 'empty') return json(res, { BillingCurrency: 'USD', Items: [], NextPageLink: null, Count: 0 });
     if (mode === 'no-items') return json(res, { BillingCurrency: 'USD', Count: 0 });
+    if (mode === 'bad-link') return json(res, { ...PAGE1, NextPageLink: 'skip=100' });
     if (mode === 'slow') {
       await new Promise((r) => setTimeout(r, 1500));
       return json(res, PAGE2);
@@ -139,6 +140,8 @@ test('VM prices: malformed, empty and shapeless answers; a server that does not 
   assert.deepEqual(await fetchAzureVms(httpFor(fakeClock()), { baseUrl: server.url, region: 'eastus', sizes: ['Standard_Unknown_v9'] }), []);
   mode = 'no-items';
   await assert.rejects(fetchAzureVms(httpFor(fakeClock()), { baseUrl: server.url, region: 'eastus', sizes: ['Standard_D4s_v5'] }), new PricingPayloadError('azure', 'retail_prices', 'page 1: no "Items" array'));
+  mode = 'bad-link';
+  await assert.rejects(fetchAzureVms(httpFor(fakeClock()), { baseUrl: server.url, region: 'eastus', sizes: ['Standard_D4s_v5'] }), new PricingPayloadError('azure', 'retail_prices', 'page 1: NextPageLink is not a URL (got "skip=100")'));
   mode = 'slow';
   const clock = fakeClock();
   const calls: string[] = [];

@@ -61,6 +61,15 @@ export function azureDiskRow(region: string, item: AzureItem): LiveRow | undefin
   return { kind: 'storage', key: storageKey('azure', region, `${DISK_PRODUCTS[m[1]!]}_${m[3]}`, size), usd: usd / size };
 }
 
+/** The query of a NextPageLink (asked of the configured base URL), or a typed error when it is not a URL. */
+function nextQuery(link: string, page: number): string {
+  try {
+    return new URL(link).search;
+  } catch {
+    throw new PricingPayloadError('azure', 'retail_prices', `page ${page + 1}: NextPageLink is not a URL (got ${JSON.stringify(link.slice(0, 80))})`);
+  }
+}
+
 /** All items of a filtered query, page after page. */
 export async function azureItems(http: ProviderHttp, baseUrl: string, endpoint: string, filter: string): Promise<AzureItem[]> {
   let url: string | undefined = `${baseUrl}?api-version=${API_VERSION}&$filter=${encodeURIComponent(filter)}`;
@@ -72,7 +81,7 @@ export async function azureItems(http: ProviderHttp, baseUrl: string, endpoint: 
     items.push(...(body.Items as AzureItem[]));
     const next = body.NextPageLink;
     // The link names prices.azure.com; a mirror or proxy (--azure-pricing-url) is asked the same query.
-    url = typeof next === 'string' && next !== '' ? `${baseUrl}${new URL(next).search}` : undefined;
+    url = typeof next === 'string' && next !== '' ? `${baseUrl}${nextQuery(next, page)}` : undefined;
   }
   return items;
 }

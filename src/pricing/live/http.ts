@@ -7,7 +7,7 @@ import type { LiveProvider } from './types.ts';
 import { PricingHttpError, PricingPayloadError, PricingTimeoutError, PricingUnreachableError, redactUrl } from './types.ts';
 
 /** `result` label of kube_cost_pricing_api_calls_total. */
-export type CallResult = 'success' | 'throttled' | 'http_error' | 'timeout' | 'unreachable' | 'malformed';
+export type CallResult = 'success' | 'throttled' | 'http_error' | 'timeout' | 'unreachable' | 'malformed' | 'no_credentials';
 
 export interface ProviderHttp {
   readonly provider: LiveProvider;
@@ -31,6 +31,7 @@ export function resultOf(err: unknown): CallResult {
   if (err instanceof PricingTimeoutError) return 'timeout';
   if (err instanceof PricingUnreachableError) return 'unreachable';
   if (err instanceof PricingPayloadError) return 'malformed';
+  if ((err as { name?: string } | undefined)?.name === 'CredentialsProviderError') return 'no_credentials';
   const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   if (status === 429 || status === 503 || (err as { name?: string } | undefined)?.name === 'RequestLimitExceeded') return 'throttled';
   if (typeof status === 'number') return 'http_error';

@@ -40,7 +40,7 @@ test('off, and auto for the demo cluster, keep the catalog (and say why); the me
     [
       '# HELP kube_cost_pricing_source Prices held by live pricing, by provider, kind (instance, spot, storage, network) and source: live (fetched within its TTL) or cache (older, or read from the cache file). Look-ups they do not cover fall back to the catalog (kube_cost_pricing_lookups_total).',
       '# TYPE kube_cost_pricing_source gauge',
-      '# HELP kube_cost_pricing_api_calls_total Calls to the cloud price APIs, by provider, endpoint and result (success, throttled, http_error, timeout, unreachable, malformed); retries count as calls.',
+      '# HELP kube_cost_pricing_api_calls_total Calls to the cloud price APIs, by provider, endpoint and result (success, throttled, http_error, timeout, unreachable, malformed, no_credentials); retries count as calls.',
       '# TYPE kube_cost_pricing_api_calls_total counter',
       '# HELP kube_cost_pricing_staleness_seconds Seconds since the last successful live price refresh of each provider that live pricing serves (absent before the first success).',
       '# TYPE kube_cost_pricing_staleness_seconds gauge',

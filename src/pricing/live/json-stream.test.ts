@@ -60,3 +60,30 @@ test('malformed documents: not an object, missing colon, trailing data, an overs
   const s = createMemberScanner(() => 'capture', () => undefined, { maxMemberBytes: 10 });
   assert.throws(() => s.write(Buffer.from('{"a": {"long": "0123456789"}}')), /member "a" of the root is larger than 10 bytes/);
 });
+
+test('property: for any JSON object and any chunking, captured members are exactly what JSON.parse gives', async () => {
+  const fc = await import('fast-check');
+  const value = fc.jsonValue();
+  await fc.assert(
+    fc.property(fc.dictionary(fc.string(), value), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }), fc.boolean(), (doc, cuts, pretty) => {
+      const text = JSON.stringify(doc, null, pretty ? 2 : undefined);
+      const bytes = Buffer.from(text);
+      const got = new Map<string, unknown>();
+      const s = createMemberScanner(
+        () => 'capture',
+        (_path, key, raw) => got.set(key, JSON.parse(raw)),
+      );
+      let at = 0;
+      for (let i = 0; at < bytes.length; i++) {
+        const n = cuts[i % cuts.length]!;
+        s.write(bytes.subarray(at, at + n));
+        at += n;
+      }
+      s.end();
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      const expected = new Map(Object.entries(parsed).filter(([, v]) => typeof v === 'object' && v !== null));
+      assert.deepEqual(got, expected);
+    }),
+    { numRuns: 300 },
+  );
+});

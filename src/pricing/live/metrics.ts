@@ -15,7 +15,7 @@ export const LIVE_PRICING_FAMILIES = [
 
 const HELP = {
   source: 'Prices held by live pricing, by provider, kind (instance, spot, storage, network) and source: live (fetched within its TTL) or cache (older, or read from the cache file). Look-ups they do not cover fall back to the catalog (kube_cost_pricing_lookups_total).',
-  calls: 'Calls to the cloud price APIs, by provider, endpoint and result (success, throttled, http_error, timeout, unreachable, malformed); retries count as calls.',
+  calls: 'Calls to the cloud price APIs, by provider, endpoint and result (success, throttled, http_error, timeout, unreachable, malformed, no_credentials); retries count as calls.',
   staleness: 'Seconds since the last successful live price refresh of each provider that live pricing serves (absent before the first success).',
   breaker: 'Circuit breaker of each provider price API, 1 for its current state (closed, open, half-open).',
 };

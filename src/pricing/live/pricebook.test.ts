@@ -149,17 +149,29 @@ test('storage: live per GiB-month; Azure by size tier; the catalog when nothing 
   for (const [a, usd, source] of table2) assert.deepEqual([Number(a.usd.toPrecision(10)), a.source], [Number(usd.toPrecision(10)), source]);
 });
 
-test('network: live per GB, else the published list price flagged as default — never zero', () => {
+test('network: live per GiB sent (AWS inter-zone billed at both ends: 2 × 0.01), else the list prices of src/pricing/network.ts, else unpriced — never zero', () => {
   const table = new PriceTable();
-  table.put([{ kind: 'network', key: networkKey('aws', 'us-east-1', 'internet'), usd: 0.09 }], NOW);
+  table.put([{ kind: 'network', key: networkKey('aws', 'us-east-1', 'internet'), usd: 0.09 }, { kind: 'network', key: networkKey('aws', 'us-east-1', 'inter-zone'), usd: 0.01 }], NOW);
+  table.put([{ kind: 'network', key: networkKey('gcp', 'us-central1', 'inter-zone'), usd: 0.01 }], NOW);
   const book = createLivePriceBook({ base: createPriceBook({ catalog }), table, catalog, now: () => NOW });
-  assert.deepEqual(book.network({ provider: 'aws', region: 'us-east-1', destination: 'internet' }), { usd: 0.09, source: 'live' });
-  assert.deepEqual(book.network({ provider: 'aws', region: 'us-east-1', destination: 'inter-zone' }), {
-    usd: 0.01,
-    source: 'default',
-    fallbackReason: "network to inter-zone from us-east-1: no live aws price; using aws's published first-tier list price of 0.01 USD per GB",
-  });
-  assert.equal(book.network({ provider: 'custom', region: undefined, destination: 'internet' }).usd, 0.09);
+  const table2: Array<[CloudProvider, string | undefined, 'internet' | 'inter-zone' | 'inter-region', number | undefined, string]> = [
+    ['aws', 'us-east-1', 'internet', 0.09, 'live'],
+    ['aws', 'us-east-1', 'inter-zone', 0.02, 'live'], // 0.01 out + 0.01 in
+    ['gcp', 'us-central1', 'inter-zone', 0.01, 'live'], // sender only
+    ['aws', 'eu-west-1', 'internet', 0.09, 'catalog'], // the sheet's figure
+    ['gcp', 'us-central1', 'internet', 0.12, 'catalog'],
+    ['azure', 'eastus', 'internet', undefined, 'default'], // no figure anywhere: unpriced
+    ['aws', 'us-east-1', 'inter-region', undefined, 'default'],
+    ['custom', undefined, 'internet', undefined, 'default'],
+  ];
+  for (const [provider, region, destination, usd, source] of table2) {
+    const a = book.network({ provider, region, destination });
+    assert.deepEqual([a.usd, a.source], [usd, source], `${provider} ${region} ${destination}`);
+    if (source !== 'live') assert.ok(a.fallbackReason, 'a fallback says why');
+  }
+  assert.deepEqual(book.networkRates('aws', 'us-east-1'), { inZonePerGibUsd: 0, crossZonePerGibUsd: 0.02, internetPerGibUsd: 0.09 });
+  assert.deepEqual(book.networkRates('azure', 'eastus'), { inZonePerGibUsd: 0, crossZonePerGibUsd: 0, internetPerGibUsd: undefined });
+  assert.equal(book.networkRates('custom', undefined), undefined);
 });
 
 test('look-ups note what the cluster needs, for the refresher', () => {

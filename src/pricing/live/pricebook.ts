@@ -16,8 +16,10 @@ import type {
   StoragePriceAnswer,
   StoragePriceQuery,
 } from '../../core/pricing.ts';
+import type { NetworkRates } from '../../core/network-cost.ts';
 import type { Catalog } from '../catalog.ts';
 import type { CustomPricing } from '../custom.ts';
+import { networkRatesFor } from '../network.ts';
 import { DEFAULT_VOLUME_TYPE, GKE_ACCELERATOR_LABEL, storageVolumeType } from '../pricebook.ts';
 import { AZURE_DISK_TIER_GIB } from './azure.ts';
 import type { TablePrice } from './table.ts';
@@ -59,8 +61,21 @@ export interface LivePriceBook extends PriceBook {
   spot(q: Omit<InstanceQuery, 'capacityType'>): PriceAnswer;
   /** USD per GiB-month. */
   storagePrice(q: StorageQuery): PriceAnswer;
-  /** USD per GB transferred. */
-  network(q: NetworkQuery): PriceAnswer;
+  /**
+   * USD per GiB a pod sends to the destination (inter-zone: both ends' charges where both are
+   * billed, as src/pricing/network.ts counts them); `usd` undefined when no price is known — the
+   * bytes stay unpriced, never priced at zero.
+   */
+  network(q: NetworkQuery): PriceAnswer | UnpricedAnswer;
+  /** The cost model's network rates (core/network-cost.ts) for a provider and region: live where known, else the sheet. */
+  networkRates(provider: CloudProvider, region: string | undefined): NetworkRates | undefined;
+}
+
+/** No price known: the bytes stay unpriced and the reason says so. */
+export interface UnpricedAnswer {
+  readonly usd: undefined;
+  readonly source: 'default';
+  readonly fallbackReason: string;
 }
 
 /** What the cluster asked for, per provider and region: what the refresher fetches. */
@@ -103,15 +118,15 @@ export class DemandTracker {
 }
 
 /**
- * Published first-tier list prices per GB, used when no live price is known for a network
- * destination (there is no network catalog): AWS data transfer out 0.09, between regions 0.02,
- * between zones 0.01; GCP premium-tier internet egress 0.12, between regions and zones 0.01; Azure
- * internet egress 0.087, between regions 0.02, between zones 0.01.
+ * How a live network row becomes a price per GiB sent: AWS bills inter-zone traffic $x per GB in
+ * each direction (the sender's out and the receiver's in), so a byte sent across zones costs 2x —
+ * the convention of src/pricing/network.ts. GCP bills the sender only. AWS quotes per GB and is
+ * applied per GiB, as the sheet does.
  */
-export const NETWORK_LIST_PRICE_PER_GB: Readonly<Record<LiveProvider, Readonly<Record<NetworkDestination, number>>>> = {
-  aws: { internet: 0.09, 'inter-region': 0.02, 'inter-zone': 0.01 },
-  gcp: { internet: 0.12, 'inter-region': 0.01, 'inter-zone': 0.01 },
-  azure: { internet: 0.087, 'inter-region': 0.02, 'inter-zone': 0.01 },
+const SENT_FACTOR: Readonly<Record<LiveProvider, Readonly<Record<NetworkDestination, number>>>> = {
+  aws: { internet: 1, 'inter-region': 1, 'inter-zone': 2 },
+  gcp: { internet: 1, 'inter-region': 1, 'inter-zone': 1 },
+  azure: { internet: 1, 'inter-region': 1, 'inter-zone': 1 },
 };
 
 export interface LivePriceBookOptions {
@@ -276,21 +291,27 @@ export function createLivePriceBook(options: LivePriceBookOptions): LivePriceBoo
     return p ? { usd: p.usd * factor('storage'), source: p.source } : answer(below);
   };
 
-  const network = (q: NetworkQuery): PriceAnswer => {
+  const network = (q: NetworkQuery): PriceAnswer | UnpricedAnswer => {
     const provider = options.provider ?? q.provider;
     const region = options.region ?? q.region;
     if (isLiveProvider(provider) && region !== undefined) {
       demand.note(provider, region, {});
       const p = table.get('network', networkKey(provider, region, q.destination), now());
-      if (p) return { usd: p.usd, source: p.source };
+      if (p) return { usd: p.usd * SENT_FACTOR[provider][q.destination], source: p.source };
     }
-    const listProvider = isLiveProvider(provider) ? provider : 'aws';
-    const usd = NETWORK_LIST_PRICE_PER_GB[listProvider][q.destination];
-    return {
-      usd,
-      source: 'default',
-      fallbackReason: `network to ${q.destination} from ${region ?? 'an unknown region'}: no live ${provider} price; using ${listProvider}'s published first-tier list price of ${usd} USD per GB`,
-    };
+    const sheet = networkRatesFor(provider);
+    const field = q.destination === 'internet' ? 'internetPerGibUsd' : q.destination === 'inter-zone' ? 'crossZonePerGibUsd' : undefined;
+    const listed = sheet && field ? sheet[field] : undefined;
+    const where = `network to ${q.destination} from ${region ?? 'an unknown region'}`;
+    if (listed !== undefined) return { usd: listed, source: 'catalog', fallbackReason: `${where}: no live ${provider} price; using the list price of src/pricing/network.ts (${listed} USD per GiB)` };
+    return { usd: undefined, source: 'default', fallbackReason: `${where}: no live ${provider} price and no list price; the bytes stay unpriced` };
+  };
+
+  const networkRates = (provider: CloudProvider, region: string | undefined): NetworkRates | undefined => {
+    const sheet = networkRatesFor(provider);
+    if (!isLiveProvider(provider)) return sheet;
+    const get = (destination: NetworkDestination) => network({ provider, region, destination }).usd;
+    return { inZonePerGibUsd: sheet?.inZonePerGibUsd, crossZonePerGibUsd: get('inter-zone'), internetPerGibUsd: get('internet') };
   };
 
   return {
@@ -305,6 +326,7 @@ export function createLivePriceBook(options: LivePriceBookOptions): LivePriceBoo
     spot: (q) => instance({ ...q, capacityType: 'spot' }),
     storagePrice,
     network,
+    networkRates,
   };
 }
 

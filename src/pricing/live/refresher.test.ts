@@ -142,6 +142,11 @@ test('restart: the cache file is read back and nothing is refetched within the T
     assert.equal(callCount(second.live), 0, 'no call after a restart within the TTLs');
     assert.deepEqual(answers.map((a) => a.source), ['cache', 'cache', 'cache']);
     assert.equal(answers[0]!.price.kind === 'instance' && answers[0]!.price.hourlyUsd, 0.0354);
+
+    // A size the cache file's refresh was not asked for is fetched at once, not at the end of the TTL.
+    second.book.node(q('azure', 'Standard_E8s_v5', 'eastus', undefined, 'on-demand'));
+    await second.live.refresh();
+    assert.deepEqual([...second.live.calls.values()].map((c) => `${c.provider} ${c.endpoint} ${c.result} ${c.count}`), ['azure retail_prices success 1']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -240,6 +245,39 @@ test('a cache file that cannot be written is reported once, and prices are still
     assert.equal(lines.filter((l) => l.startsWith('warn live pricing: cannot write the price cache')).length, 1);
     assert.equal(book.node(q('azure', 'Standard_D4s_v5', 'eastus', undefined, 'on-demand')).source, 'live');
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--pricing-refresh auto without AWS credentials: list prices still come from the bulk files; spot is turned off and estimated', async () => {
+  down = new Set();
+  const saved = { ...process.env };
+  // No credentials anywhere the SDK's chain looks (and no instance metadata to wait for).
+  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) delete process.env[k];
+  const dir = mkdtempSync(join(tmpdir(), 'kce-live-'));
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'none');
+  process.env.AWS_CONFIG_FILE = join(dir, 'none');
+  try {
+    const clock = fakeClock();
+    const lines: string[] = [];
+    const log = (level: string) => (msg: string) => lines.push(`${level} ${msg}`);
+    const live = new LivePricing({ mode: 'auto', aws: { baseUrl: server.url, sdk: { endpoint: server.url } }, now: clock.now, sleep: clock.sleep, random: () => 0, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } });
+    const book = createLivePriceBook({ base: createPriceBook({ catalog }), table: live.table, catalog, demand: live.demand, now: clock.now });
+    book.node(q('aws', 'm5.large', 'us-east-1', 'us-east-1a', 'spot'));
+    await live.refresh();
+    assert.ok(lines.some((l) => /^warn live pricing: aws\|us-east-1\|spot off \(--pricing-refresh auto\): no AWS credentials found/.test(l)), lines.join('\n'));
+    const a = book.node(q('aws', 'm5.large', 'us-east-1', 'us-east-1a', 'spot'));
+    // 0.096 (live list price) × 0.3506493506 (the catalog's us-east-1 spot ratio) = 0.03366233766
+    assert.deepEqual([a.source, a.price.kind === 'instance' && Number(a.price.hourlyUsd.toPrecision(10))], ['live', 0.03366233766]);
+    clock.advance(10 * 60_000);
+    const before = [...live.calls.values()].filter((c) => c.endpoint === 'describe_spot_price_history').length;
+    await live.refresh();
+    assert.equal([...live.calls.values()].filter((c) => c.endpoint === 'describe_spot_price_history').length, before, 'spot not asked again');
+    assert.equal(live.status().aws.enabled, true, 'the provider stays on for list prices');
+    assert.deepEqual([...live.calls.values()].filter((c) => c.endpoint === 'describe_spot_price_history').map((c) => `${c.result} ${c.count}`), ['no_credentials 1']);
+  } finally {
+    process.env = saved;
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -65,6 +65,13 @@ export interface ProviderStatus {
   readonly lastError: string | undefined;
 }
 
+/** Whether a task asked for `had` (comma-separated) covers everything in `wants`. */
+function covers(had: string, wants: string): boolean {
+  if (wants === '' || had === wants) return true;
+  const set = new Set(had.split(','));
+  return wants.split(',').every((w) => set.has(w));
+}
+
 export class LivePricing {
   readonly table: PriceTable;
   readonly demand: DemandTracker;
@@ -212,11 +219,12 @@ export class LivePricing {
   }
 
   private due(task: Task, t: number): boolean {
-    if (this.lastWants.has(task.id) && this.lastWants.get(task.id) !== task.wants) return true;
     const state = this.table.tasks.get(task.id);
+    // Asked for something new (another instance type, size) since the last attempt, or since the
+    // refresh the cache file remembers: fetch now rather than at the end of the TTL.
+    const asked = this.lastWants.get(task.id) ?? state?.wants;
+    if (asked !== undefined && !covers(asked, task.wants)) return true;
     if (!state) return true;
-    // What a task was asked for is not persisted: after a restart, a fresh state counts as covering it.
-    if (!this.lastWants.has(task.id)) this.lastWants.set(task.id, task.wants);
     return t - state.okAtMs >= task.ttlMs;
   }
 
@@ -244,7 +252,7 @@ export class LivePricing {
             const t = this.now();
             if (result.unchanged) this.table.restamp(task.kinds, result.unchanged.keyPrefix, t);
             else this.table.put(result.rows, t);
-            this.table.tasks.set(task.id, { okAtMs: t, ...(result.version !== undefined ? { version: result.version } : {}) });
+            this.table.tasks.set(task.id, { okAtMs: t, ...(result.version !== undefined ? { version: result.version } : {}), ...(task.wants !== '' ? { wants: task.wants } : {}) });
             this.lastWants.set(task.id, task.wants);
             this.breakers[provider].success();
             this.lastError.delete(provider);

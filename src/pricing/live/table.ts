@@ -26,6 +26,8 @@ export interface TaskState {
   readonly okAtMs: number;
   /** AWS: the offer file version the rows came from. */
   readonly version?: string;
+  /** What the task was asked for (instance types, sizes), so a restart knows whether it covers today's demand. */
+  readonly wants?: string;
 }
 
 export class PriceTable {
@@ -109,8 +111,10 @@ export class PriceTable {
       loaded++;
     }
     if (typeof d.tasks === 'object' && d.tasks !== null) {
-      for (const [id, t] of Object.entries(d.tasks as Record<string, { okAtMs?: unknown; version?: unknown }>)) {
-        if (typeof t?.okAtMs === 'number') this.tasks.set(id, { okAtMs: t.okAtMs, ...(typeof t.version === 'string' ? { version: t.version } : {}) });
+      for (const [id, t] of Object.entries(d.tasks as Record<string, { okAtMs?: unknown; version?: unknown; wants?: unknown }>)) {
+        if (typeof t?.okAtMs === 'number') {
+          this.tasks.set(id, { okAtMs: t.okAtMs, ...(typeof t.version === 'string' ? { version: t.version } : {}), ...(typeof t.wants === 'string' ? { wants: t.wants } : {}) });
+        }
       }
     }
     return { loaded, skipped };

@@ -206,7 +206,7 @@ export function withAgentUsage(inner: ClusterSource, options: AgentPullOptions &
       };
       return {
         ...reading,
-        snapshot: { ...reading.snapshot, usage: merged.usage },
+        snapshot: { ...reading.snapshot, usage: merged.usage, ...(merged.egress.size > 0 ? { egress: merged.egress } : {}) },
         hasUsage: reading.hasUsage || merged.usage.size > 0,
         usageByNode: merged.sources,
         ...(reading.usageStatus !== undefined && reading.usageStatus.state !== 'ok' && reports.size > 0
