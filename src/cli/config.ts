@@ -60,6 +60,8 @@ export interface ServeConfig {
   readonly hashSaltFile: string | undefined;
   /** `--annotation-allowlist`: annotation keys kept (`prefix/*`, `*`); every other annotation is dropped on reading. */
   readonly annotationAllowList: readonly string[];
+  /** `--max-pod-series`: pods with a series of their own in /metrics; past it the cheapest fold into `__other__`. 0: no cap. */
+  readonly maxPodSeries: number;
   /** `--shutdown-timeout`: how long SIGTERM waits for the cycle, open requests and the store before exiting anyway. */
   readonly shutdownTimeoutMs: number;
   /** `--store`, `--data-dir`, `--retention-*`, `--demo-backfill`: the history store (docs/history.md). */
@@ -170,6 +172,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     default: '25s',
     help: 'On SIGTERM the exporter stops accepting connections, lets the running cycle and open requests finish and flushes its store; past this it exits anyway (code 1). Keep it below the pod\'s terminationGracePeriodSeconds (30s by default). A second SIGTERM or SIGINT exits at once.',
+  },
+  {
+    flag: 'max-pod-series',
+    env: 'KCE_MAX_POD_SERIES',
+    value: 'N',
+    default: '200000',
+    help: 'A cap on label cardinality: past N pods, the cheapest are folded into one pod="__other__" series per namespace in /metrics (every sum stays exact; the API, history and UI keep every pod), and kube_cost_pod_series_folded says how many. 0: no cap.',
   },
   { flag: 'metrics-path', env: 'KCE_METRICS_PATH', value: 'PATH', default: '/metrics', help: 'HTTP path of the Prometheus metrics.' },
   { flag: 'log-level', env: 'KCE_LOG_LEVEL', value: 'debug|info|warn|error', default: 'info', help: 'Least severe log level written.' },
@@ -503,6 +512,8 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const intervalMs = parseDuration(interval.value, interval.option);
   if (intervalMs < 1000) throw new ConfigError(interval.option, `must be at least 1s (got ${JSON.stringify(interval.value)})`);
 
+  const maxPodSeries = raw('max-pod-series');
+  if (!/^\d{1,9}$/.test(maxPodSeries.value)) throw new ConfigError(maxPodSeries.option, `must be a whole number of pods, 0 for no cap (got ${JSON.stringify(maxPodSeries.value)})`);
   const shutdown = raw('shutdown-timeout');
   const shutdownTimeoutMs = parseDuration(shutdown.value, shutdown.option);
   if (shutdownTimeoutMs < 1000) throw new ConfigError(shutdown.option, `must be at least 1s (got ${JSON.stringify(shutdown.value)})`);
@@ -572,6 +583,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     host: raw('host').value,
     intervalMs,
     shutdownTimeoutMs,
+    maxPodSeries: Number(maxPodSeries.value),
     cloudProvider,
     region: raw('region').value || undefined,
     pricingFile: raw('pricing').value || undefined,

@@ -177,6 +177,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   };
 
   const exporter = createExporter({
+    maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
     prices,
     extraMetrics: liveMetricsRenderer(livePricing),

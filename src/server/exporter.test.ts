@@ -336,3 +336,19 @@ test('a scrape without gzip streams the gzip body decompressed; once the text ex
   assert.equal(res.headers.get('content-encoding'), null);
   assert.equal(await res.text(), exporter.metrics('prometheus').text);
 });
+
+test('--max-pod-series: past the cap the cheapest pod folds into shop/__other__, the sum over pods stays, the fold is counted and logged once; the report keeps every pod', async () => {
+  const logger = memoryLogger();
+  const exporter = createExporter({ source: scriptedSource([GOOD, GOOD]), prices, logger, intervalMs: 60_000, now: () => Date.UTC(2026, 10, 23, 12), version: '9.9.9', maxPodSeries: 1 });
+  await exporter.cycle();
+  await exporter.cycle();
+  const text = exporter.metrics('prometheus').text;
+  // a (0.05) keeps its series; b (0.025) is folded: shop/__other__ = 0.025.
+  assert.equal(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="shop",pod="a",node="n1"}'), 0.05);
+  assert.equal(sampleValue(text, 'kube_cost_pod_hourly_usd{namespace="shop",pod="__other__",node=""}'), 0.025);
+  assert.ok(!text.includes('pod="b"'));
+  assert.equal(sampleValue(text, 'kube_cost_pod_series_folded'), 1);
+  assert.equal(exporter.report()?.pods.length, 2, 'the report (API, history) keeps every pod');
+  assert.equal(logger.lines.filter((l) => l.msg.startsWith('more pods than --max-pod-series')).length, 1, 'logged once, not every cycle');
+  await exporter.stop();
+});

@@ -13,6 +13,7 @@ import type { ExpositionFormat } from './exposition.ts';
 import { exposition, labelText } from './exposition.ts';
 import type { Logger } from './log.ts';
 import { errorType, SelfMetrics } from './self-metrics.ts';
+import { limitPodSeries } from './series-limit.ts';
 
 export interface ExporterOptions {
   readonly source: ClusterSource;
@@ -32,6 +33,11 @@ export interface ExporterOptions {
   readonly onCycle?: CycleHook;
   /** More families appended to each rendering (e.g. live pricing's), with the cluster label. */
   readonly extraMetrics?: (format: ExpositionFormat, baseLabels: string) => string;
+  /**
+   * `--max-pod-series`: past this many pods, the cheapest are folded into one `__other__` series per
+   * namespace in /metrics (src/server/series-limit.ts; sums stay exact, history keeps every pod). 0: no cap.
+   */
+  readonly maxPodSeries?: number;
 }
 
 /** What one successful cycle computed. */
@@ -405,7 +411,16 @@ export function createExporter(options: ExporterOptions): Exporter {
     // Render and compress both formats in one pass, zlib off the event loop; scrapes meanwhile get
     // the previous cycle's numbers. A scrape without gzip gets this decompressed as it is sent.
     const counterSnapshot: NamespaceCounters = { costUsd: new Map(costUsd), spotSavingsUsd: new Map(spotSavingsUsd) };
-    const next: Published = { report, counters: counterSnapshot, gzip: await gzipCostMetrics(report, counterSnapshot, baseLabels) };
+    const limited = limitPodSeries(report, options.maxPodSeries ?? 0);
+    if ((limited.folded > 0) !== (self.foldedPods > 0)) {
+      if (limited.folded > 0) {
+        logger.warn(`more pods than --max-pod-series: the ${limited.folded} cheapest are folded into one pod="__other__" series per namespace in /metrics (sums unchanged; the API and history keep every pod)`, { pods: report.pods.length, maxPodSeries: options.maxPodSeries ?? 0 });
+      } else {
+        logger.info('pods back under --max-pod-series: every pod has its own series again', { pods: report.pods.length });
+      }
+    }
+    self.foldedPods = limited.folded;
+    const next: Published = { report: limited.report, counters: counterSnapshot, gzip: await gzipCostMetrics(limited.report, counterSnapshot, baseLabels) };
     published = next;
     lastReport = report;
     lastCycleMs = nowMs;

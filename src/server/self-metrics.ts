@@ -24,6 +24,8 @@ export class SelfMetrics {
   skipped = new Map<string, number>();
   sourceObjects = new Map<string, number>();
   lastSyncSeconds = 0;
+  /** Pods folded into `__other__` series by --max-pod-series in the last cycle. */
+  foldedPods = 0;
   lastCycleSeconds = 0;
   /** Usage state of the last reading (undefined before the first). */
   usage: { readonly state: string } | undefined;
@@ -124,6 +126,8 @@ export class SelfMetrics {
     for (const [l, v] of this.pricingLookups.values) w.sample(l, v);
     w.family('kube_cost_source_objects', 'gauge', 'Objects in the current cluster reading, by kind.');
     for (const [l, v] of this.sourceObjects) w.sample(l, v);
+    w.family('kube_cost_pod_series_folded', 'gauge', 'Pods folded into one pod="__other__" series per namespace because there are more than --max-pod-series (0: every pod has its own series).');
+    w.sample('', this.foldedPods);
     this.renderProcess(w);
     return w.toString();
   }
