@@ -267,3 +267,73 @@ test('basic-auth users files: any text is users with bcrypt hashes or an Error n
     RUNS,
   );
 });
+
+// --- Price API payloads and the OpenCost answers kubectl cost reads: hostile JSON in, a positive
+// finite price or nothing out (never zero, NaN or negative), or a typed error. ---
+
+test('price API rows (Azure Retail Prices items, GCP Catalog SKUs): any JSON gives a positive finite price or no row', async () => {
+  const { azureDiskRow, azureVmRow } = await import('../src/pricing/live/azure.ts');
+  const { gcpSkuRows } = await import('../src/pricing/live/gcp.ts');
+  const azureItem = fc.oneof(
+    fc.anything(),
+    fc.record({
+      type: fc.constantFrom('Consumption', 'Reservation', 'DevTestConsumption', 1),
+      unitOfMeasure: fc.constantFrom('1 Hour', '1/Month', '1 GB', ''),
+      currencyCode: fc.constantFrom('USD', 'EUR', ''),
+      productName: fc.constantFrom('Virtual Machines Dv5 Series', 'Virtual Machines Dv5 Series Windows', 'Premium SSD Managed Disks'),
+      skuName: fc.constantFrom('D4s v5', 'D4s v5 Spot', 'D4s v5 Low Priority', 'P10 LRS', 'E4 ZRS', 'X1 LRS'),
+      meterName: fc.constantFrom('D4s v5', 'D4s v5 Spot', 'P10 LRS Disk', 'E4 ZRS Disk'),
+      armSkuName: fc.constantFrom('Standard_D4s_v5', '', 42),
+      retailPrice: fc.oneof(fc.double(), fc.constant('0.192'), fc.constant(null), fc.integer()),
+    }),
+  );
+  const gcpSku = fc.oneof(
+    fc.anything(),
+    fc.record({
+      description: fc.constantFrom('N2 Instance Core running in Americas', 'Spot Preemptible E2 Instance Ram running in Belgium', 'Nvidia Tesla T4 GPU running in Iowa', 'Balanced PD Capacity in Tokyo', 'Network Internet Egress from Americas to Americas'),
+      category: fc.record({ resourceFamily: fc.constantFrom('Compute', 'Storage', 'Network', 7), resourceGroup: fc.constantFrom('N2Standard', 'CPU', 'RAM', 'GPU', 'SSD', 'PremiumInternetEgress'), usageType: fc.constantFrom('OnDemand', 'Preemptible', 'Commit1Yr') }),
+      serviceRegions: fc.oneof(fc.array(fc.constantFrom('us-central1', 'europe-west1', '', 'global'), { maxLength: 3 }), fc.anything()),
+      pricingInfo: fc.oneof(
+        fc.anything(),
+        fc.array(fc.record({ pricingExpression: fc.record({ usageUnit: fc.constantFrom('h', 'GiBy.h', 'GiBy.mo', 'GiBy'), tieredRates: fc.array(fc.record({ startUsageAmount: fc.oneof(fc.integer(), fc.string()), unitPrice: fc.record({ currencyCode: fc.constantFrom('USD', 'JPY'), units: fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), nanos: fc.oneof(fc.integer(), fc.double()) }) }), { maxLength: 3 }) }) }), { maxLength: 2 }),
+      ),
+    }),
+  );
+  const positive = (rows: unknown, where: string): void => {
+    for (const r of (Array.isArray(rows) ? rows : rows === undefined ? [] : [rows]) as { usd: number; key: string }[]) {
+      assert.ok(Number.isFinite(r.usd) && r.usd > 0, `${where}: ${JSON.stringify(r)}`);
+      assert.equal(typeof r.key, 'string');
+    }
+  };
+  fc.assert(
+    fc.property(azureItem, (item) => {
+      positive(answersOrRejects(() => azureVmRow('eastus', item as never), []), 'azure vm');
+      positive(answersOrRejects(() => azureDiskRow('eastus', item as never), []), 'azure disk');
+    }),
+    RUNS,
+  );
+  fc.assert(
+    fc.property(gcpSku, (sku) => positive(answersOrRejects(() => gcpSkuRows(sku as never), []), 'gcp sku')),
+    RUNS,
+  );
+});
+
+test('kubectl cost: any OpenCost-shaped answer is allocations with finite amounts or a ServerError naming the server', async () => {
+  const { parseAllocationResponse, ServerError } = await import('../src/kubectl/server.ts');
+  const allocation = fc.record({
+    name: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+    cpuCost: fc.oneof(fc.double(), fc.string({ maxLength: 4 }), fc.constant(null)),
+    ramCost: fc.oneof(fc.double(), fc.constant(undefined)),
+    minutes: fc.oneof(fc.double(), fc.integer()),
+    totalCost: fc.oneof(fc.double(), fc.constant(undefined)),
+    properties: fc.oneof(fc.anything(), fc.record({ namespace: fc.string({ maxLength: 6 }), labels: fc.anything() })),
+  });
+  const body = fc.oneof(fc.anything(), fc.record({ code: fc.constant(200), data: fc.oneof(fc.array(fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(allocation, fc.anything())), { maxLength: 3 }), fc.anything()) }));
+  fc.assert(
+    fc.property(body, (b) => {
+      const rows = answersOrRejects(() => parseAllocationResponse(b, 'http://exporter:9090'), [ServerError], 'http://exporter:9090') as { totalCost: number; cpuCost: number; minutes: number }[] | undefined;
+      for (const r of rows ?? []) for (const v of [r.totalCost, r.cpuCost, r.minutes]) assert.ok(Number.isFinite(v), JSON.stringify(r));
+    }),
+    RUNS,
+  );
+});

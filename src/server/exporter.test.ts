@@ -352,3 +352,21 @@ test('--max-pod-series: past the cap the cheapest pod folds into shop/__other__,
   assert.equal(logger.lines.filter((l) => l.msg.startsWith('more pods than --max-pod-series')).length, 1, 'logged once, not every cycle');
   await exporter.stop();
 });
+
+test('the clock jumping backwards: counters never go down, nothing accrues for negative time, and it is logged', async () => {
+  const { exporter, app, advance, logger } = setup([GOOD, GOOD, GOOD, GOOD]);
+  await exporter.cycle();
+  advance(4 * 60_000);
+  await exporter.cycle(); // +4 min at 0.075/h (shop) → 0.005
+  const read = async () => sampleValue(await (await app.request('/metrics')).text(), 'kube_cost_namespace_cost_usd_total{namespace="shop"}');
+  const before = await read();
+  assert.ok(Math.abs(before - 0.005) < 1e-12);
+  advance(-30 * 60_000); // NTP steps the clock back half an hour
+  await exporter.cycle();
+  assert.equal(await read(), before, 'no accrual for negative elapsed time, and no decrease');
+  assert.ok(logger.lines.some((l) => l.level === 'warn' && l.msg.startsWith('time between cycles out of range')));
+  advance(4 * 60_000); // time moves on from the new clock: accrual resumes
+  await exporter.cycle();
+  assert.ok(Math.abs((await read()) - 0.01) < 1e-12);
+  await exporter.stop();
+});

@@ -39,6 +39,8 @@ const DISK_PRODUCTS: Readonly<Record<string, string>> = { P: 'Premium', E: 'Stan
 
 /** A VM price row → on-demand or spot row; undefined for Windows, Low Priority, reservations and other units. */
 export function azureVmRow(region: string, item: AzureItem): LiveRow | undefined {
+  // A malformed answer can hold anything in Items[]: what is not an object gives no row.
+  if (typeof item !== 'object' || item === null) return undefined;
   if (str(item.type) !== 'Consumption' || str(item.unitOfMeasure) !== '1 Hour') return undefined;
   if (str(item.currencyCode) !== '' && str(item.currencyCode) !== 'USD') return undefined;
   const product = str(item.productName);
@@ -52,6 +54,7 @@ export function azureVmRow(region: string, item: AzureItem): LiveRow | undefined
 
 /** A managed-disk row (`P10 LRS` / meter `P10 LRS Disk`) → USD per GiB-month of that tier. */
 export function azureDiskRow(region: string, item: AzureItem): LiveRow | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
   if (str(item.type) !== 'Consumption') return undefined;
   const m = /^([PES])(\d+) (LRS|ZRS)$/.exec(str(item.skuName));
   if (!m || str(item.meterName) !== `${str(item.skuName)} Disk`) return undefined;

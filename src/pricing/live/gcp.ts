@@ -75,6 +75,8 @@ const NETWORK_GROUPS: Readonly<Record<string, NetworkDestination>> = {
 
 /** The rows one SKU gives (one per service region), or none when it is not one we price. */
 export function gcpSkuRows(sku: GcpSku): LiveRow[] {
+  // A malformed page can hold anything in skus[]: what is not an object gives no row.
+  if (typeof sku !== 'object' || sku === null) return [];
   const description = typeof sku.description === 'string' ? sku.description : '';
   const family = sku.category?.resourceFamily;
   const group = sku.category?.resourceGroup;
