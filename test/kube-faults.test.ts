@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allocate } from '../src/core/allocate.ts';
-import { EXPECTED, realisticCluster, realisticUsage, T0, testPrices } from './kube-apiserver/cluster.ts';
-import { startTestCluster } from './kube-apiserver/harness.ts';
+import { EXPECTED, realisticCluster, realisticUsage, T0, testPrices, webPod } from './kube-apiserver/cluster.ts';
+import { eventually, startTestCluster } from './kube-apiserver/harness.ts';
 
 const window = { startMs: T0 - 60_000, endMs: T0 };
 
@@ -41,6 +41,34 @@ test('a slow metrics API: reads finish by the metrics timeout with costs from re
     const back = await source.read(T0 + 7 * 60_000 + 30_000);
     assert.equal(back.usageStatus?.state, 'ok');
     assert.equal(back.hasUsage, true);
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('--max-objects: an API server listing more pods than the limit: only the limit is read, a warning per kind says how many were not, new ones past it are not read either', async () => {
+  const cluster = await startTestCluster();
+  try {
+    for (const o of realisticCluster()) cluster.server.apply(o);
+    // 6 pods and 4 namespaces listed; keep at most 4 of each kind.
+    const source = await cluster.source({ maxObjects: 4, metrics: false });
+    const reading = await source.read(T0);
+    assert.equal(reading.snapshot.pods.length <= 4, true, `${reading.snapshot.pods.length} pods read`);
+    const limit = reading.warnings.filter((w) => w.name === 'ObjectLimitError');
+    assert.deepEqual(
+      limit.map((w) => w.message),
+      ['pods: items: more than --max-objects (4) of this kind; the extra ones were not read, so not costed (got "2 over the limit")'],
+    );
+    // The same warning object on the next read (logged and counted once by the exporter).
+    const again = await source.read(T0 + 1000);
+    assert.equal(again.warnings.find((w) => w.name === 'ObjectLimitError'), limit[0]);
+    assert.equal(source.status().resources.find((r) => r.resource === 'pods')?.overLimit, 2);
+    // A new pod while at the limit is not read either.
+    cluster.server.apply(webPod('web-7d4b9c8f5-c', 'n1'));
+    await eventually(() => source.status().resources.find((r) => r.resource === 'pods')?.overLimit === 3, 'the new pod counted over the limit');
+    const later = await source.read(T0 + 2000);
+    assert.equal(later.snapshot.pods.length, reading.snapshot.pods.length);
+    assert.ok(!later.snapshot.pods.some((p) => p.name === 'web-7d4b9c8f5-c'));
   } finally {
     await cluster.close();
   }

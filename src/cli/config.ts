@@ -60,6 +60,8 @@ export interface ServeConfig {
   readonly hashSaltFile: string | undefined;
   /** `--annotation-allowlist`: annotation keys kept (`prefix/*`, `*`); every other annotation is dropped on reading. */
   readonly annotationAllowList: readonly string[];
+  /** `--max-objects`: most objects of each kind the live source keeps; past it, new ones are not read. 0: no limit. */
+  readonly maxObjects: number;
   /** `--max-pod-series`: pods with a series of their own in /metrics; past it the cheapest fold into `__other__`. 0: no cap. */
   readonly maxPodSeries: number;
   /** `--shutdown-timeout`: how long SIGTERM waits for the cycle, open requests and the store before exiting anyway. */
@@ -172,6 +174,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     default: '25s',
     help: 'On SIGTERM the exporter stops accepting connections, lets the running cycle and open requests finish and flushes its store; past this it exits anyway (code 1). Keep it below the pod\'s terminationGracePeriodSeconds (30s by default). A second SIGTERM or SIGINT exits at once.',
+  },
+  {
+    flag: 'max-objects',
+    env: 'KCE_MAX_OBJECTS',
+    value: 'N',
+    default: '1000000',
+    help: 'With --source kube: the most objects of each kind (pods, nodes, volumes...) kept in memory; past it, new objects are not read or costed, a warning says how many, and kube_cost_skipped_objects{error_type="object_limit"} counts them. Protects the exporter from an API server that lists without end. 0: no limit.',
   },
   {
     flag: 'max-pod-series',
@@ -512,6 +521,8 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const intervalMs = parseDuration(interval.value, interval.option);
   if (intervalMs < 1000) throw new ConfigError(interval.option, `must be at least 1s (got ${JSON.stringify(interval.value)})`);
 
+  const maxObjects = raw('max-objects');
+  if (!/^\d{1,10}$/.test(maxObjects.value)) throw new ConfigError(maxObjects.option, `must be a whole number of objects, 0 for no limit (got ${JSON.stringify(maxObjects.value)})`);
   const maxPodSeries = raw('max-pod-series');
   if (!/^\d{1,9}$/.test(maxPodSeries.value)) throw new ConfigError(maxPodSeries.option, `must be a whole number of pods, 0 for no cap (got ${JSON.stringify(maxPodSeries.value)})`);
   const shutdown = raw('shutdown-timeout');
@@ -584,6 +595,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
     intervalMs,
     shutdownTimeoutMs,
     maxPodSeries: Number(maxPodSeries.value),
+    maxObjects: Number(maxObjects.value),
     cloudProvider,
     region: raw('region').value || undefined,
     pricingFile: raw('pricing').value || undefined,

@@ -64,6 +64,7 @@ async function chooseSource(config: ServeConfig, logger: Logger, version: string
       env: options.env ?? process.env,
       logger,
       userAgent: `kube-cost-exporter/${version}`,
+      ...(config.maxObjects > 0 ? { sourceOptions: { maxObjects: config.maxObjects } } : {}),
       ...(options.probeTimeoutMs !== undefined ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
     });
     if (connection.source) {

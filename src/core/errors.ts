@@ -34,6 +34,9 @@ export class UnknownReferenceError extends InputError {}
 /** A file or stream could not be read or parsed as a whole (missing file, malformed JSON). */
 export class SourceReadError extends InputError {}
 
+/** More objects than a configured limit (`--max-objects`): the extra ones are not read. */
+export class ObjectLimitError extends InputError {}
+
 /** A configuration value (flag, environment variable, file) is not acceptable. */
 export class ConfigError extends Error {
   readonly option: string;

@@ -7,6 +7,7 @@
 //   - until every resource has been listed once (KubeNotReadyError "initial sync"),
 //   - while the API server has been unreachable for `unreachableAfterMs` (KubeNotReadyError).
 import type { InputError } from '../../core/errors.ts';
+import { ObjectLimitError } from '../../core/errors.ts';
 import type { ClusterSnapshot, NodeInfo, NodeUsage, UsageByPod } from '../../core/model.ts';
 import type { ClusterSource, SourceHealth, SourceReading } from '../source.ts';
 import type { Change, ObjectCache } from './cache.ts';
@@ -41,6 +42,8 @@ export interface KubeSourceOptions {
   /** Pods that finished on a node deleted less than this long ago are still priced (default 30 min). */
   readonly deletedNodeRetentionMs?: number;
   readonly pageSize?: number;
+  /** `--max-objects`: most objects kept per resource; past it, new ones are not read and a warning says how many. */
+  readonly maxObjects?: number;
   readonly watchTimeoutSeconds?: number;
   readonly metricsTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
@@ -170,6 +173,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         onChange?.(change);
       },
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      ...(options.maxObjects !== undefined ? { maxObjects: options.maxObjects } : {}),
       ...(options.watchTimeoutSeconds !== undefined ? { watchTimeoutSeconds: options.watchTimeoutSeconds } : {}),
       ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
       now,
@@ -193,6 +197,21 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     }
     return reflectorFor(resource) as unknown as Reflector<WatchedResourceName>;
   });
+
+  // One warning per resource over --max-objects, the same objects while the count stays the same
+  // (so the exporter logs and counts it once, not every cycle).
+  let limitCache: { key: string; warnings: InputError[] } = { key: '', warnings: [] };
+  const limitWarnings = (): readonly InputError[] => {
+    const over = reflectors.map((r) => r.status()).filter((st) => st.overLimit > 0);
+    const key = over.map((st) => `${st.resource}:${st.overLimit}`).join(',');
+    if (key !== limitCache.key) {
+      limitCache = {
+        key,
+        warnings: over.map((st) => new ObjectLimitError(st.resource, 'items', `${st.overLimit} over the limit`, `more than --max-objects (${options.maxObjects ?? 0}) of this kind; the extra ones were not read, so not costed`)),
+      };
+    }
+    return limitCache.warnings;
+  };
 
   let started = false;
   let firstRead = true;
@@ -322,9 +341,10 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       }
       let snapshot: ClusterSnapshot = usageByPod === undefined ? last.snapshot : { ...last.snapshot, usage: usageByPod };
       if (nodeUsage !== undefined) snapshot = { ...snapshot, nodeUsage };
+      const extraWarnings = [...limitWarnings(), ...metricWarnings];
       return {
         snapshot,
-        warnings: metricWarnings.length === 0 ? last.warnings : [...last.warnings, ...metricWarnings],
+        warnings: extraWarnings.length === 0 ? last.warnings : [...last.warnings, ...extraWarnings],
         hasUsage: usageByPod !== undefined && usageByPod.size > 0,
         usageStatus: usage,
         finishedPods: takeFinished(lifecycle, nowMs),

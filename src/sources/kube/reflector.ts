@@ -91,6 +91,8 @@ export interface ReflectorStatus {
   readonly failingSinceMs: number | undefined;
   readonly resourceVersion: string;
   readonly objects: number;
+  /** Objects not cached because the resource has reached `maxObjects` (since the last full list). */
+  readonly overLimit: number;
   /** Full lists (the first one and re-lists). */
   readonly lists: number;
   /** Re-lists forced by 410 (history compacted while we were away or behind). */
@@ -112,6 +114,11 @@ export interface ReflectorOptions<R extends WatchedResourceName> {
   readonly onChange?: (change: Change<CachedValues[R]>) => void;
   /** Items per list page (`limit`). */
   readonly pageSize?: number;
+  /**
+   * Most objects kept for this resource (`--max-objects`); past it, new objects are not cached (and so
+   * not costed) and counted in `status().overLimit`. Undefined or 0: no limit.
+   */
+  readonly maxObjects?: number;
   /** Asked of the server per watch; jittered up to twice this, as client-go does (default 140). */
   readonly watchTimeoutSeconds?: number;
   /** Per list page. */
@@ -164,6 +171,7 @@ export class Reflector<R extends WatchedResourceName> {
   private connected = false;
   private failingSinceMs: number | undefined;
   private failures = 0;
+  private overLimit = 0;
   private lists = 0;
   private expiredRelists = 0;
   private watches = 0;
@@ -211,6 +219,7 @@ export class Reflector<R extends WatchedResourceName> {
       failingSinceMs: this.failingSinceMs,
       resourceVersion: this.rv,
       objects: this.cache.size,
+      overLimit: this.overLimit,
       lists: this.lists,
       expiredRelists: this.expiredRelists,
       watches: this.watches,
@@ -304,6 +313,8 @@ export class Reflector<R extends WatchedResourceName> {
     const origin = `list ${resource.path}`;
     for (let attempt = 0; ; attempt++) {
       const entries = new Map<string, CacheEntry<CachedValues[R]>>();
+      const max = this.options.maxObjects ?? 0;
+      let overLimit = 0;
       let token = '';
       let rv = '';
       try {
@@ -316,6 +327,10 @@ export class Reflector<R extends WatchedResourceName> {
             if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
             const converted = convertObject(resource, item as Record<string, unknown>, origin, this.previousOf);
             if (converted === undefined) continue;
+            if (max > 0 && entries.size >= max && !entries.has(converted.key)) {
+              overLimit++;
+              continue;
+            }
             entries.set(converted.key, converted.entry);
           }
           token = page.continueToken;
@@ -329,6 +344,8 @@ export class Reflector<R extends WatchedResourceName> {
         }
         throw err;
       }
+      if (overLimit > 0 && this.overLimit === 0) this.options.logger?.warn(`more ${resource.name} than --max-objects: ${overLimit} not read (not costed)`, { resource: resource.name, maxObjects: max });
+      this.overLimit = overLimit;
       const changes = replaceObjects(this.cache, entries);
       const onChange = this.options.onChange;
       if (onChange) for (const c of changes) onChange(c);
@@ -374,6 +391,11 @@ export class Reflector<R extends WatchedResourceName> {
               change = key === undefined ? undefined : deleteObject(this.cache, key);
             } else {
               const converted = convertObject(resource, event.object, origin, this.previousOf);
+              const max = this.options.maxObjects ?? 0;
+              if (converted !== undefined && max > 0 && this.cache.size >= max && !this.cache.has(converted.key)) {
+                if (this.overLimit++ === 0) this.options.logger?.warn(`more ${resource.name} than --max-objects: new ones are not read (not costed)`, { resource: resource.name, maxObjects: max });
+                return;
+              }
               change = converted === undefined ? undefined : addOrUpdateObject(this.cache, converted.key, converted.entry);
             }
             if (change && onChange) onChange(change);
