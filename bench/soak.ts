@@ -173,16 +173,20 @@ try {
     rssLastMB: steady[steady.length - 1]?.rssMB,
     rssMaxMB: Math.max(...all.map((s) => s.rssMB)),
     rssSlopeMBPerHour: slope(steady.map((s) => [s.minute / 60, s.rssMB])),
+    // The second half alone: whether memory still grows once caches (SQLite's page cache, V8's heap
+    // sizing, the usage window) have filled.
+    rssSecondHalfSlopeMBPerHour: slope(all.filter((s) => s.minute >= minutes / 2).map((s) => [s.minute / 60, s.rssMB])),
     heapSlopeMBPerHour: slope(steady.map((s) => [s.minute / 60, s.heapMB])),
     lagP99MedianMs: percentile(all.map((s) => s.lagP99Ms), 50),
+    lagP99P90Ms: percentile(all.map((s) => s.lagP99Ms), 90),
     lagP99WorstMs: Math.max(...all.map((s) => s.lagP99Ms)),
     lagMaxWorstMs: Math.max(...all.map((s) => s.lagMaxMs)),
     scrapeP99Ms: percentile(all.map((s) => s.scrapeMs), 99),
     healthzP99Ms: percentile(all.map((s) => s.healthzMs), 99),
   };
   console.log('');
-  console.log(`RSS after warm-up (${warm.toFixed(0)} min): ${summary.rssFirstMB?.toFixed(0)} → ${summary.rssLastMB?.toFixed(0)} MB (max ${summary.rssMaxMB.toFixed(0)}), slope ${summary.rssSlopeMBPerHour.toFixed(1)} MB/h; heap slope ${summary.heapSlopeMBPerHour.toFixed(1)} MB/h`);
-  console.log(`event-loop delay p99 per cycle: median ${summary.lagP99MedianMs.toFixed(1)} ms, worst ${summary.lagP99WorstMs.toFixed(1)} ms; longest single delay ${summary.lagMaxWorstMs.toFixed(1)} ms`);
+  console.log(`RSS after warm-up (${warm.toFixed(0)} min): ${summary.rssFirstMB?.toFixed(0)} → ${summary.rssLastMB?.toFixed(0)} MB (max ${summary.rssMaxMB.toFixed(0)}), slope ${summary.rssSlopeMBPerHour.toFixed(1)} MB/h (second half ${summary.rssSecondHalfSlopeMBPerHour.toFixed(1)} MB/h); heap slope ${summary.heapSlopeMBPerHour.toFixed(1)} MB/h`);
+  console.log(`event-loop delay p99 per cycle: median ${summary.lagP99MedianMs.toFixed(1)} ms, p90 ${summary.lagP99P90Ms.toFixed(1)} ms, worst ${summary.lagP99WorstMs.toFixed(1)} ms; longest single delay ${summary.lagMaxWorstMs.toFixed(1)} ms`);
   console.log(`scrape p99 ${summary.scrapeP99Ms.toFixed(1)} ms, /healthz p99 ${summary.healthzP99Ms.toFixed(1)} ms`);
   if (outFile) writeFileSync(outFile, `${JSON.stringify({ summary, samples }, null, 2)}\n`);
 } finally {
