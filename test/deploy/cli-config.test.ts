@@ -178,7 +178,7 @@ test('helm template with every security and privacy value: the CLI accepts the e
   }
 });
 
-test('helm template defaults: the history lives on a writable emptyDir at KCE_DATA_DIR; with storage.enabled, on the claim', () => {
+test('helm template defaults: the history lives on a writable emptyDir at KCE_DATA_DIR with a shorter retention; with storage.enabled, on the claim with the defaults', () => {
   const release = { releaseName: 'kube-cost-exporter', namespace: 'kube-cost' };
   for (const storage of [false, true]) {
     const { pod, container } = exporterPod(renderChart(CHART, { ...release, values: { storage: { enabled: storage } } }).objects);
@@ -187,5 +187,10 @@ test('helm template defaults: the history lives on a writable emptyDir at KCE_DA
     assert.ok(mount, 'KCE_DATA_DIR is mounted');
     const volume = (pod.volumes as { name: string; emptyDir?: unknown; persistentVolumeClaim?: unknown }[] | undefined)?.find((v) => v.name === mount.name);
     assert.ok(storage ? volume?.persistentVolumeClaim : volume?.emptyDir, JSON.stringify(volume));
+    // Without a volume, a shorter retention so history fits the emptyDir; on a volume, the defaults.
+    assert.deepEqual(
+      [config.history.retention.rawMs / 86_400_000, config.history.retention.hourlyMs / 86_400_000],
+      storage ? [15, 90] : [1, 30],
+    );
   }
 });
