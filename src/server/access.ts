@@ -154,7 +154,8 @@ interface NodeBindings {
   incoming?: { socket?: { remoteAddress?: string; getPeerCertificate?: () => { subject?: { CN?: string } } | undefined } };
 }
 
-function socketAddress(c: Context): string | undefined {
+/** The client's address as the Node adapter's socket reports it. */
+export function socketAddress(c: Context): string | undefined {
   return (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
 }
 

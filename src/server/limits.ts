@@ -2,7 +2,7 @@
 // reads none: every endpoint is GET), and a request rate per client address (token bucket). Open
 // paths (/healthz, /readyz) are never limited, so the kubelet's probes cannot be starved.
 import type { Context, MiddlewareHandler } from 'hono';
-import { DEFAULT_OPEN_PATHS } from './access.ts';
+import { DEFAULT_OPEN_PATHS, socketAddress } from './access.ts';
 
 export interface RequestLimits {
   /** Longest accepted request target (path + query) in bytes; longer → 414. */
@@ -27,14 +27,6 @@ export const DEFAULT_LIMITS: RequestLimits = { maxUrlBytes: 8192, maxBodyBytes: 
 interface Bucket {
   tokens: number;
   atMs: number;
-}
-
-interface NodeBindings {
-  incoming?: { socket?: { remoteAddress?: string } };
-}
-
-function socketAddress(c: Context): string | undefined {
-  return (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
 }
 
 /** A token bucket per key: `take(key)` → 0 when allowed, else the seconds until a token is back. */
