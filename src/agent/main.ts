@@ -34,17 +34,34 @@ async function connectKube(config: AgentConfig, env: Readonly<Record<string, str
   const { loadKubeConfig, transportFor } = await import('../sources/kube/kubeconfig.ts');
   const loaded = await loadKubeConfig({ kubeconfigPath: config.kubeconfigPath, context: config.context, env });
   const transport = transportFor(loaded, { userAgent: `kube-cost-exporter-agent/${version}` });
-  const auth = loaded.config.makeApiClient(loaded.k8s.AuthenticationV1Api);
+  const { kubeReviewer } = await import('../sources/kube/reviews.ts');
+  const reviews = kubeReviewer(loaded);
   return {
     directory: {
       podsOnNode: (node) => transport.get('/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, { timeoutMs: 10_000 }),
       nodes: () => transport.get('/api/v1/nodes', {}, { timeoutMs: 10_000 }),
     },
     reviewer: async (token) => {
-      const review = await auth.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
-      return { authenticated: review.status?.authenticated === true, username: review.status?.user?.username ?? '', ...(review.status?.error ? { error: review.status.error } : {}) };
+      const review = await reviews.tokenReview(token);
+      if (review.user !== undefined) return { authenticated: true, username: review.user.username };
+      return { authenticated: false, username: '', ...(review.error ? { error: review.error } : {}) };
     },
     close: () => transport.close(),
+  };
+}
+
+/** The collector's options from the configuration (the serving agent and `--once` alike). */
+function collectorOptions(config: AgentConfig, kube: KubeParts | undefined): Parameters<typeof createCollector>[0] {
+  return {
+    nodeName: config.nodeName,
+    cgroupRoot: config.cgroupRoot,
+    procRoot: config.procRoot,
+    network: config.network,
+    conntrack: config.conntrack,
+    ...(config.conntrackFile !== undefined ? { conntrackFile: config.conntrackFile } : {}),
+    serviceCidrs: config.serviceCidrs,
+    ...(kube !== undefined ? { directory: kube.directory } : {}),
+    gpu: gpuSource(config),
   };
 }
 
@@ -115,18 +132,7 @@ export async function startAgent(config: AgentConfig, version: string, options: 
       logger.warn('no API server: pods are reported by UID, containers by ID', { error: err instanceof Error ? err.message : String(err) });
     }
   }
-  const collector: Collector = createCollector({
-    nodeName: config.nodeName,
-    cgroupRoot: config.cgroupRoot,
-    procRoot: config.procRoot,
-    network: config.network,
-    conntrack: config.conntrack,
-    ...(config.conntrackFile !== undefined ? { conntrackFile: config.conntrackFile } : {}),
-    serviceCidrs: config.serviceCidrs,
-    ...(kube !== undefined ? { directory: kube.directory } : {}),
-    gpu: gpuSource(config),
-    ...(options.now !== undefined ? { now: options.now } : {}),
-  });
+  const collector: Collector = createCollector({ ...collectorOptions(config, kube), ...(options.now !== undefined ? { now: options.now } : {}) });
   logger.info(`node agent for ${config.nodeName}: cgroup ${collector.layout.version}, ${collector.layout.driver} driver`, { cgroupRoot: config.cgroupRoot });
 
   let status: AgentStatus = {
@@ -209,17 +215,7 @@ export async function collectOnce(config: AgentConfig, version: string, options:
     }
   }
   try {
-    const collector = createCollector({
-      nodeName: config.nodeName,
-      cgroupRoot: config.cgroupRoot,
-      procRoot: config.procRoot,
-      network: config.network,
-      conntrack: config.conntrack,
-      ...(config.conntrackFile !== undefined ? { conntrackFile: config.conntrackFile } : {}),
-      serviceCidrs: config.serviceCidrs,
-      ...(kube !== undefined ? { directory: kube.directory } : {}),
-      gpu: gpuSource(config),
-    });
+    const collector = createCollector(collectorOptions(config, kube));
     await collector.collect();
     await new Promise((r) => setTimeout(r, config.sampleMs));
     const report = (await collector.collect())!;
