@@ -84,7 +84,18 @@ export function privacy(options: PrivacyOptions) {
   const owner = (o: OwnerRef | undefined): OwnerRef | undefined => (o === undefined || !hashPods ? o : { kind: o.kind, name: h(o.name) });
   const identity = !hashPods && !hashNamespaces && !hashLabels;
 
+  // Sources hand the same pod object to every read until the pod changes: transform each once, so a
+  // cycle costs a look-up per pod rather than a new object.
+  const podCache = new WeakMap<PodInfo, PodInfo>();
   const pod = (p: PodInfo): PodInfo => {
+    let out = podCache.get(p);
+    if (out === undefined) {
+      out = transformPod(p);
+      podCache.set(p, out);
+    }
+    return out;
+  };
+  const transformPod = (p: PodInfo): PodInfo => {
     const a = annotations(p.annotations);
     if (identity && a === p.annotations) return p;
     const out: PodInfo = {
