@@ -175,4 +175,6 @@ test('row rules (table)', () => {
   }
   assert.equal(azureDiskRow('eastus', item({ skuName: 'S4 LRS', meterName: 'S4 LRS Disk', retailPrice: 1.54 }) as AzureItem)?.key, 'azure|eastus|Standard_LRS|32');
   assert.equal(azureDiskRow('eastus', item({ skuName: 'P99 LRS', meterName: 'P99 LRS Disk', retailPrice: 1 }) as AzureItem), undefined, 'unknown tier');
+  // Found by the fuzz test (seed -1279253811): a denormal tier price per GiB underflows to 0, which is no price.
+  assert.equal(azureDiskRow('eastus', item({ skuName: 'P10 LRS', meterName: 'P10 LRS Disk', retailPrice: 5e-324 }) as AzureItem), undefined, 'underflows to zero per GiB');
 });

@@ -59,9 +59,11 @@ export function azureDiskRow(region: string, item: AzureItem): LiveRow | undefin
   const m = /^([PES])(\d+) (LRS|ZRS)$/.exec(str(item.skuName));
   if (!m || str(item.meterName) !== `${str(item.skuName)} Disk`) return undefined;
   const size = AZURE_DISK_TIER_GIB[m[2]!];
-  const usd = positivePrice(item.retailPrice);
+  // Per GiB: a tiny price divided by the tier size can underflow to 0, which is no price at all.
+  const tierUsd = positivePrice(item.retailPrice);
+  const usd = size === undefined || tierUsd === undefined ? undefined : positivePrice(tierUsd / size);
   if (size === undefined || usd === undefined) return undefined;
-  return { kind: 'storage', key: storageKey('azure', region, `${DISK_PRODUCTS[m[1]!]}_${m[3]}`, size), usd: usd / size };
+  return { kind: 'storage', key: storageKey('azure', region, `${DISK_PRODUCTS[m[1]!]}_${m[3]}`, size), usd };
 }
 
 /** The query of a NextPageLink (asked of the configured base URL), or a typed error when it is not a URL. */
