@@ -16,7 +16,7 @@ import { parseAllowList } from '../src/server/access.ts';
 import { convertKubeDocuments } from '../src/sources/kube-objects.ts';
 import { convertPodMetricsList } from '../src/sources/pod-metrics.ts';
 
-const RUNS = { numRuns: 300 };
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 300) };
 const ctx = { object: 'pods/fuzz/p', field: 'spec.containers[0].resources.requests.cpu' };
 
 /** Runs `fn`; an error must be one of `allowed` (and name `mustName` when given). */

@@ -10,7 +10,7 @@ import { parseAllocationQuery, parseAssetsQuery, parseSummaryQuery } from './que
 import { parseDuration, parseWindow } from './window.ts';
 import { A, C } from './fixtures.test-util.ts';
 
-const RUNS = { numRuns: 500 };
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 500) };
 const NOW = Date.parse('2026-11-30T10:30:15Z');
 
 function rejectsWith(fn: () => unknown, parameter: string): void {

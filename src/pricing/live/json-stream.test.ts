@@ -84,6 +84,6 @@ test('property: for any JSON object and any chunking, captured members are exact
       const expected = new Map(Object.entries(parsed).filter(([, v]) => typeof v === 'object' && v !== null));
       assert.deepEqual(got, expected);
     }),
-    { numRuns: 300 },
+    { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
   );
 });
