@@ -18,9 +18,9 @@ export interface StoreAccess {
   list(): AsyncIterable<ListedObject>;
   /** A body, and its length when the store said it (Content-Length). */
   download(object: ListedObject): Promise<{ body: Readable; bytes?: number | undefined }>;
-  /** Which manifest formats the store's bills come with. */
-  readonly manifests: 'aws' | 'azure';
-  parseManifest(object: ListedObject, text: string): BillManifest;
+  /** Which manifest formats the store's bills come with (`none`: every object is a bill file). */
+  readonly manifests: 'aws' | 'azure' | 'none';
+  parseManifest?(object: ListedObject, text: string): BillManifest;
 }
 
 /** Manifests larger than this are not manifests (AWS's are a few hundred KB with all columns). */
@@ -30,11 +30,12 @@ export async function* listBillFiles(store: StoreAccess): AsyncIterable<BillFile
   const objects: ListedObject[] = [];
   for await (const o of store.list()) if (!isFolderMarker(o.key)) objects.push(o);
   if (objects.length === 0) throw new BillLocationError(store.location, 'no objects under this prefix (check the bucket and prefix, which are case-sensitive, and that the export has delivered)');
-  const candidates = manifestCandidates(objects, store.manifests);
+  const parse = store.parseManifest;
+  const candidates = store.manifests === 'none' || !parse ? [] : manifestCandidates(objects, store.manifests);
   let files: ListedObject[] = objects;
-  if (candidates.length > 0) {
+  if (parse && candidates.length > 0) {
     const manifests: BillManifest[] = [];
-    for (const m of candidates) manifests.push(store.parseManifest(m, await readText(store, m)));
+    for (const m of candidates) manifests.push(parse(m, await readText(store, m)));
     files = filesOfManifests({ objects, manifests: newestPerPeriod(manifests), locationOf: (k) => store.locationOf(k) });
   }
   for (const o of files) yield billFile(store, o);
