@@ -81,9 +81,9 @@ export function checkedBody(body: Readable, { location, expectedBytes }: { locat
       done(null, chunk);
     },
     flush(done) {
-      if (expectedBytes !== undefined && received !== expectedBytes) {
-        done(new BillLocationError(location, `download truncated: received ${received} of ${expectedBytes} bytes`));
-      } else done();
+      if (expectedBytes !== undefined && received < expectedBytes) done(new BillLocationError(location, `download truncated: received ${received} of ${expectedBytes} bytes`));
+      else if (expectedBytes !== undefined && received > expectedBytes) done(new BillLocationError(location, `download longer than announced: received ${received} bytes, expected ${expectedBytes}`));
+      else done();
     },
   });
   body.on('error', (err: Error) => {
