@@ -2,7 +2,6 @@
 // S3-compatible store (MinIO, an air-gapped mirror), read with the official AWS SDK v3 client.
 // Credentials come from the SDK's standard chain (environment, IRSA web identity token, SSO/shared
 // files, ECS/EC2 instance metadata) unless given. The SDK is imported when a bill is first listed.
-import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { BillLister } from '../files.ts';
 import { BillLocationError } from '../files.ts';
@@ -46,6 +45,7 @@ export const listS3BillFiles: BillLister = createS3BillLister();
 async function* listS3(location: string, options: S3ListerOptions, signal: AbortSignal | undefined) {
   const { bucket, prefix } = parseBucketLocation(location, 's3');
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const httpsAgent = options.caPem ? new (await import('node:https')).Agent({ keepAlive: true, ca: options.caPem }) : undefined;
   const client = new S3Client({
     region: options.region ?? 'us-east-1',
     followRegionRedirects: true,
@@ -53,7 +53,7 @@ async function* listS3(location: string, options: S3ListerOptions, signal: Abort
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.caPem ? { requestHandler: { httpsAgent: new HttpsAgent({ keepAlive: true, ca: options.caPem }) } } : {}),
+    ...(httpsAgent ? { requestHandler: { httpsAgent } } : {}),
   });
   const send = { ...(signal ? { abortSignal: signal } : {}) };
   const locationOf = (key: string) => `s3://${bucket}/${key}`;
