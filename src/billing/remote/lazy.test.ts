@@ -18,6 +18,7 @@ const loaded = () => sdks.filter((s) => seen.has(s));
 const { listS3BillFiles } = await import(${JSON.stringify(new URL('./s3.ts', import.meta.url).href)});
 await import(${JSON.stringify(new URL('./gcs.ts', import.meta.url).href)});
 await import(${JSON.stringify(new URL('./azure-blob.ts', import.meta.url).href)});
+await import(${JSON.stringify(new URL('./index.ts', import.meta.url).href)});
 const afterImport = loaded();
 // An unreachable endpoint with one attempt: listing fails fast, after the SDK is loaded.
 const { createS3BillLister } = await import(${JSON.stringify(new URL('./s3.ts', import.meta.url).href)});
