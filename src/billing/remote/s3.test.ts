@@ -3,7 +3,12 @@
 // NextContinuationToken, GetObject bodies, S3 error documents.
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { BillLocationError } from '../files.ts';
 import { createS3BillLister } from './s3.ts';
 import type { SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
@@ -30,7 +35,12 @@ function s3Error(res: ServerResponse, status: number, code: string, message: str
 /** Path-style S3: GET /bucket?list-type=2&prefix=&continuation-token=&max-keys=, GET /bucket/key. */
 function s3(req: SeenRequest, res: ServerResponse): void {
   if (fake.fault?.(req, res)) return;
-  if (!/^AWS4-HMAC-SHA256 Credential=AKIDBILLREADER01\//.test(String(req.headers.authorization))) {
+  if (req.method === 'POST' && new URLSearchParams(req.body).get('Action') === 'AssumeRoleWithWebIdentity') {
+    sts(req, res);
+    return;
+  }
+  const irsa = /^AWS4-HMAC-SHA256 Credential=ASIAIRSA00000001\//.test(String(req.headers.authorization)) && req.headers['x-amz-security-token'] === IRSA_SESSION_TOKEN;
+  if (!irsa && !/^AWS4-HMAC-SHA256 Credential=AKIDBILLREADER01\//.test(String(req.headers.authorization))) {
     s3Error(res, 403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
     return;
   }
@@ -65,6 +75,28 @@ function s3(req: SeenRequest, res: ServerResponse): void {
   }
   res.writeHead(200, { 'content-length': String(o.body.length), 'last-modified': o.modifiedAt.toUTCString(), etag: '"0123456789abcdef"', 'content-type': 'application/octet-stream' });
   res.end(o.body);
+}
+
+const IRSA_SESSION_TOKEN = 'FwoGZXIvYXdzEIRSA-session-token';
+const IRSA_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.projected-service-account-token.sig';
+
+/** STS AssumeRoleWithWebIdentity, as EKS's IRSA uses it (form-encoded POST, XML answer). */
+function sts(req: SeenRequest, res: ServerResponse): void {
+  const form = new URLSearchParams(req.body);
+  if (form.get('WebIdentityToken') !== IRSA_TOKEN || form.get('RoleArn') !== 'arn:aws:iam::123456789012:role/kce-billing') {
+    res.writeHead(400, { 'content-type': 'text/xml' });
+    res.end('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Incorrect token audience</Message></Error><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/xml' });
+  res.end(
+    '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>' +
+      '<SubjectFromWebIdentityToken>system:serviceaccount:kube-cost:kube-cost-exporter</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience>' +
+      '<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/kce-billing/kce</Arn><AssumedRoleId>AROACLKWSDQRAOEXAMPLE:kce</AssumedRoleId></AssumedRoleUser>' +
+      `<Credentials><AccessKeyId>ASIAIRSA00000001</AccessKeyId><SecretAccessKey>irsa-secret</SecretAccessKey><SessionToken>${IRSA_SESSION_TOKEN}</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>` +
+      '<Provider>arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE</Provider>' +
+      '</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>',
+  );
 }
 
 before(async () => {
@@ -302,4 +334,54 @@ test('S3: locations that are not s3://bucket/prefix/ are refused before any requ
     await assert.rejects(collect(lister()(location, {})), (err: unknown) => err instanceof BillLocationError && err.message === message, location);
   }
   assert.equal(server.requests.length, 0);
+});
+
+/**
+ * Lists in a fresh process whose only AWS configuration is `env` (no ~/.aws, no instance metadata),
+ * trusting the test CA through NODE_EXTRA_CA_CERTS the way a pod trusts a private mirror's CA.
+ */
+function listInChild(env: Record<string, string>): Promise<{ files?: string[]; error?: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kce-s3-chain-'));
+  writeFileSync(join(dir, 'ca.crt'), server.caPem);
+  writeFileSync(join(dir, 'token'), IRSA_TOKEN);
+  const script = `
+const { createS3BillLister } = await import(${JSON.stringify(new URL('./s3.ts', import.meta.url).href)});
+const files = [];
+try {
+  for await (const f of createS3BillLister({ endpoint: ${JSON.stringify(server.url)}, forcePathStyle: true, region: 'eu-west-1', maxAttempts: 1 })('s3://${BUCKET}/cur/', {})) files.push(f.location);
+  process.stdout.write(JSON.stringify({ files }));
+} catch (err) {
+  process.stdout.write(JSON.stringify({ error: err.message }));
+}`;
+  const childEnv = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: dir,
+    NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('$DIR', dir)])),
+  };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '--eval', script], { env: childEnv, cwd: fileURLToPath(new URL('../../..', import.meta.url)), timeout: 60_000 }, (err, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (err) reject(new Error(`${err.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as { files?: string[]; error?: string });
+    });
+  });
+}
+
+test('S3: the SDK\'s default chain: IRSA web identity (STS AssumeRoleWithWebIdentity, then a session-signed listing); none at all is a clear error', async () => {
+  reset([object('cur/a.csv', 'x', '2026-11-01T00:00:00Z')]);
+  const irsa = await listInChild({ AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/kce-billing', AWS_WEB_IDENTITY_TOKEN_FILE: '$DIR/token', AWS_ENDPOINT_URL_STS: server.url, AWS_REGION: 'eu-west-1' });
+  assert.deepEqual(irsa, { files: ['s3://cur-bucket/cur/a.csv'] });
+  const assumed = server.requests.filter((r) => r.method === 'POST');
+  assert.equal(assumed.length, 1);
+  assert.equal(new URLSearchParams(assumed[0]!.body).get('RoleArn'), 'arn:aws:iam::123456789012:role/kce-billing');
+  assert.equal(listRequests()[0]?.headers['x-amz-security-token'], IRSA_SESSION_TOKEN);
+
+  reset([object('cur/a.csv', 'x', '2026-11-01T00:00:00Z')]);
+  const none = await listInChild({});
+  assert.match(none.error ?? '', /^billing location s3:\/\/cur-bucket\/cur\/: no AWS credentials: the SDK's chain found none \(set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use IRSA with AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, or run with an instance role\)/);
+  assert.equal(server.requests.length, 0, 'nothing unsigned was sent');
 });

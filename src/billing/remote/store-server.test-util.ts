@@ -14,6 +14,7 @@ export interface SeenRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingMessage['headers'];
+  readonly body: string;
 }
 
 export interface StoreServer {
@@ -29,10 +30,11 @@ export type Handler = (req: SeenRequest, res: ServerResponse) => void | Promise<
 export async function startStoreServer(handle: Handler, { tls = false }: { tls?: boolean } = {}): Promise<StoreServer> {
   const requests: SeenRequest[] = [];
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://store.test');
-      const seen: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', path: u.pathname, query: u.searchParams, headers: req.headers };
+      const seen: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(parts).toString('utf8') };
       requests.push(seen);
       Promise.resolve(handle(seen, res)).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
