@@ -259,3 +259,13 @@ test('Azure Blob: a missing container, an empty prefix, malformed XML, a truncat
   }
   assert.equal(server.requests.length, 0);
 });
+
+test('Azure Blob: an abort signal stops a listing waiting on a slow page, as a BillLocationError naming the location', async () => {
+  const controller = new AbortController();
+  reset([object('costs/a.csv', 'x', '2026-11-01T00:00:00Z')], (req) => {
+    if (req.query.get('comp') !== 'list') return false;
+    controller.abort(); // the page never comes
+    return true;
+  });
+  await assert.rejects(collect(lister()(`${loc}/costs/`, { signal: controller.signal })), new BillLocationError(`${loc}/costs/`, 'List Blobs aborted'));
+});

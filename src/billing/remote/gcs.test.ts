@@ -214,3 +214,13 @@ test('GCS: a missing bucket, an empty prefix, malformed JSON and a truncated bod
   const [file] = await collect(lister({ maxRetries: 0 })(`gs://${BUCKET}/billing/`, {}));
   await assert.rejects(text(await file!.open()), (err: unknown) => err instanceof BillLocationError && err.location === `gs://${BUCKET}/billing/a.csv` && /^download (interrupted|truncated)/.test(err.reason));
 });
+
+test('GCS: an abort signal stops a listing waiting on a slow page, as a BillLocationError naming the location', async () => {
+  const controller = new AbortController();
+  reset([object('billing/a.csv', 'x', '2026-11-01T00:00:00Z')], (req) => {
+    if (!/\/o$/.test(req.path)) return false;
+    controller.abort(); // the page never comes
+    return true;
+  });
+  await assert.rejects(collect(lister()(`gs://${BUCKET}/billing/`, { signal: controller.signal })), new BillLocationError(`gs://${BUCKET}/billing/`, 'objects.list aborted'));
+});

@@ -65,8 +65,8 @@ async function* listGcs(location: string, options: GcsListerOptions, signal: Abo
   const locationOf = (key: string) => `gs://${bucketName}/${key}`;
   const failure = async (err: unknown, what: string, key?: string) =>
     gcsFailure({ err, what, where: key === undefined ? location : locationOf(key), bucket: bucketName, who: options.authClient ? 'the configured auth client' : await principal(storage) });
-  const aborted = () => {
-    if (signal?.aborted) throw new BillLocationError(location, 'listing aborted');
+  const aborted = (what: string, key?: string) => {
+    if (signal?.aborted) throw new BillLocationError(key === undefined ? location : locationOf(key), `${what} aborted`);
   };
   yield* listBillFiles({
     location,
@@ -75,13 +75,15 @@ async function* listGcs(location: string, options: GcsListerOptions, signal: Abo
     async *list() {
       let pageToken: string | undefined;
       do {
-        aborted();
+        aborted('objects.list');
         let files: GcsFile[];
         let next: { pageToken?: string } | null | undefined;
         let raw: unknown;
         try {
-          [files, next, raw] = (await bucket.getFiles({ prefix, autoPaginate: false, maxResults: options.pageSize ?? 1000, ...(pageToken ? { pageToken } : {}) })) as unknown as [GcsFile[], { pageToken?: string } | null, unknown];
+          // The SDK takes no abort signal for listings: stop waiting on the page instead.
+          [files, next, raw] = (await untilAborted(bucket.getFiles({ prefix, autoPaginate: false, maxResults: options.pageSize ?? 1000, ...(pageToken ? { pageToken } : {}) }), signal)) as unknown as [GcsFile[], { pageToken?: string } | null, unknown];
         } catch (err) {
+          if (signal?.aborted) throw new BillLocationError(location, 'objects.list aborted');
           throw await failure(err, 'objects.list');
         }
         // The SDK hands an unparseable answer back as a string and no files: that is not an empty page.
@@ -100,7 +102,7 @@ async function* listGcs(location: string, options: GcsListerOptions, signal: Abo
     async download(o) {
       const maxRetries = options.maxRetries ?? 3;
       for (let attempt = 0; ; attempt++) {
-        aborted();
+        aborted('objects.get', o.key);
         try {
           return { body: await startDownload(downloads.bucket(bucketName).file(o.key), signal) };
         } catch (err) {
@@ -146,6 +148,16 @@ function retryable(err: unknown): boolean {
   const code = (err as ApiErrorLike | undefined)?.code;
   if (typeof code === 'number') return code === 408 || code === 429 || code >= 500;
   return typeof code === 'string' && ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(code);
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

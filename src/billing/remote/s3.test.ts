@@ -385,3 +385,13 @@ test('S3: the SDK\'s default chain: IRSA web identity (STS AssumeRoleWithWebIden
   assert.match(none.error ?? '', /^billing location s3:\/\/cur-bucket\/cur\/: no AWS credentials: the SDK's chain found none \(set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use IRSA with AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, or run with an instance role\)/);
   assert.equal(server.requests.length, 0, 'nothing unsigned was sent');
 });
+
+test('S3: an abort signal stops a listing waiting on a slow page, as a BillLocationError naming the location', async () => {
+  const controller = new AbortController();
+  reset([object('cur/a.csv', 'x', '2026-11-01T00:00:00Z')], (req) => {
+    if (req.query.get('list-type') !== '2') return false;
+    controller.abort(); // the page never comes: the answer is left hanging
+    return true;
+  });
+  await assert.rejects(collect(lister()(`s3://${BUCKET}/cur/`, { signal: controller.signal })), new BillLocationError('s3://cur-bucket/cur/', 'ListObjectsV2 aborted'));
+});
