@@ -122,10 +122,13 @@ test('manifestCandidates: AWS assembly copies shadowed by the period manifest; A
     o('e/k8s/20261101-20261130/run-2/manifest.json', '2026-11-29T04:00:00Z'),
     o('e/k8s/20261101-20261130/run-2/part_0_0001.csv', '2026-11-29T04:00:00Z'),
     o('e/k8s/20261001-20261031/run-9/manifest.json', '2026-11-01T04:00:00Z'),
+    // Manifests directly in their period folders: one per period, never grouped across periods.
+    o('o/k8s/20261101-20261130/manifest.json', '2026-11-29T04:00:00Z'),
+    o('o/k8s/20261001-20261031/manifest.json', '2026-11-01T04:00:00Z'),
   ];
   assert.deepEqual(
     manifestCandidates(azure, 'azure').map((x) => x.key),
-    ['e/k8s/20261101-20261130/run-2/manifest.json', 'e/k8s/20261001-20261031/run-9/manifest.json'],
+    ['e/k8s/20261101-20261130/run-2/manifest.json', 'e/k8s/20261001-20261031/run-9/manifest.json', 'o/k8s/20261101-20261130/manifest.json', 'o/k8s/20261001-20261031/manifest.json'],
   );
 });
 

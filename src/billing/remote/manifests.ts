@@ -214,7 +214,7 @@ function folderOf(key: string): string {
  * AWS: a manifest in an assembly folder is skipped when its period folder holds the rewritten copy
  * (`<range>/<report>-Manifest.json` beside `<range>/<assemblyId>/<report>-Manifest.json`).
  * Azure: of the run folders of one export period (`<export>/<range>/<runId>/manifest.json`), only the
- * most recently written one.
+ * most recently written one (a manifest directly in `<range>/` is its period's only one).
  */
 export function manifestCandidates(objects: readonly ListedObject[], store: 'aws' | 'azure'): ListedObject[] {
   if (store === 'aws') {
@@ -228,7 +228,10 @@ export function manifestCandidates(objects: readonly ListedObject[], store: 'aws
   const newest = new Map<string, ListedObject>();
   for (const o of objects) {
     if (!isAzureManifestKey(o.key)) continue;
-    const group = folderOf(folderOf(o.key).slice(0, -1));
+    // The export period's folder (`.../20261101-20261130/`), whether the runs sit below it or the
+    // manifest is in it; without one, the run folder's parent.
+    const range = /^(.*(?:^|\/)\d{8}-\d{8}\/)/.exec(o.key);
+    const group = range ? range[1]! : folderOf(folderOf(o.key).slice(0, -1));
     const prev = newest.get(group);
     if (!prev || o.modifiedAt.getTime() > prev.modifiedAt.getTime() || (o.modifiedAt.getTime() === prev.modifiedAt.getTime() && o.key > prev.key)) newest.set(group, o);
   }
