@@ -224,3 +224,19 @@ test('GCS: an abort signal stops a listing waiting on a slow page, as a BillLoca
   });
   await assert.rejects(collect(lister()(`gs://${BUCKET}/billing/`, { signal: controller.signal })), new BillLocationError(`gs://${BUCKET}/billing/`, 'objects.list aborted'));
 });
+
+test('GCS: the size checked is the download\'s Content-Length (an export rewritten since the listing)', async () => {
+  const csv = 'usage_start_time,cost\n2026-11-01T00:00:00Z,1.25\n'.repeat(20);
+  reset([object('billing/rewritten.csv', 'short', '2026-11-01T00:00:00Z')], (req, res) => {
+    if (req.query.get('alt') !== 'media') return false;
+    res.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(csv.length) });
+    res.end(csv);
+    return true;
+  });
+  const files = await collect(lister()(`gs://${BUCKET}/billing/`, {}));
+  assert.deepEqual(
+    files.map((f) => [f.name, f.sizeBytes]),
+    [['rewritten.csv', 5]],
+  );
+  assert.equal(await text(await files[0]!.open()), csv);
+});

@@ -104,7 +104,7 @@ async function* listGcs(location: string, options: GcsListerOptions, signal: Abo
       for (let attempt = 0; ; attempt++) {
         aborted('objects.get', o.key);
         try {
-          return { body: await startDownload(downloads.bucket(bucketName).file(o.key), signal) };
+          return await startDownload(downloads.bucket(bucketName).file(o.key), signal);
         } catch (err) {
           if (attempt >= maxRetries || !retryable(err)) throw await failure(err, 'objects.get', o.key);
           await sleep(Math.min(maxRetryDelayMs, 1000 * 2 ** attempt));
@@ -119,15 +119,19 @@ async function* listGcs(location: string, options: GcsListerOptions, signal: Abo
  * rejects with the SDK's ApiError). The SDK's stream only sends its request when read: it is piped
  * into a PassThrough right away, which holds the first chunks until the caller reads.
  */
-function startDownload(file: GcsFile, signal: AbortSignal | undefined): Promise<PassThrough> {
+function startDownload(file: GcsFile, signal: AbortSignal | undefined): Promise<{ body: PassThrough; bytes: number | null | undefined }> {
   const stream = file.createReadStream();
   const body = new PassThrough();
   let settled = false;
-  return new Promise<PassThrough>((resolve, reject) => {
-    stream.on('response', (res: { statusCode?: number }) => {
+  return new Promise((resolve, reject) => {
+    stream.on('response', (res: { statusCode?: number; headers?: Record<string, string | undefined> }) => {
       if ((res.statusCode ?? 200) < 400 && !settled) {
         settled = true;
-        resolve(body);
+        // Content-Length counts the bytes as sent; an object stored gzip-encoded is gunzipped by the
+        // SDK, so its size is then unknown in advance (null: no size check; the SDK checks its hash).
+        const length = Number(res.headers?.['content-length']);
+        const encoded = /gzip/i.test(res.headers?.['content-encoding'] ?? '');
+        resolve({ body, bytes: encoded ? null : Number.isFinite(length) ? length : undefined });
       }
     });
     stream.on('error', (err: Error) => {

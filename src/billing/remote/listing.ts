@@ -16,8 +16,11 @@ export interface StoreAccess {
   locationOf(key: string): string;
   /** Every object under the prefix, page by page. */
   list(): AsyncIterable<ListedObject>;
-  /** A body, and its length when the store said it (Content-Length). */
-  download(object: ListedObject): Promise<{ body: Readable; bytes?: number | undefined }>;
+  /**
+   * A body, and its length when the store said it (Content-Length; undefined: the listed size;
+   * null: not known in advance, as for a body the SDK decompresses).
+   */
+  download(object: ListedObject): Promise<{ body: Readable; bytes?: number | null | undefined }>;
   /** Which manifest formats the store's bills come with (`none`: every object is a bill file). */
   readonly manifests: 'aws' | 'azure' | 'none';
   parseManifest?(object: ListedObject, text: string): BillManifest;
@@ -50,7 +53,7 @@ function billFile(store: StoreAccess, o: ListedObject): BillFile {
     modifiedAt: o.modifiedAt,
     open: async () => {
       const { body, bytes } = await store.download(o);
-      return checkedBody(body, { location, expectedBytes: bytes ?? o.sizeBytes });
+      return checkedBody(body, { location, expectedBytes: bytes === null ? undefined : (bytes ?? o.sizeBytes) });
     },
   };
 }
@@ -60,6 +63,6 @@ async function readText(store: StoreAccess, o: ListedObject): Promise<string> {
   if (o.sizeBytes > MAX_MANIFEST_BYTES) throw new BillLocationError(location, `manifest is ${o.sizeBytes} bytes, more than the ${MAX_MANIFEST_BYTES} a manifest can be`);
   const { body, bytes } = await store.download(o);
   const parts: Buffer[] = [];
-  for await (const chunk of checkedBody(body, { location, expectedBytes: bytes ?? o.sizeBytes })) parts.push(chunk as Buffer);
+  for await (const chunk of checkedBody(body, { location, expectedBytes: bytes === null ? undefined : (bytes ?? o.sizeBytes) })) parts.push(chunk as Buffer);
   return Buffer.concat(parts).toString('utf8');
 }
