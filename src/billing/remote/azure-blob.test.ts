@@ -269,3 +269,15 @@ test('Azure Blob: an abort signal stops a listing waiting on a slow page, as a B
   });
   await assert.rejects(collect(lister()(`${loc}/costs/`, { signal: controller.signal })), new BillLocationError(`${loc}/costs/`, 'List Blobs aborted'));
 });
+
+test('Azure Blob: a connection string with the account key and a blob endpoint, as the portal gives it; one for another account is refused', async () => {
+  reset([object('costs/a.csv', 'cost', '2026-11-01T00:00:00Z')]);
+  const connectionString = `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=${server.url}/${ACCOUNT};`;
+  const files = await collect(createAzureBillLister({ connectionString, retryDelayMs: 10 })(`${loc}/costs/`, {}));
+  assert.equal(await text(await files[0]!.open()), 'cost');
+  assert.match(String(listRequests()[0]?.headers.authorization), /^SharedKey kcebills:/);
+  await assert.rejects(
+    collect(createAzureBillLister({ connectionString: `DefaultEndpointsProtocol=https;AccountName=otheracct;AccountKey=${KEY};EndpointSuffix=core.windows.net` })(`${loc}/costs/`, {})),
+    new BillLocationError(`${loc}/costs/`, 'the connection string is for account otheracct, not kcebills'),
+  );
+});

@@ -12,6 +12,12 @@ import { parseAzureManifest } from './manifests.ts';
 
 export interface AzureBlobListerOptions {
   /**
+   * A storage connection string (`AccountName=...;AccountKey=...` or `BlobEndpoint=...;SharedAccessSignature=...`),
+   * as the portal and `az storage account show-connection-string` give it. Takes precedence over the
+   * other credentials and over `endpoint`.
+   */
+  readonly connectionString?: string | undefined;
+  /**
    * A SAS token (`sv=...&sp=rl&sig=...`, with or without the leading `?`) with read and list
    * permissions on the container. Takes precedence over the account key.
    */
@@ -51,11 +57,26 @@ async function* listAzure(location: string, options: AzureBlobListerOptions, sig
   const base = (options.endpoint ?? `https://${account}.blob.core.windows.net`).replace(/\/+$/, '');
   const sas = options.sasToken?.replace(/^\?/, '');
   const url = `${base}/${encodeURIComponent(container)}${sas ? `?${sas}` : ''}`;
-  const credential = sas || !options.accountKey ? new AnonymousCredential() : new StorageSharedKeyCredential(account, options.accountKey);
-  const auth: string = sas ? `the SAS token (${sasSummary(sas)})` : options.accountKey ? `the shared key of account ${account}` : 'anonymous access (no SAS token or account key configured)';
-  const client = new ContainerClient(url, credential, {
+  const pipeline = {
     retryOptions: { maxTries: options.maxTries ?? 4, ...(options.retryDelayMs !== undefined ? { retryDelayInMs: options.retryDelayMs, maxRetryDelayInMs: options.retryDelayMs * 8 } : {}) },
-  });
+  };
+  let client: InstanceType<typeof ContainerClient>;
+  let auth: string;
+  if (options.connectionString) {
+    const fields = new Map(options.connectionString.split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
+    const named = fields.get('AccountName');
+    if (named && named !== account) throw new BillLocationError(location, `the connection string is for account ${named}, not ${account}`);
+    auth = fields.has('SharedAccessSignature') ? `the connection string's SAS (${sasSummary(fields.get('SharedAccessSignature') ?? '')})` : `the connection string's shared key of account ${named ?? account}`;
+    try {
+      client = new ContainerClient(options.connectionString, container, pipeline);
+    } catch (err) {
+      throw new BillLocationError(location, `the connection string is not usable: ${(err as Error).message}`);
+    }
+  } else {
+    const credential = sas || !options.accountKey ? new AnonymousCredential() : new StorageSharedKeyCredential(account, options.accountKey);
+    auth = sas ? `the SAS token (${sasSummary(sas)})` : options.accountKey ? `the shared key of account ${account}` : 'anonymous access (no SAS token or account key configured)';
+    client = new ContainerClient(url, credential, pipeline);
+  }
   const abort = signal ? { abortSignal: signal } : {};
   const locationOf = (name: string) => `azblob://${account}/${container}/${name}`;
   const failure = (err: unknown, what: string, name?: string) => azureFailure({ err, what, where: name === undefined ? location : locationOf(name), account, container, auth });

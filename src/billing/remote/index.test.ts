@@ -7,6 +7,7 @@ test('remoteListerOptionsFromEnv: the providers\' variables the SDKs do not read
     [{}, { s3: {}, gcs: {}, azure: {} }],
     [{ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-west-2' }, { s3: { region: 'eu-west-1' }, gcs: {}, azure: {} }],
     [{ AWS_DEFAULT_REGION: 'us-west-2' }, { s3: { region: 'us-west-2' }, gcs: {}, azure: {} }],
+    [{ AZURE_STORAGE_CONNECTION_STRING: 'AccountName=a;AccountKey=a2V5' }, { s3: {}, gcs: {}, azure: { connectionString: 'AccountName=a;AccountKey=a2V5' } }],
     [{ AWS_REGION: '', AZURE_STORAGE_SAS_TOKEN: 'sv=2024-11-04&sp=rl&sig=x', AZURE_STORAGE_KEY: 'a2V5' }, { s3: {}, gcs: {}, azure: { sasToken: 'sv=2024-11-04&sp=rl&sig=x', accountKey: 'a2V5' } }],
   ];
   for (const [env, want] of cases) assert.deepEqual(remoteListerOptionsFromEnv(env), want, JSON.stringify(env));

@@ -25,17 +25,19 @@ export function createRemoteListers(options: RemoteListerOptions = {}): Readonly
 /**
  * The providers' own environment variables that their SDKs do not read by themselves in our setup:
  * the bucket region (`AWS_REGION`, `AWS_DEFAULT_REGION`; default us-east-1 with the SDK following
- * region redirects) and the Azure CLI's `AZURE_STORAGE_SAS_TOKEN` / `AZURE_STORAGE_KEY`. Everything
+ * region redirects) and the Azure CLI's `AZURE_STORAGE_CONNECTION_STRING` / `AZURE_STORAGE_SAS_TOKEN` /
+ * `AZURE_STORAGE_KEY`. Everything
  * else the SDKs find themselves: AWS credentials and `AWS_ENDPOINT_URL_S3`, Google's
  * `GOOGLE_APPLICATION_CREDENTIALS`. Called once at the edge with `process.env`.
  */
 export function remoteListerOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): RemoteListerOptions {
   const region = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'];
+  const connectionString = env['AZURE_STORAGE_CONNECTION_STRING'];
   const sasToken = env['AZURE_STORAGE_SAS_TOKEN'];
   const accountKey = env['AZURE_STORAGE_KEY'];
   return {
     s3: region ? { region } : {},
     gcs: {},
-    azure: { ...(sasToken ? { sasToken } : {}), ...(accountKey ? { accountKey } : {}) },
+    azure: { ...(connectionString ? { connectionString } : {}), ...(sasToken ? { sasToken } : {}), ...(accountKey ? { accountKey } : {}) },
   };
 }
