@@ -395,3 +395,18 @@ test('S3: an abort signal stops a listing waiting on a slow page, as a BillLocat
   });
   await assert.rejects(collect(lister()(`s3://${BUCKET}/cur/`, { signal: controller.signal })), new BillLocationError('s3://cur-bucket/cur/', 'ListObjectsV2 aborted'));
 });
+
+test('S3: a bucket in another region than configured is followed by the SDK\'s region redirect (301 PermanentRedirect + x-amz-bucket-region)', async () => {
+  reset([object('cur/a.csv', 'eu-central', '2026-11-01T00:00:00Z')], (req, res) => {
+    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\/s3\//.exec(String(req.headers.authorization))?.[1];
+    if (region === 'eu-central-1') return false;
+    res.writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': 'eu-central-1' });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>${BUCKET}.s3.eu-central-1.amazonaws.com</Endpoint><Bucket>${BUCKET}</Bucket></Error>`);
+    return true;
+  });
+  const files = await collect(createS3BillLister({ endpoint: server.url, forcePathStyle: true, caPem: server.caPem, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'secret' } })(`s3://${BUCKET}/cur/`, {}));
+  assert.equal(await text(await files[0]!.open()), 'eu-central');
+  const regions = server.requests.map((r) => /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(r.headers.authorization))?.[1]);
+  assert.equal(regions[0], 'us-east-1', 'the default region first');
+  assert.equal(regions.at(-1), 'eu-central-1', 'then the bucket\'s');
+});
