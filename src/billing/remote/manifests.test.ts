@@ -180,3 +180,26 @@ test('checkedBody: the exact size passes; short, long or broken bodies fail nami
   await assert.rejects(read([Buffer.from('abcdef')], 5), new BillLocationError('s3://b/k', 'download longer than announced: received 6 bytes, expected 5'));
   await assert.rejects(read([Buffer.from('ab')], 5, new Error('socket hang up')), new BillLocationError('s3://b/k', 'download interrupted after 2 of 5 bytes: socket hang up'));
 });
+
+test('newestPerPeriod (property): one per report and period, the newest of its group, whatever the listing order', async () => {
+  const fc = await import('fast-check');
+  const manifest = fc.record({ report: fc.constantFrom('hourly', 'daily'), period: fc.constantFrom('20260901', '20261001', '20261101'), at: fc.integer({ min: 0, max: 5 }), folder: fc.constantFrom('', 'a/', 'bb/') });
+  fc.assert(
+    fc.property(fc.array(manifest, { minLength: 1, maxLength: 30 }), fc.infiniteStream(fc.nat()), (specs, shuffleSeeds) => {
+      const all = specs.map((x, i): BillManifest => ({ key: `${x.report}/${x.period}/${x.folder}${i}-Manifest.json`, kind: 'aws-cur', report: x.report, period: x.period, delivery: String(i), deliveredAtMs: x.at, files: [] }));
+      const chosen = newestPerPeriod(all);
+      const groups = new Set(all.map((x) => `${x.report}|${x.period}`));
+      assert.equal(chosen.length, groups.size);
+      for (const c of chosen) {
+        for (const other of all.filter((x) => x.report === c.report && x.period === c.period)) assert.ok(c.deliveredAtMs >= other.deliveredAtMs);
+      }
+      const shuffled = [...all];
+      const it = shuffleSeeds[Symbol.iterator]();
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = (it.next().value as number) % (i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      assert.deepEqual(newestPerPeriod(shuffled).map((x) => x.key), chosen.map((x) => x.key));
+    }),
+  );
+});
