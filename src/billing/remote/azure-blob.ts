@@ -7,6 +7,7 @@ import type { BillLister } from '../files.ts';
 import { BillLocationError } from '../files.ts';
 import type { ListedObject } from './common.ts';
 import { parseAzureLocation } from './common.ts';
+import { remoteListerOptionsFromEnv } from './env.ts';
 import { listBillFiles } from './listing.ts';
 import { parseAzureManifest } from './manifests.ts';
 
@@ -48,8 +49,12 @@ export function createAzureBillLister(options: AzureBlobListerOptions = {}): Bil
   return (location, { signal } = {}) => listAzure(location, options, signal);
 }
 
-/** Anonymous access (a public container, or a SAS given in options): most users need createAzureBillLister. */
-export const listAzureBillFiles: BillLister = createAzureBillLister();
+/**
+ * The lister the billing dispatch uses: credentials from the Azure CLI's variables
+ * `AZURE_STORAGE_CONNECTION_STRING`, `AZURE_STORAGE_SAS_TOKEN` or `AZURE_STORAGE_KEY` (read when a
+ * location is listed), else anonymous access (a public container).
+ */
+export const listAzureBillFiles: BillLister = (location, options) => createAzureBillLister(remoteListerOptionsFromEnv(process.env).azure)(location, options);
 
 async function* listAzure(location: string, options: AzureBlobListerOptions, signal: AbortSignal | undefined) {
   const { account, bucket: container, prefix } = parseAzureLocation(location);

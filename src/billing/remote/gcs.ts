@@ -10,6 +10,7 @@ import type { BillLister } from '../files.ts';
 import { BillLocationError } from '../files.ts';
 import type { ListedObject } from './common.ts';
 import { parseBucketLocation } from './common.ts';
+import { remoteListerOptionsFromEnv } from './env.ts';
 import { listBillFiles } from './listing.ts';
 
 export interface GcsListerOptions {
@@ -40,8 +41,8 @@ export function createGcsBillLister(options: GcsListerOptions = {}): BillLister 
   return (location, { signal } = {}) => listGcs(location, options, signal);
 }
 
-/** The lister with Application Default Credentials and Google's endpoint. */
-export const listGcsBillFiles: BillLister = createGcsBillLister();
+/** The lister the billing dispatch uses: Application Default Credentials and Google's endpoint. */
+export const listGcsBillFiles: BillLister = (location, options) => createGcsBillLister(remoteListerOptionsFromEnv(process.env).gcs)(location, options);
 
 async function* listGcs(location: string, options: GcsListerOptions, signal: AbortSignal | undefined) {
   const { bucket: bucketName, prefix } = parseBucketLocation(location, 'gs');

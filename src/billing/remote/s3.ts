@@ -7,6 +7,7 @@ import type { BillLister } from '../files.ts';
 import { BillLocationError } from '../files.ts';
 import type { ListedObject } from './common.ts';
 import { maskedId, parseBucketLocation } from './common.ts';
+import { remoteListerOptionsFromEnv } from './env.ts';
 import { listBillFiles } from './listing.ts';
 import { parseAwsManifest } from './manifests.ts';
 
@@ -39,8 +40,12 @@ export function createS3BillLister(options: S3ListerOptions = {}): BillLister {
   return (location, { signal } = {}) => listS3(location, options, signal);
 }
 
-/** The lister with the SDK's defaults (standard credential chain, AWS endpoints). */
-export const listS3BillFiles: BillLister = createS3BillLister();
+/**
+ * The lister the billing dispatch uses: the SDK's standard credential chain and AWS endpoints, and the
+ * bucket region from `AWS_REGION` / `AWS_DEFAULT_REGION` (read when a location is listed, as the SDK
+ * reads its own variables).
+ */
+export const listS3BillFiles: BillLister = (location, options) => createS3BillLister(remoteListerOptionsFromEnv(process.env).s3)(location, options);
 
 async function* listS3(location: string, options: S3ListerOptions, signal: AbortSignal | undefined) {
   const { bucket, prefix } = parseBucketLocation(location, 's3');
