@@ -340,15 +340,16 @@ test('S3: locations that are not s3://bucket/prefix/ are refused before any requ
  * Lists in a fresh process whose only AWS configuration is `env` (no ~/.aws, no instance metadata),
  * trusting the test CA through NODE_EXTRA_CA_CERTS the way a pod trusts a private mirror's CA.
  */
-function listInChild(env: Record<string, string>): Promise<{ files?: string[]; error?: string }> {
+function listInChild(env: Record<string, string>, { defaultLister = false } = {}): Promise<{ files?: string[]; error?: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kce-s3-chain-'));
   writeFileSync(join(dir, 'ca.crt'), server.caPem);
   writeFileSync(join(dir, 'token'), IRSA_TOKEN);
   const script = `
-const { createS3BillLister } = await import(${JSON.stringify(new URL('./s3.ts', import.meta.url).href)});
+const { createS3BillLister, listS3BillFiles } = await import(${JSON.stringify(new URL('./s3.ts', import.meta.url).href)});
+const list = ${defaultLister} ? listS3BillFiles : createS3BillLister({ endpoint: ${JSON.stringify(server.url)}, forcePathStyle: true, region: 'eu-west-1', maxAttempts: 1 });
 const files = [];
 try {
-  for await (const f of createS3BillLister({ endpoint: ${JSON.stringify(server.url)}, forcePathStyle: true, region: 'eu-west-1', maxAttempts: 1 })('s3://${BUCKET}/cur/', {})) files.push(f.location);
+  for await (const f of list('s3://${BUCKET}/cur/', {})) files.push(f.location);
   process.stdout.write(JSON.stringify({ files }));
 } catch (err) {
   process.stdout.write(JSON.stringify({ error: err.message }));
@@ -409,4 +410,12 @@ test('S3: a bucket in another region than configured is followed by the SDK\'s r
   const regions = server.requests.map((r) => /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(r.headers.authorization))?.[1]);
   assert.equal(regions[0], 'us-east-1', 'the default region first');
   assert.equal(regions.at(-1), 'eu-central-1', 'then the bucket\'s');
+});
+
+test('S3: listS3BillFiles, the lister the billing dispatch imports, is configured by the environment alone (endpoint, region, keys, extra CA)', async () => {
+  reset([object('cur/a.csv', 'x', '2026-11-01T00:00:00Z')]);
+  const out = await listInChild({ AWS_ENDPOINT_URL_S3: server.url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: 'secret' }, { defaultLister: true });
+  assert.deepEqual(out, { files: ['s3://cur-bucket/cur/a.csv'] });
+  assert.equal(listRequests()[0]?.path, `/${BUCKET}/`, 'path-style');
+  assert.match(String(listRequests()[0]?.headers.authorization), /Credential=AKIDBILLREADER01\/\d{8}\/eu-west-1\/s3\//);
 });
