@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, test } from 'node:test';
 import { BillLocationError } from '../files.ts';
-import { createAzureBillLister } from './azure-blob.ts';
+import { createAzureBillLister, listAzureBillFiles } from './azure-blob.ts';
 import type { SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
 import { collect, object, startStoreServer, text, truncated } from './store-server.test-util.ts';
 
@@ -280,4 +280,17 @@ test('Azure Blob: a connection string with the account key and a blob endpoint, 
     collect(createAzureBillLister({ connectionString: `DefaultEndpointsProtocol=https;AccountName=otheracct;AccountKey=${KEY};EndpointSuffix=core.windows.net` })(`${loc}/costs/`, {})),
     new BillLocationError(`${loc}/costs/`, 'the connection string is for account otheracct, not kcebills'),
   );
+});
+
+test('Azure Blob: listAzureBillFiles, the lister the billing dispatch imports, takes AZURE_STORAGE_CONNECTION_STRING from the environment', async () => {
+  reset([object('costs/a.csv', 'from env', '2026-11-01T00:00:00Z')]);
+  const saved = process.env['AZURE_STORAGE_CONNECTION_STRING'];
+  process.env['AZURE_STORAGE_CONNECTION_STRING'] = `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=${server.url}/${ACCOUNT};`;
+  try {
+    const files = await collect(listAzureBillFiles(`${loc}/costs/`, {}));
+    assert.equal(await text(await files[0]!.open()), 'from env');
+  } finally {
+    if (saved === undefined) delete process.env['AZURE_STORAGE_CONNECTION_STRING'];
+    else process.env['AZURE_STORAGE_CONNECTION_STRING'] = saved;
+  }
 });
