@@ -145,6 +145,15 @@ describe('kubectl cost (real kubectl, plugin on the PATH)', () => {
     assert.match(ok.stdout, /^\| WORKLOAD \| PODS \|/m);
   });
 
+  it('estimate with several -f files: an error names the file and document it is in', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ok}\nspec: {template: {spec: {containers: [{name: c}]}}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec: {template: {spec: {containers: [{name: c, resources: {requests: {cpu: 10x}}}]}}}\n');
+    const r = await kubectl(['cost', 'estimate', '-f', join(MANIFESTS, 'payments-api.yaml'), '-f', bad, '--instance-type', 'm5.large']);
+    assert.equal(r.code, 2, r.stdout);
+    assert.equal(r.stderr.trimEnd(), `error: Deployment default/bad in ${bad} document 2: spec.template.spec.containers[0].resources.requests.cpu: not a valid Kubernetes quantity (got "10x")`);
+  });
+
   it('estimate --budget fails above the budget', async () => {
     const r = await kubectl(['cost', 'estimate', '-f', join(MANIFESTS, 'payments-api.yaml'), '--instance-type', 'm5.large', '--budget', '100']);
     assert.equal(r.code, 1);
@@ -173,7 +182,7 @@ describe('kubectl cost (real kubectl, plugin on the PATH)', () => {
         name: 'unsupported kind',
         args: ['cost', 'estimate', '-f', '-'],
         input: 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec: {template: {spec: {containers: []}}}\n',
-        message: /^error: Rollout default\/r: kind: unsupported kind/,
+        message: /^error: Rollout default\/r in \(stdin\) document 1: kind: unsupported kind/,
       },
       { name: 'estimate without -f', args: ['cost', 'estimate'], message: /^error: kubectl cost estimate needs -f FILE/ },
       { name: 'bad --max-increase', args: ['cost', 'estimate', '-f', '-', '--max-increase', 'ten'], message: /^error: flag --max-increase: expected a percentage like 10% \(got "ten"\)/ },
