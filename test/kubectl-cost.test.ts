@@ -1,16 +1,16 @@
 // `kubectl cost` through the real kubectl: the plugin is found on the PATH as `kubectl-cost`, and
 // its numbers are checked against the exporter's own report (computed in-process) and by hand.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { allocate } from '../src/core/allocate.ts';
 import { HOURS_PER_MONTH } from '../src/core/pricing.ts';
 import { loadCatalog } from '../src/pricing/catalog.ts';
 import { createPriceBook } from '../src/pricing/pricebook.ts';
 import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
+import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLUSTER = join(ROOT, 'examples/cluster.json');
@@ -19,44 +19,9 @@ const MANIFESTS = join(ROOT, 'test/fixtures/manifests');
 
 let dir: string;
 
-export interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the real kubectl with the plugin directory first on the PATH (and Node 24 next to it). */
-export function kubectl(args: readonly string[], options: { input?: string; pluginDir?: string } = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('kubectl', args, {
-      cwd: ROOT,
-      env: {
-        PATH: [options.pluginDir ?? dir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-        HOME: options.pluginDir ?? dir,
-        NO_COLOR: '1',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-export function installPlugin(into: string): void {
-  symlinkSync(join(ROOT, 'bin/kubectl-cost.js'), join(into, 'kubectl-cost'));
+function kubectl(args: readonly string[], options: { input?: string } = {}): Promise<Run> {
+  return runKubectl(args, { pluginDir: dir, cwd: ROOT, ...options });
 }
 
 before(() => {
