@@ -256,13 +256,16 @@ function spotSample(
 
 /**
  * Second-source check: each row of aws-ec2-crosscheck-us-east-1.tsv (SkyPilot's us-east-1 price of a
- * type transcribed from SkyPilot for other regions) must equal the us-east-1 price from Karpenter.
+ * type transcribed from SkyPilot for other regions, read from the source its third column names) must
+ * equal the us-east-1 price from Karpenter.
  */
-function awsCrossCheck(files: SourceFiles, onDemand: Record<string, Record<string, number>>): void {
+function awsCrossCheck(files: SourceFiles, onDemand: Record<string, Record<string, number>>, sources: Record<string, unknown>): void {
   const name = 'aws-ec2-crosscheck-us-east-1.tsv';
   const { rows } = table(name, required(files, name));
   for (const { line, cells } of rows) {
-    const [type = '', usd = ''] = cells;
+    // The third column names the source the row was read from (default: the first SkyPilot catalog read).
+    const [type = '', usd = '', source = 'skypilot-aws-vms'] = cells;
+    if (!(source in sources)) fail(name, line, `${type}: source ${JSON.stringify(source)} is not in manifest.json`);
     const price = num(name, line, usd);
     const listed = onDemand['us-east-1']?.[type];
     if (listed !== price) fail(name, line, `${type}: ${price} here but ${listed ?? 'no price'} in aws-ec2-ondemand-us-east-1.txt`);
@@ -558,7 +561,7 @@ export function generateCatalog(files: SourceFiles): string {
   const awsFlat = flat['aws'] as Record<string, Record<string, unknown>>;
   const awsStorage = awsFlat['storage'] ?? {};
   const awsPrices = awsOnDemand(files);
-  awsCrossCheck(files, awsPrices);
+  awsCrossCheck(files, awsPrices, sources);
   const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', spotSample(files, 'aws-ec2-spot-sample.tsv', awsPrices, (r) => `aws-ec2-ondemand-${r}.txt`, 'skypilot-aws-vms'), {
     gibMonthUsd: awsStorage['gibMonthUsd'] as Record<string, Record<string, number>>,
     note: String(awsStorage['note']),

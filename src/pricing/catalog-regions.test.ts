@@ -102,6 +102,40 @@ test('AWS: GPU instance types in the five regions outside us-east-1 resolve to t
   assert.equal(stale.fallbackReason, 'node us-west-2-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for us-west-2; using default rates');
 });
 
+test('AWS: storage-optimized and AMD families of the fourth pass (SkyPilot catalog v8) resolve to their list prices', () => {
+  // [region, type, vCPUs, GiB, USD per hour from skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv @00148f2a,
+  // column Price; the type's us-east-1 row there equals Karpenter's us-east-1 list price]
+  const table: [string, string, number, number, number][] = [
+    ['us-west-2', 'i3.large', 2, 15.25, 0.156],
+    ['eu-west-1', 'i3.16xlarge', 64, 488, 5.504],
+    ['ap-northeast-2', 'i3.2xlarge', 8, 61, 0.732],
+    ['eu-central-1', 'i4i.xlarge', 4, 32, 0.409],
+    ['ap-southeast-1', 'i4i.32xlarge', 128, 1024, 13.1648],
+    ['ap-northeast-2', 'i4i.metal', 128, 1024, 12.883],
+    ['eu-west-1', 'i3en.3xlarge', 12, 96, 1.5],
+    ['ap-southeast-1', 'i4g.large', 2, 16, 0.18513],
+    ['eu-central-1', 'c5a.large', 2, 4, 0.087],
+    ['ap-northeast-2', 'c5a.24xlarge', 96, 192, 4.128],
+    ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
+    ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
+    ['us-west-2', 'c6a.metal', 192, 384, 7.344],
+    ['eu-west-1', 'c6g.12xlarge', 48, 96, 1.751],
+  ];
+  for (const [region, type, vcpus, gib, usd] of table) {
+    const a = priced(`aws:///${region}c/i-0v8`, type, region, vcpus, gib);
+    const name = `aws ${region} ${type}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
+  }
+  // SkyPilot v8 has no c6a rows for ap-northeast-2 and no i3.metal rows at all: those fall back visibly.
+  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal']] as const) {
+    const a = priced(`aws:///${region}a/i-0v8`, type, region, 2, 4);
+    assert.equal(a.source, 'default', `${region} ${type}`);
+    assert.equal(a.fallbackReason, `node ${region}-${type}: instance type "${type}" not in the aws catalog for ${region}; using default rates`);
+  }
+});
+
 test('GCP: N1 and N2D rates per region resolve from the machine type; disks are priced per region', () => {
   // [region, machine type, USD per vCPU-hour, USD per GiB-hour] solved from Cyclenerd pricing.yml machine
   // prices (catalog.test.ts shows the arithmetic for europe-west3 N1 and europe-west1 N2D).
