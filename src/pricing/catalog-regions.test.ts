@@ -95,14 +95,17 @@ test('AWS: GPU instance types in the five regions outside us-east-1 resolve to t
     assert.equal(a.fallbackReason, undefined, name);
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
-  // p5.48xlarge is left out outside us-east-1: SkyPilot's us-east-1 row (98.32) disagrees with Karpenter's
-  // list price (55.04), so its other-region rows are not trusted; the node falls back visibly.
-  const stale = priced('aws:///us-west-2a/i-0gpu', 'p5.48xlarge', 'us-west-2', 192, 2048, 8);
-  assert.equal(stale.source, 'default');
-  assert.equal(stale.fallbackReason, 'node us-west-2-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for us-west-2; using default rates');
+  // P4/P5 come from SkyPilot's v8 catalog, whose us-east-1 rows carry AWS's 2025 prices (p5.48xlarge 55.04,
+  // equal to Karpenter's list; the v7 catalog still had 98.32). v8 lists no p5.48xlarge row for eu-west-1:
+  // that node falls back visibly.
+  const p5 = priced('aws:///us-west-2a/i-0gpu', 'p5.48xlarge', 'us-west-2', 192, 2048, 8);
+  assert.deepEqual([p5.source, p5.price], ['catalog', { kind: 'instance', hourlyUsd: 55.04 }]);
+  const missing = priced('aws:///eu-west-1a/i-0gpu', 'p5.48xlarge', 'eu-west-1', 192, 2048, 8);
+  assert.equal(missing.source, 'default');
+  assert.equal(missing.fallbackReason, 'node eu-west-1-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for eu-west-1; using default rates');
 });
 
-test('AWS: storage-optimized and AMD families of the fourth pass (SkyPilot catalog v8) resolve to their list prices', () => {
+test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth pass (SkyPilot catalog v8) resolve to their list prices', () => {
   // [region, type, vCPUs, GiB, USD per hour from skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv @00148f2a,
   // column Price; the type's us-east-1 row there equals Karpenter's us-east-1 list price]
   const table: [string, string, number, number, number][] = [
@@ -120,6 +123,15 @@ test('AWS: storage-optimized and AMD families of the fourth pass (SkyPilot catal
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
     ['eu-west-1', 'c6g.12xlarge', 48, 96, 1.751],
+    ['eu-central-1', 'm5d.xlarge', 4, 16, 0.272],
+    ['ap-southeast-1', 'm5d.metal', 96, 384, 6.768],
+    ['ap-northeast-2', 'r8g.large', 2, 16, 0.14212],
+    ['eu-west-1', 'r8g.48xlarge', 192, 1536, 12.65664],
+    ['eu-central-1', 'r8gd.4xlarge', 16, 128, 1.41248],
+    ['eu-west-1', 'p4d.24xlarge', 96, 1152, 23.71569],
+    ['ap-northeast-2', 'p4d.24xlarge', 96, 1152, 30.41028],
+    ['ap-southeast-1', 'p4de.24xlarge', 96, 1152, 32.93646],
+    ['ap-northeast-2', 'p5en.48xlarge', 192, 2048, 87.34848],
   ];
   for (const [region, type, vcpus, gib, usd] of table) {
     const a = priced(`aws:///${region}c/i-0v8`, type, region, vcpus, gib);
@@ -128,8 +140,9 @@ test('AWS: storage-optimized and AMD families of the fourth pass (SkyPilot catal
     assert.equal(a.fallbackReason, undefined, name);
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
-  // SkyPilot v8 has no c6a rows for ap-northeast-2 and no i3.metal rows at all: those fall back visibly.
-  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal']] as const) {
+  // SkyPilot v8 has no c6a rows for ap-northeast-2 and no i3.metal rows at all; r8g.metal-24xl is left out
+  // (its v8 us-east-1 price 5.65536 disagrees with Karpenter's 6.2209): those fall back visibly.
+  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal'], ['eu-west-1', 'r8g.metal-24xl']] as const) {
     const a = priced(`aws:///${region}a/i-0v8`, type, region, 2, 4);
     assert.equal(a.source, 'default', `${region} ${type}`);
     assert.equal(a.fallbackReason, `node ${region}-${type}: instance type "${type}" not in the aws catalog for ${region}; using default rates`);
