@@ -385,6 +385,30 @@ function gcpDiskPrices(files: SourceFiles, region0: string, boot: Record<string,
   return sortedObject(out);
 }
 
+/**
+ * GPU prices per accelerator and region (gcp-gpu-prices.tsv), merged over the autoscaler's us-central1 prices.
+ * A reference-region row must equal the autoscaler's price for that accelerator where it lists one (a
+ * second-source check).
+ */
+function gcpGpuPrices(files: SourceFiles, region0: string, gpu0: Record<string, number>): Record<string, Record<string, number>> {
+  const name = 'gcp-gpu-prices.tsv';
+  const { rows } = table(name, required(files, name));
+  const out = new Map<string, Map<string, number>>(Object.entries(gpu0).map(([acc, usd]) => [acc, new Map([[region0, usd]])]));
+  for (const { line, cells } of rows) {
+    const [accelerator = '', region = '', hour = ''] = cells;
+    if (accelerator === '' || region === '') fail(name, line, 'expected accelerator<TAB>region<TAB>hourUsd');
+    const usd = num(name, line, hour);
+    if (!(usd > 0)) fail(name, line, `${accelerator} in ${region}: a GPU price must be positive`);
+    const listed = region === region0 ? gpu0[accelerator] : undefined;
+    if (listed !== undefined && listed !== usd) fail(name, line, `${accelerator} in ${region}: ${usd} here but ${listed} in gcp-autoscaler-us-central1.json`);
+    const inner = out.get(accelerator) ?? new Map<string, number>();
+    if (inner.has(region) && listed === undefined) fail(name, line, `duplicate entry ${accelerator} in ${region}`);
+    inner.set(region, usd);
+    out.set(accelerator, inner);
+  }
+  return sortedObject([...out].map(([acc, inner]) => [acc, sortedObject(inner)] as const));
+}
+
 function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, sharedCore }: { shapes: Record<string, Pair>; sharedCore: string[] }): GcpJson {
   const auto = json('gcp-autoscaler-us-central1.json', required(files, 'gcp-autoscaler-us-central1.json'));
   const region0 = String(auto['region']);
@@ -488,7 +512,7 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     familyRates: sortedObject([...familyRates].map(([f, inner]) => [f, sortedObject(inner)] as const)),
     customFamilyRates,
     spotFraction: sortedObject([...spotFraction].map(([f, inner]) => [f, sortedObject(inner)] as const)),
-    gpuHourlyUsd: sortedObject(Object.entries(gpu).map(([acc, p]) => [acc, { [region0]: p }] as const)),
+    gpuHourlyUsd: gcpGpuPrices(files, region0, gpu),
     gpuSpotHourlyUsd: sortedObject(Object.entries(gpuSpot).map(([acc, p]) => [acc, { [region0]: p }] as const)),
     defaultRates: sortedObject(defaultRates),
     storage: {

@@ -12,12 +12,12 @@ import { createPriceBook } from './pricebook.ts';
 const GiB = 2 ** 30;
 const book = createPriceBook();
 
-function priced(providerId: string, instanceType: string, region: string, vcpus: number, memoryGiB: number, gpus = 0) {
+function priced(providerId: string, instanceType: string, region: string, vcpus: number, memoryGiB: number, gpus = 0, extraLabels: Record<string, string> = {}) {
   const amounts = { cpuMillicores: vcpus * 1000, ramBytes: memoryGiB * GiB, gpus };
   const node: NodeInfo = {
     name: `${region}-${instanceType}`,
     uid: `${region}-${instanceType}`,
-    labels: { 'node.kubernetes.io/instance-type': instanceType, 'topology.kubernetes.io/region': region },
+    labels: { 'node.kubernetes.io/instance-type': instanceType, 'topology.kubernetes.io/region': region, ...extraLabels },
     providerId,
     capacity: amounts,
     allocatable: amounts,
@@ -181,4 +181,31 @@ test('GCP: N1 and N2D rates per region resolve from the machine type; disks are 
     const a = book.storage({ provider: 'gcp', region, storageClass: 'fast', driver: 'pd.csi.storage.gke.io', volumeType });
     assert.deepEqual(a, { gibMonthUsd: usd, source: 'catalog' }, `${region} ${volumeType}`);
   }
+});
+
+test('GCP: GPUs are priced at the regional list price where SkyPilot lists one, else at the us-central1 price (flagged)', () => {
+  // [region, accelerator, USD per GPU-hour from skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv @006059e0
+  // (count-1 accelerator rows)]. An n1-standard-4 node with one GPU: rates are the region's N1 rates; the
+  // GPU rate is the accelerator's price.
+  const table: [string, string, number][] = [
+    ['europe-west3', 'nvidia-tesla-t4', 0.41],
+    ['asia-northeast3', 'nvidia-tesla-t4', 0.37],
+    ['europe-west1', 'nvidia-tesla-p100', 1.6],
+    ['asia-southeast1', 'nvidia-tesla-p4', 0.65],
+    ['us-west1', 'nvidia-tesla-v100', 2.48],
+    ['europe-west3', 'nvidia-l4', 0.66085],
+    ['us-central1', 'nvidia-l4', 0.56004],
+  ];
+  for (const [region, accelerator, usd] of table) {
+    const a = priced(`gce://project/${region}-a/node`, 'n1-standard-4', region, 4, 15, 1, { 'cloud.google.com/gke-accelerator': accelerator });
+    const name = `${region} ${accelerator}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.equal(a.price.kind, 'rates', name);
+    if (a.price.kind === 'rates') assert.equal(a.price.rates.gpuHourUsd, usd, name);
+  }
+  // SkyPilot lists no V100 in europe-west3: the us-central1 list price (2.48) is used and the reason says so.
+  const v100 = priced('gce://project/europe-west3-a/node', 'n1-standard-4', 'europe-west3', 4, 15, 1, { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-v100' });
+  assert.equal(v100.price.kind === 'rates' ? v100.price.rates.gpuHourUsd : undefined, 2.48);
+  assert.match(v100.fallbackReason ?? '', /no europe-west3 price for accelerator "nvidia-tesla-v100"; using its us-central1 price/);
 });

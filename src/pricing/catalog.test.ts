@@ -275,6 +275,9 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m6i.large\t0.096\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m6i.large: 0.096 here but no price in aws-ec2-ondemand-us-east-1.txt'],
     // A cross-check row names the source it was read from; an unknown source id is refused.
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m5.large\t0.096\tskypilot-aws-vms-v99\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m5.large: source "skypilot-aws-vms-v99" is not in manifest.json'],
+    // GPU prices: the us-central1 row must equal the autoscaler's price.
+    [fixtureSources({ 'gcp-gpu-prices.tsv': 'accelerator\tregion\thourUsd\nnvidia-tesla-t4\tus-central1\t0.36\n' }), 'gcp-gpu-prices.tsv:2: nvidia-tesla-t4 in us-central1: 0.36 here but 0.35 in gcp-autoscaler-us-central1.json'],
+    [fixtureSources({ 'gcp-gpu-prices.tsv': 'accelerator\tregion\thourUsd\nnvidia-tesla-t4\teurope-west1\t0\n' }), 'gcp-gpu-prices.tsv:2: nvidia-tesla-t4 in europe-west1: a GPU price must be positive'],
     // n1-standard-2 at the autoscaler's N1 rates: 2 × 0.031611 + 7.5 × 0.004237 = 0.0949995, not 0.095.
     [fixtureSources({ 'gcp-machine-prices.tsv': 'machineType\tregion\thourUsd\tspotHourUsd\nn1-standard-2\tus-central1\t0.095\t0.02\n' }), 'gcp-machine-prices.tsv:2: n1-standard-2 in us-central1: 0.095 here but 0.0949995 from the gcp-autoscaler-us-central1.json n1 rates'],
     [fixtureSources({ 'gcp-disk-prices.tsv': 'region\tpd-standard\tpd-balanced\tpd-ssd\nus-central1\t0.04\t0.1\t0.18\n' }), 'gcp-disk-prices.tsv:2: pd-ssd in us-central1: 0.18 here but 0.17 in gcp-autoscaler-us-central1.json'],
