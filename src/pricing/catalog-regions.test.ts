@@ -209,3 +209,28 @@ test('GCP: GPUs are priced at the regional list price where SkyPilot lists one, 
   assert.equal(v100.price.kind === 'rates' ? v100.price.rates.gpuHourUsd : undefined, 2.48);
   assert.match(v100.fallbackReason ?? '', /no europe-west3 price for accelerator "nvidia-tesla-v100"; using its us-central1 price/);
 });
+
+test('GCP: C3 rates per region are solved from three machine prices; regions without two shapes fall back visibly', () => {
+  // [region, machine type, USD per vCPU-hour, USD per GB-hour], solved by least squares from SkyPilot v8's
+  // c3-highcpu-4, c3-standard-4 and c3-highmem-4 prices. europe-west1 by hand: (0.29137 - 0.1873) / 24 =
+  // 0.00433625 per GB, (0.1873 - 8 x 0.00433625) / 4 = 0.0381525 per vCPU; us-west1 from standard-4 0.20161
+  // and highmem-4 0.26462: (0.26462 - 0.20161) / 16 = 0.003938125, (0.20161 - 16 x 0.003938125) / 4 = 0.03465.
+  const table: [string, string, number, number][] = [
+    ['europe-west1', 'c3-standard-8', 0.0381525, 0.00433625],
+    ['us-west1', 'c3-highmem-4', 0.03465, 0.003938125],
+    ['europe-west3', 'c3-highcpu-8', 0.04088625, 0.004647053571],
+    ['asia-southeast1', 'c3-standard-4', 0.0427475, 0.004858392857],
+  ];
+  for (const [region, type, cpu, ram] of table) {
+    const a = priced(`gce://project/${region}-b/node`, type, region, 8, 32);
+    assert.equal(a.source, 'catalog', `${region} ${type}`);
+    assert.deepEqual(a.price.kind === 'rates' ? [a.price.rates.cpuCoreHourUsd, a.price.rates.ramGiBHourUsd] : undefined, [cpu, ram], `${region} ${type}`);
+  }
+  // asia-northeast3 lists only c3-highcpu-4 (one memory/vCPU ratio); C2 and T2D have one ratio everywhere:
+  // no rates are solved, and the nodes fall back to the region's default rates with a reason.
+  for (const [region, type] of [['asia-northeast3', 'c3-standard-4'], ['europe-west1', 'c2-standard-4'], ['us-west1', 't2d-standard-4']] as const) {
+    const a = priced(`gce://project/${region}-b/node`, type, region, 4, 16);
+    assert.equal(a.source, 'default', `${region} ${type}`);
+    assert.equal(a.fallbackReason, `node ${region}-${type}: machine family "${type.split('-')[0]}" has no ${region} rates in the gcp catalog; using default rates`);
+  }
+});
