@@ -234,3 +234,19 @@ test('GCP: C3 rates per region are solved from three machine prices; regions wit
     assert.equal(a.fallbackReason, `node ${region}-${type}: machine family "${type.split('-')[0]}" has no ${region} rates in the gcp catalog; using default rates`);
   }
 });
+
+test('Azure: Standard SSD disks and Standard load balancers are priced in every catalog region; Premium SSD outside eastus falls back visibly', () => {
+  // Retail Prices API meter 'E10 LRS Disk' (128 GiB), 9.6 USD per month in eastus, westus2, westeurope,
+  // germanywestcentral, koreacentral and southeastasia (as captured by Terra UI's azureRegionToPrices):
+  // 9.6 / 128 = 0.075 per GiB-month.
+  for (const region of ['westus2', 'westeurope', 'germanywestcentral', 'koreacentral', 'southeastasia']) {
+    const ssd = book.storage({ provider: 'azure', region, storageClass: 'managed-csi', driver: 'disk.csi.azure.com', volumeType: 'StandardSSD_LRS' });
+    assert.deepEqual(ssd, { gibMonthUsd: 0.075, source: 'catalog' }, region);
+    assert.deepEqual(book.loadBalancer({ provider: 'azure', region }), { hourlyUsd: 0.025, source: 'catalog' }, region);
+  }
+  // Premium SSD has no price outside eastus: the eastus P10 price (19.71 / 128 = 0.153984375), flagged.
+  const premium = book.storage({ provider: 'azure', region: 'koreacentral', storageClass: 'managed-csi-premium', driver: 'disk.csi.azure.com', volumeType: 'Premium_LRS' });
+  assert.equal(premium.gibMonthUsd, 0.153984375);
+  assert.equal(premium.source, 'default');
+  assert.ok(premium.fallbackReason?.includes('koreacentral'), premium.fallbackReason);
+});

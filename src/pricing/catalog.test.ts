@@ -151,8 +151,13 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   // Karpenter's pay-as-you-go prices and SkyPilot's agree on the sampled rows (the generator checks it); they
   // disagree on Standard_B2as_v2 in eastus (Karpenter 0.0844, SkyPilot 0.0752), which is why it is not sampled.
   assert.equal(c.instanceHourlyUsd('azure', 'eastus', 'Standard_B2as_v2'), 0.0844);
-  // Flat fees (flat-prices.json): Azure Standard LB 0.025, AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
-  assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025 });
+  // Flat fees (flat-prices.json): Azure Standard LB 0.025 (one 'Global' Retail Prices meter for the commercial
+  // regions, so listed for all six), AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
+  assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025, germanywestcentral: 0.025, koreacentral: 0.025, southeastasia: 0.025, westeurope: 0.025, westus2: 0.025 });
+  // Azure Standard SSD E10 (128 GiB) is 9.6 per month in all six regions: 9.6 / 128 = 0.075 per GiB-month;
+  // Premium SSD only in eastus (P10 19.71 / 128 = 0.153984375).
+  assert.deepEqual(c.data.azure.storage.gibMonthUsd['westeurope'], { StandardSSD_LRS: 0.075 });
+  assert.deepEqual(c.data.azure.storage.gibMonthUsd['eastus'], { Premium_LRS: 0.153984375, StandardSSD_LRS: 0.075 });
   assert.deepEqual(c.data.aws.loadBalancerHourlyUsd, { 'us-east-1': 0.0225 });
   assert.deepEqual(c.data.gcp.loadBalancerHourlyUsd, { 'us-central1': 0.025 });
   // Every region the docs promise is in the catalog.
