@@ -123,6 +123,14 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['us-west-2', 'c5d.metal', 96, 192, 4.608],
     ['ap-southeast-1', 'c5n.xlarge', 4, 10.5, 0.248],
     ['eu-central-1', 'c5n.18xlarge', 72, 192, 4.428],
+    ['eu-west-1', 'r5d.large', 2, 16, 0.16],
+    ['ap-southeast-1', 'r5d.24xlarge', 96, 768, 8.352],
+    ['ap-northeast-2', 'r5dn.xlarge', 4, 32, 0.398],
+    ['us-west-2', 'r5n.24xlarge', 96, 768, 7.152],
+    ['eu-central-1', 'r5b.8xlarge', 32, 256, 2.848],
+    ['ap-northeast-2', 'r6id.metal', 128, 1024, 11.6288],
+    ['eu-central-1', 'r6idn.large', 2, 16, 0.23283],
+    ['ap-southeast-1', 'r6in.32xlarge', 128, 1024, 13.32864],
     ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
@@ -145,9 +153,9 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
   // SkyPilot v8 has no c6a rows for ap-northeast-2 and no i3.metal rows at all; c5d.12xlarge in Asia fell outside
-  // the transcribed window; r8g.metal-24xl is left out
-  // (its v8 us-east-1 price 5.65536 disagrees with Karpenter's 6.2209): those fall back visibly.
-  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal'], ['eu-west-1', 'r8g.metal-24xl'], ['ap-southeast-1', 'c5d.12xlarge']] as const) {
+  // the transcribed window; v8 has no r6in rows for ap-northeast-2; r5b.metal (v8 us-east-1 7.152 against
+  // Karpenter's 7.8672) and r8g.metal-24xl (5.65536 against 6.2209) are left out: those fall back visibly.
+  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal'], ['eu-west-1', 'r8g.metal-24xl'], ['ap-southeast-1', 'c5d.12xlarge'], ['ap-northeast-2', 'r6in.large'], ['eu-west-1', 'r5b.metal']] as const) {
     const a = priced(`aws:///${region}a/i-0v8`, type, region, 2, 4);
     assert.equal(a.source, 'default', `${region} ${type}`);
     assert.equal(a.fallbackReason, `node ${region}-${type}: instance type "${type}" not in the aws catalog for ${region}; using default rates`);
