@@ -131,6 +131,12 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['ap-northeast-2', 'r6id.metal', 128, 1024, 11.6288],
     ['eu-central-1', 'r6idn.large', 2, 16, 0.23283],
     ['ap-southeast-1', 'r6in.32xlarge', 128, 1024, 13.32864],
+    ['ap-northeast-2', 'c6id.large', 2, 4, 0.1155],
+    ['eu-west-1', 'c6id.metal', 128, 256, 7.3248],
+    ['ap-southeast-1', 'c6in.xlarge', 4, 8, 0.2604],
+    ['us-west-2', 'c6in.32xlarge', 128, 256, 7.2576],
+    ['eu-central-1', 'c7a.medium', 1, 2, 0.05857],
+    ['eu-west-1', 'c7a.48xlarge', 192, 384, 10.57152],
     ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
@@ -153,9 +159,10 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
   // SkyPilot v8 has no c6a rows for ap-northeast-2 and no i3.metal rows at all; c5d.12xlarge in Asia fell outside
-  // the transcribed window; v8 has no r6in rows for ap-northeast-2; r5b.metal (v8 us-east-1 7.152 against
+  // the transcribed window; v8 has no r6in rows for ap-northeast-2 and no c7a rows in the
+  // Asian regions; r5b.metal (v8 us-east-1 7.152 against
   // Karpenter's 7.8672) and r8g.metal-24xl (5.65536 against 6.2209) are left out: those fall back visibly.
-  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal'], ['eu-west-1', 'r8g.metal-24xl'], ['ap-southeast-1', 'c5d.12xlarge'], ['ap-northeast-2', 'r6in.large'], ['eu-west-1', 'r5b.metal']] as const) {
+  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal'], ['eu-west-1', 'r8g.metal-24xl'], ['ap-southeast-1', 'c5d.12xlarge'], ['ap-northeast-2', 'r6in.large'], ['eu-west-1', 'r5b.metal'], ['ap-southeast-1', 'c7a.large']] as const) {
     const a = priced(`aws:///${region}a/i-0v8`, type, region, 2, 4);
     assert.equal(a.source, 'default', `${region} ${type}`);
     assert.equal(a.fallbackReason, `node ${region}-${type}: instance type "${type}" not in the aws catalog for ${region}; using default rates`);
