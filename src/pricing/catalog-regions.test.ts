@@ -147,6 +147,8 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['eu-west-1', 'm6id.large', 2, 8, 0.1323],
     ['ap-northeast-2', 'm6id.32xlarge', 128, 512, 9.3408],
     ['eu-central-1', 'm6idn.12xlarge', 48, 192, 4.54896],
+    ['eu-west-1', 'r7i.2xlarge', 8, 64, 0.5922],
+    ['ap-northeast-2', 'r7i.48xlarge', 192, 1536, 15.3216],
     ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
