@@ -149,6 +149,8 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['eu-central-1', 'm6idn.12xlarge', 48, 192, 4.54896],
     ['eu-west-1', 'r7i.2xlarge', 8, 64, 0.5922],
     ['ap-northeast-2', 'r7i.48xlarge', 192, 1536, 15.3216],
+    ['ap-southeast-1', 'm8g.xlarge', 4, 16, 0.2244],
+    ['eu-west-1', 'm8g.metal-48xl', 192, 768, 9.60384],
     ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
@@ -173,9 +175,22 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
   // SkyPilot v8 has no c6a rows for ap-northeast-2 and no i3.metal rows at all; c5d.12xlarge in Asia fell outside
   // the transcribed window; v8 has no r6in rows for ap-northeast-2 and no c7a rows in the
   // Asian regions; no m5n.metal row for eu-west-1;
-  // r5b.metal (v8 us-east-1 7.152 against Karpenter's 7.8672), m5zn.metal (3.9641 against 4.3605) and
+  // r5b.metal (v8 us-east-1 7.152 against Karpenter's 7.8672), m5zn.metal (3.9641 against 4.3605),
+  // m8g.metal-24xl (4.30848 against 4.73933) and
   // r8g.metal-24xl (5.65536 against 6.2209) are left out: those fall back visibly.
-  for (const [region, type] of [['ap-northeast-2', 'c6a.large'], ['us-west-2', 'i3.metal'], ['eu-west-1', 'r8g.metal-24xl'], ['ap-southeast-1', 'c5d.12xlarge'], ['ap-northeast-2', 'r6in.large'], ['eu-west-1', 'r5b.metal'], ['ap-southeast-1', 'c7a.large'], ['eu-west-1', 'm5n.metal'], ['us-west-2', 'm5zn.metal']] as const) {
+  const leftOut = [
+    ['ap-northeast-2', 'c6a.large'],
+    ['us-west-2', 'i3.metal'],
+    ['eu-west-1', 'r8g.metal-24xl'],
+    ['ap-southeast-1', 'c5d.12xlarge'],
+    ['ap-northeast-2', 'r6in.large'],
+    ['eu-west-1', 'r5b.metal'],
+    ['ap-southeast-1', 'c7a.large'],
+    ['eu-west-1', 'm5n.metal'],
+    ['us-west-2', 'm5zn.metal'],
+    ['eu-central-1', 'm8g.metal-24xl'],
+  ] as const;
+  for (const [region, type] of leftOut) {
     const a = priced(`aws:///${region}a/i-0v8`, type, region, 2, 4);
     assert.equal(a.source, 'default', `${region} ${type}`);
     assert.equal(a.fallbackReason, `node ${region}-${type}: instance type "${type}" not in the aws catalog for ${region}; using default rates`);
