@@ -151,6 +151,7 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['ap-northeast-2', 'r7i.48xlarge', 192, 1536, 15.3216],
     ['ap-southeast-1', 'm8g.xlarge', 4, 16, 0.2244],
     ['eu-west-1', 'm8g.metal-48xl', 192, 768, 9.60384],
+    ['ap-northeast-2', 't4g.xlarge', 4, 16, 0.1664],
     ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
