@@ -101,11 +101,14 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
     ['aws r7i.large eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'r7i.large'), 0.14805],
   ];
   for (const [name, actual, expected] of secondPass) assert.equal(actual, expected, name);
-  // Rows outside the read windows are absent, not guessed: m7gd has no ap-northeast-2 row in the snapshot,
-  // m8g none in ap-northeast-2/ap-southeast-1, and t4g.xlarge was not read.
+  // Rows outside the read windows are absent, not guessed: m7gd has no ap-northeast-2 row in the snapshot.
   assert.equal(c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm7gd.large'), undefined);
-  assert.equal(c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm8g.12xlarge'), undefined);
-  assert.equal(c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.xlarge'), undefined);
+  // m8g in Asia and t4g.xlarge were missing after the second pass; the fourth pass read them from SkyPilot's
+  // v8 catalogs/v8/aws/vms.csv @00148f2a:
+  // "m8g.12xlarge,,,48.0,192.0,,2.6928,1.016100,ap-southeast-1,apse1-az1,arm64"
+  assert.equal(c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm8g.12xlarge'), 2.6928);
+  // "t4g.xlarge,,,4.0,16.0,,0.1472,0.069300,eu-west-1,euw1-az1,arm64"
+  assert.equal(c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.xlarge'), 0.1472);
   // GCE N1 (Cyclenerd pricing.yml @0166a59e, europe-west3): n1-highcpu-2 (2 vCPU, 1.8 GB) "hour: 0.0912844",
   //   n1-highmem-2 (2 vCPU, 13 GB) "hour: 0.152414": 11.2m = 0.0611296 → m = 0.005458; c = (0.0912844 − 1.8 × 0.005458) / 2
   //   = 0.0814600 / 2 = 0.04073. (n1-highcpu-32 1.4605504 and n1-highmem-32 2.438624 fit the same rates.)
