@@ -154,6 +154,7 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['ap-northeast-2', 't4g.xlarge', 4, 16, 0.1664],
     ['eu-west-1', 'c6g.xlarge', 4, 8, 0.1459],
     ['ap-southeast-1', 'c6gd.medium', 1, 2, 0.045],
+    ['ap-northeast-2', 'm6gd.large', 2, 8, 0.1112],
     ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
@@ -179,7 +180,8 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
   // the transcribed window; v8 has no r6in rows for ap-northeast-2 and no c7a rows in the
   // Asian regions; no m5n.metal row for eu-west-1;
   // r5b.metal (v8 us-east-1 7.152 against Karpenter's 7.8672), m5zn.metal (3.9641 against 4.3605),
-  // m8g.metal-24xl (4.30848 against 4.73933), c6gd.metal (2.4576 against 2.6051) and
+  // m8g.metal-24xl (4.30848 against 4.73933), c6gd.metal (2.4576 against 2.6051),
+  // m6gd.metal (2.8928 against 3.0664) and
   // r8g.metal-24xl (5.65536 against 6.2209) are left out: those fall back visibly.
   const leftOut = [
     ['ap-northeast-2', 'c6a.large'],
@@ -193,6 +195,7 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['us-west-2', 'm5zn.metal'],
     ['eu-central-1', 'm8g.metal-24xl'],
     ['us-west-2', 'c6gd.metal'],
+    ['eu-west-1', 'm6gd.metal'],
   ] as const;
   for (const [region, type] of leftOut) {
     const a = priced(`aws:///${region}a/i-0v8`, type, region, 2, 4);
