@@ -156,6 +156,7 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
     ['ap-southeast-1', 'c6gd.medium', 1, 2, 0.045],
     ['ap-northeast-2', 'm6gd.large', 2, 8, 0.1112],
     ['eu-west-1', 'r6gd.8xlarge', 32, 256, 2.048],
+    ['ap-northeast-2', 'r7gd.4xlarge', 16, 128, 1.3083],
     ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
     ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
     ['us-west-2', 'c6a.metal', 192, 384, 7.344],
