@@ -328,3 +328,39 @@ test('Prometheus: one scrapes both exporters, a second federates it, the dashboa
     await leaf.stop();
   }
 });
+
+test('Prometheus remote-write: one scrapes both exporters and pushes to a receiver (the protocol of Mimir and Thanos Receive)', { skip: !hasBinary('prometheus') && 'prometheus is not installed (.ci/run installs it)' }, async () => {
+  const eastHourly = sample(await (await fetch(`${east.base}/metrics`)).text(), 'kube_cost_cluster_hourly_usd', 'east');
+  const westHourly = sample(await (await fetch(`${west.base}/metrics`)).text(), 'kube_cost_cluster_hourly_usd', 'west');
+  const receiver = await startPrometheus({ job: 'none', targets: [], args: ['--web.enable-remote-write-receiver'] });
+  try {
+    // The remote_write block of docs/multi-cluster.md: only the cost series are pushed.
+    const sender = await startPrometheus({
+      targets: [`127.0.0.1:${east.port}`, `127.0.0.1:${west.port}`],
+      extraConfig: [
+        'remote_write:',
+        `  - url: ${receiver.url}/api/v1/write`,
+        '    write_relabel_configs:',
+        '      - source_labels: [__name__]',
+        "        regex: 'kube_cost_.*'",
+        '        action: keep',
+      ].join('\n'),
+    });
+    try {
+      const both = await receiver.waitFor('kube_cost_cluster_hourly_usd', (r) => r.length === 2);
+      const values = new Map(both.map((s) => [s.metric['cluster'], Number(s.value[1])]));
+      near(values.get('east'), eastHourly, 'remote-written east');
+      near(values.get('west'), westHourly, 'remote-written west');
+      assert.deepEqual(await receiver.query('count({__name__=~"up|scrape_.*"})'), [], 'only kube_cost_* series are pushed, not the sender\'s own up and scrape_* series');
+      const cluster = dashboards()[0]!.dashboard.templating?.list?.find((v) => v.name === 'cluster');
+      const m = /^label_values\((.+), (\w+)\)$/.exec(String(cluster?.query));
+      assert.ok(m);
+      const body = await getJson<{ data: string[] }>(`${receiver.url}/api/v1/label/${m[2]}/values?match[]=${encodeURIComponent(m[1]!)}`);
+      assert.deepEqual(body.data, ['east', 'west']);
+    } finally {
+      await sender.stop();
+    }
+  } finally {
+    await receiver.stop();
+  }
+});
