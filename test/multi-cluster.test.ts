@@ -16,13 +16,18 @@ import pg from 'pg';
 import { CLUSTER_HOURLY } from '../src/dashboards/common.ts';
 import { dashboards } from '../src/dashboards/index.ts';
 import { regexValue, substitute, variableQueries } from './deploy/dashboard-queries.ts';
+import { buildUi, isStale } from '../ui/build.ts';
 import { freePort, hasBinary, startPrometheus } from './helpers/prometheus.ts';
+import { dollars, launchBrowser, openPage } from './helpers/ui-browser.ts';
 import type { PgServer } from './pg-server.ts';
 import { startPgServer } from './pg-server.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/', import.meta.url).pathname;
 const EPS = 1e-9;
+
+// page.waitForFunction callbacks run in the browser; this program has no DOM library.
+declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; querySelectorAll(selector: string): { length: number } };
 
 interface Proc {
   readonly base: string;
@@ -232,6 +237,25 @@ test('the hub answers per-cluster and global allocations that add up to each clu
   assert.deepEqual([...filtered.keys()].sort(), [...eastNs.keys()].sort());
   for (const [ns, usd] of eastNs) near(filtered.get(ns), usd, `filtered ${ns}`);
 
+  // With idle: each cluster's own answer is the hub's filtered one (names included: `__idle__`), and
+  // the hub's global idle is named per cluster and adds up.
+  for (const [proc, id] of [
+    [east, 'east'],
+    [west, 'west'],
+  ] as const) {
+    for (const options of ['idle=true', 'idle=true&shareIdle=true']) {
+      const own = await allocationTotals(proc.base, `window=${window}&aggregate=namespace&${options}`);
+      const viaHub = await allocationTotals(hub.base, `window=${window}&aggregate=namespace&${options}&filter=${encodeURIComponent(`cluster:"${id}"`)}`);
+      assert.deepEqual([...viaHub.keys()].sort(), [...own.keys()].sort(), `${id} ${options}`);
+      for (const [ns, usd] of own) near(viaHub.get(ns), usd, `${id} ${options} ${ns}`);
+    }
+  }
+  const eastIdle = await allocationTotals(east.base, `window=${window}&aggregate=cluster&idle=true`);
+  const westIdle = await allocationTotals(west.base, `window=${window}&aggregate=cluster&idle=true`);
+  const globalIdle = await allocationTotals(hub.base, `window=${window}&aggregate=namespace&idle=true`);
+  assert.ok(globalIdle.has('east/__idle__') && globalIdle.has('west/__idle__'));
+  near(sum(globalIdle), sum(eastIdle) + sum(westIdle), 'global with idle = east + west');
+
   // Per pod (no aggregate): the same pod names in both clusters stay two allocations.
   const pods = await allocationTotals(hub.base, `window=${window}`);
   near(sum(pods), eastTotal + westTotal, 'per-pod total');
@@ -362,5 +386,43 @@ test('Prometheus remote-write: one scrapes both exporters and pushes to a receiv
     }
   } finally {
     await receiver.stop();
+  }
+});
+
+// Last: it stops the two exporters, so that the history the page reads no longer grows.
+test("the hub's web UI (real Chromium): the cluster picker lists both clusters; one cluster's total and All's add up", async () => {
+  await Promise.all([east.stop(), west.stop()]);
+  if (isStale()) await buildUi();
+  const summaryTotal = async (filter: string | undefined): Promise<number> => {
+    const p = new URLSearchParams({ window: '7d', top: '10' });
+    if (filter !== undefined) p.set('filter', filter);
+    return (await getJson<{ data: { totalCost: number } }>(`${hub.base}/api/v1/summary?${p}`)).data.totalCost;
+  };
+  const [all, eastOnly, westOnly] = await Promise.all([summaryTotal(undefined), summaryTotal('cluster:"east"'), summaryTotal('cluster:"west"')]);
+  assert.ok(eastOnly > 0 && westOnly > 0);
+  near(all, eastOnly + westOnly, 'summary: All = east + west');
+  const browser = await launchBrowser();
+  try {
+    const w = await openPage(browser);
+    await w.page.goto(`${hub.base}/?window=7d`);
+    const total = w.page.getByTestId('kpi-total').locator('.kpi-value');
+    await total.waitFor();
+    assert.equal(dollars(await total.getAttribute('data-exact')).toFixed(6), all.toFixed(6));
+    const picker = w.page.getByLabel('Cluster', { exact: true });
+    await w.page.waitForFunction(() => document.querySelectorAll('#f-cluster option').length === 3);
+    assert.deepEqual(await picker.locator('option').allTextContents(), ['All clusters', 'east', 'west']);
+    for (const [cluster, expected] of [
+      ['east', eastOnly],
+      ['west', westOnly],
+    ] as const) {
+      const before = await total.getAttribute('data-exact');
+      await picker.selectOption(cluster);
+      await w.page.waitForFunction((b) => document.querySelector('[data-testid="kpi-total"] .kpi-value')?.getAttribute('data-exact') !== b, before);
+      assert.equal(dollars(await total.getAttribute('data-exact')).toFixed(6), expected.toFixed(6), cluster);
+    }
+    assert.deepEqual(w.problems, []);
+    await w.context.close();
+  } finally {
+    await browser.close();
   }
 });

@@ -18,6 +18,9 @@
 //   includeIdle       idle is its own allocation, `__idle__` (`<node>/__idle__` with idleByNode,
 //                     prefixed `<cluster>/` when the answer holds several clusters); with a filter,
 //                     only the part that would have been shared with the allocations that pass it
+// With a filter, the idle of a cluster (node) where no allocation passes it is left out, unless the
+// idle itself passes it (`cluster:"east"` keeps east's idle, even of a resource nobody pays for, and
+// never another cluster's), so the answers of filters on each cluster add up to the unfiltered one.
 import type { AllocationInterval, CostBasis, StepSet } from '../store/types.ts';
 import type { AggregateProperty } from './aggregate.ts';
 import { IDLE, keyFunction } from './aggregate.ts';
@@ -360,7 +363,7 @@ function computeSet(set: StepSet<AllocationInterval>, options: AllocationOptions
     let rowShare: IdleShare | undefined;
     if (includeIdle) {
       const id = idleIdOf(row);
-      if (filtering && !shareIdle) addTotals(passing, id, row);
+      if (filtering) addTotals(passing, id, row);
       if (shareIdle) {
         const idle = idleTotals.get(id);
         const total = allocated.get(id);
@@ -381,10 +384,11 @@ function computeSet(set: StepSet<AllocationInterval>, options: AllocationOptions
     group(keyOf(row), false).add(row, rowShare);
   }
 
-  if (includeIdle && idleRows.length > 0) {
-    const clusters = new Set(idleRows.map((r) => r.cluster));
+  const keptIdle = filtering ? idleRows.filter((r) => passing.has(idleIdOf(r)) || matches(options.filter, r)) : idleRows;
+  if (includeIdle && keptIdle.length > 0) {
+    const clusters = new Set(keptIdle.map((r) => r.cluster));
     const prefix = clusters.size > 1;
-    for (const row of idleRows) {
+    for (const row of keptIdle) {
       const id = idleIdOf(row);
       const total = allocated.get(id);
       // The part of each resource's idle that stays an idle allocation.
