@@ -393,12 +393,16 @@ test('Prometheus remote-write: one scrapes both exporters and pushes to a receiv
 test("the hub's web UI (real Chromium): the cluster picker lists both clusters; one cluster's total and All's add up", async () => {
   await Promise.all([east.stop(), west.stop()]);
   if (isStale()) await buildUi();
-  const summaryTotal = async (filter: string | undefined): Promise<number> => {
+  const summary = async (filter: string | undefined): Promise<{ totalCost: number; components: { management: number } }> => {
     const p = new URLSearchParams({ window: '7d', top: '10' });
     if (filter !== undefined) p.set('filter', filter);
-    return (await getJson<{ data: { totalCost: number } }>(`${hub.base}/api/v1/summary?${p}`)).data.totalCost;
+    return (await getJson<{ data: { totalCost: number; components: { management: number } } }>(`${hub.base}/api/v1/summary?${p}`)).data;
   };
-  const [all, eastOnly, westOnly] = await Promise.all([summaryTotal(undefined), summaryTotal('cluster:"east"'), summaryTotal('cluster:"west"')]);
+  const [whole, east1, west1] = await Promise.all([summary(undefined), summary('cluster:"east"'), summary('cluster:"west"')]);
+  const [all, eastOnly, westOnly] = [whole.totalCost, east1.totalCost, west1.totalCost];
+  // The example cluster is EKS: its control-plane fee belongs to each cluster picked whole.
+  assert.ok(east1.components.management > 0 && west1.components.management > 0);
+  near(whole.components.management, east1.components.management + west1.components.management, 'fees add up');
   assert.ok(eastOnly > 0 && westOnly > 0);
   near(all, eastOnly + westOnly, 'summary: All = east + west');
   const browser = await launchBrowser();
@@ -419,6 +423,7 @@ test("the hub's web UI (real Chromium): the cluster picker lists both clusters; 
       await picker.selectOption(cluster);
       await w.page.waitForFunction((b) => document.querySelector('[data-testid="kpi-total"] .kpi-value')?.getAttribute('data-exact') !== b, before);
       assert.equal(dollars(await total.getAttribute('data-exact')).toFixed(6), expected.toFixed(6), cluster);
+      assert.equal(await w.page.getByTestId('kpi-total').locator('.kpi-detail').textContent(), "filtered: with its share of idle and its clusters' fees");
     }
     assert.deepEqual(w.problems, []);
     await w.context.close();
