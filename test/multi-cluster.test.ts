@@ -7,7 +7,7 @@
 // (the documented federation set-up), and the dashboards' $cluster variable lists both clusters.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -387,6 +387,13 @@ test('Prometheus remote-write: one scrapes both exporters and pushes to a receiv
   } finally {
     await receiver.stop();
   }
+});
+
+test('a hub whose database cannot be reached at start stops with exit code 1, naming the database without its password', () => {
+  const r = spawnSync(process.execPath, [CLI, '--hub', '--source', 'none', '--port', '1', '--store', `postgres://kce:secret@127.0.0.1:${pgServer.port + 1}/none?connect_timeout=2`], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr + r.stdout, /failed to start.*postgres:\/\/kce:\*\*\*@127\.0\.0\.1/);
+  assert.doesNotMatch(r.stderr + r.stdout, /secret/);
 });
 
 // Last: it stops the two exporters, so that the history the page reads no longer grows.

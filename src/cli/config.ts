@@ -650,6 +650,8 @@ export function serveHelp(version: string): string {
   lines.push('  kube-cost-exporter                                   # current kube context if it answers, else the demo cluster, on :9090');
   lines.push('  kube-cost-exporter --source kube --context prod      # live collection from context prod');
   lines.push('  kube-cost-exporter --snapshot examples/cluster.json --port 9191');
+  lines.push('  kube-cost-exporter --source kube --cluster-id east --store postgres://kce@pg/costs   # one of many clusters sharing a database');
+  lines.push('  kube-cost-exporter --hub --source none --store postgres://kce@pg/costs                # the API and UI for all of them (docs/multi-cluster.md)');
   lines.push('  kubectl get nodes,pods,pv,pvc,svc,ns -A -o json > cluster.json && kube-cost-exporter --snapshot cluster.json');
   lines.push('', 'Endpoints: /metrics (Prometheus text or OpenMetrics), /healthz, /readyz. Docs: docs/configuration.md, docs/metrics.md.');
   return `${lines.join('\n')}\n`;
