@@ -438,3 +438,23 @@ test("the hub's web UI (real Chromium): the cluster picker lists both clusters; 
     await browser.close();
   }
 });
+
+test('--hub with a source: the exporter of cluster north whose API and UI also cover east and west', async () => {
+  const north = await startCli(['--hub', '--snapshot', join(dir, 'west.json'), '--cluster-id', 'north', '--store', url, '--interval', '1s', '--data-dir', dir]);
+  try {
+    const metrics = await (await fetch(`${north.base}/metrics`)).text();
+    assert.ok(sample(metrics, 'kube_cost_cluster_hourly_usd', 'north') > 0, 'its metrics are its own cluster');
+    const deadline = Date.now() + 30_000;
+    let clusters: string[] = [];
+    while (Date.now() < deadline) {
+      clusters = (await getJson<{ data: { cluster: string }[] }>(`${north.base}/api/v1/coverage`)).data.map((c) => c.cluster);
+      if (clusters.includes('north')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.deepEqual(clusters, ['east', 'north', 'west']);
+    const perCluster = await allocationTotals(north.base, `window=${window}&aggregate=cluster`);
+    assert.deepEqual([...perCluster.keys()].sort(), ['east', 'west'], 'north recorded after the window');
+  } finally {
+    await north.stop();
+  }
+});
