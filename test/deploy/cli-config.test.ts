@@ -54,6 +54,12 @@ function cliConfig(container: Container): ServeConfig {
   for (const e of container.env ?? []) {
     if (!e.name.startsWith('KCE_')) continue;
     assert.ok(KNOWN_ENV.has(e.name), `${e.name} is not an option of the CLI (known: ${[...KNOWN_ENV].join(', ')}); it would be ignored`);
+    if (e.name === 'KCE_STORE' && e.value === undefined) {
+      // The shared database's URL from a Secret (components/postgres-history): what the kubelet would put there.
+      assert.deepEqual(e.valueFrom, { secretKeyRef: { name: 'kube-cost-exporter-history', key: 'url' } });
+      env[e.name] = 'postgres://kce@pg.example.internal:5432/costs';
+      continue;
+    }
     assert.ok(e.value !== undefined, `${e.name} has a literal value`);
     env[e.name] = e.value;
   }
