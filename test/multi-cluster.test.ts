@@ -323,7 +323,7 @@ test('Prometheus: one scrapes both exporters, a second federates it, the dashboa
       extraConfig: ["    metrics_path: /federate", '    honor_labels: true', '    params:', "      'match[]': ['{__name__=~\"kube_cost_.*\"}']"].join('\n'),
     });
     try {
-      const both = await central.waitFor('kube_cost_cluster_hourly_usd', (r) => r.length === 2);
+      const both = await central.waitFor('kube_cost_cluster_hourly_usd', (r) => r.length === 2, 90_000);
       const values = new Map(both.map((s) => [s.metric['cluster'], Number(s.value[1])]));
       near(values.get('east'), eastHourly, 'federated east');
       near(values.get('west'), westHourly, 'federated west');
@@ -371,7 +371,7 @@ test('Prometheus remote-write: one scrapes both exporters and pushes to a receiv
       ].join('\n'),
     });
     try {
-      const both = await receiver.waitFor('kube_cost_cluster_hourly_usd', (r) => r.length === 2);
+      const both = await receiver.waitFor('kube_cost_cluster_hourly_usd', (r) => r.length === 2, 90_000);
       const values = new Map(both.map((s) => [s.metric['cluster'], Number(s.value[1])]));
       near(values.get('east'), eastHourly, 'remote-written east');
       near(values.get('west'), westHourly, 'remote-written west');
@@ -444,7 +444,7 @@ test('--hub with a source: the exporter of cluster north whose API and UI also c
   try {
     const metrics = await (await fetch(`${north.base}/metrics`)).text();
     assert.ok(sample(metrics, 'kube_cost_cluster_hourly_usd', 'north') > 0, 'its metrics are its own cluster');
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     let clusters: string[] = [];
     while (Date.now() < deadline) {
       clusters = (await getJson<{ data: { cluster: string }[] }>(`${north.base}/api/v1/coverage`)).data.map((c) => c.cluster);
