@@ -17,6 +17,7 @@ import { CLUSTER_HOURLY } from '../src/dashboards/common.ts';
 import { dashboards } from '../src/dashboards/index.ts';
 import { regexValue, substitute, variableQueries } from './deploy/dashboard-queries.ts';
 import { buildUi, isStale } from '../ui/build.ts';
+import { installPlugin, runKubectl } from './helpers/kubectl.ts';
 import { freePort, hasBinary, startPrometheus } from './helpers/prometheus.ts';
 import { dollars, launchBrowser, openPage } from './helpers/ui-browser.ts';
 import type { PgServer } from './pg-server.ts';
@@ -386,6 +387,30 @@ test('Prometheus remote-write: one scrapes both exporters and pushes to a receiv
     }
   } finally {
     await receiver.stop();
+  }
+});
+
+test('kubectl cost cluster --server <hub> (the real kubectl and plugin): one row per cluster, each its own exporter\'s total', { skip: !hasBinary('kubectl') && 'kubectl is not installed (.ci/run installs it)' }, async () => {
+  const pluginDir = mkdtempSync(join(tmpdir(), 'kce-kubectl-'));
+  try {
+    installPlugin(pluginDir);
+    const rows = async (base: string): Promise<Map<string, { podCount: number; totalUsd: number }>> => {
+      const r = await runKubectl(['cost', 'cluster', '--server', base, '--window', window, '-o', 'json'], { pluginDir });
+      assert.equal(r.code, 0, r.stderr);
+      return new Map((JSON.parse(r.stdout) as { rows: { name: string; podCount: number; totalUsd: number }[] }).rows.map((x) => [x.name, x]));
+    };
+    const [viaHub, own] = await Promise.all([rows(hub.base), Promise.all([rows(east.base), rows(west.base)])]);
+    assert.deepEqual([...viaHub.keys()].sort(), ['east', 'west'], 'pods of the same name in two clusters are two pods');
+    for (const [id, mine] of [
+      ['east', own[0]],
+      ['west', own[1]],
+    ] as const) {
+      assert.deepEqual([...mine.keys()], [id]);
+      assert.equal(viaHub.get(id)?.podCount, mine.get(id)?.podCount, `${id} pods`);
+      near(viaHub.get(id)?.totalUsd, mine.get(id)!.totalUsd, `${id} total`);
+    }
+  } finally {
+    rmSync(pluginDir, { recursive: true, force: true });
   }
 });
 

@@ -93,6 +93,14 @@ describe('computeAllocations: totals by aggregate and idle option (hand-computed
     for (const [filter, expected] of cases) assert.deepEqual(totals(run('namespace', { includeIdle: true, filter }, rows)), expected, filter);
   });
 
+  it('several clusters: pods of the same name stay apart, named <cluster>/<namespace>/<pod>; one cluster left by the filter: plain names', () => {
+    const twin = row({ ...A, key: 'uid-a2', cluster: 'c2' });
+    assert.deepEqual(totals(run('pod', {}, [A, twin, C])), { 'c1/data/kafka-0': 1.15, 'c1/web/a': 1.6, 'c2/web/a': 1.6 });
+    assert.deepEqual(totals(run('pod', { filter: 'cluster:"c2"' }, [A, twin, C])), { 'web/a': 1.6 });
+    assert.deepEqual(totals(run('cluster,pod', {}, [A, twin])), { 'c1/web/a': 1.6, 'c2/web/a': 1.6 });
+    assert.deepEqual(totals(run('namespace', {}, [A, twin])), { web: 3.2 }, 'namespaces add up across clusters');
+  });
+
   it('several clusters: idle is named per cluster', () => {
     const other = row({ ...IDLE_N1, key: '__idle__/m1', cluster: 'c2', node: 'm1' });
     assert.deepEqual([...run('namespace', { includeIdle: true }, [A, IDLE_N1, other]).keys()], ['c1/__idle__', 'c2/__idle__', 'web']);

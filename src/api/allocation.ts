@@ -310,13 +310,30 @@ function addTotals(map: Map<string, ResourceTotals>, id: string, row: Allocation
 }
 
 /** One allocation set per step set. */
+/**
+ * A pod belongs to one cluster: when the pods that pass the filter come from several clusters (a
+ * hub's answer), `pod` groups are named `<cluster>/<namespace>/<pod>`, so that two clusters' pods of
+ * the same name stay two allocations (as idle is named per cluster). Other aggregates group across
+ * clusters by design (`namespace`: a namespace's cost in every cluster); add `cluster` to keep them apart.
+ */
+function podsApart(set: StepSet<AllocationInterval>, options: AllocationOptions, keyOf: (row: AllocationInterval) => string): (row: AllocationInterval) => string {
+  if (!options.aggregate.some((p) => p.kind === 'pod') || options.aggregate.some((p) => p.kind === 'cluster')) return keyOf;
+  let first: string | undefined;
+  for (const row of set.rows) {
+    if (row.kind === 'idle' || (options.filter.kind !== 'all' && !matches(options.filter, row))) continue;
+    first ??= row.cluster;
+    if (row.cluster !== first) return (row) => `${row.cluster}/${keyOf(row)}`;
+  }
+  return keyOf;
+}
+
 export function computeAllocations(sets: readonly StepSet<AllocationInterval>[], options: AllocationOptions): AllocationSetResult[] {
   return sets.map((set) => computeSet(set, options));
 }
 
 function computeSet(set: StepSet<AllocationInterval>, options: AllocationOptions): AllocationSetResult {
   const { includeIdle, shareIdle, idleByNode } = options;
-  const keyOf = keyFunction(options.aggregate);
+  const keyOf = podsApart(set, options, keyFunction(options.aggregate));
   const filtering = options.filter.kind !== 'all';
   const idleIdOf = idleByNode ? (r: AllocationInterval) => `${r.cluster}\u0000${r.node}` : (r: AllocationInterval) => r.cluster;
   const groups = new Map<string, Group>();
