@@ -309,7 +309,6 @@ function addTotals(map: Map<string, ResourceTotals>, id: string, row: Allocation
   t.gpu += row.gpuCostUsd;
 }
 
-/** One allocation set per step set. */
 /**
  * A pod belongs to one cluster: when the pods that pass the filter come from several clusters (a
  * hub's answer), `pod` groups are named `<cluster>/<namespace>/<pod>`, so that two clusters' pods of
@@ -327,6 +326,7 @@ function podsApart(set: StepSet<AllocationInterval>, options: AllocationOptions,
   return keyOf;
 }
 
+/** One allocation set per step set. */
 export function computeAllocations(sets: readonly StepSet<AllocationInterval>[], options: AllocationOptions): AllocationSetResult[] {
   return sets.map((set) => computeSet(set, options));
 }
