@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_RETENTION } from './memory.ts';
+import { coverWithBlocks } from './blocks.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
@@ -70,8 +71,24 @@ function schemaV2(): string {
     UPDATE clusters SET max_cycle_ms = coalesce((SELECT MAX(end_ms - start_ms) FROM cycles WHERE cycles.cluster_id = clusters.id), 0);`;
 }
 
+/**
+ * Block sizes of the allocation rollups (v3): aligned blocks of 2, 4, 8, 16 hours built from the
+ * hourly buckets, and of 2, 4 ... 256 days from the daily buckets. A query's whole hours and days
+ * are read as the fewest aligned blocks that cover them (a 30-day window: about 8 rows per pod
+ * instead of 30 daily ones), so its cost grows with log(window), not with the window.
+ */
+export const HOUR_BLOCKS_MS: readonly number[] = [2, 4, 8, 16].map((h) => h * HOUR_MS);
+export const DAY_BLOCKS_MS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256].map((d) => d * DAY_MS);
+
+/** v3: allocation blocks (see HOUR_BLOCKS_MS) and, per cluster and size, how far they are built. */
+function schemaV3(): string {
+  const kind = kindByName('allocations');
+  return `CREATE TABLE alloc_blocks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, size_ms, bucket_ms, id)) WITHOUT ROWID;
+    CREATE TABLE block_marks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;`;
+}
+
 /** Migrations by the version they lead to; each runs in one transaction. */
-const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2];
+const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2, schemaV3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
@@ -91,8 +108,11 @@ interface IdentityCacheEntry {
   seen: readonly unknown[];
 }
 
+/** A part of a plan, or whole blocks of `blockMs` (alloc_blocks) starting in [startMs, endMs). */
+type QueryPart = PlanPart | { readonly resolution: 'blocks'; readonly blockMs: number; readonly startMs: number; readonly endMs: number };
+
 /** Builds the SQL answering one part of a plan for one kind: rows of (id, s, e, sums, maxes, rec). */
-function partSql(kind: SqlKind, part: PlanPart): string {
+function partSql(kind: SqlKind, part: QueryPart): string {
   const { sums, maxes } = valueColumns(kind);
   const share = '((min(e0, $to) - max(s0, $from)) * 1.0 / (e0 - s0))';
   const cutCols = [...sums.map((c) => `${c} * ${share} AS ${c}`), ...maxes].join(', ');
@@ -103,6 +123,9 @@ function partSql(kind: SqlKind, part: PlanPart): string {
       SELECT r.id AS id, coalesce(r.start_ms, c.start_ms) AS s0, coalesce(r.end_ms, c.end_ms) AS e0, ${inner}, r.reconciled AS rec
       FROM cycles c JOIN ${kind.prefix}_raw r ON r.cycle_id = c.id
       WHERE c.cluster_id = $cluster AND c.start_ms >= $from - $maxCycle AND c.start_ms < $to AND c.end_ms > $from) WHERE min(e0, $to) > max(s0, $from)`;
+  }
+  if (part.resolution === 'blocks') {
+    return `SELECT id, start_ms AS s, end_ms AS e, ${wholeCols}, reconciled AS rec FROM ${kind.prefix}_blocks WHERE cluster_id = $cluster AND size_ms = ${part.blockMs} AND bucket_ms >= $from AND bucket_ms < $to`;
   }
   const table = `${kind.prefix}_${part.resolution}`;
   if (part.whole) return `SELECT id, start_ms AS s, end_ms AS e, ${wholeCols}, reconciled AS rec FROM ${table} WHERE cluster_id = $cluster AND bucket_ms >= $from AND bucket_ms < $to`;
@@ -176,9 +199,20 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     clusters.clear();
     for (const row of stmt('SELECT * FROM clusters').all() as unknown as ClusterRow[]) clusters.set(row.name, { ...row });
   };
+  // How far the allocation blocks of each size are built, by cluster id (see blocks.ts).
+  const blockMarks = new Map<number, Map<number, number>>();
+  const loadBlockMarks = (): void => {
+    blockMarks.clear();
+    for (const row of stmt('SELECT cluster_id, size_ms, through_ms FROM block_marks').all() as { cluster_id: number; size_ms: number; through_ms: number }[]) {
+      const m = blockMarks.get(Number(row.cluster_id)) ?? new Map<number, number>();
+      m.set(Number(row.size_ms), Number(row.through_ms));
+      blockMarks.set(Number(row.cluster_id), m);
+    }
+  };
   const refresh = (): void => {
     loadMarks();
     loadClusters();
+    loadBlockMarks();
   };
   refresh();
   const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
@@ -294,6 +328,25 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     dailyFromMs: marks.daily_from,
   });
 
+  /** Whole hourly and daily parts re-read as the fewest built blocks (allocations only: the big table). */
+  const withBlocks = (parts: readonly PlanPart[], clusterId: number): QueryPart[] => {
+    const built = blockMarks.get(clusterId);
+    if (!built) return [...parts];
+    const through = (size: number): number => built.get(size) ?? 0;
+    const out: QueryPart[] = [];
+    for (const part of parts) {
+      if (!part.whole || part.resolution === 'raw') {
+        out.push(part);
+        continue;
+      }
+      const [base, sizes] = part.resolution === 'hourly' ? [HOUR_MS, HOUR_BLOCKS_MS] : [DAY_MS, DAY_BLOCKS_MS];
+      for (const r of coverWithBlocks(part.startMs, part.endMs, base, sizes, through)) {
+        out.push(r.sizeMs === 0 ? { ...part, startMs: r.startMs, endMs: r.endMs } : { resolution: 'blocks', blockMs: r.sizeMs, startMs: r.startMs, endMs: r.endMs });
+      }
+    }
+    return out;
+  };
+
   /** One consistent read (a WAL snapshot): every step and part sees the same data and watermarks. */
   function query<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
     db.exec('BEGIN');
@@ -318,8 +371,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       const rows: Row[] = [];
       for (const cluster of clusters.values()) {
         if (wanted && !wanted.has(cluster.name)) continue;
-        const parts = planStep(step, marksOf(cluster));
-        if (parts.length === 0) continue;
+        const planned = planStep(step, marksOf(cluster));
+        if (planned.length === 0) continue;
+        const parts = kind.prefix === 'alloc' ? withBlocks(planned, cluster.id) : planned;
         const params: Record<string, SQLInputValue> = { cluster: cluster.id };
         if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
         if (namespaces) params['namespaces'] = JSON.stringify(namespaces);
@@ -478,6 +532,49 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     return true;
   };
 
+  /**
+   * Allocation blocks of one size: the next few, from the base buckets (the smallest size) or the
+   * blocks half their size, over base buckets that can no longer change. False when up to date.
+   * Anything that rewrites hourly or daily allocation rows after the fact must drop the blocks
+   * over them and lower their block_marks, or queries would read the old sums.
+   */
+  const buildBlocksChunk = (clusterId: number, sizeMs: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const hourly = HOUR_BLOCKS_MS.includes(sizeMs);
+    const sizes = hourly ? HOUR_BLOCKS_MS : DAY_BLOCKS_MS;
+    const smaller = sizes[sizes.indexOf(sizeMs) - 1];
+    const built = new Map(
+      (stmt('SELECT size_ms, through_ms FROM block_marks WHERE cluster_id = ?').all(clusterId) as { size_ms: number; through_ms: number }[]).map((r) => [Number(r.size_ms), Number(r.through_ms)]),
+    );
+    // Whole hours before hourly_through_ms and whole days before daily_through_ms are final.
+    const final = hourly ? Math.floor(c.hourly_through_ms / HOUR_MS) * HOUR_MS : Math.floor(c.daily_through_ms / DAY_MS) * DAY_MS;
+    const to = Math.floor(Math.min(final, smaller === undefined ? final : (built.get(smaller) ?? 0)) / sizeMs) * sizeMs;
+    const base = `alloc_${hourly ? 'hourly' : 'daily'}`;
+    const source = smaller === undefined ? `${base} WHERE cluster_id = $cluster` : `alloc_blocks WHERE cluster_id = $cluster AND size_ms = ${smaller}`;
+    let from = built.get(sizeMs);
+    if (from === undefined) {
+      const first = (stmt(`SELECT MIN(bucket_ms) AS m FROM ${source}`).get({ cluster: clusterId }) as { m: number | null }).m;
+      if (first === null) return false;
+      from = Math.floor(Number(first) / sizeMs) * sizeMs;
+    }
+    // Base buckets before the retention mark are gone: no block is built over them.
+    const kept = hourly ? marks.hourly_from : marks.daily_from;
+    if (Number.isFinite(kept)) from = Math.max(from, Math.ceil(kept / sizeMs) * sizeMs);
+    if (from >= to) return false;
+    // About CHUNK_ROWS source rows per transaction (at least one block).
+    const nth = stmt(`SELECT bucket_ms FROM ${source} AND bucket_ms >= $from ORDER BY bucket_ms LIMIT 1 OFFSET ${CHUNK_ROWS}`).get({ cluster: clusterId, from }) as { bucket_ms: number } | undefined;
+    const end = nth === undefined ? to : Math.min(to, Math.max(from + sizeMs, Math.floor(Number(nth.bucket_ms) / sizeMs) * sizeMs));
+    const { sums, maxes } = valueColumns(kindByName('allocations'));
+    stmt(
+      `INSERT OR REPLACE INTO alloc_blocks (cluster_id, size_ms, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
+       SELECT cluster_id, ${sizeMs}, (bucket_ms / ${sizeMs}) * ${sizeMs}, id, MIN(start_ms), MAX(end_ms), ${sums.map((col) => `SUM(${col})`).join(', ')}${maxes.map((col) => `, MAX(${col})`).join('')}, MAX(reconciled)
+       FROM ${source} AND bucket_ms >= $from AND bucket_ms < $to GROUP BY 3, id`,
+    ).run({ cluster: clusterId, from, to: end });
+    stmt('INSERT INTO block_marks (cluster_id, size_ms, through_ms) VALUES (?, ?, ?) ON CONFLICT (cluster_id, size_ms) DO UPDATE SET through_ms = excluded.through_ms').run(clusterId, sizeMs, end);
+    return true;
+  };
+
   const maintainNow = async (nowMs: number): Promise<void> => {
     const rawCut = nowMs - retention.rawMs;
     const hourlyCut = Math.floor((nowMs - retention.hourlyMs) / HOUR_MS) * HOUR_MS;
@@ -490,10 +587,14 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     for (const { id } of [...clusters.values()]) {
       await repeat(() => rollupHourlyChunk(id));
       await repeat(() => rollupDailyChunk(id, rawCut));
+      for (const size of [...HOUR_BLOCKS_MS, ...DAY_BLOCKS_MS]) await repeat(() => buildBlocksChunk(id, size));
       await repeat(() => dropRawChunk(id, rawCut));
       await repeat(() => dropBucketsChunk(id, 'hourly', hourlyCut));
+      // Blocks starting before a cut go with their base buckets; those after it stay whole.
+      transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms < ${DAY_MS} AND bucket_ms < ?`).run(id, hourlyCut));
       if (dailyCut !== undefined) {
         await repeat(() => dropBucketsChunk(id, 'daily', dailyCut));
+        transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms >= ${DAY_MS} AND bucket_ms < ?`).run(id, dailyCut));
         transaction(() => {
           stmt('DELETE FROM spans WHERE cluster_id = ? AND end_ms <= ?').run(id, dailyCut);
           stmt('UPDATE spans SET start_ms = ? WHERE cluster_id = ? AND start_ms < ?').run(dailyCut, id, dailyCut);
