@@ -29,6 +29,8 @@ export interface SqliteStoreOptions {
   readonly retention?: RetentionPolicy;
   /** `NORMAL` (default: no fsync per cycle) or `FULL` (every committed cycle also survives a power cut). */
   readonly synchronous?: 'NORMAL' | 'FULL';
+  /** How long a write waits for another connection's lock before failing (default 5 s). */
+  readonly busyTimeoutMs?: number;
   /** Yields to the event loop between maintenance chunks (tests may pass a no-op). */
   readonly yieldNow?: () => Promise<void>;
 }
@@ -136,7 +138,7 @@ function partSql(kind: SqlKind, part: QueryPart): string {
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
-  const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL' } = options;
+  const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL', busyTimeoutMs = 5000 } = options;
   const description = `sqlite ${path}`;
   if (path !== ':memory:') {
     try {
@@ -148,7 +150,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
-    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.exec('PRAGMA journal_mode = WAL');
     // NORMAL with WAL: a committed cycle survives a killed process (the WAL is in the OS cache) and
     // the file stays consistent after a power cut, which may lose the last cycles; no fsync a cycle.

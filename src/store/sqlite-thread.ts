@@ -1,0 +1,181 @@
+// The SQLite store off the main thread: node:sqlite is synchronous, so a 30-day query or a
+// maintenance chunk run on the main thread would hold up /metrics scrapes and the cycle for as
+// long as it takes. Here one worker_threads worker owns the database connection (WAL journal:
+// other processes, `kubectl cost` or a second exporter, still read the file meanwhile) and runs
+// the store of sqlite.ts; the main thread gets the same HistoryStore port, each call a message.
+// The main thread's part of a call is copying the batch or the answer (structured clone).
+//
+// The worker is this same module, started with a marker in its workerData: that also holds in
+// the image, where everything is one bundled file (import.meta.url is then the bundle; the CLI's
+// entry runs main() on the main thread only).
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { InputError } from '../core/errors.ts';
+import type { SqliteStoreOptions } from './sqlite.ts';
+import { createSqliteStore } from './sqlite.ts';
+import type { HistoryStore } from './types.ts';
+import { CycleOverlapError, InvalidCycleError, StoreError } from './validate.ts';
+
+const MARK = 'kube-cost-exporter sqlite store';
+
+/** What the worker needs: the store's options without functions (they do not cross threads). */
+export type SqliteThreadOptions = Omit<SqliteStoreOptions, 'yieldNow'>;
+
+type Method = 'record' | 'allocations' | 'nodes' | 'disks' | 'loadBalancers' | 'clusterCharges' | 'coverage' | 'maintain' | 'close';
+
+interface Call {
+  readonly id: number;
+  readonly method: Method;
+  readonly arg: unknown;
+}
+
+/** An error as it crosses the thread boundary: its class name, message and own fields. */
+interface SentError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+  readonly fields: Record<string, string | number>;
+}
+
+type Reply = { readonly id: number; readonly value: unknown } | { readonly id: number; readonly error: SentError };
+
+function sendable(err: unknown): SentError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err), stack: '', fields: {} };
+  const fields: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(err)) if (typeof v === 'string' || typeof v === 'number') fields[k] = v;
+  return { name: err.name, message: err.message, stack: err.stack ?? '', fields };
+}
+
+const CLASSES: Readonly<Record<string, { prototype: Error }>> = { StoreError, CycleOverlapError, InvalidCycleError, InputError };
+
+/** The error again on the main thread, of the same class (instanceof works), fields included. */
+function revive(sent: SentError): Error {
+  const err = Object.create((CLASSES[sent.name] ?? Error).prototype) as Error & Record<string, unknown>;
+  Object.defineProperty(err, 'message', { value: sent.message, writable: true, configurable: true });
+  Object.assign(err, sent.fields);
+  err.name = sent.name;
+  err.stack = `${sent.stack}\n    at the SQLite store's worker thread`;
+  return err;
+}
+
+/** The worker side: opens the store, answers each call in order of arrival. */
+function serve(options: SqliteThreadOptions): void {
+  const port = parentPort;
+  if (!port) return;
+  let store: HistoryStore;
+  try {
+    store = createSqliteStore(options);
+  } catch (err) {
+    port.postMessage({ id: 0, error: sendable(err) } satisfies Reply);
+    return;
+  }
+  port.postMessage({ id: 0, value: store.description } satisfies Reply);
+  port.on('message', (call: Call) => {
+    const run = async (): Promise<unknown> => {
+      switch (call.method) {
+        case 'record':
+          return store.record(call.arg as never);
+        case 'allocations':
+          return store.allocations(call.arg as never);
+        case 'nodes':
+          return store.nodes(call.arg as never);
+        case 'disks':
+          return store.disks(call.arg as never);
+        case 'loadBalancers':
+          return store.loadBalancers(call.arg as never);
+        case 'clusterCharges':
+          return store.clusterCharges(call.arg as never);
+        case 'coverage':
+          return store.coverage();
+        case 'maintain':
+          return store.maintain(call.arg as number);
+        case 'close':
+          return store.close();
+      }
+    };
+    run().then(
+      (value) => {
+        port.postMessage({ id: call.id, value } satisfies Reply);
+        if (call.method === 'close') port.close();
+      },
+      (err: unknown) => port.postMessage({ id: call.id, error: sendable(err) } satisfies Reply),
+    );
+  });
+}
+
+if (!isMainThread && (workerData as { [MARK]?: SqliteThreadOptions } | null)?.[MARK] !== undefined) {
+  serve((workerData as Record<typeof MARK, SqliteThreadOptions>)[MARK]);
+}
+
+/**
+ * Opens the SQLite store in a worker thread. Resolves once the database is open and migrated
+ * (rejects with the same StoreError the store would throw); every call of the port is then
+ * answered by the worker. close() ends the worker.
+ */
+export function createSqliteStoreInWorker(options: SqliteThreadOptions): Promise<HistoryStore> {
+  const description = `sqlite ${options.path}`;
+  const worker = new Worker(new URL(import.meta.url), { workerData: { [MARK]: options } });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+  let next = 1;
+  let stopped: Error | undefined;
+  // The worker keeps the process alive only while a call waits for its answer.
+  worker.unref();
+  const settle = (id: number): { resolve(value: unknown): void; reject(err: Error): void } | undefined => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    return p;
+  };
+  const fail = (err: Error): void => {
+    stopped ??= err;
+    for (const id of [...pending.keys()]) settle(id)?.reject(err);
+  };
+  worker.on('message', (reply: Reply) => {
+    const p = settle(reply.id);
+    if (!p) return;
+    if ('error' in reply) p.reject(revive(reply.error));
+    else p.resolve(reply.value);
+  });
+  worker.on('error', (err) => fail(new StoreError(description, `the store's worker thread failed: ${err.message}`, { cause: err })));
+  worker.on('exit', (code) => fail(new StoreError(description, `the store's worker thread stopped (exit code ${code})`)));
+
+  const call = <T>(method: Method, arg?: unknown): Promise<T> => {
+    if (stopped) return Promise.reject(stopped);
+    const id = next++;
+    return new Promise<T>((resolve, reject) => {
+      if (pending.size === 0) worker.ref();
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ id, method, arg } satisfies Call);
+    });
+  };
+
+  const store: HistoryStore = {
+    kind: 'sqlite',
+    description,
+    record: (batch) => call('record', batch),
+    allocations: (q) => call('allocations', q),
+    nodes: (q) => call('nodes', q),
+    disks: (q) => call('disks', q),
+    loadBalancers: (q) => call('loadBalancers', q),
+    clusterCharges: (q) => call('clusterCharges', q),
+    coverage: () => call('coverage'),
+    maintain: (nowMs) => call('maintain', nowMs),
+    async close() {
+      if (stopped) return;
+      await call('close');
+      stopped = new StoreError(description, 'the store is closed');
+      await worker.terminate();
+    },
+  };
+
+  // The first message says whether the database opened.
+  return new Promise<HistoryStore>((resolve, reject) => {
+    worker.ref();
+    pending.set(0, {
+      resolve: () => resolve(store),
+      reject: (err) => {
+        void worker.terminate();
+        reject(err);
+      },
+    });
+  });
+}
