@@ -18,6 +18,24 @@ import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.t
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
+/** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
+const ROWS_PER_INSERT = 64;
+
+/** Equal descriptive values: the same primitive, or labels maps with the same entries. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (x[k] !== y[k]) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
+
 /** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
 const CHUNK_ROWS = 20_000;
 /** Longest cycle the raw → hourly split handles (hours); longer cycles are refused by record(). */
@@ -219,19 +237,27 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   refresh();
   const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
 
-  // Identity ids by kind, cluster and key, with the descriptive values last written.
-  const identities = new Map<string, IdentityCacheEntry>();
+  // Identity ids by kind and cluster, then key, with the descriptive values last written.
+  const identities = new Map<string, Map<string, IdentityCacheEntry>>();
   const identCols = new Map(SQL_KINDS.map((k) => [k, k.idents.map((i) => snake(i.field))]));
+  const identitiesOf = (kind: SqlKind, clusterId: number): Map<string, IdentityCacheEntry> => {
+    const name = `${kind.prefix}${clusterId}`;
+    let m = identities.get(name);
+    if (!m) {
+      m = new Map();
+      identities.set(name, m);
+    }
+    return m;
+  };
 
-  const identityId = (kind: SqlKind, clusterId: number, row: AnyRow): number => {
+  const identityId = (kind: SqlKind, clusterId: number, row: AnyRow, cache: Map<string, IdentityCacheEntry>): number => {
     const key = kind.fact.key(row);
-    const cacheKey = `${kind.prefix}${clusterId}\u0000${key}`;
-    const cached = identities.get(cacheKey);
+    const cached = cache.get(key);
     const r = row as unknown as Record<string, unknown>;
     if (cached) {
       let same = true;
       for (let i = 0; i < kind.idents.length; i++) {
-        if (r[kind.idents[i]!.field] !== cached.seen[i]) {
+        if (!sameValue(r[kind.idents[i]!.field], cached.seen[i])) {
           same = false;
           break;
         }
@@ -255,20 +281,33 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       const id = Number(found['id']);
       const stored = cols.map((c) => String(found[c])).join('\u0000');
       if (stored !== signature && cols.length > 0) stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
-      identities.set(cacheKey, { id, signature, seen });
+      cache.set(key, { id, signature, seen });
       return id;
     }
     const placeholders = ['?', '?', ...cols.map(() => '?')].join(', ');
     const result = stmt(`INSERT INTO ${kind.prefix}_ids (cluster_id, key${cols.length ? `, ${cols.join(', ')}` : ''}) VALUES (${placeholders})`).run(clusterId, key, ...values);
     const id = Number(result.lastInsertRowid);
-    identities.set(cacheKey, { id, signature, seen });
+    cache.set(key, { id, signature, seen });
     return id;
   };
 
-  const insertRawSql = (kind: SqlKind): string => {
-    const { sums, maxes } = valueColumns(kind);
-    const cols = ['cycle_id', 'id', 'start_ms', 'end_ms', ...sums, ...maxes, 'reconciled'];
-    return `INSERT INTO ${kind.prefix}_raw (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+  /** One INSERT of `rows` raw rows: fewer statement runs (each has a fixed cost) for a cycle. */
+  const inserts = new Map<SqlKind, StatementSync[]>();
+  const insertRaw = (kind: SqlKind, rows: number): StatementSync => {
+    let byCount = inserts.get(kind);
+    if (!byCount) {
+      byCount = [];
+      inserts.set(kind, byCount);
+    }
+    let s = byCount[rows];
+    if (!s) {
+      const { sums, maxes } = valueColumns(kind);
+      const cols = ['cycle_id', 'id', 'start_ms', 'end_ms', ...sums, ...maxes, 'reconciled'];
+      const one = `(${cols.map(() => '?').join(', ')})`;
+      s = db.prepare(`INSERT INTO ${kind.prefix}_raw (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => one).join(', ')}`);
+      byCount[rows] = s;
+    }
+    return s;
   };
 
   const writeBatch = (batch: CycleBatch): void => {
@@ -283,19 +322,25 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
     for (const kind of SQL_KINDS) {
-      const insert = stmt(insertRawSql(kind));
-      const values: SQLInputValue[] = new Array(5 + kind.fact.sums.length + kind.fact.maxes.length);
-      values[0] = cycleId;
-      for (const row of rowsOf(batch, kind.fact)) {
-        const r = row as unknown as Record<string, number>;
-        let i = 1;
-        values[i++] = identityId(kind, cluster.id, row);
-        values[i++] = row.startMs === batch.startMs ? null : row.startMs;
-        values[i++] = row.endMs === batch.endMs ? null : row.endMs;
-        for (const f of kind.fact.sums) values[i++] = r[f]!;
-        for (const f of kind.fact.maxes) values[i++] = r[f]!;
-        values[i] = kind.basis && (row as unknown as { basis: string }).basis === 'reconciled' ? 1 : 0;
-        insert.run(...values);
+      const width = 5 + kind.fact.sums.length + kind.fact.maxes.length;
+      const cache = identitiesOf(kind, cluster.id);
+      const rows = rowsOf(batch, kind.fact);
+      for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+        const count = Math.min(ROWS_PER_INSERT, rows.length - from);
+        const values: SQLInputValue[] = new Array(width * count);
+        let i = 0;
+        for (let n = from; n < from + count; n++) {
+          const row = rows[n]!;
+          const r = row as unknown as Record<string, number>;
+          values[i++] = cycleId;
+          values[i++] = identityId(kind, cluster.id, row, cache);
+          values[i++] = row.startMs === batch.startMs ? null : row.startMs;
+          values[i++] = row.endMs === batch.endMs ? null : row.endMs;
+          for (const f of kind.fact.sums) values[i++] = r[f]!;
+          for (const f of kind.fact.maxes) values[i++] = r[f]!;
+          values[i++] = kind.basis && (row as unknown as { basis: string }).basis === 'reconciled' ? 1 : 0;
+        }
+        insertRaw(kind, count).run(...values);
       }
     }
     const updated = stmt('UPDATE spans SET end_ms = ? WHERE cluster_id = ? AND end_ms = ?').run(batch.endMs, cluster.id, batch.startMs);
