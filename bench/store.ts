@@ -109,7 +109,7 @@ function sqliteSizer(path: string): Sizer {
         let rollups = 0;
         for (const r of rows) {
           if (r.name.endsWith('_raw') || r.name === 'cycles' || r.name.startsWith('cycles_')) raw += Number(r.bytes);
-          if (r.name.endsWith('_hourly') || r.name.endsWith('_daily')) rollups += Number(r.bytes);
+          if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) rollups += Number(r.bytes);
         }
         return { raw, rollups };
       } finally {
