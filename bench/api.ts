@@ -24,7 +24,8 @@ export interface ApiBenchOptions {
   readonly namespaces?: number;
   readonly days?: number;
   readonly repeats?: number;
-  readonly store?: 'sqlite' | 'memory' | 'arrays';
+  /** sqlite: in a worker thread, as the exporter opens it; sqlite-in-thread: on the main thread. */
+  readonly store?: 'sqlite' | 'sqlite-in-thread' | 'memory' | 'arrays';
   /** SQLite file to use; when it already holds the history, recording is skipped (`--db PATH`). */
   readonly dbPath?: string;
 }
@@ -114,12 +115,17 @@ function nodeTemplate(i: number): NodeInterval {
   };
 }
 
-async function openStore(kind: 'sqlite' | 'memory', dbPath: string): Promise<HistoryStore | undefined> {
+async function openStore(kind: 'sqlite' | 'sqlite-in-thread' | 'memory', dbPath: string): Promise<HistoryStore | undefined> {
   // Variable paths: this benchmark also runs on builds without the store modules.
   const sqlitePath = '../src/store/sqlite.ts';
+  const threadPath = '../src/store/sqlite-thread.ts';
   const memoryPath = '../src/store/memory.ts';
   try {
     if (kind === 'sqlite') {
+      const m = (await import(threadPath)) as { createSqliteStoreInWorker(o: { path: string }): Promise<HistoryStore> };
+      return await m.createSqliteStoreInWorker({ path: dbPath });
+    }
+    if (kind === 'sqlite-in-thread') {
       const m = (await import(sqlitePath)) as { createSqliteStore(o: { path: string }): HistoryStore };
       return m.createSqliteStore({ path: dbPath });
     }
