@@ -46,3 +46,19 @@ test('sqlite worker: a file that cannot be opened is refused with the store erro
   const path = join(file, 'history.db');
   await assert.rejects(createSqliteStoreInWorker({ path }), (err: unknown) => err instanceof StoreError && err.message.startsWith(`sqlite ${path}: cannot create the data directory ${file}: `));
 });
+
+test('sqlite worker: a long answer comes in parts (about 20,000 rows each) and arrives whole, in order', async () => {
+  const store = await createSqliteStoreInWorker({ path: join(dir, 'parts.db') });
+  // 250 pods × 100 hourly steps = 25,000 rows: two parts. Pod i costs (i + 1) × 0.001 $/h.
+  const pods = Array.from({ length: 250 }, (_, i) => ({ key: `uid-${i}`, namespace: `ns-${i % 5}`, cpuUsdPerHour: (i + 1) * 0.001 }));
+  for (let h = 0; h < 100; h++) await store.record(makeBatch('prod', T0 + h * HOUR, T0 + (h + 1) * HOUR, pods));
+  const sets = await store.allocations({ startMs: T0, endMs: T0 + 100 * HOUR, stepMs: HOUR });
+  assert.equal(sets.length, 100);
+  sets.forEach((set, h) => {
+    assert.equal(set.startMs, T0 + h * HOUR);
+    assert.equal(set.rows.length, 250);
+    // Σ (i + 1) × 0.001 for i < 250 = 0.001 × 250 × 251 / 2 = 31.375 $ each hour.
+    assert.equal(Number(set.rows.reduce((sum, r) => sum + r.cpuCostUsd, 0).toFixed(9)), 31.375);
+  });
+  await store.close();
+});

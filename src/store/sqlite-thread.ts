@@ -36,7 +36,21 @@ interface SentError {
   readonly fields: Record<string, string | number>;
 }
 
-type Reply = { readonly id: number; readonly value: unknown } | { readonly id: number; readonly error: SentError };
+/**
+ * An answer, or a part of one: a query's step sets come in messages of about PART_ROWS rows, so
+ * the main thread copies a long answer (168 hourly steps of 10,000 pods) a piece at a time, with
+ * scrapes served in between, rather than in one long structured clone.
+ */
+type Reply =
+  | { readonly id: number; readonly value: unknown }
+  | { readonly id: number; readonly part: readonly unknown[] }
+  | { readonly id: number; readonly parts: true }
+  | { readonly id: number; readonly error: SentError };
+
+const PART_ROWS = 20_000;
+
+const isStepSets = (value: unknown): value is readonly { readonly rows: readonly unknown[] }[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && Array.isArray((v as { rows?: unknown }).rows));
 
 function sendable(err: unknown): SentError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err), stack: '', fields: {} };
@@ -94,6 +108,22 @@ function serve(options: SqliteThreadOptions): void {
     };
     run().then(
       (value) => {
+        if (call.method !== 'coverage' && isStepSets(value)) {
+          let part: unknown[] = [];
+          let rows = 0;
+          for (const set of value) {
+            part.push(set);
+            rows += set.rows.length;
+            if (rows >= PART_ROWS) {
+              port.postMessage({ id: call.id, part } satisfies Reply);
+              part = [];
+              rows = 0;
+            }
+          }
+          if (part.length > 0) port.postMessage({ id: call.id, part } satisfies Reply);
+          port.postMessage({ id: call.id, parts: true } satisfies Reply);
+          return;
+        }
         port.postMessage({ id: call.id, value } satisfies Reply);
         if (call.method === 'close') port.close();
       },
@@ -115,6 +145,8 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions): Promise
   const description = `sqlite ${options.path}`;
   const worker = new Worker(new URL(import.meta.url), { workerData: { [MARK]: options } });
   const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+  // Parts of answers still arriving, by call id.
+  const parts = new Map<number, unknown[]>();
   let next = 1;
   let stopped: Error | undefined;
   // The worker keeps the process alive only while a call waits for its answer.
@@ -130,10 +162,18 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions): Promise
     for (const id of [...pending.keys()]) settle(id)?.reject(err);
   };
   worker.on('message', (reply: Reply) => {
+    if ('part' in reply) {
+      const got = parts.get(reply.id) ?? [];
+      for (const set of reply.part) got.push(set);
+      parts.set(reply.id, got);
+      return;
+    }
     const p = settle(reply.id);
     if (!p) return;
     if ('error' in reply) p.reject(revive(reply.error));
+    else if ('parts' in reply) p.resolve(parts.get(reply.id) ?? []);
     else p.resolve(reply.value);
+    parts.delete(reply.id);
   });
   worker.on('error', (err) => fail(new StoreError(description, `the store's worker thread failed: ${err.message}`, { cause: err })));
   worker.on('exit', (code) => fail(new StoreError(description, `the store's worker thread stopped (exit code ${code})`)));
