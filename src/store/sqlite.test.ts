@@ -76,6 +76,7 @@ test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longes
   // What an exporter of schema version 1 left behind.
   const raw = new DatabaseSync(path);
   raw.exec('ALTER TABLE clusters DROP COLUMN max_cycle_ms; DROP TABLE alloc_blocks; DROP TABLE block_marks; PRAGMA user_version = 1');
+  for (const { name } of raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as { name: string }[]) raw.exec(`DROP TRIGGER ${name}`);
   raw.close();
   const again = createSqliteStore({ path });
   const [set] = await again.allocations({ startMs: T0 + HOUR / 2, endMs: T0 + HOUR });
@@ -129,5 +130,28 @@ test('sqlite: whole hours and days are read from aligned blocks and add up to th
   edit.close();
   const [all] = await store.allocations({ startMs: T0, endMs: T0 + 40 * DAY });
   close(all?.rows.find((r) => r.key === 'uid-a')?.cpuCostUsd, 38.4 + 15.36, 'read from the blocks');
+  // A bucket rewritten after the fact (as bill reconciliation does) drops the blocks over it: a's
+  // day 12 set to 1 $ (was 24 × 0.04 = 0.96) reads at once from the buckets, then from rebuilt blocks.
+  // The doubled 16-day block (days 10–26) went with it: 38.4 − 0.96 + 1 = 38.44.
+  const rewrite = new DatabaseSync(path);
+  rewrite.exec(`UPDATE alloc_daily SET cpu_cost_usd = 1 WHERE bucket_ms = ${T0 + 12 * DAY} AND id = (SELECT id FROM alloc_ids WHERE key = 'uid-a')`);
+  const marks = rewrite.prepare(`SELECT size_ms / ${DAY} AS days, through_ms FROM block_marks WHERE size_ms >= ${DAY} ORDER BY size_ms`).all() as { days: number; through_ms: number }[];
+  rewrite.close();
+  // Each day size is lowered to the start of its block holding day 12 (epoch day 20,770).
+  assert.deepEqual(
+    marks.map((m) => [m.days, m.through_ms / DAY - T0 / DAY]),
+    [
+      [2, 12],
+      [4, 10],
+      [8, 10],
+      [16, 10],
+      [32, 10],
+    ],
+  );
+  const [rewritten] = await store.allocations({ startMs: T0, endMs: T0 + 40 * DAY });
+  close(rewritten?.rows.find((r) => r.key === 'uid-a')?.cpuCostUsd, 38.44, 'after the rewrite');
+  await store.maintain(T0 + 40 * DAY);
+  const [rebuilt] = await store.allocations({ startMs: T0, endMs: T0 + 40 * DAY });
+  close(rebuilt?.rows.find((r) => r.key === 'uid-a')?.cpuCostUsd, 38.44, 'from rebuilt blocks');
   await store.close();
 });

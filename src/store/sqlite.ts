@@ -100,11 +100,28 @@ function schemaV2(): string {
 export const HOUR_BLOCKS_MS: readonly number[] = [2, 4, 8, 16].map((h) => h * HOUR_MS);
 export const DAY_BLOCKS_MS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256].map((d) => d * DAY_MS);
 
-/** v3: allocation blocks (see HOUR_BLOCKS_MS) and, per cluster and size, how far they are built. */
+/**
+ * v3: allocation blocks (see HOUR_BLOCKS_MS) and, per cluster and size, how far they are built.
+ * Triggers keep blocks true when a bucket they were built from is written after the fact (bill
+ * reconciliation, whatever code does it): the blocks over it are dropped and their marks lowered,
+ * so queries read the buckets again until maintenance rebuilds the blocks. Rollups only ever write
+ * buckets after the marks, so for them the trigger's condition is false. Retention's deletes are
+ * not watched: blocks starting before a cut are dropped with it.
+ */
 function schemaV3(): string {
   const kind = kindByName('allocations');
+  const watch = (table: 'hourly' | 'daily', event: 'INSERT' | 'UPDATE'): string => {
+    const sizes = table === 'hourly' ? `size_ms < ${DAY_MS}` : `size_ms >= ${DAY_MS}`;
+    return `CREATE TRIGGER alloc_${table}_${event.toLowerCase()}_under_blocks AFTER ${event} ON alloc_${table}
+      WHEN NEW.bucket_ms < (SELECT coalesce(max(through_ms), 0) FROM block_marks WHERE cluster_id = NEW.cluster_id AND ${sizes})
+      BEGIN
+        DELETE FROM alloc_blocks WHERE cluster_id = NEW.cluster_id AND ${sizes} AND bucket_ms > NEW.bucket_ms - size_ms AND bucket_ms <= NEW.bucket_ms;
+        UPDATE block_marks SET through_ms = min(through_ms, NEW.bucket_ms - NEW.bucket_ms % size_ms) WHERE cluster_id = NEW.cluster_id AND ${sizes};
+      END`;
+  };
   return `CREATE TABLE alloc_blocks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, size_ms, bucket_ms, id)) WITHOUT ROWID;
-    CREATE TABLE block_marks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;`;
+    CREATE TABLE block_marks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;
+    ${watch('hourly', 'INSERT')}; ${watch('hourly', 'UPDATE')}; ${watch('daily', 'INSERT')}; ${watch('daily', 'UPDATE')};`;
 }
 
 /** Migrations by the version they lead to; each runs in one transaction. */
@@ -582,8 +599,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   /**
    * Allocation blocks of one size: the next few, from the base buckets (the smallest size) or the
    * blocks half their size, over base buckets that can no longer change. False when up to date.
-   * Anything that rewrites hourly or daily allocation rows after the fact must drop the blocks
-   * over them and lower their block_marks, or queries would read the old sums.
+   * Buckets rewritten after the fact drop the blocks over them (the triggers of schemaV3).
    */
   const buildBlocksChunk = (clusterId: number, sizeMs: number): boolean => {
     const c = freshCluster(clusterId);
