@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HOUR, makeBatch, storeContract, T0 } from './contract.test-util.ts';
+import { createSqliteStore } from './sqlite.ts';
 import { createSqliteStoreInWorker } from './sqlite-thread.ts';
 import { CycleOverlapError, InvalidCycleError, StoreError } from './validate.ts';
 
@@ -61,4 +62,19 @@ test('sqlite worker: a long answer comes in parts (about 20,000 rows each) and a
     assert.equal(Number(set.rows.reduce((sum, r) => sum + r.cpuCostUsd, 0).toFixed(9)), 31.375);
   });
   await store.close();
+});
+
+test('sqlite worker: the port on the main thread has every method of the SQLite store, whatever the port grows', async () => {
+  const inThread = createSqliteStore({ path: ':memory:' });
+  const inWorker = await createSqliteStoreInWorker({ path: join(dir, 'methods.db') });
+  const methods = (store: object) =>
+    Object.entries(store)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .sort();
+  assert.deepEqual(methods(inWorker), methods(inThread));
+  assert.equal(inWorker.kind, 'sqlite');
+  assert.equal(inWorker.description, `sqlite ${join(dir, 'methods.db')}`);
+  await inThread.close();
+  await inWorker.close();
 });

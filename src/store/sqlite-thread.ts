@@ -20,12 +20,17 @@ const MARK = 'kube-cost-exporter sqlite store';
 /** What the worker needs: the store's options without functions (they do not cross threads). */
 export type SqliteThreadOptions = Omit<SqliteStoreOptions, 'yieldNow'>;
 
-type Method = 'record' | 'allocations' | 'nodes' | 'disks' | 'loadBalancers' | 'clusterCharges' | 'coverage' | 'maintain' | 'close';
-
 interface Call {
   readonly id: number;
-  readonly method: Method;
-  readonly arg: unknown;
+  /** A method of the port (the worker's store says which it has when it opens). */
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/** The first message: the database is open, and these are the store's methods. */
+interface Ready {
+  readonly description: string;
+  readonly methods: readonly string[];
 }
 
 /** An error as it crosses the thread boundary: its class name, message and own fields. */
@@ -82,29 +87,16 @@ function serve(options: SqliteThreadOptions): void {
     port.postMessage({ id: 0, error: sendable(err) } satisfies Reply);
     return;
   }
-  port.postMessage({ id: 0, value: store.description } satisfies Reply);
+  // Every method of the store crosses, whatever the port grows (a method added to the SQLite store
+  // is served from the worker without a change here).
+  const methods = Object.entries(store).filter(([, v]) => typeof v === 'function');
+  const byName = new Map(methods.map(([name, fn]) => [name, fn as (...args: readonly unknown[]) => Promise<unknown>]));
+  port.postMessage({ id: 0, value: { description: store.description, methods: [...byName.keys()] } satisfies Ready } satisfies Reply);
   port.on('message', (call: Call) => {
     const run = async (): Promise<unknown> => {
-      switch (call.method) {
-        case 'record':
-          return store.record(call.arg as never);
-        case 'allocations':
-          return store.allocations(call.arg as never);
-        case 'nodes':
-          return store.nodes(call.arg as never);
-        case 'disks':
-          return store.disks(call.arg as never);
-        case 'loadBalancers':
-          return store.loadBalancers(call.arg as never);
-        case 'clusterCharges':
-          return store.clusterCharges(call.arg as never);
-        case 'coverage':
-          return store.coverage();
-        case 'maintain':
-          return store.maintain(call.arg as number);
-        case 'close':
-          return store.close();
-      }
+      const fn = byName.get(call.method);
+      if (!fn) throw new Error(`internal: the SQLite store has no method ${call.method}`);
+      return fn.apply(store, [...call.args]);
     };
     run().then(
       (value) => {
@@ -178,40 +170,34 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions): Promise
   worker.on('error', (err) => fail(new StoreError(description, `the store's worker thread failed: ${err.message}`, { cause: err })));
   worker.on('exit', (code) => fail(new StoreError(description, `the store's worker thread stopped (exit code ${code})`)));
 
-  const call = <T>(method: Method, arg?: unknown): Promise<T> => {
+  const call = <T>(method: string, args: readonly unknown[]): Promise<T> => {
     if (stopped) return Promise.reject(stopped);
     const id = next++;
     return new Promise<T>((resolve, reject) => {
       if (pending.size === 0) worker.ref();
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, arg } satisfies Call);
+      worker.postMessage({ id, method, args } satisfies Call);
     });
   };
 
-  const store: HistoryStore = {
-    kind: 'sqlite',
-    description,
-    record: (batch) => call('record', batch),
-    allocations: (q) => call('allocations', q),
-    nodes: (q) => call('nodes', q),
-    disks: (q) => call('disks', q),
-    loadBalancers: (q) => call('loadBalancers', q),
-    clusterCharges: (q) => call('clusterCharges', q),
-    coverage: () => call('coverage'),
-    maintain: (nowMs) => call('maintain', nowMs),
-    async close() {
+  /** The port on this side: each of the worker store's methods, as a call; close() also ends the thread. */
+  const proxy = (ready: Ready): HistoryStore => {
+    const out: Record<string, unknown> = { kind: 'sqlite', description: ready.description };
+    for (const name of ready.methods) out[name] = (...args: unknown[]) => call(name, args);
+    out['close'] = async () => {
       if (stopped) return;
-      await call('close');
+      await call('close', []);
       stopped = new StoreError(description, 'the store is closed');
       await worker.terminate();
-    },
+    };
+    return out as unknown as HistoryStore;
   };
 
   // The first message says whether the database opened.
   return new Promise<HistoryStore>((resolve, reject) => {
     worker.ref();
     pending.set(0, {
-      resolve: () => resolve(store),
+      resolve: (ready) => resolve(proxy(ready as Ready)),
       reject: (err) => {
         void worker.terminate();
         reject(err);
