@@ -94,7 +94,7 @@ function schemaV2(): string {
 /**
  * Block sizes of the allocation rollups (v3): aligned blocks of 2, 4, 8, 16 hours built from the
  * hourly buckets, and of 2, 4 ... 256 days from the daily buckets. A query's whole hours and days
- * are read as the fewest aligned blocks that cover them (a 30-day window: about 8 rows per pod
+ * are read as the fewest aligned blocks that cover them (a 30-day window: 4 to 8 rows per pod
  * instead of 30 daily ones), so its cost grows with log(window), not with the window.
  */
 export const HOUR_BLOCKS_MS: readonly number[] = [2, 4, 8, 16].map((h) => h * HOUR_MS);
