@@ -2,9 +2,11 @@
 import type { AddressInfo } from 'node:net';
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
-import { serve as serveHttp } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
@@ -20,7 +22,7 @@ import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts'
 import { parseBasicUsers } from '../server/basic-auth.ts';
 import { kubernetesAuth } from '../server/kube-auth.ts';
 import { DEFAULT_LIMITS } from '../server/limits.ts';
-import { createApp } from '../server/app.ts';
+import { createServerApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
 import type { Logger } from '../server/log.ts';
@@ -216,14 +218,21 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await closeStore();
     throw err;
   }
-  const app = createApp({ exporter, history: store, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const { app, metricsFastPath } = createServerApp({ exporter, history: store, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
-  let server: ReturnType<typeof serveHttp>;
+  // The Hono app through @hono/node-server's listener (what its serve() does), with Prometheus'
+  // gzip scrapes of /metrics answered before it (src/server/app.ts: metricsFastPath).
+  const appListener = getRequestListener(app.fetch, { hostname: config.host });
+  const listener = metricsFastPath
+    ? (req: IncomingMessage, res: ServerResponse): void => {
+        if (!metricsFastPath(req, res)) void appListener(req, res);
+      }
+    : appListener;
+  let server: HttpServer | HttpsServer;
   try {
-    server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-      const s = tls
-        ? serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createHttpsServer, serverOptions: tls.options }, () => resolve(s))
-        : serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    server = await new Promise<HttpServer | HttpsServer>((resolve, reject) => {
+      const s = tls ? createHttpsServer(tls.options, listener) : createHttpServer(listener);
+      s.listen(config.port, config.host, () => resolve(s));
       s.once('error', (err: NodeJS.ErrnoException) => {
         reject(
           err.code === 'EADDRINUSE'
@@ -249,7 +258,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     ...(config.tls?.clientCaFile ? { clientCertificates: 'required' } : {}),
   });
   // Certificates are re-read when they change (cert-manager renews them in place).
-  const tlsTimer = tls ? setInterval(() => tls.reloadIfChanged(server as unknown as HttpsServer, logger), TLS_RECHECK_MS) : undefined;
+  const tlsTimer = tls ? setInterval(() => tls.reloadIfChanged(server as HttpsServer, logger), TLS_RECHECK_MS) : undefined;
   tlsTimer?.unref();
 
   return {
