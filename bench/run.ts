@@ -1,7 +1,9 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
 // Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui,agent] [-- --out bench-results.json]
-//        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
+//        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process;
+//         default: the image's NODE_OPTIONS from the Dockerfile, which `npm start` and `npm run bench` use too;
+//         "" for Node's defaults)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
 // The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
 // the benchmark builds first (tsc -p tsconfig.build.json, a few seconds). Running the TypeScript
@@ -55,7 +57,12 @@ const argValue = (flag: string): string | undefined => {
 };
 const wanted = (argValue('--sizes') ?? 'S,M,L').split(',');
 const outFile = argValue('--out');
-const exporterNodeOptions = (argValue('--exporter-node-options') ?? '').split(' ').filter((o) => o !== '');
+/** NODE_OPTIONS of the image (the Dockerfile's `ENV ... NODE_OPTIONS=...`): what users run. */
+function shippedNodeOptions(): string {
+  const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+  return /\bNODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replaceAll('"', '') ?? '';
+}
+const exporterNodeOptions = (argValue('--exporter-node-options') ?? shippedNodeOptions()).split(' ').filter((o) => o !== '');
 const exporterEntry = args.includes('--exporter-from-source') ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
 
 function median(values: number[]): number {
@@ -254,7 +261,7 @@ if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name
   const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
 }
-console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')}`);
+console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')}; this process: node ${process.execArgv.join(' ')}`);
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   process.stderr.write(`bench: size ${size.name} (${size.nodes} nodes, ${size.pods} pods)...\n`);
   const r = await benchSize(size);
