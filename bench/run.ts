@@ -141,10 +141,12 @@ async function exporterProcess(files: string[], size: Size, interval = '10m') {
     const plain = await get(agent, port, '/metrics');
     const { p50, p99 } = await scrapeLatency(port, size.scrapesPerClient, headers);
     await abLatency(port, Math.max(10, 2 * size.scrapesPerClient), headers);
-    const ab = await abLatency(port, AB_REQUESTS_PER_SCRAPE * size.scrapesPerClient, headers);
+    const ab = await abLatency(port, AB_REQUESTS_PER_SCRAPE * size.scrapesPerClient, headers, { serverPid: child.pid! });
+    // The same scrape through the Hono app (a query string is not the fast path's: src/server/app.ts).
+    const abViaApp = await abLatency(port, AB_REQUESTS_PER_SCRAPE * size.scrapesPerClient, headers, { path: '/metrics?via=app', serverPid: child.pid! });
     const mem = rssMiB(child.pid!);
     agent.destroy();
-    return { readyMs, p50, p99, ab, gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
+    return { readyMs, p50, p99, ab, abViaApp, gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
   } finally {
     child.kill('SIGTERM');
   }
@@ -188,7 +190,7 @@ async function benchSize(size: Size) {
       floorP50Ms: floor.node.p50,
       floorP99Ms: floor.node.p99,
       /** The same figures measured by ApacheBench (ab -k -c 10), with its keep-alive and failure counts. */
-      ab: { exporter: proc.ab, floor: floor.ab, duringCycles: busy.ab },
+      ab: { exporter: proc.ab, viaApp: proc.abViaApp, floor: floor.ab, duringCycles: busy.ab },
       exporterRssMiB: proc.rss,
       exporterPeakRssMiB: proc.peak,
     };
@@ -269,7 +271,8 @@ for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   console.log(
     `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms (cold ${fmt(r.coldCycleMs, 1)} ms) | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
       `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent Node clients, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}; during a cycle every second p50 ${fmt(r.duringCyclesP50Ms, 2)} p99 ${fmt(r.duringCyclesP99Ms, 2)}) | ` +
-      `ab -k -c 10: p50 ${fmt(r.ab.exporter.p50, 2)} ms p99 ${fmt(r.ab.exporter.p99, 2)} ms (floor p50 ${fmt(r.ab.floor.p50, 2)} p99 ${fmt(r.ab.floor.p99, 2)}; during cycles p50 ${fmt(r.ab.duringCycles.p50, 2)} p99 ${fmt(r.ab.duringCycles.p99, 2)}; ${abCounts(r.ab.exporter)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
+      `ab -k -c 10: p50 ${fmt(r.ab.exporter.p50, 2)} ms p99 ${fmt(r.ab.exporter.p99, 2)} ms, ${fmt(r.ab.exporter.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU/scrape (floor p50 ${fmt(r.ab.floor.p50, 2)} p99 ${fmt(r.ab.floor.p99, 2)}, ${fmt(r.ab.floor.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; ` +
+      `through the app p50 ${fmt(r.ab.viaApp.p50, 2)} p99 ${fmt(r.ab.viaApp.p99, 2)}, ${fmt(r.ab.viaApp.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; during cycles p50 ${fmt(r.ab.duringCycles.p50, 2)} p99 ${fmt(r.ab.duringCycles.p99, 2)}; ${abCounts(r.ab.exporter)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
       `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file) | load average ${load()}`,
   );
 }

@@ -65,17 +65,29 @@ export interface AbLatency extends ScrapeLatency {
   readonly complete: number;
   /** Failed requests as ab counts them (connect, receive, length, exceptions) and non-2xx answers. */
   readonly failed: number;
+  /** CPU time (user + system) the server process spent per request while ab ran, when its pid was given. */
+  readonly serverCpuMsPerRequest?: number;
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th of them.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**
  * `ab -k -c 10 -n <requests>` against /metrics with the given headers: p50 and p99 from ab's
  * own percentile table (`-e`, ms with µs resolution), and its counts. Needs `ab` (apache2-utils).
  */
-export async function abLatency(port: number, requests: number, headers: Record<string, string> = {}, path = '/metrics'): Promise<AbLatency> {
+export async function abLatency(port: number, requests: number, headers: Record<string, string> = {}, options: { path?: string; serverPid?: number } = {}): Promise<AbLatency> {
+  const { path = '/metrics', serverPid } = options;
   const dir = mkdtempSync(join(tmpdir(), 'kce-ab-'));
   try {
     const csv = join(dir, 'percentiles.csv');
     const args = ['-k', '-c', '10', '-n', String(requests), '-q', '-e', csv, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `http://127.0.0.1:${port}${path}`];
+    const cpuBefore = serverPid === undefined ? 0 : processCpuMs(serverPid);
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile('ab', args, { maxBuffer: 1 << 20 }, (err, out, errOut) => (err ? reject(new Error(`ab ${args.join(' ')} failed: ${errOut || err.message}`)) : resolve(out))),
     );
@@ -88,7 +100,15 @@ export async function abLatency(port: number, requests: number, headers: Record<
     const p50 = percent.get(50);
     const p99 = percent.get(99);
     if (p50 === undefined || p99 === undefined) throw new Error(`ab wrote no percentiles:\n${stdout}`);
-    return { p50, p99, keepAlive: count('Keep-Alive requests'), complete: count('Complete requests'), failed: count('Failed requests') + count('Non-2xx responses') };
+    const complete = count('Complete requests');
+    return {
+      p50,
+      p99,
+      keepAlive: count('Keep-Alive requests'),
+      complete,
+      failed: count('Failed requests') + count('Non-2xx responses'),
+      ...(serverPid === undefined ? {} : { serverCpuMsPerRequest: (processCpuMs(serverPid) - cpuBefore) / complete }),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -112,7 +132,7 @@ export async function scrapeFloor(bytes: number, perClient: number, headers: Rec
     await scrapeLatency(port, Math.max(1, Math.floor(perClient / 5)), headers);
     const node = await scrapeLatency(port, perClient, headers);
     await abLatency(port, Math.max(10, 2 * perClient), headers);
-    const ab = await abLatency(port, AB_REQUESTS_PER_SCRAPE * perClient, headers);
+    const ab = await abLatency(port, AB_REQUESTS_PER_SCRAPE * perClient, headers, { serverPid: child.pid! });
     return { node, ab };
   } finally {
     child.kill('SIGTERM');
