@@ -110,7 +110,8 @@ function get(agent: Agent, port: number, path: string, headers: Record<string, s
 function rssMiB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  // RssFile: pages of mapped files (mostly the node binary's own code, shared and reclaimable); RssAnon: the process's own memory.
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
 }
 
 /**
@@ -193,6 +194,8 @@ async function benchSize(size: Size) {
       ab: { exporter: proc.ab, viaApp: proc.abViaApp, floor: floor.ab, duringCycles: busy.ab },
       exporterRssMiB: proc.rss,
       exporterPeakRssMiB: proc.peak,
+      exporterRssAnonMiB: proc.anon,
+      exporterRssFileMiB: proc.file,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -272,7 +275,7 @@ for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
     `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms (cold ${fmt(r.coldCycleMs, 1)} ms) | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
       `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent Node clients, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}; during a cycle every second p50 ${fmt(r.duringCyclesP50Ms, 2)} p99 ${fmt(r.duringCyclesP99Ms, 2)}) | ` +
       `ab -k -c 10: p50 ${fmt(r.ab.exporter.p50, 2)} ms p99 ${fmt(r.ab.exporter.p99, 2)} ms, ${fmt(r.ab.exporter.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU/scrape (floor p50 ${fmt(r.ab.floor.p50, 2)} p99 ${fmt(r.ab.floor.p99, 2)}, ${fmt(r.ab.floor.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; ` +
-      `through the app p50 ${fmt(r.ab.viaApp.p50, 2)} p99 ${fmt(r.ab.viaApp.p99, 2)}, ${fmt(r.ab.viaApp.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; during cycles p50 ${fmt(r.ab.duringCycles.p50, 2)} p99 ${fmt(r.ab.duringCycles.p99, 2)}; ${abCounts(r.ab.exporter)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
+      `through the app p50 ${fmt(r.ab.viaApp.p50, 2)} p99 ${fmt(r.ab.viaApp.p99, 2)}, ${fmt(r.ab.viaApp.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; during cycles p50 ${fmt(r.ab.duringCycles.p50, 2)} p99 ${fmt(r.ab.duringCycles.p99, 2)}; ${abCounts(r.ab.exporter)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}; anonymous ${fmt(r.exporterRssAnonMiB, 0)}, files ${fmt(r.exporterRssFileMiB, 0)}) | ` +
       `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file) | load average ${load()}`,
   );
 }
