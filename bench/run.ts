@@ -107,7 +107,7 @@ function get(agent: Agent, port: number, path: string, headers: Record<string, s
   });
 }
 
-function rssMiB(pid: number): { rss: number; peak: number } {
+function rssMiB(pid: number): { rss: number; peak: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   // RssFile: pages of mapped files (mostly the node binary's own code, shared and reclaimable); RssAnon: the process's own memory.
