@@ -47,10 +47,7 @@ COPY --from=build /src/bundle/dist ./dist
 COPY --from=build /src/ui/dist ./ui/dist
 COPY package.json ./
 COPY bin ./bin
-# V8's young generation capped at 2 × 8 MiB semi-spaces: by default it grows to 2 × 32 MiB while a
-# cluster loads and keeps it (about 45 MiB of RSS at 10,000 pods, for a few percent of cycle time:
-# docs/benchmarks.md, decision 0020). Setting NODE_OPTIONS yourself replaces this.
-ENV NODE_ENV=production KCE_DATA_DIR=/var/lib/kube-cost-exporter NODE_OPTIONS=--max-semi-space-size=8
+ENV NODE_ENV=production KCE_DATA_DIR=/var/lib/kube-cost-exporter
 VOLUME /var/lib/kube-cost-exporter
 # The numeric user the Kubernetes manifests run as (runAsNonRoot needs a numeric USER).
 USER 65532:65532
