@@ -13,6 +13,7 @@ import type { AgentAuthOptions, TokenReviewer } from './auth.ts';
 import type { Collector, GpuSource, PodDirectory } from './collector.ts';
 import { createCollector } from './collector.ts';
 import type { AgentConfig } from './config.ts';
+import { inClusterApi, inClusterServer, tokenReviewResult } from './in-cluster.ts';
 import { agentHelp, loadAgentConfig, parseAgentArgs } from './config.ts';
 import type { AgentUsageReport } from './report.ts';
 
@@ -30,10 +31,25 @@ interface KubeParts {
   close(): Promise<void>;
 }
 
-async function connectKube(config: AgentConfig, env: Readonly<Record<string, string | undefined>>, version: string): Promise<KubeParts> {
+async function connectKube(config: AgentConfig, env: Readonly<Record<string, string | undefined>>, version: string, serviceAccountDir?: string): Promise<KubeParts> {
+  const userAgent = `kube-cost-exporter-agent/${version}`;
+  // In a pod (the DaemonSet): a small client of its own for the three requests the agent makes.
+  const server = inClusterServer({ kubeconfigPath: config.kubeconfigPath, env, ...(serviceAccountDir !== undefined ? { serviceAccountDir } : {}) });
+  if (server !== undefined) {
+    const api = inClusterApi({ server, userAgent, ...(serviceAccountDir !== undefined ? { serviceAccountDir } : {}) });
+    return {
+      directory: {
+        podsOnNode: (node) => api.get('/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, { timeoutMs: 10_000 }),
+        nodes: () => api.get('/api/v1/nodes', {}, { timeoutMs: 10_000 }),
+      },
+      reviewer: async (token) => tokenReviewResult(await api.post('/apis/authentication.k8s.io/v1/tokenreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } })),
+      close: () => api.close(),
+    };
+  }
+  // A kubeconfig (an agent outside a pod, `--once` for support): the official client, loaded only now.
   const { loadKubeConfig, transportFor } = await import('../sources/kube/kubeconfig.ts');
   const loaded = await loadKubeConfig({ kubeconfigPath: config.kubeconfigPath, context: config.context, env });
-  const transport = transportFor(loaded, { userAgent: `kube-cost-exporter-agent/${version}` });
+  const transport = transportFor(loaded, { userAgent });
   const { kubeReviewer } = await import('../sources/kube/reviews.ts');
   const reviews = kubeReviewer(loaded);
   return {
@@ -118,6 +134,8 @@ export interface StartAgentOptions {
   readonly kube?: KubeParts;
   /** The clock of the collections (tests advance it with the fixture counters). */
   readonly now?: () => number;
+  /** Where the pod's service-account token and CA are (tests point it elsewhere). */
+  readonly serviceAccountDir?: string;
 }
 
 export async function startAgent(config: AgentConfig, version: string, options: StartAgentOptions = {}): Promise<RunningAgent> {
@@ -126,7 +144,7 @@ export async function startAgent(config: AgentConfig, version: string, options: 
   let kube = options.kube;
   if (kube === undefined && config.kube) {
     try {
-      kube = await connectKube(config, env, version);
+      kube = await connectKube(config, env, version, options.serviceAccountDir);
     } catch (err) {
       if (config.tokenReview) throw err;
       logger.warn('no API server: pods are reported by UID, containers by ID', { error: err instanceof Error ? err.message : String(err) });
@@ -208,7 +226,7 @@ export async function collectOnce(config: AgentConfig, version: string, options:
   let kubeProblem: string | undefined;
   if (kube === undefined && config.kube) {
     try {
-      kube = await connectKube(config, env, version);
+      kube = await connectKube(config, env, version, options.serviceAccountDir);
     } catch (err) {
       // Names stay empty (pods by UID, containers by ID); the report says why.
       kubeProblem = `no API server, pods are named by UID only: ${err instanceof Error ? err.message : String(err)}`;
