@@ -18,13 +18,28 @@ export interface AgentStatus {
   readonly lastDurationSeconds: number | undefined;
   readonly lastError: string | undefined;
   readonly report: AgentUsageReport | undefined;
-  /** The report serialized once per collection, and gzipped once, so that every pull reuses them. */
+  /** The report's body (serializeReport: made on the first pull, reused by the next ones). */
   readonly body: { readonly json: string; readonly gzip: Uint8Array } | undefined;
 }
 
-export function serializeReport(report: AgentUsageReport): { json: string; gzip: Uint8Array } {
-  const json = JSON.stringify(report);
-  return { json, gzip: gzipSync(json, { level: 6 }) };
+/**
+ * The report's body, made when first asked for and then kept: a report is serialized once, and
+ * gzipped once, however many callers pull it — and not at all in the collections nobody pulls
+ * (the exporter pulls every 60 s, the agent collects every 15 s).
+ */
+export function serializeReport(report: AgentUsageReport): { readonly json: string; readonly gzip: Uint8Array } {
+  let json: string | undefined;
+  let gzip: Uint8Array | undefined;
+  return {
+    get json() {
+      json ??= JSON.stringify(report);
+      return json;
+    },
+    get gzip() {
+      gzip ??= gzipSync(this.json, { level: 6 });
+      return gzip;
+    },
+  };
 }
 
 function acceptsGzip(header: string | undefined): boolean {

@@ -101,30 +101,116 @@ export function detectLayout(cgroupRoot: string): CgroupLayout {
 // allocation per file). Kernel files report size 0, so their length is only known by reading.
 const BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-function readText(path: string): string | undefined {
-  let fd: number;
+/**
+ * Cgroup files kept open from one collection to the next: each is read again from offset 0
+ * (pread), which makes the kernel produce fresh contents, so a collection costs one system call
+ * per file instead of three (open, read, close). A file not read in a collection (its cgroup is
+ * gone from the walk) is closed at the end of it; a read that fails on a kept descriptor (the
+ * cgroup was removed: ENODEV) closes it and opens the path again. Files found missing are
+ * remembered as such while their cgroup lives (memory.peak on kernels before 5.19).
+ */
+export interface OpenFiles {
+  /** path → descriptor, or -1: the file does not exist. */
+  readonly fds: Map<string, number>;
+  /** Paths read in the current collection. */
+  readonly seen: Set<string>;
+}
+
+export function openFiles(): OpenFiles {
+  return { fds: new Map(), seen: new Set() };
+}
+
+/** Closes every kept file not read since the last call (the cgroups that went away). */
+export function closeUnread(files: OpenFiles): void {
+  for (const [path, fd] of files.fds) {
+    if (files.seen.has(path)) continue;
+    files.fds.delete(path);
+    if (fd >= 0) closeQuietly(fd);
+  }
+  files.seen.clear();
+}
+
+/** Closes every kept file (the agent stops). */
+export function closeAll(files: OpenFiles): void {
+  for (const fd of files.fds.values()) if (fd >= 0) closeQuietly(fd);
+  files.fds.clear();
+  files.seen.clear();
+}
+
+function closeQuietly(fd: number): void {
   try {
-    fd = openSync(path, 'r');
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+/** Reads an open file from offset 0 to its end. */
+function readFd(fd: number): string {
+  let length = 0;
+  for (;;) {
+    const want = BUFFER.length - length;
+    const n = readSync(fd, BUFFER, length, want, length);
+    length += n;
+    // A short read is the end: kernel (seq_file) files fill the whole request when they have
+    // more, as regular files do. Not asking again halves the system calls of a collection.
+    if (n < want) break;
+    if (length === BUFFER.length) {
+      // Larger than the buffer (not a cgroup file we read): the rest, position by position.
+      const parts = [BUFFER.toString('latin1', 0, length)];
+      const extra = Buffer.allocUnsafe(BUFFER.length);
+      let at = length;
+      for (;;) {
+        const m = readSync(fd, extra, 0, extra.length, at);
+        if (m === 0) break;
+        parts.push(extra.toString('latin1', 0, m));
+        at += m;
+      }
+      return parts.join('');
+    }
+  }
+  return BUFFER.toString('latin1', 0, length);
+}
+
+function openOrMissing(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  try {
-    let length = 0;
-    for (;;) {
-      const n = readSync(fd, BUFFER, length, BUFFER.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length === BUFFER.length) return BUFFER.toString('latin1', 0, length) + readFileSync(fd, 'latin1');
-    }
-    return BUFFER.toString('latin1', 0, length);
-  } finally {
-    closeSync(fd);
-  }
 }
 
-function required(path: string): string {
-  const text = readText(path);
+/** A file's text (latin1) through the shared buffer, or undefined when it does not exist. */
+export function readText(path: string, files?: OpenFiles): string | undefined {
+  if (files === undefined) {
+    const fd = openOrMissing(path);
+    if (fd === undefined) return undefined;
+    try {
+      return readFd(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  files.seen.add(path);
+  const kept = files.fds.get(path);
+  if (kept === -1) return undefined;
+  if (kept !== undefined) {
+    try {
+      return readFd(kept);
+    } catch {
+      // The cgroup was removed (ENODEV) or replaced: open the path again below.
+      files.fds.delete(path);
+      closeQuietly(kept);
+    }
+  }
+  const fd = openOrMissing(path);
+  files.fds.set(path, fd ?? -1);
+  return fd === undefined ? undefined : readFd(fd);
+}
+
+function required(path: string, files?: OpenFiles): string {
+  const text = readText(path, files);
   if (text === undefined) throw new AgentParseError(path, 'file', '', 'missing (the cgroup was removed, or a controller is not enabled)');
   return text;
 }
@@ -137,18 +223,18 @@ export interface V1Paths {
 }
 
 /** The counters of one cgroup at `rel` (a path below the hierarchy roots; v1: one per controller). */
-export function readCounters(layout: CgroupLayout, at: string | V1Paths): CgroupCounters {
+export function readCounters(layout: CgroupLayout, at: string | V1Paths, files?: OpenFiles): CgroupCounters {
   const rel = typeof at === 'string' ? at : at.memory;
   // Paths are concatenated, not join()ed: a collection builds about 2,000 of them.
   if (layout.version === 'v2') {
     const dir = `${layout.walkRoot}${rel}`;
     return countersV2({
       path: dir,
-      cpuStat: required(`${dir}/cpu.stat`),
-      memoryCurrent: required(`${dir}/memory.current`),
-      memoryStat: required(`${dir}/memory.stat`),
-      memoryPeak: readText(`${dir}/memory.peak`),
-      ioStat: readText(`${dir}/io.stat`),
+      cpuStat: required(`${dir}/cpu.stat`, files),
+      memoryCurrent: required(`${dir}/memory.current`, files),
+      memoryStat: required(`${dir}/memory.stat`, files),
+      memoryPeak: readText(`${dir}/memory.peak`, files),
+      ioStat: readText(`${dir}/io.stat`, files),
     });
   }
   const v1 = layout.v1!;
@@ -156,13 +242,13 @@ export function readCounters(layout: CgroupLayout, at: string | V1Paths): Cgroup
   const blkioRel = typeof at === 'string' ? at : at.blkio;
   return countersV1({
     path: rel,
-    cpuacctUsage: required(`${v1.cpuacct}${cpuRel}/cpuacct.usage`),
-    cpuStat: v1.cpu === undefined ? undefined : readText(`${v1.cpu}${cpuRel}/cpu.stat`),
-    memoryUsage: required(`${v1.memory}${rel}/memory.usage_in_bytes`),
-    memoryMaxUsage: readText(`${v1.memory}${rel}/memory.max_usage_in_bytes`),
-    memoryStat: required(`${v1.memory}${rel}/memory.stat`),
-    blkioBytes: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_service_bytes`),
-    blkioOps: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_serviced`),
+    cpuacctUsage: required(`${v1.cpuacct}${cpuRel}/cpuacct.usage`, files),
+    cpuStat: v1.cpu === undefined ? undefined : readText(`${v1.cpu}${cpuRel}/cpu.stat`, files),
+    memoryUsage: required(`${v1.memory}${rel}/memory.usage_in_bytes`, files),
+    memoryMaxUsage: readText(`${v1.memory}${rel}/memory.max_usage_in_bytes`, files),
+    memoryStat: required(`${v1.memory}${rel}/memory.stat`, files),
+    blkioBytes: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_service_bytes`, files),
+    blkioOps: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_serviced`, files),
   });
 }
 
@@ -176,8 +262,8 @@ function subdirs(path: string): string[] {
 }
 
 /** The first process id listed in a cgroup (0 means a process outside this pid namespace: skipped). */
-function firstPid(dir: string): number | undefined {
-  const text = readText(join(dir, 'cgroup.procs'));
+function firstPid(dir: string, files?: OpenFiles): number | undefined {
+  const text = readText(`${dir}/cgroup.procs`, files);
   if (text === undefined) return undefined;
   for (const line of text.split('\n')) {
     const n = Number(line.trim());
@@ -190,11 +276,13 @@ export interface ReadOptions {
   readonly now?: () => number;
   /** Look for one process per pod (for network namespaces). */
   readonly pids?: boolean;
+  /** Files kept open between collections (the collector's); without it each file is opened and closed. */
+  readonly files?: OpenFiles;
 }
 
 /** Walks the kubepods hierarchy once and reads every pod's and container's counters. */
 export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): CgroupReading {
-  const { now = Date.now, pids = false } = options;
+  const { now = Date.now, pids = false, files } = options;
   const timestampMs = now();
   const warnings: InputError[] = [];
   const pods: PodReading[] = [];
@@ -215,7 +303,7 @@ export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): Cg
   for (const p of podDirs) {
     let counters: CgroupCounters;
     try {
-      counters = readCounters(layout, p.rel);
+      counters = readCounters(layout, p.rel, files);
     } catch (err) {
       if (err instanceof InputError) warnings.push(err);
       else warnings.push(new AgentParseError(p.rel, 'read', String((err as NodeJS.ErrnoException).code ?? err), 'cannot read'));
@@ -228,14 +316,15 @@ export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): Cg
       if (c === undefined) continue;
       const rel = `${p.rel}/${name}`;
       try {
-        containers.push({ id: c.id, runtime: c.runtime, counters: readCounters(layout, rel) });
+        containers.push({ id: c.id, runtime: c.runtime, counters: readCounters(layout, rel, files) });
       } catch (err) {
         if (err instanceof InputError) warnings.push(err);
         continue;
       }
-      if (pids && pid === undefined) pid = firstPid(`${layout.walkRoot}${rel}`);
+      if (pids && pid === undefined) pid = firstPid(`${layout.walkRoot}${rel}`, files);
     }
     pods.push({ uid: p.uid, qos: p.qos, path: p.rel, counters, containers, pid });
   }
+  if (files !== undefined) closeUnread(files);
   return { timestampMs, version: layout.version, driver: layout.driver, pods, warnings };
 }

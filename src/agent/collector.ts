@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupLayout, CgroupReading } from './cgroup-reader.ts';
-import { detectLayout, readCgroups } from './cgroup-reader.ts';
+import { closeAll, detectLayout, openFiles, readCgroups, readText } from './cgroup-reader.ts';
 import { podOfCgroupPath } from './cgroup-paths.ts';
 import type { PodGpuUsage } from './gpu.ts';
 import { gpuUsageByPod, gpuUsageFromDcgm, parseComputeAppsQuery, parseGpuQuery } from './gpu.ts';
@@ -52,6 +52,8 @@ export interface Collector {
   collect(): Promise<AgentUsageReport | undefined>;
   /** The last report. */
   last(): AgentUsageReport | undefined;
+  /** Closes the cgroup files kept open between collections. */
+  close(): void;
 }
 
 function readOrUndefined(path: string): string | undefined {
@@ -97,6 +99,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const layout = detectLayout(cgroupRoot);
   const serviceCidrs = (options.serviceCidrs ?? []).map((c) => parseCidr(c, '--service-cidr'));
   const conntrackFile = options.conntrackFile ?? join(procRoot, '1', 'net', 'nf_conntrack');
+  const files = openFiles();
   let previous: Previous | undefined;
   let lastReport: AgentUsageReport | undefined;
   let identities = new Map<string, PodIdentity>();
@@ -162,7 +165,12 @@ export function createCollector(options: CollectorOptions): Collector {
       const pid = pidOfPod.get(pod.uid);
       if (pid === undefined) continue;
       const file = join(procRoot, String(pid), 'net', 'dev');
-      const text = readOrUndefined(file);
+      let text: string | undefined;
+      try {
+        text = readText(file);
+      } catch {
+        text = undefined;
+      }
       if (text === undefined) continue; // the process exited between the walk and now
       try {
         out.set(pod.uid, podInterfaceTotals(parseNetDev(text, file)));
@@ -204,7 +212,7 @@ export function createCollector(options: CollectorOptions): Collector {
           }
         }
       }
-      const cgroups = readCgroups(layout, { now, pids: network });
+      const cgroups = readCgroups(layout, { now, pids: network, files });
       const net = readNetwork(cgroups, warnings);
       let conntrackCounters = new Map<string, number>();
       let egress: Map<string, EgressBytes> | undefined;
@@ -253,6 +261,7 @@ export function createCollector(options: CollectorOptions): Collector {
       return lastReport;
     },
     last: () => lastReport,
+    close: () => closeAll(files),
   };
   return collector;
 }

@@ -214,6 +214,7 @@ export async function startAgent(config: AgentConfig, version: string, options: 
       clearInterval(timer);
       await running;
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      collector.close();
       await kube?.close();
     },
   };
@@ -237,6 +238,7 @@ export async function collectOnce(config: AgentConfig, version: string, options:
     await collector.collect();
     await new Promise((r) => setTimeout(r, config.sampleMs));
     const report = (await collector.collect())!;
+    collector.close();
     return kubeProblem === undefined ? report : { ...report, warnings: [kubeProblem, ...report.warnings] };
   } finally {
     await kube?.close();
