@@ -92,6 +92,17 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
     if (unpriced !== undefined) w.sample(podLabels[i]!, unpriced);
   }
 
+  w.family('kube_cost_pod_network_egress_bytes_per_second', 'gauge', 'Bytes a pod sent per second over its node agent\'s last interval, by destination: in-zone, cross-zone, internet, unclassified (what the connection table could not place). Only pods whose egress a node agent measured.');
+  for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    for (const d of report.pods[i]!.networkEgress ?? []) w.sample(`${podLabels[i]!},destination="${d.destination}"`, d.bytesPerSecond);
+  }
+  w.family('kube_cost_pod_network_egress_hourly_usd', 'gauge', 'Hourly cost of a pod\'s egress in USD by destination (in-zone, cross-zone, internet): its rate × the price of that destination. Destinations without a price (unclassified; a provider without a published figure) have no sample here, never a zero.');
+  for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    for (const d of report.pods[i]!.networkEgress ?? []) if (d.hourlyUsd !== undefined) w.sample(`${podLabels[i]!},destination="${d.destination}"`, d.hourlyUsd);
+  }
+
   w.family('kube_cost_pod_efficiency_ratio', 'gauge', 'Measured usage divided by request for a pod, by resource (cpu, ram). Only pods with both a request and a measurement.');
   for (let i = 0; i < report.pods.length; i++) {
     if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
