@@ -220,12 +220,13 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
   w.sample('', c.totalHourlyUsd);
   w.family('kube_cost_cluster_monthly_usd', 'gauge', 'Monthly run rate of the whole cluster in USD: hourly cost × 730.');
   w.sample('', c.totalHourlyUsd * HOURS_PER_MONTH);
-  w.family('kube_cost_cluster_component_hourly_usd', 'gauge', 'Hourly cost of the cluster in USD by component: compute (allocated to pods), idle (node capacity no pod is allocated), storage, load_balancer, management. The components add up to kube_cost_cluster_hourly_usd.');
+  w.family('kube_cost_cluster_component_hourly_usd', 'gauge', 'Hourly cost of the cluster in USD by component: compute (allocated to pods), idle (node capacity no pod is allocated), storage, load_balancer, management, and network (egress node agents measured, when they do). The components add up to kube_cost_cluster_hourly_usd.');
   w.sample('component="compute"', c.podsComputeHourlyUsd);
   w.sample('component="idle"', c.idleHourlyUsd);
   w.sample('component="storage"', c.volumesHourlyUsd);
   w.sample('component="load_balancer"', c.loadBalancersHourlyUsd);
   w.sample('component="management"', c.managementHourlyUsd);
+  if (c.networkHourlyUsd !== undefined) w.sample('component="network"', c.networkHourlyUsd);
   w.family('kube_cost_cluster_management_hourly_usd', 'gauge', 'Hourly cluster management (control plane) fee in USD.');
   w.sample(labelText({ provider: c.provider, source: c.managementPriceSource }), c.managementHourlyUsd);
   w.family('kube_cost_cluster_spot_savings_hourly_usd', 'gauge', 'Hourly saving in USD of all spot nodes against their on-demand prices.');

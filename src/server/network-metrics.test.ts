@@ -43,4 +43,9 @@ test('kube_cost_pod_network_egress_bytes_per_second and _hourly_usd by destinati
   // The destinations add up to the pod's network resource cost.
   const network = /^kube_cost_pod_resource_hourly_usd\{[^}]*pod="web"[^}]*resource="network"\} (\S+)$/m.exec(text);
   close(Number(network?.[1]), 3.9, 'resource="network"');
+  // The cluster's components include network and still add up to the cluster's hourly cost.
+  const components = Object.fromEntries([...text.matchAll(/^kube_cost_cluster_component_hourly_usd\{[^}]*component="(\w+)"\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  close(components['network'], 3.9, 'component="network"');
+  const total = Number(/^kube_cost_cluster_hourly_usd(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]);
+  close(Object.values(components).reduce((a, b) => a + b, 0), total, 'components add up to kube_cost_cluster_hourly_usd');
 });
