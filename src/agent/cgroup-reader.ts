@@ -119,7 +119,8 @@ export interface OpenFiles {
 }
 
 interface KeptCgroup {
-  readonly paths: readonly string[];
+  /** The file paths, built again when a file is (re)opened or named in an error, not kept: 1,650 of them would hold ~0.5 MiB. */
+  readonly paths: () => string[];
   /** Per path: a descriptor, MISSING, or NOT_OPEN. */
   readonly fds: number[];
   generation: number;
@@ -156,14 +157,13 @@ function cgroupFiles(files: OpenFiles | undefined, key: string, paths: () => str
   }
   let kept = files.cgroups.get(key);
   if (kept === undefined) {
-    const all = paths();
-    kept = { paths: all, fds: all.map(() => NOT_OPEN), generation: files.generation };
+    kept = { paths, fds: paths().map(() => NOT_OPEN), generation: files.generation };
     files.cgroups.set(key, kept);
   }
   kept.generation = files.generation;
   const k = kept;
   return {
-    path: (i) => k.paths[i]!,
+    path: (i) => k.paths()[i]!,
     read(i) {
       const fd = k.fds[i]!;
       if (fd === MISSING) return undefined;
@@ -175,7 +175,7 @@ function cgroupFiles(files: OpenFiles | undefined, key: string, paths: () => str
           closeQuietly(fd);
         }
       }
-      const opened = openOrMissing(k.paths[i]!);
+      const opened = openOrMissing(k.paths()[i]!);
       k.fds[i] = opened ?? MISSING;
       return opened === undefined ? undefined : readFd(opened);
     },

@@ -1,14 +1,12 @@
 // `kube-cost-exporter agent`: wires the configuration, the API server (pod names, zones,
 // TokenReviews), the collector and the HTTP server; or, with --once, one collection printed.
 import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { serve as serveHttp } from '@hono/node-server';
 import { ConfigError, InputError } from '../core/errors.ts';
 import type { Logger } from '../server/log.ts';
 import { createLogger } from '../server/log.ts';
 import { tokenFromFile } from '../server/access.ts';
 import type { AgentStatus } from './app.ts';
-import { createAgentApp, serializeReport } from './app.ts';
+import { createAgentApp, listeningPort, serializeReport, serveAgent } from './app.ts';
 import type { AgentAuthOptions, TokenReviewer } from './auth.ts';
 import type { Collector, GpuSource, PodDirectory } from './collector.ts';
 import { createCollector } from './collector.ts';
@@ -196,11 +194,15 @@ export async function startAgent(config: AgentConfig, version: string, options: 
   const app = createAgentApp({ status: () => status, version, ...(auth !== undefined ? { auth } : {}) });
 
   await collectNow();
-  const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-    const s = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use`) : err));
-  });
-  const port = (server.address() as AddressInfo).port;
+  let server: Awaited<ReturnType<typeof serveAgent>>;
+  try {
+    server = await serveAgent(app, { port: config.port, host: config.host });
+  } catch (err) {
+    collector.close();
+    await kube?.close();
+    throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use`) : err;
+  }
+  const port = listeningPort(server);
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running === undefined) running = collectNow().finally(() => (running = undefined));
