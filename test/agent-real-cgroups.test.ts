@@ -5,10 +5,11 @@
 // cgroup files it keeps open are read again from offset 0, as the agent does every interval).
 // What the agent reports must match what this process says of itself: CPU time from
 // /proc/self/stat and process.cpuUsage(), memory from process.memoryUsage(), within tolerances.
+// Then the container's cgroup is removed under the collector's open files, as when a container ends.
 // Skipped, saying why, where the cgroup filesystem is not writable (not root, or a read-only mount);
 // test/agent-cgroups.test.ts then still reads this process's own cgroup read-only.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -54,7 +55,11 @@ interface Setup {
   readonly version: 'v1' | 'v2';
   /** Moves this process into the container's cgroup. */
   enter(): void;
-  /** Moves it back and removes every cgroup made. */
+  /** Moves it back where it was. */
+  leave(): void;
+  /** Removes the container's cgroup (this process must have left it). */
+  removeContainer(): void;
+  /** Moves it back and removes every cgroup made that is still there. */
   cleanup(): void;
 }
 
@@ -83,21 +88,28 @@ function setupV1(): Setup | string {
     rmSync(links, { recursive: true, force: true });
     return `cannot make cgroups under ${ROOT}: ${(err as Error).message}`;
   }
+  const leave = (): void => {
+    for (const c of controllers) {
+      try {
+        writeFileSync(join(ROOT, c, own.get(c) ?? '/', 'cgroup.procs'), String(process.pid));
+      } catch {
+        writeFileSync(join(ROOT, c, 'cgroup.procs'), String(process.pid));
+      }
+    }
+  };
   return {
     cgroupRoot: links,
     version: 'v1',
     enter() {
       for (const c of controllers) writeFileSync(join(ROOT, c, TAG, LEAF_REL, 'cgroup.procs'), String(process.pid));
     },
+    leave,
+    removeContainer() {
+      for (const c of controllers) rmdirSync(join(ROOT, c, TAG, LEAF_REL));
+    },
     cleanup() {
-      for (const c of controllers) {
-        try {
-          writeFileSync(join(ROOT, c, own.get(c) ?? '/', 'cgroup.procs'), String(process.pid));
-        } catch {
-          writeFileSync(join(ROOT, c, 'cgroup.procs'), String(process.pid));
-        }
-      }
-      for (const d of made.reverse()) rmdirSync(d);
+      leave();
+      for (const d of made.reverse()) if (existsSync(d)) rmdirSync(d);
       rmSync(links, { recursive: true, force: true });
     },
   };
@@ -124,15 +136,20 @@ function setupV2(): Setup | string {
     for (const d of made.reverse()) rmdirSync(d);
     return `cannot make cgroups with the cpu, memory and io controllers under ${ROOT}: ${(err as Error).message}`;
   }
+  const leave = (): void => writeFileSync(join(ROOT, own, 'cgroup.procs'), String(process.pid));
   return {
     cgroupRoot: base,
     version: 'v2',
     enter() {
       writeFileSync(join(base, LEAF_REL, 'cgroup.procs'), String(process.pid));
     },
+    leave,
+    removeContainer() {
+      rmdirSync(join(base, LEAF_REL));
+    },
     cleanup() {
-      writeFileSync(join(ROOT, own, 'cgroup.procs'), String(process.pid));
-      for (const d of made.reverse()) rmdirSync(d);
+      leave();
+      for (const d of made.reverse()) if (existsSync(d)) rmdirSync(d);
     },
   };
 }
@@ -179,7 +196,6 @@ test("the agent on this machine's real cgroup filesystem: the pod cgroup holding
     const statAfter = statCpuSeconds();
     const rusageAfter = rusageCpuSeconds();
     const rssBytes = process.memoryUsage().rss;
-    collector.close();
     assert.ok(report !== undefined);
     assert.deepEqual(report.warnings, []);
     assert.deepEqual(
@@ -215,6 +231,24 @@ test("the agent on this machine's real cgroup filesystem: the pod cgroup holding
     assert.ok(pod.memoryWorkingSetBytes <= rssBytes + 16 * MiB, `pod working set ${pod.memoryWorkingSetBytes} B ≤ this process's RSS ${rssBytes} B + 16 MiB`);
     assert.ok(container.memoryWorkingSetBytes >= 64 * MiB && container.memoryWorkingSetBytes <= pod.memoryWorkingSetBytes, `container working set ${container.memoryWorkingSetBytes} B`);
     if (pod.memoryPeakBytes !== null) assert.ok(pod.memoryPeakBytes >= pod.memoryWorkingSetBytes, `peak ${pod.memoryPeakBytes} B ≥ working set`);
+
+    // The container ends: its cgroup is removed while the collector still holds its files open
+    // (reads of them now fail in the kernel). The next collection reports the pod without it, with
+    // no warning, and closes what it held of the container.
+    const openBefore = readdirSync('/proc/self/fd').length;
+    s.leave();
+    s.removeContainer();
+    const after = await collector.collect();
+    assert.ok(after !== undefined);
+    assert.deepEqual(after.warnings, []);
+    assert.deepEqual(
+      after.pods.map((p) => [p.uid, p.containers.length]),
+      [[UID, 0]],
+    );
+    const openAfter = readdirSync('/proc/self/fd').length;
+    assert.ok(openAfter < openBefore, `the container's files are closed: ${openBefore} → ${openAfter} descriptors`);
+    collector.close();
+    assert.ok(readdirSync('/proc/self/fd').length < openAfter, 'close() closes the pod\'s files');
   } finally {
     held = undefined;
     s.cleanup();
