@@ -94,6 +94,9 @@ export function zoneMapFromNodes(list: unknown, nodeName: string, serviceCidrs: 
   return { localZone, zoned, cluster: serviceCidrs };
 }
 
+/** How often the pod and node lists are asked again when nothing new calls for it. */
+export const RELIST_MS = 5 * 60_000;
+
 export function createCollector(options: CollectorOptions): Collector {
   const { nodeName, cgroupRoot, procRoot, network, conntrack, directory, gpu = { kind: 'none' }, now = Date.now } = options;
   const layout = detectLayout(cgroupRoot);
@@ -194,25 +197,48 @@ export function createCollector(options: CollectorOptions): Collector {
     return undefined;
   };
 
+  // The API server is asked again only when the cgroups show something the last lists do not
+  // explain (a new pod, a new container, a pod without its IP yet) or every RELIST_MS: every node
+  // runs an agent, and a list per node per collection would be the API server's busiest client.
+  let podsListedAtMs: number | undefined;
+  let nodesListedAtMs: number | undefined;
+  let unnamed = new Set<string>();
+  const needsPodList = (reading: CgroupReading): boolean => {
+    if (podsListedAtMs === undefined || now() - podsListedAtMs >= RELIST_MS) return true;
+    for (const p of reading.pods) {
+      const id = identities.get(p.uid);
+      if (id === undefined || (network && conntrack && id.ip === undefined)) return true;
+      for (const c of p.containers) if (!id.containers.has(c.id) && !unnamed.has(c.id)) return true;
+    }
+    return false;
+  };
+
   const collector: Collector = {
     layout,
     async collect() {
       const warnings: string[] = [];
+      const cgroups = readCgroups(layout, { now, pids: network, files });
       if (directory !== undefined) {
-        try {
-          identities = identitiesFromPodList(await directory.podsOnNode(nodeName));
-        } catch (err) {
-          warnings.push(`pods on ${nodeName}: ${(err as Error).message}; names are from the previous list`);
+        if (needsPodList(cgroups)) {
+          try {
+            identities = identitiesFromPodList(await directory.podsOnNode(nodeName));
+            podsListedAtMs = now();
+            // Containers the fresh list does not name either (the pod sandbox's pause container)
+            // do not ask for another list until the next periodic one.
+            unnamed = new Set(cgroups.pods.flatMap((p) => p.containers.filter((c) => identities.get(p.uid)?.containers.has(c.id) !== true).map((c) => c.id)));
+          } catch (err) {
+            warnings.push(`pods on ${nodeName}: ${(err as Error).message}; names are from the previous list`);
+          }
         }
-        if (network && conntrack) {
+        if (network && conntrack && (nodesListedAtMs === undefined || now() - nodesListedAtMs >= RELIST_MS)) {
           try {
             zones = zoneMapFromNodes(await directory.nodes(), nodeName, serviceCidrs);
+            nodesListedAtMs = now();
           } catch (err) {
             warnings.push(`nodes: ${(err as Error).message}; zones are from the previous list`);
           }
         }
       }
-      const cgroups = readCgroups(layout, { now, pids: network, files });
       const net = readNetwork(cgroups, warnings);
       let conntrackCounters = new Map<string, number>();
       let egress: Map<string, EgressBytes> | undefined;
