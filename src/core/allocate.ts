@@ -11,7 +11,7 @@ import { identifyNode } from './node-identity.ts';
 import type { PriceBook, PriceSource, ResourceRates } from './pricing.ts';
 import { HOURS_PER_MONTH } from './pricing.ts';
 import { BYTES_PER_GIB } from './quantity.ts';
-import type { NetworkRates } from './network-cost.ts';
+import type { EgressByDestination, NetworkRates } from './network-cost.ts';
 import { podNetworkCost } from './network-cost.ts';
 import { nodeRates } from './rates.ts';
 import type { PodResources } from './requests.ts';
@@ -96,6 +96,8 @@ export interface PodCost {
   readonly networkHourlyUsd?: number;
   /** Egress bytes of the measured interval without a price (unclassified, or no published figure). */
   readonly networkUnpricedBytes?: number;
+  /** Egress by destination (in-zone, cross-zone, internet, unclassified): rate and hourly cost where priced. */
+  readonly networkEgress?: readonly EgressByDestination[];
 }
 
 /** Costs that belong to no real pod: idle capacity, unmounted volumes, unselected load balancers. */
@@ -569,11 +571,13 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     const savings = savingsUsd[i]!;
     let network = 0;
     let networkUnpricedBytes = 0;
+    let networkEgress: readonly EgressByDestination[] = [];
     const egress = providerOf === undefined ? undefined : snapshot.egress?.get(podKey(pod.namespace, pod.name));
     if (egress !== undefined) {
       const net = podNetworkCost(egress, options.networkRates?.(providerOf?.get(pod.nodeName) ?? defaultProvider));
       network = net.hourlyUsd;
       networkUnpricedBytes = net.unpricedBytes;
+      networkEgress = net.byDestination;
       networkHourly = (networkHourly ?? 0) + network;
     }
     const total = cpu + ram + gpu + pv + lb + network;
@@ -601,7 +605,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       spotSavingsHourlyUsd: savings,
       minutes,
       windowCostUsd,
-      ...(egress !== undefined ? { networkHourlyUsd: network, networkUnpricedBytes } : {}),
+      ...(egress !== undefined ? { networkHourlyUsd: network, networkUnpricedBytes, networkEgress } : {}),
     };
     if (ns === undefined || pod.namespace !== lastNamespace) {
       ns = nsEntry(pod.namespace);
