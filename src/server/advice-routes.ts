@@ -23,6 +23,7 @@ import type { HpaTarget, RightSizingOptions } from '../core/advice/rightsizing.t
 import { nodeUnitRates, rightSize } from '../core/advice/rightsizing.ts';
 import type { SpotRatioLookup } from '../core/advice/spot.ts';
 import { spotPotential } from '../core/advice/spot.ts';
+import type { MonthFigures } from '../core/advice/budgets.ts';
 import type { RecommendationKind } from '../core/advice/types.ts';
 import { AdviceInputError } from '../core/advice/types.ts';
 import type { CloudProvider } from '../core/model.ts';
@@ -271,6 +272,41 @@ export async function computeAnomalies(store: HistoryStore, input: AnomaliesInpu
     }
   }
   return { anomalies: detectAnomalies(series, window.startMs, { granularity: g, threshold }), coverage };
+}
+
+/**
+ * This month per namespace (`__idle__` for idle) and per cluster: the recorded whole days so far and,
+ * for a series with two weeks of daily history, the Holt-Winters month-end projection.
+ */
+export async function computeMonthFigures(
+  store: HistoryStore,
+  input: { readonly nowMs: number; readonly historyDays?: number; readonly clusters?: readonly string[] },
+): Promise<{ byNamespace: Map<string, MonthFigures>; byCluster: Map<string, MonthFigures> }> {
+  const { nowMs, historyDays = 60 } = input;
+  const endMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const [allSets, coverage] = await Promise.all([
+    store.allocations({ startMs: endMs - historyDays * DAY_MS, endMs, stepMs: DAY_MS, ...(input.clusters ? { clusters: input.clusters } : {}) }),
+    store.coverage(),
+  ]);
+  const sets = wholeUnitRows(allSets, coverage, DAY_MS);
+  const d = new Date(nowMs);
+  const monthStartMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const monthEndMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const figures = (series: Map<string, { days: DailyCost[] }>): Map<string, MonthFigures> => {
+    const out = new Map<string, MonthFigures>();
+    for (const [key, s] of series) {
+      const monthToDateUsd = s.days.reduce((t, x) => t + (x.dayStartMs >= monthStartMs && x.dayStartMs < monthEndMs ? x.costUsd : 0), 0);
+      let holtWintersUsd: number | null = null;
+      if (s.days.length >= 14) {
+        const last = s.days[s.days.length - 1]!.dayStartMs;
+        const horizonDays = Math.max(1, Math.ceil((monthEndMs - last) / DAY_MS) - 1);
+        holtWintersUsd = monthEndProjection(s.days, forecastDaily(s.days, { horizonDays }).points, nowMs).projectedUsd;
+      }
+      out.set(key, { monthToDateUsd, holtWintersUsd });
+    }
+    return out;
+  };
+  return { byNamespace: figures(dailySeries(sets, (r) => r.namespace || '__idle__')), byCluster: figures(dailySeries(sets, (r) => r.cluster)) };
 }
 
 export function adviceRoutes(options: AdviceRoutesOptions): Hono {
