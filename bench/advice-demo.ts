@@ -80,6 +80,19 @@ for (const path of ['/recommendations?window=7d&commitmentDiscount=0.28', '/fore
         : `${(data.data['anomalies'] as unknown[]).length} anomalies`;
   console.log(`\nGET ${path}: median ${median(times).toFixed(0)} ms over 5 runs; ${summary}`);
 }
+// The exporter's advice run (src/server/advisor.ts): the same analyses for its own cluster, one
+// after the other, plus this month's figures; what --advice-every-cycles costs each time.
+const { createAdvisor } = await import('../src/server/advisor.ts');
+const { memoryLogger } = await import('../src/server/log.ts');
+const advisor = createAdvisor({ store, prices, cluster: 'demo', logger: memoryLogger(), now: () => endMs });
+const runs: number[] = [];
+for (let i = 0; i < 5; i++) {
+  t0 = performance.now();
+  await advisor.refresh();
+  runs.push(performance.now() - t0);
+}
+const state = advisor.state();
+console.log(`\nadvisor run (recommendations, daily and hourly anomalies, month figures): median ${median(runs).toFixed(0)} ms over 5 runs; ${state.run?.recommendations.length} recommendations`);
 console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 await store.close();
 if (dir) rmSync(dir, { recursive: true, force: true });
