@@ -42,7 +42,7 @@ function readUrlFile(file: string): string {
 export interface AdviceSetup {
   readonly hooks: readonly CycleHook[];
   readonly producers: readonly MetricsProducer[];
-  /** Waits for the advice run and notifications in progress (shutdown). */
+  /** Waits for the advice run in progress (shutdown, before the store closes); notifications in flight are not waited for. */
   settled(): Promise<void>;
 }
 
@@ -79,6 +79,6 @@ export function setupAdvice(config: AdviceConfig, deps: { store: HistoryStore; p
   return {
     hooks: [advisor.hook],
     producers: [adviceMetricsProducer(advisor, { maxSeries: config.maxSeries }), ...(notifier ? [notifier.metrics] : [])],
-    settled: () => advisor.settled(),
+    settled: () => advisor.runDone(),
   };
 }

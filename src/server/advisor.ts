@@ -78,6 +78,8 @@ export interface Advisor {
   refresh(): Promise<void>;
   /** Resolves when the run in progress, if any, and the notifications it started are done. */
   settled(): Promise<void>;
+  /** Resolves when the run in progress, if any, is done (its store queries: before closing the store). */
+  runDone(): Promise<void>;
 }
 
 export function createAdvisor(options: AdvisorOptions): Advisor {
@@ -237,6 +239,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     },
     state: () => ({ run, budgets, namespaceMonth, clusterMonth, namespaces: (lastReport?.namespaces ?? []).map((n) => n.namespace), runs: { ...runs } }),
     refresh,
+    runDone: async () => {
+      await running;
+    },
     settled: async () => {
       await running;
       await notifying;
