@@ -230,12 +230,32 @@ export interface AnomaliesInput {
 
 const RESOURCE_PARTS = ['cpu', 'memory', 'gpu', 'pv', 'load-balancer', 'network'] as const;
 
+/**
+ * The units (hours or days) of the window and, for each, the same unit 1, 2, ... weeks earlier
+ * within `historyMs`: every point anomaly detection compares. Sorted, without repeats.
+ */
+export function seasonalWindows(window: Window, unitMs: number, historyMs: number): Window[] {
+  const WEEK_MS = 7 * DAY_MS;
+  const starts = new Set<number>();
+  for (let t = window.startMs; t < window.endMs; t += unitMs) {
+    for (let back = 0; back <= historyMs; back += WEEK_MS) if (t - back >= window.startMs - historyMs) starts.add(t - back);
+  }
+  return [...starts].sort((a, b) => a - b).map((startMs) => ({ startMs, endMs: startMs + unitMs }));
+}
+
 /** Namespace cost anomalies in the window, against the same hour of the week (day) before it. */
 export async function computeAnomalies(store: HistoryStore, input: AnomaliesInput): Promise<{ anomalies: Anomaly[]; coverage: readonly Coverage[] }> {
   const { window, historyMs, granularity: g, threshold, namespace } = input;
   const unit = g === 'day' ? DAY_MS : HOUR_MS;
+  const filters = { ...(namespace ? { namespaces: [namespace] } : {}), ...(input.clusters ? { clusters: input.clusters } : {}) };
+  // A point is compared with the same hour of the week (day of the week) only: when those are far
+  // fewer than all the steps (the last hour against 4 weeks: 5 hours, not 673), ask for them alone.
+  const seasonal = seasonalWindows(window, unit, historyMs);
+  const allSteps = (historyMs + window.endMs - window.startMs) / unit;
   const [allSets, coverage] = await Promise.all([
-    store.allocations({ startMs: window.startMs - historyMs, endMs: window.endMs, stepMs: unit, ...(namespace ? { namespaces: [namespace] } : {}), ...(input.clusters ? { clusters: input.clusters } : {}) }),
+    seasonal.length * 4 <= allSteps
+      ? Promise.all(seasonal.map((w) => store.allocations({ ...w, ...filters }))).then((answers) => answers.flat())
+      : store.allocations({ startMs: window.startMs - historyMs, endMs: window.endMs, stepMs: unit, ...filters }),
     store.coverage(),
   ]);
   // Hours (days) the exporter did not see whole are left out: a half-recorded day is no cost drop.
