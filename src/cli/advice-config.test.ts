@@ -65,3 +65,16 @@ test('a Slack webhook URL file that cannot be read stops the start with a Config
   writeFileSync(empty, '\n');
   assert.throws(() => setupAdvice({ ...config, notify: { ...config.notify, slackWebhookUrlFile: empty } }, deps), { name: 'ConfigError', message: `--notify-slack-webhook-url-file: ${empty} is empty` });
 });
+
+test('--advice-every-cycles 0: no advice hook or families; notification options alone are warned about', () => {
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, warn: (msg: string) => void warnings.push(msg), error() {} };
+  const config = load(['--advice-every-cycles', '0', '--notify-webhook-url', 'https://hooks.example/cost']).advice;
+  const setup = setupAdvice(config, { store: createMemoryStore(), prices: undefined as never, cluster: 'c1', logger, budgetRules: [] });
+  assert.equal(setup.hooks.length, 0);
+  assert.equal(setup.producers.length, 0);
+  assert.deepEqual(warnings, ['notifications are off: they come from the advice runs, and --advice-every-cycles is 0']);
+  const on = setupAdvice(load(['--notify-webhook-url', 'https://hooks.example/cost']).advice, { store: createMemoryStore(), prices: undefined as never, cluster: 'c1', logger, budgetRules: [] });
+  assert.equal(on.hooks.length, 1);
+  assert.equal(on.producers.length, 2, 'the advice families and the notifier\'s');
+});
