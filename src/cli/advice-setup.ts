@@ -46,7 +46,7 @@ export interface AdviceSetup {
   settled(): Promise<void>;
 }
 
-export function setupAdvice(config: AdviceConfig, deps: { store: HistoryStore; prices: PriceBook; cluster: string; logger: Logger; budgetRules: readonly BudgetRule[] }): AdviceSetup {
+export function setupAdvice(config: AdviceConfig, deps: { store: HistoryStore; prices: PriceBook; cluster: string; logger: Logger; budgetRules: readonly BudgetRule[]; historyReady?: () => boolean }): AdviceSetup {
   const { logger } = deps;
   const channels: Channel[] = [];
   const slackFile = config.notify.slackWebhookUrlFile;
@@ -75,6 +75,7 @@ export function setupAdvice(config: AdviceConfig, deps: { store: HistoryStore; p
     budgetRules: deps.budgetRules,
     ...(config.commitmentDiscount !== undefined ? { commitmentDiscount: config.commitmentDiscount } : {}),
     ...(notifier ? { notifier } : {}),
+    ...(deps.historyReady ? { historyReady: deps.historyReady } : {}),
   });
   return {
     hooks: [advisor.hook],

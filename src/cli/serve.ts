@@ -184,7 +184,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
 
   // Advice metrics, budgets and notifications, computed every N cycles off the scrape path.
   try {
-    advice = setupAdvice(config.advice, { store, prices, cluster: historyCluster, logger, budgetRules: allocateOptions.budgetRules });
+    // The first advice run waits for the demo backfill (a month of history being written).
+    advice = setupAdvice(config.advice, { store, prices, cluster: historyCluster, logger, budgetRules: allocateOptions.budgetRules, historyReady: () => recorder.status().state !== 'backfilling' });
   } catch (err) {
     await closeStore();
     throw err;

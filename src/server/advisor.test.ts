@@ -189,10 +189,21 @@ describe('advisor in the exporter', () => {
     // Cycles 1, 4 and 7 run; each run asks the store's coverage 4 times (recommendations, two anomaly windows, month).
     assert.equal(calls, 3 * 4);
     assert.equal(advisor.state().runs.ok, 3);
+    // History still being written (the demo backfill): no run, and those cycles do not count.
+    let ready = false;
+    const waiting = createAdvisor({ store, prices: PRICES, cluster: 'c1', logger: memoryLogger(), everyCycles: 3, now: () => NOW, yieldNow: async () => undefined, historyReady: () => ready });
+    const second = createExporter({ source: { kind: 'snapshot', description: 'test', read: async () => READING }, prices: CYCLE_PRICES, logger: memoryLogger(), now: () => NOW, onCycle: waiting.hook });
+    for (const r of [false, false, true, true, true, true]) {
+      ready = r;
+      await second.cycle();
+      await waiting.settled();
+    }
+    // Runs at the first ready cycle and 3 ready cycles later; budgets were kept up every cycle.
+    assert.equal(waiting.state().runs.ok, 2);
     // Asked again while running: the same run.
-    const first = advisor.refresh();
-    const second = advisor.refresh();
-    assert.equal(first, second);
+    const one = advisor.refresh();
+    const two = advisor.refresh();
+    assert.equal(one, two);
     await advisor.settled();
     assert.equal(advisor.state().runs.ok, 4);
   });

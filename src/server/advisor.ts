@@ -44,6 +44,11 @@ export interface AdvisorOptions {
   /** Pods named as top cost drivers in a budget notice. */
   readonly topDrivers?: number;
   readonly now?: () => number;
+  /**
+   * False while the history is still being written (the demo backfill): the first run waits for
+   * it, so the advice is not computed on a half-written month. Cycles before it do not count.
+   */
+  readonly historyReady?: () => boolean;
   /** Between analyses (tests pass a no-op). */
   readonly yieldNow?: () => Promise<void>;
 }
@@ -83,7 +88,7 @@ export interface Advisor {
 }
 
 export function createAdvisor(options: AdvisorOptions): Advisor {
-  const { store, prices, cluster, logger, everyCycles = 15, budgetRules = [], notifier, topDrivers = 3, now = Date.now, yieldNow = () => nextTurn() } = options;
+  const { store, prices, cluster, logger, everyCycles = 15, budgetRules = [], notifier, topDrivers = 3, now = Date.now, historyReady = () => true, yieldNow = () => nextTurn() } = options;
   let run: AdviceRun | undefined;
   let budgets: BudgetStatus[] = [];
   let namespaceMonth: BudgetStatus[] = [];
@@ -232,6 +237,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         lastReport = cycle.report;
         lastNamespaces = cycle.reading.snapshot.namespaces;
         updateBudgets();
+        if (!historyReady()) return;
         cycles++;
         // Not awaited: the analyses must not delay the next cycle.
         if ((cycles - 1) % everyCycles === 0) void refresh();
