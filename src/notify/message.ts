@@ -97,7 +97,7 @@ export function linksOf(n: Notice, dashboardUrl: string | undefined): Links {
   if (dashboardUrl === undefined || dashboardUrl === '') return { dashboard: undefined, optimize: undefined };
   const base = dashboardUrl.replace(/\/+$/, '');
   const q = new URLSearchParams();
-  const namespace = n.kind === 'anomaly' ? n.namespace : n.namespace;
+  const namespace = n.namespace;
   if (namespace !== '') q.set('var-namespace', namespace);
   if (n.cluster !== '') q.set('var-cluster', n.cluster);
   const query = q.size > 0 ? `?${q.toString()}` : '';
