@@ -4,7 +4,8 @@
 // Writes are one transaction per cycle (all or nothing; a kill -9 loses at most the cycle being
 // written). Maintenance (raw → hourly → daily rollups, retention) runs in small transactions that
 // yield to the event loop between them, so cycles and scrapes never wait long for it. Queries
-// follow plan.ts: each part of a step is one SELECT, summed by (cluster, key) in SQL.
+// follow plan.ts: each part of a step is one SELECT, summed by (cluster, key) in SQL; consecutive
+// steps answered by whole buckets are one SELECT for all of them, grouped by step (docs/benchmarks.md).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
