@@ -7,8 +7,9 @@ import { createNotifier, webhookChannel } from '../notify/notifier.ts';
 import { renderLivePricingMetrics } from '../pricing/live/metrics.ts';
 import { renderAdviceMetrics, renderBudgetMetrics } from './advice-metrics.ts';
 import { costMetricsSteps, renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
-import { memoryLogger } from './log.ts';
 import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
+import { renderHubMetrics } from './hub-exporter.ts';
+import { memoryLogger } from './log.ts';
 import { SelfMetrics } from './self-metrics.ts';
 
 const RATES = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } } as const;
@@ -31,7 +32,8 @@ test('every served family is documented in docs/metrics.md and every documented 
     renderAdviceMetrics({ run: undefined, budgets: [], namespaceMonth: [], clusterMonth: undefined, namespaces: [], runs: { ok: 0, failed: 0 } }, 'prometheus', '', { maxSeries: 100 }) +
     renderBudgetMetrics([], 'prometheus', '') +
     createNotifier({ channels: [webhookChannel(() => 'http://127.0.0.1:1/', undefined)], logger: memoryLogger() }).metrics('prometheus', '');
-  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + advice);
+  const hub = renderHubMetrics('prometheus', { version: '1', storeUp: true, coverage: [] });
+  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + advice + hub);
   const doc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
   const documented = new Set([...doc.matchAll(/^\| `((?:kube_cost|process|nodejs)_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
   assert.deepEqual([...served].filter((f) => !documented.has(f)), [], 'served but not documented');
