@@ -34,6 +34,8 @@ import type { Recorder } from '../store/recorder.ts';
 import { createRecorder } from '../store/recorder.ts';
 import { scopeStore } from '../store/scope.ts';
 import type { HistoryStore } from '../store/types.ts';
+import type { AdviceSetup } from './advice-setup.ts';
+import { loadBudgetRules, setupAdvice } from './advice-setup.ts';
 import type { ServeConfig } from './config.ts';
 
 export interface RunningServer {
@@ -144,6 +146,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     ...(config.region ? { region: config.region } : {}),
     // Egress measured by node agents, priced by destination (published list prices).
     networkRates: networkRatesFor,
+    budgetRules: loadBudgetRules(config.advice.budgetsFile),
   };
   // History: every cycle is recorded (component `store`); the demo cluster gets simulated past
   // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
@@ -178,23 +181,33 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   };
   const maintenanceTimer = setInterval(maintain, STORE_MAINTENANCE_MS);
   maintenanceTimer.unref();
+  let advice: AdviceSetup | undefined;
   const closeStore = async (): Promise<void> => {
     clearInterval(maintenanceTimer);
+    await advice?.settled();
     await recorder.stop();
     await store.close();
   };
 
+  // Advice metrics, budgets and notifications, computed every N cycles off the scrape path.
+  try {
+    // The first advice run waits for the demo backfill (a month of history being written).
+    advice = setupAdvice(config.advice, { store, prices, cluster: historyCluster, logger, budgetRules: allocateOptions.budgetRules, historyReady: () => recorder.status().state !== 'backfilling' });
+  } catch (err) {
+    await closeStore();
+    throw err;
+  }
   const exporter = createExporter({
     maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
     prices,
-    extraMetrics: liveMetricsRenderer(livePricing),
+    extraMetrics: [liveMetricsRenderer(livePricing), ...advice.producers],
     logger,
     intervalMs: config.intervalMs,
     version,
     ...(clusterId ? { clusterId } : {}),
     allocateOptions,
-    onCycle: recorder.hook,
+    onCycle: [recorder.hook, ...advice.hooks],
   });
   // A snapshot or the demo cluster is read once before listening: a snapshot that cannot be read
   // at start is a configuration error, not a half-working exporter. A live cluster is listened for

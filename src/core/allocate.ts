@@ -1,7 +1,7 @@
 // The cost model: allocate(snapshot, prices, window) → costs of every node, pod, volume, load
 // balancer and namespace. Pure: every input is an argument; no clock, no I/O.
 // The contract is docs/cost-model.md; allocate.test.ts checks it with hand-computed tables.
-import type { NamespaceBudget } from './budget.ts';
+import type { BudgetRule, NamespaceBudget } from './budget.ts';
 import { namespaceBudgets } from './budget.ts';
 import type { InputError } from './errors.ts';
 import { UnknownReferenceError } from './errors.ts';
@@ -34,6 +34,8 @@ export interface AllocateOptions {
   readonly region?: string;
   /** Network prices per destination for a node's provider (src/pricing/network.ts); absent: egress unpriced. */
   readonly networkRates?: (provider: CloudProvider) => NetworkRates | undefined;
+  /** Budgets from a budgets file (`--budgets`): its namespace entries win over namespace labels. */
+  readonly budgetRules?: readonly BudgetRule[];
 }
 
 export interface ResourceCosts {
@@ -662,7 +664,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   if (management?.fallbackReason !== undefined) notices.push({ kind: 'price-fallback', object: 'cluster', message: management.fallbackReason });
   const managementHourly = management?.hourlyUsd ?? 0;
 
-  const { budgets, errors: budgetErrors } = namespaceBudgets(snapshot.namespaces);
+  const { budgets, errors: budgetErrors } = namespaceBudgets(snapshot.namespaces, options.budgetRules);
   errors.push(...budgetErrors);
 
   return {

@@ -145,7 +145,7 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
   w.family('kube_cost_spot_savings_usd_total', 'counter', 'Savings in USD accumulated by a namespace from spot capacity since the exporter started (the design document names it kube_cost_spot_savings_usd).');
   for (const [namespace, value] of counters.spotSavingsUsd) w.sample(labelText({ namespace }), value);
 
-  w.family('kube_cost_namespace_budget_usd', 'gauge', 'Monthly budget of a namespace in USD, from its label or annotation "budget"; cost_center from "cost-center".');
+  w.family('kube_cost_namespace_budget_usd', 'gauge', 'Monthly budget of a namespace in USD, from its label or annotation "budget" or the budgets file (--budgets, which wins); cost_center from "cost-center".');
   for (const b of report.budgets) w.sample(labelText({ namespace: b.namespace, cost_center: b.costCenter }), b.monthlyUsd);
 
   // Nodes.
