@@ -17,7 +17,8 @@ import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { positional, reconcileSql } from './reconcile-sql.ts';
+import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
 export const PG_SCHEMA_VERSION = 1;
@@ -499,6 +500,38 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     });
   };
 
+  const reconcileStatements = reconcileSql({
+    table: (prefix, res) => `kce_${prefix}_${res}`,
+    rawScope: (lo) => `r.cluster_id = $cluster AND r.start_ms >= ${lo} AND r.start_ms < $end`,
+    yes: 'true',
+  });
+  /** HistoryStore.reconcileNodeHours: one transaction, the cluster's row locked (as record() does). */
+  const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): Promise<number> =>
+    transaction(async (c) => {
+      const cluster = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters WHERE name = $1 FOR UPDATE', [clusterName]))[0];
+      if (!cluster) return 0;
+      const run = async (sql: string, params: Record<string, unknown>) => {
+        const q = positional(sql, params);
+        return rows<Record<string, unknown>>(c, q.text, q.values);
+      };
+      let changed = 0;
+      for (const bill of bills) {
+        if (!Number.isFinite(bill.billedCostUsd) || bill.billedCostUsd < 0) continue;
+        const found = (await run(reconcileStatements.nodeId, { cluster: cluster.id, node: bill.node }))[0];
+        if (!found) continue;
+        const h = bill.hourStartMs;
+        const base = { cluster: cluster.id, nodeId: Number(found['id']), h, end: h + HOUR_MS };
+        const recorded = Number((await run(reconcileStatements.recorded, { ...base, rawFrom: Math.max(h, Number(cluster.hourly_through_ms)) }))[0]?.['recorded'] ?? 0);
+        if (!(recorded > 0)) continue;
+        const params = { ...base, node: bill.node, f: bill.billedCostUsd / recorded, day: Math.floor(h / DAY_MS) * DAY_MS };
+        const pick = (sql: string) => Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}(?![A-Za-z])`).test(sql)));
+        if (h < Number(cluster.daily_through_ms)) for (const sql of reconcileStatements.daily) await run(sql, pick(sql));
+        for (const sql of reconcileStatements.scale) await run(sql, pick(sql));
+        changed++;
+      }
+      return changed;
+    });
+
   return {
     kind: 'postgres',
     description: timescale ? `${description} (TimescaleDB ${timescale} installed; native partitioning used)` : description,
@@ -544,6 +577,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         maintaining = undefined;
       });
       return maintaining;
+    },
+    async reconcileNodeHours(cluster, bills) {
+      return reconcileNodeHours(cluster, bills);
     },
     async close() {
       if (closed) return;

@@ -14,7 +14,8 @@ import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { reconcileSql } from './reconcile-sql.ts';
+import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
 /** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
@@ -509,6 +510,35 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     });
   };
 
+  const reconcileStatements = reconcileSql({
+    table: (prefix, res) => `${prefix}_${res}`,
+    rawScope: (lo) => `r.cycle_id IN (SELECT id FROM cycles WHERE cluster_id = $cluster AND start_ms >= ${lo} AND start_ms < $end)`,
+    yes: '1',
+  });
+  /** HistoryStore.reconcileNodeHours: one transaction for the whole bill. */
+  const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): number =>
+    transaction(() => {
+      refresh();
+      const cluster = clusters.get(clusterName);
+      if (!cluster) return 0;
+      let changed = 0;
+      for (const bill of bills) {
+        const found = stmt(reconcileStatements.nodeId).get({ cluster: cluster.id, node: bill.node }) as { id: number } | undefined;
+        if (!found || !Number.isFinite(bill.billedCostUsd) || bill.billedCostUsd < 0) continue;
+        const h = bill.hourStartMs;
+        const base = { cluster: cluster.id, nodeId: Number(found.id), h, end: h + HOUR_MS };
+        const recorded = Number((stmt(reconcileStatements.recorded).get({ ...base, rawFrom: Math.max(h, cluster.hourly_through_ms) }) as { recorded: number }).recorded);
+        if (!(recorded > 0)) continue;
+        const f = bill.billedCostUsd / recorded;
+        const params = { ...base, node: bill.node, f, day: Math.floor(h / DAY_MS) * DAY_MS };
+        const pick = (sql: string) => Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}(?![A-Za-z])`).test(sql))) as Record<string, SQLInputValue>;
+        if (h < cluster.daily_through_ms) for (const sql of reconcileStatements.daily) stmt(sql).run(pick(sql));
+        for (const sql of reconcileStatements.scale) stmt(sql).run(pick(sql));
+        changed++;
+      }
+      return changed;
+    });
+
   return {
     kind: 'sqlite',
     description,
@@ -557,6 +587,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         maintaining = undefined;
       });
       return maintaining;
+    },
+    async reconcileNodeHours(cluster, bills) {
+      return reconcileNodeHours(cluster, bills);
     },
     async close() {
       if (closed) return;
