@@ -33,25 +33,32 @@ export interface AwsCurLine {
   readonly publicOnDemandCostUsd: number | undefined;
 }
 
-/** The CUR columns read, as [legacy, CUR 2.0] (compared in lower case). */
+/** The CUR columns read, as [legacy, CUR 2.0] as the data dictionary spells them (compared in lower case). */
 export const AWS_COLUMNS = {
-  lineItemType: ['lineitem/lineitemtype', 'line_item_line_item_type'],
-  resourceId: ['lineitem/resourceid', 'line_item_resource_id'],
-  productCode: ['lineitem/productcode', 'line_item_product_code'],
-  usageType: ['lineitem/usagetype', 'line_item_usage_type'],
-  start: ['lineitem/usagestartdate', 'line_item_usage_start_date'],
-  end: ['lineitem/usageenddate', 'line_item_usage_end_date'],
-  unblendedCost: ['lineitem/unblendedcost', 'line_item_unblended_cost'],
-  usageAmount: ['lineitem/usageamount', 'line_item_usage_amount'],
-  currency: ['lineitem/currencycode', 'line_item_currency_code'],
-  reservationEffectiveCost: ['reservation/effectivecost', 'reservation_effective_cost'],
-  savingsPlanEffectiveCost: ['savingsplan/savingsplaneffectivecost', 'savings_plan_savings_plan_effective_cost'],
-  publicOnDemandCost: ['pricing/publicondemandcost', 'pricing_public_on_demand_cost'],
+  lineItemType: ['lineItem/LineItemType', 'line_item_line_item_type'],
+  resourceId: ['lineItem/ResourceId', 'line_item_resource_id'],
+  productCode: ['lineItem/ProductCode', 'line_item_product_code'],
+  usageType: ['lineItem/UsageType', 'line_item_usage_type'],
+  start: ['lineItem/UsageStartDate', 'line_item_usage_start_date'],
+  end: ['lineItem/UsageEndDate', 'line_item_usage_end_date'],
+  unblendedCost: ['lineItem/UnblendedCost', 'line_item_unblended_cost'],
+  usageAmount: ['lineItem/UsageAmount', 'line_item_usage_amount'],
+  currency: ['lineItem/CurrencyCode', 'line_item_currency_code'],
+  reservationEffectiveCost: ['reservation/EffectiveCost', 'reservation_effective_cost'],
+  savingsPlanEffectiveCost: ['savingsPlan/SavingsPlanEffectiveCost', 'savings_plan_savings_plan_effective_cost'],
+  publicOnDemandCost: ['pricing/publicOnDemandCost', 'pricing_public_on_demand_cost'],
 } as const;
 
 /** Whether a table's header is a CUR's. */
 export function isAwsCur(columns: ReadonlySet<string>): boolean {
-  return pick(columns, AWS_COLUMNS.lineItemType) !== undefined;
+  return pickAws(columns, AWS_COLUMNS.lineItemType) !== undefined;
+}
+
+function pickAws(columns: ReadonlySet<string>, names: readonly string[]): string | undefined {
+  return pick(
+    columns,
+    names.map((n) => n.toLowerCase()),
+  );
 }
 
 const DISCOUNT_TYPES = new Set(['Discount', 'EdpDiscount', 'PrivateRateDiscount', 'BundledDiscount', 'DiscountedUsageDiscount']);
@@ -91,9 +98,12 @@ export function amortizeAwsLine(line: AwsCurLine): BillCharge | undefined {
 /** Reads the charges of a CUR table (one row at a time). */
 export async function* readAwsCur(table: RowTable): AsyncGenerator<BillCharge> {
   const { file, columns } = table;
+  // Errors name a missing column as this report would spell it: legacy `lineItem/...` or CUR 2.0.
+  const legacy = [...columns].some((c) => c.includes('/'));
+  const spelled = (names: readonly string[]) => (legacy ? names[0] : names[1]) ?? '';
   const col = (names: readonly string[], required: string | undefined): string | undefined => {
-    const c = pick(columns, names);
-    if (c === undefined && required !== undefined) throw new BillParseError(file, 1, names[0] ?? '', '', required);
+    const c = pickAws(columns, names);
+    if (c === undefined && required !== undefined) throw new BillParseError(file, 1, spelled(names), '', required);
     return c;
   };
   const lineItemType = col(AWS_COLUMNS.lineItemType, 'no line item type column: not a Cost and Usage Report header') as string;
@@ -109,29 +119,29 @@ export async function* readAwsCur(table: RowTable): AsyncGenerator<BillCharge> {
   const spCost = col(AWS_COLUMNS.savingsPlanEffectiveCost, undefined);
   const publicCost = col(AWS_COLUMNS.publicOnDemandCost, undefined);
   const need = (row: BillRow, c: string | undefined, names: readonly string[], type: string): string => {
-    if (c === undefined) throw new BillParseError(file, row.line, names[0] ?? '', type, `a ${type} line but the report has no ${names[0]} column to amortize it`);
+    if (c === undefined) throw new BillParseError(file, row.line, spelled(names), type, `a ${type} line but the report has no ${spelled(names)} column to amortize it`);
     return c;
   };
   for await (const row of table.rows) {
     const type = text(row, lineItemType);
     if (currency !== undefined) {
       const cur = text(row, currency);
-      if (cur !== '' && cur !== 'USD') throw new BillParseError(file, row.line, currency, cur, 'costs in a currency other than USD (kube-cost-exporter prices in USD)');
+      if (cur !== '' && cur !== 'USD') throw new BillParseError(file, row.line, table.display(currency), cur, 'costs in a currency other than USD (kube-cost-exporter prices in USD)');
     }
     const line: AwsCurLine = {
       lineItemType: type,
       resourceId: text(row, resourceId),
       productCode: productCode === undefined ? '' : text(row, productCode),
       usageType: usageType === undefined ? '' : text(row, usageType),
-      startMs: time(file, row, start),
-      endMs: time(file, row, end),
-      unblendedCostUsd: num(file, row, unblended),
-      usageAmount: usageAmount === undefined ? 0 : num(file, row, usageAmount),
-      reservationEffectiveCostUsd: type === 'DiscountedUsage' ? num(file, row, need(row, riCost, AWS_COLUMNS.reservationEffectiveCost, type)) : 0,
-      savingsPlanEffectiveCostUsd: type === 'SavingsPlanCoveredUsage' ? num(file, row, need(row, spCost, AWS_COLUMNS.savingsPlanEffectiveCost, type)) : 0,
-      publicOnDemandCostUsd: publicCost === undefined || text(row, publicCost) === '' ? undefined : num(file, row, publicCost),
+      startMs: time(table, row, start),
+      endMs: time(table, row, end),
+      unblendedCostUsd: num(table, row, unblended),
+      usageAmount: usageAmount === undefined ? 0 : num(table, row, usageAmount),
+      reservationEffectiveCostUsd: type === 'DiscountedUsage' ? num(table, row, need(row, riCost, AWS_COLUMNS.reservationEffectiveCost, type)) : 0,
+      savingsPlanEffectiveCostUsd: type === 'SavingsPlanCoveredUsage' ? num(table, row, need(row, spCost, AWS_COLUMNS.savingsPlanEffectiveCost, type)) : 0,
+      publicOnDemandCostUsd: publicCost === undefined || text(row, publicCost) === '' ? undefined : num(table, row, publicCost),
     };
-    if (line.endMs < line.startMs) throw new BillParseError(file, row.line, end, text(row, end), `usage ends before it starts (${text(row, start)})`);
+    if (line.endMs < line.startMs) throw new BillParseError(file, row.line, table.display(end), text(row, end), `usage ends before it starts (${text(row, start)})`);
     const charge = amortizeAwsLine(line);
     if (charge) yield charge;
   }

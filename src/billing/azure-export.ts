@@ -57,11 +57,11 @@ export async function* readAzureExport(table: RowTable): AsyncGenerator<BillChar
   for await (const row of table.rows) {
     if (currency !== undefined) {
       const c = text(row, currency);
-      if (c !== '' && c.toUpperCase() !== 'USD') throw new BillParseError(file, row.line, currency, c, 'costs in a currency other than USD and no costInUsd column (kube-cost-exporter prices in USD)');
+      if (c !== '' && c.toUpperCase() !== 'USD') throw new BillParseError(file, row.line, table.display(currency), c, 'costs in a currency other than USD and no costInUsd column (kube-cost-exporter prices in USD)');
     }
     const charge = chargeType === undefined ? 'usage' : text(row, chargeType).toLowerCase();
-    const startMs = time(file, row, date);
-    const amount = num(file, row, cost);
+    const startMs = time(table, row, date);
+    const amount = num(table, row, cost);
     if (charge === 'purchase' || charge === 'refund' || charge === 'tax' || charge === 'roundingadjustment') continue;
     const id = text(row, resourceId);
     const category = meterCategory === undefined ? '' : text(row, meterCategory);

@@ -36,6 +36,11 @@ export class CsvTokenizer {
     return this.#line;
   }
 
+  /** The line the record being read started on. */
+  get recordLine(): number {
+    return this.#recordLine;
+  }
+
   write(text: string, out: CsvRecord[]): void {
     const n = text.length;
     let i = 0;
@@ -154,7 +159,7 @@ export async function* readCsv(
     }
   }
   tokenizer.write(decoder.decode(), out);
-  if (tokenizer.inQuotes) options.onUnterminated(tokenizer.line);
+  if (tokenizer.inQuotes) options.onUnterminated(tokenizer.recordLine);
   tokenizer.end(out);
   yield* out;
 }

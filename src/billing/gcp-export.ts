@@ -8,6 +8,7 @@
 import type { BillCharge } from './charges.ts';
 import { BillParseError } from './errors.ts';
 import type { BillRow, RowTable } from './rows.ts';
+import type { Source } from './values.ts';
 import { num, pick, text, time } from './values.ts';
 
 export const GCP_COLUMNS = {
@@ -33,14 +34,15 @@ interface Credit {
   readonly commitment: boolean;
 }
 
-function credits(file: string, row: BillRow, column: string): Credit[] {
+function credits(table: Source, row: BillRow, column: string): Credit[] {
+  const { file } = table;
   const v = row.value(column);
   if (v === undefined || v === null || v === '') return [];
   let list: unknown = v;
   if (typeof v === 'string') {
     const s = v.trim();
     if (s === '' || s === '[]') return [];
-    if (!s.startsWith('[')) return [{ amountUsd: num(file, row, column), commitment: false }];
+    if (!s.startsWith('[')) return [{ amountUsd: num(table, row, column), commitment: false }];
     try {
       list = JSON.parse(s);
     } catch {
@@ -94,9 +96,9 @@ export async function* readGcpExport(table: RowTable): AsyncGenerator<BillCharge
     }
     const type = get(costType, GCP_COLUMNS.costType);
     if (type !== '' && type !== 'regular') continue; // tax, adjustment, rounding error
-    const startMs = time(file, row, start);
-    const endMs = end === undefined ? startMs + 3_600_000 : time(file, row, end);
-    const costUsd = num(file, row, cost);
+    const startMs = time(table, row, start);
+    const endMs = end === undefined ? startMs + 3_600_000 : time(table, row, end);
+    const costUsd = num(table, row, cost);
     const name = get(resourceName, GCP_COLUMNS.resourceName);
     const global = get(globalName, GCP_COLUMNS.globalName);
     const proj = get(project, GCP_COLUMNS.project);
@@ -106,7 +108,7 @@ export async function* readGcpExport(table: RowTable): AsyncGenerator<BillCharge
     yield { type: 'usage', provider: 'gcp', resourceId: name, project: proj, startMs, endMs, costUsd, kind: spot ? 'spot' : 'on-demand', listCostUsd: undefined, usageHours: undefined, compute };
     const creditColumn = creditCol ?? (row.value('credits') !== undefined ? 'credits' : undefined);
     if (creditColumn !== undefined) {
-      for (const c of credits(file, row, creditColumn)) {
+      for (const c of credits(table, row, creditColumn)) {
         if (c.amountUsd === 0) continue;
         yield { type: 'discount', provider: 'gcp', resourceId: name, project: proj, startMs, endMs, amountUsd: Math.min(0, c.amountUsd), what: c.commitment ? 'commitment' : 'discount' };
       }

@@ -28,6 +28,14 @@ export interface RowTable {
   /** Column names in lower case (JSON: the first row's flattened keys). */
   readonly columns: ReadonlySet<string>;
   readonly rows: AsyncIterable<BillRow>;
+  /** A column as the file spells it (errors name it so). */
+  display(column: string): string;
+}
+
+function displayOf(names: readonly string[]): (column: string) => string {
+  const map = new Map<string, string>();
+  for (const n of names) if (!map.has(n.trim().toLowerCase())) map.set(n.trim().toLowerCase(), n.trim());
+  return (c) => map.get(c) ?? c;
 }
 
 /** The format a file name says, or undefined for a file that is not a bill (manifests, checksums...). */
@@ -71,6 +79,7 @@ function csvRows(file: string, format: BillFormat, source: AsyncIterable<Uint8Ar
     const first = await records.next();
     if (first.done) throw new BillParseError(file, 1, '', '', 'empty file: no header line');
     const header = first.value.fields.map((h) => h.trim().toLowerCase());
+    const display = displayOf(first.value.fields);
     const index = new Map<string, number>();
     header.forEach((h, i) => {
       if (!index.has(h)) index.set(h, i);
@@ -86,7 +95,7 @@ function csvRows(file: string, format: BillFormat, source: AsyncIterable<Uint8Ar
         yield { line, value: (c: string) => { const i = index.get(c); return i === undefined ? undefined : fields[i]; } };
       }
     }
-    return { file, format, columns: new Set(header), rows: rows() };
+    return { file, format, columns: new Set(header), rows: rows(), display };
   })();
 }
 
@@ -147,7 +156,7 @@ async function jsonRows(file: string, format: BillFormat, source: AsyncIterable<
       yield { line: n.value.line, value: (c) => map.get(c) };
     }
   }
-  return { file, format, columns: new Set(head.map.keys()), rows: rows() };
+  return { file, format, columns: new Set(head.map.keys()), rows: rows(), display: (c) => c };
 }
 
 /** Parquet needs random access: a local file is read in place, a stream is spooled to a temporary file first. */
@@ -186,7 +195,7 @@ async function parquetRows(file: string, path: string, cleanup: () => Promise<vo
       await cleanup();
     }
   }
-  return { file, format: 'parquet', columns: new Set(lower.keys()), rows: rows() };
+  return { file, format: 'parquet', columns: new Set(lower.keys()), rows: rows(), display: displayOf(names) };
 }
 
 /** Opens a bill file as a table of rows. `localPath` lets a Parquet file on disk be read in place. */

@@ -1,7 +1,10 @@
 // Cell values of bill rows: money, amounts and times, each checked with an error naming the file,
 // line, column and value. Pure.
 import { BillParseError } from './errors.ts';
-import type { BillRow } from './rows.ts';
+import type { BillRow, RowTable } from './rows.ts';
+
+/** Where a value is read from: the file, and how it spells its columns. */
+export type Source = Pick<RowTable, 'file' | 'display'>;
 
 /** The text of a cell, '' when empty or absent. */
 export function text(row: BillRow, column: string): string {
@@ -12,19 +15,21 @@ export function text(row: BillRow, column: string): string {
 }
 
 /** A finite number; '' (empty cell) gives `empty`. Scientific notation is accepted (CUR writes 1.2E-4). */
-export function num(file: string, row: BillRow, column: string, empty: number | undefined = 0): number {
+export function num(src: Source, row: BillRow, column: string, empty: number | undefined = 0): number {
+  const { file } = src;
+  const col = src.display(column);
   const v = row.value(column);
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new BillParseError(file, row.line, column, String(v), 'not a finite number');
+    if (!Number.isFinite(v)) throw new BillParseError(file, row.line, col, String(v), 'not a finite number');
     return v;
   }
   if (typeof v === 'bigint') return Number(v);
   const s = v === undefined || v === null ? '' : String(v).trim();
   if (s === '') {
-    if (empty === undefined) throw new BillParseError(file, row.line, column, '', 'empty where a number is required');
+    if (empty === undefined) throw new BillParseError(file, row.line, col, '', 'empty where a number is required');
     return empty;
   }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new BillParseError(file, row.line, column, s, 'not a number');
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new BillParseError(file, row.line, col, s, 'not a number');
   return Number(s);
 }
 
@@ -32,12 +37,14 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 
 /** A time: a Date (Parquet), ISO 8601 (`2026-11-01T00:00:00Z`, `2026-11-01 00:00:00 UTC`, `2026-11-01`) or Azure EA's `11/01/2026`; UTC unless an offset is given. */
-export function time(file: string, row: BillRow, column: string): number {
+export function time(src: Source, row: BillRow, column: string): number {
+  const { file } = src;
+  const col = src.display(column);
   const v = row.value(column);
   if (v instanceof Date) {
     const t = v.getTime();
     if (Number.isFinite(t)) return t;
-    throw new BillParseError(file, row.line, column, String(v), 'not a valid time');
+    throw new BillParseError(file, row.line, col, String(v), 'not a valid time');
   }
   if (typeof v === 'number' || typeof v === 'bigint') {
     // Parquet timestamps without a logical type: milliseconds (or microseconds when too large).
@@ -45,7 +52,7 @@ export function time(file: string, row: BillRow, column: string): number {
     return n > 1e14 ? Math.floor(n / 1000) : n;
   }
   const s = v === undefined || v === null ? '' : String(v).trim();
-  if (s === '') throw new BillParseError(file, row.line, column, '', 'empty where a time is required');
+  if (s === '') throw new BillParseError(file, row.line, col, '', 'empty where a time is required');
   const m = ISO.exec(s);
   let ms: number | undefined;
   if (m) {
@@ -60,7 +67,7 @@ export function time(file: string, row: BillRow, column: string): number {
     const u = US.exec(s);
     if (u) ms = Date.UTC(Number(u[3]), Number(u[1]) - 1, Number(u[2]));
   }
-  if (ms === undefined || !Number.isFinite(ms)) throw new BillParseError(file, row.line, column, s, 'not a time (ISO 8601, e.g. 2026-11-01T00:00:00Z)');
+  if (ms === undefined || !Number.isFinite(ms)) throw new BillParseError(file, row.line, col, s, 'not a time (ISO 8601, e.g. 2026-11-01T00:00:00Z)');
   return ms;
 }
 
