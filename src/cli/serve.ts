@@ -10,6 +10,9 @@ import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
 import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
 import { networkRatesFor } from '../pricing/network.ts';
+import { createBillingPriceBook } from '../billing/pricebook.ts';
+import type { BillingService } from '../billing/service.ts';
+import { renderBillingMetrics, startBilling } from '../billing/service.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
@@ -132,7 +135,11 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   });
 
   const livePricing = startLivePricing({ config: config.livePricing, base: basePrices, catalog, custom, provider: config.cloudProvider, region: config.region, sourceKind: source.kind, logger });
-  const prices = livePricing?.prices ?? basePrices;
+  // Billing reconciliation (--billing-source): instances the bill knows are priced at their billed
+  // rate; the service itself starts once the history store is open (it corrects history).
+  let billing: BillingService | undefined;
+  const listPrices = livePricing?.prices ?? basePrices;
+  const prices = config.billing ? createBillingPriceBook(listPrices, { rates: () => billing?.rates(), now: () => Date.now(), carryForwardMs: BILLING_CARRY_FORWARD_MS }) : listPrices;
   const allocateOptions = {
     ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
@@ -166,6 +173,10 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     finished: { prices, allocateOptions },
     ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
   });
+  if (config.billing) {
+    billing = startBilling({ location: config.billing.location, refreshMs: config.billing.refreshMs, store, cluster: historyCluster, logger, carryForwardMs: BILLING_CARRY_FORWARD_MS });
+    logger.info(`billing reconciliation from ${config.billing.location}, read every ${config.billing.refreshMs / 60_000} min`, { location: config.billing.location });
+  }
   const maintain = (): void => {
     store.maintain(Date.now()).catch((err: unknown) => logger.error('history maintenance failed; it is retried at the next run', { error: err instanceof Error ? err.message : String(err) }));
   };
@@ -173,6 +184,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   maintenanceTimer.unref();
   const closeStore = async (): Promise<void> => {
     clearInterval(maintenanceTimer);
+    billing?.stop();
     await recorder.stop();
     await store.close();
   };
@@ -181,7 +193,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
     prices,
-    extraMetrics: liveMetricsRenderer(livePricing),
+    extraMetrics: (format, baseLabels) => liveMetricsRenderer(livePricing)(format, baseLabels) + (billing ? billing.renderMetrics(format, baseLabels) : renderBillingMetrics(undefined, format, baseLabels)),
     logger,
     intervalMs: config.intervalMs,
     version,
@@ -216,7 +228,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await closeStore();
     throw err;
   }
-  const app = createApp({ exporter, history: store, version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const app = createApp({ exporter, history: store, ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let server: ReturnType<typeof serveHttp>;
   try {
@@ -291,6 +303,9 @@ function withBackfillHealth(source: ClusterSource, recorder: Recorder): ClusterS
 }
 
 const TLS_RECHECK_MS = 10_000;
+/** How long the last billed rate of an instance prices it past the bill's end (bills arrive a day late). */
+const BILLING_CARRY_FORWARD_MS = 48 * 3_600_000;
+
 /** How often the history store rolls up and applies retention (each run yields between small steps). */
 const STORE_MAINTENANCE_MS = 5 * 60_000;
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
+import { renderBillingMetrics } from '../billing/service.ts';
 import { renderLivePricingMetrics } from '../pricing/live/metrics.ts';
 import { costMetricsSteps, renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
 import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
@@ -24,7 +25,7 @@ test('every served family is documented in docs/metrics.md and every documented 
   });
   const report = allocate(snap, tablePriceBook({ nodes: { g1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
   const text = renderCostMetrics(report, { costUsd: new Map(), spotSavingsUsd: new Map() }, 'prometheus') + new SelfMetrics({ version: '1', nodeVersion: 'v24', source: 'demo' }).render('prometheus');
-  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus'));
+  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + renderBillingMetrics(undefined, 'prometheus'));
   const doc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
   const documented = new Set([...doc.matchAll(/^\| `((?:kube_cost|process|nodejs)_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
   assert.deepEqual([...served].filter((f) => !documented.has(f)), [], 'served but not documented');
