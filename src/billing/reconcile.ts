@@ -20,10 +20,15 @@ export interface NodeHour {
   readonly estimatedUsd: number;
 }
 
-export type DifferenceReason = 'unmatched-instance' | 'ri-sp-coverage' | 'spot-price' | 'discount' | 'list-price';
+export type DifferenceReason = 'ri-sp-coverage' | 'spot-price' | 'discount' | 'list-price';
+
+export const UNMATCHED_TEXT: Readonly<Record<UnmatchedNode['why'], string>> = {
+  'no-provider-id': 'the node has no cloud spec.providerID to look up in the bill',
+  'not-on-bill': 'no bill line for this instance (another account, or the bill lacks resource ids)',
+  'hours-not-billed': 'the bill has no line for these hours of the instance (not billed yet, or a partial bill)',
+};
 
 export const REASON_TEXT: Readonly<Record<DifferenceReason, string>> = {
-  'unmatched-instance': 'no bill line for this instance (providerID not found in the bill): still estimated',
   'ri-sp-coverage': 'covered by a reserved instance, savings plan or committed-use discount: billed at the amortized rate',
   'spot-price': 'spot: billed at the spot market price, not the estimate',
   discount: 'discounts on the bill (EDP, private rates, credits)',
@@ -55,11 +60,19 @@ export interface ReconciliationDifference {
   readonly providerId: string;
   readonly dayStartMs: number;
   readonly estimatedUsd: number;
-  /** undefined for an unmatched node. */
-  readonly billedUsd: number | undefined;
-  /** billed − estimated (0 for unmatched, whose estimate stands). */
+  readonly billedUsd: number;
+  /** billed − estimated. */
   readonly differenceUsd: number;
   readonly reason: DifferenceReason;
+}
+
+export interface UnmatchedNode {
+  readonly node: string;
+  readonly providerId: string;
+  readonly nodeHours: number;
+  readonly estimatedUsd: number;
+  /** Why: no providerID, an instance the bill does not have, or hours the bill has no line for. */
+  readonly why: 'no-provider-id' | 'not-on-bill' | 'hours-not-billed';
 }
 
 export interface ReconciliationReport {
@@ -70,8 +83,10 @@ export interface ReconciliationReport {
   readonly billEndMs: number | undefined;
   readonly days: readonly ReconciliationDay[];
   readonly totals: Omit<ReconciliationDay, 'dayStartMs'> & { readonly matchedRatio: number };
-  /** Biggest differences first (by |difference|, unmatched by their estimate). */
+  /** Matched node-days, biggest |billed − estimated| first. */
   readonly differences: readonly ReconciliationDifference[];
+  /** Nodes with hours the bill does not cover, largest estimate first: their cost stays estimated. */
+  readonly unmatched: readonly UnmatchedNode[];
   /** VMs on the bill that no node of this cluster was (other clusters, plain VMs). */
   readonly billedWithoutNode: { readonly instances: number; readonly billedUsd: number };
 }
@@ -222,7 +237,6 @@ export function reconcile(input: { readonly nodeHours: readonly NodeHour[]; read
     const d = day(h.hourStartMs);
     d.estimatedUsd += h.estimatedUsd;
     d.nodeHours += h.minutes / 60;
-    nodeDay(h, false).estimatedUsd += h.estimatedUsd;
   }
   const dayRows: ReconciliationDay[] = [...days.entries()]
     .sort((a, b) => a[0] - b[0])
@@ -230,13 +244,22 @@ export function reconcile(input: { readonly nodeHours: readonly NodeHour[]; read
   const sum = (f: (d: ReconciliationDay) => number) => dayRows.reduce((s, d) => s + f(d), 0);
   const nodeHoursTotal = sum((d) => d.nodeHours);
   const matchedTotal = sum((d) => d.matchedNodeHours);
-  const differences: ReconciliationDifference[] = [...nodeDays.values()].map((x) =>
-    x.matched
-      ? { node: x.node, providerId: x.providerId, dayStartMs: x.dayStartMs, estimatedUsd: x.estimatedUsd, billedUsd: x.billedUsd, differenceUsd: x.billedUsd - x.estimatedUsd, reason: reasonOf(x.acc) }
-      : { node: x.node, providerId: x.providerId, dayStartMs: x.dayStartMs, estimatedUsd: x.estimatedUsd, billedUsd: undefined, differenceUsd: 0, reason: 'unmatched-instance' as const },
-  );
-  const weight = (d: ReconciliationDifference) => (d.billedUsd === undefined ? d.estimatedUsd : Math.abs(d.differenceUsd));
-  differences.sort((a, b) => weight(b) - weight(a) || a.dayStartMs - b.dayStartMs || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  const differences: ReconciliationDifference[] = [...nodeDays.values()]
+    .filter((x) => x.matched)
+    .map((x) => ({ node: x.node, providerId: x.providerId, dayStartMs: x.dayStartMs, estimatedUsd: x.estimatedUsd, billedUsd: x.billedUsd, differenceUsd: x.billedUsd - x.estimatedUsd, reason: reasonOf(x.acc) }));
+  differences.sort((a, b) => Math.abs(b.differenceUsd) - Math.abs(a.differenceUsd) || a.dayStartMs - b.dayStartMs || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  const unmatchedByNode = new Map<string, { node: string; providerId: string; nodeHours: number; estimatedUsd: number; why: UnmatchedNode['why'] }>();
+  for (const h of unmatched) {
+    let u = unmatchedByNode.get(h.node);
+    if (!u) {
+      const why: UnmatchedNode['why'] = nodeBillKeys(h.providerId) === undefined ? 'no-provider-id' : resourceOf.get(h.providerId) === undefined ? 'not-on-bill' : 'hours-not-billed';
+      u = { node: h.node, providerId: h.providerId, nodeHours: 0, estimatedUsd: 0, why };
+      unmatchedByNode.set(h.node, u);
+    }
+    u.nodeHours += h.minutes / 60;
+    u.estimatedUsd += h.estimatedUsd;
+  }
+  const unmatchedNodes = [...unmatchedByNode.values()].sort((a, b) => b.estimatedUsd - a.estimatedUsd || (a.node < b.node ? -1 : 1));
   const matchedKeys = new Set(byResource.keys());
   let without = 0;
   let withoutUsd = 0;
@@ -268,6 +291,7 @@ export function reconcile(input: { readonly nodeHours: readonly NodeHour[]; read
         matchedRatio: nodeHoursTotal > 0 ? matchedTotal / nodeHoursTotal : 0,
       },
       differences: differences.slice(0, topDifferences),
+      unmatched: unmatchedNodes.slice(0, topDifferences),
       billedWithoutNode: { instances: without, billedUsd: withoutUsd },
     },
   };
