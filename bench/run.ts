@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui,agent] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui,agent,billing] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
 // The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
@@ -280,6 +280,12 @@ if (argValue('--sizes') === undefined || wanted.includes('api')) {
   printApiBench(await benchApi());
 }
 // --- end allocation API ---
+// --- billing (bench/billing.ts: a month of CUR for 200 instances, CSV.gz read; ~30 s); `--sizes` without `billing` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('billing')) {
+  const { benchBilling, printBillingBench } = await import('./billing.ts');
+  printBillingBench(await benchBilling({ instances: [200], repeats: 3 }));
+}
+// --- end billing ---
 // --- history store (bench/store.ts: SQLite, and PostgreSQL on a throwaway server; several minutes);
 // `--sizes` without `store` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('store')) {
