@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FakeApiServer } from './kube-apiserver/server.ts';
 import { startFakeApiServer } from './kube-apiserver/server.ts';
+import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
+import { freePort } from './helpers/prometheus.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -21,51 +22,13 @@ let exporterUrl = '';
 let api: FakeApiServer;
 let kubeconfig: string;
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 function kubectl(args: readonly string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const child = spawn('kubectl', args, {
-      cwd: dir,
-      env: { PATH: [dir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'), HOME: dir, KUBECONFIG: kubeconfig, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('error', rej);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
+  return runKubectl(args, { pluginDir: dir, kubeconfig });
 }
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kubectl-cost-server-'));
-  const { symlinkSync } = await import('node:fs');
-  symlinkSync(join(ROOT, 'bin/kubectl-cost.js'), join(dir, 'kubectl-cost'));
+  installPlugin(dir);
   const port = await freePort();
   exporterUrl = `http://127.0.0.1:${port}`;
   // Its working directory is the temp dir, so any history store it keeps by default lands there.

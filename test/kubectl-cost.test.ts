@@ -1,16 +1,16 @@
 // `kubectl cost` through the real kubectl: the plugin is found on the PATH as `kubectl-cost`, and
 // its numbers are checked against the exporter's own report (computed in-process) and by hand.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { allocate } from '../src/core/allocate.ts';
 import { HOURS_PER_MONTH } from '../src/core/pricing.ts';
 import { loadCatalog } from '../src/pricing/catalog.ts';
 import { createPriceBook } from '../src/pricing/pricebook.ts';
 import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
+import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLUSTER = join(ROOT, 'examples/cluster.json');
@@ -19,44 +19,9 @@ const MANIFESTS = join(ROOT, 'test/fixtures/manifests');
 
 let dir: string;
 
-export interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the real kubectl with the plugin directory first on the PATH (and Node 24 next to it). */
-export function kubectl(args: readonly string[], options: { input?: string; pluginDir?: string } = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('kubectl', args, {
-      cwd: ROOT,
-      env: {
-        PATH: [options.pluginDir ?? dir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-        HOME: options.pluginDir ?? dir,
-        NO_COLOR: '1',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-export function installPlugin(into: string): void {
-  symlinkSync(join(ROOT, 'bin/kubectl-cost.js'), join(into, 'kubectl-cost'));
+function kubectl(args: readonly string[], options: { input?: string } = {}): Promise<Run> {
+  return runKubectl(args, { pluginDir: dir, cwd: ROOT, ...options });
 }
 
 before(() => {
@@ -145,6 +110,15 @@ describe('kubectl cost (real kubectl, plugin on the PATH)', () => {
     assert.match(ok.stdout, /^\| WORKLOAD \| PODS \|/m);
   });
 
+  it('estimate with several -f files: an error names the file and document it is in', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ok}\nspec: {template: {spec: {containers: [{name: c}]}}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec: {template: {spec: {containers: [{name: c, resources: {requests: {cpu: 10x}}}]}}}\n');
+    const r = await kubectl(['cost', 'estimate', '-f', join(MANIFESTS, 'payments-api.yaml'), '-f', bad, '--instance-type', 'm5.large']);
+    assert.equal(r.code, 2, r.stdout);
+    assert.equal(r.stderr.trimEnd(), `error: Deployment default/bad in ${bad} document 2: spec.template.spec.containers[0].resources.requests.cpu: not a valid Kubernetes quantity (got "10x")`);
+  });
+
   it('estimate --budget fails above the budget', async () => {
     const r = await kubectl(['cost', 'estimate', '-f', join(MANIFESTS, 'payments-api.yaml'), '--instance-type', 'm5.large', '--budget', '100']);
     assert.equal(r.code, 1);
@@ -173,7 +147,7 @@ describe('kubectl cost (real kubectl, plugin on the PATH)', () => {
         name: 'unsupported kind',
         args: ['cost', 'estimate', '-f', '-'],
         input: 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec: {template: {spec: {containers: []}}}\n',
-        message: /^error: Rollout default\/r: kind: unsupported kind/,
+        message: /^error: Rollout default\/r in \(stdin\) document 1: kind: unsupported kind/,
       },
       { name: 'estimate without -f', args: ['cost', 'estimate'], message: /^error: kubectl cost estimate needs -f FILE/ },
       { name: 'bad --max-increase', args: ['cost', 'estimate', '-f', '-', '--max-increase', 'ten'], message: /^error: flag --max-increase: expected a percentage like 10% \(got "ten"\)/ },

@@ -10,15 +10,16 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildUi, isStale } from '../ui/build.ts';
 import { isPseudo, pseudoLabel } from '../ui/src/model.ts';
 import { freePort } from './helpers/prometheus.ts';
 import { startRecordedDemo } from './helpers/ui-backends.ts';
+import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
 import type { WatchedPage } from './helpers/ui-browser.ts';
 import { DOC_SCREENSHOTS, dollars, launchBrowser, openPage, parseCsv, ROOT, screenshotPath } from './helpers/ui-browser.ts';
 
@@ -134,7 +135,7 @@ async function startProcess(e: Exporter, args: readonly string[]): Promise<void>
 before(async () => {
   if (isStale()) await buildUi();
   dir = mkdtempSync(join(tmpdir(), 'ui-exporter-'));
-  symlinkSync(join(ROOT, 'bin/kubectl-cost.js'), join(dir, 'kubectl-cost'));
+  installPlugin(dir);
   await Promise.all(EXPORTERS.map(startExporter));
   browser = await launchBrowser();
 });
@@ -161,24 +162,8 @@ async function apiJson<T>(e: Exporter, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-function kubectlCost(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['cost', ...args], {
-      cwd: dir,
-      env: { PATH: [dir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'), HOME: dir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function kubectlCost(args: readonly string[]): Promise<Run> {
+  return runKubectl(['cost', ...args], { pluginDir: dir });
 }
 
 const UPDATE_DOCS = process.env.KCE_UPDATE_SCREENSHOTS === '1';

@@ -5,17 +5,17 @@
 // Screenshots of every page go to test-output/ui/ (KCE_UPDATE_SCREENSHOTS=1 also refreshes the
 // phone and empty-state ones in docs/screenshots/). test/ui-exporter.test.ts does the same against the real exporter.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildUi, isStale } from '../ui/build.ts';
 import type { FixtureServer } from '../ui/fixtures/server.ts';
 import { startFixtureServer } from '../ui/fixtures/server.ts';
+import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
 import type { WatchedPage } from './helpers/ui-browser.ts';
-import { DOC_SCREENSHOTS, dollars, launchBrowser, openPage, parseCsv, ROOT, screenshotPath } from './helpers/ui-browser.ts';
+import { DOC_SCREENSHOTS, dollars, launchBrowser, openPage, parseCsv, screenshotPath } from './helpers/ui-browser.ts';
 
 // Code passed to page.evaluate runs in the browser; this program has no DOM library, so the little
 // of the DOM those callbacks use is declared here.
@@ -67,24 +67,8 @@ async function api<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-function kubectlCost(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['cost', ...args], {
-      cwd: pluginDir,
-      env: { PATH: [pluginDir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'), HOME: pluginDir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function kubectlCost(args: readonly string[]): Promise<Run> {
+  return runKubectl(['cost', ...args], { pluginDir: pluginDir });
 }
 
 before(async () => {
@@ -92,7 +76,7 @@ before(async () => {
   server = await startFixtureServer({ now: () => NOW_MS });
   browser = await launchBrowser();
   pluginDir = mkdtempSync(join(tmpdir(), 'ui-kubectl-'));
-  symlinkSync(join(ROOT, 'bin/kubectl-cost.js'), join(pluginDir, 'kubectl-cost'));
+  installPlugin(pluginDir);
 });
 
 after(async () => {

@@ -1,5 +1,6 @@
 // Allocation rows for the API's tests: a small cluster over one hour, amounts written by hand.
 import type { AllocationInterval, StepSet } from '../store/types.ts';
+import { ZERO_AMOUNTS } from '../store/fixtures.test-util.ts';
 
 export const GIB = 2 ** 30;
 export const T0 = Date.parse('2026-11-30T00:00:00Z');
@@ -19,22 +20,7 @@ export function row(over: Partial<AllocationInterval> & Pick<AllocationInterval,
     labels: {},
     annotations: {},
     minutes: 60,
-    cpuCoreRequestHours: 0,
-    cpuCoreUsageHours: 0,
-    cpuCoreHours: 0,
-    ramByteRequestHours: 0,
-    ramByteUsageHours: 0,
-    ramByteHours: 0,
-    gpuHours: 0,
-    usageMinutes: 0,
-    cpuCostUsd: 0,
-    ramCostUsd: 0,
-    gpuCostUsd: 0,
-    pvCostUsd: 0,
-    loadBalancerCostUsd: 0,
-    networkCostUsd: 0,
-    spotSavingsUsd: 0,
-    basis: 'estimated',
+    ...ZERO_AMOUNTS,
     ...over,
   };
 }

@@ -165,7 +165,8 @@ function podResources(spec: unknown, ref: string, field: string, labels: Labels)
   const conversion = convertKubeDocuments([{ doc: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'estimate', namespace: 'estimate', labels }, spec: rest }, origin: ref }]);
   const warning = conversion.warnings[0];
   if (warning !== undefined) {
-    throw new ManifestError(ref, `${field}.${warning.field}`, warning.value, warning.message.replace(/^.*?: .*?: /, '').replace(/ \(got .*\)$/, ''));
+    // The conversion names fields from the pod (`spec.containers[0]...`); `field` already ends at the pod spec.
+    throw new ManifestError(ref, `${field}.${warning.field.replace(/^spec\./, '')}`, warning.value, warning.message.replace(/^.*?: .*?: /, '').replace(/ \(got .*\)$/, ''));
   }
   const pod = conversion.snapshot.pods[0];
   return pod ? podRequestAndAllocation(pod, undefined).request : ZERO_POD;
@@ -257,11 +258,12 @@ export function readWorkloads(docs: readonly unknown[], origin: string, defaultN
         ignoredKinds.set(kind, (ignoredKinds.get(kind) ?? 0) + 1);
         continue;
       }
-      throw new UnsupportedKindError(`${kind} ${namespace}/${name ?? '?'}`, 'kind', kind, `unsupported kind (estimate reads ${WORKLOAD_KINDS.join(', ')})`);
+      throw new UnsupportedKindError(`${kind} ${namespace}/${name ?? '?'} in ${origin} document ${at}`, 'kind', kind, `unsupported kind (estimate reads ${WORKLOAD_KINDS.join(', ')})`);
     }
     const k = kind as WorkloadKind;
     if (name === undefined) throw new ManifestError(`${kind} in ${origin} document ${at}`, 'metadata.name', String(meta?.['name']), 'missing name');
-    const ref = `${kind} ${namespace}/${name}`;
+    // Errors name the file and document too: a CI run often passes many files (-f a.yaml -f b.yaml).
+    const ref = `${kind} ${namespace}/${name} in ${origin} document ${at}`;
     if (spec === undefined) throw new ManifestError(ref, 'spec', String(doc['spec']), 'missing spec');
     const base = { kind: k, namespace, name };
     if (k === 'PersistentVolumeClaim') {

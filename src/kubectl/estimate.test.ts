@@ -232,7 +232,7 @@ describe('manifests', () => {
     const yaml = 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r, namespace: ns}\nspec: {template: {spec: {containers: []}}}';
     assert.throws(() => readWorkloads(parseManifestText(yaml, 'r.yaml'), 'r.yaml'), (err: unknown) => {
       assert.ok(err instanceof UnsupportedKindError);
-      assert.equal(err.message, 'Rollout ns/r: kind: unsupported kind (estimate reads Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, PersistentVolumeClaim) (got "Rollout")');
+      assert.equal(err.message, 'Rollout ns/r in r.yaml document 1: kind: unsupported kind (estimate reads Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, PersistentVolumeClaim) (got "Rollout")');
       return true;
     });
   });
@@ -241,8 +241,8 @@ describe('manifests', () => {
     const yaml = deployment('Deployment', '', `      containers:\n        - name: app\n          resources: {requests: {cpu: 10x}}`);
     assert.throws(() => readWorkloads(parseManifestText(yaml, 'd.yaml'), 'd.yaml'), (err: unknown) => {
       assert.ok(err instanceof ManifestError);
-      assert.equal(err.object, 'Deployment ns/w');
-      assert.equal(err.field, 'spec.template.spec.spec.containers[0].resources.requests.cpu');
+      assert.equal(err.object, 'Deployment ns/w in d.yaml document 1');
+      assert.equal(err.field, 'spec.template.spec.containers[0].resources.requests.cpu');
       assert.equal(err.value, '10x');
       return true;
     });
@@ -250,7 +250,7 @@ describe('manifests', () => {
 
   it('rejects negative replicas', () => {
     const yaml = deployment('Deployment', '  replicas: -1', `      containers:${container('            requests: {cpu: 1}')}`);
-    assert.throws(() => readWorkloads(parseManifestText(yaml, 'd.yaml'), 'd.yaml'), /Deployment ns\/w: spec\.replicas: expected a non-negative integer \(got "-1"\)/);
+    assert.throws(() => readWorkloads(parseManifestText(yaml, 'd.yaml'), 'd.yaml'), /Deployment ns\/w in d\.yaml document 1: spec\.replicas: expected a non-negative integer \(got "-1"\)/);
   });
 });
 

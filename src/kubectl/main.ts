@@ -152,7 +152,8 @@ async function runEstimate(parsed: ParsedCommand, io: PluginIo, env: Env): Promi
   const namespace = parsed.values.get('namespace')?.[0] ?? 'default';
 
   const { parseManifestText, readWorkloads } = await import('./estimate-manifest.ts');
-  const docs: unknown[] = [];
+  const workloads: import('./estimate-manifest.ts').ManifestWorkload[] = [];
+  const ignoredKinds = new Map<string, number>();
   for (const file of files) {
     let text: string;
     try {
@@ -160,9 +161,12 @@ async function runEstimate(parsed: ParsedCommand, io: PluginIo, env: Env): Promi
     } catch (err) {
       throw new UsageError(`-f ${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    docs.push(...parseManifestText(text, file === '-' ? '(stdin)' : file));
+    const origin = file === '-' ? '(stdin)' : file;
+    const one = readWorkloads(parseManifestText(text, origin), origin, namespace);
+    workloads.push(...one.workloads);
+    for (const [kind, n] of one.ignoredKinds) ignoredKinds.set(kind, (ignoredKinds.get(kind) ?? 0) + n);
   }
-  const reading = readWorkloads(docs, files.join(', '), namespace);
+  const reading = { workloads, ignoredKinds };
 
   const { estimateCosts, checkLimits } = await import('./estimate.ts');
   const rateMod = await import('./estimate-rates.ts');

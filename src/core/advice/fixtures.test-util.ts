@@ -1,6 +1,7 @@
 // Builders of history rows for the advice tests: every field the store has, defaults that cost
 // nothing, and the few numbers a test cares about given explicitly.
 import type { AllocationInterval, NodeInterval } from '../../store/types.ts';
+import { ZERO_AMOUNTS } from '../../store/fixtures.test-util.ts';
 
 export const T0 = Date.UTC(2026, 10, 1); // 2026-11-01T00:00:00Z, a Sunday
 export const MIN = 60_000;
@@ -22,22 +23,7 @@ export function alloc(over: Partial<AllocationInterval> & Pick<AllocationInterva
     labels: {},
     annotations: {},
     minutes,
-    cpuCoreRequestHours: 0,
-    cpuCoreUsageHours: 0,
-    cpuCoreHours: 0,
-    ramByteRequestHours: 0,
-    ramByteUsageHours: 0,
-    ramByteHours: 0,
-    gpuHours: 0,
-    usageMinutes: 0,
-    cpuCostUsd: 0,
-    ramCostUsd: 0,
-    gpuCostUsd: 0,
-    pvCostUsd: 0,
-    loadBalancerCostUsd: 0,
-    networkCostUsd: 0,
-    spotSavingsUsd: 0,
-    basis: 'estimated',
+    ...ZERO_AMOUNTS,
     ...over,
   };
 }
