@@ -1,4 +1,4 @@
-// `node bench/billing.ts [--instances 200,2000] [--hours 720] [--repeats 3]`: writes a generated AWS
+// `node bench/billing.ts [--instances 200,2000] [--hours 720] [--repeats 3] [--max-old-space MB]`: writes a generated AWS
 // CUR (legacy columns, CSV.gz: one line per instance-hour plus the S3, RIFee, negation and EDP lines
 // of cur-fixture.test-util.ts) for N instances over a month, then reads it with the billing reader
 // (readBills: gunzip → CSV → amortization → per-VM billed usage) in a fresh process per run, and
@@ -23,7 +23,7 @@ export interface BillingBenchRow {
   readonly csvMbPerSecond: number;
   readonly linesPerSecond: number;
   readonly peakRssMb: number;
-  /** Heap in use after the read and a full GC: the billed usage kept. */
+  /** Heap and array buffers in use after the read and a full GC: the billed usage kept. */
   readonly liveMb: number;
 }
 
@@ -39,7 +39,8 @@ async function child(dir: string): Promise<void> {
   if (r.errors.length > 0) throw r.errors[0];
   global.gc?.();
   // What stays: the billed usage (one row per VM-hour); the peak is mostly garbage awaiting collection.
-  const liveMb = process.memoryUsage().heapUsed / 2 ** 20;
+  const m = process.memoryUsage();
+  const liveMb = (m.heapUsed + m.arrayBuffers) / 2 ** 20;
   process.stdout.write(`${JSON.stringify({ seconds, resources: r.usage.resources.size, peakRssMb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, liveMb })}\n`);
 }
 
@@ -49,8 +50,8 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-export async function benchBilling(options: { instances?: readonly number[]; hours?: number; repeats?: number } = {}): Promise<BillingBenchRow[]> {
-  const { hours = 720, repeats = 3 } = options;
+export async function benchBilling(options: { instances?: readonly number[]; hours?: number; repeats?: number; maxOldSpaceMb?: number } = {}): Promise<BillingBenchRow[]> {
+  const { hours = 720, repeats = 3, maxOldSpaceMb } = options;
   const out: BillingBenchRow[] = [];
   for (const n of options.instances ?? [200]) {
     const dir = mkdtempSync(join(tmpdir(), 'kce-bench-bill-'));
@@ -69,7 +70,7 @@ export async function benchBilling(options: { instances?: readonly number[]; hou
       await writeCurCsv(file, 'legacy', counted());
       const runs: { seconds: number; peakRssMb: number; liveMb: number }[] = [];
       for (let i = 0; i < repeats; i++) {
-        const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        const r = spawnSync(process.execPath, ['--expose-gc', ...(maxOldSpaceMb !== undefined ? [`--max-old-space-size=${maxOldSpaceMb}`] : []), fileURLToPath(import.meta.url), '--child', dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
         if (r.status !== 0) throw new Error(`billing bench child failed: ${r.stderr}`);
         runs.push(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}'));
       }
@@ -85,7 +86,7 @@ export async function benchBilling(options: { instances?: readonly number[]; hou
 
 export function printBillingBench(rows: readonly BillingBenchRow[]): void {
   console.log(`\nBilling: CUR CSV.gz read (gunzip + CSV + amortization), medians; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log('instances  lines       csv.gz MB  csv MB   seconds  csv MB/s  lines/s     peak RSS MB  heap kept MB');
+  console.log('instances  lines       csv.gz MB  csv MB   seconds  csv MB/s  lines/s     peak RSS MB  kept MB');
   for (const r of rows) {
     console.log(
       `${String(r.instances).padEnd(10)} ${String(r.lines).padEnd(11)} ${r.gzMb.toFixed(1).padEnd(10)} ${r.csvMb.toFixed(0).padEnd(8)} ${r.seconds.toFixed(2).padEnd(8)} ${r.csvMbPerSecond.toFixed(1).padEnd(9)} ${Math.round(r.linesPerSecond).toString().padEnd(11)} ${r.peakRssMb.toFixed(0).padEnd(12)} ${r.liveMb.toFixed(0)}`,
@@ -106,6 +107,7 @@ if (import.meta.main) {
         instances: (arg('--instances') ?? '200,2000').split(',').map(Number),
         hours: Number(arg('--hours') ?? 720),
         repeats: Number(arg('--repeats') ?? 3),
+        ...(arg('--max-old-space') !== undefined ? { maxOldSpaceMb: Number(arg('--max-old-space')) } : {}),
       }),
     );
   }

@@ -45,7 +45,7 @@ export async function readNodeHours(store: HistoryStore, cluster: string, startM
     const hour = Math.floor(set.startMs / HOUR_MS) * HOUR_MS;
     for (const r of set.rows) {
       const remembered = estimates?.get(r.node, hour);
-      out.push({ node: r.node, providerId: r.providerId, hourStartMs: hour, minutes: r.minutes, estimatedUsd: remembered ?? r.totalCostUsd });
+      out.push({ node: r.node, providerId: r.providerId, hourStartMs: hour, minutes: r.minutes, estimatedUsd: remembered ?? r.totalCostUsd, currentUsd: r.totalCostUsd });
     }
   }
   return out;
@@ -61,6 +61,9 @@ export async function reconcileHistory(input: {
   readonly estimates?: EstimateMemory;
   readonly apply?: boolean;
   readonly topDifferences?: number;
+  /** Node-hours written per store transaction (default 2,000): a first reconciliation of a month
+   * for many nodes runs in many short transactions, never holding the store for long. */
+  readonly chunk?: number;
 }): Promise<Reconciliation & { readonly changedNodeHours: number }> {
   const { store, cluster, usage, startMs, endMs, estimates, apply = true } = input;
   const nodeHours = await readNodeHours(store, cluster, startMs, endMs, estimates);
@@ -68,7 +71,11 @@ export async function reconcileHistory(input: {
   let changedNodeHours = 0;
   if (apply && result.bills.length > 0) {
     if (estimates) for (const h of nodeHours) estimates.remember(h.node, h.hourStartMs, h.estimatedUsd);
-    changedNodeHours = await store.reconcileNodeHours(cluster, result.bills);
+    const chunk = input.chunk ?? 2_000;
+    for (let i = 0; i < result.bills.length; i += chunk) {
+      changedNodeHours += await store.reconcileNodeHours(cluster, result.bills.slice(i, i + chunk));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   return { ...result, changedNodeHours };
 }

@@ -127,6 +127,8 @@ describe('a month of CUR reconciled against a month of history', () => {
       const estimates = new EstimateMemory();
       const { report, changedNodeHours } = await reconcileHistory({ store, cluster: 'prod', usage, startMs: NOV_2026, endMs: END, estimates });
       assert.equal(changedNodeHours, 4 * HOURS);
+      // Read again (bills are re-read every refresh): every matched node-hour already holds its bill.
+      assert.equal((await reconcileHistory({ store, cluster: 'prod', usage, startMs: NOV_2026, endMs: END, estimates })).changedNodeHours, 0);
       // The bill's total for matched instances, by hand: 0.6182 × 0.97 × 720.
       const billed = 431.75088;
       near(report.totals.billedUsd, billed, 1e-9, 'billed for matched');

@@ -18,6 +18,8 @@ export interface NodeHour {
   readonly minutes: number;
   /** What the history held for the hour before this reconciliation (USD). */
   readonly estimatedUsd: number;
+  /** What the history holds now (USD): the estimate, or the billed cost of an earlier run. Default: estimatedUsd. */
+  readonly currentUsd?: number;
 }
 
 export type DifferenceReason = 'ri-sp-coverage' | 'spot-price' | 'discount' | 'list-price';
@@ -92,6 +94,7 @@ export interface ReconciliationReport {
 }
 
 export interface Reconciliation {
+  /** Node-hours whose recorded cost differs from the bill (those already at it are left out). */
   readonly bills: readonly NodeHourBill[];
   readonly report: ReconciliationReport;
 }
@@ -182,14 +185,17 @@ export function reconcile(input: { readonly nodeHours: readonly NodeHour[]; read
   const matchedSet = new Set(matchedHours.map((m) => m.h));
   for (const e of byResource.values()) for (const h of e.hours) if (!matchedSet.has(h)) unmatched.push(h);
   // One bill per node-hour (a node-hour can meet two periods at a day or hour boundary).
-  const perNodeHour = new Map<string, { node: string; hourStartMs: number; billedCostUsd: number }>();
+  const perNodeHour = new Map<string, { node: string; hourStartMs: number; billedCostUsd: number; currentUsd: number }>();
   for (const m of matchedHours) {
     const k = `${m.h.node}\u0000${m.h.hourStartMs}`;
     const had = perNodeHour.get(k);
     if (had) had.billedCostUsd += m.billedUsd;
-    else perNodeHour.set(k, { node: m.h.node, hourStartMs: m.h.hourStartMs, billedCostUsd: m.billedUsd });
+    else perNodeHour.set(k, { node: m.h.node, hourStartMs: m.h.hourStartMs, billedCostUsd: m.billedUsd, currentUsd: m.h.currentUsd ?? m.h.estimatedUsd });
   }
-  bills.push(...perNodeHour.values());
+  for (const b of perNodeHour.values()) {
+    if (Math.abs(b.billedCostUsd - b.currentUsd) <= 1e-12 * Math.max(1, Math.abs(b.billedCostUsd))) continue;
+    bills.push({ node: b.node, hourStartMs: b.hourStartMs, billedCostUsd: b.billedCostUsd });
+  }
   // 3. Report.
   const days = new Map<number, { estimatedUsd: number; matchedEstimatedUsd: number; billedUsd: number; nodeHours: number; matchedNodeHours: number }>();
   const day = (t: number) => {
