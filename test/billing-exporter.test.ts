@@ -4,7 +4,7 @@
 // serving, logs the bad file with line and column, prices the node at its billed rate (source
 // billing), and answers /api/v1/reconciliation.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,4 +102,13 @@ test('without --billing-source the endpoint says how to turn reconciliation on',
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
+});
+
+test('a --billing-source no reader can read stops the exporter at start with exit code 2', () => {
+  const r = spawnSync(process.execPath, [CLI, '--snapshot', join(EXAMPLES, 'cluster.json'), '--store', 'memory', '--billing-source', 'ftp://bills.example/cur/'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^kube-cost-exporter: --billing-source: must be a directory, file:\/\/, s3:\/\/, gs:\/\/ or azblob:\/\/ location \(got "ftp:\/\/bills\.example\/cur\/"\)$/m);
+  const refresh = spawnSync(process.execPath, [CLI, '--billing-source', '/tmp', '--billing-refresh', '10s'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(refresh.status, 2);
+  assert.match(refresh.stderr, /--billing-refresh: must be at least 1m \(got "10s"\)/);
 });

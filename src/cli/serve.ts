@@ -10,6 +10,8 @@ import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
 import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
 import { networkRatesFor } from '../pricing/network.ts';
+import { BillLocationError } from '../billing/files.ts';
+import { billListerFor } from '../billing/listers.ts';
 import { createBillingPriceBook } from '../billing/pricebook.ts';
 import type { BillingService } from '../billing/service.ts';
 import { renderBillingMetrics, startBilling } from '../billing/service.ts';
@@ -174,6 +176,14 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
   });
   if (config.billing) {
+    // An object-store location whose reader is not installed is a configuration error, said at start.
+    try {
+      await billListerFor(config.billing.location);
+    } catch (err) {
+      await store.close();
+      if (err instanceof BillLocationError) throw new ConfigError('--billing-source', err.reason);
+      throw err;
+    }
     billing = startBilling({ location: config.billing.location, refreshMs: config.billing.refreshMs, store, cluster: historyCluster, logger, carryForwardMs: BILLING_CARRY_FORWARD_MS });
     logger.info(`billing reconciliation from ${config.billing.location}, read every ${config.billing.refreshMs / 60_000} min`, { location: config.billing.location });
   }
