@@ -46,7 +46,7 @@ test('CSV tokenizer: quotes, doubled quotes, newlines inside quotes, CRLF, chunk
   }
 });
 
-test('Azure cost export (amortized, MCA casing): per-day VM cost by ResourceId, scale-set instances, reservation rows', async () => {
+test('Azure cost export (amortized, MCA casing; actual, EA casing): per-day VM cost by ResourceId, scale-set instances, reservation rows', async () => {
   const vm = '/subscriptions/s1/resourceGroups/MC_rg_aks_eastus/providers/Microsoft.Compute/virtualMachineScaleSets/aks-pool-1/virtualMachines/0';
   const csv = [
     'date,ResourceId,costInBillingCurrency,costInUsd,billingCurrency,PricingModel,ChargeType,MeterCategory,MeterName,quantity',
@@ -61,16 +61,26 @@ test('Azure cost export (amortized, MCA casing): per-day VM cost by ResourceId, 
     // Spot: 24 × 0.04.
     `11/02/2026,${vm.replace('/0', '/2')},0.96,0.96,USD,Spot,Usage,Virtual Machines,D4s v3 Spot,24`,
   ].join('\n');
-  const { usage, errors } = await readBills(billDir({ 'export/part_0_0001.csv': csv }));
+  // An *actual cost* export (EA casing, US dates): the reservation-covered VM's usage row costs 0 (the
+  // purchase is its own row), so it is not taken as the VM's price; the pay-as-you-go VM counts.
+  const actual = [
+    'Date,ResourceId,CostInBillingCurrency,BillingCurrency,PricingModel,ChargeType,MeterCategory',
+    `11/03/2026,${vm.replace('/0', '/3')},0,USD,Reservation,Usage,Virtual Machines`,
+    '11/03/2026,,1500,USD,Reservation,Purchase,Virtual Machines',
+    `11/03/2026,${vm.replace('/0', '/4')},4.608,USD,OnDemand,Usage,Virtual Machines`,
+  ].join('\r\n');
+  const { usage, errors } = await readBills(billDir({ 'export/part_0_0001.csv': csv, 'actual/part_0_0001.csv': actual }));
   assert.deepEqual(errors, []);
   const key = vm.toLowerCase();
+  assert.equal(usage.resources.has(key.replace('/0', '/3')), false, 'zero-cost reservation row of an actual-cost export');
+  assert.equal(netOf(usage, key.replace('/0', '/4')), 4.608);
   assert.equal(netOf(usage, key), 4.608);
   assert.equal(netOf(usage, key.replace('/0', '/1')), 2.904);
   assert.equal(usage.resources.get(key.replace('/0', '/1'))?.periods.get(Date.UTC(2026, 10, 1))?.byKindUsd.reserved, 2.904);
   const spot = usage.resources.get(key.replace('/0', '/2'))?.periods.get(Date.UTC(2026, 10, 2));
   assert.equal(spot?.byKindUsd.spot, 0.96);
   assert.equal(spot?.endMs, Date.UTC(2026, 10, 3), 'a day');
-  assert.equal(usage.resources.size, 3);
+  assert.equal(usage.resources.size, 4);
 });
 
 test('GCP billing export: newline-delimited JSON with nested resource and credits; CSV with flattened columns', async () => {
