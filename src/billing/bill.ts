@@ -254,7 +254,7 @@ export class BillAccumulator {
 
 /** A flat copy of a string (not a slice of a larger one). */
 function copyString(s: string): string {
-  return (' ' + s).slice(1);
+  return ` ${s}`.slice(1);
 }
 
 /** What the period cost after discounts and credits, never below zero. */

@@ -17,7 +17,7 @@ import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
-import { positional, reconcileSql } from './reconcile-sql.ts';
+import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts';
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
@@ -502,33 +502,31 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const reconcileStatements = reconcileSql({
     table: (prefix, res) => `kce_${prefix}_${res}`,
-    rawScope: (lo) => `r.cluster_id = $cluster AND r.start_ms >= ${lo} AND r.start_ms < $end`,
+    rawScope: (lo, h) => ({ join: '', where: `r.cluster_id = $cluster AND r.start_ms >= ${lo} AND r.start_ms < ${hourEnd(h)}` }),
     yes: 'true',
+    greatest: 'greatest',
+    bills: 'kce_reconcile_bills',
+    allocs: 'kce_reconcile_allocs',
   });
-  /** HistoryStore.reconcileNodeHours: one transaction, the cluster's row locked (as record() does). */
+  /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches), the cluster's row locked as record() does. */
   const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): Promise<number> =>
     transaction(async (c) => {
       const cluster = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters WHERE name = $1 FOR UPDATE', [clusterName]))[0];
       if (!cluster) return 0;
-      const run = async (sql: string, params: Record<string, unknown>) => {
-        const q = positional(sql, params);
-        return rows<Record<string, unknown>>(c, q.text, q.values);
+      await c.query(`CREATE TEMP TABLE kce_reconcile_bills (node text NOT NULL, h bigint NOT NULL, billed double precision NOT NULL, node_id bigint, day bigint, recorded double precision, f double precision) ON COMMIT DROP;
+        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
+      const kept = new Map<string, NodeHourBill>();
+      for (const b of bills) if (Number.isFinite(b.billedCostUsd)) kept.set(`${b.node}\u0000${b.hourStartMs}`, b);
+      const list = [...kept.values()];
+      await c.query('INSERT INTO kce_reconcile_bills (node, h, billed) SELECT * FROM unnest($1::text[], $2::bigint[], $3::double precision[])', [list.map((b) => b.node), list.map((b) => b.hourStartMs), list.map((b) => b.billedCostUsd)]);
+      const params = { cluster: cluster.id, hourlyThrough: Number(cluster.hourly_through_ms), dailyThrough: Number(cluster.daily_through_ms) };
+      const run = async (sql: string) => {
+        const q = positional(sql, paramsOf(sql, params));
+        await c.query(q.text, q.values);
       };
-      let changed = 0;
-      for (const bill of bills) {
-        if (!Number.isFinite(bill.billedCostUsd) || bill.billedCostUsd < 0) continue;
-        const found = (await run(reconcileStatements.nodeId, { cluster: cluster.id, node: bill.node }))[0];
-        if (!found) continue;
-        const h = bill.hourStartMs;
-        const base = { cluster: cluster.id, nodeId: Number(found['id']), h, end: h + HOUR_MS };
-        const recorded = Number((await run(reconcileStatements.recorded, { ...base, rawFrom: Math.max(h, Number(cluster.hourly_through_ms)) }))[0]?.['recorded'] ?? 0);
-        if (!(recorded > 0)) continue;
-        const params = { ...base, node: bill.node, f: bill.billedCostUsd / recorded, day: Math.floor(h / DAY_MS) * DAY_MS };
-        const pick = (sql: string) => Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}(?![A-Za-z])`).test(sql)));
-        if (h < Number(cluster.daily_through_ms)) for (const sql of reconcileStatements.daily) await run(sql, pick(sql));
-        for (const sql of reconcileStatements.scale) await run(sql, pick(sql));
-        changed++;
-      }
+      for (const sql of reconcileStatements.prepare) await run(sql);
+      const changed = Number((await rows<{ n: number }>(c, 'SELECT count(*)::int AS n FROM kce_reconcile_bills'))[0]?.n ?? 0);
+      if (changed > 0) for (const sql of reconcileStatements.apply) await run(sql);
       return changed;
     });
 

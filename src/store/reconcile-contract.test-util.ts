@@ -67,23 +67,32 @@ export function reconcileContract(name: string, open: OpenStore): void {
       }
     });
 
-    test('hourly and daily rollups follow: the day total holds the billed hour after raw and hourly rows expire', async () => {
+    test('hourly and daily rollups follow: the day total holds the billed hours after raw and hourly rows expire', async () => {
       const store = await open({ retention: { rawMs: DAY, hourlyMs: 2 * DAY, dailyMs: undefined } });
       try {
         await recordHalfHours(store, 3);
         await store.maintain(T0 + 3 * HOUR + HOUR); // raw → hourly → daily for hours 0–2
-        // Hour 2 billed 0.192 (factor 2): the day is 0.096 + 0.096 + 0.192 = 0.384.
-        assert.equal(await store.reconcileNodeHours('prod', [{ node: 'n1', hourStartMs: T0 + 2 * HOUR, billedCostUsd: 0.192 }]), 1);
+        // Hour 0 billed 0.048 (factor 0.5) and hour 2 billed 0.192 (factor 2), in one call: the day is
+        // 0.048 + 0.096 + 0.192 = 0.336; the pod's cpu 0.02 + 0.04 + 0.08 = 0.14, its savings
+        // 0.06 × (1 − 0.5) + 0.06 × (1 − 2) = −0.03.
+        assert.equal(
+          await store.reconcileNodeHours('prod', [
+            { node: 'n1', hourStartMs: T0, billedCostUsd: 0.048 },
+            { node: 'n1', hourStartMs: T0 + 2 * HOUR, billedCostUsd: 0.192 },
+          ]),
+          2,
+        );
         close((await nodeIn(store, T0 + 2 * HOUR, T0 + 3 * HOUR)).totalCostUsd, 0.192, 'hour 2 = billed');
-        close((await nodeIn(store, T0, T0 + DAY)).totalCostUsd, 0.384, 'day total');
-        close((await podIn(store, T0, T0 + DAY)).cpuCostUsd, 0.16, 'pod cpu 0.04 + 0.04 + 0.08');
+        close((await nodeIn(store, T0, T0 + HOUR)).totalCostUsd, 0.048, 'hour 0 = billed');
+        close((await nodeIn(store, T0, T0 + DAY)).totalCostUsd, 0.336, 'day total');
+        close((await podIn(store, T0, T0 + DAY)).cpuCostUsd, 0.14, 'pod cpu 0.02 + 0.04 + 0.08');
         await store.maintain(T0 + 10 * DAY); // only the daily rollup is left
         const day = await nodeIn(store, T0, T0 + DAY);
-        close(day.totalCostUsd, 0.384, 'day total from the daily rollup');
+        close(day.totalCostUsd, 0.336, 'day total from the daily rollup');
         assert.equal(day.basis, 'reconciled');
         const pod = await podIn(store, T0, T0 + DAY);
-        close(pod.cpuCostUsd, 0.16, 'pod cpu from the daily rollup');
-        close(pod.spotSavingsUsd, -0.06, 'savings: 0.06 × (1 − 2) for the billed hour');
+        close(pod.cpuCostUsd, 0.14, 'pod cpu from the daily rollup');
+        close(pod.spotSavingsUsd, -0.03, 'savings: 0.03 − 0.06 for the two billed hours');
       } finally {
         await store.close();
       }

@@ -14,7 +14,7 @@ import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
-import { reconcileSql } from './reconcile-sql.ts';
+import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
@@ -512,30 +512,28 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
 
   const reconcileStatements = reconcileSql({
     table: (prefix, res) => `${prefix}_${res}`,
-    rawScope: (lo) => `r.cycle_id IN (SELECT id FROM cycles WHERE cluster_id = $cluster AND start_ms >= ${lo} AND start_ms < $end)`,
+    rawScope: (lo, h) => ({ join: `JOIN cycles c ON c.cluster_id = $cluster AND c.start_ms >= ${lo} AND c.start_ms < ${hourEnd(h)}`, where: 'r.cycle_id = c.id' }),
     yes: '1',
+    greatest: 'max',
+    bills: 'temp.kce_reconcile_bills',
+    allocs: 'temp.kce_reconcile_allocs',
   });
-  /** HistoryStore.reconcileNodeHours: one transaction for the whole bill. */
+  /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches). */
   const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): number =>
     transaction(() => {
       refresh();
       const cluster = clusters.get(clusterName);
       if (!cluster) return 0;
-      let changed = 0;
-      for (const bill of bills) {
-        const found = stmt(reconcileStatements.nodeId).get({ cluster: cluster.id, node: bill.node }) as { id: number } | undefined;
-        if (!found || !Number.isFinite(bill.billedCostUsd) || bill.billedCostUsd < 0) continue;
-        const h = bill.hourStartMs;
-        const base = { cluster: cluster.id, nodeId: Number(found.id), h, end: h + HOUR_MS };
-        const recorded = Number((stmt(reconcileStatements.recorded).get({ ...base, rawFrom: Math.max(h, cluster.hourly_through_ms) }) as { recorded: number }).recorded);
-        if (!(recorded > 0)) continue;
-        const f = bill.billedCostUsd / recorded;
-        const params = { ...base, node: bill.node, f, day: Math.floor(h / DAY_MS) * DAY_MS };
-        const pick = (sql: string) => Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}(?![A-Za-z])`).test(sql))) as Record<string, SQLInputValue>;
-        if (h < cluster.daily_through_ms) for (const sql of reconcileStatements.daily) stmt(sql).run(pick(sql));
-        for (const sql of reconcileStatements.scale) stmt(sql).run(pick(sql));
-        changed++;
-      }
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_bills (node TEXT NOT NULL, h INTEGER NOT NULL, billed REAL NOT NULL, node_id INTEGER, day INTEGER, recorded REAL, f REAL, PRIMARY KEY (node, h));
+        CREATE INDEX IF NOT EXISTS temp.kce_reconcile_bills_by_id ON kce_reconcile_bills (node_id, h);
+        CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_allocs (id INTEGER NOT NULL, h INTEGER NOT NULL, day INTEGER NOT NULL, f REAL NOT NULL, PRIMARY KEY (id, h));
+        DELETE FROM temp.kce_reconcile_bills; DELETE FROM temp.kce_reconcile_allocs;`);
+      const insert = stmt('INSERT OR REPLACE INTO temp.kce_reconcile_bills (node, h, billed) VALUES (?, ?, ?)');
+      for (const b of bills) if (Number.isFinite(b.billedCostUsd)) insert.run(b.node, b.hourStartMs, b.billedCostUsd);
+      const params = { cluster: cluster.id, hourlyThrough: cluster.hourly_through_ms, dailyThrough: cluster.daily_through_ms };
+      for (const sql of reconcileStatements.prepare) stmt(sql).run(paramsOf(sql, params));
+      const changed = Number((stmt('SELECT count(*) AS n FROM temp.kce_reconcile_bills').get() as { n: number }).n);
+      if (changed > 0) for (const sql of reconcileStatements.apply) stmt(sql).run(paramsOf(sql, params));
       return changed;
     });
 
