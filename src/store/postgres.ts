@@ -524,7 +524,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         const q = positional(sql, paramsOf(sql, params));
         await c.query(q.text, q.values);
       };
+      await c.query('ANALYZE kce_reconcile_bills'); // temporary tables have no statistics: the planner would guess
       for (const sql of reconcileStatements.prepare) await run(sql);
+      await c.query('ANALYZE kce_reconcile_allocs');
       const changed = Number((await rows<{ n: number }>(c, 'SELECT count(*)::int AS n FROM kce_reconcile_bills'))[0]?.n ?? 0);
       if (changed > 0) for (const sql of reconcileStatements.apply) await run(sql);
       return changed;
