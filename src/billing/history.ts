@@ -70,7 +70,14 @@ export async function reconcileHistory(input: {
   const result = reconcile({ nodeHours, usage, startMs, endMs, ...(input.topDifferences !== undefined ? { topDifferences: input.topDifferences } : {}) });
   let changedNodeHours = 0;
   if (apply && result.bills.length > 0) {
-    if (estimates) for (const h of nodeHours) estimates.remember(h.node, h.hourStartMs, h.estimatedUsd);
+    if (estimates) {
+      // Only the node-hours about to change: their estimate is what the store will no longer hold.
+      const byKey = new Map(nodeHours.map((h) => [`${h.node}\u0000${h.hourStartMs}`, h.estimatedUsd]));
+      for (const b of result.bills) {
+        const e = byKey.get(`${b.node}\u0000${b.hourStartMs}`);
+        if (e !== undefined) estimates.remember(b.node, b.hourStartMs, e);
+      }
+    }
     const chunk = input.chunk ?? 2_000;
     for (let i = 0; i < result.bills.length; i += chunk) {
       changedNodeHours += await store.reconcileNodeHours(cluster, result.bills.slice(i, i + chunk));
