@@ -135,10 +135,10 @@ export async function* readAwsCur(table: RowTable): AsyncGenerator<BillCharge> {
       usageType: usageType === undefined ? '' : text(row, usageType),
       startMs: time(table, row, start),
       endMs: time(table, row, end),
-      unblendedCostUsd: num(table, row, unblended),
+      unblendedCostUsd: num(table, row, unblended, 'required'),
       usageAmount: usageAmount === undefined ? 0 : num(table, row, usageAmount),
-      reservationEffectiveCostUsd: type === 'DiscountedUsage' ? num(table, row, need(row, riCost, AWS_COLUMNS.reservationEffectiveCost, type)) : 0,
-      savingsPlanEffectiveCostUsd: type === 'SavingsPlanCoveredUsage' ? num(table, row, need(row, spCost, AWS_COLUMNS.savingsPlanEffectiveCost, type)) : 0,
+      reservationEffectiveCostUsd: type === 'DiscountedUsage' ? num(table, row, need(row, riCost, AWS_COLUMNS.reservationEffectiveCost, type), 'required') : 0,
+      savingsPlanEffectiveCostUsd: type === 'SavingsPlanCoveredUsage' ? num(table, row, need(row, spCost, AWS_COLUMNS.savingsPlanEffectiveCost, type), 'required') : 0,
       publicOnDemandCostUsd: publicCost === undefined || text(row, publicCost) === '' ? undefined : num(table, row, publicCost),
     };
     if (line.endMs < line.startMs) throw new BillParseError(file, row.line, table.display(end), text(row, end), `usage ends before it starts (${text(row, start)})`);

@@ -61,7 +61,7 @@ export async function* readAzureExport(table: RowTable): AsyncGenerator<BillChar
     }
     const charge = chargeType === undefined ? 'usage' : text(row, chargeType).toLowerCase();
     const startMs = time(table, row, date);
-    const amount = num(table, row, cost);
+    const amount = num(table, row, cost, 'required');
     if (charge === 'purchase' || charge === 'refund' || charge === 'tax' || charge === 'roundingadjustment') continue;
     const id = text(row, resourceId);
     const category = meterCategory === undefined ? '' : text(row, meterCategory);

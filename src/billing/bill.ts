@@ -165,9 +165,11 @@ function hoursOf(startMs: number, endMs: number): number[] {
 }
 
 function addSpread(map: Map<number, number>, startMs: number, endMs: number, amount: number): void {
-  const hours = hoursOf(startMs, endMs);
-  const each = amount / hours.length;
-  for (const h of hours) map.set(h, (map.get(h) ?? 0) + each);
+  const first = Math.floor(startMs / HOUR_MS) * HOUR_MS;
+  const end = Math.max(endMs, startMs + 1);
+  const count = Math.max(1, Math.ceil((end - first) / HOUR_MS));
+  const each = amount / count;
+  for (let h = first; h < end; h += HOUR_MS) map.set(h, (map.get(h) ?? 0) + each);
 }
 
 /** Collects charges; `finish()` spreads bill-wide discounts and returns the billed usage. */

@@ -98,7 +98,7 @@ export async function* readGcpExport(table: RowTable): AsyncGenerator<BillCharge
     if (type !== '' && type !== 'regular') continue; // tax, adjustment, rounding error
     const startMs = time(table, row, start);
     const endMs = end === undefined ? startMs + 3_600_000 : time(table, row, end);
-    const costUsd = num(table, row, cost);
+    const costUsd = num(table, row, cost, 'required');
     const name = get(resourceName, GCP_COLUMNS.resourceName);
     const global = get(globalName, GCP_COLUMNS.globalName);
     const proj = get(project, GCP_COLUMNS.project);

@@ -14,8 +14,8 @@ export function text(row: BillRow, column: string): string {
   return String(v).trim();
 }
 
-/** A finite number; '' (empty cell) gives `empty`. Scientific notation is accepted (CUR writes 1.2E-4). */
-export function num(src: Source, row: BillRow, column: string, empty: number | undefined = 0): number {
+/** A finite number; '' (empty cell) gives `empty` (or an error when 'required'). Scientific notation is accepted (CUR writes 1.2E-4). */
+export function num(src: Source, row: BillRow, column: string, empty: number | 'required' = 0): number {
   const { file } = src;
   const col = src.display(column);
   const v = row.value(column);
@@ -26,7 +26,7 @@ export function num(src: Source, row: BillRow, column: string, empty: number | u
   if (typeof v === 'bigint') return Number(v);
   const s = v === undefined || v === null ? '' : String(v).trim();
   if (s === '') {
-    if (empty === undefined) throw new BillParseError(file, row.line, col, '', 'empty where a number is required');
+    if (empty === 'required') throw new BillParseError(file, row.line, col, '', 'empty where a number is required');
     return empty;
   }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new BillParseError(file, row.line, col, s, 'not a number');
@@ -49,26 +49,44 @@ export function time(src: Source, row: BillRow, column: string): number {
   if (typeof v === 'number' || typeof v === 'bigint') {
     // Parquet timestamps without a logical type: milliseconds (or microseconds when too large).
     const n = Number(v);
-    return n > 1e14 ? Math.floor(n / 1000) : n;
+    if (!Number.isFinite(n) || n < 0) throw new BillParseError(file, row.line, col, String(v), 'not a valid time');
+    return n > 1e17 ? Math.floor(n / 1e6) : n > 1e14 ? Math.floor(n / 1000) : n;
   }
   const s = v === undefined || v === null ? '' : String(v).trim();
   if (s === '') throw new BillParseError(file, row.line, col, '', 'empty where a time is required');
+  // Bills repeat the same few times on thousands of lines: parse each text once.
+  const cached = TIME_CACHE.get(s);
+  if (cached !== undefined) return cached;
+  const ms = parseTimeText(s);
+  if (ms === undefined) throw new BillParseError(file, row.line, col, s, 'not a time (ISO 8601, e.g. 2026-11-01T00:00:00Z)');
+  if (TIME_CACHE.size >= 4096) TIME_CACHE.clear();
+  TIME_CACHE.set(s, ms);
+  return ms;
+}
+
+const TIME_CACHE = new Map<string, number>();
+
+function parseTimeText(s: string): number | undefined {
   const m = ISO.exec(s);
   let ms: number | undefined;
   if (m) {
     const [, y, mo, d, h = '0', mi = '0', se = '0', zone] = m;
+    if (Number(h) > 23 || Number(mi) > 59 || Number(se) > 60) return undefined;
     ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se));
+    // 2026-02-30 would roll over to March: not a date.
+    if (new Date(ms).getUTCDate() !== Number(d)) return undefined;
     if (zone !== undefined && zone !== 'Z' && zone !== 'UTC') {
       const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
       if (z) ms -= (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60_000;
     }
-    if (new Date(ms).getUTCDate() !== Number(d)) ms = undefined;
   } else {
     const u = US.exec(s);
-    if (u) ms = Date.UTC(Number(u[3]), Number(u[1]) - 1, Number(u[2]));
+    if (u) {
+      ms = Date.UTC(Number(u[3]), Number(u[1]) - 1, Number(u[2]));
+      if (new Date(ms).getUTCDate() !== Number(u[2]) || Number(u[1]) > 12) return undefined;
+    }
   }
-  if (ms === undefined || !Number.isFinite(ms)) throw new BillParseError(file, row.line, col, s, 'not a time (ISO 8601, e.g. 2026-11-01T00:00:00Z)');
-  return ms;
+  return ms === undefined || !Number.isFinite(ms) ? undefined : ms;
 }
 
 /** The first of `names` the table has, or undefined. */
