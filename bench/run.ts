@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,ui,agent,billing] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,hub,ui,agent,billing] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
 // The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
@@ -293,6 +293,13 @@ if (argValue('--sizes') === undefined || wanted.includes('store')) {
   printStoreBench(await benchStore());
 }
 // --- end history store ---
+// --- many clusters (bench/hub.ts: hub queries across 2 and 10 S clusters in one PostgreSQL; ~2 min);
+// `--sizes` without `hub` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('hub')) {
+  const { benchHub, printHubBench } = await import('./hub.ts');
+  printHubBench(await benchHub());
+}
+// --- end many clusters ---
 // --- live collection (bench/kube.ts: test API server + collector in their own processes, ~3 min);
 // `--sizes` without `kube` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('kube')) {
@@ -315,4 +322,12 @@ if (argValue('--sizes') === undefined || wanted.includes('ui')) {
   printUiBench(await benchUi());
 }
 // --- end web UI ---
+// --- billing object stores (bench/billing-remote.ts: SDK import costs, listing a year of CUR versions; ~1 min);
+// `--sizes` without `billing` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('billing')) {
+  const { spawnSync } = await import('node:child_process');
+  const billing = spawnSync(process.execPath, ['--expose-gc', new URL('./billing-remote.ts', import.meta.url).pathname], { stdio: 'inherit' });
+  if (billing.status !== 0) process.exitCode = 1;
+}
+// --- end billing object stores ---
 if (outFile) writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

@@ -256,13 +256,16 @@ function spotSample(
 
 /**
  * Second-source check: each row of aws-ec2-crosscheck-us-east-1.tsv (SkyPilot's us-east-1 price of a
- * type transcribed from SkyPilot for other regions) must equal the us-east-1 price from Karpenter.
+ * type transcribed from SkyPilot for other regions, read from the source its third column names) must
+ * equal the us-east-1 price from Karpenter.
  */
-function awsCrossCheck(files: SourceFiles, onDemand: Record<string, Record<string, number>>): void {
+function awsCrossCheck(files: SourceFiles, onDemand: Record<string, Record<string, number>>, sources: Record<string, unknown>): void {
   const name = 'aws-ec2-crosscheck-us-east-1.tsv';
   const { rows } = table(name, required(files, name));
   for (const { line, cells } of rows) {
-    const [type = '', usd = ''] = cells;
+    // The third column names the source the row was read from (default: the first SkyPilot catalog read).
+    const [type = '', usd = '', source = 'skypilot-aws-vms'] = cells;
+    if (!(source in sources)) fail(name, line, `${type}: source ${JSON.stringify(source)} is not in manifest.json`);
     const price = num(name, line, usd);
     const listed = onDemand['us-east-1']?.[type];
     if (listed !== price) fail(name, line, `${type}: ${price} here but ${listed ?? 'no price'} in aws-ec2-ondemand-us-east-1.txt`);
@@ -382,6 +385,30 @@ function gcpDiskPrices(files: SourceFiles, region0: string, boot: Record<string,
   return sortedObject(out);
 }
 
+/**
+ * GPU prices per accelerator and region (gcp-gpu-prices.tsv), merged over the autoscaler's us-central1 prices.
+ * A reference-region row must equal the autoscaler's price for that accelerator where it lists one (a
+ * second-source check).
+ */
+function gcpGpuPrices(files: SourceFiles, region0: string, gpu0: Record<string, number>): Record<string, Record<string, number>> {
+  const name = 'gcp-gpu-prices.tsv';
+  const { rows } = table(name, required(files, name));
+  const out = new Map<string, Map<string, number>>(Object.entries(gpu0).map(([acc, usd]) => [acc, new Map([[region0, usd]])]));
+  for (const { line, cells } of rows) {
+    const [accelerator = '', region = '', hour = ''] = cells;
+    if (accelerator === '' || region === '') fail(name, line, 'expected accelerator<TAB>region<TAB>hourUsd');
+    const usd = num(name, line, hour);
+    if (!(usd > 0)) fail(name, line, `${accelerator} in ${region}: a GPU price must be positive`);
+    const listed = region === region0 ? gpu0[accelerator] : undefined;
+    if (listed !== undefined && listed !== usd) fail(name, line, `${accelerator} in ${region}: ${usd} here but ${listed} in gcp-autoscaler-us-central1.json`);
+    const inner = out.get(accelerator) ?? new Map<string, number>();
+    if (inner.has(region) && listed === undefined) fail(name, line, `duplicate entry ${accelerator} in ${region}`);
+    inner.set(region, usd);
+    out.set(accelerator, inner);
+  }
+  return sortedObject([...out].map(([acc, inner]) => [acc, sortedObject(inner)] as const));
+}
+
 function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, sharedCore }: { shapes: Record<string, Pair>; sharedCore: string[] }): GcpJson {
   const auto = json('gcp-autoscaler-us-central1.json', required(files, 'gcp-autoscaler-us-central1.json'));
   const region0 = String(auto['region']);
@@ -485,7 +512,7 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     familyRates: sortedObject([...familyRates].map(([f, inner]) => [f, sortedObject(inner)] as const)),
     customFamilyRates,
     spotFraction: sortedObject([...spotFraction].map(([f, inner]) => [f, sortedObject(inner)] as const)),
-    gpuHourlyUsd: sortedObject(Object.entries(gpu).map(([acc, p]) => [acc, { [region0]: p }] as const)),
+    gpuHourlyUsd: gcpGpuPrices(files, region0, gpu),
     gpuSpotHourlyUsd: sortedObject(Object.entries(gpuSpot).map(([acc, p]) => [acc, { [region0]: p }] as const)),
     defaultRates: sortedObject(defaultRates),
     storage: {
@@ -558,7 +585,7 @@ export function generateCatalog(files: SourceFiles): string {
   const awsFlat = flat['aws'] as Record<string, Record<string, unknown>>;
   const awsStorage = awsFlat['storage'] ?? {};
   const awsPrices = awsOnDemand(files);
-  awsCrossCheck(files, awsPrices);
+  awsCrossCheck(files, awsPrices, sources);
   const aws = instanceProvider(awsFlat, awsPrices, awsSpecs(files), AWS_GENERAL_PURPOSE, 'us-east-1', spotSample(files, 'aws-ec2-spot-sample.tsv', awsPrices, (r) => `aws-ec2-ondemand-${r}.txt`, 'skypilot-aws-vms'), {
     gibMonthUsd: awsStorage['gibMonthUsd'] as Record<string, Record<string, number>>,
     note: String(awsStorage['note']),

@@ -78,6 +78,29 @@ describe('computeAllocations: totals by aggregate and idle option (hand-computed
     close(idle.totalCost, 0.7, 'idle total');
   });
 
+  it('a filter per cluster: each keeps its own idle, even of a resource nobody pays for, and the answers add up', () => {
+    // c2: one pod (0.40 cpu + 0.20 ram) on m1, and a GPU node g1 nobody uses: idle 0.70 gpu + 0.10 cpu.
+    const pod2 = row({ key: 'uid-d', cluster: 'c2', namespace: 'web', pod: 'd', node: 'm1', cpuCostUsd: 0.4, ramCostUsd: 0.2 });
+    const gpuIdle = row({ key: '__idle__/g1', cluster: 'c2', kind: 'idle', pod: '__idle__', node: 'g1', gpuHours: 1, gpuCostUsd: 0.7, cpuCostUsd: 0.1 });
+    const rows = [A, B, C, IDLE_N1, IDLE_N2, pod2, gpuIdle];
+    const cases: readonly [string, Record<string, number>][] = [
+      // c1: web 1.975 + data 1.15 + idle 1.20.
+      ['cluster:"c1"', { __idle__: 1.2, data: 1.15, web: 1.975 }],
+      // c2: web 0.60; idle 0.80 (its CPU idle is paid for by d, its GPU idle by nobody: both stay).
+      ['cluster:"c2"', { __idle__: 0.8, web: 0.6 }],
+      ['', { 'c1/__idle__': 1.2, 'c2/__idle__': 0.8, data: 1.15, web: 2.575 }],
+    ];
+    for (const [filter, expected] of cases) assert.deepEqual(totals(run('namespace', { includeIdle: true, filter }, rows)), expected, filter);
+  });
+
+  it('several clusters: pods of the same name stay apart, named <cluster>/<namespace>/<pod>; one cluster left by the filter: plain names', () => {
+    const twin = row({ ...A, key: 'uid-a2', cluster: 'c2' });
+    assert.deepEqual(totals(run('pod', {}, [A, twin, C])), { 'c1/data/kafka-0': 1.15, 'c1/web/a': 1.6, 'c2/web/a': 1.6 });
+    assert.deepEqual(totals(run('pod', { filter: 'cluster:"c2"' }, [A, twin, C])), { 'web/a': 1.6 });
+    assert.deepEqual(totals(run('cluster,pod', {}, [A, twin])), { 'c1/web/a': 1.6, 'c2/web/a': 1.6 });
+    assert.deepEqual(totals(run('namespace', {}, [A, twin])), { web: 3.2 }, 'namespaces add up across clusters');
+  });
+
   it('several clusters: idle is named per cluster', () => {
     const other = row({ ...IDLE_N1, key: '__idle__/m1', cluster: 'c2', node: 'm1' });
     assert.deepEqual([...run('namespace', { includeIdle: true }, [A, IDLE_N1, other]).keys()], ['c1/__idle__', 'c2/__idle__', 'web']);

@@ -18,6 +18,9 @@
 //   includeIdle       idle is its own allocation, `__idle__` (`<node>/__idle__` with idleByNode,
 //                     prefixed `<cluster>/` when the answer holds several clusters); with a filter,
 //                     only the part that would have been shared with the allocations that pass it
+// With a filter, the idle of a cluster (node) where no allocation passes it is left out, unless the
+// idle itself passes it (`cluster:"east"` keeps east's idle, even of a resource nobody pays for, and
+// never another cluster's), so the answers of filters on each cluster add up to the unfiltered one.
 import type { AllocationInterval, CostBasis, StepSet } from '../store/types.ts';
 import type { AggregateProperty } from './aggregate.ts';
 import { IDLE, keyFunction } from './aggregate.ts';
@@ -306,6 +309,23 @@ function addTotals(map: Map<string, ResourceTotals>, id: string, row: Allocation
   t.gpu += row.gpuCostUsd;
 }
 
+/**
+ * A pod belongs to one cluster: when the pods that pass the filter come from several clusters (a
+ * hub's answer), `pod` groups are named `<cluster>/<namespace>/<pod>`, so that two clusters' pods of
+ * the same name stay two allocations (as idle is named per cluster). Other aggregates group across
+ * clusters by design (`namespace`: a namespace's cost in every cluster); add `cluster` to keep them apart.
+ */
+function podsApart(set: StepSet<AllocationInterval>, options: AllocationOptions, keyOf: (row: AllocationInterval) => string): (row: AllocationInterval) => string {
+  if (!options.aggregate.some((p) => p.kind === 'pod') || options.aggregate.some((p) => p.kind === 'cluster')) return keyOf;
+  let first: string | undefined;
+  for (const row of set.rows) {
+    if (row.kind === 'idle' || (options.filter.kind !== 'all' && !matches(options.filter, row))) continue;
+    first ??= row.cluster;
+    if (row.cluster !== first) return (row) => `${row.cluster}/${keyOf(row)}`;
+  }
+  return keyOf;
+}
+
 /** One allocation set per step set. */
 export function computeAllocations(sets: readonly StepSet<AllocationInterval>[], options: AllocationOptions): AllocationSetResult[] {
   return sets.map((set) => computeSet(set, options));
@@ -313,7 +333,7 @@ export function computeAllocations(sets: readonly StepSet<AllocationInterval>[],
 
 function computeSet(set: StepSet<AllocationInterval>, options: AllocationOptions): AllocationSetResult {
   const { includeIdle, shareIdle, idleByNode } = options;
-  const keyOf = keyFunction(options.aggregate);
+  const keyOf = podsApart(set, options, keyFunction(options.aggregate));
   const filtering = options.filter.kind !== 'all';
   const idleIdOf = idleByNode ? (r: AllocationInterval) => `${r.cluster}\u0000${r.node}` : (r: AllocationInterval) => r.cluster;
   const groups = new Map<string, Group>();
@@ -360,7 +380,7 @@ function computeSet(set: StepSet<AllocationInterval>, options: AllocationOptions
     let rowShare: IdleShare | undefined;
     if (includeIdle) {
       const id = idleIdOf(row);
-      if (filtering && !shareIdle) addTotals(passing, id, row);
+      if (filtering) addTotals(passing, id, row);
       if (shareIdle) {
         const idle = idleTotals.get(id);
         const total = allocated.get(id);
@@ -381,10 +401,11 @@ function computeSet(set: StepSet<AllocationInterval>, options: AllocationOptions
     group(keyOf(row), false).add(row, rowShare);
   }
 
-  if (includeIdle && idleRows.length > 0) {
-    const clusters = new Set(idleRows.map((r) => r.cluster));
+  const keptIdle = filtering ? idleRows.filter((r) => passing.has(idleIdOf(r)) || matches(options.filter, r)) : idleRows;
+  if (includeIdle && keptIdle.length > 0) {
+    const clusters = new Set(keptIdle.map((r) => r.cluster));
     const prefix = clusters.size > 1;
-    for (const row of idleRows) {
+    for (const row of keptIdle) {
       const id = idleIdOf(row);
       const total = allocated.get(id);
       // The part of each resource's idle that stays an idle allocation.

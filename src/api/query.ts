@@ -177,7 +177,7 @@ export function parseSummaryQuery(params: Params, options: { readonly nowMs: num
   }
   const filter = parseFilter(params.get('filter') ?? '');
   const warnings = unknown(params, ['window', 'top', 'format', 'filter']);
-  if (filter.kind !== 'all') warnings.push('filtered: the control-plane fee belongs to no allocation and is left out (components.management = 0)');
+  if (filter.kind !== 'all') warnings.push('filtered: the control-plane fee belongs to no allocation; it is counted for the clusters the filter takes whole (e.g. cluster:"east"), left out otherwise');
   return { window, filter, top, format: format(params, options.accept, ['json', 'csv']), warnings };
 }
 

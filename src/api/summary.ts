@@ -6,13 +6,15 @@
 //   totalCost = the sum of the six; change.amount = total − previous; change.ratio = amount / previous
 //   (null when the previous window cost nothing or has no data: a ratio from nothing means nothing)
 // With a filter, everything is the filtered allocations' (idle: the part that would have been
-// shared with them, as /allocation shows it) and the management fee, which belongs to no
-// allocation, is left out.
+// shared with them, as /allocation shows it); the management fee, which belongs to no allocation,
+// is counted when its cluster as a whole passes the filter (`cluster:"east"`, as the hub's UI asks;
+// `namespace!:"dev"`), and left out when the filter selects namespaces, labels, nodes...
 import type { AllocationInterval, ClusterInterval, StepSet } from '../store/types.ts';
 import { computeAllocations } from './allocation.ts';
 import type { Cell } from './csv.ts';
 import { toCsv } from './csv.ts';
-import type { FilterNode } from './filter.ts';
+import type { FilterNode, FilterSubject } from './filter.ts';
+import { matches } from './filter.ts';
 import { rfc3339 } from './render.ts';
 import type { Window } from './window.ts';
 
@@ -48,6 +50,11 @@ interface Period {
   readonly hasData: boolean;
 }
 
+/** A cluster's charges as a filter sees them: the cluster, nothing narrower. */
+function wholeCluster(cluster: string): FilterSubject {
+  return { cluster, node: '', namespace: '', controllerKind: '', controller: '', pod: '', labels: {}, annotations: {} };
+}
+
 function period(allocations: readonly StepSet<AllocationInterval>[], charges: readonly StepSet<ClusterInterval>[], filter: FilterNode): Period {
   const split: Split = { compute: 0, idle: 0, storage: 0, network: 0, loadBalancers: 0, management: 0 };
   const byNamespace = new Map<string, number>();
@@ -69,7 +76,7 @@ function period(allocations: readonly StepSet<AllocationInterval>[], charges: re
   for (const set of charges) {
     for (const r of set.rows) {
       hasData = true;
-      if (filter.kind === 'all') split.management += r.managementCostUsd;
+      if (filter.kind === 'all' || matches(filter, wholeCluster(r.cluster))) split.management += r.managementCostUsd;
     }
   }
   return { split, byNamespace, spotSavings, hasData };

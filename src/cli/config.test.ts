@@ -53,7 +53,7 @@ test('bad configuration names the option and what is accepted', () => {
     [['--port', 'abc'], {}, '--port: must be an integer from 1 to 65535 (got "abc")'],
     [['--port', '70000'], {}, '--port: must be an integer from 1 to 65535 (got "70000")'],
     [[], { KCE_PORT: '0' }, 'KCE_PORT: must be an integer from 1 to 65535 (got "0")'],
-    [['--source', 'cloud'], {}, '--source: must be one of auto, demo, snapshot, kube (got "cloud")'],
+    [['--source', 'cloud'], {}, '--source: must be one of auto, demo, snapshot, kube, none (got "cloud")'],
     [['--cloud-provider', 'oracle'], {}, '--cloud-provider: must be one of aws, gcp, azure, custom (got "oracle")'],
     [['--interval', '10'], {}, '--interval: must be a duration such as 30s, 1m or 1m30s (got "10")'],
     [['--interval', '100ms'], {}, '--interval: must be at least 1s (got "100ms")'],
@@ -95,4 +95,24 @@ test('access options: token file, allow-list (flags repeat, the variable separat
   assert.deepEqual(fromEnv.allowCidrs, ['10.0.0.0/8', '192.168.0.0/16']);
   assert.equal(fromEnv.tls, undefined);
   assert.equal(fromEnv.authTokenFile, undefined);
+});
+
+test('--hub: a switch (alone means true), KCE_HUB; --source none only with it, without a cluster of its own', () => {
+  assert.equal(load([], {}).hub, false);
+  assert.equal(load(['--hub'], {}).hub, true);
+  assert.equal(load(['--hub', 'false'], {}).hub, false);
+  assert.equal(load(['--hub', '--source', 'none'], {}).source, 'none');
+  assert.equal(load(['--hub=true', '--source', 'none'], {}).hub, true);
+  assert.equal(load(['--source', 'none'], { KCE_HUB: 'true' }).hub, true);
+  const table: [string[], Record<string, string>, string][] = [
+    [['--source', 'none'], {}, '--source: none needs --hub (an exporter with no cluster only serves the shared history store)'],
+    [['--hub', '--source', 'none', '--snapshot', 'a.json'], {}, '--snapshot: cannot be used with --source none'],
+    [['--hub', '--source', 'none', '--cluster-id', 'east'], {}, '--cluster-id: cannot be used with --source none (the hub has no cluster of its own)'],
+    [['--hub', '--source', 'none', '--context', 'prod'], {}, '--context: cannot be used with --source none (it chooses the cluster for --source kube or auto)'],
+    [['--hub=yes'], {}, '--hub: must be one of true, false (got "yes")'],
+    [[], { KCE_HUB: '1' }, 'KCE_HUB: must be one of true, false (got "1")'],
+  ];
+  for (const [argv, env, message] of table) {
+    assert.throws(() => load(argv, env), (err: unknown) => err instanceof ConfigError && err.message === message, `${argv.join(' ')} → ${message}`);
+  }
 });

@@ -6,7 +6,7 @@ import { ConfigError } from '../core/errors.ts';
 import type { LogFormat, LogLevel } from '../server/log.ts';
 import type { RetentionPolicy } from '../store/types.ts';
 
-export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube';
+export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube' | 'none';
 
 /** Live cloud pricing (src/pricing/live): the options of the pricing block below. */
 export interface LivePricingConfig {
@@ -70,6 +70,8 @@ export interface ServeConfig {
   readonly history: HistoryConfig;
   /** `--access-log`: which requests are logged with who asked (none, denied, all). */
   readonly accessLog: 'none' | 'denied' | 'all';
+  /** `--hub`: the API and UI answer for every cluster in the history store, not only this exporter's (docs/multi-cluster.md). */
+  readonly hub: boolean;
   /** `--billing-source`, `--billing-refresh`: billing reconciliation (docs/billing.md); undefined: off. */
   readonly billing: BillingConfig | undefined;
 }
@@ -103,9 +105,9 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   {
     flag: 'source',
     env: 'KCE_SOURCE',
-    value: 'auto|demo|snapshot|kube',
+    value: 'auto|demo|snapshot|kube|none',
     default: 'auto',
-    help: 'Where cluster data comes from. kube: the live cluster (list + watch, usage from the metrics API), connecting as kubectl does. auto: the snapshot when --snapshot is given, else the current kubeconfig context when one is configured and answers within 3s, else the demo cluster; the first log line says which and why.',
+    help: 'Where cluster data comes from. kube: the live cluster (list + watch, usage from the metrics API), connecting as kubectl does. auto: the snapshot when --snapshot is given, else the current kubeconfig context when one is configured and answers within 3s, else the demo cluster; the first log line says which and why. none: no cluster of its own, only with --hub (a hub that serves the shared history store; /metrics then has the hub\'s own health only).',
   },
   {
     flag: 'kubeconfig',
@@ -190,7 +192,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     default: '6h',
     help: 'How often the bill is read again (bills are rewritten several times a day and restated until the month closes). At least 1m.',
   },
-  { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric. The demo cluster uses "demo" unless set.' },
+  { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric, API answer and history row; set it on every exporter that shares a history store or a Prometheus with others. The demo cluster uses "demo" unless set; history without it is recorded as cluster "default".' },
   {
     flag: 'shutdown-timeout',
     env: 'KCE_SHUTDOWN_TIMEOUT',
@@ -239,6 +241,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     default: '30d',
     help: 'Demo cluster only: on the first start with no history, simulate this much past history (hourly cycles, marked as demo) so the API and UI have something to show at once; 0 disables.',
+  },
+  {
+    flag: 'hub',
+    env: 'KCE_HUB',
+    value: 'true|false',
+    default: 'false',
+    help: "Many clusters (docs/multi-cluster.md): the API (/api/v1) and web UI answer for every cluster in the history store (a PostgreSQL several exporters write to with --store postgres://... and their own --cluster-id), with aggregate=cluster and filter=cluster:\"ID\". Without it an exporter answers for its own cluster only. With --source none the hub has no cluster of its own; with a source it is also that cluster's exporter.",
   },
   {
     flag: 'auth-token-file',
@@ -377,7 +386,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (!spec) throw new ConfigError(`--${flag}`, `unknown option${suggestion(flag)}; see --help`);
       let value: string;
       if (eq !== -1) value = arg.slice(eq + 1);
-      else {
+      else if (spec.value === 'true|false' && argv[i + 1] !== 'true' && argv[i + 1] !== 'false') {
+        // A switch given alone (`--hub`) means true.
+        value = 'true';
+      } else {
         const next = argv[i + 1];
         if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new ConfigError(`--${flag}`, `needs a value (${spec.value})`);
         value = next;
@@ -521,14 +533,18 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   };
 
   const source = raw('source');
-  const sourceChoice = oneOf<SourceChoice>(source.option, source.value, ['auto', 'demo', 'snapshot', 'kube']);
+  const sourceChoice = oneOf<SourceChoice>(source.option, source.value, ['auto', 'demo', 'snapshot', 'kube', 'none']);
+  const hubOption = raw('hub');
+  const hub = oneOf<'true' | 'false'>(hubOption.option, hubOption.value, ['true', 'false']) === 'true';
+  if (sourceChoice === 'none' && !hub) throw new ConfigError(source.option, 'none needs --hub (an exporter with no cluster only serves the shared history store)');
   const snapshotPaths = raw('snapshot').values;
   if (sourceChoice === 'snapshot' && snapshotPaths.length === 0) throw new ConfigError('--snapshot', 'required with --source snapshot');
   if (sourceChoice === 'demo' && snapshotPaths.length > 0) throw new ConfigError('--snapshot', 'cannot be used with --source demo');
   if (sourceChoice === 'kube' && snapshotPaths.length > 0) throw new ConfigError('--snapshot', 'cannot be used with --source kube');
+  if (sourceChoice === 'none' && snapshotPaths.length > 0) throw new ConfigError('--snapshot', 'cannot be used with --source none');
   const kubeconfig = raw('kubeconfig');
   const context = raw('context');
-  const noCluster = sourceChoice === 'demo' || sourceChoice === 'snapshot' || (sourceChoice === 'auto' && snapshotPaths.length > 0);
+  const noCluster = sourceChoice === 'demo' || sourceChoice === 'snapshot' || sourceChoice === 'none' || (sourceChoice === 'auto' && snapshotPaths.length > 0);
   const authKubernetes = raw('auth-kubernetes');
   const authKubernetesOn = oneOf<'true' | 'false'>(authKubernetes.option, authKubernetes.value, ['true', 'false']) === 'true';
   for (const o of [kubeconfig, context]) {
@@ -562,6 +578,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   if (!/^\d{1,9}$/.test(seed.value)) throw new ConfigError(seed.option, `must be a whole number (got ${JSON.stringify(seed.value)})`);
   const clusterId = raw('cluster-id').value;
   if (clusterId.length > 128) throw new ConfigError('--cluster-id', 'must be at most 128 characters');
+  if (clusterId !== '' && sourceChoice === 'none') throw new ConfigError('--cluster-id', 'cannot be used with --source none (the hub has no cluster of its own)');
 
   const tokenFile = raw('auth-token-file').value;
   const basicAuthFile = raw('basic-auth-file').value;
@@ -607,6 +624,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   return {
     billing: billingSource.value === '' ? undefined : { location: billingSource.value, refreshMs: billingRefreshMs },
     history,
+    hub,
     accessLog: accessLogMode,
     hashNames,
     hashSaltFile: hashSaltFile || undefined,
@@ -663,6 +681,8 @@ export function serveHelp(version: string): string {
   lines.push('  kube-cost-exporter                                   # current kube context if it answers, else the demo cluster, on :9090');
   lines.push('  kube-cost-exporter --source kube --context prod      # live collection from context prod');
   lines.push('  kube-cost-exporter --snapshot examples/cluster.json --port 9191');
+  lines.push('  kube-cost-exporter --source kube --cluster-id east --store postgres://kce@pg/costs   # one of many clusters sharing a database');
+  lines.push('  kube-cost-exporter --hub --source none --store postgres://kce@pg/costs                # the API and UI for all of them (docs/multi-cluster.md)');
   lines.push('  kubectl get nodes,pods,pv,pvc,svc,ns -A -o json > cluster.json && kube-cost-exporter --snapshot cluster.json');
   lines.push('', 'Endpoints: /metrics (Prometheus text or OpenMetrics), /healthz, /readyz. Docs: docs/configuration.md, docs/metrics.md.');
   return `${lines.join('\n')}\n`;

@@ -28,11 +28,13 @@ import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { createApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
+import { createHubExporter } from '../server/hub-exporter.ts';
 import type { Logger } from '../server/log.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openStore } from '../store/open.ts';
 import type { Recorder } from '../store/recorder.ts';
 import { createRecorder } from '../store/recorder.ts';
+import { scopeStore } from '../store/scope.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { ServeConfig } from './config.ts';
 
@@ -101,6 +103,7 @@ function withPrivacy(source: ClusterSource, config: ServeConfig, logger: Logger)
 }
 
 export async function startServer(config: ServeConfig, logger: Logger, version: string, options: StartOptions = {}): Promise<RunningServer> {
+  if (config.source === 'none') return startHubOnly(config, logger, version, options);
   const chosen = await chooseSource(config, logger, version, options);
   const { clusterId, why } = chosen;
   let source: ClusterSource;
@@ -165,7 +168,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     store = createMemoryStore({ retention: config.history.retention });
   }
   const historyCluster = clusterId ?? 'default';
-  logger.info(`history store: ${store.description}`, { cluster: historyCluster, rawRetention: `${config.history.retention.rawMs / 86_400_000}d` });
+  logger.info(`history store: ${store.description}`, { cluster: historyCluster, rawRetention: `${config.history.retention.rawMs / 86_400_000}d`, ...(config.hub ? { hub: 'the API answers for every cluster in the store' } : {}) });
+  if (store.kind === 'postgres' && clusterId === undefined) logger.warn('--store postgres without --cluster-id: history is recorded as cluster "default"; give each exporter sharing the database its own --cluster-id (docs/multi-cluster.md)');
   const recorder = createRecorder({
     store,
     cluster: historyCluster,
@@ -238,49 +242,26 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await closeStore();
     throw err;
   }
-  const app = createApp({ exporter, history: store, ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  // Without --hub the API answers for this exporter's cluster only, even from a shared store.
+  const app = createApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
-  let server: ReturnType<typeof serveHttp>;
+  let listening: Listening;
   try {
-    server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-      const s = tls
-        ? serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createHttpsServer, serverOptions: tls.options }, () => resolve(s))
-        : serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-      s.once('error', (err: NodeJS.ErrnoException) => {
-        reject(
-          err.code === 'EADDRINUSE'
-            ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use; choose another with --port`)
-            : err,
-        );
-      });
-    });
+    listening = await listen(app, config, tls, logger);
   } catch (err) {
     await exporter.stop();
     await starting;
     await closeStore();
     throw err;
   }
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
-  logger.info(`listening on ${url}${config.metricsPath}`, {
-    interval: `${config.intervalMs / 1000}s`,
-    ...(config.authTokenFile ? { bearerToken: config.authTokenFile } : {}),
-    ...(config.basicAuthFile ? { basicAuth: config.basicAuthFile } : {}),
-    ...(config.allowCidrs.length > 0 ? { allow: config.allowCidrs.join(',') } : {}),
-    ...(config.tls?.clientCaFile ? { clientCertificates: 'required' } : {}),
-  });
-  // Certificates are re-read when they change (cert-manager renews them in place).
-  const tlsTimer = tls ? setInterval(() => tls.reloadIfChanged(server as unknown as HttpsServer, logger), TLS_RECHECK_MS) : undefined;
-  tlsTimer?.unref();
+  const { url, port } = listening;
 
   return {
     url,
     port,
     exporter,
     async close() {
-      if (tlsTimer) clearInterval(tlsTimer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       await exporter.stop();
       await starting;
       await closeStore();
@@ -377,6 +358,83 @@ function loadTls(files: NonNullable<ServeConfig['tls']>) {
       } catch (err) {
         logger.warn('cannot reload the TLS certificate; serving the previous one', { cert: files.certFile, error: err instanceof Error ? err.message : String(err) });
       }
+    },
+  };
+}
+
+interface Listening {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Serves `app` on --host/--port (HTTPS with --tls-*); a port in use is a ConfigError naming --port. */
+async function listen(app: ReturnType<typeof createApp>, config: ServeConfig, tls: ReturnType<typeof loadTls> | undefined, logger: Logger): Promise<Listening> {
+  const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
+    const s = tls
+      ? serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createHttpsServer, serverOptions: tls.options }, () => resolve(s))
+      : serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use; choose another with --port`)
+          : err,
+      );
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  logger.info(`listening on ${url}${config.metricsPath}`, {
+    interval: `${config.intervalMs / 1000}s`,
+    ...(config.authTokenFile ? { bearerToken: config.authTokenFile } : {}),
+    ...(config.basicAuthFile ? { basicAuth: config.basicAuthFile } : {}),
+    ...(config.allowCidrs.length > 0 ? { allow: config.allowCidrs.join(',') } : {}),
+    ...(config.tls?.clientCaFile ? { clientCertificates: 'required' } : {}),
+  });
+  // Certificates are re-read when they change (cert-manager renews them in place).
+  const tlsTimer = tls ? setInterval(() => tls.reloadIfChanged(server as unknown as HttpsServer, logger), TLS_RECHECK_MS) : undefined;
+  tlsTimer?.unref();
+  return {
+    url,
+    port,
+    async close() {
+      if (tlsTimer) clearInterval(tlsTimer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * `--hub --source none`: no cluster of its own, the API and UI over every cluster of the shared
+ * history store (docs/multi-cluster.md). A store that cannot be opened stops it (a hub without its
+ * store has nothing to serve); a store that stops answering later makes /readyz 503 until it is back.
+ */
+async function startHubOnly(config: ServeConfig, logger: Logger, version: string, options: StartOptions): Promise<RunningServer> {
+  const store = await openStore(config.history);
+  const sourceDescription = `hub over ${store.description}`;
+  logger.info(`serving the API and UI for every cluster in the history store (hub, no cluster of its own): ${store.description}`, { source: 'none' });
+  const exporter = createHubExporter({ store, logger, intervalMs: config.intervalMs, version });
+  let listening: Listening;
+  try {
+    await exporter.start();
+    const access = await accessOptions(config, logger, options);
+    const tls = config.tls ? loadTls(config.tls) : undefined;
+    const app = createApp({ exporter, history: store, version, sourceDescription, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+    listening = await listen(app, config, tls, logger);
+  } catch (err) {
+    await exporter.stop();
+    await store.close();
+    throw err;
+  }
+  return {
+    url: listening.url,
+    port: listening.port,
+    exporter,
+    async close() {
+      await listening.close();
+      await exporter.stop();
+      await store.close();
     },
   };
 }

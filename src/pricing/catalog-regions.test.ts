@@ -12,12 +12,12 @@ import { createPriceBook } from './pricebook.ts';
 const GiB = 2 ** 30;
 const book = createPriceBook();
 
-function priced(providerId: string, instanceType: string, region: string, vcpus: number, memoryGiB: number, gpus = 0) {
+function priced(providerId: string, instanceType: string, region: string, vcpus: number, memoryGiB: number, gpus = 0, extraLabels: Record<string, string> = {}) {
   const amounts = { cpuMillicores: vcpus * 1000, ramBytes: memoryGiB * GiB, gpus };
   const node: NodeInfo = {
     name: `${region}-${instanceType}`,
     uid: `${region}-${instanceType}`,
-    labels: { 'node.kubernetes.io/instance-type': instanceType, 'topology.kubernetes.io/region': region },
+    labels: { 'node.kubernetes.io/instance-type': instanceType, 'topology.kubernetes.io/region': region, ...extraLabels },
     providerId,
     capacity: amounts,
     allocatable: amounts,
@@ -95,11 +95,115 @@ test('AWS: GPU instance types in the five regions outside us-east-1 resolve to t
     assert.equal(a.fallbackReason, undefined, name);
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
-  // p5.48xlarge is left out outside us-east-1: SkyPilot's us-east-1 row (98.32) disagrees with Karpenter's
-  // list price (55.04), so its other-region rows are not trusted; the node falls back visibly.
-  const stale = priced('aws:///us-west-2a/i-0gpu', 'p5.48xlarge', 'us-west-2', 192, 2048, 8);
-  assert.equal(stale.source, 'default');
-  assert.equal(stale.fallbackReason, 'node us-west-2-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for us-west-2; using default rates');
+  // P4/P5 come from SkyPilot's v8 catalog, whose us-east-1 rows carry AWS's 2025 prices (p5.48xlarge 55.04,
+  // equal to Karpenter's list; the v7 catalog still had 98.32). v8 lists no p5.48xlarge row for eu-west-1:
+  // that node falls back visibly.
+  const p5 = priced('aws:///us-west-2a/i-0gpu', 'p5.48xlarge', 'us-west-2', 192, 2048, 8);
+  assert.deepEqual([p5.source, p5.price], ['catalog', { kind: 'instance', hourlyUsd: 55.04 }]);
+  const missing = priced('aws:///eu-west-1a/i-0gpu', 'p5.48xlarge', 'eu-west-1', 192, 2048, 8);
+  assert.equal(missing.source, 'default');
+  assert.equal(missing.fallbackReason, 'node eu-west-1-p5.48xlarge: instance type "p5.48xlarge" not in the aws catalog for eu-west-1; using default rates');
+});
+
+test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth pass (SkyPilot catalog v8) resolve to their list prices', () => {
+  // [region, type, vCPUs, GiB, USD per hour from skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv @00148f2a,
+  // column Price; the type's us-east-1 row there equals Karpenter's us-east-1 list price]
+  const table: [string, string, number, number, number][] = [
+    ['us-west-2', 'i3.large', 2, 15.25, 0.156],
+    ['eu-west-1', 'i3.16xlarge', 64, 488, 5.504],
+    ['ap-northeast-2', 'i3.2xlarge', 8, 61, 0.732],
+    ['eu-central-1', 'i4i.xlarge', 4, 32, 0.409],
+    ['ap-southeast-1', 'i4i.32xlarge', 128, 1024, 13.1648],
+    ['ap-northeast-2', 'i4i.metal', 128, 1024, 12.883],
+    ['eu-west-1', 'i3en.3xlarge', 12, 96, 1.5],
+    ['ap-southeast-1', 'i4g.large', 2, 16, 0.18513],
+    ['eu-central-1', 'c5a.large', 2, 4, 0.087],
+    ['ap-northeast-2', 'c5a.24xlarge', 96, 192, 4.128],
+    ['eu-west-1', 'c5d.large', 2, 4, 0.109],
+    ['us-west-2', 'c5d.metal', 96, 192, 4.608],
+    ['ap-southeast-1', 'c5n.xlarge', 4, 10.5, 0.248],
+    ['eu-central-1', 'c5n.18xlarge', 72, 192, 4.428],
+    ['eu-west-1', 'r5d.large', 2, 16, 0.16],
+    ['ap-southeast-1', 'r5d.24xlarge', 96, 768, 8.352],
+    ['ap-northeast-2', 'r5dn.xlarge', 4, 32, 0.398],
+    ['us-west-2', 'r5n.24xlarge', 96, 768, 7.152],
+    ['eu-central-1', 'r5b.8xlarge', 32, 256, 2.848],
+    ['ap-northeast-2', 'r6id.metal', 128, 1024, 11.6288],
+    ['eu-central-1', 'r6idn.large', 2, 16, 0.23283],
+    ['ap-southeast-1', 'r6in.32xlarge', 128, 1024, 13.32864],
+    ['ap-northeast-2', 'c6id.large', 2, 4, 0.1155],
+    ['eu-west-1', 'c6id.metal', 128, 256, 7.3248],
+    ['ap-southeast-1', 'c6in.xlarge', 4, 8, 0.2604],
+    ['us-west-2', 'c6in.32xlarge', 128, 256, 7.2576],
+    ['eu-central-1', 'c7a.medium', 1, 2, 0.05857],
+    ['eu-west-1', 'c7a.48xlarge', 192, 384, 10.57152],
+    ['ap-southeast-1', 'm5n.large', 2, 8, 0.146],
+    ['eu-central-1', 'm5dn.metal', 96, 384, 7.776],
+    ['ap-northeast-2', 'm5zn.6xlarge', 24, 96, 2.436],
+    ['eu-central-1', 'm6a.12xlarge', 48, 192, 2.484],
+    ['ap-northeast-2', 'm6in.xlarge', 4, 16, 0.33696],
+    ['eu-west-1', 'm6in.metal', 128, 512, 9.95904],
+    ['ap-southeast-1', 'm6idn.8xlarge', 32, 128, 3.12624],
+    ['eu-west-1', 'm6id.large', 2, 8, 0.1323],
+    ['ap-northeast-2', 'm6id.32xlarge', 128, 512, 9.3408],
+    ['eu-central-1', 'm6idn.12xlarge', 48, 192, 4.54896],
+    ['eu-west-1', 'r7i.2xlarge', 8, 64, 0.5922],
+    ['ap-northeast-2', 'r7i.48xlarge', 192, 1536, 15.3216],
+    ['ap-southeast-1', 'm8g.xlarge', 4, 16, 0.2244],
+    ['eu-west-1', 'm8g.metal-48xl', 192, 768, 9.60384],
+    ['ap-northeast-2', 't4g.xlarge', 4, 16, 0.1664],
+    ['eu-west-1', 'c6g.xlarge', 4, 8, 0.1459],
+    ['ap-southeast-1', 'c6gd.medium', 1, 2, 0.045],
+    ['ap-northeast-2', 'm6gd.large', 2, 8, 0.1112],
+    ['eu-west-1', 'r6gd.8xlarge', 32, 256, 2.048],
+    ['ap-northeast-2', 'r7gd.4xlarge', 16, 128, 1.3083],
+    ['eu-west-1', 'c6a.xlarge', 4, 8, 0.16416],
+    ['ap-southeast-1', 'c6a.48xlarge', 192, 384, 8.4672],
+    ['us-west-2', 'c6a.metal', 192, 384, 7.344],
+    ['eu-west-1', 'c6g.12xlarge', 48, 96, 1.751],
+    ['eu-central-1', 'm5d.xlarge', 4, 16, 0.272],
+    ['ap-southeast-1', 'm5d.metal', 96, 384, 6.768],
+    ['ap-northeast-2', 'r8g.large', 2, 16, 0.14212],
+    ['eu-west-1', 'r8g.48xlarge', 192, 1536, 12.65664],
+    ['eu-central-1', 'r8gd.4xlarge', 16, 128, 1.41248],
+    ['eu-west-1', 'p4d.24xlarge', 96, 1152, 23.71569],
+    ['ap-northeast-2', 'p4d.24xlarge', 96, 1152, 30.41028],
+    ['ap-southeast-1', 'p4de.24xlarge', 96, 1152, 32.93646],
+    ['ap-northeast-2', 'p5en.48xlarge', 192, 2048, 87.34848],
+  ];
+  for (const [region, type, vcpus, gib, usd] of table) {
+    const a = priced(`aws:///${region}c/i-0v8`, type, region, vcpus, gib);
+    const name = `aws ${region} ${type}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
+  }
+  // SkyPilot v8 has no c6a rows for ap-northeast-2 and no i3.metal rows at all; c5d.12xlarge in Asia fell outside
+  // the transcribed window; v8 has no r6in rows for ap-northeast-2 and no c7a rows in the
+  // Asian regions; no m5n.metal row for eu-west-1;
+  // r5b.metal (v8 us-east-1 7.152 against Karpenter's 7.8672), m5zn.metal (3.9641 against 4.3605),
+  // m8g.metal-24xl (4.30848 against 4.73933), c6gd.metal (2.4576 against 2.6051),
+  // m6gd.metal (2.8928 against 3.0664) and
+  // r8g.metal-24xl (5.65536 against 6.2209) are left out: those fall back visibly.
+  const leftOut = [
+    ['ap-northeast-2', 'c6a.large'],
+    ['us-west-2', 'i3.metal'],
+    ['eu-west-1', 'r8g.metal-24xl'],
+    ['ap-southeast-1', 'c5d.12xlarge'],
+    ['ap-northeast-2', 'r6in.large'],
+    ['eu-west-1', 'r5b.metal'],
+    ['ap-southeast-1', 'c7a.large'],
+    ['eu-west-1', 'm5n.metal'],
+    ['us-west-2', 'm5zn.metal'],
+    ['eu-central-1', 'm8g.metal-24xl'],
+    ['us-west-2', 'c6gd.metal'],
+    ['eu-west-1', 'm6gd.metal'],
+  ] as const;
+  for (const [region, type] of leftOut) {
+    const a = priced(`aws:///${region}a/i-0v8`, type, region, 2, 4);
+    assert.equal(a.source, 'default', `${region} ${type}`);
+    assert.equal(a.fallbackReason, `node ${region}-${type}: instance type "${type}" not in the aws catalog for ${region}; using default rates`);
+  }
 });
 
 test('GCP: N1 and N2D rates per region resolve from the machine type; disks are priced per region', () => {
@@ -134,4 +238,72 @@ test('GCP: N1 and N2D rates per region resolve from the machine type; disks are 
     const a = book.storage({ provider: 'gcp', region, storageClass: 'fast', driver: 'pd.csi.storage.gke.io', volumeType });
     assert.deepEqual(a, { gibMonthUsd: usd, source: 'catalog' }, `${region} ${volumeType}`);
   }
+});
+
+test('GCP: GPUs are priced at the regional list price where SkyPilot lists one, else at the us-central1 price (flagged)', () => {
+  // [region, accelerator, USD per GPU-hour from skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv @006059e0
+  // (count-1 accelerator rows)]. An n1-standard-4 node with one GPU: rates are the region's N1 rates; the
+  // GPU rate is the accelerator's price.
+  const table: [string, string, number][] = [
+    ['europe-west3', 'nvidia-tesla-t4', 0.41],
+    ['asia-northeast3', 'nvidia-tesla-t4', 0.37],
+    ['europe-west1', 'nvidia-tesla-p100', 1.6],
+    ['asia-southeast1', 'nvidia-tesla-p4', 0.65],
+    ['us-west1', 'nvidia-tesla-v100', 2.48],
+    ['europe-west3', 'nvidia-l4', 0.66085],
+    ['us-central1', 'nvidia-l4', 0.56004],
+  ];
+  for (const [region, accelerator, usd] of table) {
+    const a = priced(`gce://project/${region}-a/node`, 'n1-standard-4', region, 4, 15, 1, { 'cloud.google.com/gke-accelerator': accelerator });
+    const name = `${region} ${accelerator}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.equal(a.price.kind, 'rates', name);
+    if (a.price.kind === 'rates') assert.equal(a.price.rates.gpuHourUsd, usd, name);
+  }
+  // SkyPilot lists no V100 in europe-west3: the us-central1 list price (2.48) is used and the reason says so.
+  const v100 = priced('gce://project/europe-west3-a/node', 'n1-standard-4', 'europe-west3', 4, 15, 1, { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-v100' });
+  assert.equal(v100.price.kind === 'rates' ? v100.price.rates.gpuHourUsd : undefined, 2.48);
+  assert.match(v100.fallbackReason ?? '', /no europe-west3 price for accelerator "nvidia-tesla-v100"; using its us-central1 price/);
+});
+
+test('GCP: C3 rates per region are solved from three machine prices; regions without two shapes fall back visibly', () => {
+  // [region, machine type, USD per vCPU-hour, USD per GB-hour], solved by least squares from SkyPilot v8's
+  // c3-highcpu-4, c3-standard-4 and c3-highmem-4 prices. europe-west1 by hand: (0.29137 - 0.1873) / 24 =
+  // 0.00433625 per GB, (0.1873 - 8 x 0.00433625) / 4 = 0.0381525 per vCPU; us-west1 from standard-4 0.20161
+  // and highmem-4 0.26462: (0.26462 - 0.20161) / 16 = 0.003938125, (0.20161 - 16 x 0.003938125) / 4 = 0.03465.
+  const table: [string, string, number, number][] = [
+    ['europe-west1', 'c3-standard-8', 0.0381525, 0.00433625],
+    ['us-west1', 'c3-highmem-4', 0.03465, 0.003938125],
+    ['europe-west3', 'c3-highcpu-8', 0.04088625, 0.004647053571],
+    ['asia-southeast1', 'c3-standard-4', 0.0427475, 0.004858392857],
+  ];
+  for (const [region, type, cpu, ram] of table) {
+    const a = priced(`gce://project/${region}-b/node`, type, region, 8, 32);
+    assert.equal(a.source, 'catalog', `${region} ${type}`);
+    assert.deepEqual(a.price.kind === 'rates' ? [a.price.rates.cpuCoreHourUsd, a.price.rates.ramGiBHourUsd] : undefined, [cpu, ram], `${region} ${type}`);
+  }
+  // asia-northeast3 lists only c3-highcpu-4 (one memory/vCPU ratio); C2 and T2D have one ratio everywhere:
+  // no rates are solved, and the nodes fall back to the region's default rates with a reason.
+  for (const [region, type] of [['asia-northeast3', 'c3-standard-4'], ['europe-west1', 'c2-standard-4'], ['us-west1', 't2d-standard-4']] as const) {
+    const a = priced(`gce://project/${region}-b/node`, type, region, 4, 16);
+    assert.equal(a.source, 'default', `${region} ${type}`);
+    assert.equal(a.fallbackReason, `node ${region}-${type}: machine family "${type.split('-')[0]}" has no ${region} rates in the gcp catalog; using default rates`);
+  }
+});
+
+test('Azure: Standard SSD disks and Standard load balancers are priced in every catalog region; Premium SSD outside eastus falls back visibly', () => {
+  // Retail Prices API meter 'E10 LRS Disk' (128 GiB), 9.6 USD per month in eastus, westus2, westeurope,
+  // germanywestcentral, koreacentral and southeastasia (as captured by Terra UI's azureRegionToPrices):
+  // 9.6 / 128 = 0.075 per GiB-month.
+  for (const region of ['westus2', 'westeurope', 'germanywestcentral', 'koreacentral', 'southeastasia']) {
+    const ssd = book.storage({ provider: 'azure', region, storageClass: 'managed-csi', driver: 'disk.csi.azure.com', volumeType: 'StandardSSD_LRS' });
+    assert.deepEqual(ssd, { gibMonthUsd: 0.075, source: 'catalog' }, region);
+    assert.deepEqual(book.loadBalancer({ provider: 'azure', region }), { hourlyUsd: 0.025, source: 'catalog' }, region);
+  }
+  // Premium SSD has no price outside eastus: the eastus P10 price (19.71 / 128 = 0.153984375), flagged.
+  const premium = book.storage({ provider: 'azure', region: 'koreacentral', storageClass: 'managed-csi-premium', driver: 'disk.csi.azure.com', volumeType: 'Premium_LRS' });
+  assert.equal(premium.gibMonthUsd, 0.153984375);
+  assert.equal(premium.source, 'default');
+  assert.ok(premium.fallbackReason?.includes('koreacentral'), premium.fallbackReason);
 });

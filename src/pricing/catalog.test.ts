@@ -101,11 +101,14 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
     ['aws r7i.large eu-west-1', c.instanceHourlyUsd('aws', 'eu-west-1', 'r7i.large'), 0.14805],
   ];
   for (const [name, actual, expected] of secondPass) assert.equal(actual, expected, name);
-  // Rows outside the read windows are absent, not guessed: m7gd has no ap-northeast-2 row in the snapshot,
-  // m8g none in ap-northeast-2/ap-southeast-1, and t4g.xlarge was not read.
+  // Rows outside the read windows are absent, not guessed: m7gd has no ap-northeast-2 row in the snapshot.
   assert.equal(c.instanceHourlyUsd('aws', 'ap-northeast-2', 'm7gd.large'), undefined);
-  assert.equal(c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm8g.12xlarge'), undefined);
-  assert.equal(c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.xlarge'), undefined);
+  // m8g in Asia and t4g.xlarge were missing after the second pass; the fourth pass read them from SkyPilot's
+  // v8 catalogs/v8/aws/vms.csv @00148f2a:
+  // "m8g.12xlarge,,,48.0,192.0,,2.6928,1.016100,ap-southeast-1,apse1-az1,arm64"
+  assert.equal(c.instanceHourlyUsd('aws', 'ap-southeast-1', 'm8g.12xlarge'), 2.6928);
+  // "t4g.xlarge,,,4.0,16.0,,0.1472,0.069300,eu-west-1,euw1-az1,arm64"
+  assert.equal(c.instanceHourlyUsd('aws', 'eu-west-1', 't4g.xlarge'), 0.1472);
   // GCE N1 (Cyclenerd pricing.yml @0166a59e, europe-west3): n1-highcpu-2 (2 vCPU, 1.8 GB) "hour: 0.0912844",
   //   n1-highmem-2 (2 vCPU, 13 GB) "hour: 0.152414": 11.2m = 0.0611296 → m = 0.005458; c = (0.0912844 − 1.8 × 0.005458) / 2
   //   = 0.0814600 / 2 = 0.04073. (n1-highcpu-32 1.4605504 and n1-highmem-32 2.438624 fit the same rates.)
@@ -151,8 +154,13 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   // Karpenter's pay-as-you-go prices and SkyPilot's agree on the sampled rows (the generator checks it); they
   // disagree on Standard_B2as_v2 in eastus (Karpenter 0.0844, SkyPilot 0.0752), which is why it is not sampled.
   assert.equal(c.instanceHourlyUsd('azure', 'eastus', 'Standard_B2as_v2'), 0.0844);
-  // Flat fees (flat-prices.json): Azure Standard LB 0.025, AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
-  assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025 });
+  // Flat fees (flat-prices.json): Azure Standard LB 0.025 (one 'Global' Retail Prices meter for the commercial
+  // regions, so listed for all six), AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
+  assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025, germanywestcentral: 0.025, koreacentral: 0.025, southeastasia: 0.025, westeurope: 0.025, westus2: 0.025 });
+  // Azure Standard SSD E10 (128 GiB) is 9.6 per month in all six regions: 9.6 / 128 = 0.075 per GiB-month;
+  // Premium SSD only in eastus (P10 19.71 / 128 = 0.153984375).
+  assert.deepEqual(c.data.azure.storage.gibMonthUsd['westeurope'], { StandardSSD_LRS: 0.075 });
+  assert.deepEqual(c.data.azure.storage.gibMonthUsd['eastus'], { Premium_LRS: 0.153984375, StandardSSD_LRS: 0.075 });
   assert.deepEqual(c.data.aws.loadBalancerHourlyUsd, { 'us-east-1': 0.0225 });
   assert.deepEqual(c.data.gcp.loadBalancerHourlyUsd, { 'us-central1': 0.025 });
   // Every region the docs promise is in the catalog.
@@ -210,7 +218,7 @@ function fixtureSources(over: SourceFiles): SourceFiles {
 
 const SPOT_FILE = 'aws-ec2-spot-sample.tsv';
 const CROSS_FILE = 'aws-ec2-crosscheck-us-east-1.tsv';
-const CROSS_HEADER = 'instanceType\tskypilotUsEast1HourUsd\n';
+const CROSS_HEADER = 'instanceType\tskypilotUsEast1HourUsd\tsource\n';
 const SPOT_HEADER = 'instanceType\tregion\tonDemandHourUsd\tspotHourUsdPerZone\n';
 
 test('generateCatalog: default rates are the median OpenCost split of general-purpose types', () => {
@@ -273,6 +281,11 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'azure-vm-spot-sample.tsv': `${SPOT_HEADER}Standard_D32s_v5\teastus\t1.5\t0.16896\n` }), 'azure-vm-spot-sample.tsv:2: Standard_D32s_v5 in eastus: on-demand 1.5 here but 1.536 in azure-vm-ondemand.tsv'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m5.large\t0.097\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m5.large: 0.097 here but 0.096 in aws-ec2-ondemand-us-east-1.txt'],
     [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m6i.large\t0.096\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m6i.large: 0.096 here but no price in aws-ec2-ondemand-us-east-1.txt'],
+    // A cross-check row names the source it was read from; an unknown source id is refused.
+    [fixtureSources({ 'aws-ec2-ondemand-us-east-1.txt': 'm5\tlarge=0.096\n', [CROSS_FILE]: `${CROSS_HEADER}m5.large\t0.096\tskypilot-aws-vms-v99\n` }), 'aws-ec2-crosscheck-us-east-1.tsv:2: m5.large: source "skypilot-aws-vms-v99" is not in manifest.json'],
+    // GPU prices: the us-central1 row must equal the autoscaler's price.
+    [fixtureSources({ 'gcp-gpu-prices.tsv': 'accelerator\tregion\thourUsd\nnvidia-tesla-t4\tus-central1\t0.36\n' }), 'gcp-gpu-prices.tsv:2: nvidia-tesla-t4 in us-central1: 0.36 here but 0.35 in gcp-autoscaler-us-central1.json'],
+    [fixtureSources({ 'gcp-gpu-prices.tsv': 'accelerator\tregion\thourUsd\nnvidia-tesla-t4\teurope-west1\t0\n' }), 'gcp-gpu-prices.tsv:2: nvidia-tesla-t4 in europe-west1: a GPU price must be positive'],
     // n1-standard-2 at the autoscaler's N1 rates: 2 × 0.031611 + 7.5 × 0.004237 = 0.0949995, not 0.095.
     [fixtureSources({ 'gcp-machine-prices.tsv': 'machineType\tregion\thourUsd\tspotHourUsd\nn1-standard-2\tus-central1\t0.095\t0.02\n' }), 'gcp-machine-prices.tsv:2: n1-standard-2 in us-central1: 0.095 here but 0.0949995 from the gcp-autoscaler-us-central1.json n1 rates'],
     [fixtureSources({ 'gcp-disk-prices.tsv': 'region\tpd-standard\tpd-balanced\tpd-ssd\nus-central1\t0.04\t0.1\t0.18\n' }), 'gcp-disk-prices.tsv:2: pd-ssd in us-central1: 0.18 here but 0.17 in gcp-autoscaler-us-central1.json'],

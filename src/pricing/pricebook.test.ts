@@ -462,12 +462,14 @@ test('shipped catalog: a node in each catalog region resolves from its labels to
   const missing = priced('aws:///eu-west-1a/i-0abc', 'z1d.large', 'eu-west-1');
   assert.equal(missing.source, 'default');
   assert.equal(missing.fallbackReason, 'node eu-west-1-node: instance type "z1d.large" not in the aws catalog for eu-west-1; using default rates');
-  // Azure load balancers: the eastus Standard LB price (0.025 per hour), flagged elsewhere, never 0.
+  // Azure load balancers: the Standard LB price (0.025 per hour, one 'Global' meter for the commercial regions)
+  // in every catalog region; a region outside the catalog gets the eastus price, flagged, never 0.
   near(book.loadBalancer({ provider: 'azure', region: 'eastus' }), { hourlyUsd: 0.025, source: 'catalog' });
-  near(book.loadBalancer({ provider: 'azure', region: 'westeurope' }), {
+  near(book.loadBalancer({ provider: 'azure', region: 'westeurope' }), { hourlyUsd: 0.025, source: 'catalog' });
+  near(book.loadBalancer({ provider: 'azure', region: 'northeurope' }), {
     hourlyUsd: 0.025,
     source: 'default',
-    fallbackReason: 'no standard load balancer price for westeurope in the azure catalog; using the eastus list price',
+    fallbackReason: 'no standard load balancer price for northeurope in the azure catalog; using the eastus list price',
   });
   // GCP families other than E2/N2 outside us-central1 likewise.
   const c2 = priced('gce://project/europe-west1-b/node', 'c2-standard-4', 'europe-west1');

@@ -335,7 +335,7 @@ describe('GET /api/v1/summary', () => {
     assert.equal(round(d.totalCost), round(1.975 + 6 / 7));
     assert.equal(round(d.components['idle']!), round(6 / 7));
     assert.equal(d.components['management'], 0);
-    assert.ok(body.meta.warnings.includes('filtered: the control-plane fee belongs to no allocation and is left out (components.management = 0)'));
+    assert.ok(body.meta.warnings.includes('filtered: the control-plane fee belongs to no allocation; it is counted for the clusters the filter takes whole (e.g. cluster:"east"), left out otherwise'));
   });
 
   it('no previous data: the ratio is null and a warning says why', async () => {

@@ -54,6 +54,12 @@ function cliConfig(container: Container): ServeConfig {
   for (const e of container.env ?? []) {
     if (!e.name.startsWith('KCE_')) continue;
     assert.ok(KNOWN_ENV.has(e.name), `${e.name} is not an option of the CLI (known: ${[...KNOWN_ENV].join(', ')}); it would be ignored`);
+    if (e.name === 'KCE_STORE' && e.value === undefined) {
+      // The shared database's URL from a Secret (components/postgres-history): what the kubelet would put there.
+      assert.deepEqual(e.valueFrom, { secretKeyRef: { name: 'kube-cost-exporter-history', key: 'url' } });
+      env[e.name] = 'postgres://kce@pg.example.internal:5432/costs';
+      continue;
+    }
     assert.ok(e.value !== undefined, `${e.name} has a literal value`);
     env[e.name] = e.value;
   }
@@ -193,4 +199,21 @@ test('helm template defaults: the history lives on a writable emptyDir at KCE_DA
       storage ? [15, 90] : [1, 30],
     );
   }
+});
+
+test('helm template for many clusters: KCE_STORE from the Secret (no emptyDir retention on the shared database), KCE_HUB; the CLI accepts them', () => {
+  const release = { releaseName: 'kube-cost-exporter', namespace: 'kube-cost' };
+  const values = { clusterId: 'east', hub: true, storage: { postgres: { existingSecret: 'kce-history', key: 'dsn' } } };
+  const { container } = exporterPod(renderChart(CHART, { ...release, values }).objects);
+  const store = container.env?.find((e) => e.name === 'KCE_STORE');
+  assert.deepEqual(store?.valueFrom, { secretKeyRef: { name: 'kce-history', key: 'dsn' } });
+  // What the kubelet would put there: the Secret's URL.
+  const env: Record<string, string> = { KCE_STORE: 'postgres://kce@pg.example.internal:5432/costs' };
+  for (const e of container.env ?? []) if (e.name.startsWith('KCE_') && e.name !== 'KCE_STORE') env[e.name] = e.value ?? '';
+  const config = loadServeConfig(parseArgs(container.args ?? []), env);
+  assert.deepEqual([config.hub, config.clusterId, config.history.store, config.history.url], [true, 'east', 'postgres', 'postgres://kce@pg.example.internal:5432/costs']);
+  // The retention of the shared database is the default, not the emptyDir's shorter one.
+  assert.deepEqual([config.history.retention.rawMs / 86_400_000, config.history.retention.hourlyMs / 86_400_000], [15, 90]);
+  const defaults = exporterPod(renderChart(CHART, release).objects).container;
+  assert.deepEqual(defaults.env?.filter((e) => e.name === 'KCE_STORE' || e.name === 'KCE_HUB'), [], 'neither by default');
 });

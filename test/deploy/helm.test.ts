@@ -141,6 +141,10 @@ const EQUIVALENT: { overlay: string; values: Dict }[] = [
       prometheus: { serviceMonitor: { enabled: true }, rules: { enabled: true } },
     },
   },
+  {
+    overlay: 'overlays/many-clusters',
+    values: { clusterId: 'east', storage: { postgres: { existingSecret: 'kube-cost-exporter-history' } }, prometheus: { serviceMonitor: { enabled: true } }, grafana: { dashboards: { enabled: false } } },
+  },
 ];
 
 const noKubectl = hasBinary('kubectl') ? false : 'kubectl not installed (Debian package kubernetes-client; .ci/run installs it)';

@@ -41,6 +41,7 @@ export const KUSTOMIZE_LAYOUTS: Readonly<Record<string, InstallExpectations>> = 
   base: {},
   'overlays/demo': { serviceMonitor: true, rules: true, dashboards: true },
   'overlays/production-aws': { serviceMonitor: true, rules: true, dashboards: true, storage: true },
+  'overlays/many-clusters': { serviceMonitor: true },
 };
 
 /** Problems found in a rendered install, each naming the object and what is wrong. */

@@ -48,6 +48,9 @@ test('the overlays configure what they say', { skip }, () => {
     { ...env(prod) },
     { KCE_SOURCE: 'kube', KCE_PORT: '9090', KCE_METRICS_PATH: '/metrics', KCE_INTERVAL: '60s', KCE_LOG_LEVEL: 'info', KCE_LOG_FORMAT: 'json', KCE_DATA_DIR: '/var/lib/kube-cost-exporter', KCE_CLUSTER_ID: 'prod-us-east-1', KCE_CLOUD_PROVIDER: 'aws', KCE_REGION: 'us-east-1' },
   );
+  // One of many clusters: its id, the shared database from the Secret, the default retention.
+  const many = env(kustomize('overlays/many-clusters'));
+  assert.deepEqual([many['KCE_CLUSTER_ID'], 'KCE_STORE' in many, many['KCE_RETENTION_RAW']], ['east', true, undefined]);
   const sa = prod.find((o) => o['kind'] === 'ServiceAccount') as { metadata: { annotations: Record<string, string> } };
   assert.match(sa.metadata.annotations['eks.amazonaws.com/role-arn']!, /^arn:aws:iam::\d{12}:role\//);
 });

@@ -34,8 +34,8 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(options: { targets: string[]; scrapeIntervalSeconds?: number; job?: string; extraConfig?: string }): Promise<RunningPrometheus> {
-  const { targets, scrapeIntervalSeconds = 1, job = 'kube-cost-exporter', extraConfig = '' } = options;
+export async function startPrometheus(options: { targets: string[]; scrapeIntervalSeconds?: number; job?: string; extraConfig?: string; args?: readonly string[] }): Promise<RunningPrometheus> {
+  const { targets, scrapeIntervalSeconds = 1, job = 'kube-cost-exporter', extraConfig = '', args = [] } = options;
   const dir = mkdtempSync(join(tmpdir(), 'kce-prometheus-'));
   const port = await freePort();
   const config = [
@@ -50,7 +50,7 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);
   let output = '';
-  const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
+  const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));

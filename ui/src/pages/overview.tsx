@@ -87,7 +87,7 @@ export function Overview({ ctx }: { ctx: PageContext }) {
           label={`Total, ${describeWindow(state.window)}`}
           value={formatUsd(s.totalCost)}
           exact={exactUsd(s.totalCost)}
-          {...(filtered ? { detail: 'filtered: with its share of idle, without cluster fees' } : {})}
+          {...(filtered ? { detail: s.split.management > 0 ? "filtered: with its share of idle and its clusters' fees" : 'filtered: with its share of idle, without cluster fees' } : {})}
         />
         <Kpi
           testId="kpi-change"
