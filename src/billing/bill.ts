@@ -102,6 +102,19 @@ export class PeriodTable {
     return undefined;
   }
 
+  /** Adds every amount of `p` to its period here (merging the periods of two accumulators). */
+  absorb(p: BilledPeriod): void {
+    const row = this.rowFor(p.startMs, p.endMs);
+    const d = this.#data;
+    const o = row * WIDTH;
+    d[o + COST] = (d[o + COST] as number) + p.costUsd;
+    d[o + DISCOUNT] = (d[o + DISCOUNT] as number) + p.discountUsd;
+    d[o + COMMITMENT] = (d[o + COMMITMENT] as number) + p.commitmentUsd;
+    for (const [kind, column] of Object.entries(KIND_COLUMN)) d[o + column] = (d[o + column] as number) + p.byKindUsd[kind as PurchaseKind];
+    if (p.listCostUsd !== undefined) d[o + LIST] = (Number.isNaN(d[o + LIST]) ? 0 : (d[o + LIST] as number)) + p.listCostUsd;
+    if (p.usageHours !== undefined) d[o + HOURS] = (Number.isNaN(d[o + HOURS]) ? 0 : (d[o + HOURS] as number)) + p.usageHours;
+  }
+
   at(row: number): BilledPeriod {
     const d = this.#data;
     const o = row * WIDTH;
@@ -215,6 +228,24 @@ export class BillAccumulator {
       this.#resources.set(r.key, r);
     }
     return r.periods;
+  }
+
+  /**
+   * Adds everything `other` collected (before its finish()): a file is read into an accumulator of
+   * its own and absorbed only when the whole file read, so a truncated file adds nothing.
+   */
+  absorb(other: BillAccumulator): void {
+    this.charges += other.charges;
+    this.#totalUsageUsd += other.#totalUsageUsd;
+    for (const [h, v] of other.#usageByHour) this.#usageByHour.set(h, (this.#usageByHour.get(h) ?? 0) + v);
+    for (const [h, v] of other.#poolByHour) this.#poolByHour.set(h, (this.#poolByHour.get(h) ?? 0) + v);
+    for (const r of other.#resources.values()) {
+      const table = this.#table(r.provider, r.key, r.resourceId);
+      for (const p of r.periods.values()) table.absorb(p);
+    }
+    this.#ownDiscounts.push(...other.#ownDiscounts);
+    if (other.#firstMs !== undefined) this.#firstMs = Math.min(this.#firstMs ?? other.#firstMs, other.#firstMs);
+    if (other.#lastMs !== undefined) this.#lastMs = Math.max(this.#lastMs ?? other.#lastMs, other.#lastMs);
   }
 
   finish(): BilledUsage {

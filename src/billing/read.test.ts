@@ -194,3 +194,26 @@ test('locations: directories and file:// read here; s3://, gs://, azblob:// need
   const { usage } = await readBills(`file://${join(one, 'x.csv')}`);
   assert.equal(usage.resources.get('i-1')?.periods.get(Date.UTC(2026, 10, 1))?.costUsd, 2);
 });
+
+test('files are added whole: a discount in one file applies to usage in another; a bad file adds nothing', async () => {
+  const header = 'lineItem/LineItemType,lineItem/ResourceId,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/UnblendedCost,lineItem/UsageType';
+  const hour = '2026-11-01T00:00:00Z,2026-11-01T01:00:00Z';
+  const dir = billDir({
+    // 0.192 on-demand, then a −0.00576 EDP discount on the same instance-hour in the next file: 0.18624.
+    'a.csv': `${header}\nUsage,i-0a,${hour},0.192,USE1-BoxUsage:m5.xlarge\n`,
+    'b.csv': `${header}\nEdpDiscount,i-0a,${hour},-0.00576,\n`,
+    // Good lines, then a bad one: none of this file counts (i-0a's hour would be 0.384 more).
+    'c.csv': `${header}\nUsage,i-0a,${hour},0.384,USE1-BoxUsage:m5.xlarge\nUsage,i-0c,${hour},oops,USE1-BoxUsage:m5.xlarge\n`,
+  });
+  const { usage, errors, files } = await readBills(dir);
+  assert.equal(errors.length, 1);
+  assert.deepEqual(
+    files.map((f) => [f.location.slice(dir.length + 1), f.charges]),
+    [
+      ['a.csv', 1],
+      ['b.csv', 1],
+    ],
+  );
+  assert.ok(Math.abs(netOf(usage, 'i-0a') - 0.18624) < 1e-12, String(netOf(usage, 'i-0a')));
+  assert.equal(usage.resources.has('i-0c'), false);
+});

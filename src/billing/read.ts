@@ -45,25 +45,16 @@ export async function readBills(location: string, options: { signal?: AbortSigna
   const errors: Error[] = [];
   for await (const file of lister(location, options.signal ? { signal: options.signal } : {})) {
     if (billFormat(file.name) === undefined) continue;
-    // Charges of a file are added only when the whole file reads: a truncated file adds nothing.
-    const pending: BillCharge[] = [];
-    const before = acc.charges;
+    // A file is read into an accumulator of its own (memory: its VM-hours, not its lines) and added
+    // only when the whole file reads: a truncated or malformed file adds nothing.
+    const own = new BillAccumulator();
     try {
-      for await (const charge of readBillFile(file)) {
-        pending.push(charge);
-        if (pending.length >= 50_000) {
-          // Bounded memory: past this size a file is folded in as it goes; a later error in it is
-          // still reported, with the lines read so far counted.
-          for (const c of pending) acc.add(c);
-          pending.length = 0;
-        }
-      }
-      for (const c of pending) acc.add(c);
-      files.push({ location: file.location, charges: acc.charges - before });
+      for await (const charge of readBillFile(file)) own.add(charge);
+      acc.absorb(own);
+      files.push({ location: file.location, charges: own.charges });
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       errors.push(err);
-      if (acc.charges > before) files.push({ location: file.location, charges: acc.charges - before });
     }
   }
   return { usage: acc.finish(), files, errors };
