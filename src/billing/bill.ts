@@ -195,10 +195,17 @@ export class BillAccumulator {
   #totalUsageUsd = 0;
   #firstMs: number | undefined;
   #lastMs: number | undefined;
+  readonly #sinceMs: number;
   charges = 0;
+
+  /** `sinceMs`: charges that end before it are left out (an exporter keeps the recent months only). */
+  constructor(options: { readonly sinceMs?: number } = {}) {
+    this.#sinceMs = options.sinceMs ?? Number.NEGATIVE_INFINITY;
+  }
 
   add(charge: BillCharge): void {
     this.charges++;
+    if (charge.endMs <= this.#sinceMs) return;
     if (charge.type === 'discount') {
       if (charge.resourceId === '') {
         addSpread(this.#poolByHour, charge.startMs, charge.endMs, charge.amountUsd);

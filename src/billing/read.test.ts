@@ -216,4 +216,7 @@ test('files are added whole: a discount in one file applies to usage in another;
   );
   assert.ok(Math.abs(netOf(usage, 'i-0a') - 0.18624) < 1e-12, String(netOf(usage, 'i-0a')));
   assert.equal(usage.resources.has('i-0c'), false);
+  // The exporter keeps recent charges only: an hour that ended by `sinceMs` is left out.
+  assert.equal((await readBills(dir, { sinceMs: Date.UTC(2026, 10, 1, 1) })).usage.resources.size, 0);
+  assert.equal((await readBills(dir, { sinceMs: Date.UTC(2026, 10, 1, 0, 59) })).usage.resources.size, 1);
 });

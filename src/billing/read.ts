@@ -37,17 +37,21 @@ export interface BillReadResult {
   readonly errors: readonly Error[];
 }
 
-/** Reads every bill file under a location. Listing errors (BillLocationError) are thrown; file errors are collected. */
-export async function readBills(location: string, options: { signal?: AbortSignal; lister?: BillLister } = {}): Promise<BillReadResult> {
+/**
+ * Reads every bill file under a location. Listing errors (BillLocationError) are thrown; file errors
+ * are collected. `sinceMs`: charges ending before it are left out (bounded memory for old buckets).
+ */
+export async function readBills(location: string, options: { signal?: AbortSignal; lister?: BillLister; sinceMs?: number } = {}): Promise<BillReadResult> {
   const lister = options.lister ?? (await billListerFor(location));
-  const acc = new BillAccumulator();
+  const since = options.sinceMs !== undefined ? { sinceMs: options.sinceMs } : {};
+  const acc = new BillAccumulator(since);
   const files: { location: string; charges: number }[] = [];
   const errors: Error[] = [];
   for await (const file of lister(location, options.signal ? { signal: options.signal } : {})) {
     if (billFormat(file.name) === undefined) continue;
     // A file is read into an accumulator of its own (memory: its VM-hours, not its lines) and added
     // only when the whole file reads: a truncated or malformed file adds nothing.
-    const own = new BillAccumulator();
+    const own = new BillAccumulator(since);
     try {
       for await (const charge of readBillFile(file)) own.add(charge);
       acc.absorb(own);

@@ -57,14 +57,16 @@ export interface BillingServiceOptions {
   readonly now?: () => number;
   /** How long the last billed rate prices a node past the bill's end (default 48 h). */
   readonly carryForwardMs?: number;
+  /** How far back charges are kept (default 62 days: providers restate the current and the previous month). */
+  readonly lookbackMs?: number;
   /** Reads the bill (tests may replace it). */
-  readonly read?: (location: string) => Promise<BillReadResult>;
+  readonly read?: (location: string, sinceMs: number) => Promise<BillReadResult>;
   /** Start the timer (default true); tests call refresh() themselves. */
   readonly schedule?: boolean;
 }
 
 export function startBilling(options: BillingServiceOptions): BillingService {
-  const { location, refreshMs, store, cluster, logger, now = () => Date.now(), carryForwardMs = 48 * 3_600_000, read = (l) => readBills(l) } = options;
+  const { location, refreshMs, store, cluster, logger, now = () => Date.now(), carryForwardMs = 48 * 3_600_000, lookbackMs = 62 * 86_400_000, read = (l, sinceMs) => readBills(l, { sinceMs }) } = options;
   const estimates = new EstimateMemory();
   let usage: BilledUsage | undefined;
   let rates: BilledRateIndex | undefined;
@@ -76,7 +78,7 @@ export function startBilling(options: BillingServiceOptions): BillingService {
     const started = now();
     let result: BillReadResult;
     try {
-      result = await read(location);
+      result = await read(location, now() - lookbackMs);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       status = { ...status, lastRunMs: now(), lastError: message };

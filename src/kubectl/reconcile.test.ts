@@ -90,7 +90,7 @@ describe('kubectl cost reconcile --server', () => {
     mkdirSync(billDir);
     const lines = [0, 1, 2].map((h) => `Usage,i-1,${iso(T0 + h * HOUR)},${iso(T0 + (h + 1) * HOUR)},USE1-BoxUsage:m5.large,1,0.072,,AmazonEC2`);
     writeFileSync(join(billDir, 'cur.csv'), `${HEADER}\n${lines.join('\n')}\n`);
-    const billing = startBilling({ location: billDir, refreshMs: 3_600_000, store, cluster: 'prod', logger: createLogger({ level: 'error', write: () => {} }), now: () => now, schedule: false, read: (l) => readBills(l) });
+    const billing = startBilling({ location: billDir, refreshMs: 3_600_000, store, cluster: 'prod', logger: createLogger({ level: 'error', write: () => {} }), now: () => now, schedule: false, read: (l, sinceMs) => readBills(l, { sinceMs }) });
     await billing.refresh();
     const app = new Hono();
     app.route('/api/v1', apiRoutes({ store, reconciliation: billing, now: () => now }));
