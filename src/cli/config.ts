@@ -183,7 +183,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     env: 'KCE_BILLING_SOURCE',
     value: 'LOCATION',
     default: '',
-    help: "Where the cloud bill is: a directory (or file://) of AWS Cost and Usage Report files (CSV, CSV.gz, Parquet; legacy or CUR 2.0 columns), Azure cost exports (CSV, amortized) or GCP billing exports (CSV, JSON lines); s3://, gs:// and azblob:// when their readers are installed. Bill lines are matched to nodes by spec.providerID: history is corrected to what was billed (RI/SP amortized, spot, discounts) and marked reconciled, nodes are priced at their billed rate (source billing), and /api/v1/reconciliation compares. Default: off.",
+    help: "Where the cloud bill is: a directory (or file://) of AWS Cost and Usage Report files (CSV, CSV.gz, Parquet; legacy or CUR 2.0 columns), Azure cost exports (CSV, amortized) or GCP billing exports (CSV, JSON lines); or the bucket the provider delivers to, s3://bucket/prefix/, gs://bucket/prefix/ or azblob://account/container/prefix/, read with the provider's SDK and its usual credentials (docs/billing.md). Bill lines are matched to nodes by spec.providerID: history is corrected to what was billed (RI/SP amortized, spot, discounts) and marked reconciled, nodes are priced at their billed rate (source billing), and /api/v1/reconciliation compares. Default: off.",
   },
   {
     flag: 'billing-refresh',
