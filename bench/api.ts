@@ -24,7 +24,8 @@ export interface ApiBenchOptions {
   readonly namespaces?: number;
   readonly days?: number;
   readonly repeats?: number;
-  readonly store?: 'sqlite' | 'memory' | 'arrays';
+  /** sqlite: in a worker thread, as the exporter opens it; sqlite-in-thread: on the main thread. */
+  readonly store?: 'sqlite' | 'sqlite-in-thread' | 'memory' | 'arrays';
   /** SQLite file to use; when it already holds the history, recording is skipped (`--db PATH`). */
   readonly dbPath?: string;
 }
@@ -38,6 +39,8 @@ export interface ApiBenchResult {
   readonly storeQueryMs: number;
   readonly groupMs: number;
   readonly endToEndMs: number;
+  /** CPU time of the process (every thread: the store's worker too) for one end-to-end request: less sensitive to a loaded machine than wall time. */
+  readonly endToEndCpuMs: number;
   readonly answerBytes: number;
   readonly groups: number;
   readonly load: readonly number[];
@@ -114,12 +117,17 @@ function nodeTemplate(i: number): NodeInterval {
   };
 }
 
-async function openStore(kind: 'sqlite' | 'memory', dbPath: string): Promise<HistoryStore | undefined> {
+async function openStore(kind: 'sqlite' | 'sqlite-in-thread' | 'memory', dbPath: string): Promise<HistoryStore | undefined> {
   // Variable paths: this benchmark also runs on builds without the store modules.
   const sqlitePath = '../src/store/sqlite.ts';
+  const threadPath = '../src/store/sqlite-thread.ts';
   const memoryPath = '../src/store/memory.ts';
   try {
     if (kind === 'sqlite') {
+      const m = (await import(threadPath)) as { createSqliteStoreInWorker(o: { path: string }): Promise<HistoryStore> };
+      return await m.createSqliteStoreInWorker({ path: dbPath });
+    }
+    if (kind === 'sqlite-in-thread') {
       const m = (await import(sqlitePath)) as { createSqliteStore(o: { path: string }): HistoryStore };
       return m.createSqliteStore({ path: dbPath });
     }
@@ -201,6 +209,7 @@ export async function benchApi(options: ApiBenchOptions = {}): Promise<ApiBenchR
     const storeTimes: number[] = [];
     const groupTimes: number[] = [];
     const e2eTimes: number[] = [];
+    const e2eCpu: number[] = [];
     let groups = 0;
     for (let i = 0; i < repeats; i++) {
       let t = performance.now();
@@ -211,9 +220,12 @@ export async function benchApi(options: ApiBenchOptions = {}): Promise<ApiBenchR
       groupTimes.push(performance.now() - t);
       groups = result[0]?.allocations.length ?? 0;
       t = performance.now();
+      const cpu = process.cpuUsage();
       const res = await app.request(path);
       await res.arrayBuffer();
       e2eTimes.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      e2eCpu.push((used.user + used.system) / 1000);
     }
     return {
       store: storeName,
@@ -224,6 +236,7 @@ export async function benchApi(options: ApiBenchOptions = {}): Promise<ApiBenchR
       storeQueryMs: median(storeTimes),
       groupMs: median(groupTimes),
       endToEndMs: median(e2eTimes),
+      endToEndCpuMs: median(e2eCpu),
       answerBytes,
       groups,
       load: loadavg(),
@@ -238,7 +251,7 @@ export function printApiBench(r: ApiBenchResult): void {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
   console.log(
     `api: ${r.pods} pods × ${r.days} days hourly, store: ${r.store} | GET /api/v1/allocation?window=${r.days}d&aggregate=namespace (${r.groups} namespaces, ${r.answerBytes} bytes): ` +
-      `end to end ${f(r.endToEndMs)} ms (store query ${f(r.storeQueryMs)} ms + grouping ${f(r.groupMs, 2)} ms) | record ${f(r.recordMsPerCycle)} ms/cycle, maintain ${f(r.maintainMs, 0)} ms | load ${r.load.map((l) => l.toFixed(2)).join(' ')}`,
+      `end to end ${f(r.endToEndMs)} ms, CPU ${f(r.endToEndCpuMs)} ms (store query ${f(r.storeQueryMs)} ms + grouping ${f(r.groupMs, 2)} ms) | record ${f(r.recordMsPerCycle)} ms/cycle, maintain ${f(r.maintainMs, 0)} ms | load ${r.load.map((l) => l.toFixed(2)).join(' ')}`,
   );
 }
 

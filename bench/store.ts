@@ -21,6 +21,7 @@ import { HOUR_MS } from '../src/store/plan.ts';
 import { createPostgresStore } from '../src/store/postgres.ts';
 import { cycleBatch } from '../src/store/record.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
+import { createSqliteStoreInWorker } from '../src/store/sqlite-thread.ts';
 import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
 import { startPgServer } from '../test/pg-server.ts';
 
@@ -35,6 +36,9 @@ export interface StoreBench {
   readonly allocationsPerCycle: number;
   readonly writeMedianMs: number;
   readonly writeP90Ms: number;
+  /** SQLite only: record() through the store's worker thread, answered (median), and the main thread's synchronous part (copying the batch). */
+  readonly workerWriteMs?: number;
+  readonly workerWriteMainThreadMs?: number;
   readonly rawBytesPerPodDay: number;
   readonly rollupBytesPerPodDay: number;
   readonly backfill720Seconds: number;
@@ -109,7 +113,7 @@ function sqliteSizer(path: string): Sizer {
         let rollups = 0;
         for (const r of rows) {
           if (r.name.endsWith('_raw') || r.name === 'cycles' || r.name.startsWith('cycles_')) raw += Number(r.bytes);
-          if (r.name.endsWith('_hourly') || r.name.endsWith('_daily')) rollups += Number(r.bytes);
+          if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) rollups += Number(r.bytes);
         }
         return { raw, rollups };
       } finally {
@@ -145,7 +149,12 @@ function pgSizer(url: string): Sizer {
   };
 }
 
-async function benchOne(backend: 'sqlite' | 'postgres', open: (db: string) => Promise<{ store: HistoryStore; sizer: Sizer }>, cycle: ReturnType<typeof template>): Promise<StoreBench> {
+async function benchOne(
+  backend: 'sqlite' | 'postgres',
+  open: (db: string) => Promise<{ store: HistoryStore; sizer: Sizer }>,
+  cycle: ReturnType<typeof template>,
+  openWorker?: (db: string) => Promise<HistoryStore>,
+): Promise<StoreBench> {
   const log = (msg: string): void => {
     process.stderr.write(`store bench (${backend}): ${msg}\n`);
   };
@@ -165,6 +174,26 @@ async function benchOne(backend: 'sqlite' | 'postgres', open: (db: string) => Pr
   // Raw rows per pod-day at a 60 s interval: 1,440 cycles.
   const rawBytesPerPodDay = (rawBytes / (32 * allocationsPerCycle)) * 1_440;
   log(`write median ${median(writes).toFixed(1)} ms; raw ${(rawBytesPerPodDay / 1024).toFixed(0)} KiB per pod-day`);
+  let worker: { workerWriteMs: number; workerWriteMainThreadMs: number } | undefined;
+  if (backend === 'sqlite' && openWorker) {
+    const inWorker = await openWorker('live-worker');
+    const answered: number[] = [];
+    const blocked: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000);
+      const t = performance.now();
+      const done = inWorker.record(batch);
+      const sync = performance.now() - t;
+      await done;
+      if (i >= 2) {
+        answered.push(performance.now() - t);
+        blocked.push(sync);
+      }
+    }
+    await inWorker.close();
+    worker = { workerWriteMs: median(answered), workerWriteMainThreadMs: median(blocked) };
+    log(`through the worker: answered in ${worker.workerWriteMs.toFixed(1)} ms, main thread busy ${worker.workerWriteMainThreadMs.toFixed(1)} ms`);
+  }
 
   // 2. 30 days of hourly history (plus a day of margin), rolled up.
   const hist = await open('history');
@@ -222,6 +251,7 @@ async function benchOne(backend: 'sqlite' | 'postgres', open: (db: string) => Pr
     allocationsPerCycle,
     writeMedianMs: median(writes),
     writeP90Ms: p90(writes),
+    ...(worker ?? {}),
     rawBytesPerPodDay,
     rollupBytesPerPodDay,
     backfill720Seconds,
@@ -251,6 +281,7 @@ export async function benchStore(backends: readonly ('sqlite' | 'postgres')[] = 
             return { store: createSqliteStore({ path }), sizer: sqliteSizer(path) };
           },
           cycle,
+          (name) => createSqliteStoreInWorker({ path: join(dir, `${name}.db`) }),
         ),
       );
     } finally {
@@ -279,6 +310,9 @@ export async function benchStore(backends: readonly ('sqlite' | 'postgres')[] = 
 
 export function printStoreBench(results: readonly StoreBench[]): void {
   console.log('\nHistory store, 10,000 pods (median; load average 1/5/15 min at the end of each run)\n');
+  for (const r of results) {
+    if (r.workerWriteMs !== undefined) console.log(`${r.backend}: write through the worker thread ${r.workerWriteMs.toFixed(1)} ms (main thread busy copying the batch ${r.workerWriteMainThreadMs?.toFixed(1)} ms)`);
+  }
   console.log('| backend | write one cycle (p90) | raw bytes / pod-day (60 s cycles) | rollup bytes / pod-day | 744 hourly cycles written | maintenance | 30-day query 10:30 → 10:30, per pod + by namespace | 30 days ending now | 30 daily steps | load |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {

@@ -23,6 +23,8 @@ storeContract('postgres', async ({ retention }) => createPostgresStore({ url: aw
 test('postgres: every row carries its cluster; raw facts are partitioned by day and dropped by partition', async () => {
   const url = await server.createDatabase('layout');
   const store = await createPostgresStore({ url, retention: { rawMs: 2 * 86_400_000, hourlyMs: 10 * 86_400_000, dailyMs: undefined } });
+  // Logged at start: the layout, and whether TimescaleDB is there (Debian ships no package for it).
+  assert.ok(store.description.endsWith('(native partitioning; TimescaleDB not installed)'), store.description);
   const pod = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
   for (let h = 0; h < 4 * 24; h++) {
     await store.record(makeBatch('east', T0 + h * HOUR, T0 + (h + 1) * HOUR, pod));

@@ -2,6 +2,7 @@
 // Entry point of the `kube-cost-exporter` command. Exit codes: 0 ok, 1 runtime failure,
 // 2 bad configuration or usage.
 import { readFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { ConfigError, InputError } from '../core/errors.ts';
 import { createLogger } from '../server/log.ts';
 import { loadServeConfig, parseArgs, serveHelp } from './config.ts';
@@ -86,7 +87,9 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   });
 }
 
-if (import.meta.main) {
+// isMainThread: in the bundled image this file is also what the history store's worker thread
+// loads (src/store/sqlite-thread.ts), and there import.meta.main is true as well.
+if (import.meta.main && isMainThread) {
   main(process.argv.slice(2), process.env).then((code) => {
     process.exitCode = code;
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { HistoryConfig } from '../cli/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { createMemoryStore } from './memory.ts';
-import { createSqliteStore } from './sqlite.ts';
+import { createSqliteStoreInWorker } from './sqlite-thread.ts';
 import type { HistoryStore } from './types.ts';
 
 /** The SQLite file inside --data-dir. */
@@ -14,7 +14,8 @@ export async function openStore(config: HistoryConfig): Promise<HistoryStore> {
     case 'memory':
       return createMemoryStore({ retention: config.retention });
     case 'sqlite':
-      return createSqliteStore({ path: join(config.dataDir, SQLITE_FILE), retention: config.retention });
+      // In a worker thread: its queries and maintenance never hold up scrapes (sqlite-thread.ts).
+      return await createSqliteStoreInWorker({ path: join(config.dataDir, SQLITE_FILE), retention: config.retention });
     case 'postgres': {
       if (config.url === undefined) throw new ConfigError('--store', 'postgres needs a postgres:// URL');
       // Imported only here: SQLite users never load the PostgreSQL client.

@@ -134,6 +134,15 @@ function partSql(kind: SqlKind, part: PlanPart, clusterId: number, maxCycleMs: n
     WHERE cluster_id = ${cluster} AND bucket_ms > ${from}::bigint - ${size} AND bucket_ms < ${to} AND end_ms > ${from} AND start_ms < ${to}) x`;
 }
 
+/**
+ * What the store says about its layout in its description (logged at start): native partitioning
+ * always; TimescaleDB, when installed, is detected but not yet supported (docs/history.md).
+ */
+export function postgresLayout(timescaleVersion: string | undefined): string {
+  if (timescaleVersion === undefined) return 'native partitioning; TimescaleDB not installed';
+  return `native partitioning; TimescaleDB ${timescaleVersion} is installed but not yet supported: no hypertables or continuous aggregates are used`;
+}
+
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<HistoryStore> {
   const { url, retention = DEFAULT_RETENTION, poolSize = 4 } = options;
   const description = `postgres ${redactUrl(url)}`;
@@ -534,7 +543,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   return {
     kind: 'postgres',
-    description: timescale ? `${description} (TimescaleDB ${timescale} installed; native partitioning used)` : description,
+    description: `${description} (${postgresLayout(timescale)})`,
     async record(batch) {
       validateBatch(batch);
       await ensurePartitions('raw', batch.startMs, batch.endMs);

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_RETENTION } from './memory.ts';
+import { coverWithBlocks } from './blocks.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
@@ -17,6 +18,24 @@ import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.t
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
+
+/** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
+const ROWS_PER_INSERT = 64;
+
+/** Equal descriptive values: the same primitive, or labels maps with the same entries. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (x[k] !== y[k]) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
 
 /** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
 const CHUNK_ROWS = 20_000;
@@ -29,6 +48,8 @@ export interface SqliteStoreOptions {
   readonly retention?: RetentionPolicy;
   /** `NORMAL` (default: no fsync per cycle) or `FULL` (every committed cycle also survives a power cut). */
   readonly synchronous?: 'NORMAL' | 'FULL';
+  /** How long a write waits for another connection's lock before failing (default 5 s). */
+  readonly busyTimeoutMs?: number;
   /** Yields to the event loop between maintenance chunks (tests may pass a no-op). */
   readonly yieldNow?: () => Promise<void>;
 }
@@ -71,8 +92,41 @@ function schemaV2(): string {
     UPDATE clusters SET max_cycle_ms = coalesce((SELECT MAX(end_ms - start_ms) FROM cycles WHERE cycles.cluster_id = clusters.id), 0);`;
 }
 
+/**
+ * Block sizes of the allocation rollups (v3): aligned blocks of 2, 4, 8, 16 hours built from the
+ * hourly buckets, and of 2, 4 ... 256 days from the daily buckets. A query's whole hours and days
+ * are read as the fewest aligned blocks that cover them (a 30-day window: 4 to 8 rows per pod
+ * instead of 30 daily ones), so its cost grows with log(window), not with the window.
+ */
+export const HOUR_BLOCKS_MS: readonly number[] = [2, 4, 8, 16].map((h) => h * HOUR_MS);
+export const DAY_BLOCKS_MS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256].map((d) => d * DAY_MS);
+
+/**
+ * v3: allocation blocks (see HOUR_BLOCKS_MS) and, per cluster and size, how far they are built.
+ * Triggers keep blocks true when a bucket they were built from is written after the fact (bill
+ * reconciliation, whatever code does it): the blocks over it are dropped and their marks lowered,
+ * so queries read the buckets again until maintenance rebuilds the blocks. Rollups only ever write
+ * buckets after the marks, so for them the trigger's condition is false. Retention's deletes are
+ * not watched: blocks starting before a cut are dropped with it.
+ */
+function schemaV3(): string {
+  const kind = kindByName('allocations');
+  const watch = (table: 'hourly' | 'daily', event: 'INSERT' | 'UPDATE'): string => {
+    const sizes = table === 'hourly' ? `size_ms < ${DAY_MS}` : `size_ms >= ${DAY_MS}`;
+    return `CREATE TRIGGER alloc_${table}_${event.toLowerCase()}_under_blocks AFTER ${event} ON alloc_${table}
+      WHEN NEW.bucket_ms < (SELECT coalesce(max(through_ms), 0) FROM block_marks WHERE cluster_id = NEW.cluster_id AND ${sizes})
+      BEGIN
+        DELETE FROM alloc_blocks WHERE cluster_id = NEW.cluster_id AND ${sizes} AND bucket_ms > NEW.bucket_ms - size_ms AND bucket_ms <= NEW.bucket_ms;
+        UPDATE block_marks SET through_ms = min(through_ms, NEW.bucket_ms - NEW.bucket_ms % size_ms) WHERE cluster_id = NEW.cluster_id AND ${sizes};
+      END`;
+  };
+  return `CREATE TABLE alloc_blocks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, size_ms, bucket_ms, id)) WITHOUT ROWID;
+    CREATE TABLE block_marks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;
+    ${watch('hourly', 'INSERT')}; ${watch('hourly', 'UPDATE')}; ${watch('daily', 'INSERT')}; ${watch('daily', 'UPDATE')};`;
+}
+
 /** Migrations by the version they lead to; each runs in one transaction. */
-const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2];
+const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2, schemaV3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
@@ -92,8 +146,11 @@ interface IdentityCacheEntry {
   seen: readonly unknown[];
 }
 
+/** A part of a plan, or whole blocks of `blockMs` (alloc_blocks) starting in [startMs, endMs). */
+type QueryPart = PlanPart | { readonly resolution: 'blocks'; readonly blockMs: number; readonly startMs: number; readonly endMs: number };
+
 /** Builds the SQL answering one part of a plan for one kind: rows of (id, s, e, sums, maxes, rec). */
-function partSql(kind: SqlKind, part: PlanPart): string {
+function partSql(kind: SqlKind, part: QueryPart): string {
   const { sums, maxes } = valueColumns(kind);
   const share = '((min(e0, $to) - max(s0, $from)) * 1.0 / (e0 - s0))';
   const cutCols = [...sums.map((c) => `${c} * ${share} AS ${c}`), ...maxes].join(', ');
@@ -105,6 +162,9 @@ function partSql(kind: SqlKind, part: PlanPart): string {
       FROM cycles c JOIN ${kind.prefix}_raw r ON r.cycle_id = c.id
       WHERE c.cluster_id = $cluster AND c.start_ms >= $from - $maxCycle AND c.start_ms < $to AND c.end_ms > $from) WHERE min(e0, $to) > max(s0, $from)`;
   }
+  if (part.resolution === 'blocks') {
+    return `SELECT id, start_ms AS s, end_ms AS e, ${wholeCols}, reconciled AS rec FROM ${kind.prefix}_blocks WHERE cluster_id = $cluster AND size_ms = ${part.blockMs} AND bucket_ms >= $from AND bucket_ms < $to`;
+  }
   const table = `${kind.prefix}_${part.resolution}`;
   if (part.whole) return `SELECT id, start_ms AS s, end_ms AS e, ${wholeCols}, reconciled AS rec FROM ${table} WHERE cluster_id = $cluster AND bucket_ms >= $from AND bucket_ms < $to`;
   const size = part.resolution === 'hourly' ? HOUR_MS : DAY_MS;
@@ -114,7 +174,7 @@ function partSql(kind: SqlKind, part: PlanPart): string {
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
-  const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL' } = options;
+  const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL', busyTimeoutMs = 5000 } = options;
   const description = `sqlite ${path}`;
   if (path !== ':memory:') {
     try {
@@ -126,7 +186,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
-    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.exec('PRAGMA journal_mode = WAL');
     // NORMAL with WAL: a committed cycle survives a killed process (the WAL is in the OS cache) and
     // the file stays consistent after a power cut, which may lose the last cycles; no fsync a cycle.
@@ -177,26 +237,45 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     clusters.clear();
     for (const row of stmt('SELECT * FROM clusters').all() as unknown as ClusterRow[]) clusters.set(row.name, { ...row });
   };
+  // How far the allocation blocks of each size are built, by cluster id (see blocks.ts).
+  const blockMarks = new Map<number, Map<number, number>>();
+  const loadBlockMarks = (): void => {
+    blockMarks.clear();
+    for (const row of stmt('SELECT cluster_id, size_ms, through_ms FROM block_marks').all() as { cluster_id: number; size_ms: number; through_ms: number }[]) {
+      const m = blockMarks.get(Number(row.cluster_id)) ?? new Map<number, number>();
+      m.set(Number(row.size_ms), Number(row.through_ms));
+      blockMarks.set(Number(row.cluster_id), m);
+    }
+  };
   const refresh = (): void => {
     loadMarks();
     loadClusters();
+    loadBlockMarks();
   };
   refresh();
   const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
 
-  // Identity ids by kind, cluster and key, with the descriptive values last written.
-  const identities = new Map<string, IdentityCacheEntry>();
+  // Identity ids by kind and cluster, then key, with the descriptive values last written.
+  const identities = new Map<string, Map<string, IdentityCacheEntry>>();
   const identCols = new Map(SQL_KINDS.map((k) => [k, k.idents.map((i) => snake(i.field))]));
+  const identitiesOf = (kind: SqlKind, clusterId: number): Map<string, IdentityCacheEntry> => {
+    const name = `${kind.prefix}${clusterId}`;
+    let m = identities.get(name);
+    if (!m) {
+      m = new Map();
+      identities.set(name, m);
+    }
+    return m;
+  };
 
-  const identityId = (kind: SqlKind, clusterId: number, row: AnyRow): number => {
+  const identityId = (kind: SqlKind, clusterId: number, row: AnyRow, cache: Map<string, IdentityCacheEntry>): number => {
     const key = kind.fact.key(row);
-    const cacheKey = `${kind.prefix}${clusterId}\u0000${key}`;
-    const cached = identities.get(cacheKey);
+    const cached = cache.get(key);
     const r = row as unknown as Record<string, unknown>;
     if (cached) {
       let same = true;
       for (let i = 0; i < kind.idents.length; i++) {
-        if (r[kind.idents[i]!.field] !== cached.seen[i]) {
+        if (!sameValue(r[kind.idents[i]!.field], cached.seen[i])) {
           same = false;
           break;
         }
@@ -220,20 +299,33 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       const id = Number(found['id']);
       const stored = cols.map((c) => String(found[c])).join('\u0000');
       if (stored !== signature && cols.length > 0) stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
-      identities.set(cacheKey, { id, signature, seen });
+      cache.set(key, { id, signature, seen });
       return id;
     }
     const placeholders = ['?', '?', ...cols.map(() => '?')].join(', ');
     const result = stmt(`INSERT INTO ${kind.prefix}_ids (cluster_id, key${cols.length ? `, ${cols.join(', ')}` : ''}) VALUES (${placeholders})`).run(clusterId, key, ...values);
     const id = Number(result.lastInsertRowid);
-    identities.set(cacheKey, { id, signature, seen });
+    cache.set(key, { id, signature, seen });
     return id;
   };
 
-  const insertRawSql = (kind: SqlKind): string => {
-    const { sums, maxes } = valueColumns(kind);
-    const cols = ['cycle_id', 'id', 'start_ms', 'end_ms', ...sums, ...maxes, 'reconciled'];
-    return `INSERT INTO ${kind.prefix}_raw (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+  /** One INSERT of `rows` raw rows: fewer statement runs (each has a fixed cost) for a cycle. */
+  const inserts = new Map<SqlKind, StatementSync[]>();
+  const insertRaw = (kind: SqlKind, rows: number): StatementSync => {
+    let byCount = inserts.get(kind);
+    if (!byCount) {
+      byCount = [];
+      inserts.set(kind, byCount);
+    }
+    let s = byCount[rows];
+    if (!s) {
+      const { sums, maxes } = valueColumns(kind);
+      const cols = ['cycle_id', 'id', 'start_ms', 'end_ms', ...sums, ...maxes, 'reconciled'];
+      const one = `(${cols.map(() => '?').join(', ')})`;
+      s = db.prepare(`INSERT INTO ${kind.prefix}_raw (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => one).join(', ')}`);
+      byCount[rows] = s;
+    }
+    return s;
   };
 
   const writeBatch = (batch: CycleBatch): void => {
@@ -248,19 +340,25 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
     for (const kind of SQL_KINDS) {
-      const insert = stmt(insertRawSql(kind));
-      const values: SQLInputValue[] = new Array(5 + kind.fact.sums.length + kind.fact.maxes.length);
-      values[0] = cycleId;
-      for (const row of rowsOf(batch, kind.fact)) {
-        const r = row as unknown as Record<string, number>;
-        let i = 1;
-        values[i++] = identityId(kind, cluster.id, row);
-        values[i++] = row.startMs === batch.startMs ? null : row.startMs;
-        values[i++] = row.endMs === batch.endMs ? null : row.endMs;
-        for (const f of kind.fact.sums) values[i++] = r[f]!;
-        for (const f of kind.fact.maxes) values[i++] = r[f]!;
-        values[i] = kind.basis && (row as unknown as { basis: string }).basis === 'reconciled' ? 1 : 0;
-        insert.run(...values);
+      const width = 5 + kind.fact.sums.length + kind.fact.maxes.length;
+      const cache = identitiesOf(kind, cluster.id);
+      const rows = rowsOf(batch, kind.fact);
+      for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+        const count = Math.min(ROWS_PER_INSERT, rows.length - from);
+        const values: SQLInputValue[] = new Array(width * count);
+        let i = 0;
+        for (let n = from; n < from + count; n++) {
+          const row = rows[n]!;
+          const r = row as unknown as Record<string, number>;
+          values[i++] = cycleId;
+          values[i++] = identityId(kind, cluster.id, row, cache);
+          values[i++] = row.startMs === batch.startMs ? null : row.startMs;
+          values[i++] = row.endMs === batch.endMs ? null : row.endMs;
+          for (const f of kind.fact.sums) values[i++] = r[f]!;
+          for (const f of kind.fact.maxes) values[i++] = r[f]!;
+          values[i++] = kind.basis && (row as unknown as { basis: string }).basis === 'reconciled' ? 1 : 0;
+        }
+        insertRaw(kind, count).run(...values);
       }
     }
     const updated = stmt('UPDATE spans SET end_ms = ? WHERE cluster_id = ? AND end_ms = ?').run(batch.endMs, cluster.id, batch.startMs);
@@ -295,6 +393,25 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     dailyFromMs: marks.daily_from,
   });
 
+  /** Whole hourly and daily parts re-read as the fewest built blocks (allocations only: the big table). */
+  const withBlocks = (parts: readonly PlanPart[], clusterId: number): QueryPart[] => {
+    const built = blockMarks.get(clusterId);
+    if (!built) return [...parts];
+    const through = (size: number): number => built.get(size) ?? 0;
+    const out: QueryPart[] = [];
+    for (const part of parts) {
+      if (!part.whole || part.resolution === 'raw') {
+        out.push(part);
+        continue;
+      }
+      const [base, sizes] = part.resolution === 'hourly' ? [HOUR_MS, HOUR_BLOCKS_MS] : [DAY_MS, DAY_BLOCKS_MS];
+      for (const r of coverWithBlocks(part.startMs, part.endMs, base, sizes, through)) {
+        out.push(r.sizeMs === 0 ? { ...part, startMs: r.startMs, endMs: r.endMs } : { resolution: 'blocks', blockMs: r.sizeMs, startMs: r.startMs, endMs: r.endMs });
+      }
+    }
+    return out;
+  };
+
   /** One consistent read (a WAL snapshot): every step and part sees the same data and watermarks. */
   function query<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
     db.exec('BEGIN');
@@ -319,8 +436,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       const rows: Row[] = [];
       for (const cluster of clusters.values()) {
         if (wanted && !wanted.has(cluster.name)) continue;
-        const parts = planStep(step, marksOf(cluster));
-        if (parts.length === 0) continue;
+        const planned = planStep(step, marksOf(cluster));
+        if (planned.length === 0) continue;
+        const parts = kind.prefix === 'alloc' ? withBlocks(planned, cluster.id) : planned;
         const params: Record<string, SQLInputValue> = { cluster: cluster.id };
         if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
         if (namespaces) params['namespaces'] = JSON.stringify(namespaces);
@@ -479,6 +597,48 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     return true;
   };
 
+  /**
+   * Allocation blocks of one size: the next few, from the base buckets (the smallest size) or the
+   * blocks half their size, over base buckets that can no longer change. False when up to date.
+   * Buckets rewritten after the fact drop the blocks over them (the triggers of schemaV3).
+   */
+  const buildBlocksChunk = (clusterId: number, sizeMs: number): boolean => {
+    const c = freshCluster(clusterId);
+    if (!c) return false;
+    const hourly = HOUR_BLOCKS_MS.includes(sizeMs);
+    const sizes = hourly ? HOUR_BLOCKS_MS : DAY_BLOCKS_MS;
+    const smaller = sizes[sizes.indexOf(sizeMs) - 1];
+    const built = new Map(
+      (stmt('SELECT size_ms, through_ms FROM block_marks WHERE cluster_id = ?').all(clusterId) as { size_ms: number; through_ms: number }[]).map((r) => [Number(r.size_ms), Number(r.through_ms)]),
+    );
+    // Whole hours before hourly_through_ms and whole days before daily_through_ms are final.
+    const final = hourly ? Math.floor(c.hourly_through_ms / HOUR_MS) * HOUR_MS : Math.floor(c.daily_through_ms / DAY_MS) * DAY_MS;
+    const to = Math.floor(Math.min(final, smaller === undefined ? final : (built.get(smaller) ?? 0)) / sizeMs) * sizeMs;
+    const base = `alloc_${hourly ? 'hourly' : 'daily'}`;
+    const source = smaller === undefined ? `${base} WHERE cluster_id = $cluster` : `alloc_blocks WHERE cluster_id = $cluster AND size_ms = ${smaller}`;
+    let from = built.get(sizeMs);
+    if (from === undefined) {
+      const first = (stmt(`SELECT MIN(bucket_ms) AS m FROM ${source}`).get({ cluster: clusterId }) as { m: number | null }).m;
+      if (first === null) return false;
+      from = Math.floor(Number(first) / sizeMs) * sizeMs;
+    }
+    // Base buckets before the retention mark are gone: no block is built over them.
+    const kept = hourly ? marks.hourly_from : marks.daily_from;
+    if (Number.isFinite(kept)) from = Math.max(from, Math.ceil(kept / sizeMs) * sizeMs);
+    if (from >= to) return false;
+    // About CHUNK_ROWS source rows per transaction (at least one block).
+    const nth = stmt(`SELECT bucket_ms FROM ${source} AND bucket_ms >= $from ORDER BY bucket_ms LIMIT 1 OFFSET ${CHUNK_ROWS}`).get({ cluster: clusterId, from }) as { bucket_ms: number } | undefined;
+    const end = nth === undefined ? to : Math.min(to, Math.max(from + sizeMs, Math.floor(Number(nth.bucket_ms) / sizeMs) * sizeMs));
+    const { sums, maxes } = valueColumns(kindByName('allocations'));
+    stmt(
+      `INSERT OR REPLACE INTO alloc_blocks (cluster_id, size_ms, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
+       SELECT cluster_id, ${sizeMs}, (bucket_ms / ${sizeMs}) * ${sizeMs}, id, MIN(start_ms), MAX(end_ms), ${sums.map((col) => `SUM(${col})`).join(', ')}${maxes.map((col) => `, MAX(${col})`).join('')}, MAX(reconciled)
+       FROM ${source} AND bucket_ms >= $from AND bucket_ms < $to GROUP BY 3, id`,
+    ).run({ cluster: clusterId, from, to: end });
+    stmt('INSERT INTO block_marks (cluster_id, size_ms, through_ms) VALUES (?, ?, ?) ON CONFLICT (cluster_id, size_ms) DO UPDATE SET through_ms = excluded.through_ms').run(clusterId, sizeMs, end);
+    return true;
+  };
+
   const maintainNow = async (nowMs: number): Promise<void> => {
     const rawCut = nowMs - retention.rawMs;
     const hourlyCut = Math.floor((nowMs - retention.hourlyMs) / HOUR_MS) * HOUR_MS;
@@ -491,10 +651,14 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     for (const { id } of [...clusters.values()]) {
       await repeat(() => rollupHourlyChunk(id));
       await repeat(() => rollupDailyChunk(id, rawCut));
+      for (const size of [...HOUR_BLOCKS_MS, ...DAY_BLOCKS_MS]) await repeat(() => buildBlocksChunk(id, size));
       await repeat(() => dropRawChunk(id, rawCut));
       await repeat(() => dropBucketsChunk(id, 'hourly', hourlyCut));
+      // Blocks starting before a cut go with their base buckets; those after it stay whole.
+      transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms < ${DAY_MS} AND bucket_ms < ?`).run(id, hourlyCut));
       if (dailyCut !== undefined) {
         await repeat(() => dropBucketsChunk(id, 'daily', dailyCut));
+        transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms >= ${DAY_MS} AND bucket_ms < ?`).run(id, dailyCut));
         transaction(() => {
           stmt('DELETE FROM spans WHERE cluster_id = ? AND end_ms <= ?').run(id, dailyCut);
           stmt('UPDATE spans SET start_ms = ? WHERE cluster_id = ? AND start_ms < ?').run(dailyCut, id, dailyCut);

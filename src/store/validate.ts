@@ -30,19 +30,25 @@ export class StoreError extends Error {
   }
 }
 
-function checkAmounts(object: string, row: Readonly<Record<string, unknown>>, fields: readonly string[]): void {
+// Object names are built only when a row is refused (a cycle holds tens of thousands of rows).
+type ObjectName = () => string;
+
+function checkAmounts(object: ObjectName, row: Readonly<Record<string, unknown>>, fields: readonly string[]): void {
   for (const f of fields) {
     const v = row[f];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InvalidCycleError(object, f, String(v), 'must be a finite number ≥ 0');
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InvalidCycleError(object(), f, String(v), 'must be a finite number ≥ 0');
   }
 }
 
-function checkRow(object: string, row: { readonly cluster: string; readonly startMs: number; readonly endMs: number }, batch: CycleBatch): void {
-  if (row.cluster !== batch.cluster) throw new InvalidCycleError(object, 'cluster', row.cluster, `must be the batch's cluster ${JSON.stringify(batch.cluster)}`);
+function checkRow(object: ObjectName, row: { readonly cluster: string; readonly startMs: number; readonly endMs: number }, batch: CycleBatch): void {
+  if (row.cluster !== batch.cluster) throw new InvalidCycleError(object(), 'cluster', row.cluster, `must be the batch's cluster ${JSON.stringify(batch.cluster)}`);
   if (!(row.startMs >= batch.startMs && row.endMs <= batch.endMs && row.startMs < row.endMs)) {
-    throw new InvalidCycleError(object, 'startMs/endMs', `${row.startMs}..${row.endMs}`, `must be a non-empty interval inside the batch's ${batch.startMs}..${batch.endMs}`);
+    throw new InvalidCycleError(object(), 'startMs/endMs', `${row.startMs}..${row.endMs}`, `must be a non-empty interval inside the batch's ${batch.startMs}..${batch.endMs}`);
   }
 }
+
+const NODE_FIELDS = [...NODE_SUMS, ...NODE_MAXES];
+const DISK_FIELDS = [...DISK_SUMS, ...DISK_MAXES];
 
 export function validateBatch(batch: CycleBatch): void {
   const what = `cycle of cluster ${batch.cluster}`;
@@ -52,27 +58,28 @@ export function validateBatch(batch: CycleBatch): void {
   }
   const keys = new Set<string>();
   for (const a of batch.allocations) {
-    const object = `allocation ${a.namespace}/${a.pod} (${a.key})`;
-    if (keys.has(a.key)) throw new InvalidCycleError(object, 'key', a.key, 'appears twice in the cycle');
+    const object = () => `allocation ${a.namespace}/${a.pod} (${a.key})`;
+    if (keys.has(a.key)) throw new InvalidCycleError(object(), 'key', a.key, 'appears twice in the cycle');
     keys.add(a.key);
     checkRow(object, a, batch);
     checkAmounts(object, a as unknown as Record<string, unknown>, ALLOCATION_SUMS);
   }
   for (const n of batch.nodes) {
-    const object = `node ${n.node}`;
+    const object = () => `node ${n.node}`;
     checkRow(object, n, batch);
-    checkAmounts(object, n as unknown as Record<string, unknown>, [...NODE_SUMS, ...NODE_MAXES]);
+    checkAmounts(object, n as unknown as Record<string, unknown>, NODE_FIELDS);
   }
   for (const d of batch.disks) {
-    const object = `disk ${d.name}`;
+    const object = () => `disk ${d.name}`;
     checkRow(object, d, batch);
-    checkAmounts(object, d as unknown as Record<string, unknown>, [...DISK_SUMS, ...DISK_MAXES]);
+    checkAmounts(object, d as unknown as Record<string, unknown>, DISK_FIELDS);
   }
   for (const l of batch.loadBalancers) {
-    const object = `load balancer ${l.namespace}/${l.name}`;
+    const object = () => `load balancer ${l.namespace}/${l.name}`;
     checkRow(object, l, batch);
     checkAmounts(object, l as unknown as Record<string, unknown>, LOAD_BALANCER_SUMS);
   }
-  checkRow('cluster charges', batch.clusterCharges, batch);
-  checkAmounts('cluster charges', batch.clusterCharges as unknown as Record<string, unknown>, CLUSTER_SUMS);
+  const charges = () => 'cluster charges';
+  checkRow(charges, batch.clusterCharges, batch);
+  checkAmounts(charges, batch.clusterCharges as unknown as Record<string, unknown>, CLUSTER_SUMS);
 }
