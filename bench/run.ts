@@ -304,6 +304,12 @@ if (argValue('--sizes') === undefined || wanted.includes('api')) {
   printApiBench(await benchApi());
 }
 // --- end allocation API ---
+// --- billing (bench/billing.ts: a month of CUR for 200 instances, CSV.gz read; ~30 s); `--sizes` without `billing` skips it ---
+if (argValue('--sizes') === undefined || wanted.includes('billing')) {
+  const { benchBilling, printBillingBench } = await import('./billing.ts');
+  printBillingBench(await benchBilling({ instances: [200], repeats: 3 }));
+}
+// --- end billing ---
 // --- history store (bench/store.ts: SQLite, and PostgreSQL on a throwaway server; several minutes);
 // `--sizes` without `store` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('store')) {

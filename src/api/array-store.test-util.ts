@@ -71,6 +71,10 @@ export function arrayStore(data: ArrayStoreData = {}): HistoryStore & { readonly
     kind: 'memory',
     description: 'arrays (test)',
     queries,
+    // Arrays hold no rollups: reconciliation is the real stores' (src/store/reconcile.test.ts).
+    async reconcileNodeHours() {
+      return 0;
+    },
     async record(batch: CycleBatch) {
       allocations.push(...batch.allocations);
       nodes.push(...batch.nodes);

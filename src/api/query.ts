@@ -184,3 +184,26 @@ export function parseSummaryQuery(params: Params, options: { readonly nowMs: num
 export function parseFormatOnly(params: Params, accept: string | undefined): Format {
   return format(params, accept, ['json', 'csv']);
 }
+
+export interface ReconciliationRequest {
+  readonly window: Window;
+  readonly format: Format;
+  /** CSV: one row per day (default) or per difference. */
+  readonly view: 'days' | 'differences';
+  readonly top: number;
+  readonly warnings: string[];
+}
+
+/** `GET /api/v1/reconciliation?window=30d&format=csv&view=differences&top=20` (docs/billing.md). */
+export function parseReconciliationQuery(params: Params, options: { readonly nowMs: number; readonly accept?: string | undefined }): ReconciliationRequest {
+  const window = requireWindow(params, options.nowMs);
+  const viewText = params.get('view') ?? 'days';
+  if (viewText !== 'days' && viewText !== 'differences') throw new BadQueryError('view', viewText, 'unknown view', 'days (default) or differences');
+  const topText = params.get('top');
+  let top = 20;
+  if (topText !== null && topText !== '') {
+    top = Number(topText);
+    if (!/^\d{1,4}$/.test(topText) || top < 1 || top > 1000) throw new BadQueryError('top', topText, 'not a whole number from 1 to 1000', '1..1000 (default 20)');
+  }
+  return { window, format: format(params, options.accept, ['json', 'csv']), view: viewText, top, warnings: unknown(params, ['window', 'format', 'view', 'top']) };
+}

@@ -76,6 +76,14 @@ export interface ServeConfig {
   readonly advice: AdviceConfig;
   /** `--hub`: the API and UI answer for every cluster in the history store, not only this exporter's (docs/multi-cluster.md). */
   readonly hub: boolean;
+  /** `--billing-source`, `--billing-refresh`: billing reconciliation (docs/billing.md); undefined: off. */
+  readonly billing: BillingConfig | undefined;
+}
+
+export interface BillingConfig {
+  /** A directory, file://, s3://, gs:// or azblob:// location of the bill files. */
+  readonly location: string;
+  readonly refreshMs: number;
 }
 
 export interface HistoryConfig {
@@ -172,6 +180,21 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     default: '',
     help: 'File holding a Google API key allowed to call the Cloud Billing API (e.g. a mounted Secret). Without it GCP nodes keep catalog prices.',
+  },
+  // Billing reconciliation (docs/billing.md).
+  {
+    flag: 'billing-source',
+    env: 'KCE_BILLING_SOURCE',
+    value: 'LOCATION',
+    default: '',
+    help: "Where the cloud bill is: a directory (or file://) of AWS Cost and Usage Report files (CSV, CSV.gz, Parquet; legacy or CUR 2.0 columns), Azure cost exports (CSV, amortized) or GCP billing exports (CSV, JSON lines); or the bucket the provider delivers to, s3://bucket/prefix/, gs://bucket/prefix/ or azblob://account/container/prefix/, read with the provider's SDK and its usual credentials (docs/billing.md). Bill lines are matched to nodes by spec.providerID: history is corrected to what was billed (RI/SP amortized, spot, discounts) and marked reconciled, nodes are priced at their billed rate (source billing), and /api/v1/reconciliation compares. Default: off.",
+  },
+  {
+    flag: 'billing-refresh',
+    env: 'KCE_BILLING_REFRESH',
+    value: 'DURATION',
+    default: '6h',
+    help: 'How often the bill is read again (bills are rewritten several times a day and restated until the month closes). At least 1m.',
   },
   { flag: 'cluster-id', env: 'KCE_CLUSTER_ID', value: 'ID', default: '', help: 'Adds cluster="ID" to every metric, API answer and history row; set it on every exporter that shares a history store or a Prometheus with others. The demo cluster uses "demo" unless set; history without it is recorded as cluster "default".' },
   {
@@ -596,8 +619,16 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   const accessLogMode = oneOf<'none' | 'denied' | 'all'>(accessLogOption.option, accessLogOption.value, ['none', 'denied', 'all']);
 
   const history = historyConfig(raw);
+  const billingSource = raw('billing-source');
+  const billingRefresh = raw('billing-refresh');
+  const billingRefreshMs = parseDuration(billingRefresh.value, billingRefresh.option);
+  if (billingRefreshMs < 60_000) throw new ConfigError(billingRefresh.option, `must be at least 1m (got ${JSON.stringify(billingRefresh.value)})`);
+  if (billingSource.value !== '' && !/^(s3|gs|azblob|file):\/\//.test(billingSource.value) && /^[a-z][a-z0-9+.-]*:\/\//i.test(billingSource.value)) {
+    throw new ConfigError(billingSource.option, `must be a directory, file://, s3://, gs:// or azblob:// location (got ${JSON.stringify(billingSource.value)})`);
+  }
 
   return {
+    billing: billingSource.value === '' ? undefined : { location: billingSource.value, refreshMs: billingRefreshMs },
     history,
     advice: adviceConfig(raw, parseDuration),
     hub,

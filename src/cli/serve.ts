@@ -12,6 +12,11 @@ import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
 import { liveMetricsRenderer, startLivePricing } from '../pricing/live/index.ts';
 import { networkRatesFor } from '../pricing/network.ts';
+import { BillLocationError } from '../billing/files.ts';
+import { billListerFor } from '../billing/listers.ts';
+import { createBillingPriceBook } from '../billing/pricebook.ts';
+import type { BillingService } from '../billing/service.ts';
+import { renderBillingMetrics, startBilling } from '../billing/service.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createSnapshotSource } from '../sources/snapshot-source.ts';
@@ -140,7 +145,11 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   });
 
   const livePricing = startLivePricing({ config: config.livePricing, base: basePrices, catalog, custom, provider: config.cloudProvider, region: config.region, sourceKind: source.kind, logger });
-  const prices = livePricing?.prices ?? basePrices;
+  // Billing reconciliation (--billing-source): instances the bill knows are priced at their billed
+  // rate; the service itself starts once the history store is open (it corrects history).
+  let billing: BillingService | undefined;
+  const listPrices = livePricing?.prices ?? basePrices;
+  const prices = config.billing ? createBillingPriceBook(listPrices, { rates: () => billing?.rates(), now: () => Date.now(), carryForwardMs: BILLING_CARRY_FORWARD_MS }) : listPrices;
   const allocateOptions = {
     ...(config.cloudProvider ? { defaultProvider: config.cloudProvider } : {}),
     ...(config.region ? { region: config.region } : {}),
@@ -176,6 +185,18 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     finished: { prices, allocateOptions },
     ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
   });
+  if (config.billing) {
+    // An object-store location whose reader is not installed is a configuration error, said at start.
+    try {
+      await billListerFor(config.billing.location);
+    } catch (err) {
+      await store.close();
+      if (err instanceof BillLocationError) throw new ConfigError('--billing-source', err.reason);
+      throw err;
+    }
+    billing = startBilling({ location: config.billing.location, refreshMs: config.billing.refreshMs, store, cluster: historyCluster, logger, carryForwardMs: BILLING_CARRY_FORWARD_MS });
+    logger.info(`billing reconciliation from ${config.billing.location}, read every ${config.billing.refreshMs / 60_000} min`, { location: config.billing.location });
+  }
   const maintain = (): void => {
     store.maintain(Date.now()).catch((err: unknown) => logger.error('history maintenance failed; it is retried at the next run', { error: err instanceof Error ? err.message : String(err) }));
   };
@@ -185,6 +206,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   const closeStore = async (): Promise<void> => {
     clearInterval(maintenanceTimer);
     await advice?.settled();
+    billing?.stop();
     await recorder.stop();
     await store.close();
   };
@@ -201,7 +223,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
     prices,
-    extraMetrics: [liveMetricsRenderer(livePricing), ...advice.producers],
+    extraMetrics: [liveMetricsRenderer(livePricing), (format, baseLabels) => (billing ? billing.renderMetrics(format, baseLabels) : renderBillingMetrics(undefined, format, baseLabels)), ...advice.producers],
     logger,
     intervalMs: config.intervalMs,
     version,
@@ -237,7 +259,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     throw err;
   }
   // Without --hub the API answers for this exporter's cluster only, even from a shared store.
-  const app = createServerApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const app = createServerApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let listening: Listening;
   try {
@@ -288,6 +310,9 @@ function withBackfillHealth(source: ClusterSource, recorder: Recorder): ClusterS
 }
 
 const TLS_RECHECK_MS = 10_000;
+/** How long the last billed rate of an instance prices it past the bill's end (bills arrive a day late). */
+const BILLING_CARRY_FORWARD_MS = 48 * 3_600_000;
+
 /** How often the history store rolls up and applies retention (each run yields between small steps). */
 const STORE_MAINTENANCE_MS = 5 * 60_000;
 

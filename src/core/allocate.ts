@@ -320,6 +320,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       capacityType: id.capacityType,
       capacity: node.capacity,
       labels: node.labels,
+      ...(node.providerId ? { providerId: node.providerId } : {}),
     });
     if (answer.fallbackReason !== undefined) {
       notices.push({ kind: 'price-fallback', object: `nodes/${node.name}`, message: answer.fallbackReason });

@@ -31,6 +31,8 @@ export interface NodePriceQuery {
   readonly capacityType: CapacityType;
   readonly capacity: ResourceAmounts;
   readonly labels: Labels;
+  /** The node's `spec.providerID` when it has one: the billing layer prices the instance by it. */
+  readonly providerId?: string;
 }
 
 export interface NodePriceAnswer {

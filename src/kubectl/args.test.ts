@@ -25,7 +25,7 @@ describe('parseCommandLine', () => {
     [['pod', '--window'], 'flag --window needs a value (WINDOW)'],
     [['pod', '-n', 'a', '-n', 'b'], 'flag --namespace given more than once'],
     [['pod', '--historical=yes'], 'flag --historical takes no value (got "yes")'],
-    [['costs'], 'unknown command "costs" (expected one of: namespace, deployment, controller, pod, node, label, cluster, estimate, recommendations, version, help, ns)'],
+    [['costs'], 'unknown command "costs" (expected one of: namespace, deployment, controller, pod, node, label, cluster, estimate, recommendations, reconcile, version, help, ns)'],
   ];
   for (const [argv, message] of errors) {
     it(`rejects ${argv.join(' ')}`, () => {

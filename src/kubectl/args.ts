@@ -8,7 +8,7 @@ export class UsageError extends Error {
   }
 }
 
-export const SUBCOMMANDS = ['namespace', 'deployment', 'controller', 'pod', 'node', 'label', 'cluster', 'estimate', 'recommendations', 'version', 'help'] as const;
+export const SUBCOMMANDS = ['namespace', 'deployment', 'controller', 'pod', 'node', 'label', 'cluster', 'estimate', 'recommendations', 'reconcile', 'version', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 const ALIASES: Readonly<Record<string, Subcommand>> = { ns: 'namespace', namespaces: 'namespace', deploy: 'deployment', deployments: 'deployment', controllers: 'controller', pods: 'pod', nodes: 'node', labels: 'label', recommendation: 'recommendations', recs: 'recommendations' };
@@ -80,8 +80,17 @@ export const RECOMMENDATION_FLAGS: readonly FlagSpec[] = [
   { name: 'commitment-discount', value: 'PERCENT', help: 'Your savings plan / reservation discount (e.g. 28%): without it the commitment saving is unknown.' },
 ];
 
+/** `kubectl cost reconcile` (src/kubectl/reconcile.ts): server mode, or --snapshot with --bill. */
+export const RECONCILE_FLAGS: readonly FlagSpec[] = [
+  { name: 'window', value: 'WINDOW', help: 'Days to compare (default: server 30d; offline the time the bill covers).' },
+  { name: 'bill', value: 'DIR', help: 'Offline, with --snapshot: a directory or file of bill files (AWS CUR CSV/CSV.gz/Parquet, Azure cost export CSV, GCP billing export CSV/JSON).' },
+  { name: 'top', value: 'N', default: '10', help: 'How many of the biggest differences to list.' },
+];
+
 export function flagsOf(command: Subcommand): readonly FlagSpec[] {
   switch (command) {
+    case 'reconcile':
+      return [...RECONCILE_FLAGS, ...SOURCE_FLAGS.filter((f) => f.name !== 'region' && f.name !== 'cloud-provider'), ...OUTPUT_FLAGS];
     case 'recommendations':
       return [...RECOMMENDATION_FLAGS, ...SOURCE_FLAGS.filter((f) => f.name !== 'snapshot' && f.name !== 'region' && f.name !== 'cloud-provider'), ...OUTPUT_FLAGS];
     case 'estimate':
@@ -216,8 +225,9 @@ export function helpText(command: Subcommand, version: string): string {
     cluster: 'kubectl cost cluster [flags]\n  Cost of the whole cluster.',
     estimate: 'kubectl cost estimate -f FILE|- [flags]\n  Monthly cost of the workloads in a manifest; before/after when the cluster is known.\n  Exit codes: 0 ok, 1 --max-increase or --budget exceeded, 2 bad usage or input.',
     recommendations: 'kubectl cost recommendations [flags]   (alias: recs)\n  Savings advice from the exporter\'s history: right-sizing, idle nodes, spot, commitments (docs/advice.md).',
+    reconcile: 'kubectl cost reconcile [flags]\n  The cloud bill against the estimate: per day estimated vs billed, node-hours matched, the biggest differences and why (docs/billing.md).\n  Server mode: the exporter\'s /api/v1/reconciliation (--billing-source). Offline: --snapshot FILE --bill DIR.',
     version: 'kubectl cost version\n  Print the version.',
-    help: 'kubectl cost COMMAND [flags]\n  Commands: namespace (ns), deployment, controller, pod, node, label, cluster, estimate, recommendations, version.\n  Data: --server URL, --snapshot PATH, or the in-cluster service through the API server proxy.\n  Run kubectl cost COMMAND --help for the flags of a command.',
+    help: 'kubectl cost COMMAND [flags]\n  Commands: namespace (ns), deployment, controller, pod, node, label, cluster, estimate, recommendations, reconcile, version.\n  Data: --server URL, --snapshot PATH, or the in-cluster service through the API server proxy.\n  Run kubectl cost COMMAND --help for the flags of a command.',
   };
   const lines = [`kubectl-cost ${version}`, '', usage[command], ''];
   const specs = flagsOf(command);

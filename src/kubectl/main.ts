@@ -73,7 +73,7 @@ function notesOf(report: { notices: readonly { message: string }[]; errors: read
 }
 
 async function runReport(parsed: ParsedCommand, io: PluginIo, env: Env): Promise<number> {
-  const command = parsed.command as Exclude<Subcommand, 'estimate' | 'recommendations' | 'version' | 'help'>;
+  const command = parsed.command as Exclude<Subcommand, 'estimate' | 'recommendations' | 'reconcile' | 'version' | 'help'>;
   const window = checkWindow(flagValue(parsed, 'window') ?? '1d');
   const format = outputFormat(parsed);
   const historical = parsed.switches.has('historical');
@@ -218,6 +218,32 @@ async function runEstimate(parsed: ParsedCommand, io: PluginIo, env: Env): Promi
   return limits.errors.length > 0 ? 1 : 0;
 }
 
+async function runReconcile(parsed: ParsedCommand, io: PluginIo, env: Env): Promise<number> {
+  const r = await import('./reconcile.ts');
+  const { window, top, format } = r.reconcileOptions(parsed);
+  const snapshots = parsed.values.get('snapshot');
+  const bill = parsed.values.get('bill')?.[0];
+  let data: import('./reconcile.ts').ReconciliationData;
+  let source: string;
+  const notes: string[] = [];
+  if (snapshots !== undefined || bill !== undefined) {
+    if (snapshots === undefined || bill === undefined) throw new UsageError('offline reconciliation needs both --snapshot FILE and --bill DIR');
+    if (parsed.values.has('server')) throw new UsageError('--snapshot and --server cannot be used together');
+    const { splitPaths } = await import('./snapshot.ts');
+    const offline = await r.offlineReconciliation({ snapshots: splitPaths(snapshots), bill, window, nowMs: io.now(), top });
+    data = offline.data;
+    notes.push(...offline.notes);
+    source = `snapshot ${splitPaths(snapshots).join(', ')} and bill ${bill}`;
+  } else {
+    const fetcher = await fetcherFor(parsed, env);
+    data = await r.serverReconciliation(fetcher, window ?? '30d', top);
+    source = fetcher.description;
+  }
+  io.stdout.write(r.renderReconciliation(data, format, { color: color(io, parsed, env), source }));
+  for (const n of notes) io.stderr.write(`${n}\n`);
+  return 0;
+}
+
 export async function main(argv: readonly string[], env: Env, io: PluginIo): Promise<number> {
   let parsed: ParsedCommand;
   try {
@@ -234,6 +260,7 @@ export async function main(argv: readonly string[], env: Env, io: PluginIo): Pro
       const { runRecommendations } = await import('./recommendations.ts');
       return await runRecommendations(parsed, await fetcherFor(parsed, env), io, color(io, parsed, env));
     }
+    if (parsed.command === 'reconcile') return await runReconcile(parsed, io, env);
     return parsed.command === 'estimate' ? await runEstimate(parsed, io, env) : await runReport(parsed, io, env);
   } catch (err) {
     const { InputError, ConfigError } = await import('../core/errors.ts');

@@ -10,19 +10,28 @@ import { BadQueryError } from '../api/errors.ts';
 import { namespacesOf } from '../api/filter.ts';
 import { focusCsv, focusRows } from '../api/focus.ts';
 import type { AllocationRequest, Params } from '../api/query.ts';
-import { parseAllocationQuery, parseAssetsQuery, parseFormatOnly, parseSummaryQuery } from '../api/query.ts';
+import { parseAllocationQuery, parseAssetsQuery, parseFormatOnly, parseReconciliationQuery, parseSummaryQuery } from '../api/query.ts';
 import { allocationCsv, allocationSetsJson, coverageCsv, coverageJson, coverageMeta, rfc3339 } from '../api/render.ts';
 import { computeSummary, summaryCsv, summaryJson } from '../api/summary.ts';
 import type { Window } from '../api/window.ts';
+import type { ReconciliationReport } from '../billing/reconcile.ts';
+import { reconciliationDaysCsv, reconciliationDifferencesCsv, reconciliationJson } from '../billing/render.ts';
 import type { AllocationInterval, AllocationQuery, HistoryStore, StepSet } from '../store/types.ts';
+
+/** Billing reconciliation as the API asks it (src/billing/service.ts); absent: --billing-source not set. */
+export interface ReconciliationSource {
+  report(window: { readonly startMs: number; readonly endMs: number }, top: number): Promise<ReconciliationReport | undefined>;
+  status(): { readonly location: string; readonly lastRunMs: number | undefined; readonly lastError: string | undefined };
+}
 
 export interface ApiRoutesOptions {
   readonly store: HistoryStore;
+  readonly reconciliation?: ReconciliationSource;
   /** The clock windows are relative to (tests pin it). */
   readonly now?: () => number;
 }
 
-const ENDPOINTS = ['/api/v1/allocation', '/api/v1/allocation/focus', '/api/v1/assets', '/api/v1/summary', '/api/v1/coverage'];
+const ENDPOINTS = ['/api/v1/allocation', '/api/v1/allocation/focus', '/api/v1/assets', '/api/v1/summary', '/api/v1/coverage', '/api/v1/reconciliation'];
 
 function params(c: Context): Params {
   return new URL(c.req.url).searchParams;
@@ -36,7 +45,7 @@ function csv(body: string, name: string, window: Window | undefined): Response {
   });
 }
 
-function json(c: Context, body: unknown, status: 200 | 400 | 404 | 500 = 200): Response {
+function json(c: Context, body: unknown, status: 200 | 400 | 404 | 500 | 503 = 200): Response {
   c.header('cache-control', 'no-store');
   return c.json(body, status);
 }
@@ -63,7 +72,7 @@ async function answer(c: Context, handler: () => Promise<Response>): Promise<Res
 }
 
 export function apiRoutes(options: ApiRoutesOptions): Hono {
-  const { store, now = () => Date.now() } = options;
+  const { store, reconciliation, now = () => Date.now() } = options;
   const api = new Hono();
 
   /** The store's step sets: one query per run of equal-length periods (accumulate=day → ≤ 3 queries). */
@@ -165,6 +174,23 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
       const coverage = await fromStore(store.coverage());
       if (format === 'csv') return csv(coverageCsv(coverage), 'coverage', undefined);
       return json(c, { code: 200, status: 'success', data: coverageJson(coverage), store: store.description });
+    }),
+  );
+
+  api.get('/reconciliation', (c) =>
+    answer(c, async () => {
+      const req = parseReconciliationQuery(params(c), { nowMs: now(), accept: c.req.header('accept') });
+      if (!reconciliation) return json(c, { code: 404, status: 'error', message: 'billing reconciliation is off: start the exporter with --billing-source LOCATION (docs/billing.md)' }, 404);
+      const report = await fromStore(reconciliation.report(req.window, req.top));
+      const st = reconciliation.status();
+      if (!report) {
+        const why = st.lastError ? `the bill could not be read: ${st.lastError}` : 'the bill has not been read yet';
+        return json(c, { code: 503, status: 'error', message: `${why} (${st.location}); retry later` }, 503);
+      }
+      if (req.format === 'csv') return csv(req.view === 'differences' ? reconciliationDifferencesCsv(report) : reconciliationDaysCsv(report), `reconciliation-${req.view}`, req.window);
+      const warnings = [...req.warnings];
+      if (st.lastError) warnings.push(`the last read of the bill failed (${st.lastError}); this report is from the read before`);
+      return json(c, { code: 200, status: 'success', data: reconciliationJson(report), meta: { source: st.location, read: st.lastRunMs === undefined ? null : rfc3339(st.lastRunMs), warnings } });
     }),
   );
 

@@ -6,6 +6,7 @@ import type { HistoryStore } from '../store/types.ts';
 import type { AccessLogOptions, AccessOptions } from './access.ts';
 import { accessControl, accessLog, admittedAtOnce, DEFAULT_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, securityHeaders } from './access.ts';
 import { adviceRoutes } from './advice-routes.ts';
+import type { ReconciliationSource } from './api-routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import type { Exporter } from './exporter.ts';
 import type { ExpositionFormat } from './exposition.ts';
@@ -28,6 +29,8 @@ export interface AppOptions {
   readonly accessLog?: AccessLogOptions;
   /** The history store: serves the allocation API under /api/v1 (docs/api.md); absent: no API. */
   readonly history?: HistoryStore;
+  /** Billing reconciliation (`--billing-source`): serves /api/v1/reconciliation. */
+  readonly reconciliation?: ReconciliationSource;
   /** Folder of the built web UI (default: ui/dist of the package). */
   readonly uiDir?: string;
 }
@@ -99,7 +102,7 @@ export function createServerApp(options: AppOptions): ServerApp {
 
   // Advice first: the allocation API answers 404 for every other path under /api/v1.
   if (options.history) app.route('/api/v1', adviceRoutes({ store: options.history }));
-  if (options.history) app.route('/api/v1', apiRoutes({ store: options.history }));
+  if (options.history) app.route('/api/v1', apiRoutes({ store: options.history, ...(options.reconciliation ? { reconciliation: options.reconciliation } : {}) }));
 
   app.get('/readyz', (c) => {
     const s = exporter.status();

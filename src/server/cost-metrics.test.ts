@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
+import { renderBillingMetrics } from '../billing/service.ts';
 import { createNotifier, webhookChannel } from '../notify/notifier.ts';
 import { renderLivePricingMetrics } from '../pricing/live/metrics.ts';
 import { renderAdviceMetrics, renderBudgetMetrics } from './advice-metrics.ts';
@@ -33,7 +34,7 @@ test('every served family is documented in docs/metrics.md and every documented 
     renderBudgetMetrics([], 'prometheus', '') +
     createNotifier({ channels: [webhookChannel(() => 'http://127.0.0.1:1/', undefined)], logger: memoryLogger() }).metrics('prometheus', '');
   const hub = renderHubMetrics('prometheus', { version: '1', storeUp: true, coverage: [] });
-  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + advice + hub);
+  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + renderBillingMetrics(undefined, 'prometheus') + advice + hub);
   const doc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
   const documented = new Set([...doc.matchAll(/^\| `((?:kube_cost|process|nodejs)_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
   assert.deepEqual([...served].filter((f) => !documented.has(f)), [], 'served but not documented');

@@ -18,7 +18,8 @@ import {
   splitIntoBuckets,
   steps,
 } from './plan.ts';
-import type { AllocationInterval, AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { addAllocationDelta, addNodeDelta, scaleAllocationRow, scaleNodeRow } from './reconcile.ts';
+import type { AllocationInterval, AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, NodeInterval, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, validateBatch } from './validate.ts';
 
 export const DEFAULT_RETENTION: RetentionPolicy = { rawMs: 15 * DAY_MS, hourlyMs: 90 * DAY_MS, dailyMs: undefined };
@@ -162,6 +163,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
       }
       return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
     },
+    async reconcileNodeHours(cluster, bills) {
+      const c = clusters.get(cluster);
+      return c ? reconcileInMemory(c, bills) : 0;
+    },
     async maintain(nowMs) {
       const rawCut = nowMs - retention.rawMs;
       const hourlyCut = Math.floor((nowMs - retention.hourlyMs) / HOUR_MS) * HOUR_MS;
@@ -198,4 +203,46 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
       clusters.clear();
     },
   };
+}
+
+/** HistoryStore.reconcileNodeHours on the in-memory layout (see types.ts for the contract). */
+function reconcileInMemory(c: ClusterState, bills: readonly NodeHourBill[]): number {
+  let changed = 0;
+  for (const bill of bills) {
+    const h = bill.hourStartMs;
+    const end = h + HOUR_MS;
+    const hourlyNodes = c.hourly.get(NODES.name)?.get(h);
+    const hourlyNode = hourlyNodes?.get(bill.node) as NodeInterval | undefined;
+    // Recorded = the hourly rollup so far + raw cycles of the hour not rolled up yet.
+    let recorded = hourlyNode?.totalCostUsd ?? 0;
+    const rawFrom = Math.max(h, c.hourlyThroughMs);
+    for (const b of c.raw) if (b.startMs >= rawFrom && b.startMs < end) for (const n of b.nodes) if (n.node === bill.node) recorded += n.totalCostUsd;
+    if (!(recorded > 0) || !Number.isFinite(bill.billedCostUsd) || bill.billedCostUsd < 0) continue;
+    const f = bill.billedCostUsd / recorded;
+    const hourlyAllocs = c.hourly.get(ALLOCATIONS.name)?.get(h);
+    // Daily rollups that already hold this hour absorb its change.
+    if (h < c.dailyThroughMs) {
+      const day = Math.floor(h / DAY_MS) * DAY_MS;
+      const dailyNodes = c.daily.get(NODES.name)?.get(day);
+      const dn = dailyNodes?.get(bill.node) as NodeInterval | undefined;
+      if (dailyNodes && dn && hourlyNode) dailyNodes.set(bill.node, addNodeDelta(dn, hourlyNode, scaleNodeRow(hourlyNode, f)));
+      const dailyAllocs = c.daily.get(ALLOCATIONS.name)?.get(day);
+      if (dailyAllocs && hourlyAllocs) {
+        for (const [key, row] of hourlyAllocs) {
+          const a = row as AllocationInterval;
+          const da = dailyAllocs.get(key) as AllocationInterval | undefined;
+          if (a.node === bill.node && da) dailyAllocs.set(key, addAllocationDelta(da, a, scaleAllocationRow(a, f)));
+        }
+      }
+    }
+    if (hourlyNodes && hourlyNode) hourlyNodes.set(bill.node, scaleNodeRow(hourlyNode, f));
+    if (hourlyAllocs) for (const [key, row] of hourlyAllocs) if ((row as AllocationInterval).node === bill.node) hourlyAllocs.set(key, scaleAllocationRow(row as AllocationInterval, f));
+    c.raw = c.raw.map((b) =>
+      b.startMs >= h && b.startMs < end
+        ? { ...b, nodes: b.nodes.map((n) => (n.node === bill.node ? scaleNodeRow(n, f) : n)), allocations: b.allocations.map((a) => (a.node === bill.node ? scaleAllocationRow(a, f) : a)) }
+        : b,
+    );
+    changed++;
+  }
+  return changed;
 }

@@ -17,7 +17,8 @@ import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts';
+import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
 export const PG_SCHEMA_VERSION = 1;
@@ -508,6 +509,38 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     });
   };
 
+  const reconcileStatements = reconcileSql({
+    table: (prefix, res) => `kce_${prefix}_${res}`,
+    rawScope: (lo, h) => ({ join: '', where: `r.cluster_id = $cluster AND r.start_ms >= ${lo} AND r.start_ms < ${hourEnd(h)}` }),
+    yes: 'true',
+    greatest: 'greatest',
+    bills: 'kce_reconcile_bills',
+    allocs: 'kce_reconcile_allocs',
+  });
+  /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches), the cluster's row locked as record() does. */
+  const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): Promise<number> =>
+    transaction(async (c) => {
+      const cluster = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters WHERE name = $1 FOR UPDATE', [clusterName]))[0];
+      if (!cluster) return 0;
+      await c.query(`CREATE TEMP TABLE kce_reconcile_bills (node text NOT NULL, h bigint NOT NULL, billed double precision NOT NULL, node_id bigint, day bigint, recorded double precision, f double precision) ON COMMIT DROP;
+        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
+      const kept = new Map<string, NodeHourBill>();
+      for (const b of bills) if (Number.isFinite(b.billedCostUsd)) kept.set(`${b.node}\u0000${b.hourStartMs}`, b);
+      const list = [...kept.values()];
+      await c.query('INSERT INTO kce_reconcile_bills (node, h, billed) SELECT * FROM unnest($1::text[], $2::bigint[], $3::double precision[])', [list.map((b) => b.node), list.map((b) => b.hourStartMs), list.map((b) => b.billedCostUsd)]);
+      const params = { cluster: cluster.id, hourlyThrough: Number(cluster.hourly_through_ms), dailyThrough: Number(cluster.daily_through_ms) };
+      const run = async (sql: string) => {
+        const q = positional(sql, paramsOf(sql, params));
+        await c.query(q.text, q.values);
+      };
+      await c.query('ANALYZE kce_reconcile_bills'); // temporary tables have no statistics: the planner would guess
+      for (const sql of reconcileStatements.prepare) await run(sql);
+      await c.query('ANALYZE kce_reconcile_allocs');
+      const changed = Number((await rows<{ n: number }>(c, 'SELECT count(*)::int AS n FROM kce_reconcile_bills'))[0]?.n ?? 0);
+      if (changed > 0) for (const sql of reconcileStatements.apply) await run(sql);
+      return changed;
+    });
+
   return {
     kind: 'postgres',
     description: `${description} (${postgresLayout(timescale)})`,
@@ -553,6 +586,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         maintaining = undefined;
       });
       return maintaining;
+    },
+    async reconcileNodeHours(cluster, bills) {
+      return reconcileNodeHours(cluster, bills);
     },
     async close() {
       if (closed) return;

@@ -2,7 +2,8 @@
 // (docs/multi-cluster.md); each of them answers its API for its own cluster only, and an exporter
 // started with --hub answers for every cluster in the store. This wrapper is that scoping: every
 // read asks the store for the scope's clusters (pushed down, the stores filter by cluster), and
-// coverage lists only them. Writes, maintenance and close go to the store unchanged.
+// coverage lists only them. Writes, maintenance and close go to the store unchanged; billing
+// reconciliation only for the scope's clusters.
 import type { AllocationQuery, Coverage, HistoryStore, TimeQuery } from './types.ts';
 
 /** The clusters a query reads: the scope, narrowed by the query's own list when it has one. */
@@ -27,6 +28,8 @@ export function scopeStore(store: HistoryStore, clusters: readonly string[]): Hi
     loadBalancers: (q) => store.loadBalancers(narrow(q)),
     clusterCharges: (q) => store.clusterCharges(narrow(q)),
     coverage: async (): Promise<readonly Coverage[]> => (await store.coverage()).filter((c) => inScope.has(c.cluster)),
+    // A bill corrects only the clusters in scope (an exporter reconciles its own cluster's history).
+    reconcileNodeHours: async (cluster, bills) => (inScope.has(cluster) ? store.reconcileNodeHours(cluster, bills) : 0),
     maintain: (nowMs) => store.maintain(nowMs),
     close: () => store.close(),
   };

@@ -16,7 +16,8 @@ import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
+import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
 /** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
@@ -749,6 +750,33 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     });
   };
 
+  const reconcileStatements = reconcileSql({
+    table: (prefix, res) => `${prefix}_${res}`,
+    rawScope: (lo, h) => ({ join: `JOIN cycles c ON c.cluster_id = $cluster AND c.start_ms >= ${lo} AND c.start_ms < ${hourEnd(h)}`, where: 'r.cycle_id = c.id' }),
+    yes: '1',
+    greatest: 'max',
+    bills: 'temp.kce_reconcile_bills',
+    allocs: 'temp.kce_reconcile_allocs',
+  });
+  /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches). */
+  const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): number =>
+    transaction(() => {
+      refresh();
+      const cluster = clusters.get(clusterName);
+      if (!cluster) return 0;
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_bills (node TEXT NOT NULL, h INTEGER NOT NULL, billed REAL NOT NULL, node_id INTEGER, day INTEGER, recorded REAL, f REAL, PRIMARY KEY (node, h));
+        CREATE INDEX IF NOT EXISTS temp.kce_reconcile_bills_by_id ON kce_reconcile_bills (node_id, h);
+        CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_allocs (id INTEGER NOT NULL, h INTEGER NOT NULL, day INTEGER NOT NULL, f REAL NOT NULL, PRIMARY KEY (id, h));
+        DELETE FROM temp.kce_reconcile_bills; DELETE FROM temp.kce_reconcile_allocs;`);
+      const insert = stmt('INSERT OR REPLACE INTO temp.kce_reconcile_bills (node, h, billed) VALUES (?, ?, ?)');
+      for (const b of bills) if (Number.isFinite(b.billedCostUsd)) insert.run(b.node, b.hourStartMs, b.billedCostUsd);
+      const params = { cluster: cluster.id, hourlyThrough: cluster.hourly_through_ms, dailyThrough: cluster.daily_through_ms };
+      for (const sql of reconcileStatements.prepare) stmt(sql).run(paramsOf(sql, params));
+      const changed = Number((stmt('SELECT count(*) AS n FROM temp.kce_reconcile_bills').get() as { n: number }).n);
+      if (changed > 0) for (const sql of reconcileStatements.apply) stmt(sql).run(paramsOf(sql, params));
+      return changed;
+    });
+
   return {
     kind: 'sqlite',
     description,
@@ -797,6 +825,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         maintaining = undefined;
       });
       return maintaining;
+    },
+    async reconcileNodeHours(cluster, bills) {
+      return reconcileNodeHours(cluster, bills);
     },
     async close() {
       if (closed) return;

@@ -181,6 +181,14 @@ export interface RetentionPolicy {
   readonly dailyMs: number | undefined;
 }
 
+/** What the bill says one node cost over one hour of history (billing reconciliation, docs/billing.md). */
+export interface NodeHourBill {
+  readonly node: string;
+  /** Start of the hour (a multiple of 3,600,000 ms). */
+  readonly hourStartMs: number;
+  readonly billedCostUsd: number;
+}
+
 export interface HistoryStore {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
   /** A short description for logs, e.g. `sqlite ./data/history.db`. */
@@ -193,6 +201,13 @@ export interface HistoryStore {
   loadBalancers(query: TimeQuery): Promise<readonly StepSet<LoadBalancerInterval>[]>;
   clusterCharges(query: TimeQuery): Promise<readonly StepSet<ClusterInterval>[]>;
   coverage(): Promise<readonly Coverage[]>;
+  /**
+   * Billing reconciliation: sets each node-hour's recorded compute cost to the billed amount — the
+   * node's rows and its pods' (cpu, ram, gpu cost; idle; spot savings) scaled by billed ÷ recorded
+   * at every resolution, marked `reconciled`. Idempotent (a second run with the same bill scales by
+   * 1). Hours with nothing recorded are left alone. Returns how many node-hours it changed.
+   */
+  reconcileNodeHours(cluster: string, bills: readonly NodeHourBill[]): Promise<number>;
   /** Rolls raw rows up to hourly and daily and drops what is past retention; never blocks record(). */
   maintain(nowMs: number): Promise<void>;
   close(): Promise<void>;
