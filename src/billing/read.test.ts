@@ -188,6 +188,10 @@ test('locations: directories and file:// read here; s3://, gs://, azblob:// need
   );
   const fake = async function* () {};
   assert.equal(await billListerFor('gs://b/p', async (s) => (s.endsWith('/remote/gcs.ts') ? { listGcsBillFiles: fake } : {})), fake);
+  // Without an importer, each scheme loads the real object-store lister (literal import()s, so dist/ and the image bundle find them too).
+  assert.equal(await billListerFor('s3://b/p/'), (await import('./remote/s3.ts')).listS3BillFiles);
+  assert.equal(await billListerFor('gs://b/p'), (await import('./remote/gcs.ts')).listGcsBillFiles);
+  assert.equal(await billListerFor('azblob://a/c/p'), (await import('./remote/azure-blob.ts')).listAzureBillFiles);
   await assert.rejects(billListerFor('azblob://acct/c/p', async () => ({})), (e: unknown) => e instanceof BillLocationError && /does not export listAzureBillFiles/.test(e.message));
   await assert.rejects(readBills(join(root, 'no-such-dir')), (e: unknown) => e instanceof BillLocationError && /cannot read: ENOENT$/.test(e.message));
   const one = billDir({ 'x.csv': 'lineItem/LineItemType,lineItem/ResourceId,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/UnblendedCost\nUsage,i-1,2026-11-01,2026-11-01T01:00:00Z,2\n' });
