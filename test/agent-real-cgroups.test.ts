@@ -222,8 +222,9 @@ test("the agent on this machine's real cgroup filesystem: the pod cgroup holding
     assert.ok(podCpuSeconds >= rusageBeforeReport - rusageAfterBaseline - 0.005, `pod CPU ${podCpuSeconds} s ≥ getrusage ${rusageBeforeReport - rusageAfterBaseline} s`);
     assert.ok(podCpuSeconds <= rusageAfter - rusageBefore + 0.005, `pod CPU ${podCpuSeconds} s ≤ getrusage ${rusageAfter - rusageBefore} s`);
     assert.ok(podCpuSeconds >= 0.395, `the 400 ms burnt are in the pod: ${podCpuSeconds} s`);
-    // The container is the pod's only child: the same CPU time (the two files are read µs apart).
-    assert.ok(Math.abs(containerCpuSeconds - podCpuSeconds) <= 0.005, `container ${containerCpuSeconds} s ≈ pod ${podCpuSeconds} s`);
+    // The container is the pod's only child: the same CPU time, up to what this process's other
+    // threads (GC, libuv) burn between the two reads — 5.5 ms was seen at load 20, hence 50 ms.
+    assert.ok(Math.abs(containerCpuSeconds - podCpuSeconds) <= 0.05, `container ${containerCpuSeconds} s ≈ pod ${podCpuSeconds} s`);
 
     // Memory: the 64 MiB written after entering are charged to the pod; nothing charged can exceed
     // what this process holds resident plus the kernel's pages for it (page tables, slab: a few MiB).

@@ -90,7 +90,9 @@ describe('RBAC: the ClusterRole against the calls the collector makes', { concur
     const cluster = await startTestCluster({ user: USER, authorize: (r) => allows(withoutNodes, r) });
     try {
       for (const o of realisticCluster()) cluster.server.apply(o);
-      const source = await cluster.source({ firstSyncTimeoutMs: 500 });
+      // Long enough for every allowed list to finish on a loaded machine (at 500 ms, load 20 left all
+      // eight pending and the message named them all): only the forbidden one is still waiting.
+      const source = await cluster.source({ firstSyncTimeoutMs: 8_000 });
       await assert.rejects(source.read(T0), (err: unknown) => {
         assert.ok(err instanceof KubeNotReadyError);
         assert.match(
