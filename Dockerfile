@@ -9,7 +9,8 @@ ARG NODE_VERSION=24
 ARG ALPINE_VERSION=3.22
 
 # 1. Compile TypeScript to dist/ (npm run build), then bundle dist/ and the production
-#    dependencies it imports (deploy/docker/bundle.mjs); build the web UI (ui/dist).
+#    dependencies it imports (deploy/docker/bundle.mjs: the exporter, and the node agent's own
+#    small bundle that `kube-cost-exporter agent` loads); build the web UI (ui/dist).
 FROM node:${NODE_VERSION}-alpine${ALPINE_VERSION} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./

@@ -19,6 +19,8 @@ import { cycleBatch } from '../src/store/record.ts';
 import { median } from './stats.ts';
 
 const HOUR = 3_600_000;
+/** User + system CPU time of the process: steadier than wall time on a shared machine. */
+const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 const DAY = 24 * HOUR;
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,12 +66,15 @@ console.log(`  median over ${mapes.length} namespaces: ${median(mapes).toFixed(2
 const api = adviceRoutes({ store, prices, now: () => endMs });
 for (const path of ['/recommendations?window=7d&commitmentDiscount=0.28', '/forecast?aggregate=namespace&horizon=30d', '/anomalies?window=7d', '/anomalies?granularity=hour']) {
   const times: number[] = [];
+  const cpu: number[] = [];
   let body = '';
   for (let i = 0; i < 5; i++) {
     t0 = performance.now();
+    const c0 = process.cpuUsage();
     const res = await api.request(path);
     body = await res.text();
     times.push(performance.now() - t0);
+    cpu.push(cpuMs(process.cpuUsage(c0)));
   }
   const data = JSON.parse(body) as { data: Record<string, unknown> };
   const summary =
@@ -78,8 +83,24 @@ for (const path of ['/recommendations?window=7d&commitmentDiscount=0.28', '/fore
       : path.startsWith('/forecast')
         ? `${(data.data['series'] as unknown[]).length} series`
         : `${(data.data['anomalies'] as unknown[]).length} anomalies`;
-  console.log(`\nGET ${path}: median ${median(times).toFixed(0)} ms over 5 runs; ${summary}`);
+  console.log(`\nGET ${path}: median ${median(times).toFixed(0)} ms (CPU ${median(cpu).toFixed(0)} ms) over 5 runs; ${summary}`);
 }
+// The exporter's advice run (src/server/advisor.ts): the same analyses for its own cluster, one
+// after the other, plus this month's figures; what --advice-every-cycles costs each time.
+const { createAdvisor } = await import('../src/server/advisor.ts');
+const { memoryLogger } = await import('../src/server/log.ts');
+const advisor = createAdvisor({ store, prices, cluster: 'demo', logger: memoryLogger(), now: () => endMs });
+const runs: number[] = [];
+const runsCpu: number[] = [];
+for (let i = 0; i < 5; i++) {
+  t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await advisor.refresh();
+  runs.push(performance.now() - t0);
+  runsCpu.push(cpuMs(process.cpuUsage(c0)));
+}
+const state = advisor.state();
+console.log(`\nadvisor run (recommendations, daily and hourly anomalies, month figures): median ${median(runs).toFixed(0)} ms (CPU ${median(runsCpu).toFixed(0)} ms) over 5 runs; ${state.run?.recommendations.length} recommendations`);
 console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 await store.close();
 if (dir) rmSync(dir, { recursive: true, force: true });

@@ -7,9 +7,13 @@
 //     127.0.x.y:port, each a 110-pod report), with the exporter's concurrency and timeout: the time
 //     one pull round takes, which must fit in an interval (60 s by default)
 // The agent runs as in the image: tsc (tsconfig.build.json) + deploy/docker/bundle.mjs into
-// .tmp/bench-agent, then `node bundle.js agent …`, with the image's default flags and with
-// NODE_OPTIONS=--max-semi-space-size=1 (what the DaemonSet sets).
-// Usage: node bench/agent.ts [--pods 110] [--agents 1000] [--collections 30]
+// .tmp/bench-agent, then `node bin/kube-cost-exporter.js agent …` (which loads the agent's own
+// bundle, dist/cli/kube-cost-agent.js), with the image's default flags, with
+// NODE_OPTIONS=--max-semi-space-size=1 (the manifests' default), and with --jitless or
+// --lite-mode added (interpreter only / no optimizing compilers: less memory, more CPU; --lite-mode
+// is not allowed in NODE_OPTIONS, so it is passed on the command line). RSS is reported with its
+// anonymous part (the process's own memory; the rest is the node binary's file pages).
+// Usage: node bench/agent.ts [--pods 110] [--agents 1000] [--collections 30] [--no-aggregator] [--runs 1]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,12 +73,13 @@ function fixtureNode(dir: string): void {
   writeCgroupTree(join(dir, 'cgroup'), { version: 'v2', driver: 'systemd', runtime: 'containerd', pods });
 }
 
-function procStat(pid: number): { cpuSeconds: number; rssMiB: number } {
+function procStat(pid: number): { cpuSeconds: number; rssMiB: number; anonMiB: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS; // utime, stime
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuSeconds, rssMiB: Number(rss?.[1] ?? 0) / 1024 };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { cpuSeconds, rssMiB: kb('VmRSS') / 1024, anonMiB: kb('RssAnon') / 1024 };
 }
 
 async function metric(url: string, name: string, token: string): Promise<number> {
@@ -88,28 +93,33 @@ interface AgentFigures {
   readonly collections: number;
   readonly rssMiB: number;
   readonly peakRssMiB: number;
+  readonly anonMiB: number;
   readonly cpuMsPerCollection: number;
   readonly collectionWallMs: number;
   readonly payloadKiB: number;
   readonly payloadGzipKiB: number;
 }
 
-/** Compiles and bundles the CLI as the Dockerfile does; returns the bundle's path. */
+/** Compiles and bundles the CLI as the Dockerfile does; returns the image's entry point (bin/). */
 function buildBundle(): string {
   const out = join(process.cwd(), '.tmp', 'bench-agent');
   rmSync(out, { recursive: true, force: true });
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', join(out, 'dist')], { stdio: 'inherit' });
   execFileSync(process.execPath, ['deploy/docker/bundle.mjs', join(out, 'dist'), join(out, 'app', 'dist', 'cli', 'kube-cost-exporter.js')], { stdio: 'inherit' });
   writeFileSync(join(out, 'app', 'package.json'), readFileSync('package.json'));
-  return join(out, 'app', 'dist', 'cli', 'kube-cost-exporter.js');
+  mkdirSync(join(out, 'app', 'bin'));
+  writeFileSync(join(out, 'app', 'bin', 'kube-cost-exporter.js'), readFileSync('bin/kube-cost-exporter.js'));
+  return join(out, 'app', 'bin', 'kube-cost-exporter.js');
 }
 
-async function benchAgent(bundle: string, nodeOptions: string): Promise<AgentFigures> {
+async function benchAgent(bundle: string, flags: string): Promise<AgentFigures> {
+  const nodeOptions = flags.split(' ').filter((f) => f !== '' && f !== '--lite-mode').join(' ');
+  const execArgv = flags.includes('--lite-mode') ? ['--lite-mode'] : [];
   const dir = mkdtempSync(join(tmpdir(), 'kce-bench-agent-'));
   try {
     fixtureNode(dir);
     writeFileSync(join(dir, 'token'), 'bench-token\n');
-    const child = spawn(process.execPath, [bundle, 'agent', '--node-name', 'bench-node', '--cgroup-root', join(dir, 'cgroup'), '--proc-root', join(dir, 'proc'), '--no-kube', '--host', '127.0.0.1', '--port', '0', '--interval', '1s', '--auth-token-file', join(dir, 'token'), '--log-format', 'json'], {
+    const child = spawn(process.execPath, [...execArgv, bundle, 'agent', '--node-name', 'bench-node', '--cgroup-root', join(dir, 'cgroup'), '--proc-root', join(dir, 'proc'), '--no-kube', '--host', '127.0.0.1', '--port', '0', '--interval', '1s', '--auth-token-file', join(dir, 'token'), '--log-format', 'json'], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: nodeOptions },
     });
@@ -128,12 +138,15 @@ async function benchAgent(bundle: string, nodeOptions: string): Promise<AgentFig
     const collectionsBefore = await metric(url, 'kube_cost_agent_collections_total', 'bench-token');
     const before = procStat(child.pid!);
     const rss: number[] = [];
+    const anon: number[] = [];
     // No request to the agent while it is measured: RSS from /proc each second, the collection
     // count and the last collection's wall time from one /metrics read at the end.
     for (let i = 0; i < COLLECTIONS; i++) {
       if (process.env['BENCH_DEBUG']) process.stderr.write(`collection ${i} ${new Date().toISOString()}\n`);
       await new Promise((r) => setTimeout(r, 1000));
-      rss.push(procStat(child.pid!).rssMiB);
+      const now = procStat(child.pid!);
+      rss.push(now.rssMiB);
+      anon.push(now.anonMiB);
     }
     const after = procStat(child.pid!);
     const collections = (await metric(url, 'kube_cost_agent_collections_total', 'bench-token')) - collectionsBefore;
@@ -146,6 +159,7 @@ async function benchAgent(bundle: string, nodeOptions: string): Promise<AgentFig
       collections,
       rssMiB: median(rss),
       peakRssMiB: Math.max(...rss),
+      anonMiB: median(anon),
       cpuMsPerCollection: ((after.cpuSeconds - before.cpuSeconds) * 1000) / collections,
       collectionWallMs: lastWallMs,
       payloadKiB: Buffer.byteLength(plain) / 1024,
@@ -207,12 +221,16 @@ async function benchAggregator(): Promise<{ agents: number; podsEach: number; pu
 const fmt = (n: number, d = 1): string => n.toFixed(d);
 console.log(`node agent benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 const bundle = buildBundle();
-for (const flags of ['', '--max-semi-space-size=1']) {
-  const a = await benchAgent(bundle, flags);
-  console.log(
-    `agent${flags ? ` (NODE_OPTIONS=${flags})` : ''}, ${a.pods} pods (${2 * PODS} containers): RSS ${fmt(a.rssMiB)} MiB (peak ${fmt(a.peakRssMiB)}) | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms | /v1/usage ${fmt(a.payloadKiB)} KiB (gzip ${fmt(a.payloadGzipKiB)} KiB)`,
+const RUNS = Number(arg('--runs', '1'));
+for (const flags of ['', '--max-semi-space-size=1', '--max-semi-space-size=1 --jitless', '--max-semi-space-size=1 --lite-mode']) {
+  for (let run = 0; run < RUNS; run++) {
+    const a = await benchAgent(bundle, flags);
+    console.log(
+      `agent${flags ? ` (${flags})` : ''}, load ${loadavg()[0]!.toFixed(1)}, ${a.pods} pods (${2 * PODS} containers): RSS ${fmt(a.rssMiB)} MiB (peak ${fmt(a.peakRssMiB)}; anonymous ${fmt(a.anonMiB)}) | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms | /v1/usage ${fmt(a.payloadKiB)} KiB (gzip ${fmt(a.payloadGzipKiB)} KiB)`,
   );
+  }
 }
+if (args.includes('--no-aggregator')) process.exit(0);
 const g = await benchAggregator();
 console.log(`aggregator: ${g.agents} agents × ${g.podsEach} pods pulled in ${fmt(g.pullRoundMs, 0)} ms per round (concurrency 32, median of 3; ${g.failures} failures) | merge ${fmt(g.mergeMs, 1)} ms`);
 console.log(`load average after: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);

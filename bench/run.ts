@@ -1,7 +1,9 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
 // Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,hub,ui,agent,billing] [-- --out bench-results.json]
-//        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process)
+//        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process;
+//         default: the image's NODE_OPTIONS from the Dockerfile, which `npm start` and `npm run bench` use too;
+//         "" for Node's defaults)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
 // The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
 // the benchmark builds first (tsc -p tsconfig.build.json, a few seconds). Running the TypeScript
@@ -10,7 +12,9 @@
 // Scrapes are measured twice: with no cycle running (--interval 10m), and with a cycle every second.
 // Cycle and render medians are of warm runs (the exporter runs one cycle per interval for days);
 // the first, cold cycle is printed too. The scrape floor is a bare node:http server sending a
-// Buffer of the same size to the same clients (bench/scrape-floor.ts).
+// Buffer of the same size to the same clients (bench/scrape-floor.ts). Every scrape figure is
+// measured twice: by 10 Node keep-alive clients in this process (they share the two cores with the
+// server) and by ApacheBench (`ab -k -c 10`, one C process, far lighter; twice as many requests).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -25,7 +29,8 @@ import { renderCostMetrics } from '../src/server/cost-metrics.ts';
 import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
 import { compareWithPromClient } from './prom-client-compare.ts';
-import { scrapeFloor, scrapeLatency } from './scrape-floor.ts';
+import type { AbLatency } from './scrape-floor.ts';
+import { AB_REQUESTS_PER_SCRAPE, abLatency, scrapeFloor, scrapeLatency } from './scrape-floor.ts';
 
 interface Size {
   readonly name: string;
@@ -40,6 +45,8 @@ const SIZES: readonly Size[] = [
   { name: 'M', nodes: 1_000, pods: 10_000, repeats: 15, scrapesPerClient: 50 },
   { name: 'L', nodes: 5_000, pods: 100_000, repeats: 7, scrapesPerClient: 10 },
 ];
+/** What Prometheus sends (gzip, OpenMetrics first); every scraper and the floor send the same. */
+const SCRAPE_HEADERS = { 'accept-encoding': 'gzip', accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' };
 /** Cycles run before the measured ones (JIT and the garbage left by loading settle). */
 const WARM_UP_CYCLES = 3;
 
@@ -50,7 +57,12 @@ const argValue = (flag: string): string | undefined => {
 };
 const wanted = (argValue('--sizes') ?? 'S,M,L').split(',');
 const outFile = argValue('--out');
-const exporterNodeOptions = (argValue('--exporter-node-options') ?? '').split(' ').filter((o) => o !== '');
+/** NODE_OPTIONS of the image (the Dockerfile's `ENV ... NODE_OPTIONS=...`): what users run. */
+function shippedNodeOptions(): string {
+  const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+  return /\bNODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replaceAll('"', '') ?? '';
+}
+const exporterNodeOptions = (argValue('--exporter-node-options') ?? shippedNodeOptions()).split(' ').filter((o) => o !== '');
 const exporterEntry = args.includes('--exporter-from-source') ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
 
 function median(values: number[]): number {
@@ -95,10 +107,11 @@ function get(agent: Agent, port: number, path: string, headers: Record<string, s
   });
 }
 
-function rssMiB(pid: number): { rss: number; peak: number } {
+function rssMiB(pid: number): { rss: number; peak: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  // RssFile: pages of mapped files (mostly the node binary's own code, shared and reclaimable); RssAnon: the process's own memory.
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
 }
 
 /**
@@ -124,13 +137,17 @@ async function exporterProcess(files: string[], size: Size, interval = '10m') {
     }
     const readyMs = performance.now() - startWait;
     // Warm-up, then 10 concurrent scrapers as Prometheus scrapes (gzip).
-    const headers = { 'accept-encoding': 'gzip', accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' };
+    const headers = SCRAPE_HEADERS;
     const first = await get(agent, port, '/metrics', headers);
     const plain = await get(agent, port, '/metrics');
     const { p50, p99 } = await scrapeLatency(port, size.scrapesPerClient, headers);
+    await abLatency(port, Math.max(10, 2 * size.scrapesPerClient), headers);
+    const ab = await abLatency(port, AB_REQUESTS_PER_SCRAPE * size.scrapesPerClient, headers, { serverPid: child.pid! });
+    // The same scrape through the Hono app (a query string is not the fast path's: src/server/app.ts).
+    const abViaApp = await abLatency(port, AB_REQUESTS_PER_SCRAPE * size.scrapesPerClient, headers, { path: '/metrics?via=app', serverPid: child.pid! });
     const mem = rssMiB(child.pid!);
     agent.destroy();
-    return { readyMs, p50, p99, gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
+    return { readyMs, p50, p99, ab, abViaApp, gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
   } finally {
     child.kill('SIGTERM');
   }
@@ -155,7 +172,7 @@ async function benchSize(size: Size) {
     collectGarbage();
 
     const proc = await exporterProcess([snapshotFile, metricsFile], size);
-    const floor = await scrapeFloor(proc.gzipBytes, size.scrapesPerClient);
+    const floor = await scrapeFloor(proc.gzipBytes, size.scrapesPerClient, SCRAPE_HEADERS);
     // The same scrapes while the exporter recomputes every second (back to back when a cycle takes longer).
     const busy = await exporterProcess([snapshotFile, metricsFile], size, '1s');
     return {
@@ -171,10 +188,14 @@ async function benchSize(size: Size) {
       scrapeP99Ms: proc.p99,
       duringCyclesP50Ms: busy.p50,
       duringCyclesP99Ms: busy.p99,
-      floorP50Ms: floor.p50,
-      floorP99Ms: floor.p99,
+      floorP50Ms: floor.node.p50,
+      floorP99Ms: floor.node.p99,
+      /** The same figures measured by ApacheBench (ab -k -c 10), with its keep-alive and failure counts. */
+      ab: { exporter: proc.ab, viaApp: proc.abViaApp, floor: floor.ab, duringCycles: busy.ab },
       exporterRssMiB: proc.rss,
       exporterPeakRssMiB: proc.peak,
+      exporterRssAnonMiB: proc.anon,
+      exporterRssFileMiB: proc.file,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -236,6 +257,7 @@ async function benchInProcess(size: Size, snapshotFile: string, metricsFile: str
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const abCounts = (a: AbLatency) => `${a.complete} requests, ${a.keepAlive} kept alive, ${a.failed} failed`;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`kube-cost-exporter benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, load average ${load()}`);
 const results = [];
@@ -244,14 +266,16 @@ if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name
   const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
 }
-console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')}`);
+console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')}; this process: node ${process.execArgv.join(' ')}`);
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   process.stderr.write(`bench: size ${size.name} (${size.nodes} nodes, ${size.pods} pods)...\n`);
   const r = await benchSize(size);
   results.push(r);
   console.log(
     `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms (cold ${fmt(r.coldCycleMs, 1)} ms) | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
-      `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}; during a cycle every second p50 ${fmt(r.duringCyclesP50Ms, 2)} p99 ${fmt(r.duringCyclesP99Ms, 2)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}) | ` +
+      `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent Node clients, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}; during a cycle every second p50 ${fmt(r.duringCyclesP50Ms, 2)} p99 ${fmt(r.duringCyclesP99Ms, 2)}) | ` +
+      `ab -k -c 10: p50 ${fmt(r.ab.exporter.p50, 2)} ms p99 ${fmt(r.ab.exporter.p99, 2)} ms, ${fmt(r.ab.exporter.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU/scrape (floor p50 ${fmt(r.ab.floor.p50, 2)} p99 ${fmt(r.ab.floor.p99, 2)}, ${fmt(r.ab.floor.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; ` +
+      `through the app p50 ${fmt(r.ab.viaApp.p50, 2)} p99 ${fmt(r.ab.viaApp.p99, 2)}, ${fmt(r.ab.viaApp.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; during cycles p50 ${fmt(r.ab.duringCycles.p50, 2)} p99 ${fmt(r.ab.duringCycles.p99, 2)}; ${abCounts(r.ab.exporter)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}; anonymous ${fmt(r.exporterRssAnonMiB, 0)}, files ${fmt(r.exporterRssFileMiB, 0)}) | ` +
       `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file) | load average ${load()}`,
   );
 }
@@ -260,12 +284,12 @@ if (wanted.includes('M')) {
   console.log(`render ${c.series} pod series: this writer ${fmt(c.oursMs, 2)} ms vs prom-client ${fmt(c.promClientMs, 2)} ms (${fmt(c.promClientMs / c.oursMs, 1)}× slower)`);
   results.push({ size: 'prom-client comparison', ...c });
 }
-console.log('\n| size | nodes | pods | cycle (median) | /metrics render | series | body (served gzip) | scrape p99, 10 concurrent (floor) | exporter RSS | JSON.parse | snapshot load | ratio |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('\n| size | nodes | pods | cycle (median) | /metrics render | series | body (served gzip) | scrape p99, 10 concurrent: Node clients (floor) | ab -k -c 10 (floor) | exporter RSS | JSON.parse | snapshot load | ratio |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   if (!('cycleMs' in r)) continue;
   console.log(
-    `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms (${fmt(r.floorP99Ms, 2)} ms) | ${fmt(r.exporterRssMiB, 0)} MiB | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
+    `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms (${fmt(r.floorP99Ms, 2)} ms) | ${fmt(r.ab.exporter.p99, 2)} ms (${fmt(r.ab.floor.p99, 2)} ms) | ${fmt(r.exporterRssMiB, 0)} MiB | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
   );
 }
 // --- kubectl cost cold start (bench/kubectl-cost.ts); `--sizes` without `kubectl` skips it ---

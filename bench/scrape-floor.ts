@@ -2,8 +2,14 @@
 // answers every request with the same Buffer of a given size (random bytes, as incompressible as
 // gzip), and the same 10 keep-alive clients scrape it the same way. Whatever the exporter adds
 // over this is the exporter's; the rest is the clients, the loopback and the two shared cores.
+// Both are scraped twice: by the Node clients below (10 keep-alive clients in the benchmark's own
+// Node process) and by ApacheBench (`ab`, Debian's apache2-utils: one C process, epoll, the same 10
+// keep-alive connections), which takes far less of the two cores than the Node clients do.
 //   node bench/scrape-floor.ts <bytes> <scrapes per client>       (prints JSON)
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 
@@ -47,16 +53,87 @@ export async function scrapeLatency(port: number, perClient: number, headers: Re
   return { p50: at(50), p99: at(99) };
 }
 
-/** Starts the bare server in a child process and scrapes it: one warm-up round, then the measured one. */
-export async function scrapeFloor(bytes: number, perClient: number): Promise<ScrapeLatency> {
+/**
+ * ab's requests per Node client's scrape: twice as many in all as the 10 Node clients make (a p99
+ * of 1,000 requests at M, not of 500: one stall of another process on the machine moves it less).
+ */
+export const AB_REQUESTS_PER_SCRAPE = 20;
+
+export interface AbLatency extends ScrapeLatency {
+  /** Requests answered on a kept-alive connection (all of them, when the server keeps connections open). */
+  readonly keepAlive: number;
+  readonly complete: number;
+  /** Failed requests as ab counts them (connect, receive, length, exceptions) and non-2xx answers. */
+  readonly failed: number;
+  /** CPU time (user + system) the server process spent per request while ab ran, when its pid was given. */
+  readonly serverCpuMsPerRequest?: number;
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th of them.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * `ab -k -c 10 -n <requests>` against /metrics with the given headers: p50 and p99 from ab's
+ * own percentile table (`-e`, ms with µs resolution), and its counts. Needs `ab` (apache2-utils).
+ */
+export async function abLatency(port: number, requests: number, headers: Record<string, string> = {}, options: { path?: string; serverPid?: number } = {}): Promise<AbLatency> {
+  const { path = '/metrics', serverPid } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'kce-ab-'));
+  try {
+    const csv = join(dir, 'percentiles.csv');
+    const args = ['-k', '-c', '10', '-n', String(requests), '-q', '-e', csv, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `http://127.0.0.1:${port}${path}`];
+    const cpuBefore = serverPid === undefined ? 0 : processCpuMs(serverPid);
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile('ab', args, { maxBuffer: 1 << 20 }, (err, out, errOut) => (err ? reject(new Error(`ab ${args.join(' ')} failed: ${errOut || err.message}`)) : resolve(out))),
+    );
+    const percent = new Map<number, number>();
+    for (const line of readFileSync(csv, 'utf8').split('\n').slice(1)) {
+      const [p, ms] = line.split(',');
+      if (p !== undefined && ms !== undefined) percent.set(Number(p), Number(ms));
+    }
+    const count = (label: string): number => Number(new RegExp(`^${label}:\\s+(\\d+)`, 'm').exec(stdout)?.[1] ?? 0);
+    const p50 = percent.get(50);
+    const p99 = percent.get(99);
+    if (p50 === undefined || p99 === undefined) throw new Error(`ab wrote no percentiles:\n${stdout}`);
+    const complete = count('Complete requests');
+    return {
+      p50,
+      p99,
+      keepAlive: count('Keep-Alive requests'),
+      complete,
+      failed: count('Failed requests') + count('Non-2xx responses'),
+      ...(serverPid === undefined ? {} : { serverCpuMsPerRequest: (processCpuMs(serverPid) - cpuBefore) / complete }),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface Floor {
+  /** The Node clients of scrapeLatency(). */
+  readonly node: ScrapeLatency;
+  /** ApacheBench, 10 keep-alive connections, AB_REQUESTS_PER_SCRAPE per Node client's scrape. */
+  readonly ab: AbLatency;
+}
+
+/** Starts the bare server in a child process and scrapes it: one warm-up round, then the measured one, per client. */
+export async function scrapeFloor(bytes: number, perClient: number, headers: Record<string, string> = {}): Promise<Floor> {
   const child = fork(new URL(import.meta.url).pathname, ['--serve', String(bytes)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m) => resolve(Number(m)));
       child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
     });
-    await scrapeLatency(port, Math.max(1, Math.floor(perClient / 5)));
-    return await scrapeLatency(port, perClient);
+    await scrapeLatency(port, Math.max(1, Math.floor(perClient / 5)), headers);
+    const node = await scrapeLatency(port, perClient, headers);
+    await abLatency(port, Math.max(10, 2 * perClient), headers);
+    const ab = await abLatency(port, AB_REQUESTS_PER_SCRAPE * perClient, headers, { serverPid: child.pid! });
+    return { node, ab };
   } finally {
     child.kill('SIGTERM');
   }

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { AgentStatus } from '../src/agent/app.ts';
-import { createAgentApp, serializeReport } from '../src/agent/app.ts';
+import { gunzipSync } from 'node:zlib';
+import type { AgentApp, AgentResponse, AgentStatus } from '../src/agent/app.ts';
+import { createAgentApp, listeningPort, serializeReport, serveAgent } from '../src/agent/app.ts';
 import { allowedServiceAccount } from '../src/agent/auth.ts';
 import { AGENT_OPTIONS, agentHelp, loadAgentConfig, parseAgentArgs } from '../src/agent/config.ts';
 import type { AgentUsageReport, PodUsageReport } from '../src/agent/report.ts';
@@ -72,25 +73,53 @@ function status(report: AgentUsageReport | undefined): AgentStatus {
   return { node: 'n1', cgroupVersion: 'v2', driver: 'systemd', collections: report ? 1 : 0, failures: 0, lastDurationSeconds: 0.004, lastError: undefined, report, body: report ? serializeReport(report) : undefined };
 }
 
+/** A GET through the app, in-process (what serveAgent does for each HTTP request). */
+function get(app: AgentApp, path: string, headers: Record<string, string> = {}): Promise<AgentResponse> {
+  return app.handle({ method: 'GET', path, headers });
+}
+
+const text = (r: AgentResponse): string => (typeof r.body === 'string' ? r.body : Buffer.from(r.body).toString('utf8'));
+
 test('/v1/usage: 503 before the first collection, gzip when accepted, the shared token checked; /metrics and /healthz', async () => {
   const pending = createAgentApp({ status: () => status(undefined), version: 't' });
-  assert.equal((await pending.request('/v1/usage')).status, 503);
+  assert.equal((await get(pending, '/v1/usage')).status, 503);
   const app = createAgentApp({ status: () => status(REPORT), version: 't', auth: { sharedToken: () => 's3cret' } });
-  assert.equal((await app.request('/v1/usage')).status, 401);
-  assert.equal((await app.request('/v1/usage', { headers: { authorization: 'Bearer wrong' } })).status, 401);
-  assert.equal((await app.request('/healthz')).status, 200);
-  const plain = await app.request('/v1/usage', { headers: { authorization: 'Bearer s3cret' } });
-  assert.equal(plain.headers.get('content-encoding'), null);
-  assert.deepEqual(await plain.json(), REPORT);
-  const gz = await app.request('/v1/usage', { headers: { authorization: 'Bearer s3cret', 'accept-encoding': 'gzip, deflate' } });
-  assert.equal(gz.headers.get('content-encoding'), 'gzip');
-  assert.ok((await gz.arrayBuffer()).byteLength < JSON.stringify(REPORT).length);
-  const metrics = await (await app.request('/metrics', { headers: { authorization: 'Bearer s3cret' } })).text();
+  assert.equal((await get(app, '/v1/usage')).status, 401);
+  assert.equal((await get(app, '/v1/usage', { authorization: 'Bearer wrong' })).status, 401);
+  assert.equal((await get(app, '/healthz')).status, 200);
+  assert.equal((await get(app, '/nothing', { authorization: 'Bearer s3cret' })).status, 404);
+  assert.equal((await app.handle({ method: 'POST', path: '/v1/usage', headers: { authorization: 'Bearer s3cret' } })).status, 405);
+  const plain = await get(app, '/v1/usage', { authorization: 'Bearer s3cret' });
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.deepEqual(JSON.parse(text(plain)), REPORT);
+  const gz = await get(app, '/v1/usage', { authorization: 'Bearer s3cret', 'accept-encoding': 'gzip, deflate' });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.ok(gz.body.length < JSON.stringify(REPORT).length);
+  assert.deepEqual(JSON.parse(gunzipSync(gz.body).toString('utf8')), REPORT);
+  const metrics = text(await get(app, '/metrics', { authorization: 'Bearer s3cret' }));
   assert.match(metrics, /^kube_cost_agent_pods\{node="n1"\} 1$/m);
   assert.match(metrics, /^kube_cost_agent_pods_cpu_cores\{node="n1"\} 0\.25$/m);
   assert.ok(allowedServiceAccount('system:serviceaccount:kube-cost:kube-cost-exporter', ['kube-cost:kube-cost-exporter']));
   assert.ok(!allowedServiceAccount('system:serviceaccount:kube-cost:other', ['kube-cost:kube-cost-exporter']));
   assert.ok(!allowedServiceAccount('kube-cost:kube-cost-exporter', ['kube-cost:kube-cost-exporter']));
+});
+
+test('serveAgent: the app over node:http (gzip on the wire, HEAD without a body, the query string ignored)', async () => {
+  const app = createAgentApp({ status: () => status(REPORT), version: 't', auth: { sharedToken: () => 's3cret' } });
+  const server = await serveAgent(app, { port: 0, host: '127.0.0.1' });
+  try {
+    const base = `http://127.0.0.1:${listeningPort(server)}`;
+    assert.equal((await fetch(`${base}/v1/usage`)).status, 401);
+    const r = await fetch(`${base}/v1/usage?x=1`, { headers: { authorization: 'Bearer s3cret', 'accept-encoding': 'gzip' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-encoding'), 'gzip');
+    assert.deepEqual(await r.json(), REPORT);
+    const head = await fetch(`${base}/healthz`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), '');
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
 
 const podInfo = (namespace: string, name: string, uid: string, nodeName: string, extra: Partial<PodInfo> & { podIp?: string } = {}): PodInfo =>

@@ -1,10 +1,11 @@
 // Aggregator + two node agents + the test API server, end to end: the agents read fixture cgroup
 // trees of their nodes, name pods and containers from the API server, review callers' tokens with
-// TokenReview; two exporter replicas pull both agents and use the same usage, which is the agents'
+// TokenReview (agent a through a kubeconfig and the official client, agent b as in a pod: the
+// service account's token and CA, KUBERNETES_SERVICE_HOST/PORT, the agent's own small client); two exporter replicas pull both agents and use the same usage, which is the agents'
 // (not the metrics API's) and matches what was computed by hand; an agent that goes away degrades
 // its node to the metrics API, visible in kube_cost_node_usage_source and /readyz detail.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -101,11 +102,17 @@ test('aggregator + two agents + the test API server: agent usage wins, replicas 
     writeCgroupTree(dirs[1], { version: 'v1', driver: 'cgroupfs', runtime: 'containerd', pods: tree(0).b });
     const agentArgs = (node: string, dir: string, host: string, port: number): string[] => [
       '--node-name', node, '--cgroup-root', dir, '--host', host, '--port', String(port), '--interval', '1h', '--no-network',
-      '--kubeconfig', cluster.kubeconfigPath, '--token-review', '--allow-service-account', 'kube-cost-exporter:kube-cost-exporter',
+      '--token-review', '--allow-service-account', 'kube-cost-exporter:kube-cost-exporter',
     ];
-    const a = await startAgent(loadAgentConfig(parseAgentArgs(agentArgs('node-a', dirs[0], '127.0.0.2', 0)), {}), 'test', { logger: memoryLogger(), now: () => clock });
+    const a = await startAgent(loadAgentConfig(parseAgentArgs([...agentArgs('node-a', dirs[0], '127.0.0.2', 0), '--kubeconfig', cluster.kubeconfigPath]), {}), 'test', { logger: memoryLogger(), now: () => clock });
     agents.push(a);
-    const b = await startAgent(loadAgentConfig(parseAgentArgs(agentArgs('node-b', dirs[1], '127.0.0.3', a.port)), {}), 'test', { logger: memoryLogger(), now: () => clock });
+    // Agent b as in a pod: no kubeconfig anywhere (HOME without .kube), the service account mounted.
+    const serviceAccountDir = join(dirs[1], 'serviceaccount');
+    mkdirSync(serviceAccountDir);
+    writeFileSync(join(serviceAccountDir, 'token'), 'test-token\n');
+    writeFileSync(join(serviceAccountDir, 'ca.crt'), cluster.server.caPem);
+    const inPod = { HOME: dirs[1], KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(cluster.server.url).port };
+    const b = await startAgent(loadAgentConfig(parseAgentArgs(agentArgs('node-b', dirs[1], '127.0.0.3', a.port)), inPod), 'test', { env: inPod, serviceAccountDir, logger: memoryLogger(), now: () => clock });
     agents.push(b);
     cluster.server.apply(pod('kube-cost-exporter', 'agent-a', 'node-a', podUid(0xaa), '127.0.0.2', [{ name: 'agent', id: containerId(0xaa), cpu: '10m' }], AGENT_LABELS));
     cluster.server.apply(pod('kube-cost-exporter', 'agent-b', 'node-b', podUid(0xbb), '127.0.0.3', [{ name: 'agent', id: containerId(0xbb), cpu: '10m' }], AGENT_LABELS));
@@ -127,6 +134,11 @@ test('aggregator + two agents + the test API server: agent usage wins, replicas 
     // fetch decodes the gzip body itself (the header says it was compressed on the wire).
     const reportA = (await raw.json()) as { pods: { namespace: string; name: string; containers: { name: string }[] }[] };
     assert.deepEqual(reportA.pods.map((p) => `${p.namespace}/${p.name}:${p.containers.map((c) => c.name).join(',')}`), ['shop/web-a:web']);
+    // The same through agent b's in-pod client: TokenReviews and pod names from the API server.
+    assert.equal((await fetch(`${b.url}/v1/usage`)).status, 401);
+    assert.equal((await fetch(`${b.url}/v1/usage`, { headers: { authorization: `Bearer ${OTHER_TOKEN}` } })).status, 403);
+    const reportB = (await (await fetch(`${b.url}/v1/usage`, { headers: { authorization: `Bearer ${EXPORTER_TOKEN}` } })).json()) as typeof reportA;
+    assert.deepEqual(reportB.pods.map((p) => `${p.namespace}/${p.name}:${p.containers.map((c) => c.name).join(',')}`), ['shop/db-b:db,sidecar']);
 
     // Two exporter replicas, each with its own informers, pull the same agents.
     const replicas = await Promise.all([0, 1].map(async () => withAgentUsage(await cluster.source({ now: () => clock }), { port: a.port, token: () => EXPORTER_TOKEN, timeoutMs: 2000, concurrency: 4 })));

@@ -76,7 +76,7 @@ test('every alert is unit-tested both firing and not firing', () => {
     );
   }
   assert.ok(alerts.length >= 7, `${alerts.length} alerts`);
-  for (const name of ['KubeCostNamespaceOverBudget', 'KubeCostNamespaceCostSpike', 'KubeCostSpotSavingsDropped', 'KubeCostIdleCostHigh', 'KubeCostExporterDown', 'KubeCostDataStale', 'KubeCostErrorsRising']) {
+  for (const name of ['KubeCostNamespaceOverBudget', 'KubeCostNamespaceCostSpike', 'KubeCostSpotSavingsDropped', 'KubeCostIdleCostHigh', 'KubeCostExporterDown', 'KubeCostDataStale', 'KubeCostErrorsRising', 'KubeCostBudgetForecastOverBudget', 'KubeCostBudgetBurnRateHigh', 'KubeCostNamespaceCostAnomaly']) {
     assert.ok(
       alerts.some((a) => a.alert === name),
       name,

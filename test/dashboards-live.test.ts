@@ -138,6 +138,9 @@ test('key panels show the numbers of the exporter\'s cost report', async () => {
   const checkout = r.namespaces.find((n) => n.namespace === 'checkout')!;
   close((await panel('namespace-deep-dive.json', 'Monthly run rate', REAL))[0]?.value, checkout.totalHourlyUsd * 730, 'checkout run rate');
   close((await panel('namespace-deep-dive.json', 'Pods', REAL))[0]?.value, checkout.podCount, 'checkout pods');
+  // Network egress (the demo simulates node agents): the namespace's egress cost per hour in the
+  // table is the cost report's network cost of checkout.
+  close((await panel('namespace-deep-dive.json', 'Egress run rate (monthly)', REAL))[0]?.value, (checkout.networkHourlyUsd ?? Number.NaN) * 730, 'checkout egress run rate');
   close((await panel('forecast.json', 'Monthly budgets'))[0]?.value, r.budgets.reduce((n, b) => n + b.monthlyUsd, 0), 'budgets');
   close(
     (await panel('resource-efficiency.json', 'Idle share of compute'))[0]?.value,

@@ -4,7 +4,9 @@
 // `--hub --source none` answers the API across both. The hub's per-cluster and global answers
 // must add up to what each cluster's own exporter answers for the same window, in JSON and CSV.
 // Then the Prometheus side: a real Prometheus scrapes both exporters, a second one federates it
-// (the documented federation set-up), and the dashboards' $cluster variable lists both clusters.
+// (the documented federation set-up), a third receives them by remote-write, and the dashboards'
+// $cluster variable lists both clusters. Also through the real kubectl plugin and the web UI in
+// Chromium, and a hub that is also a cluster's exporter (`--hub` with a source).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';

@@ -2,7 +2,7 @@
 // own service-account token, checked with a TokenReview by the API server (cached briefly, so a
 // scrape every interval costs one review per caller per minute, not one per request).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { AgentResponse } from './app.ts';
 
 /** The API server's answer about a token. */
 export interface TokenReviewResult {
@@ -35,18 +35,21 @@ export function allowedServiceAccount(username: string, allow: readonly string[]
   return m !== null && allow.includes(`${m[1]}:${m[2]}`);
 }
 
-export function agentAuth(options: AgentAuthOptions): MiddlewareHandler {
+/**
+ * The check before each request: undefined lets it through, else the refusal to send (401 without
+ * a usable token, 403 for a reviewed account that is not allowed, 503 when the review fails).
+ */
+export function agentAuth(options: AgentAuthOptions): (path: string, authorization: string | undefined) => Promise<AgentResponse | undefined> {
   const { sharedToken, reviewer, allowServiceAccounts = [], openPaths = ['/healthz'], cacheMs = 60_000, now = Date.now } = options;
   const cache = new Map<string, { ok: boolean; why: string; untilMs: number }>();
-  const deny = (why: string): Response =>
-    new Response(`${why}\n`, { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="kube-cost-exporter-agent"' } });
-  return async (c, next) => {
-    if (openPaths.includes(c.req.path)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
+  const text = 'text/plain; charset=utf-8';
+  const deny = (why: string): AgentResponse => ({ status: 401, headers: { 'content-type': text, 'www-authenticate': 'Bearer realm="kube-cost-exporter-agent"' }, body: `${why}\n` });
+  return async (path, authorization) => {
+    if (openPaths.includes(path)) return undefined;
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!m) return deny('a bearer token is required');
     const token = m[1]!;
-    if (sharedToken !== undefined && same(token, sharedToken())) return next();
+    if (sharedToken !== undefined && same(token, sharedToken())) return undefined;
     if (reviewer === undefined) return deny('the token is not the shared token');
     const key = createHash('sha256').update(token).digest('hex');
     const t = now();
@@ -56,7 +59,7 @@ export function agentAuth(options: AgentAuthOptions): MiddlewareHandler {
       try {
         result = await reviewer(token);
       } catch (err) {
-        return new Response(`cannot review the token: ${err instanceof Error ? err.message : String(err)}\n`, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+        return { status: 503, headers: { 'content-type': text }, body: `cannot review the token: ${err instanceof Error ? err.message : String(err)}\n` };
       }
       const ok = result.authenticated && allowedServiceAccount(result.username, allowServiceAccounts);
       const why = !result.authenticated ? `the API server did not authenticate the token${result.error ? `: ${result.error}` : ''}` : `${result.username} is not an allowed service account`;
@@ -65,7 +68,7 @@ export function agentAuth(options: AgentAuthOptions): MiddlewareHandler {
       if (cache.size > 1000) cache.clear();
       cache.set(key, verdict);
     }
-    if (!verdict.ok) return c.body(`${verdict.why}\n`, 403, { 'content-type': 'text/plain; charset=utf-8' });
-    return next();
+    if (!verdict.ok) return { status: 403, headers: { 'content-type': text }, body: `${verdict.why}\n` };
+    return undefined;
   };
 }

@@ -101,31 +101,145 @@ export function detectLayout(cgroupRoot: string): CgroupLayout {
 // allocation per file). Kernel files report size 0, so their length is only known by reading.
 const BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-function readText(path: string): string | undefined {
-  let fd: number;
+/**
+ * Cgroup files kept open from one collection to the next: each is read again from offset 0
+ * (pread), which makes the kernel produce fresh contents, so a collection costs one system call
+ * per file instead of three (open, read, close). They are kept per cgroup (one map entry and one
+ * path string per cgroup, not per file: a collection touches 330 cgroups and 1,650 files); a
+ * cgroup not read in a collection (gone from the walk) has its files closed at the end of it, and
+ * a read that fails on a kept descriptor (the cgroup was removed: ENODEV) closes it and opens the
+ * path again. Files found missing are remembered as such while their cgroup lives (memory.peak on
+ * kernels before 5.19).
+ */
+export interface OpenFiles {
+  /** Cgroup key (its directory; v1: its directories) → its kept files. */
+  readonly cgroups: Map<string, KeptCgroup>;
+  /** The current collection, to find the cgroups it did not read. */
+  generation: number;
+}
+
+interface KeptCgroup {
+  /** The file paths, built again when a file is (re)opened or named in an error, not kept: 1,650 of them would hold ~0.5 MiB. */
+  readonly paths: () => string[];
+  /** Per path: a descriptor, MISSING, or NOT_OPEN. */
+  readonly fds: number[];
+  generation: number;
+}
+
+const MISSING = -1;
+const NOT_OPEN = -2;
+
+export function openFiles(): OpenFiles {
+  return { cgroups: new Map(), generation: 0 };
+}
+
+/** Closes the files of every cgroup not read since the last call (the cgroups that went away). */
+export function closeUnread(files: OpenFiles): void {
+  for (const [key, kept] of files.cgroups) {
+    if (kept.generation === files.generation) continue;
+    files.cgroups.delete(key);
+    for (const fd of kept.fds) if (fd >= 0) closeQuietly(fd);
+  }
+  files.generation += 1;
+}
+
+/** Closes every kept file (the agent stops). */
+export function closeAll(files: OpenFiles): void {
+  for (const kept of files.cgroups.values()) for (const fd of kept.fds) if (fd >= 0) closeQuietly(fd);
+  files.cgroups.clear();
+}
+
+/** A cgroup's files: `read(i)` is the text of `paths()[i]`, kept open when `files` is given. */
+function cgroupFiles(files: OpenFiles | undefined, key: string, paths: () => string[]): { read(i: number): string | undefined; path(i: number): string } {
+  if (files === undefined) {
+    const all = paths();
+    return { read: (i) => readText(all[i]!), path: (i) => all[i]! };
+  }
+  let kept = files.cgroups.get(key);
+  if (kept === undefined) {
+    kept = { paths, fds: paths().map(() => NOT_OPEN), generation: files.generation };
+    files.cgroups.set(key, kept);
+  }
+  kept.generation = files.generation;
+  const k = kept;
+  return {
+    path: (i) => k.paths()[i]!,
+    read(i) {
+      const fd = k.fds[i]!;
+      if (fd === MISSING) return undefined;
+      if (fd >= 0) {
+        try {
+          return readFd(fd);
+        } catch {
+          // The cgroup was removed (ENODEV) or replaced: open the path again below.
+          closeQuietly(fd);
+        }
+      }
+      const opened = openOrMissing(k.paths()[i]!);
+      k.fds[i] = opened ?? MISSING;
+      return opened === undefined ? undefined : readFd(opened);
+    },
+  };
+}
+
+function closeQuietly(fd: number): void {
   try {
-    fd = openSync(path, 'r');
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+/** Reads an open file from offset 0 to its end. */
+function readFd(fd: number): string {
+  let length = 0;
+  for (;;) {
+    const want = BUFFER.length - length;
+    const n = readSync(fd, BUFFER, length, want, length);
+    length += n;
+    // A short read is the end: kernel (seq_file) files fill the whole request when they have
+    // more, as regular files do. Not asking again halves the system calls of a collection.
+    if (n < want) break;
+    if (length === BUFFER.length) {
+      // Larger than the buffer (not a cgroup file we read): the rest, position by position.
+      const parts = [BUFFER.toString('latin1', 0, length)];
+      const extra = Buffer.allocUnsafe(BUFFER.length);
+      let at = length;
+      for (;;) {
+        const m = readSync(fd, extra, 0, extra.length, at);
+        if (m === 0) break;
+        parts.push(extra.toString('latin1', 0, m));
+        at += m;
+      }
+      return parts.join('');
+    }
+  }
+  return BUFFER.toString('latin1', 0, length);
+}
+
+function openOrMissing(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** A file's text (latin1) through the shared buffer, or undefined when it does not exist. */
+export function readText(path: string): string | undefined {
+  const fd = openOrMissing(path);
+  if (fd === undefined) return undefined;
   try {
-    let length = 0;
-    for (;;) {
-      const n = readSync(fd, BUFFER, length, BUFFER.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length === BUFFER.length) return BUFFER.toString('latin1', 0, length) + readFileSync(fd, 'latin1');
-    }
-    return BUFFER.toString('latin1', 0, length);
+    return readFd(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-function required(path: string): string {
-  const text = readText(path);
-  if (text === undefined) throw new AgentParseError(path, 'file', '', 'missing (the cgroup was removed, or a controller is not enabled)');
+function required(f: { read(i: number): string | undefined; path(i: number): string }, i: number): string {
+  const text = f.read(i);
+  if (text === undefined) throw new AgentParseError(f.path(i), 'file', '', 'missing (the cgroup was removed, or a controller is not enabled)');
   return text;
 }
 
@@ -137,32 +251,36 @@ export interface V1Paths {
 }
 
 /** The counters of one cgroup at `rel` (a path below the hierarchy roots; v1: one per controller). */
-export function readCounters(layout: CgroupLayout, at: string | V1Paths): CgroupCounters {
+export function readCounters(layout: CgroupLayout, at: string | V1Paths, files?: OpenFiles): CgroupCounters {
   const rel = typeof at === 'string' ? at : at.memory;
-  // Paths are concatenated, not join()ed: a collection builds about 2,000 of them.
+  // Paths are concatenated, not join()ed, and built once per cgroup while its files stay open.
   if (layout.version === 'v2') {
     const dir = `${layout.walkRoot}${rel}`;
-    return countersV2({
-      path: dir,
-      cpuStat: required(`${dir}/cpu.stat`),
-      memoryCurrent: required(`${dir}/memory.current`),
-      memoryStat: required(`${dir}/memory.stat`),
-      memoryPeak: readText(`${dir}/memory.peak`),
-      ioStat: readText(`${dir}/io.stat`),
-    });
+    const f = cgroupFiles(files, dir, () => [`${dir}/cpu.stat`, `${dir}/memory.current`, `${dir}/memory.stat`, `${dir}/memory.peak`, `${dir}/io.stat`]);
+    return countersV2({ path: dir, cpuStat: required(f, 0), memoryCurrent: required(f, 1), memoryStat: required(f, 2), memoryPeak: f.read(3), ioStat: f.read(4) });
   }
   const v1 = layout.v1!;
   const cpuRel = typeof at === 'string' ? at : at.cpu;
   const blkioRel = typeof at === 'string' ? at : at.blkio;
+  const key = typeof at === 'string' ? at : `${at.cpu}\n${at.memory}\n${at.blkio}`;
+  const f = cgroupFiles(files, key, () => [
+    `${v1.cpuacct}${cpuRel}/cpuacct.usage`,
+    `${v1.cpu ?? ''}${cpuRel}/cpu.stat`,
+    `${v1.memory}${rel}/memory.usage_in_bytes`,
+    `${v1.memory}${rel}/memory.max_usage_in_bytes`,
+    `${v1.memory}${rel}/memory.stat`,
+    `${v1.blkio ?? ''}${blkioRel}/blkio.throttle.io_service_bytes`,
+    `${v1.blkio ?? ''}${blkioRel}/blkio.throttle.io_serviced`,
+  ]);
   return countersV1({
     path: rel,
-    cpuacctUsage: required(`${v1.cpuacct}${cpuRel}/cpuacct.usage`),
-    cpuStat: v1.cpu === undefined ? undefined : readText(`${v1.cpu}${cpuRel}/cpu.stat`),
-    memoryUsage: required(`${v1.memory}${rel}/memory.usage_in_bytes`),
-    memoryMaxUsage: readText(`${v1.memory}${rel}/memory.max_usage_in_bytes`),
-    memoryStat: required(`${v1.memory}${rel}/memory.stat`),
-    blkioBytes: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_service_bytes`),
-    blkioOps: v1.blkio === undefined ? undefined : readText(`${v1.blkio}${blkioRel}/blkio.throttle.io_serviced`),
+    cpuacctUsage: required(f, 0),
+    cpuStat: v1.cpu === undefined ? undefined : f.read(1),
+    memoryUsage: required(f, 2),
+    memoryMaxUsage: f.read(3),
+    memoryStat: required(f, 4),
+    blkioBytes: v1.blkio === undefined ? undefined : f.read(5),
+    blkioOps: v1.blkio === undefined ? undefined : f.read(6),
   });
 }
 
@@ -176,8 +294,8 @@ function subdirs(path: string): string[] {
 }
 
 /** The first process id listed in a cgroup (0 means a process outside this pid namespace: skipped). */
-function firstPid(dir: string): number | undefined {
-  const text = readText(join(dir, 'cgroup.procs'));
+function firstPid(dir: string, files?: OpenFiles): number | undefined {
+  const text = cgroupFiles(files, `${dir}/cgroup.procs`, () => [`${dir}/cgroup.procs`]).read(0);
   if (text === undefined) return undefined;
   for (const line of text.split('\n')) {
     const n = Number(line.trim());
@@ -190,11 +308,13 @@ export interface ReadOptions {
   readonly now?: () => number;
   /** Look for one process per pod (for network namespaces). */
   readonly pids?: boolean;
+  /** Files kept open between collections (the collector's); without it each file is opened and closed. */
+  readonly files?: OpenFiles;
 }
 
 /** Walks the kubepods hierarchy once and reads every pod's and container's counters. */
 export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): CgroupReading {
-  const { now = Date.now, pids = false } = options;
+  const { now = Date.now, pids = false, files } = options;
   const timestampMs = now();
   const warnings: InputError[] = [];
   const pods: PodReading[] = [];
@@ -215,7 +335,7 @@ export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): Cg
   for (const p of podDirs) {
     let counters: CgroupCounters;
     try {
-      counters = readCounters(layout, p.rel);
+      counters = readCounters(layout, p.rel, files);
     } catch (err) {
       if (err instanceof InputError) warnings.push(err);
       else warnings.push(new AgentParseError(p.rel, 'read', String((err as NodeJS.ErrnoException).code ?? err), 'cannot read'));
@@ -228,14 +348,15 @@ export function readCgroups(layout: CgroupLayout, options: ReadOptions = {}): Cg
       if (c === undefined) continue;
       const rel = `${p.rel}/${name}`;
       try {
-        containers.push({ id: c.id, runtime: c.runtime, counters: readCounters(layout, rel) });
+        containers.push({ id: c.id, runtime: c.runtime, counters: readCounters(layout, rel, files) });
       } catch (err) {
         if (err instanceof InputError) warnings.push(err);
         continue;
       }
-      if (pids && pid === undefined) pid = firstPid(`${layout.walkRoot}${rel}`);
+      if (pids && pid === undefined) pid = firstPid(`${layout.walkRoot}${rel}`, files);
     }
     pods.push({ uid: p.uid, qos: p.qos, path: p.rel, counters, containers, pid });
   }
+  if (files !== undefined) closeUnread(files);
   return { timestampMs, version: layout.version, driver: layout.driver, pods, warnings };
 }

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupLayout, CgroupReading } from './cgroup-reader.ts';
-import { detectLayout, readCgroups } from './cgroup-reader.ts';
+import { closeAll, detectLayout, openFiles, readCgroups, readText } from './cgroup-reader.ts';
 import { podOfCgroupPath } from './cgroup-paths.ts';
 import type { PodGpuUsage } from './gpu.ts';
 import { gpuUsageByPod, gpuUsageFromDcgm, parseComputeAppsQuery, parseGpuQuery } from './gpu.ts';
@@ -52,6 +52,8 @@ export interface Collector {
   collect(): Promise<AgentUsageReport | undefined>;
   /** The last report. */
   last(): AgentUsageReport | undefined;
+  /** Closes the cgroup files kept open between collections. */
+  close(): void;
 }
 
 function readOrUndefined(path: string): string | undefined {
@@ -92,11 +94,15 @@ export function zoneMapFromNodes(list: unknown, nodeName: string, serviceCidrs: 
   return { localZone, zoned, cluster: serviceCidrs };
 }
 
+/** How often the pod and node lists are asked again when nothing new calls for it. */
+export const RELIST_MS = 5 * 60_000;
+
 export function createCollector(options: CollectorOptions): Collector {
   const { nodeName, cgroupRoot, procRoot, network, conntrack, directory, gpu = { kind: 'none' }, now = Date.now } = options;
   const layout = detectLayout(cgroupRoot);
   const serviceCidrs = (options.serviceCidrs ?? []).map((c) => parseCidr(c, '--service-cidr'));
   const conntrackFile = options.conntrackFile ?? join(procRoot, '1', 'net', 'nf_conntrack');
+  const files = openFiles();
   let previous: Previous | undefined;
   let lastReport: AgentUsageReport | undefined;
   let identities = new Map<string, PodIdentity>();
@@ -162,7 +168,12 @@ export function createCollector(options: CollectorOptions): Collector {
       const pid = pidOfPod.get(pod.uid);
       if (pid === undefined) continue;
       const file = join(procRoot, String(pid), 'net', 'dev');
-      const text = readOrUndefined(file);
+      let text: string | undefined;
+      try {
+        text = readText(file);
+      } catch {
+        text = undefined;
+      }
       if (text === undefined) continue; // the process exited between the walk and now
       try {
         out.set(pod.uid, podInterfaceTotals(parseNetDev(text, file)));
@@ -186,25 +197,48 @@ export function createCollector(options: CollectorOptions): Collector {
     return undefined;
   };
 
+  // The API server is asked again only when the cgroups show something the last lists do not
+  // explain (a new pod, a new container, a pod without its IP yet) or every RELIST_MS: every node
+  // runs an agent, and a list per node per collection would be the API server's busiest client.
+  let podsListedAtMs: number | undefined;
+  let nodesListedAtMs: number | undefined;
+  let unnamed = new Set<string>();
+  const needsPodList = (reading: CgroupReading): boolean => {
+    if (podsListedAtMs === undefined || now() - podsListedAtMs >= RELIST_MS) return true;
+    for (const p of reading.pods) {
+      const id = identities.get(p.uid);
+      if (id === undefined || (network && conntrack && id.ip === undefined)) return true;
+      for (const c of p.containers) if (!id.containers.has(c.id) && !unnamed.has(c.id)) return true;
+    }
+    return false;
+  };
+
   const collector: Collector = {
     layout,
     async collect() {
       const warnings: string[] = [];
+      const cgroups = readCgroups(layout, { now, pids: network, files });
       if (directory !== undefined) {
-        try {
-          identities = identitiesFromPodList(await directory.podsOnNode(nodeName));
-        } catch (err) {
-          warnings.push(`pods on ${nodeName}: ${(err as Error).message}; names are from the previous list`);
+        if (needsPodList(cgroups)) {
+          try {
+            identities = identitiesFromPodList(await directory.podsOnNode(nodeName));
+            podsListedAtMs = now();
+            // Containers the fresh list does not name either (the pod sandbox's pause container)
+            // do not ask for another list until the next periodic one.
+            unnamed = new Set(cgroups.pods.flatMap((p) => p.containers.filter((c) => identities.get(p.uid)?.containers.has(c.id) !== true).map((c) => c.id)));
+          } catch (err) {
+            warnings.push(`pods on ${nodeName}: ${(err as Error).message}; names are from the previous list`);
+          }
         }
-        if (network && conntrack) {
+        if (network && conntrack && (nodesListedAtMs === undefined || now() - nodesListedAtMs >= RELIST_MS)) {
           try {
             zones = zoneMapFromNodes(await directory.nodes(), nodeName, serviceCidrs);
+            nodesListedAtMs = now();
           } catch (err) {
             warnings.push(`nodes: ${(err as Error).message}; zones are from the previous list`);
           }
         }
       }
-      const cgroups = readCgroups(layout, { now, pids: network });
       const net = readNetwork(cgroups, warnings);
       let conntrackCounters = new Map<string, number>();
       let egress: Map<string, EgressBytes> | undefined;
@@ -253,6 +287,7 @@ export function createCollector(options: CollectorOptions): Collector {
       return lastReport;
     },
     last: () => lastReport,
+    close: () => closeAll(files),
   };
   return collector;
 }

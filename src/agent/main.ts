@@ -1,18 +1,17 @@
 // `kube-cost-exporter agent`: wires the configuration, the API server (pod names, zones,
 // TokenReviews), the collector and the HTTP server; or, with --once, one collection printed.
 import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { serve as serveHttp } from '@hono/node-server';
 import { ConfigError, InputError } from '../core/errors.ts';
 import type { Logger } from '../server/log.ts';
 import { createLogger } from '../server/log.ts';
 import { tokenFromFile } from '../server/access.ts';
 import type { AgentStatus } from './app.ts';
-import { createAgentApp, serializeReport } from './app.ts';
+import { createAgentApp, listeningPort, serializeReport, serveAgent } from './app.ts';
 import type { AgentAuthOptions, TokenReviewer } from './auth.ts';
 import type { Collector, GpuSource, PodDirectory } from './collector.ts';
 import { createCollector } from './collector.ts';
 import type { AgentConfig } from './config.ts';
+import { inClusterApi, inClusterServer, tokenReviewResult } from './in-cluster.ts';
 import { agentHelp, loadAgentConfig, parseAgentArgs } from './config.ts';
 import type { AgentUsageReport } from './report.ts';
 
@@ -30,10 +29,25 @@ interface KubeParts {
   close(): Promise<void>;
 }
 
-async function connectKube(config: AgentConfig, env: Readonly<Record<string, string | undefined>>, version: string): Promise<KubeParts> {
+async function connectKube(config: AgentConfig, env: Readonly<Record<string, string | undefined>>, version: string, serviceAccountDir?: string): Promise<KubeParts> {
+  const userAgent = `kube-cost-exporter-agent/${version}`;
+  // In a pod (the DaemonSet): a small client of its own for the three requests the agent makes.
+  const server = inClusterServer({ kubeconfigPath: config.kubeconfigPath, env, ...(serviceAccountDir !== undefined ? { serviceAccountDir } : {}) });
+  if (server !== undefined) {
+    const api = inClusterApi({ server, userAgent, ...(serviceAccountDir !== undefined ? { serviceAccountDir } : {}) });
+    return {
+      directory: {
+        podsOnNode: (node) => api.get('/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, { timeoutMs: 10_000 }),
+        nodes: () => api.get('/api/v1/nodes', {}, { timeoutMs: 10_000 }),
+      },
+      reviewer: async (token) => tokenReviewResult(await api.post('/apis/authentication.k8s.io/v1/tokenreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } })),
+      close: () => api.close(),
+    };
+  }
+  // A kubeconfig (an agent outside a pod, `--once` for support): the official client, loaded only now.
   const { loadKubeConfig, transportFor } = await import('../sources/kube/kubeconfig.ts');
   const loaded = await loadKubeConfig({ kubeconfigPath: config.kubeconfigPath, context: config.context, env });
-  const transport = transportFor(loaded, { userAgent: `kube-cost-exporter-agent/${version}` });
+  const transport = transportFor(loaded, { userAgent });
   const { kubeReviewer } = await import('../sources/kube/reviews.ts');
   const reviews = kubeReviewer(loaded);
   return {
@@ -118,6 +132,8 @@ export interface StartAgentOptions {
   readonly kube?: KubeParts;
   /** The clock of the collections (tests advance it with the fixture counters). */
   readonly now?: () => number;
+  /** Where the pod's service-account token and CA are (tests point it elsewhere). */
+  readonly serviceAccountDir?: string;
 }
 
 export async function startAgent(config: AgentConfig, version: string, options: StartAgentOptions = {}): Promise<RunningAgent> {
@@ -126,7 +142,7 @@ export async function startAgent(config: AgentConfig, version: string, options: 
   let kube = options.kube;
   if (kube === undefined && config.kube) {
     try {
-      kube = await connectKube(config, env, version);
+      kube = await connectKube(config, env, version, options.serviceAccountDir);
     } catch (err) {
       if (config.tokenReview) throw err;
       logger.warn('no API server: pods are reported by UID, containers by ID', { error: err instanceof Error ? err.message : String(err) });
@@ -178,11 +194,15 @@ export async function startAgent(config: AgentConfig, version: string, options: 
   const app = createAgentApp({ status: () => status, version, ...(auth !== undefined ? { auth } : {}) });
 
   await collectNow();
-  const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-    const s = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use`) : err));
-  });
-  const port = (server.address() as AddressInfo).port;
+  let server: Awaited<ReturnType<typeof serveAgent>>;
+  try {
+    server = await serveAgent(app, { port: config.port, host: config.host });
+  } catch (err) {
+    collector.close();
+    await kube?.close();
+    throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new ConfigError('--port', `port ${config.port} on ${config.host} is already in use`) : err;
+  }
+  const port = listeningPort(server);
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running === undefined) running = collectNow().finally(() => (running = undefined));
@@ -196,6 +216,7 @@ export async function startAgent(config: AgentConfig, version: string, options: 
       clearInterval(timer);
       await running;
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      collector.close();
       await kube?.close();
     },
   };
@@ -208,7 +229,7 @@ export async function collectOnce(config: AgentConfig, version: string, options:
   let kubeProblem: string | undefined;
   if (kube === undefined && config.kube) {
     try {
-      kube = await connectKube(config, env, version);
+      kube = await connectKube(config, env, version, options.serviceAccountDir);
     } catch (err) {
       // Names stay empty (pods by UID, containers by ID); the report says why.
       kubeProblem = `no API server, pods are named by UID only: ${err instanceof Error ? err.message : String(err)}`;
@@ -219,6 +240,7 @@ export async function collectOnce(config: AgentConfig, version: string, options:
     await collector.collect();
     await new Promise((r) => setTimeout(r, config.sampleMs));
     const report = (await collector.collect())!;
+    collector.close();
     return kubeProblem === undefined ? report : { ...report, warnings: [kubeProblem, ...report.warnings] };
   } finally {
     await kube?.close();

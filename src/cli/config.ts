@@ -5,6 +5,8 @@ import type { HashedName } from '../core/privacy.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { LogFormat, LogLevel } from '../server/log.ts';
 import type { RetentionPolicy } from '../store/types.ts';
+import type { AdviceConfig } from './advice-config.ts';
+import { ADVICE_OPTIONS, adviceConfig } from './advice-config.ts';
 
 export type SourceChoice = 'auto' | 'demo' | 'snapshot' | 'kube' | 'none';
 
@@ -70,6 +72,8 @@ export interface ServeConfig {
   readonly history: HistoryConfig;
   /** `--access-log`: which requests are logged with who asked (none, denied, all). */
   readonly accessLog: 'none' | 'denied' | 'all';
+  /** `--budgets`, `--advice-*`, `--notify-*`, `--dashboard-url`: advice metrics, budgets, notifications (advice-config.ts). */
+  readonly advice: AdviceConfig;
   /** `--hub`: the API and UI answer for every cluster in the history store, not only this exporter's (docs/multi-cluster.md). */
   readonly hub: boolean;
   /** `--billing-source`, `--billing-refresh`: billing reconciliation (docs/billing.md); undefined: off. */
@@ -323,6 +327,8 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     default: '',
     help: 'Require client certificates signed by this PEM CA bundle (mutual TLS); needs --tls-cert-file. Default: no client certificate asked.',
   },
+  // Advice metrics, budgets and notifications (advice-config.ts; docs/alerts.md).
+  ...ADVICE_OPTIONS,
 ];
 
 const BY_FLAG = new Map(SERVE_OPTIONS.map((o) => [o.flag, o]));
@@ -624,6 +630,7 @@ export function loadServeConfig(args: ParsedArgs, env: Readonly<Record<string, s
   return {
     billing: billingSource.value === '' ? undefined : { location: billingSource.value, refreshMs: billingRefreshMs },
     history,
+    advice: adviceConfig(raw, parseDuration),
     hub,
     accessLog: accessLogMode,
     hashNames,

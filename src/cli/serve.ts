@@ -2,9 +2,11 @@
 import type { AddressInfo } from 'node:net';
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
-import { serve as serveHttp } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { ConfigError } from '../core/errors.ts';
 import { loadCatalog } from '../pricing/catalog.ts';
 import { parseCustomPricing } from '../pricing/custom.ts';
@@ -25,7 +27,8 @@ import { parseAllowList, tokenFromFile, watchedFile } from '../server/access.ts'
 import { parseBasicUsers } from '../server/basic-auth.ts';
 import { kubernetesAuth } from '../server/kube-auth.ts';
 import { DEFAULT_LIMITS } from '../server/limits.ts';
-import { createApp } from '../server/app.ts';
+import type { ServerApp } from '../server/app.ts';
+import { createServerApp } from '../server/app.ts';
 import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
 import { createHubExporter } from '../server/hub-exporter.ts';
@@ -36,6 +39,8 @@ import type { Recorder } from '../store/recorder.ts';
 import { createRecorder } from '../store/recorder.ts';
 import { scopeStore } from '../store/scope.ts';
 import type { HistoryStore } from '../store/types.ts';
+import type { AdviceSetup } from './advice-setup.ts';
+import { loadBudgetRules, setupAdvice } from './advice-setup.ts';
 import type { ServeConfig } from './config.ts';
 
 export interface RunningServer {
@@ -150,6 +155,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     ...(config.region ? { region: config.region } : {}),
     // Egress measured by node agents, priced by destination (published list prices).
     networkRates: networkRatesFor,
+    budgetRules: loadBudgetRules(config.advice.budgetsFile),
   };
   // History: every cycle is recorded (component `store`); the demo cluster gets simulated past
   // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
@@ -196,24 +202,34 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   };
   const maintenanceTimer = setInterval(maintain, STORE_MAINTENANCE_MS);
   maintenanceTimer.unref();
+  let advice: AdviceSetup | undefined;
   const closeStore = async (): Promise<void> => {
     clearInterval(maintenanceTimer);
     billing?.stop();
+    await advice?.settled();
     await recorder.stop();
     await store.close();
   };
 
+  // Advice metrics, budgets and notifications, computed every N cycles off the scrape path.
+  try {
+    // The first advice run waits for the demo backfill (a month of history being written).
+    advice = setupAdvice(config.advice, { store, prices, cluster: historyCluster, logger, budgetRules: allocateOptions.budgetRules, historyReady: () => recorder.status().state !== 'backfilling' });
+  } catch (err) {
+    await closeStore();
+    throw err;
+  }
   const exporter = createExporter({
     maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
     prices,
-    extraMetrics: (format, baseLabels) => liveMetricsRenderer(livePricing)(format, baseLabels) + (billing ? billing.renderMetrics(format, baseLabels) : renderBillingMetrics(undefined, format, baseLabels)),
+    extraMetrics: [liveMetricsRenderer(livePricing), (format, baseLabels) => (billing ? billing.renderMetrics(format, baseLabels) : renderBillingMetrics(undefined, format, baseLabels)), ...advice.producers],
     logger,
     intervalMs: config.intervalMs,
     version,
     ...(clusterId ? { clusterId } : {}),
     allocateOptions,
-    onCycle: recorder.hook,
+    onCycle: [recorder.hook, ...advice.hooks],
   });
   // A snapshot or the demo cluster is read once before listening: a snapshot that cannot be read
   // at start is a configuration error, not a half-working exporter. A live cluster is listened for
@@ -243,7 +259,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     throw err;
   }
   // Without --hub the API answers for this exporter's cluster only, even from a shared store.
-  const app = createApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const app = createServerApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let listening: Listening;
   try {
@@ -369,11 +385,19 @@ interface Listening {
 }
 
 /** Serves `app` on --host/--port (HTTPS with --tls-*); a port in use is a ConfigError naming --port. */
-async function listen(app: ReturnType<typeof createApp>, config: ServeConfig, tls: ReturnType<typeof loadTls> | undefined, logger: Logger): Promise<Listening> {
-  const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-    const s = tls
-      ? serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createHttpsServer, serverOptions: tls.options }, () => resolve(s))
-      : serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+async function listen(serverApp: ServerApp, config: ServeConfig, tls: ReturnType<typeof loadTls> | undefined, logger: Logger): Promise<Listening> {
+  // The Hono app through @hono/node-server's listener (what its serve() does), with Prometheus'
+  // gzip scrapes of /metrics answered before it (src/server/app.ts: metricsFastPath).
+  const { app, metricsFastPath } = serverApp;
+  const appListener = getRequestListener(app.fetch, { hostname: config.host });
+  const listener = metricsFastPath
+    ? (req: IncomingMessage, res: ServerResponse): void => {
+        if (!metricsFastPath(req, res)) void appListener(req, res);
+      }
+    : appListener;
+  const server = await new Promise<HttpServer | HttpsServer>((resolve, reject) => {
+    const s = tls ? createHttpsServer(tls.options, listener) : createHttpServer(listener);
+    s.listen(config.port, config.host, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
@@ -393,7 +417,7 @@ async function listen(app: ReturnType<typeof createApp>, config: ServeConfig, tl
     ...(config.tls?.clientCaFile ? { clientCertificates: 'required' } : {}),
   });
   // Certificates are re-read when they change (cert-manager renews them in place).
-  const tlsTimer = tls ? setInterval(() => tls.reloadIfChanged(server as unknown as HttpsServer, logger), TLS_RECHECK_MS) : undefined;
+  const tlsTimer = tls ? setInterval(() => tls.reloadIfChanged(server as HttpsServer, logger), TLS_RECHECK_MS) : undefined;
   tlsTimer?.unref();
   return {
     url,
@@ -420,7 +444,7 @@ async function startHubOnly(config: ServeConfig, logger: Logger, version: string
     await exporter.start();
     const access = await accessOptions(config, logger, options);
     const tls = config.tls ? loadTls(config.tls) : undefined;
-    const app = createApp({ exporter, history: store, version, sourceDescription, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+    const app = createServerApp({ exporter, history: store, version, sourceDescription, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
     listening = await listen(app, config, tls, logger);
   } catch (err) {
     await exporter.stop();

@@ -1,7 +1,7 @@
 // The cost model: allocate(snapshot, prices, window) → costs of every node, pod, volume, load
 // balancer and namespace. Pure: every input is an argument; no clock, no I/O.
 // The contract is docs/cost-model.md; allocate.test.ts checks it with hand-computed tables.
-import type { NamespaceBudget } from './budget.ts';
+import type { BudgetRule, NamespaceBudget } from './budget.ts';
 import { namespaceBudgets } from './budget.ts';
 import type { InputError } from './errors.ts';
 import { UnknownReferenceError } from './errors.ts';
@@ -11,7 +11,7 @@ import { identifyNode } from './node-identity.ts';
 import type { PriceBook, PriceSource, ResourceRates } from './pricing.ts';
 import { HOURS_PER_MONTH } from './pricing.ts';
 import { BYTES_PER_GIB } from './quantity.ts';
-import type { NetworkRates } from './network-cost.ts';
+import type { EgressByDestination, NetworkRates } from './network-cost.ts';
 import { podNetworkCost } from './network-cost.ts';
 import { nodeRates } from './rates.ts';
 import type { PodResources } from './requests.ts';
@@ -34,6 +34,8 @@ export interface AllocateOptions {
   readonly region?: string;
   /** Network prices per destination for a node's provider (src/pricing/network.ts); absent: egress unpriced. */
   readonly networkRates?: (provider: CloudProvider) => NetworkRates | undefined;
+  /** Budgets from a budgets file (`--budgets`): its namespace entries win over namespace labels. */
+  readonly budgetRules?: readonly BudgetRule[];
 }
 
 export interface ResourceCosts {
@@ -96,6 +98,8 @@ export interface PodCost {
   readonly networkHourlyUsd?: number;
   /** Egress bytes of the measured interval without a price (unclassified, or no published figure). */
   readonly networkUnpricedBytes?: number;
+  /** Egress by destination (in-zone, cross-zone, internet, unclassified): rate and hourly cost where priced. */
+  readonly networkEgress?: readonly EgressByDestination[];
 }
 
 /** Costs that belong to no real pod: idle capacity, unmounted volumes, unselected load balancers. */
@@ -570,11 +574,13 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     const savings = savingsUsd[i]!;
     let network = 0;
     let networkUnpricedBytes = 0;
+    let networkEgress: readonly EgressByDestination[] = [];
     const egress = providerOf === undefined ? undefined : snapshot.egress?.get(podKey(pod.namespace, pod.name));
     if (egress !== undefined) {
       const net = podNetworkCost(egress, options.networkRates?.(providerOf?.get(pod.nodeName) ?? defaultProvider));
       network = net.hourlyUsd;
       networkUnpricedBytes = net.unpricedBytes;
+      networkEgress = net.byDestination;
       networkHourly = (networkHourly ?? 0) + network;
     }
     const total = cpu + ram + gpu + pv + lb + network;
@@ -602,7 +608,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
       spotSavingsHourlyUsd: savings,
       minutes,
       windowCostUsd,
-      ...(egress !== undefined ? { networkHourlyUsd: network, networkUnpricedBytes } : {}),
+      ...(egress !== undefined ? { networkHourlyUsd: network, networkUnpricedBytes, networkEgress } : {}),
     };
     if (ns === undefined || pod.namespace !== lastNamespace) {
       ns = nsEntry(pod.namespace);
@@ -659,7 +665,7 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   if (management?.fallbackReason !== undefined) notices.push({ kind: 'price-fallback', object: 'cluster', message: management.fallbackReason });
   const managementHourly = management?.hourlyUsd ?? 0;
 
-  const { budgets, errors: budgetErrors } = namespaceBudgets(snapshot.namespaces);
+  const { budgets, errors: budgetErrors } = namespaceBudgets(snapshot.namespaces, options.budgetRules);
   errors.push(...budgetErrors);
 
   return {

@@ -19,6 +19,17 @@ export interface NetworkRates {
   readonly internetPerGibUsd: number | undefined;
 }
 
+export type EgressDestination = 'in-zone' | 'cross-zone' | 'internet' | 'unclassified';
+
+/** One destination of a pod's egress: its rate, and its hourly cost when it has a price. */
+export interface EgressByDestination {
+  readonly destination: EgressDestination;
+  /** Bytes sent per second, averaged over the measured interval. */
+  readonly bytesPerSecond: number;
+  /** Undefined: no price for this destination (unclassified, or no published figure); never 0 for "unknown". */
+  readonly hourlyUsd: number | undefined;
+}
+
 export interface PodNetworkCost {
   readonly hourlyUsd: number;
   readonly inZoneHourlyUsd: number;
@@ -26,6 +37,8 @@ export interface PodNetworkCost {
   readonly internetHourlyUsd: number;
   /** Bytes of the interval that have no price. */
   readonly unpricedBytes: number;
+  /** The four destinations, in this order: in-zone, cross-zone, internet, unclassified. */
+  readonly byDestination: readonly EgressByDestination[];
 }
 
 const GIB = 1024 ** 3;
@@ -44,5 +57,17 @@ export function podNetworkCost(egress: PodEgress, rates: NetworkRates | undefine
   const inZoneHourlyUsd = hourly(egress.inZoneBytes, rates?.inZonePerGibUsd);
   const crossZoneHourlyUsd = hourly(egress.crossZoneBytes, rates?.crossZonePerGibUsd);
   const internetHourlyUsd = hourly(egress.internetBytes, rates?.internetPerGibUsd);
-  return { hourlyUsd: inZoneHourlyUsd + crossZoneHourlyUsd + internetHourlyUsd, inZoneHourlyUsd, crossZoneHourlyUsd, internetHourlyUsd, unpricedBytes };
+  const priced = egress.seconds > 0 && rates !== undefined;
+  const one = (destination: EgressDestination, bytes: number, perGib: number | undefined, usd: number): EgressByDestination => ({
+    destination,
+    bytesPerSecond: egress.seconds > 0 ? bytes / egress.seconds : 0,
+    hourlyUsd: priced && perGib !== undefined ? usd : undefined,
+  });
+  const byDestination = [
+    one('in-zone', egress.inZoneBytes, rates?.inZonePerGibUsd, inZoneHourlyUsd),
+    one('cross-zone', egress.crossZoneBytes, rates?.crossZonePerGibUsd, crossZoneHourlyUsd),
+    one('internet', egress.internetBytes, rates?.internetPerGibUsd, internetHourlyUsd),
+    one('unclassified', egress.unclassifiedBytes, undefined, 0),
+  ];
+  return { hourlyUsd: inZoneHourlyUsd + crossZoneHourlyUsd + internetHourlyUsd, inZoneHourlyUsd, crossZoneHourlyUsd, internetHourlyUsd, unpricedBytes, byDestination };
 }

@@ -179,7 +179,7 @@ export function query(expr: string, options: QueryOptions = {}, index = 0): cog.
   return q;
 }
 
-export type Unit = 'currencyUSD' | 'percent' | 'percentunit' | 'none' | 'short';
+export type Unit = 'currencyUSD' | 'percent' | 'percentunit' | 'none' | 'short' | 'binBps';
 
 interface PanelBase {
   readonly title: string;

@@ -72,7 +72,7 @@ export function executiveSummary(): Dashboard {
       d.withPanel(
         stat({
           title: 'Spend by component',
-          description: 'compute: allocated to pods; idle: node capacity no pod is allocated; storage: persistent volumes; load_balancer: Services of type LoadBalancer (the network cost the exporter knows; egress is not costed); management: the control-plane fee.',
+          description: 'compute: allocated to pods; idle: node capacity no pod is allocated; storage: persistent volumes; load_balancer: Services of type LoadBalancer; management: the control-plane fee; network: egress measured by node agents × the price of its destination (absent without agents).',
           expr: usdOverRange(`sum by (component) (avg_over_time(${sel('kube_cost_cluster_component_hourly_usd')}[$__range]))`),
           legend: '{{component}}',
           width: 10,

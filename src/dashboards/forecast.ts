@@ -151,6 +151,31 @@ export function forecast(): Dashboard {
           height: 10,
         }),
       );
+
+      // The exporter's own month figures (src/server/advisor.ts, every --advice-every-cycles
+      // cycles): every budget — namespace labels and the budgets file's namespace, label and
+      // cluster budgets — with what the alerts KubeCostBudgetForecastOverBudget and
+      // KubeCostBudgetBurnRateHigh compare.
+      d.withRow(new RowBuilder('Budgets this month (the exporter\'s projection)'));
+      const budget = (metric: string) => `max by (budget) (${sel(metric)})`;
+      d.withPanel(
+        table({
+          title: 'Budgets: spent, run rate, month-end forecast',
+          description:
+            'Every budget the exporter knows (namespace/<name>, label/<key>=<value>, cluster). Month to date: whole days of this UTC month in its history. Month-end forecast: Holt-Winters with two weeks of history, else month to date + run rate for the rest of the month (docs/advice.md).',
+          labels: ['budget'],
+          columns: [
+            { name: 'Budget', expr: budget('kube_cost_budget_usd') },
+            { name: 'Run rate', expr: budget('kube_cost_budget_run_rate_usd') },
+            { name: 'Month to date', expr: budget('kube_cost_budget_month_to_date_usd') },
+            { name: 'Month-end forecast', expr: budget('kube_cost_budget_month_end_forecast_usd') },
+            { name: 'Forecast % of budget', expr: `100 * ${budget('kube_cost_budget_month_end_forecast_usd')} / ${budget('kube_cost_budget_usd')}`, unit: 'percent', decimals: 1, thresholds: BUDGET_USED },
+          ],
+          sortBy: 'Forecast % of budget',
+          width: 24,
+          height: 9,
+        }),
+      );
     },
   });
 }

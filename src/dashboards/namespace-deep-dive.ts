@@ -1,6 +1,7 @@
 // Namespace deep dive: what the selected namespaces cost, against their budgets, by resource and
 // over time, with a table of namespaces (click one to narrow the dashboard to it) and a table of
-// its pods (click one to see its efficiency).
+// its pods (click one to see its efficiency); then network egress by destination (in-zone,
+// cross-zone, internet, unclassified) per namespace and pod, where node agents measure it.
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
@@ -24,6 +25,10 @@ import {
 } from './common.ts';
 
 const POD_HOURLY = sel('kube_cost_pod_hourly_usd', NAMESPACE);
+const EGRESS_RATE = (...m: string[]): string => sel('kube_cost_pod_network_egress_bytes_per_second', NAMESPACE, ...m);
+const EGRESS_USD = (...m: string[]): string => sel('kube_cost_pod_network_egress_hourly_usd', NAMESPACE, ...m);
+const NS_NETWORK = sel('kube_cost_namespace_resource_hourly_usd', NAMESPACE, 'resource="network"');
+const DESTINATIONS = ['in-zone', 'cross-zone', 'internet', 'unclassified'] as const;
 
 export function namespaceDeepDive(): Dashboard {
   return dashboard({
@@ -141,6 +146,104 @@ export function namespaceDeepDive(): Dashboard {
           sortBy: 'Cost over the range',
           width: 24,
           height: 9,
+        }),
+      );
+
+      d.withRow(new RowBuilder('Network egress (node agents)'));
+      d.withPanel(
+        stat({
+          title: 'Egress cost over the range',
+          description: 'What the selected namespaces\' measured egress cost over the range: bytes sent × the price of their destination (in-zone, cross-zone, internet). Only pods whose node runs the agent; unclassified bytes and destinations without a published price are not in it (see "Unclassified egress").',
+          expr: usdOverRange(`sum(avg_over_time(${NS_NETWORK}[$__range]))`),
+          noValue: 'No node agent',
+          width: 6,
+          height: 5,
+        }),
+      );
+      d.withPanel(
+        stat({
+          title: 'Egress run rate (monthly)',
+          description: 'Current hourly egress cost of the selected namespaces × 730.',
+          expr: `sum(${EGRESS_USD()}) * 730`,
+          noValue: 'No node agent',
+          width: 6,
+          height: 5,
+        }),
+      );
+      d.withPanel(
+        stat({
+          title: 'Internet egress now',
+          description: 'Bytes per second the selected namespaces send to public addresses, over the agents\' last interval.',
+          expr: `sum(${EGRESS_RATE('destination="internet"')})`,
+          unit: 'binBps',
+          decimals: 1,
+          noValue: 'No node agent',
+          width: 6,
+          height: 5,
+        }),
+      );
+      d.withPanel(
+        stat({
+          title: 'Unclassified egress now',
+          description: 'Bytes per second the connection table could not place (connections opened and closed between two reads, service IPs not translated, private ranges no node claims). Not priced, never counted as free: check docs/agent.md if it is a large share.',
+          expr: `sum(${EGRESS_RATE('destination="unclassified"')})`,
+          unit: 'binBps',
+          decimals: 1,
+          noValue: 'No node agent',
+          width: 6,
+          height: 5,
+        }),
+      );
+      d.withPanel(
+        timeSeries({
+          title: 'Egress by destination',
+          description: 'Bytes per second sent by the selected namespaces, by destination, averaged over each step, stacked.',
+          targets: [{ expr: `sum by (destination) (avg_over_time(${EGRESS_RATE()}[$__interval]))`, legend: '{{destination}}' }],
+          unit: 'binBps',
+          decimals: 1,
+          stacked: true,
+          width: 12,
+          height: 9,
+        }),
+      );
+      d.withPanel(
+        timeSeries({
+          title: 'Egress cost by destination',
+          description: 'Hourly cost of that egress by destination, averaged over each step, stacked. Unclassified bytes have no price and no line here.',
+          targets: [{ expr: `sum by (destination) (avg_over_time(${EGRESS_USD()}[$__interval]))`, legend: '{{destination}}' }],
+          stacked: true,
+          decimals: 4,
+          width: 12,
+          height: 9,
+        }),
+      );
+      d.withPanel(
+        table({
+          title: 'Egress by namespace',
+          description: 'Per namespace: bytes per second to each destination now, and the hourly egress cost. Click a namespace to narrow this dashboard to it.',
+          labels: ['namespace'],
+          columns: [
+            ...DESTINATIONS.map((dest) => ({ name: `${dest} B/s`, expr: `sum by (namespace) (${EGRESS_RATE(`destination="${dest}"`)})`, unit: 'binBps' as const, decimals: 1 })),
+            { name: 'Egress cost per hour', expr: `sum by (namespace) (${EGRESS_USD()})`, decimals: 4 },
+          ],
+          labelLinks: { namespace: [{ title: 'Only this namespace', url: dashboardUrl(UID.namespace, { namespace: grafanaVariable('__value.raw') }) }] },
+          sortBy: 'Egress cost per hour',
+          width: 24,
+          height: 8,
+        }),
+      );
+      d.withPanel(
+        table({
+          title: 'Egress by pod',
+          description: 'Per pod: bytes per second to each destination now, and the hourly egress cost (in-zone, cross-zone and internet at their prices).',
+          labels: ['namespace', 'pod'],
+          columns: [
+            ...DESTINATIONS.map((dest) => ({ name: `${dest} B/s`, expr: `sum by (namespace, pod) (${EGRESS_RATE(`destination="${dest}"`)})`, unit: 'binBps' as const, decimals: 1 })),
+            { name: 'Egress cost per hour', expr: `sum by (namespace, pod) (${EGRESS_USD()})`, decimals: 4 },
+          ],
+          sortBy: 'Egress cost per hour',
+          width: 24,
+          height: 10,
         }),
       );
 

@@ -214,16 +214,40 @@ export function accessLog(options: AccessLogOptions): MiddlewareHandler {
   };
 }
 
+/** The Content-Security-Policy of every answer whose route sets none (nothing loaded, no framing). */
+export const DEFAULT_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+/** Security headers on every answer, the Content-Security-Policy aside. */
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'DENY'],
+  ['referrer-policy', 'no-referrer'],
+];
+
 /** Security headers on every answer (no sniffing, no framing, nothing loaded from elsewhere). */
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    c.res.headers.set('x-content-type-options', 'nosniff');
-    c.res.headers.set('x-frame-options', 'DENY');
+    for (const [name, value] of SECURITY_HEADERS) c.res.headers.set(name, value);
     // A route may set its own, stricter-than-nothing policy (the web UI: src/server/ui.ts).
-    if (!c.res.headers.has('content-security-policy')) c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    c.res.headers.set('referrer-policy', 'no-referrer');
+    if (!c.res.headers.has('content-security-policy')) c.res.headers.set('content-security-policy', DEFAULT_CONTENT_SECURITY_POLICY);
   };
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)\s*$/i;
+
+/**
+ * For a server's fast path (src/server/app.ts): true when accessControl would let this request
+ * through at once and unchanged — an open path, or an address the allow-list admits that needs no
+ * credential or sends the static bearer token. False: accessControl decides (it may still admit,
+ * with basic or Kubernetes authentication, or refuse and count it). Reads nothing but the token.
+ */
+export function admittedAtOnce(options: AccessOptions, path: string, address: string | undefined, authorization: string | undefined): boolean {
+  const { token, basicUsers, kubernetes, allowList, openPaths = DEFAULT_OPEN_PATHS } = options;
+  if (openPaths.includes(path)) return true;
+  if (allowList !== undefined && !allowed(allowList, address)) return false;
+  if (token === undefined && basicUsers === undefined && kubernetes === undefined) return true;
+  const bearer = BEARER.exec(authorization ?? '')?.[1];
+  return bearer !== undefined && token !== undefined && sameSecret(bearer, token());
 }
 
 /**
@@ -249,7 +273,7 @@ export function accessControl(options: AccessOptions): MiddlewareHandler {
     }
     if (token === undefined && basicUsers === undefined && kubernetes === undefined) return next();
     const header = c.req.header('authorization') ?? '';
-    const bearer = /^Bearer[ \t]+(\S+)\s*$/i.exec(header)?.[1];
+    const bearer = BEARER.exec(header)?.[1];
     if (bearer !== undefined && token !== undefined && sameSecret(bearer, token())) return next();
     if (bearer !== undefined && kubernetes !== undefined) {
       const verdict = await kubernetes(bearer, c.req.path);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { arrayStore } from '../api/array-store.test-util.ts';
-import { alloc, DAY, HOUR, nodeRow, T0 } from '../core/advice/fixtures.test-util.ts';
+import { alloc, DAY, HOUR, MIN, nodeRow, T0 } from '../core/advice/fixtures.test-util.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import type { HistoryStore } from '../store/types.ts';
 import { NOW, PRICES, recordedStore } from './advice-fixtures.test-util.ts';
-import { adviceRoutes, dailySeries, priceBookSpotRatio, wholeUnitRows } from './advice-routes.ts';
+import { adviceRoutes, dailySeries, priceBookSpotRatio, seasonalWindows, wholeUnitRows } from './advice-routes.ts';
 
 describe('GET /api/v1/recommendations', () => {
   let store: HistoryStore;
@@ -174,6 +174,48 @@ describe('GET /api/v1/forecast and /api/v1/anomalies (daily rows)', () => {
     const early = await adviceRoutes({ store: arrayStore({ allocations: rows }), now: () => T0 + 29 * DAY + 10 * HOUR }).request('/anomalies?window=today');
     assert.equal(early.status, 400);
     assert.match(((await early.json()) as { message: string }).message, /^window="today": no whole day of it has ended yet/);
+  });
+});
+
+describe('hourly anomalies', () => {
+  it('the last 24 hours against the same hour of earlier weeks, asking the store for those hours only', async () => {
+    // shop costs 1 USD an hour for 29 days from Nov 1, 5 USD in the last hour (Nov 29 23:00).
+    const hour = (t: number) => alloc({ pod: 'web-1', controller: 'web', controllerKind: 'deployment', startMs: T0 + t * HOUR, endMs: T0 + (t + 1) * HOUR, cpuCostUsd: t === 29 * 24 - 1 ? 5 : 1 });
+    const base = arrayStore({ allocations: Array.from({ length: 29 * 24 }, (_, t) => hour(t)) });
+    const asked: number[] = [];
+    const store: HistoryStore = {
+      ...base,
+      allocations: (q) => {
+        asked.push(q.stepMs === undefined ? 1 : (q.endMs - q.startMs) / q.stepMs);
+        return base.allocations(q);
+      },
+    };
+    const res = await adviceRoutes({ store, now: () => T0 + 29 * DAY + 10 * MIN }).request('/anomalies?granularity=hour');
+    const body = (await res.json()) as { data: { anomalies: { namespace: string; start: string; expectedUsd: number; deltaUsd: number; score: number | null; cause: { part: string } }[] } };
+    // Nov 22, 15, 8 and 1 at 23:00 cost 1: median 1, MAD 0 → score null; +4 USD.
+    assert.deepEqual(
+      body.data.anomalies.map((a) => [a.namespace, a.start, a.expectedUsd, a.deltaUsd, a.score, a.cause.part]),
+      [['shop', '2026-11-29T23:00:00Z', 1, 4, null, 'deployment/web cpu']],
+    );
+    // 24 hours × (itself + 4 weeks back) = 120 one-hour queries, not one of 696 steps.
+    assert.equal(asked.length, 120);
+    assert.ok(asked.every((steps) => steps === 1));
+  });
+
+  it('seasonalWindows: each unit of the window and the same unit 1, 2... weeks back within the history', () => {
+    const W = 7 * DAY;
+    const table: [string, { startMs: number; endMs: number }, number, number, number[]][] = [
+      ['one hour, 2 weeks', { startMs: T0 + 3 * W, endMs: T0 + 3 * W + HOUR }, HOUR, 2 * W, [T0 + W, T0 + 2 * W, T0 + 3 * W]],
+      ['one day, 10 days: one week back only', { startMs: T0 + 3 * W, endMs: T0 + 3 * W + DAY }, DAY, 10 * DAY, [T0 + 2 * W, T0 + 3 * W]],
+      ['two days, 1 week', { startMs: T0 + W, endMs: T0 + W + 2 * DAY }, DAY, W, [T0, T0 + DAY, T0 + W, T0 + W + DAY]],
+    ];
+    for (const [name, window, unit, history, starts] of table) {
+      assert.deepEqual(
+        seasonalWindows(window, unit, history),
+        starts.map((startMs) => ({ startMs, endMs: startMs + unit })),
+        name,
+      );
+    }
   });
 });
 

@@ -10,18 +10,20 @@ import type { Params } from '../api/query.ts';
 import { coverageMeta, rfc3339 } from '../api/render.ts';
 import type { Window } from '../api/window.ts';
 import { DAY_MS, HOUR_MS, parseDuration, parseWindow } from '../api/window.ts';
-import type { CostPoint, Granularity } from '../core/advice/anomalies.ts';
+import type { Anomaly, CostPoint, Granularity } from '../core/advice/anomalies.ts';
 import { detectAnomalies } from '../core/advice/anomalies.ts';
 import { commitmentAdvice, hourlyOnDemandSpend } from '../core/advice/commitments.ts';
 import type { DailyCost } from '../core/advice/forecast.ts';
 import { budgetBurnDown, ForecastInputError, forecastDaily, monthEndProjection } from '../core/advice/forecast.ts';
 import type { NodeStep } from '../core/advice/idle-nodes.ts';
 import { findIdleNodes } from '../core/advice/idle-nodes.ts';
+import type { AdviceParts, RecommendationRow } from '../core/advice/recommendations.ts';
 import { RECOMMENDATION_CSV_HEADER, recommendationCells, recommendationRows } from '../core/advice/recommendations.ts';
 import type { HpaTarget, RightSizingOptions } from '../core/advice/rightsizing.ts';
 import { nodeUnitRates, rightSize } from '../core/advice/rightsizing.ts';
 import type { SpotRatioLookup } from '../core/advice/spot.ts';
 import { spotPotential } from '../core/advice/spot.ts';
+import type { MonthFigures } from '../core/advice/budgets.ts';
 import type { RecommendationKind } from '../core/advice/types.ts';
 import { AdviceInputError } from '../core/advice/types.ts';
 import type { CloudProvider } from '../core/model.ts';
@@ -152,6 +154,181 @@ export function priceBookSpotRatio(prices: PriceBook): SpotRatioLookup {
 
 const flat = <R>(sets: readonly { readonly rows: readonly R[] }[]): R[] => sets.flatMap((s) => s.rows);
 
+export interface RecommendationsInput {
+  readonly nowMs: number;
+  readonly window: Window;
+  readonly kinds: ReadonlySet<RecommendationKind>;
+  readonly sampleMs: number;
+  readonly namespace?: string;
+  /** Only these clusters' history (the exporter's own advice); absent: every cluster in the store. */
+  readonly clusters?: readonly string[];
+  readonly rightsizing: Partial<RightSizingOptions>;
+  readonly thresholdFraction: number;
+  readonly commitmentDiscount?: number;
+  readonly hpas: readonly HpaTarget[];
+  readonly spotRatio: SpotRatioLookup;
+}
+
+/** The four analyses over the store's history, as the API and the exporter's advice metrics ask them. */
+export async function computeRecommendations(
+  store: HistoryStore,
+  input: RecommendationsInput,
+): Promise<{ parts: AdviceParts; rows: RecommendationRow[]; warnings: string[]; coverage: readonly Coverage[] }> {
+  const { nowMs, window, kinds: want, sampleMs, namespace, thresholdFraction: threshold, commitmentDiscount: discount, spotRatio } = input;
+  const rs = input.rightsizing;
+  const clusters = input.clusters ? { clusters: input.clusters } : {};
+  const warnings: string[] = [];
+  const coverage = await store.coverage();
+  const out: AdviceParts & Record<string, unknown> = {};
+  const lastHour = { startMs: Math.max(window.startMs, window.endMs - HOUR_MS), endMs: window.endMs };
+  // One allocation query per step length, shared by the analyses (the store answers step by step).
+  const allocationSets = new Map<number, ReturnType<HistoryStore['allocations']>>();
+  const allocationsAt = (stepMs: number) => {
+    const known = allocationSets.get(stepMs);
+    if (known) return known;
+    const sets = store.allocations({ startMs: window.startMs, endMs: window.endMs, stepMs, ...clusters });
+    allocationSets.set(stepMs, sets);
+    return sets;
+  };
+  const inNamespace = (r: AllocationInterval) => namespace === undefined || r.namespace === namespace;
+
+  if (want.has('rightsizing')) {
+    const [sets, nodes] = await Promise.all([allocationsAt(sampleMs), store.nodes({ ...lastHour, ...clusters })]);
+    Object.assign(out, { rightsizing: rightSize({ rows: flat(sets).filter(inNamespace), nowMs, rates: nodeUnitRates(flat(nodes)), hpas: input.hpas, options: rs }) });
+    if (input.hpas.length === 0) warnings.push('no HorizontalPodAutoscaler list: workloads scaled by an HPA are right-sized on every resource (docs/advice.md)');
+  }
+  if (want.has('idle-node') || want.has('spot')) {
+    const [nodeSets, allocSets] = await Promise.all([store.nodes({ startMs: window.startMs, endMs: window.endMs, stepMs: HOUR_MS, ...clusters }), allocationsAt(HOUR_MS)]);
+    const steps: NodeStep[] = nodeSets.map((s, i) => ({ startMs: s.startMs, endMs: s.endMs, nodes: s.rows, allocations: allocSets[i]?.rows ?? [] }));
+    if (want.has('idle-node')) Object.assign(out, { idleNodes: findIdleNodes(steps, { thresholdFraction: threshold }) });
+    if (want.has('spot')) {
+      const latest = [...steps].reverse().find((s) => s.nodes.length > 0);
+      Object.assign(out, { spot: spotPotential({ allocations: (latest?.allocations ?? []).filter(inNamespace), nodes: latest?.nodes ?? [], spotRatio }) });
+    }
+  }
+  if (want.has('commitment')) {
+    // The last 30 days in whole clock hours, so that each step is one hour of spend.
+    const hourEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+    const month = { startMs: hourEnd - 30 * DAY_MS, endMs: hourEnd, stepMs: HOUR_MS, ...clusters };
+    const spend = hourlyOnDemandSpend(await store.nodes(month));
+    Object.assign(out, { commitments: [...spend].map(([cluster, hours]) => commitmentAdvice(cluster, hours, discount === undefined ? {} : { discountFraction: discount })) });
+    if (discount === undefined) warnings.push('commitments: no commitmentDiscount given, so the saving is unknown (docs/advice.md says where to find your rate)');
+  }
+  return { parts: out, rows: recommendationRows(out), warnings, coverage };
+}
+
+export interface AnomaliesInput {
+  /** Whole hours (days) to judge. */
+  readonly window: Window;
+  /** How far before the window the baselines reach. */
+  readonly historyMs: number;
+  readonly granularity: Granularity;
+  readonly threshold: number;
+  readonly namespace?: string;
+  readonly clusters?: readonly string[];
+}
+
+const RESOURCE_PARTS = ['cpu', 'memory', 'gpu', 'pv', 'load-balancer', 'network'] as const;
+
+/**
+ * The units (hours or days) of the window and, for each, the same unit 1, 2, ... weeks earlier
+ * within `historyMs`: every point anomaly detection compares. Sorted, without repeats.
+ */
+export function seasonalWindows(window: Window, unitMs: number, historyMs: number): Window[] {
+  const WEEK_MS = 7 * DAY_MS;
+  const starts = new Set<number>();
+  for (let t = window.startMs; t < window.endMs; t += unitMs) {
+    for (let back = 0; back <= historyMs; back += WEEK_MS) if (t - back >= window.startMs - historyMs) starts.add(t - back);
+  }
+  return [...starts].sort((a, b) => a - b).map((startMs) => ({ startMs, endMs: startMs + unitMs }));
+}
+
+/** Namespace cost anomalies in the window, against the same hour of the week (day) before it. */
+export async function computeAnomalies(store: HistoryStore, input: AnomaliesInput): Promise<{ anomalies: Anomaly[]; coverage: readonly Coverage[] }> {
+  const { window, historyMs, granularity: g, threshold, namespace } = input;
+  const unit = g === 'day' ? DAY_MS : HOUR_MS;
+  const filters = { ...(namespace ? { namespaces: [namespace] } : {}), ...(input.clusters ? { clusters: input.clusters } : {}) };
+  // A point is compared with the same hour of the week (day of the week) only: when those are far
+  // fewer than all the steps (the last hour against 4 weeks: 5 hours, not 673), ask for them alone.
+  const seasonal = seasonalWindows(window, unit, historyMs);
+  const allSteps = (historyMs + window.endMs - window.startMs) / unit;
+  const [allSets, coverage] = await Promise.all([
+    seasonal.length * 4 <= allSteps
+      ? Promise.all(seasonal.map((w) => store.allocations({ ...w, ...filters }))).then((answers) => answers.flat())
+      : store.allocations({ startMs: window.startMs - historyMs, endMs: window.endMs, stepMs: unit, ...filters }),
+    store.coverage(),
+  ]);
+  // Hours (days) the exporter did not see whole are left out: a half-recorded day is no cost drop.
+  const sets = wholeUnitRows(allSets, coverage, unit);
+  const series = new Map<string, CostPoint[]>();
+  // The part names (`<kind>/<name> <resource>`) of each workload, made once, not per row and step.
+  const partNames = new Map<string, readonly string[]>();
+  for (const s of sets) {
+    if (s.rows.length === 0) continue;
+    const byNs = new Map<string, { cost: number; parts: Map<string, number> }>();
+    for (const r of s.rows) {
+      if (r.kind !== 'pod') continue;
+      const acc = byNs.get(r.namespace) ?? { cost: 0, parts: new Map<string, number>() };
+      const who = r.controller ? `${r.controllerKind || 'controller'}/${r.controller}` : `pod/${r.pod}`;
+      let names = partNames.get(who);
+      if (names === undefined) {
+        names = RESOURCE_PARTS.map((resource) => `${who} ${resource}`);
+        partNames.set(who, names);
+      }
+      const costs = [r.cpuCostUsd, r.ramCostUsd, r.gpuCostUsd, r.pvCostUsd, r.loadBalancerCostUsd, r.networkCostUsd];
+      for (let i = 0; i < costs.length; i++) {
+        const usd = costs[i]!;
+        if (usd === 0) continue;
+        const name = names[i]!;
+        acc.cost += usd;
+        acc.parts.set(name, (acc.parts.get(name) ?? 0) + usd);
+      }
+      byNs.set(r.namespace, acc);
+    }
+    for (const [ns, v] of byNs) {
+      const list = series.get(ns) ?? [];
+      list.push({ startMs: s.startMs, costUsd: v.cost, parts: v.parts });
+      series.set(ns, list);
+    }
+  }
+  return { anomalies: detectAnomalies(series, window.startMs, { granularity: g, threshold }), coverage };
+}
+
+/**
+ * This month per namespace (`__idle__` for idle) and per cluster: the recorded whole days so far and,
+ * for a series with two weeks of daily history, the Holt-Winters month-end projection.
+ */
+export async function computeMonthFigures(
+  store: HistoryStore,
+  input: { readonly nowMs: number; readonly historyDays?: number; readonly clusters?: readonly string[] },
+): Promise<{ byNamespace: Map<string, MonthFigures>; byCluster: Map<string, MonthFigures> }> {
+  const { nowMs, historyDays = 60 } = input;
+  const endMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const [allSets, coverage] = await Promise.all([
+    store.allocations({ startMs: endMs - historyDays * DAY_MS, endMs, stepMs: DAY_MS, ...(input.clusters ? { clusters: input.clusters } : {}) }),
+    store.coverage(),
+  ]);
+  const sets = wholeUnitRows(allSets, coverage, DAY_MS);
+  const d = new Date(nowMs);
+  const monthStartMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const monthEndMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const figures = (series: Map<string, { days: DailyCost[] }>): Map<string, MonthFigures> => {
+    const out = new Map<string, MonthFigures>();
+    for (const [key, s] of series) {
+      const monthToDateUsd = s.days.reduce((t, x) => t + (x.dayStartMs >= monthStartMs && x.dayStartMs < monthEndMs ? x.costUsd : 0), 0);
+      let holtWintersUsd: number | null = null;
+      if (s.days.length >= 14) {
+        const last = s.days[s.days.length - 1]!.dayStartMs;
+        const horizonDays = Math.max(1, Math.ceil((monthEndMs - last) / DAY_MS) - 1);
+        holtWintersUsd = monthEndProjection(s.days, forecastDaily(s.days, { horizonDays }).points, nowMs).projectedUsd;
+      }
+      out.set(key, { monthToDateUsd, holtWintersUsd });
+    }
+    return out;
+  };
+  return { byNamespace: figures(dailySeries(sets, (r) => r.namespace || '__idle__')), byCluster: figures(dailySeries(sets, (r) => r.cluster)) };
+}
+
 export function adviceRoutes(options: AdviceRoutesOptions): Hono {
   const { store, now = () => Date.now() } = options;
   let prices = options.prices;
@@ -184,44 +361,18 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         const { createPriceBook } = await import('../pricing/pricebook.ts');
         prices = createPriceBook();
       }
-      const warnings: string[] = [];
-      const coverage = await store.coverage();
-      const out: Parameters<typeof recommendationRows>[0] & Record<string, unknown> = {};
-      const lastHour = { startMs: Math.max(window.startMs, window.endMs - HOUR_MS), endMs: window.endMs };
-      // One allocation query per step length, shared by the analyses (the store answers step by step).
-      const allocationSets = new Map<number, ReturnType<HistoryStore['allocations']>>();
-      const allocationsAt = (stepMs: number) => {
-        const known = allocationSets.get(stepMs);
-        if (known) return known;
-        const sets = store.allocations({ startMs: window.startMs, endMs: window.endMs, stepMs });
-        allocationSets.set(stepMs, sets);
-        return sets;
-      };
-      const inNamespace = (r: AllocationInterval) => namespace === undefined || r.namespace === namespace;
-
-      if (want.has('rightsizing')) {
-        const [sets, nodes] = await Promise.all([allocationsAt(sampleMs), store.nodes(lastHour)]);
-        Object.assign(out, { rightsizing: rightSize({ rows: flat(sets).filter(inNamespace), nowMs, rates: nodeUnitRates(flat(nodes)), hpas: options.hpas ?? [], options: rs }) });
-        if ((options.hpas ?? []).length === 0) warnings.push('no HorizontalPodAutoscaler list: workloads scaled by an HPA are right-sized on every resource (docs/advice.md)');
-      }
-      if (want.has('idle-node') || want.has('spot')) {
-        const [nodeSets, allocSets] = await Promise.all([store.nodes({ startMs: window.startMs, endMs: window.endMs, stepMs: HOUR_MS }), allocationsAt(HOUR_MS)]);
-        const steps: NodeStep[] = nodeSets.map((s, i) => ({ startMs: s.startMs, endMs: s.endMs, nodes: s.rows, allocations: allocSets[i]?.rows ?? [] }));
-        if (want.has('idle-node')) Object.assign(out, { idleNodes: findIdleNodes(steps, { thresholdFraction: threshold }) });
-        if (want.has('spot')) {
-          const latest = [...steps].reverse().find((s) => s.nodes.length > 0);
-          Object.assign(out, { spot: spotPotential({ allocations: (latest?.allocations ?? []).filter(inNamespace), nodes: latest?.nodes ?? [], spotRatio }) });
-        }
-      }
-      if (want.has('commitment')) {
-        // The last 30 days in whole clock hours, so that each step is one hour of spend.
-        const hourEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-        const month = { startMs: hourEnd - 30 * DAY_MS, endMs: hourEnd, stepMs: HOUR_MS };
-        const spend = hourlyOnDemandSpend(await store.nodes(month));
-        Object.assign(out, { commitments: [...spend].map(([cluster, hours]) => commitmentAdvice(cluster, hours, discount === undefined ? {} : { discountFraction: discount })) });
-        if (discount === undefined) warnings.push('commitments: no commitmentDiscount given, so the saving is unknown (docs/advice.md says where to find your rate)');
-      }
-      const rows = recommendationRows(out);
+      const { parts: out, rows, warnings, coverage } = await computeRecommendations(store, {
+        nowMs,
+        window,
+        kinds: want,
+        sampleMs,
+        ...(namespace !== undefined ? { namespace } : {}),
+        rightsizing: rs,
+        thresholdFraction: threshold,
+        ...(discount !== undefined ? { commitmentDiscount: discount } : {}),
+        hpas: options.hpas ?? [],
+        spotRatio,
+      });
       if (fmt === 'csv') return csv(toCsv(RECOMMENDATION_CSV_HEADER, rows.map(recommendationCells)), 'recommendations', window);
       const m = coverageMeta(coverage, window);
       // The cluster-wide 70 %-spot estimate is an alternative to the per-workload spot rows, not an addition.
@@ -298,41 +449,7 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
       const historyMs = parseDuration(p.get('history') || (g === 'day' ? '8w' : '4w'), 'history');
       const threshold = fraction(p, 'threshold', 3.5, 0.1, 100) as number;
       const namespace = p.get('namespace') || undefined;
-      const [allSets, coverage] = await Promise.all([
-        store.allocations({ startMs: window.startMs - historyMs, endMs: window.endMs, stepMs: unit, ...(namespace ? { namespaces: [namespace] } : {}) }),
-        store.coverage(),
-      ]);
-      // Hours (days) the exporter did not see whole are left out: a half-recorded day is no cost drop.
-      const sets = wholeUnitRows(allSets, coverage, unit);
-      const series = new Map<string, CostPoint[]>();
-      for (const s of sets) {
-        if (s.rows.length === 0) continue;
-        const byNs = new Map<string, { cost: number; parts: Map<string, number> }>();
-        for (const r of s.rows) {
-          if (r.kind !== 'pod') continue;
-          const acc = byNs.get(r.namespace) ?? { cost: 0, parts: new Map<string, number>() };
-          const who = r.controller ? `${r.controllerKind || 'controller'}/${r.controller}` : `pod/${r.pod}`;
-          for (const [resource, usd] of [
-            ['cpu', r.cpuCostUsd],
-            ['memory', r.ramCostUsd],
-            ['gpu', r.gpuCostUsd],
-            ['pv', r.pvCostUsd],
-            ['load-balancer', r.loadBalancerCostUsd],
-            ['network', r.networkCostUsd],
-          ] as const) {
-            if (usd === 0) continue;
-            acc.cost += usd;
-            acc.parts.set(`${who} ${resource}`, (acc.parts.get(`${who} ${resource}`) ?? 0) + usd);
-          }
-          byNs.set(r.namespace, acc);
-        }
-        for (const [ns, v] of byNs) {
-          const list = series.get(ns) ?? [];
-          list.push({ startMs: s.startMs, costUsd: v.cost, parts: v.parts });
-          series.set(ns, list);
-        }
-      }
-      const found = detectAnomalies(series, window.startMs, { granularity: g, threshold });
+      const { anomalies: found, coverage } = await computeAnomalies(store, { window, historyMs, granularity: g, threshold, ...(namespace !== undefined ? { namespace } : {}) });
       const m = coverageMeta(coverage, window);
       return json(c, {
         code: 200,

@@ -4,10 +4,13 @@ import { test } from 'node:test';
 import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
 import { renderBillingMetrics } from '../billing/service.ts';
+import { createNotifier, webhookChannel } from '../notify/notifier.ts';
 import { renderLivePricingMetrics } from '../pricing/live/metrics.ts';
+import { renderAdviceMetrics, renderBudgetMetrics } from './advice-metrics.ts';
 import { costMetricsSteps, renderCostMetrics, streamCostMetrics } from './cost-metrics.ts';
 import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
 import { renderHubMetrics } from './hub-exporter.ts';
+import { memoryLogger } from './log.ts';
 import { SelfMetrics } from './self-metrics.ts';
 
 const RATES = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } } as const;
@@ -26,8 +29,12 @@ test('every served family is documented in docs/metrics.md and every documented 
   });
   const report = allocate(snap, tablePriceBook({ nodes: { g1: { price: RATES } } }), { startMs: 0, endMs: 3_600_000 });
   const text = renderCostMetrics(report, { costUsd: new Map(), spotSavingsUsd: new Map() }, 'prometheus') + new SelfMetrics({ version: '1', nodeVersion: 'v24', source: 'demo' }).render('prometheus');
+  const advice =
+    renderAdviceMetrics({ run: undefined, budgets: [], namespaceMonth: [], clusterMonth: undefined, namespaces: [], runs: { ok: 0, failed: 0 } }, 'prometheus', '', { maxSeries: 100 }) +
+    renderBudgetMetrics([], 'prometheus', '') +
+    createNotifier({ channels: [webhookChannel(() => 'http://127.0.0.1:1/', undefined)], logger: memoryLogger() }).metrics('prometheus', '');
   const hub = renderHubMetrics('prometheus', { version: '1', storeUp: true, coverage: [] });
-  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + renderBillingMetrics(undefined, 'prometheus') + hub);
+  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + renderBillingMetrics(undefined, 'prometheus') + advice + hub);
   const doc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
   const documented = new Set([...doc.matchAll(/^\| `((?:kube_cost|process|nodejs)_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
   assert.deepEqual([...served].filter((f) => !documented.has(f)), [], 'served but not documented');

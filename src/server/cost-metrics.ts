@@ -92,6 +92,17 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
     if (unpriced !== undefined) w.sample(podLabels[i]!, unpriced);
   }
 
+  w.family('kube_cost_pod_network_egress_bytes_per_second', 'gauge', 'Bytes a pod sent per second over its node agent\'s last interval, by destination: in-zone, cross-zone, internet, unclassified (what the connection table could not place). Only pods whose egress a node agent measured.');
+  for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    for (const d of report.pods[i]!.networkEgress ?? []) w.sample(`${podLabels[i]!},destination="${d.destination}"`, d.bytesPerSecond);
+  }
+  w.family('kube_cost_pod_network_egress_hourly_usd', 'gauge', 'Hourly cost of a pod\'s egress in USD by destination (in-zone, cross-zone, internet): its rate × the price of that destination. Destinations without a price (unclassified; a provider without a published figure) have no sample here, never a zero.');
+  for (let i = 0; i < report.pods.length; i++) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    for (const d of report.pods[i]!.networkEgress ?? []) if (d.hourlyUsd !== undefined) w.sample(`${podLabels[i]!},destination="${d.destination}"`, d.hourlyUsd);
+  }
+
   w.family('kube_cost_pod_efficiency_ratio', 'gauge', 'Measured usage divided by request for a pod, by resource (cpu, ram). Only pods with both a request and a measurement.');
   for (let i = 0; i < report.pods.length; i++) {
     if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
@@ -134,7 +145,7 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
   w.family('kube_cost_spot_savings_usd_total', 'counter', 'Savings in USD accumulated by a namespace from spot capacity since the exporter started (the design document names it kube_cost_spot_savings_usd).');
   for (const [namespace, value] of counters.spotSavingsUsd) w.sample(labelText({ namespace }), value);
 
-  w.family('kube_cost_namespace_budget_usd', 'gauge', 'Monthly budget of a namespace in USD, from its label or annotation "budget"; cost_center from "cost-center".');
+  w.family('kube_cost_namespace_budget_usd', 'gauge', 'Monthly budget of a namespace in USD, from its label or annotation "budget" or the budgets file (--budgets, which wins); cost_center from "cost-center".');
   for (const b of report.budgets) w.sample(labelText({ namespace: b.namespace, cost_center: b.costCenter }), b.monthlyUsd);
 
   // Nodes.
@@ -209,12 +220,13 @@ function* writeCostMetrics(w: ExpositionWriter, report: CostReport, counters: Na
   w.sample('', c.totalHourlyUsd);
   w.family('kube_cost_cluster_monthly_usd', 'gauge', 'Monthly run rate of the whole cluster in USD: hourly cost × 730.');
   w.sample('', c.totalHourlyUsd * HOURS_PER_MONTH);
-  w.family('kube_cost_cluster_component_hourly_usd', 'gauge', 'Hourly cost of the cluster in USD by component: compute (allocated to pods), idle (node capacity no pod is allocated), storage, load_balancer, management. The components add up to kube_cost_cluster_hourly_usd.');
+  w.family('kube_cost_cluster_component_hourly_usd', 'gauge', 'Hourly cost of the cluster in USD by component: compute (allocated to pods), idle (node capacity no pod is allocated), storage, load_balancer, management, and network (egress node agents measured, when they do). The components add up to kube_cost_cluster_hourly_usd.');
   w.sample('component="compute"', c.podsComputeHourlyUsd);
   w.sample('component="idle"', c.idleHourlyUsd);
   w.sample('component="storage"', c.volumesHourlyUsd);
   w.sample('component="load_balancer"', c.loadBalancersHourlyUsd);
   w.sample('component="management"', c.managementHourlyUsd);
+  if (c.networkHourlyUsd !== undefined) w.sample('component="network"', c.networkHourlyUsd);
   w.family('kube_cost_cluster_management_hourly_usd', 'gauge', 'Hourly cluster management (control plane) fee in USD.');
   w.sample(labelText({ provider: c.provider, source: c.managementPriceSource }), c.managementHourlyUsd);
   w.family('kube_cost_cluster_spot_savings_hourly_usd', 'gauge', 'Hourly saving in USD of all spot nodes against their on-demand prices.');

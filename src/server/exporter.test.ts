@@ -370,3 +370,50 @@ test('the clock jumping backwards: counters never go down, nothing accrues for n
   assert.ok(Math.abs((await read()) - 0.01) < 1e-12);
   await exporter.stop();
 });
+
+test('several cycle hooks and metrics producers compose: each runs in order, a failing one is counted and skipped', async () => {
+  const calls: string[] = [];
+  const hooks: CycleHook[] = [
+    { component: 'store', handle: () => void calls.push('store') },
+    {
+      component: 'advice',
+      handle: () => {
+        calls.push('advice');
+        throw new Error('boom');
+      },
+    },
+    { component: 'notify', handle: () => void calls.push('notify') },
+  ];
+  let renders = 0;
+  const logger = memoryLogger();
+  const exporter = createExporter({
+    source: scriptedSource([GOOD]),
+    prices,
+    logger,
+    now: () => Date.UTC(2026, 10, 23, 12),
+    onCycle: hooks,
+    extraMetrics: [
+      () => {
+        renders++;
+        return '# TYPE kube_cost_first gauge\nkube_cost_first 1\n';
+      },
+      () => {
+        throw new Error('producer broke');
+      },
+      (_format, base) => `# TYPE kube_cost_second gauge\nkube_cost_second{${base}} 2\n`,
+    ],
+    clusterId: 'c1',
+  });
+  await exporter.cycle();
+  assert.deepEqual(calls, ['store', 'advice', 'notify']);
+  const text = exporter.metrics('prometheus').text;
+  assert.match(text, /^kube_cost_first 1$/m);
+  assert.match(text, /^kube_cost_second\{cluster="c1"\} 2$/m);
+  assert.equal(sampleValue(text, 'kube_cost_errors_total{cluster="c1",component="advice",error_type="error"}'), 1);
+  assert.equal(sampleValue(text, 'kube_cost_errors_total{cluster="c1",component="metrics",error_type="error"}'), 1);
+  // Rendered once per cycle and format, not per scrape.
+  exporter.metrics('prometheus');
+  exporter.metrics('prometheus');
+  assert.equal(renders, 1);
+  assert.ok(logger.lines.some((l) => l.msg === 'a metrics producer failed; its families are left out of this rendering'));
+});

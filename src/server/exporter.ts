@@ -30,9 +30,13 @@ export interface ExporterOptions {
    * rejection is logged and counted (`component` of the hook), never fails the cycle; a slow
    * promise delays the next cycle, not the scrapes.
    */
-  readonly onCycle?: CycleHook;
-  /** More families appended to each rendering (e.g. live pricing's), with the cluster label. */
-  readonly extraMetrics?: (format: ExpositionFormat, baseLabels: string) => string;
+  readonly onCycle?: CycleHook | readonly CycleHook[];
+  /**
+   * More families appended to each rendering (live pricing's, the advice's...), with the cluster
+   * label: one producer or several, rendered in order once per cycle and format (not per scrape).
+   * A producer that throws is logged and counted; the others and the cost metrics still render.
+   */
+  readonly extraMetrics?: MetricsProducer | readonly MetricsProducer[];
   /**
    * `--max-pod-series`: past this many pods, the cheapest are folded into one `__other__` series per
    * namespace in /metrics (src/server/series-limit.ts; sums stay exact, history keeps every pod). 0: no cap.
@@ -48,6 +52,15 @@ export interface CompletedCycle {
   readonly window: { readonly startMs: number; readonly endMs: number };
   /** True when this is the first cycle since start (no previous cycle to measure from). */
   readonly first: boolean;
+}
+
+/** Families rendered from what a producer already holds; must not compute on the scrape path. */
+export type MetricsProducer = (format: ExpositionFormat, baseLabels: string) => string;
+
+/** One item or a list, as a list (the hooks and producers of ExporterOptions). */
+function listOf<T>(x: T | readonly T[] | undefined): readonly T[] {
+  if (x === undefined) return [];
+  return Array.isArray(x) ? (x as readonly T[]) : [x as T];
 }
 
 export interface CycleHook {
@@ -250,7 +263,21 @@ function rendered(format: ExpositionFormat, selfText: string, cost: () => string
 }
 
 export function createExporter(options: ExporterOptions): Exporter {
-  const { source, prices, logger, intervalMs = 60_000, clusterId, allocateOptions = {}, version = '0.0.0', now = Date.now, onCycle } = options;
+  const { source, prices, logger, intervalMs = 60_000, clusterId, allocateOptions = {}, version = '0.0.0', now = Date.now } = options;
+  const hooks = listOf(options.onCycle);
+  const producers = listOf(options.extraMetrics);
+  const extraText = (format: ExpositionFormat): string => {
+    let text = '';
+    for (const produce of producers) {
+      try {
+        text += produce(format, baseLabels);
+      } catch (err) {
+        self.errors.inc({ component: 'metrics', error_type: errorType(err) });
+        logger.error('a metrics producer failed; its families are left out of this rendering', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return text;
+  };
   const baseLabels = clusterId ? labelText({ cluster: clusterId }) : '';
   const self = new SelfMetrics({ version, nodeVersion: process.version, source: source.kind });
 
@@ -430,12 +457,12 @@ export function createExporter(options: ExporterOptions): Exporter {
     self.lastCycleSeconds = nowMs / 1000;
     self.observeCycleDuration((performance.now() - started) / 1000);
     invalidate();
-    if (onCycle) {
+    for (const hook of hooks) {
       try {
-        await onCycle.handle({ report, reading, window: { startMs: windowStart, endMs: nowMs }, first: cycles === 1 });
+        await hook.handle({ report, reading, window: { startMs: windowStart, endMs: nowMs }, first: cycles === 1 });
       } catch (err) {
-        self.errors.inc({ component: onCycle.component, error_type: errorType(err) });
-        logger.error(`${onCycle.component} failed for this cycle; the metrics are not affected`, { error: err instanceof Error ? err.message : String(err) });
+        self.errors.inc({ component: hook.component, error_type: errorType(err) });
+        logger.error(`${hook.component} failed for this cycle; the metrics are not affected`, { error: err instanceof Error ? err.message : String(err) });
       }
     }
     if (cycles === 1) {
@@ -489,9 +516,11 @@ export function createExporter(options: ExporterOptions): Exporter {
       const hit = cache[format];
       if (hit) return hit;
       const p = published;
+      // The producers first: a failing one is counted in this rendering's self-monitoring.
+      const extra = extraText(format);
       const result = rendered(
         format,
-        self.render(format, baseLabels) + (options.extraMetrics?.(format, baseLabels) ?? ''),
+        self.render(format, baseLabels) + extra,
         () => costText(p, format),
         () => costGzip(p, format),
       );

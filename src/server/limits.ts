@@ -62,10 +62,32 @@ export function rateLimiter(options: { ratePerSecond: number; burst: number; max
 }
 
 export function requestLimits(limits: RequestLimits): MiddlewareHandler {
+  return requestLimiter(limits).middleware;
+}
+
+export interface RequestLimiter {
+  readonly middleware: MiddlewareHandler;
+  /**
+   * For a server's fast path (src/server/app.ts): true when the middleware would let this request
+   * through, the rate token taken as the middleware takes it; false when the middleware must
+   * answer it (then it checks again, with its own answer, count and Retry-After). `target` is the
+   * request target (path and query), `contentLength` its header, `address` the socket's.
+   */
+  passes(path: string, target: string, contentLength: string | undefined, address: string | undefined): boolean;
+}
+
+/** The limits as a middleware, and the same checks (the same buckets) for a fast path. */
+export function requestLimiter(limits: RequestLimits): RequestLimiter {
   const { maxUrlBytes, maxBodyBytes, ratePerSecond, openPaths = DEFAULT_OPEN_PATHS, now = Date.now, remoteAddress = socketAddress, onLimited } = limits;
   const burst = limits.burst ?? Math.max(1, 2 * ratePerSecond);
   const limiter = ratePerSecond > 0 ? rateLimiter({ ratePerSecond, burst, maxClients: limits.maxClients ?? 10_000, now }) : undefined;
-  return async (c, next) => {
+  const passes = (path: string, target: string, contentLength: string | undefined, address: string | undefined): boolean => {
+    if (openPaths.includes(path)) return true;
+    if (Buffer.byteLength(target) > maxUrlBytes) return false;
+    if (contentLength !== undefined && Number(contentLength) > maxBodyBytes) return false;
+    return limiter === undefined || limiter.take(address ?? 'unknown') === 0;
+  };
+  const middleware: MiddlewareHandler = async (c, next) => {
     const path = c.req.path;
     if (openPaths.includes(path)) return next();
     const url = new URL(c.req.url);
@@ -89,4 +111,5 @@ export function requestLimits(limits: RequestLimits): MiddlewareHandler {
     }
     return next();
   };
+  return { middleware, passes };
 }

@@ -1,8 +1,10 @@
 // The `demo` source: the simulated cluster of demo-objects.ts, read through the same conversion
 // as a snapshot (kube-objects.ts, pod-metrics.ts). The objects that never change are converted
-// once; each read converts only what changes with time: the CronJob pods and the usage.
+// once; each read converts only what changes with time: the CronJob pods, the usage and the
+// egress node agents would measure (demo-egress.ts).
 import type { InputError } from '../core/errors.ts';
 import type { ClusterSnapshot } from '../core/model.ts';
+import { demoEgress } from './demo-egress.ts';
 import { createDemoCluster } from './demo-objects.ts';
 import { convertKubeDocuments } from './kube-objects.ts';
 import { convertPodMetricsList } from './pod-metrics.ts';
@@ -23,7 +25,9 @@ export function createDemoSource(options: DemoSourceOptions = {}): ClusterSource
     async read(nowMs: number): Promise<SourceReading> {
       const changing = convertKubeDocuments([{ doc: { kind: 'List', items: cluster.podsAt(nowMs) }, origin: 'demo' }]);
       const { usage, warnings: usageWarnings } = convertPodMetricsList(cluster.podMetrics(nowMs), 'demo metrics');
-      const snapshot: ClusterSnapshot = { ...fixed.snapshot, pods: [...fixed.snapshot.pods, ...changing.snapshot.pods], usage };
+      const pods = [...fixed.snapshot.pods, ...changing.snapshot.pods];
+      // As if node agents ran on every node: egress by destination, priced by the cost model.
+      const snapshot: ClusterSnapshot = { ...fixed.snapshot, pods, usage, egress: demoEgress({ pods }, nowMs, seed) };
       const warnings: InputError[] = [...fixed.warnings, ...changing.warnings, ...usageWarnings];
       return { snapshot, warnings, hasUsage: true };
     },

@@ -4,7 +4,8 @@
 // Writes are one transaction per cycle (all or nothing; a kill -9 loses at most the cycle being
 // written). Maintenance (raw → hourly → daily rollups, retention) runs in small transactions that
 // yield to the event loop between them, so cycles and scrapes never wait long for it. Queries
-// follow plan.ts: each part of a step is one SELECT, summed by (cluster, key) in SQL.
+// follow plan.ts: each part of a step is one SELECT, summed by (cluster, key) in SQL; consecutive
+// steps answered by whole buckets are one SELECT for all of them, grouped by step (docs/benchmarks.md).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
@@ -145,6 +146,33 @@ interface IdentityCacheEntry {
   /** The descriptive values as last seen (labels by reference): unchanged rows skip the signature. */
   seen: readonly unknown[];
 }
+
+/** Where a query's result columns are: start, end, reconciled, id, step index, then the amounts. */
+const COLUMN = { s: 0, e: 1, rec: 2, id: 3, k: 4, values: 5 } as const;
+
+type RowBuilder = (cluster: string, identity: readonly unknown[], key: SQLOutputValue, r: readonly SQLOutputValue[]) => AnyRow;
+
+/**
+ * A function that builds a kind's row as one object literal with every field of the port, in its
+ * order. Rows built field by field with computed names (`row[field] = v`) fall into V8's dictionary
+ * mode past a dozen fields: an allocation row (27 fields) then costs several microseconds to build
+ * and to read (bench/advice-demo.ts: most of the time of a week of hourly steps). Generated once per
+ * kind from the constant field lists of sql.ts and plan.ts (checked to be plain identifiers).
+ */
+function rowBuilder(kind: SqlKind): RowBuilder {
+  const name = (f: string): string => {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(f)) throw new Error(`internal: field name ${f}`);
+    return f;
+  };
+  const fields = [`cluster: cluster`, `startMs: Number(r[${COLUMN.s}])`, `endMs: Number(r[${COLUMN.e}])`];
+  for (const [i, ident] of kind.idents.entries()) fields.push(`${name(ident.field)}: identity[${i}]`);
+  for (const [i, f] of [...kind.fact.sums, ...kind.fact.maxes].entries()) fields.push(`${name(f)}: Number(r[${COLUMN.values + i}])`);
+  if (kind.basis) fields.push(`basis: Number(r[${COLUMN.rec}]) > 0 ? 'reconciled' : 'estimated'`);
+  if (kind.prefix === 'alloc') fields.push('key: key');
+  return new Function('cluster', 'identity', 'key', 'r', `return { ${fields.join(', ')} };`) as RowBuilder;
+}
+
+const ROW_BUILDERS = new Map(SQL_KINDS.map((k) => [k, rowBuilder(k)]));
 
 /** A part of a plan, or whole blocks of `blockMs` (alloc_blocks) starting in [startMs, endMs). */
 type QueryPart = PlanPart | { readonly resolution: 'blocks'; readonly blockMs: number; readonly startMs: number; readonly endMs: number };
@@ -427,65 +455,113 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     const kind = kindByName(fact.name);
     const { sums, maxes } = valueColumns(kind);
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
-    const identCols = kind.idents.map((i) => `i.${snake(i.field)} AS ${snake(i.field)}`);
-    const nsFilter = namespaces ? ` WHERE i.namespace IN (SELECT value FROM json_each($namespaces))` : '';
-    const idents = kind.idents.map((i) => [i.field, snake(i.field), i.json === true] as const);
-    const values = [...kind.fact.sums, ...kind.fact.maxes].map((f) => [f, snake(f)] as const);
+    // The namespace push-down filter, on the identity table (the fact tables hold amounts only).
+    const nsFilter = namespaces ? ` AND id IN (SELECT id FROM ${kind.prefix}_ids WHERE cluster_id = $cluster AND namespace IN (SELECT value FROM json_each($namespaces)))` : '';
+    const aggregates = `MIN(s) AS s, MAX(e) AS e, ${sums.map((c) => `SUM(${c}) AS ${c}`).join(', ')}${maxes.map((c) => `, MAX(${c}) AS ${c}`).join('')}, MAX(rec) AS rec`;
+    const valueCols = [...sums, ...maxes];
     const parsedJson = new Map<string, unknown>();
-    return steps(q).map((step) => {
-      const rows: Row[] = [];
-      for (const cluster of clusters.values()) {
-        if (wanted && !wanted.has(cluster.name)) continue;
-        const planned = planStep(step, marksOf(cluster));
-        if (planned.length === 0) continue;
-        const parts = kind.prefix === 'alloc' ? withBlocks(planned, cluster.id) : planned;
+    const stepList = steps(q);
+    const rowsByStep: Row[][] = stepList.map(() => []);
+
+    // Statements return amounts only, as arrays (node:sqlite builds objects property by property,
+    // several times slower), in this column order; what each thing is (the identity: labels,
+    // names...) is read once per id, not once per row and step.
+    const ID = COLUMN.id;
+    const K = COLUMN.k;
+    const head = (k: string) => `s, e, rec, id, ${k} AS k, ${valueCols.join(', ')}`;
+    const pending: { clusterName: string; clusterId: number; found: SQLOutputValue[][]; step: number | undefined }[] = [];
+    const run = (sql: string, params: Record<string, SQLInputValue>, clusterName: string, clusterId: number, step: number | undefined): void => {
+      const statement = stmt(sql);
+      statement.setReturnArrays(true);
+      pending.push({ clusterName, clusterId, found: statement.all(params) as unknown as SQLOutputValue[][], step });
+    };
+
+    for (const cluster of clusters.values()) {
+      if (wanted && !wanted.has(cluster.name)) continue;
+      const marks = marksOf(cluster);
+      const plans = stepList.map((step) => planStep(step, marks));
+      // A step answered by whole buckets of one resolution that cover exactly the step: consecutive
+      // steps like that are one statement (a week of hourly steps: one query, not 168), grouped by
+      // step, or not grouped at all when a step is one bucket (one row per id and bucket).
+      const whole = (n: number): PlanPart['resolution'] | undefined => {
+        const parts = plans[n]!;
+        const step = stepList[n]!;
+        const p = parts[0];
+        return parts.length === 1 && p !== undefined && p.whole && p.startMs === step.startMs && p.endMs === step.endMs ? p.resolution : undefined;
+      };
+      let n = 0;
+      while (n < stepList.length) {
+        const resolution = q.stepMs === undefined ? undefined : whole(n);
+        let last = n;
+        if (resolution !== undefined) while (last + 1 < stepList.length && whole(last + 1) === resolution) last++;
         const params: Record<string, SQLInputValue> = { cluster: cluster.id };
-        if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
         if (namespaces) params['namespaces'] = JSON.stringify(namespaces);
-        const unions = parts.map((part, n) => {
-          params[`from${n}`] = part.startMs;
-          params[`to${n}`] = part.endMs;
-          return partSql(kind, part).replaceAll('$from', `$from${n}`).replaceAll('$to', `$to${n}`);
-        });
-        const grouped = `SELECT id, MIN(s) AS s, MAX(e) AS e, ${sums.map((c) => `SUM(${c}) AS ${c}`).join(', ')}${maxes.map((c) => `, MAX(${c}) AS ${c}`).join('')}, MAX(rec) AS rec
-          FROM (${unions.join('\nUNION ALL\n')}) GROUP BY id`;
-        const sql = `SELECT g.*, i.key AS ident_key${identCols.length ? `, ${identCols.join(', ')}` : ''} FROM (${grouped}) g JOIN ${kind.prefix}_ids i ON i.id = g.id${nsFilter}`;
-        // Rows as arrays: node:sqlite builds objects property by property, several times slower.
-        const statement = stmt(sql);
-        statement.setReturnArrays(true);
-        const at = new Map(statement.columns().map((c, n) => [c.name, n]));
-        const col = (name: string): number => {
-          const n = at.get(name);
-          if (n === undefined) throw new Error(`internal: no column ${name}`);
-          return n;
-        };
-        const [sAt, eAt, recAt, keyAt] = [col('s'), col('e'), col('rec'), col('ident_key')];
-        const identAt = idents.map(([field, column, json]) => [field, col(column), json] as const);
-        const valueAt = values.map(([field, column]) => [field, col(column)] as const);
-        const found = statement.all(params) as unknown as SQLOutputValue[][];
-        for (const r of found) {
-          const row: Record<string, unknown> = { cluster: cluster.name, startMs: Number(r[sAt]), endMs: Number(r[eAt]) };
-          for (const [field, column, json] of identAt) {
-            const v = r[column];
-            if (json) {
-              // The same labels come back for every step: parse each distinct text once per query.
-              const text = String(v);
-              let parsed = parsedJson.get(text);
-              if (parsed === undefined) {
-                parsed = JSON.parse(text) as unknown;
-                parsedJson.set(text, parsed);
-              }
-              row[field] = parsed;
-            } else row[field] = v;
-          }
-          for (const [field, column] of valueAt) row[field] = Number(r[column]);
-          if (kind.basis) row['basis'] = Number(r[recAt]) > 0 ? 'reconciled' : 'estimated';
-          if (kind.prefix === 'alloc') row['key'] = r[keyAt];
-          rows.push(row as unknown as Row);
+        if (resolution !== undefined && last > n) {
+          Object.assign(params, { from: stepList[n]!.startMs, to: stepList[last]!.endMs, step: q.stepMs!, first: n });
+          const k = '$first + CAST((bucket_ms - $from) / $step AS INTEGER)';
+          const from = `SELECT bucket_ms, id, start_ms AS s, end_ms AS e, ${valueCols.join(', ')}, reconciled AS rec FROM ${kind.prefix}_${resolution}
+                  WHERE cluster_id = $cluster AND bucket_ms >= $from AND bucket_ms < $to${nsFilter}`;
+          const oneBucket = q.stepMs === (resolution === 'hourly' ? HOUR_MS : DAY_MS);
+          const sql = oneBucket ? `SELECT ${head(k)} FROM (${from})` : `SELECT ${head('k')} FROM (SELECT ${k} AS k, id, ${aggregates} FROM (${from}) GROUP BY k, id)`;
+          run(sql, params, cluster.name, cluster.id, undefined);
+          n = last + 1;
+          continue;
         }
+        const planned = plans[n]!;
+        // Whole hourly and daily parts of allocations are read as the fewest built blocks.
+        const parts = kind.prefix === 'alloc' ? withBlocks(planned, cluster.id) : planned;
+        if (parts.length > 0) {
+          if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
+          const unions = parts.map((part, i) => {
+            params[`from${i}`] = part.startMs;
+            params[`to${i}`] = part.endMs;
+            return partSql(kind, part).replaceAll('$from', `$from${i}`).replaceAll('$to', `$to${i}`);
+          });
+          const filtered = nsFilter === '' ? unions : unions.map((u) => `SELECT * FROM (${u}) WHERE 1${nsFilter}`);
+          run(`SELECT ${head('0')} FROM (SELECT id, ${aggregates} FROM (${filtered.join('\nUNION ALL\n')}) GROUP BY id)`, params, cluster.name, cluster.id, n);
+        }
+        n++;
       }
-      return { startMs: step.startMs, endMs: step.endMs, rows };
-    });
+    }
+
+    // The identities of the ids found, one query per cluster, each read once.
+    const identCols = kind.idents.map((i) => snake(i.field));
+    const identities = new Map<string, { key: SQLOutputValue; values: unknown[] }>();
+    const byCluster = new Map<number, Set<number>>();
+    for (const p of pending) {
+      const ids = byCluster.get(p.clusterId) ?? new Set<number>();
+      for (const r of p.found) ids.add(Number(r[ID]));
+      byCluster.set(p.clusterId, ids);
+    }
+    for (const [clusterId, ids] of byCluster) {
+      if (ids.size === 0) continue;
+      const statement = stmt(`SELECT id, key${identCols.length ? `, ${identCols.join(', ')}` : ''} FROM ${kind.prefix}_ids WHERE id IN (SELECT value FROM json_each($ids))`);
+      statement.setReturnArrays(true);
+      for (const r of statement.all({ ids: JSON.stringify([...ids]) }) as unknown as SQLOutputValue[][]) {
+        const values = kind.idents.map((ident, i) => {
+          const v = r[2 + i];
+          if (!ident.json) return v;
+          // The same labels come back for many ids: parse each distinct text once per query.
+          const text = String(v);
+          let parsed = parsedJson.get(text);
+          if (parsed === undefined) {
+            parsed = JSON.parse(text) as unknown;
+            parsedJson.set(text, parsed);
+          }
+          return parsed;
+        });
+        identities.set(`${clusterId}/${Number(r[0])}`, { key: r[1] ?? '', values });
+      }
+    }
+    const build = ROW_BUILDERS.get(kind)!;
+    for (const p of pending) {
+      for (const r of p.found) {
+        const identity = identities.get(`${p.clusterId}/${Number(r[ID])}`);
+        if (identity === undefined) throw new Error(`internal: ${kind.prefix} id ${String(r[ID])} has no identity`);
+        rowsByStep[p.step ?? Number(r[K])]!.push(build(p.clusterName, identity.values, identity.key, r) as Row);
+      }
+    }
+    return stepList.map((step, n) => ({ startMs: step.startMs, endMs: step.endMs, rows: rowsByStep[n]! }));
   }
 
   const rollupHourlySql = (kind: SqlKind): string => {

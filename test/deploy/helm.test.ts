@@ -205,6 +205,41 @@ test('Helm-only options render valid objects: custom pricing, GCP and Azure iden
   assert.match(chart.notes, /kubectl -n finops port-forward svc\/costs-kube-cost-exporter 9090/);
 });
 
+test('advice options: the budgets file as a ConfigMap the exporter reads, the Slack URL from a Secret, the other settings as variables', async () => {
+  const budgets = [
+    { namespace: 'checkout', monthlyUsd: 500, costCenter: 'engineering' },
+    { label: 'team=payments', monthlyUsd: 3000 },
+    { cluster: true, monthlyUsd: 20000 },
+  ];
+  const values = {
+    advice: { everyCycles: 5, maxSeries: 50, commitmentDiscount: '28%', budgets, notify: { slack: { existingSecret: 'slack-webhook', key: 'url' }, webhookUrl: 'https://hooks.example/cost', dashboardUrl: 'https://grafana.example' } },
+  };
+  assert.deepEqual(schemaErrors(mergeValues(defaults, values) as Dict), []);
+  assert.deepEqual(schemaErrors(mergeValues(defaults, { advice: { budgets: [{ namespace: 'a', monthlyUsd: -1 }] } }) as Dict), ['/advice/budgets/0/monthlyUsd must be >= 0']);
+  const chart = renderChart(CHART, { ...release, values });
+  assert.deepEqual(await validateAll(chart.objects), []);
+  const configMap = chart.objects.find((o) => o['kind'] === 'ConfigMap' && (o['metadata'] as { name: string }).name === 'kube-cost-exporter-budgets') as { data: Record<string, string> };
+  // What the exporter will read: the same entries under `budgets`.
+  assert.deepEqual(parse(configMap.data['budgets.yaml']!), { budgets });
+  const pod = (chart.objects.find((o) => o['kind'] === 'Deployment') as { spec: { template: { spec: { volumes: Dict[]; containers: { env: { name: string; value: string }[]; volumeMounts: Dict[] }[] } } } }).spec.template.spec;
+  const env = Object.fromEntries(pod.containers[0]!.env.filter((e) => /^KCE_(ADVICE|BUDGETS|COMMITMENT|NOTIFY|DASHBOARD)/.test(e.name)).map((e) => [e.name, e.value]));
+  assert.deepEqual(env, {
+    KCE_ADVICE_EVERY_CYCLES: '5',
+    KCE_ADVICE_MAX_SERIES: '50',
+    KCE_COMMITMENT_DISCOUNT: '28%',
+    KCE_BUDGETS: '/etc/kube-cost-exporter/budgets/budgets.yaml',
+    KCE_NOTIFY_SLACK_WEBHOOK_URL_FILE: '/etc/kube-cost-exporter/slack/url',
+    KCE_NOTIFY_WEBHOOK_URL: 'https://hooks.example/cost',
+    KCE_DASHBOARD_URL: 'https://grafana.example',
+  });
+  assert.deepEqual(pod.volumes.find((v) => v['name'] === 'slack-webhook'), { name: 'slack-webhook', secret: { secretName: 'slack-webhook' } });
+  assert.deepEqual(pod.volumes.find((v) => v['name'] === 'budgets'), { name: 'budgets', configMap: { name: 'kube-cost-exporter-budgets' } });
+  // The defaults add nothing.
+  const plain = renderChart(CHART, { ...release, values: {} });
+  const plainEnv = (plain.objects.find((o) => o['kind'] === 'Deployment') as { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } }).spec.template.spec.containers[0]!.env.map((e) => e.name);
+  assert.deepEqual(plainEnv.filter((n) => /^KCE_(ADVICE|BUDGETS|COMMITMENT|NOTIFY|DASHBOARD)/.test(n)), []);
+});
+
 test('values the chart refuses fail with a message naming the value', () => {
   assert.throws(() => renderChart(CHART, { ...release, values: { aggregator: { replicas: 2 } } }), (e: Error) => e instanceof TemplateError && /aggregator\.replicas: must be 1/.test(e.message));
 });

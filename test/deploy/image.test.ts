@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
+import { containerId, podUid, writeCgroupTree } from '../../src/agent/fixtures.test-util.ts';
 import { REPO_ROOT } from '../../src/dashboards/generate.ts';
 import { freePort } from '../helpers/prometheus.ts';
 import { realisticCluster } from '../kube-apiserver/cluster.ts';
@@ -124,8 +125,13 @@ test('the build context leaves out tests and the dashboard generator; the image 
     .map((f) => relative(app, f))
     .sort();
   assert.deepEqual(
-    shipped.filter((f) => !f.startsWith('ui/dist/')),
-    ['bin/kube-cost-exporter.js', 'dist/cli/kube-cost-exporter.js', 'package.json'],
+    shipped.filter((f) => !f.startsWith('ui/dist/') && !f.startsWith('dist/cli/agent-chunks/')),
+    ['bin/kube-cost-exporter.js', 'dist/cli/kube-cost-agent.js', 'dist/cli/kube-cost-exporter.js', 'package.json'],
+  );
+  // The agent's chunks: code it loads only with a kubeconfig (the official Kubernetes client).
+  assert.deepEqual(
+    shipped.filter((f) => f.startsWith('dist/cli/agent-chunks/') && !/^dist\/cli\/agent-chunks\/[\w-]+\.js$/.test(f)),
+    [],
   );
   // The web UI: built files only (no TypeScript, no fixtures).
   const ui = shipped.filter((f) => f.startsWith('ui/dist/'));
@@ -204,6 +210,35 @@ test('the image\'s /app follows a live cluster (--source kube, the bundled Kuber
     assert.equal(await exited, 0, output);
     await cluster.close();
   }
+});
+
+test('the image\'s agent (`kube-cost-exporter agent`) loads its own small bundle, not the exporter, and collects', () => {
+  const agentBundle = readFileSync(join(app, 'dist/cli/kube-cost-agent.js'), 'utf8');
+  assert.ok(agentBundle.length < 1e6, `the agent bundle is ${(agentBundle.length / 1e6).toFixed(2)} MB`);
+  // Nothing of the exporter (its metrics) nor of the Kubernetes client (its KubeConfig class).
+  const exporterBundle = readFileSync(join(app, 'dist/cli/kube-cost-exporter.js'), 'utf8');
+  for (const text of ['kube_cost_cluster_monthly_usd', 'KubeConfig=class', 'makeApiClient']) {
+    assert.ok(exporterBundle.includes(text), `the exporter bundle holds "${text}" (the check below looks for something real)`);
+    assert.ok(!agentBundle.includes(text), `the agent bundle holds "${text}"`);
+  }
+  const root = join(work, 'agent-node');
+  writeCgroupTree(join(root, 'cgroup'), {
+    version: 'v2',
+    driver: 'systemd',
+    runtime: 'containerd',
+    pods: [{ uid: podUid(1), qos: 'burstable', counters: { cpuUsec: 1_000_000, memoryBytes: 64 * 2 ** 20, inactiveFileBytes: 0 }, containers: [{ id: containerId(1), counters: { cpuUsec: 1_000_000, memoryBytes: 64 * 2 ** 20, inactiveFileBytes: 0 } }] }],
+  });
+  const out = execFileSync(process.execPath, ['bin/kube-cost-exporter.js', 'agent', '--once', '-o', 'json', '--no-kube', '--no-network', '--sample', '100ms', '--cgroup-root', join(root, 'cgroup'), '--node-name', 'n1'], {
+    cwd: app,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
+  const report = JSON.parse(out) as { node: string; pods: { uid: string; memoryWorkingSetBytes: number }[] };
+  assert.equal(report.node, 'n1');
+  assert.deepEqual(
+    report.pods.map((p) => [p.uid, p.memoryWorkingSetBytes]),
+    [[podUid(1), 64 * 2 ** 20]],
+  );
 });
 
 test('the image\'s /app (everything but the Node runtime and Alpine) stays small', () => {

@@ -104,7 +104,7 @@ before(async () => {
 });
 after(() => server.close());
 
-function lister(options: { maxAttempts?: number; pageSize?: number } = {}) {
+function lister(options: { maxAttempts?: number; pageSize?: number; idleTimeoutMs?: number } = {}) {
   return createS3BillLister({ endpoint: server.url, forcePathStyle: true, region: 'eu-west-1', caPem: server.caPem, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'secret' }, ...options });
 }
 
@@ -418,4 +418,21 @@ test('S3: listS3BillFiles, the lister the billing dispatch imports, is configure
   assert.deepEqual(out, { files: ['s3://cur-bucket/cur/a.csv'] });
   assert.equal(listRequests()[0]?.path, `/${BUCKET}/`, 'path-style');
   assert.match(String(listRequests()[0]?.headers.authorization), /Credential=AKIDBILLREADER01\/\d{8}\/eu-west-1\/s3\//);
+});
+
+test('S3: a server that stops answering fails the attempt after the idle timeout; the SDK retries, then a BillLocationError', async () => {
+  reset([object('cur/a.csv', 'x', '2026-11-01T00:00:00Z')], (req) => req.query.get('list-type') === '2'); // never answered
+  await assert.rejects(collect(lister({ maxAttempts: 2, idleTimeoutMs: 200 })(`s3://${BUCKET}/cur/`, {})), (err: unknown) => err instanceof BillLocationError && err.location === 's3://cur-bucket/cur/' && /^ListObjectsV2 failed: TimeoutError/.test(err.reason));
+  assert.equal(listRequests().length, 2, 'the timed-out attempt was retried once');
+});
+
+test('S3: a download whose body stalls fails after the idle timeout, naming the object', async () => {
+  reset([object('cur/a.csv', 'x'.repeat(100), '2026-11-01T00:00:00Z')], (req, res) => {
+    if (!req.path.endsWith('/a.csv')) return false;
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('x'.repeat(30)); // then silence, the connection kept open
+    return true;
+  });
+  const [file] = await collect(lister({ idleTimeoutMs: 300 })(`s3://${BUCKET}/cur/`, {}));
+  await assert.rejects(text(await file!.open()), (err: unknown) => err instanceof BillLocationError && err.location === 's3://cur-bucket/cur/a.csv' && /^download interrupted after 30 of 100 bytes/.test(err.reason));
 });

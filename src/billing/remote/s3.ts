@@ -24,6 +24,11 @@ export interface S3ListerOptions {
   readonly caPem?: string | undefined;
   /** Attempts per request including the first (the SDK's standard retry mode with backoff). Default 4. */
   readonly maxAttempts?: number | undefined;
+  /**
+   * No answer within this long fails the attempt (retried); a body silent for this long fails the
+   * download. Default 60 s.
+   */
+  readonly idleTimeoutMs?: number | undefined;
   /** Keys per ListObjectsV2 page (1..1000). Default 1000. */
   readonly pageSize?: number | undefined;
 }
@@ -51,6 +56,7 @@ async function* listS3(location: string, options: S3ListerOptions, signal: Abort
   const { bucket, prefix } = parseBucketLocation(location, 's3');
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
   const httpsAgent = options.caPem ? new (await import('node:https')).Agent({ keepAlive: true, ca: options.caPem }) : undefined;
+  const timeoutMs = options.idleTimeoutMs ?? 60_000;
   const client = new S3Client({
     region: options.region ?? 'us-east-1',
     followRegionRedirects: true,
@@ -58,7 +64,15 @@ async function* listS3(location: string, options: S3ListerOptions, signal: Abort
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(httpsAgent ? { requestHandler: { httpsAgent } } : {}),
+    // requestTimeout runs until the answer's headers (and only warns unless told to throw);
+    // socketTimeout covers a body that stalls afterwards.
+    requestHandler: {
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: timeoutMs,
+      connectionTimeout: Math.min(timeoutMs, 10_000),
+      ...(httpsAgent ? { httpsAgent } : {}),
+    },
   });
   const send = { ...(signal ? { abortSignal: signal } : {}) };
   const locationOf = (key: string) => `s3://${bucket}/${key}`;

@@ -1,0 +1,25 @@
+// The exporter's V8 flags are the same wherever users run it — the image's NODE_OPTIONS and
+// `npm start` — and `npm run bench` measures with them, so the figures in docs/benchmarks.md are
+// the shipped ones (decision 0020: none today; `--max-semi-space-size=8` was measured and not
+// shipped). One value, checked here in all three places.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+
+test('the image, npm start and npm run bench run the exporter with the same V8 flags', () => {
+  const env = /^ENV .*\bNODE_OPTIONS=(\S+)/m.exec(read('Dockerfile'))?.[1] ?? '';
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  const flags = (script: string | undefined, before: string, after: string): string => {
+    const m = new RegExp(`^node ${before}(.*?) ?${after}$`).exec(script ?? '');
+    assert.ok(m, `${script} is not "node ${before}<flags> ${after}"`);
+    return (m[1] ?? '').trim();
+  };
+  assert.equal(flags(scripts['start'], '', 'src/cli/kube-cost-exporter.ts'), env, 'npm start and the image');
+  assert.equal(flags(scripts['bench'], '--expose-gc ?', 'bench/run.ts'), env, 'npm run bench and the image');
+  // Manifests that set NODE_OPTIONS for the exporter would replace the image's: only the agent's do.
+  for (const manifest of ['deploy/helm/kube-cost-exporter/templates/deployment.yaml', 'deploy/kustomize/base/deployment.yaml']) {
+    assert.ok(!read(manifest).includes('NODE_OPTIONS'), `${manifest} sets NODE_OPTIONS`);
+  }
+});
