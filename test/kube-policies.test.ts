@@ -1,0 +1,46 @@
+// HorizontalPodAutoscalers and PodDisruptionBudgets through the kube source against the test API
+// server: listed, then followed by watch (added, modified, deleted), malformed ones reported as
+// warnings naming the field. The advice reads them from reading.policies (docs/advice.md).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { realisticCluster, T0 } from './kube-apiserver/cluster.ts';
+import { eventually, startTestCluster } from './kube-apiserver/harness.ts';
+
+const hpa = (name: string, metrics: unknown[]) => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  metadata: { name, namespace: 'shop' },
+  spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 2, maxReplicas: 10, metrics },
+});
+const cpu = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } };
+const memory = { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } };
+const pdb = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'shop' }, spec });
+
+test('the kube source lists and watches HPAs and PDBs and hands them to the advice', async () => {
+  const cluster = await startTestCluster();
+  try {
+    for (const o of realisticCluster()) cluster.server.apply(o);
+    cluster.server.apply(hpa('web', [cpu]));
+    cluster.server.apply(pdb('web', { selector: { matchLabels: { app: 'web' } }, minAvailable: 1 }));
+    const source = await cluster.source({ metrics: false });
+    const first = await source.read(T0);
+    assert.deepEqual(first.policies.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'] }]);
+    assert.deepEqual(first.policies.pdbs, [{ namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' }, matchExpressions: [] }, minAvailable: { count: 1 } }]);
+    assert.deepEqual(first.warnings, []);
+
+    // Watch: the HPA now scales on memory too, the PDB goes, a malformed one comes.
+    cluster.server.apply(hpa('web', [cpu, memory]));
+    cluster.server.remove('PodDisruptionBudget', 'shop', 'web');
+    cluster.server.apply(pdb('bad', { selector: { matchLabels: { app: 'web' } }, minAvailable: 'most' }));
+    const later = await eventually(async () => {
+      const r = await source.read(T0 + 1000);
+      return r.policies.hpas[0]?.resources.length === 2 && r.policies.pdbs.length === 0 && r.warnings.length === 1 ? r : undefined;
+    }, 'the watch events');
+    assert.deepEqual(later.policies.hpas[0]?.resources, ['cpu', 'memory']);
+    assert.equal(later.warnings[0]?.field, 'spec.minAvailable');
+    assert.equal(later.warnings[0]?.value, 'most');
+    assert.match(later.warnings[0]?.object ?? '', /shop\/bad/);
+  } finally {
+    await cluster.close();
+  }
+});
