@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PodInfo } from '../model.ts';
 import type { PdbPolicy } from './policies.ts';
-import { pdbAllowsDisruption, pdbFacts, selects } from './policies.ts';
+import { advicePolicies, pdbAllowsDisruption, pdbFacts, selects } from './policies.ts';
 
 const pdb = (limits: Partial<PdbPolicy>, matchLabels: Record<string, string> = { app: 'web' }): PdbPolicy => ({ namespace: 'shop', name: 'web', selector: { matchLabels }, ...limits });
 
@@ -66,4 +66,15 @@ test('pdbFacts: per workload, whether every PDB selecting its pods allows an evi
       ['prod/shop/deployment/api', { pdbAllowsDisruption: false }],
     ]),
   );
+});
+
+test('advicePolicies: HPAs scoped to the cluster, PDB facts keyed as spot.ts keys workloads', () => {
+  const got = advicePolicies(
+    { hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'] }], pdbs: [pdb({ maxUnavailable: { percent: 25 } })] },
+    [pod('web-a', { app: 'web' }, 'web')],
+    'prod',
+  );
+  assert.deepEqual(got.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'], cluster: 'prod' }]);
+  // ceil(25 % × 1) = 1 eviction allowed.
+  assert.deepEqual(got.spotFacts, new Map([['prod/shop/deployment/web', { pdbAllowsDisruption: true }]]));
 });

@@ -78,3 +78,14 @@ export function pdbFacts(pods: readonly PodInfo[], pdbs: readonly PdbPolicy[], c
   }
   return out;
 }
+
+/** What the advice takes from one cluster's HPAs and PDBs: rightsizing.ts's HPA targets, spot.ts's facts. */
+export interface AdvicePolicies {
+  readonly hpas: readonly HpaTarget[];
+  readonly spotFacts: ReadonlyMap<string, WorkloadFacts>;
+}
+
+/** A source's HPAs and PDBs as the advice of `cluster` reads them (HPAs scoped to that cluster). */
+export function advicePolicies(policies: WorkloadPolicies, pods: readonly PodInfo[], cluster: string): AdvicePolicies {
+  return { hpas: policies.hpas.map((h) => ({ ...h, cluster })), spotFacts: pdbFacts(pods, policies.pdbs, cluster) };
+}
