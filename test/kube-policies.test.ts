@@ -3,8 +3,11 @@
 // warnings naming the field. The advice reads them from reading.policies (docs/advice.md).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
 import { realisticCluster, T0 } from './kube-apiserver/cluster.ts';
-import { eventually, startTestCluster } from './kube-apiserver/harness.ts';
+import { eventually, kubectl, startTestCluster } from './kube-apiserver/harness.ts';
 
 const hpa = (name: string, metrics: unknown[]) => ({
   apiVersion: 'autoscaling/v2',
@@ -40,6 +43,31 @@ test('the kube source lists and watches HPAs and PDBs and hands them to the advi
     assert.equal(later.warnings[0]?.field, 'spec.minAvailable');
     assert.equal(later.warnings[0]?.value, 'most');
     assert.match(later.warnings[0]?.object ?? '', /shop\/bad/);
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('a snapshot of `kubectl get hpa,pdb -A -o json` (real kubectl) gives the policies the kube source gives', async () => {
+  const cluster = await startTestCluster();
+  try {
+    cluster.server.apply(hpa('web', [cpu, memory]));
+    cluster.server.apply(hpa('api', []));
+    cluster.server.apply(pdb('web', { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] }, maxUnavailable: '50%' }));
+    const r = await kubectl(cluster, ['get', 'hpa,pdb', '-A', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const file = join(cluster.dir, 'policies.json');
+    writeFileSync(file, r.stdout);
+    const fromSnapshot = await createSnapshotSource({ paths: [file] }).read(T0);
+    const live = await (await cluster.source({ metrics: false })).read(T0);
+    const byName = <T extends { name: string }>(xs: readonly T[]) => [...xs].sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepEqual(byName(fromSnapshot.policies?.hpas ?? []), [
+      { namespace: 'shop', kind: 'deployment', name: 'api', resources: ['cpu'] },
+      { namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'] },
+    ]);
+    assert.deepEqual(fromSnapshot.policies?.pdbs, [{ namespace: 'shop', name: 'web', selector: { matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] }, maxUnavailable: { percent: 50 } }]);
+    assert.deepEqual(byName(live.policies.hpas), byName(fromSnapshot.policies?.hpas ?? []));
+    assert.deepEqual(live.policies.pdbs, fromSnapshot.policies?.pdbs);
   } finally {
     await cluster.close();
   }
