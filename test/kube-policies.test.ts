@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allows, CLUSTER_ROLE_RULES } from '../src/sources/kube/rbac.ts';
 import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
 import { realisticCluster, T0 } from './kube-apiserver/cluster.ts';
 import { eventually, kubectl, startTestCluster } from './kube-apiserver/harness.ts';
@@ -27,8 +28,8 @@ test('the kube source lists and watches HPAs and PDBs and hands them to the advi
     cluster.server.apply(pdb('web', { selector: { matchLabels: { app: 'web' } }, minAvailable: 1 }));
     const source = await cluster.source({ metrics: false });
     const first = await source.read(T0);
-    assert.deepEqual(first.policies.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'] }]);
-    assert.deepEqual(first.policies.pdbs, [{ namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' }, matchExpressions: [] }, minAvailable: { count: 1 } }]);
+    assert.deepEqual(first.policies?.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'] }]);
+    assert.deepEqual(first.policies?.pdbs, [{ namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' }, matchExpressions: [] }, minAvailable: { count: 1 } }]);
     assert.deepEqual(first.warnings, []);
 
     // Watch: the HPA now scales on memory too, the PDB goes, a malformed one comes.
@@ -37,9 +38,9 @@ test('the kube source lists and watches HPAs and PDBs and hands them to the advi
     cluster.server.apply(pdb('bad', { selector: { matchLabels: { app: 'web' } }, minAvailable: 'most' }));
     const later = await eventually(async () => {
       const r = await source.read(T0 + 1000);
-      return r.policies.hpas[0]?.resources.length === 2 && r.policies.pdbs.length === 0 && r.warnings.length === 1 ? r : undefined;
+      return r.policies?.hpas[0]?.resources.length === 2 && r.policies.pdbs.length === 0 && r.warnings.length === 1 ? r : undefined;
     }, 'the watch events');
-    assert.deepEqual(later.policies.hpas[0]?.resources, ['cpu', 'memory']);
+    assert.deepEqual(later.policies?.hpas[0]?.resources, ['cpu', 'memory']);
     assert.equal(later.warnings[0]?.field, 'spec.minAvailable');
     assert.equal(later.warnings[0]?.value, 'most');
     assert.match(later.warnings[0]?.object ?? '', /shop\/bad/);
@@ -66,8 +67,22 @@ test('a snapshot of `kubectl get hpa,pdb -A -o json` (real kubectl) gives the po
       { namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'] },
     ]);
     assert.deepEqual(fromSnapshot.policies?.pdbs, [{ namespace: 'shop', name: 'web', selector: { matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] }, maxUnavailable: { percent: 50 } }]);
-    assert.deepEqual(byName(live.policies.hpas), byName(fromSnapshot.policies?.hpas ?? []));
-    assert.deepEqual(live.policies.pdbs, fromSnapshot.policies?.pdbs);
+    assert.deepEqual(byName(live.policies?.hpas ?? []), byName(fromSnapshot.policies?.hpas ?? []));
+    assert.deepEqual(live.policies?.pdbs, fromSnapshot.policies?.pdbs);
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('RBAC refusing HPAs: collection goes on, and the reading has no policies (not known, rather than none)', async () => {
+  const withoutHpas = CLUSTER_ROLE_RULES.filter((r) => !r.apiGroups.includes('autoscaling'));
+  const cluster = await startTestCluster({ authorize: (r) => allows(withoutHpas, r) });
+  try {
+    for (const o of realisticCluster()) cluster.server.apply(o);
+    cluster.server.apply(hpa('web', [cpu]));
+    const reading = await (await cluster.source({ metrics: false })).read(T0);
+    assert.equal(reading.snapshot.pods.length, 6);
+    assert.equal(reading.policies, undefined);
   } finally {
     await cluster.close();
   }

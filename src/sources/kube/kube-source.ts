@@ -77,8 +77,11 @@ export interface KubeReading extends SourceReading {
   readonly usageStatus: UsageStatus;
   /** Pods that stopped running since the previous read, with when they started and stopped. */
   readonly finishedPods: readonly FinishedPod[];
-  /** HPAs and PDBs for the advice (empty while RBAC refuses them: see status()). */
-  readonly policies: WorkloadPolicies;
+  /**
+   * HPAs and PDBs for the advice; absent while RBAC refuses HPAs (not known, rather than none).
+   * PDBs refused: none listed, which the spot advice reads as not known anyway.
+   */
+  readonly policies?: WorkloadPolicies;
 }
 
 export interface KubeSource extends ClusterSource {
@@ -354,7 +357,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         hasUsage: usageByPod !== undefined && usageByPod.size > 0,
         usageStatus: usage,
         finishedPods: takeFinished(lifecycle, nowMs),
-        policies: last.policies,
+        ...(st.resources.some((r) => r.resource === 'horizontalpodautoscalers' && r.forbidden) ? {} : { policies: last.policies }),
       };
     },
 
