@@ -59,7 +59,7 @@ describe('RBAC: the ClusterRole against the calls the collector makes', { concur
       assert.equal(reading.usageStatus.state, 'ok');
       assert.equal(reading.snapshot.pods.length, 6);
       // Through reconnects and a re-list too (the API server restarts with its history compacted).
-      await cluster.server.waitForWatches(9);
+      await cluster.server.waitForWatches(11);
       await cluster.server.stop();
       cluster.server.apply(realisticCluster()[0]!);
       cluster.server.compact();

@@ -100,6 +100,8 @@ describe('kube source scenarios', { concurrency: false }, () => {
           ['storageclasses', 1, 1],
           ['replicasets', 1, 1],
           ['jobs', 1, 1],
+          ['horizontalpodautoscalers', 0, 1],
+          ['poddisruptionbudgets', 0, 1],
           ['pods', 6, 1],
         ],
       );
@@ -198,9 +200,9 @@ describe('kube source scenarios', { concurrency: false }, () => {
       // A dropped watch is a blip, not an outage: the source stays readable while it reconnects.
       const source = await cluster.source({ unreachableAfterMs: 60_000 });
       await source.read(T0);
-      await cluster.server.waitForWatches(9);
+      await cluster.server.waitForWatches(11);
 
-      assert.equal(cluster.server.dropWatches({ midEvent: true }), 9);
+      assert.equal(cluster.server.dropWatches({ midEvent: true }), 11);
       // Changes while the client reconnects: it must not miss them.
       cluster.server.apply(webPod('web-7d4b9c8f5-e', 'n2'));
       cluster.server.remove('Pod', 'kube-system', 'fluent-bit-x9k2m');
@@ -230,7 +232,7 @@ describe('kube source scenarios', { concurrency: false }, () => {
       let clock = T0;
       const source = await cluster.source({ now: () => clock, unreachableAfterMs: 60_000 });
       await source.read(T0);
-      await cluster.server.waitForWatches(9);
+      await cluster.server.waitForWatches(11);
 
       await cluster.server.stop();
       clock = T0 + 20_000;
@@ -269,7 +271,7 @@ describe('kube source scenarios', { concurrency: false }, () => {
 
       await assert.rejects(source.read(T0), (err: unknown) => {
         assert.ok(err instanceof KubeNotReadyError);
-        assert.match(err.message, /^kube context "test" \(https:\/\/127\.0\.0\.1:\d+\) from --kubeconfig .*: initial sync: the first list of namespaces, nodes, .*pods has not finished: list \/api\/v1\/\w+: connection: no answer from the API server: .*\(got "namespaces,nodes,persistentvolumes,persistentvolumeclaims,services,storageclasses,replicasets,jobs,pods"\)$/);
+        assert.match(err.message, /^kube context "test" \(https:\/\/127\.0\.0\.1:\d+\) from --kubeconfig .*: initial sync: the first list of namespaces, nodes, .*pods has not finished: list \/api\/v1\/\w+: connection: no answer from the API server: .*\(got "namespaces,nodes,persistentvolumes,persistentvolumeclaims,services,storageclasses,replicasets,jobs,horizontalpodautoscalers,poddisruptionbudgets,pods"\)$/);
         return true;
       });
       await exporter.cycle();
@@ -363,7 +365,7 @@ describe('kube source scenarios', { concurrency: false }, () => {
       assert.equal(body.sourceStatus.reachable, true);
       assert.deepEqual(
         Object.fromEntries(Object.entries(body.sourceStatus.resources).map(([r, s]) => [r, s.objects])),
-        { namespaces: 4, nodes: 2, persistentvolumes: 1, persistentvolumeclaims: 1, services: 2, storageclasses: 1, replicasets: 1, jobs: 1, pods: 6 },
+        { namespaces: 4, nodes: 2, persistentvolumes: 1, persistentvolumeclaims: 1, services: 2, storageclasses: 1, replicasets: 1, jobs: 1, horizontalpodautoscalers: 0, poddisruptionbudgets: 0, pods: 6 },
       );
       assert.match(exporter.metrics('prometheus').text, /^kube_cost_usage_available\{cluster="test",state="absent"\} 0$/m);
       await exporter.stop();

@@ -1,6 +1,7 @@
 // Wires the advice metrics, budgets and notifications for `serve` from AdviceConfig: reads the
 // budgets file and the Slack webhook URL file (a ConfigError naming the option when they cannot be
 // used), and makes the advisor's cycle hook and metrics producers. The I/O edge of src/server/advisor.ts.
+import type { AdvicePolicies } from '../core/advice/policies.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { BudgetRule } from '../core/budget.ts';
@@ -46,7 +47,7 @@ export interface AdviceSetup {
   settled(): Promise<void>;
 }
 
-export function setupAdvice(config: AdviceConfig, deps: { store: HistoryStore; prices: PriceBook; cluster: string; logger: Logger; budgetRules: readonly BudgetRule[]; historyReady?: () => boolean }): AdviceSetup {
+export function setupAdvice(config: AdviceConfig, deps: { store: HistoryStore; prices: PriceBook; cluster: string; logger: Logger; budgetRules: readonly BudgetRule[]; historyReady?: () => boolean; policies?: () => AdvicePolicies | undefined }): AdviceSetup {
   const { logger } = deps;
   const channels: Channel[] = [];
   const slackFile = config.notify.slackWebhookUrlFile;
@@ -76,6 +77,7 @@ export function setupAdvice(config: AdviceConfig, deps: { store: HistoryStore; p
     ...(config.commitmentDiscount !== undefined ? { commitmentDiscount: config.commitmentDiscount } : {}),
     ...(notifier ? { notifier } : {}),
     ...(deps.historyReady ? { historyReady: deps.historyReady } : {}),
+    ...(deps.policies ? { policies: deps.policies } : {}),
   });
   return {
     hooks: [advisor.hook],

@@ -41,6 +41,7 @@ import { scopeStore } from '../store/scope.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { AdviceSetup } from './advice-setup.ts';
 import { loadBudgetRules, setupAdvice } from './advice-setup.ts';
+import { createPolicyTracker } from '../server/policy-tracker.ts';
 import type { ServeConfig } from './config.ts';
 
 export interface RunningServer {
@@ -212,9 +213,11 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   };
 
   // Advice metrics, budgets and notifications, computed every N cycles off the scrape path.
+  // HPAs and PDBs from the latest reading (the store does not keep them): advisor and API read them.
+  const policyTracker = createPolicyTracker(historyCluster);
   try {
     // The first advice run waits for the demo backfill (a month of history being written).
-    advice = setupAdvice(config.advice, { store, prices, cluster: historyCluster, logger, budgetRules: allocateOptions.budgetRules, historyReady: () => recorder.status().state !== 'backfilling' });
+    advice = setupAdvice(config.advice, { store, prices, cluster: historyCluster, logger, budgetRules: allocateOptions.budgetRules, historyReady: () => recorder.status().state !== 'backfilling', policies: policyTracker.current });
   } catch (err) {
     await closeStore();
     throw err;
@@ -229,7 +232,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     version,
     ...(clusterId ? { clusterId } : {}),
     allocateOptions,
-    onCycle: [recorder.hook, ...advice.hooks],
+    onCycle: [recorder.hook, policyTracker.hook, ...advice.hooks],
   });
   // A snapshot or the demo cluster is read once before listening: a snapshot that cannot be read
   // at start is a configuration error, not a half-working exporter. A live cluster is listened for
@@ -259,7 +262,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     throw err;
   }
   // Without --hub the API answers for this exporter's cluster only, even from a shared store.
-  const app = createServerApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const app = createServerApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), policies: policyTracker.current, ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let listening: Listening;
   try {

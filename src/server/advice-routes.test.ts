@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { arrayStore } from '../api/array-store.test-util.ts';
 import { alloc, DAY, HOUR, MIN, nodeRow, T0 } from '../core/advice/fixtures.test-util.ts';
+import { advicePolicies } from '../core/advice/policies.ts';
+import type { PodInfo } from '../core/model.ts';
 import { createPriceBook } from '../pricing/pricebook.ts';
 import type { HistoryStore } from '../store/types.ts';
 import { NOW, PRICES, recordedStore } from './advice-fixtures.test-util.ts';
@@ -40,6 +42,27 @@ describe('GET /api/v1/recommendations', () => {
     assert.ok(body.meta.warnings.some((w) => w.startsWith('commitments: no commitmentDiscount given')));
     // Total without the cluster-wide 70 %-spot estimate: 87.6 + 35.04 + 4.0515 + 11.242 + 2.4528 + 1.00517578125 + 0.09267578125
     assert.equal(Math.round(body.data.monthlySavingUsd * 1e6) / 1e6, 141.484152);
+  });
+
+  it('with the cluster\'s HPAs and PDBs: HPA-scaled resources are not right-sized, a PDB allowing no eviction keeps web off spot', async () => {
+    const policies = advicePolicies(
+      {
+        hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'] }],
+        pdbs: [{ namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' } }, minAvailable: { percent: 100 } }],
+      },
+      [1, 2].map((i) => ({ uid: `w${i}`, name: `web-${i}`, namespace: 'shop', phase: 'Running', labels: { app: 'web' }, annotations: {}, containers: [], workload: { kind: 'Deployment', name: 'web' } }) as unknown as PodInfo),
+      'c1',
+    );
+    const res = await adviceRoutes({ store, prices: PRICES, now: () => NOW, policies: () => policies }).request('/recommendations?sample=5m&kind=rightsizing,spot');
+    const body = (await res.json()) as { data: { recommendations: { kind: string; target: string; resource: string }[] }; meta: { warnings: string[] } };
+    assert.deepEqual(
+      body.data.recommendations.map((r) => `${r.kind} ${r.target} ${r.resource}`),
+      // Without policies: also "spot deployment/web compute" and "rightsizing deployment/web cpu".
+      ['spot cluster compute', 'rightsizing deployment/api cpu', 'rightsizing deployment/api memory', 'rightsizing deployment/web memory'],
+    );
+    assert.ok(!body.meta.warnings.some((w) => w.includes('HorizontalPodAutoscaler')), body.meta.warnings.join('; '));
+    const without = (await (await get('/recommendations?sample=5m&kind=rightsizing')).json()) as { meta: { warnings: string[] } };
+    assert.ok(without.meta.warnings.some((w) => w.startsWith('no HorizontalPodAutoscaler list')));
   });
 
   it('CSV: one line per recommendation, RFC 4180', async () => {

@@ -19,9 +19,10 @@ import type { NodeStep } from '../core/advice/idle-nodes.ts';
 import { findIdleNodes } from '../core/advice/idle-nodes.ts';
 import type { AdviceParts, RecommendationRow } from '../core/advice/recommendations.ts';
 import { RECOMMENDATION_CSV_HEADER, recommendationCells, recommendationRows } from '../core/advice/recommendations.ts';
+import type { AdvicePolicies } from '../core/advice/policies.ts';
 import type { HpaTarget, RightSizingOptions } from '../core/advice/rightsizing.ts';
+import type { SpotRatioLookup, WorkloadFacts } from '../core/advice/spot.ts';
 import { nodeUnitRates, rightSize } from '../core/advice/rightsizing.ts';
-import type { SpotRatioLookup } from '../core/advice/spot.ts';
 import { spotPotential } from '../core/advice/spot.ts';
 import type { MonthFigures } from '../core/advice/budgets.ts';
 import type { RecommendationKind } from '../core/advice/types.ts';
@@ -34,8 +35,11 @@ export interface AdviceRoutesOptions {
   readonly store: HistoryStore;
   /** Spot ratios of on-demand node types; absent: the shipped catalog's price book. */
   readonly prices?: PriceBook;
-  /** HorizontalPodAutoscalers (the store does not record them yet): their resources are not right-sized. */
-  readonly hpas?: readonly HpaTarget[];
+  /**
+   * The exporter's own cluster's HPAs (their resources are not right-sized) and PDB facts (spot),
+   * from the latest reading (the store does not record them); undefined: not known.
+   */
+  readonly policies?: () => AdvicePolicies | undefined;
   readonly now?: () => number;
 }
 
@@ -165,7 +169,10 @@ export interface RecommendationsInput {
   readonly rightsizing: Partial<RightSizingOptions>;
   readonly thresholdFraction: number;
   readonly commitmentDiscount?: number;
-  readonly hpas: readonly HpaTarget[];
+  /** Undefined: not known (a warning says so). */
+  readonly hpas: readonly HpaTarget[] | undefined;
+  /** PDB facts per workload id (spot.ts); absent: not known. */
+  readonly spotFacts?: ReadonlyMap<string, WorkloadFacts>;
   readonly spotRatio: SpotRatioLookup;
 }
 
@@ -194,8 +201,8 @@ export async function computeRecommendations(
 
   if (want.has('rightsizing')) {
     const [sets, nodes] = await Promise.all([allocationsAt(sampleMs), store.nodes({ ...lastHour, ...clusters })]);
-    Object.assign(out, { rightsizing: rightSize({ rows: flat(sets).filter(inNamespace), nowMs, rates: nodeUnitRates(flat(nodes)), hpas: input.hpas, options: rs }) });
-    if (input.hpas.length === 0) warnings.push('no HorizontalPodAutoscaler list: workloads scaled by an HPA are right-sized on every resource (docs/advice.md)');
+    Object.assign(out, { rightsizing: rightSize({ rows: flat(sets).filter(inNamespace), nowMs, rates: nodeUnitRates(flat(nodes)), ...(input.hpas ? { hpas: input.hpas } : {}), options: rs }) });
+    if (input.hpas === undefined) warnings.push('no HorizontalPodAutoscaler list: workloads scaled by an HPA are right-sized on every resource (docs/advice.md)');
   }
   if (want.has('idle-node') || want.has('spot')) {
     const [nodeSets, allocSets] = await Promise.all([store.nodes({ startMs: window.startMs, endMs: window.endMs, stepMs: HOUR_MS, ...clusters }), allocationsAt(HOUR_MS)]);
@@ -203,7 +210,7 @@ export async function computeRecommendations(
     if (want.has('idle-node')) Object.assign(out, { idleNodes: findIdleNodes(steps, { thresholdFraction: threshold }) });
     if (want.has('spot')) {
       const latest = [...steps].reverse().find((s) => s.nodes.length > 0);
-      Object.assign(out, { spot: spotPotential({ allocations: (latest?.allocations ?? []).filter(inNamespace), nodes: latest?.nodes ?? [], spotRatio }) });
+      Object.assign(out, { spot: spotPotential({ allocations: (latest?.allocations ?? []).filter(inNamespace), nodes: latest?.nodes ?? [], spotRatio, ...(input.spotFacts ? { facts: input.spotFacts } : {}) }) });
     }
   }
   if (want.has('commitment')) {
@@ -361,6 +368,7 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         const { createPriceBook } = await import('../pricing/pricebook.ts');
         prices = createPriceBook();
       }
+      const policies = options.policies?.();
       const { parts: out, rows, warnings, coverage } = await computeRecommendations(store, {
         nowMs,
         window,
@@ -370,7 +378,8 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         rightsizing: rs,
         thresholdFraction: threshold,
         ...(discount !== undefined ? { commitmentDiscount: discount } : {}),
-        hpas: options.hpas ?? [],
+        hpas: policies?.hpas,
+        ...(policies ? { spotFacts: policies.spotFacts } : {}),
         spotRatio,
       });
       if (fmt === 'csv') return csv(toCsv(RECOMMENDATION_CSV_HEADER, rows.map(recommendationCells)), 'recommendations', window);

@@ -16,6 +16,7 @@ import { NOW, PRICES, recordedStore } from './advice-fixtures.test-util.ts';
 import { createAdvisor } from './advisor.ts';
 import { createApp } from './app.ts';
 import { createExporter } from './exporter.ts';
+import { createPolicyTracker } from './policy-tracker.ts';
 import { memoryLogger } from './log.ts';
 
 const RATES = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } } as const;
@@ -169,6 +170,30 @@ describe('advisor in the exporter', () => {
     assert.equal(sample(text, 'kube_cost_notification_errors_total{cluster="c1",channel="webhook",error_type="connection"}'), 4);
     assert.equal(sample(text, 'kube_cost_pod_hourly_usd{cluster="c1",namespace="shop",pod="a",node="n1"}'), 0.05);
     assert.equal((await app.request('/readyz')).status, 200);
+  });
+
+  it('reads the HPAs and PDBs of the latest reading (policy tracker): a PDB allowing no eviction keeps web off spot', async () => {
+    const webPod = (name: string) => ({ ...pod('shop', name, 'n1', [container('app', res(100, 128 * 2 ** 20))]), labels: { app: 'web' }, workload: { kind: 'Deployment', name: 'web' } });
+    const reading: SourceReading = {
+      ...READING,
+      snapshot: { ...READING.snapshot, pods: [webPod('web-1'), webPod('web-2')] },
+      policies: {
+        hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'] }],
+        pdbs: [{ namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' } }, maxUnavailable: { count: 0 } }],
+      },
+    };
+    const targets = async (withPolicies: boolean): Promise<string[]> => {
+      const tracker = createPolicyTracker('c1');
+      const advisor = createAdvisor({ store, prices: PRICES, cluster: 'c1', logger: memoryLogger(), now: () => NOW, yieldNow: async () => undefined, ...(withPolicies ? { policies: tracker.current } : {}) });
+      const exporter = createExporter({ source: { kind: 'snapshot', description: 'test', read: async () => reading }, prices: CYCLE_PRICES, logger: memoryLogger(), now: () => NOW, onCycle: [tracker.hook, advisor.hook] });
+      await exporter.cycle();
+      await advisor.settled();
+      return (advisor.state().run?.recommendations ?? []).filter((r) => r.target === 'deployment/web').map((r) => `${r.kind} ${r.resource}`).sort();
+    };
+    // The advisor samples hourly: 12 samples of this history are too few for right-sizing (the
+    // route test covers the HPA); the PDB allows no eviction, so web is no spot candidate.
+    assert.deepEqual(await targets(false), ['spot compute']);
+    assert.deepEqual(await targets(true), []);
   });
 
   it('runs after the first cycle and every N cycles, never two at once', async () => {

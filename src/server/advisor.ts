@@ -7,6 +7,7 @@
 // docs/advice.md ("Metrics") and docs/alerts.md.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Anomaly } from '../core/advice/anomalies.ts';
+import type { AdvicePolicies } from '../core/advice/policies.ts';
 import type { BudgetStatus, MonthFigures } from '../core/advice/budgets.ts';
 import { budgetStatuses } from '../core/advice/budgets.ts';
 import type { RecommendationRow } from '../core/advice/recommendations.ts';
@@ -49,6 +50,8 @@ export interface AdvisorOptions {
    * it, so the advice is not computed on a half-written month. Cycles before it do not count.
    */
   readonly historyReady?: () => boolean;
+  /** The cluster's current HPAs and PDB facts (policy-tracker.ts); absent or undefined: not known. */
+  readonly policies?: () => AdvicePolicies | undefined;
   /** Between analyses (tests pass a no-op). */
   readonly yieldNow?: () => Promise<void>;
 }
@@ -126,6 +129,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     const started = performance.now();
     const nowMs = now();
     const clusters = [cluster];
+    const policies = options.policies?.();
     const rec = await computeRecommendations(store, {
       nowMs,
       window: { startMs: nowMs - 7 * DAY_MS, endMs: nowMs },
@@ -135,7 +139,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       rightsizing: {},
       thresholdFraction: 0.5,
       ...(options.commitmentDiscount !== undefined ? { commitmentDiscount: options.commitmentDiscount } : {}),
-      hpas: [],
+      hpas: policies?.hpas,
+      ...(policies ? { spotFacts: policies.spotFacts } : {}),
       spotRatio,
     });
     await yieldNow();

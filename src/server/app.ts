@@ -1,5 +1,6 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
+import type { AdvicePolicies } from '../core/advice/policies.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import type { HistoryStore } from '../store/types.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly accessLog?: AccessLogOptions;
   /** The history store: serves the allocation API under /api/v1 (docs/api.md); absent: no API. */
   readonly history?: HistoryStore;
+  /** The cluster's current HPAs and PDB facts for /api/v1/recommendations (policy-tracker.ts). */
+  readonly policies?: () => AdvicePolicies | undefined;
   /** Billing reconciliation (`--billing-source`): serves /api/v1/reconciliation. */
   readonly reconciliation?: ReconciliationSource;
   /** Folder of the built web UI (default: ui/dist of the package). */
@@ -101,7 +104,7 @@ export function createServerApp(options: AppOptions): ServerApp {
   app.get('/healthz', (c) => c.text('ok\n'));
 
   // Advice first: the allocation API answers 404 for every other path under /api/v1.
-  if (options.history) app.route('/api/v1', adviceRoutes({ store: options.history }));
+  if (options.history) app.route('/api/v1', adviceRoutes({ store: options.history, ...(options.policies ? { policies: options.policies } : {}) }));
   if (options.history) app.route('/api/v1', apiRoutes({ store: options.history, ...(options.reconciliation ? { reconciliation: options.reconciliation } : {}) }));
 
   app.get('/readyz', (c) => {

@@ -5,6 +5,8 @@
 // Loading a snapshot must cost at most about as much again as JSON.parse of the same file, so the
 // conversion is one pass over the objects, field paths for error messages are only built when
 // there is an error, and repeated quantity strings ("100m", "128Mi") are looked up in a memo.
+import type { PdbPolicy, WorkloadPolicies } from '../core/advice/policies.ts';
+import type { HpaTarget } from '../core/advice/rightsizing.ts';
 import { InputError, InvalidObjectError, SourceReadError, shown } from '../core/errors.ts';
 import type {
   ClusterSnapshot,
@@ -29,6 +31,7 @@ import type { JsonObject, LazyJsonList } from './json.ts';
 import { isJsonObject, itemPath } from './json.ts';
 import type { MutableUsageByPod } from './pod-metrics.ts';
 import { addPodMetrics, POD_METRICS_KIND } from './pod-metrics.ts';
+import { hpaTargetOf, pdbPolicyOf } from './policies.ts';
 
 /** One parsed file (or other document) and the name to use for it in messages. */
 export interface KubeDocument {
@@ -43,6 +46,11 @@ export interface KubeConversion {
   readonly warnings: readonly InputError[];
   /** Kinds the model does not use (ConfigMap, Deployment...), with how many were ignored. */
   readonly ignoredKinds: ReadonlyMap<string, number>;
+  /**
+   * HorizontalPodAutoscalers and PodDisruptionBudgets, for the advice; present once the documents
+   * held at least one of either (an HPA-less snapshot with PDBs is taken to have no HPAs).
+   */
+  readonly policies?: WorkloadPolicies;
 }
 
 /** Converts documents in order (later duplicates are skipped). See SnapshotBuilder.add. */
@@ -77,6 +85,9 @@ export class SnapshotBuilder {
   private readonly storageClasses: StorageClassInfo[] = [];
   private readonly warnings: InputError[] = [];
   private readonly ignoredKinds = new Map<string, number>();
+  private readonly hpas: HpaTarget[] = [];
+  private readonly pdbs: PdbPolicy[] = [];
+  private policiesSeen = false;
   private usage: MutableUsageByPod | undefined;
   /** UID → the object that had it first. */
   private readonly byUid = new Map<string, string>();
@@ -139,6 +150,10 @@ export class SnapshotBuilder {
     }
     if (kind === POD_METRICS_KIND) {
       this.addUsage(obj, origin, index);
+      return;
+    }
+    if (kind === 'HorizontalPodAutoscaler' || kind === 'PodDisruptionBudget') {
+      this.addPolicy(obj, kind, `${origin} ${itemPath(index)}`);
       return;
     }
     const resource = RESOURCE_OF_KIND.get(kind);
@@ -205,6 +220,17 @@ export class SnapshotBuilder {
     return names;
   }
 
+  private addPolicy(obj: Record<string, unknown>, kind: 'HorizontalPodAutoscaler' | 'PodDisruptionBudget', origin: string): void {
+    this.policiesSeen = true;
+    try {
+      if (kind === 'HorizontalPodAutoscaler') this.hpas.push(hpaTargetOf(obj, origin));
+      else this.pdbs.push(pdbPolicyOf(obj, origin));
+    } catch (err) {
+      if (err instanceof InputError) this.warnings.push(err);
+      else throw err;
+    }
+  }
+
   private addUsage(item: unknown, origin: string, index: number): void {
     this.usage ??= new Map();
     try {
@@ -230,6 +256,7 @@ export class SnapshotBuilder {
       },
       warnings: this.warnings,
       ignoredKinds: this.ignoredKinds,
+      ...(this.policiesSeen ? { policies: { hpas: this.hpas, pdbs: this.pdbs } } : {}),
     };
   }
 }

@@ -123,6 +123,25 @@ test('objects with bad fields are warnings, not failures', async () => {
   );
 });
 
+test('HPAs and PDBs (kubectl get hpa,pdb -A -o json) become the reading\'s policies; none read: no policies', async () => {
+  const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, metrics: [{ type: 'Resource', resource: { name: 'memory' } }] } };
+  const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, maxUnavailable: '25%' } };
+  const bad = { ...pdb, metadata: { name: 'bad', namespace: 'shop' }, spec: { minAvailable: -2 } };
+  writeFileSync(join(dir, 'cluster.json'), list(node('n1'), pod('p1')));
+  const before = await createSnapshotSource({ paths: [join(dir, 'cluster.json')] }).read(0);
+  assert.equal(before.policies, undefined);
+  writeFileSync(join(dir, 'policies.json'), list(hpa, pdb, bad));
+  const { policies, warnings } = await createSnapshotSource({ paths: [join(dir, 'cluster.json'), join(dir, 'policies.json')] }).read(0);
+  assert.deepEqual(policies, {
+    hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['memory'] }],
+    pdbs: [{ namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' }, matchExpressions: [] }, maxUnavailable: { percent: 25 } }],
+  });
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [`${join(dir, 'policies.json')} items[2] shop/bad: spec.minAvailable: not a non-negative integer or percentage (got "-2")`],
+  );
+});
+
 test('what cannot be read throws a SourceReadError naming the path', async () => {
   mkdirSync(join(dir, 'empty'));
   writeFileSync(join(dir, 'cluster.json'), list(node('n1')));

@@ -200,7 +200,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
       }
       const usage = mergeUsage(usages);
       const snapshot: ClusterSnapshot = withUsage(objects.conversion.snapshot, usage);
-      const reading: SourceReading = { snapshot, warnings, hasUsage: usage !== undefined };
+      const reading: SourceReading = { snapshot, warnings, hasUsage: usage !== undefined, ...(objects.conversion.policies ? { policies: objects.conversion.policies } : {}) };
       last = { key: allKey, reading };
       return reading;
     },

@@ -1,10 +1,13 @@
 // The port every collector implements: demo cluster, snapshot files, live Kubernetes API.
+import type { WorkloadPolicies } from '../core/advice/policies.ts';
 import type { InputError } from '../core/errors.ts';
 import type { ClusterSnapshot, NodeInfo, PodInfo } from '../core/model.ts';
 
 export type SourceKind = 'demo' | 'snapshot' | 'kube';
 
 export interface SourceReading {
+  /** HorizontalPodAutoscalers and PodDisruptionBudgets, for the advice; absent: the source does not know them. */
+  readonly policies?: WorkloadPolicies;
   readonly snapshot: ClusterSnapshot;
   /**
    * Objects that were skipped or fixed up because they were malformed (bad quantity, duplicate

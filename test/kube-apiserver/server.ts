@@ -63,6 +63,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   rt('apps', 'v1', 'statefulsets', 'StatefulSet', true, ['sts']),
   rt('batch', 'v1', 'cronjobs', 'CronJob', true, ['cj']),
   rt('batch', 'v1', 'jobs', 'Job', true),
+  rt('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa']),
+  rt('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb']),
   rt('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, ['sc']),
 ];
 

@@ -2,12 +2,15 @@
 // adapter over kube-objects.ts (the same conversion the snapshot source uses): one object at a
 // time through its SnapshotBuilder, after dropping what no cost figure needs so that the cached
 // values do not keep it alive (managedFields, `last-applied-configuration`, oversized annotations).
+import type { PdbPolicy } from '../../core/advice/policies.ts';
+import type { HpaTarget } from '../../core/advice/rightsizing.ts';
 import type { InputError } from '../../core/errors.ts';
 import { InvalidObjectError, shown } from '../../core/errors.ts';
 import type { ContainerInfo, Labels, NamespaceInfo, NodeInfo, OwnerRef, PersistentVolumeClaimInfo, PersistentVolumeInfo, PodInfo, ServiceInfo, StorageClassInfo } from '../../core/model.ts';
 import type { JsonObject } from '../json.ts';
 import { isJsonObject } from '../json.ts';
 import { SnapshotBuilder } from '../kube-objects.ts';
+import { hpaTargetOf, pdbPolicyOf } from '../policies.ts';
 import type { CacheEntry } from './cache.ts';
 import type { WatchedResource, WatchedResourceName } from './resources.ts';
 
@@ -36,6 +39,8 @@ export interface CachedValues {
   storageclasses: StorageClassInfo;
   replicasets: Controller;
   jobs: Controller;
+  horizontalpodautoscalers: HpaTarget;
+  poddisruptionbudgets: PdbPolicy;
 }
 
 /** Annotations longer than this are not kept (they are configuration blobs, not labels for costs). */
@@ -236,6 +241,14 @@ function convertValue(resource: WatchedResourceName, kind: string, obj: JsonObje
     case 'replicasets':
     case 'jobs':
       return { value: controllerOf(obj) };
+    case 'horizontalpodautoscalers':
+    case 'poddisruptionbudgets':
+      try {
+        return { value: resource === 'horizontalpodautoscalers' ? hpaTargetOf(obj, origin) : pdbPolicyOf(obj, origin) };
+      } catch (err) {
+        if (err instanceof InvalidObjectError) return { warning: err };
+        throw err;
+      }
   }
 }
 

@@ -6,6 +6,7 @@
 // read() throws, so that the exporter keeps its last good numbers and /readyz turns false:
 //   - until every resource has been listed once (KubeNotReadyError "initial sync"),
 //   - while the API server has been unreachable for `unreachableAfterMs` (KubeNotReadyError).
+import type { WorkloadPolicies } from '../../core/advice/policies.ts';
 import type { InputError } from '../../core/errors.ts';
 import { ObjectLimitError } from '../../core/errors.ts';
 import type { ClusterSnapshot, NodeInfo, NodeUsage, UsageByPod } from '../../core/model.ts';
@@ -76,6 +77,11 @@ export interface KubeReading extends SourceReading {
   readonly usageStatus: UsageStatus;
   /** Pods that stopped running since the previous read, with when they started and stopped. */
   readonly finishedPods: readonly FinishedPod[];
+  /**
+   * HPAs and PDBs for the advice; absent while RBAC refuses HPAs (not known, rather than none).
+   * PDBs refused: none listed, which the spot advice reads as not known anyway.
+   */
+  readonly policies?: WorkloadPolicies;
 }
 
 export interface KubeSource extends ClusterSource {
@@ -154,6 +160,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     storageclasses: new Map(),
     replicasets: new Map(),
     jobs: new Map(),
+    horizontalpodautoscalers: new Map(),
+    poddisruptionbudgets: new Map(),
   };
   /** Bumped on every cache change: an unchanged cluster reuses the previous snapshot's arrays. */
   let version = 0;
@@ -216,7 +224,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
   let started = false;
   let firstRead = true;
   let closed = false;
-  let last: { version: number; snapshot: Omit<ClusterSnapshot, 'usage'>; warnings: readonly InputError[] } | undefined;
+  let last: { version: number; snapshot: Omit<ClusterSnapshot, 'usage'>; policies: WorkloadPolicies; warnings: readonly InputError[] } | undefined;
 
   const status = (): KubeSourceStatus => {
     const resources = reflectors.map((r) => r.status());
@@ -330,6 +338,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
             namespaces: cachedValues(caches.namespaces),
             storageClasses: cachedValues(caches.storageclasses),
           },
+          policies: { hpas: cachedValues(caches.horizontalpodautoscalers), pdbs: cachedValues(caches.poddisruptionbudgets) },
           warnings,
         };
       }
@@ -348,6 +357,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         hasUsage: usageByPod !== undefined && usageByPod.size > 0,
         usageStatus: usage,
         finishedPods: takeFinished(lifecycle, nowMs),
+        ...(st.resources.some((r) => r.resource === 'horizontalpodautoscalers' && r.forbidden) ? {} : { policies: last.policies }),
       };
     },
 

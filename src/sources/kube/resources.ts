@@ -9,7 +9,9 @@ export type WatchedResourceName =
   | 'namespaces'
   | 'storageclasses'
   | 'replicasets'
-  | 'jobs';
+  | 'jobs'
+  | 'horizontalpodautoscalers'
+  | 'poddisruptionbudgets';
 
 export interface WatchedResource {
   readonly name: WatchedResourceName;
@@ -41,6 +43,7 @@ const resource = (name: WatchedResourceName, group: string, version: string, kin
  * Nodes, pods, volumes, claims, services, namespaces and storage classes are what the cost model
  * reads; ReplicaSets and Jobs name workloads (ReplicaSet → Deployment, Job → CronJob). Pods of a
  * StatefulSet or DaemonSet name their workload directly, so those are not watched.
+ * HorizontalPodAutoscalers and PodDisruptionBudgets feed the advice only (docs/advice.md).
  */
 export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   resource('namespaces', '', 'v1', 'Namespace', false),
@@ -51,6 +54,8 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   resource('storageclasses', 'storage.k8s.io', 'v1', 'StorageClass', false, true),
   resource('replicasets', 'apps', 'v1', 'ReplicaSet', true, true),
   resource('jobs', 'batch', 'v1', 'Job', true, true),
+  resource('horizontalpodautoscalers', 'autoscaling', 'v2', 'HorizontalPodAutoscaler', true, true),
+  resource('poddisruptionbudgets', 'policy', 'v1', 'PodDisruptionBudget', true, true),
   // Pods last: when the others are synced, the first snapshot already names every pod's workload.
   resource('pods', '', 'v1', 'Pod', true),
 ];

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { PodInfo } from '../model.ts';
+import type { PdbPolicy } from './policies.ts';
+import { advicePolicies, pdbAllowsDisruption, pdbFacts, selects } from './policies.ts';
+
+const pdb = (limits: Partial<PdbPolicy>, matchLabels: Record<string, string> = { app: 'web' }): PdbPolicy => ({ namespace: 'shop', name: 'web', selector: { matchLabels }, ...limits });
+
+test('pdbAllowsDisruption: at least one eviction allowed, percentages rounded up as the disruption controller does', () => {
+  // [limits, replicas, expected]; hand-computed: scaled = ceil(percent × replicas / 100).
+  const table: [Partial<PdbPolicy>, number, boolean | undefined][] = [
+    [{ maxUnavailable: { count: 1 } }, 3, true],
+    [{ maxUnavailable: { count: 0 } }, 3, false],
+    [{ maxUnavailable: { percent: 10 } }, 3, true], // ceil(0.3) = 1
+    [{ maxUnavailable: { percent: 0 } }, 3, false],
+    [{ minAvailable: { count: 2 } }, 3, true], // 3 − 2 = 1
+    [{ minAvailable: { count: 3 } }, 3, false],
+    [{ minAvailable: { count: 1 } }, 1, false],
+    [{ minAvailable: { percent: 50 } }, 3, true], // 3 − ceil(1.5) = 1
+    [{ minAvailable: { percent: 50 } }, 2, true], // 2 − 1 = 1
+    [{ minAvailable: { percent: 100 } }, 4, false], // 4 − 4 = 0
+    [{ minAvailable: { percent: 90 } }, 4, false], // 4 − ceil(3.6) = 0
+    [{}, 3, undefined],
+  ];
+  for (const [limits, replicas, expected] of table) assert.equal(pdbAllowsDisruption(pdb(limits), replicas), expected, `${JSON.stringify(limits)} × ${replicas}`);
+});
+
+test('selects: matchLabels and the four matchExpressions operators', () => {
+  const labels = { app: 'web', tier: 'front' };
+  const table: [Parameters<typeof selects>[0], boolean][] = [
+    [{}, true],
+    [{ matchLabels: { app: 'web' } }, true],
+    [{ matchLabels: { app: 'db' } }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, true],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'Exists', values: [] }] }, true],
+    [{ matchExpressions: [{ key: 'canary', operator: 'DoesNotExist', values: [] }] }, true],
+    [{ matchExpressions: [{ key: 'canary', operator: 'In', values: ['x'] }] }, false],
+  ];
+  for (const [sel, expected] of table) assert.equal(selects(sel, labels), expected, JSON.stringify(sel));
+});
+
+const pod = (name: string, labels: Record<string, string>, workload?: string, namespace = 'shop', phase: PodInfo['phase'] = 'Running'): PodInfo =>
+  ({ uid: name, name, namespace, phase, labels, annotations: {}, containers: [], ...(workload ? { workload: { kind: 'Deployment', name: workload } } : {}) }) as unknown as PodInfo;
+
+test('pdbFacts: per workload, whether every PDB selecting its pods allows an eviction', () => {
+  const pods = [
+    pod('web-a', { app: 'web' }, 'web'),
+    pod('web-b', { app: 'web' }, 'web'),
+    pod('web-c', { app: 'web' }, 'web', 'shop', 'Succeeded'), // not counted
+    pod('api-a', { app: 'api' }, 'api'),
+    pod('api-b', { app: 'api' }, 'api'),
+    pod('cache-a', { app: 'cache' }, 'cache'),
+    pod('web-other', { app: 'web' }, 'web', 'other'), // another namespace
+  ];
+  const pdbs: PdbPolicy[] = [
+    pdb({ minAvailable: { count: 1 } }), // web: 2 running − 1 = 1 → allows
+    { ...pdb({ minAvailable: { percent: 100 } }, { app: 'api' }), name: 'api' }, // api: 2 − 2 = 0 → no
+    { ...pdb({ maxUnavailable: { count: 1 } }, { app: 'api' }), name: 'api-2' }, // allows, but api stays false (every PDB must allow)
+    { ...pdb({}, { app: 'cache' }), name: 'cache' }, // no limits: not known
+  ];
+  assert.deepEqual(
+    pdbFacts(pods, pdbs, 'prod'),
+    new Map([
+      ['prod/shop/deployment/web', { pdbAllowsDisruption: true }],
+      ['prod/shop/deployment/api', { pdbAllowsDisruption: false }],
+    ]),
+  );
+});
+
+test('advicePolicies: HPAs scoped to the cluster, PDB facts keyed as spot.ts keys workloads', () => {
+  const got = advicePolicies(
+    { hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'] }], pdbs: [pdb({ maxUnavailable: { percent: 25 } })] },
+    [pod('web-a', { app: 'web' }, 'web')],
+    'prod',
+  );
+  assert.deepEqual(got.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'], cluster: 'prod' }]);
+  // ceil(25 % × 1) = 1 eviction allowed.
+  assert.deepEqual(got.spotFacts, new Map([['prod/shop/deployment/web', { pdbAllowsDisruption: true }]]));
+});
