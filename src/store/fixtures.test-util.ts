@@ -1,16 +1,10 @@
 // The part of an allocation row that tests rarely care about: every amount zero, an estimated
 // figure. Test builders spread it and give the few numbers a test is about.
+import { NO_RESOURCES } from './record.ts';
 import type { AllocationInterval } from './types.ts';
 
 export const ZERO_AMOUNTS = {
-  cpuCoreRequestHours: 0,
-  cpuCoreUsageHours: 0,
-  cpuCoreHours: 0,
-  ramByteRequestHours: 0,
-  ramByteUsageHours: 0,
-  ramByteHours: 0,
-  gpuHours: 0,
-  usageMinutes: 0,
+  ...NO_RESOURCES,
   cpuCostUsd: 0,
   ramCostUsd: 0,
   gpuCostUsd: 0,

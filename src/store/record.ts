@@ -59,7 +59,7 @@ interface ZeroAmounts {
   readonly usageMinutes: 0;
 }
 
-const NO_RESOURCES: ZeroAmounts = {
+export const NO_RESOURCES: ZeroAmounts = {
   cpuCoreRequestHours: 0,
   cpuCoreUsageHours: 0,
   cpuCoreHours: 0,
