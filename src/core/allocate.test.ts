@@ -315,3 +315,77 @@ test('invariants hold on a larger mixed cluster', () => {
   const savings = report.pods.reduce((s, p) => s + p.spotSavingsHourlyUsd, 0) + report.pseudo.reduce((s, p) => s + p.spotSavingsHourlyUsd, 0);
   close(savings, report.cluster.spotSavingsHourlyUsd, 'Σ savings');
 });
+
+test('the same pod objects over several cycles: figures follow the usage map given each cycle', () => {
+  // Node: 4 cores, 16 GiB at RATES. Pod a requests 1 core / 2 GiB. allocate() reuses what it worked
+  // out for a pod object while the usage map found for it is the same object; a new map (new
+  // figures), no map, or a new pod object is worked out again.
+  const a = pod('shop', 'a', 'n1', [container('app', res(1000, 2 * GiB))]);
+  const nodes = [node('n1', res(4000, 16 * GiB))];
+  const prices = tablePriceBook({ nodes: { n1: { price: RATES } } });
+  const usageOf = (cpuMillicores: number, ramBytes: number) => new Map([['shop/a', new Map([['app', { cpuMillicores, ramBytes }]])]]);
+  const first = usageOf(500, 3 * GiB);
+  const cycles: { what: string; snap: ClusterSnapshot; cpuCores: number; ramBytes: number; totalHourlyUsd: number }[] = [
+    // usage 0.5 core / 3 GiB → alloc 1 core, 3 GiB → 0.04 + 3·0.005 = 0.055
+    { what: 'first usage', snap: snapshot({ nodes, pods: [a], usage: first }), cpuCores: 1, ramBytes: 3 * GiB, totalHourlyUsd: 0.055 },
+    // the same map object again: the same figures
+    { what: 'same usage map', snap: snapshot({ nodes, pods: [a], usage: first }), cpuCores: 1, ramBytes: 3 * GiB, totalHourlyUsd: 0.055 },
+    // usage 2 cores / 1 GiB → alloc 2 cores, 2 GiB → 0.08 + 0.01 = 0.09
+    { what: 'new usage map', snap: snapshot({ nodes, pods: [a], usage: usageOf(2000, 1 * GiB) }), cpuCores: 2, ramBytes: 2 * GiB, totalHourlyUsd: 0.09 },
+    // no usage: requests → 0.04 + 0.01 = 0.05
+    { what: 'no usage', snap: snapshot({ nodes, pods: [a] }), cpuCores: 1, ramBytes: 2 * GiB, totalHourlyUsd: 0.05 },
+    // the first map again after others: 0.055
+    { what: 'first usage map again', snap: snapshot({ nodes, pods: [a], usage: first }), cpuCores: 1, ramBytes: 3 * GiB, totalHourlyUsd: 0.055 },
+    // a changed pod (a new object, request 3 cores) with the first map: alloc 3 cores, 3 GiB → 0.12 + 0.015 = 0.135
+    {
+      what: 'changed pod object',
+      snap: snapshot({ nodes, pods: [pod('shop', 'a', 'n1', [container('app', res(3000, 2 * GiB))])], usage: first }),
+      cpuCores: 3,
+      ramBytes: 3 * GiB,
+      totalHourlyUsd: 0.135,
+    },
+  ];
+  for (const c of cycles) {
+    const p = podCost(allocate(c.snap, prices, WINDOW), 'shop', 'a');
+    close(p.allocation.cpuCores, c.cpuCores, `${c.what}: cpu alloc`);
+    close(p.allocation.ramBytes, c.ramBytes, `${c.what}: ram alloc`);
+    close(p.totalHourlyUsd, c.totalHourlyUsd, `${c.what}: total`);
+  }
+});
+
+test('repeated node names and pod keys: pods are charged once per node entry, listed once per key', () => {
+  // Two node entries named n1 (4 cores, 16 GiB each at RATES: $0.24/h each) and n2 (2 cores, 4 GiB:
+  // 0.08 + 0.02 = $0.10/h). Pods: x/p on n2 (0.5 core, 1 GiB: 0.02 + 0.005 = 0.025), x/q on n1
+  // (1 core, 2 GiB: 0.04 + 0.01 = 0.05), x/p again on n1 (2 cores, 4 GiB: 0.08 + 0.02 = 0.10).
+  const snap = snapshot({
+    nodes: [node('n1', res(4000, 16 * GiB)), node('n2', res(2000, 4 * GiB)), node('n1', res(4000, 16 * GiB))],
+    pods: [
+      pod('x', 'p', 'n2', [container('app', res(500, 1 * GiB))]),
+      pod('x', 'q', 'n1', [container('app', res(1000, 2 * GiB))]),
+      pod('x', 'p', 'n1', [container('app', res(2000, 4 * GiB))]),
+    ],
+  });
+  const report = allocate(snap, tablePriceBook({ nodes: { n1: { price: RATES }, n2: { price: RATES } } }), WINDOW);
+  // One PodCost per namespace/name: x/p keeps its first place (node group n2 comes first, by its
+  // first pod) and takes the last pod of that key (on n1); then x/q.
+  const table: { node: string; podCount: number; idleHourlyUsd: number }[] = [
+    // each n1 entry holds q and the second p: idle 0.24 − 0.05 − 0.10 = 0.09
+    { node: 'n1', podCount: 2, idleHourlyUsd: 0.09 },
+    // n2 holds the first p: idle 0.10 − 0.025 = 0.075
+    { node: 'n2', podCount: 1, idleHourlyUsd: 0.075 },
+    { node: 'n1', podCount: 2, idleHourlyUsd: 0.09 },
+  ];
+  assert.deepEqual(
+    report.pods.map((p) => [p.name, p.node, p.totalHourlyUsd]),
+    [
+      ['p', 'n1', 0.1],
+      ['q', 'n1', 0.05],
+    ],
+  );
+  table.forEach((row, k) => {
+    const n = report.nodes[k]!;
+    assert.equal(n.name, row.node);
+    assert.equal(n.podCount, row.podCount);
+    close(n.idleHourlyUsd, row.idleHourlyUsd, `node entry ${k} idle`);
+  });
+});
