@@ -245,6 +245,156 @@ function podMemo(pod: PodInfo, usageByPod: UsageByPod | undefined): PodMemo {
   return memo;
 }
 
+/** Amounts and costs by pod number (allocate()'s flat arrays). */
+interface PerPod {
+  readonly allocCpuCores: Float64Array;
+  readonly allocRamBytes: Float64Array;
+  readonly allocGpus: Float64Array;
+  readonly cpuUsd: Float64Array;
+  readonly ramUsd: Float64Array;
+  readonly gpuUsd: Float64Array;
+  readonly pvUsd: Float64Array;
+  readonly lbUsd: Float64Array;
+  readonly savingsUsd: Float64Array;
+}
+
+/**
+ * Compute costs and spot savings of the pods podsOfGroup[first .. end) on one node; their sums go to
+ * `sums` (cpu, ram, gpu, savings), added in pod order. A function of its own, called once per node,
+ * so that V8 optimizes it early and the arithmetic runs on raw doubles (no number boxed per step).
+ */
+function costNodePods(
+  perPod: PerPod,
+  podsOfGroup: Int32Array,
+  first: number,
+  end: number,
+  cpuRate: number,
+  ramRate: number,
+  gpuRate: number,
+  savingsHourly: number,
+  hourlyUsd: number,
+  sums: Float64Array,
+): void {
+  const { allocCpuCores, allocRamBytes, allocGpus, cpuUsd, ramUsd, gpuUsd, savingsUsd } = perPod;
+  let usedCpu = 0;
+  let usedRam = 0;
+  let usedGpu = 0;
+  let podSavings = 0;
+  for (let k = first; k < end; k++) {
+    const i = podsOfGroup[k]!;
+    const cpu = allocCpuCores[i]! * cpuRate;
+    const ram = (allocRamBytes[i]! / BYTES_PER_GIB) * ramRate;
+    const gpu = allocGpus[i]! * gpuRate;
+    cpuUsd[i] = cpu;
+    ramUsd[i] = ram;
+    gpuUsd[i] = gpu;
+    usedCpu += cpu;
+    usedRam += ram;
+    usedGpu += gpu;
+    if (savingsHourly > 0 && hourlyUsd > 0) {
+      const saving = savingsHourly * ((cpu + ram + gpu) / hourlyUsd);
+      savingsUsd[i] = saving;
+      podSavings += saving;
+    }
+  }
+  sums[0] = usedCpu;
+  sums[1] = usedRam;
+  sums[2] = usedGpu;
+  sums[3] = podSavings;
+}
+
+/** Step 5 of allocate(), pod by pod: PodCost objects in their final order, and the sums. */
+interface FreezeState {
+  readonly window: CostWindow;
+  readonly perPod: PerPod;
+  readonly podCosts: PodCost[];
+  readonly nsEntry: (name: string) => MutableNamespace;
+  podsCompute: number;
+  networkHourly: number | undefined;
+  lastNamespace: string;
+  ns: MutableNamespace | undefined;
+}
+
+/**
+ * Pod number i's PodCost at place k, added to its namespace and the cluster sums (in pod order).
+ * A function of its own, called once per pod, so that V8 optimizes it within the first cycle and
+ * its arithmetic runs on raw doubles instead of boxing a number per step.
+ */
+function freezePod(state: FreezeState, k: number, i: number, pod: PodInfo, memo: PodMemo, net: ReturnType<typeof podNetworkCost> | undefined): void {
+  const { cpuUsd, ramUsd, gpuUsd, pvUsd, lbUsd, savingsUsd } = state.perPod;
+  const { window } = state;
+  const cpu = cpuUsd[i]!;
+  const ram = ramUsd[i]!;
+  const gpu = gpuUsd[i]!;
+  const pv = pvUsd[i]!;
+  const lb = lbUsd[i]!;
+  const savings = savingsUsd[i]!;
+  let network = 0;
+  if (net !== undefined) {
+    network = net.hourlyUsd;
+    state.networkHourly = (state.networkHourly ?? 0) + network;
+  }
+  const total = cpu + ram + gpu + pv + lb + network;
+  const started = pod.startedAtMs ?? pod.createdAtMs ?? window.startMs;
+  const minutes = Math.max(0, window.endMs - Math.max(window.startMs, started)) / 60_000;
+  const windowCostUsd = total * (minutes / 60);
+  state.podsCompute += cpu + ram + gpu;
+  const cost = podCost(pod, memo, cpu, ram, gpu, pv, lb, total, savings, minutes, windowCostUsd);
+  state.podCosts[k] = net === undefined ? cost : { ...cost, networkHourlyUsd: network, networkUnpricedBytes: net.unpricedBytes, networkEgress: net.byDestination };
+  let ns = state.ns;
+  if (ns === undefined || pod.namespace !== state.lastNamespace) {
+    ns = state.nsEntry(pod.namespace);
+    state.ns = ns;
+    state.lastNamespace = pod.namespace;
+  }
+  ns.cpu += cpu;
+  ns.ram += ram;
+  ns.gpu += gpu;
+  ns.pv += pv;
+  ns.lb += lb;
+  if (net !== undefined) ns.net = (ns.net ?? 0) + network;
+  ns.savings += savings;
+  ns.windowCost += windowCostUsd;
+  ns.pods += 1;
+}
+
+/** A pod's PodCost (without network fields): one object literal, in a small function V8 optimizes on its own. */
+function podCost(
+  pod: PodInfo,
+  memo: PodMemo,
+  cpuHourlyUsd: number,
+  ramHourlyUsd: number,
+  gpuHourlyUsd: number,
+  pvHourlyUsd: number,
+  loadBalancerHourlyUsd: number,
+  totalHourlyUsd: number,
+  spotSavingsHourlyUsd: number,
+  minutes: number,
+  windowCostUsd: number,
+): PodCost {
+  return {
+    uid: pod.uid,
+    namespace: pod.namespace,
+    name: pod.name,
+    node: pod.nodeName,
+    phase: pod.phase,
+    labels: pod.labels,
+    workload: pod.workload ?? pod.owner,
+    request: memo.request,
+    usage: memo.usage,
+    allocation: memo.allocation,
+    cpuHourlyUsd,
+    ramHourlyUsd,
+    gpuHourlyUsd,
+    pvHourlyUsd,
+    loadBalancerHourlyUsd,
+    totalHourlyUsd,
+    spotSavingsHourlyUsd,
+    minutes,
+    windowCostUsd,
+  };
+}
+
 function resources(amounts: NodeInfo['capacity']): PodResources {
   return { cpuCores: amounts.cpuMillicores / 1000, ramBytes: amounts.ramBytes, gpus: amounts.gpus };
 }
@@ -301,6 +451,8 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   const pvUsd = new Float64Array(capacityHint);
   const lbUsd = new Float64Array(capacityHint);
   const savingsUsd = new Float64Array(capacityHint);
+  const perPod: PerPod = { allocCpuCores, allocRamBytes, allocGpus, cpuUsd, ramUsd, gpuUsd, pvUsd, lbUsd, savingsUsd };
+  const nodeSums = new Float64Array(4);
   const groupOfNode = new Map<string, number>();
   for (const n of snapshot.nodes) if (!groupOfNode.has(n.name)) groupOfNode.set(n.name, groupOfNode.size);
   const groupOfPod = new Int32Array(capacityHint);
@@ -309,7 +461,9 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   const groupsSeen: number[] = [];
   const usageByPod = snapshot.usage;
   let costed = 0;
-  for (const pod of snapshot.pods) {
+  const snapshotPods = snapshot.pods;
+  for (let p = 0; p < snapshotPods.length; p++) {
+    const pod = snapshotPods[p]!;
     if (!isCosted(pod)) continue;
     const group = groupOfNode.get(pod.nodeName);
     if (group === undefined) {
@@ -404,27 +558,11 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     const ramRate = rates.ramGiBHourUsd / overAllocation.ram;
     const gpuRate = rates.gpuHourUsd / overAllocation.gpu;
     const savingsHourly = id.capacityType === 'spot' ? Math.max(0, onDemandHourlyUsd - hourlyUsd) : 0;
-    let usedCpu = 0;
-    let usedRam = 0;
-    let usedGpu = 0;
-    let podSavings = 0;
-    for (let k = first; k < end; k++) {
-      const i = podsOfGroup[k]!;
-      const cpu = allocCpuCores[i]! * cpuRate;
-      const ram = (allocRamBytes[i]! / BYTES_PER_GIB) * ramRate;
-      const gpu = allocGpus[i]! * gpuRate;
-      cpuUsd[i] = cpu;
-      ramUsd[i] = ram;
-      gpuUsd[i] = gpu;
-      usedCpu += cpu;
-      usedRam += ram;
-      usedGpu += gpu;
-      if (savingsHourly > 0 && hourlyUsd > 0) {
-        const saving = savingsHourly * ((cpu + ram + gpu) / hourlyUsd);
-        savingsUsd[i] = saving;
-        podSavings += saving;
-      }
-    }
+    costNodePods(perPod, podsOfGroup, first, end, cpuRate, ramRate, gpuRate, savingsHourly, hourlyUsd, nodeSums);
+    const usedCpu = nodeSums[0]!;
+    const usedRam = nodeSums[1]!;
+    const usedGpu = nodeSums[2]!;
+    const podSavings = nodeSums[3]!;
     const idle: ResourceCosts = {
       cpuHourlyUsd: Math.max(0, resourceCosts.cpuHourlyUsd - usedCpu),
       ramHourlyUsd: Math.max(0, resourceCosts.ramHourlyUsd - usedRam),
@@ -477,7 +615,8 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   // One entry per `namespace/name` (a repeated key keeps its first place and its last pod), node
   // group by node group in the order of their first pod.
   const podsByKey = new Map<string, number>();
-  for (const g of groupsSeen) {
+  for (let s = 0; s < groupsSeen.length; s++) {
+    const g = groupsSeen[s]!;
     for (let k = groupStart[g]!, end = groupStart[g + 1]!; k < end; k++) podsByKey.set(memos[podsOfGroup[k]!]!.key, podsOfGroup[k]!);
   }
   const ordered = new Int32Array(podsByKey.size);
@@ -489,7 +628,9 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
   for (let k = 0; k < ordered.length; k++) {
     const i = ordered[k]!;
     const pod = infos[i]!;
-    for (const claim of pod.claimNames) {
+    const claimNames = pod.claimNames;
+    for (let c = 0; c < claimNames.length; c++) {
+      const claim = claimNames[c]!;
       const key = podKey(pod.namespace, claim);
       const list = mountersByClaim.get(key);
       if (list) list.push(i);
@@ -603,75 +744,18 @@ export function allocate(snapshot: ClusterSnapshot, prices: PriceBook, window: C
     }
     return e;
   };
-  const podCosts: PodCost[] = new Array(ordered.length);
-  let podsCompute = 0;
   // Network: egress a node agent measured, priced by destination for the pod's node provider.
-  let networkHourly: number | undefined;
   const providerOf = snapshot.egress === undefined ? undefined : new Map(nodeCosts.map((n) => [n.name, n.provider]));
-  let lastNamespace = '';
-  let ns: MutableNamespace | undefined;
+  const freeze: FreezeState = { window, perPod, podCosts: new Array(ordered.length), nsEntry, podsCompute: 0, networkHourly: undefined, lastNamespace: '', ns: undefined };
   for (let k = 0; k < ordered.length; k++) {
     const i = ordered[k]!;
     const pod = infos[i]!;
-    const cpu = cpuUsd[i]!;
-    const ram = ramUsd[i]!;
-    const gpu = gpuUsd[i]!;
-    const pv = pvUsd[i]!;
-    const lb = lbUsd[i]!;
-    const savings = savingsUsd[i]!;
-    let network = 0;
-    let networkUnpricedBytes = 0;
-    let networkEgress: readonly EgressByDestination[] = [];
     const memo = memos[i]!;
     const egress = providerOf === undefined ? undefined : snapshot.egress?.get(memo.key);
-    if (egress !== undefined) {
-      const net = podNetworkCost(egress, options.networkRates?.(providerOf?.get(pod.nodeName) ?? defaultProvider));
-      network = net.hourlyUsd;
-      networkUnpricedBytes = net.unpricedBytes;
-      networkEgress = net.byDestination;
-      networkHourly = (networkHourly ?? 0) + network;
-    }
-    const total = cpu + ram + gpu + pv + lb + network;
-    const started = pod.startedAtMs ?? pod.createdAtMs ?? window.startMs;
-    const minutes = Math.max(0, window.endMs - Math.max(window.startMs, started)) / 60_000;
-    const windowCostUsd = total * (minutes / 60);
-    podsCompute += cpu + ram + gpu;
-    podCosts[k] = {
-      uid: pod.uid,
-      namespace: pod.namespace,
-      name: pod.name,
-      node: pod.nodeName,
-      phase: pod.phase,
-      labels: pod.labels,
-      workload: pod.workload ?? pod.owner,
-      request: memo.request,
-      usage: memo.usage,
-      allocation: memo.allocation,
-      cpuHourlyUsd: cpu,
-      ramHourlyUsd: ram,
-      gpuHourlyUsd: gpu,
-      pvHourlyUsd: pv,
-      loadBalancerHourlyUsd: lb,
-      totalHourlyUsd: total,
-      spotSavingsHourlyUsd: savings,
-      minutes,
-      windowCostUsd,
-      ...(egress !== undefined ? { networkHourlyUsd: network, networkUnpricedBytes, networkEgress } : {}),
-    };
-    if (ns === undefined || pod.namespace !== lastNamespace) {
-      ns = nsEntry(pod.namespace);
-      lastNamespace = pod.namespace;
-    }
-    ns.cpu += cpu;
-    ns.ram += ram;
-    ns.gpu += gpu;
-    ns.pv += pv;
-    ns.lb += lb;
-    if (egress !== undefined) ns.net = (ns.net ?? 0) + network;
-    ns.savings += savings;
-    ns.windowCost += windowCostUsd;
-    ns.pods += 1;
+    const network = egress === undefined ? undefined : podNetworkCost(egress, options.networkRates?.(providerOf?.get(pod.nodeName) ?? defaultProvider));
+    freezePod(freeze, k, i, pod, memo, network);
   }
+  const { podCosts, podsCompute, networkHourly } = freeze;
   for (const s of pseudo) {
     const ns = nsEntry(s.namespace);
     ns.cpu += s.cpuHourlyUsd;
