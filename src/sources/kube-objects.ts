@@ -89,6 +89,8 @@ export class SnapshotBuilder {
   private readonly pdbs: PdbPolicy[] = [];
   private policiesSeen = false;
   private usage: MutableUsageByPod | undefined;
+  /** Repeated values of the pods and nodes converted so far, kept once. */
+  private readonly shared = new Interner();
   /** UID → the object that had it first. */
   private readonly byUid = new Map<string, string>();
   /** Per resource, namespace (`''` when cluster-scoped) → name → the document it came from. */
@@ -166,10 +168,10 @@ export class SnapshotBuilder {
       this.checkUnique(meta, origin);
       switch (resource) {
         case 'pods':
-          this.pods.push(convertPod(obj, meta));
+          this.pods.push(this.shared.pod(convertPod(obj, meta)));
           break;
         case 'nodes':
-          this.nodes.push(convertNode(obj, meta));
+          this.nodes.push(this.shared.node(convertNode(obj, meta)));
           break;
         case 'persistentvolumes':
           this.persistentVolumes.push(convertPersistentVolume(obj, meta));
@@ -258,6 +260,87 @@ export class SnapshotBuilder {
       ignoredKinds: this.ignoredKinds,
       ...(this.policiesSeen ? { policies: { hpas: this.hpas, pdbs: this.pdbs } } : {}),
     };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repeated values
+
+/**
+ * One copy of each repeated value of a conversion. A cluster repeats a few dozen namespaces, its
+ * node names (on every pod), owner kinds, container names, label values and resource amounts tens of
+ * thousands of times; each parsed item brings its own copy of them (V8's JSON.parse shares only
+ * strings of up to 10 characters), which the converted snapshot would keep for as long as the
+ * source serves it. Values are replaced by an equal one seen before, so nothing a reader can tell
+ * changes. Objects passed in are the conversion's own (fresh from JSON.parse or convertPod) and are
+ * updated in place.
+ */
+class Interner {
+  private readonly strings = new Map<string, string>();
+  private readonly amountsByValue = new Map<string, ResourceAmounts>();
+  private readonly owners = new Map<string, OwnerRef>();
+
+  string(value: string): string {
+    const seen = this.strings.get(value);
+    if (seen !== undefined) return seen;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  /** The label values of a parsed `metadata.labels` object, in place. */
+  labels(labels: Labels): Labels {
+    if (labels === EMPTY_LABELS) return labels;
+    const values = labels as Record<string, string>;
+    for (const key in values) values[key] = this.string(values[key]!);
+    return labels;
+  }
+
+  amounts(amounts: ResourceAmounts): ResourceAmounts {
+    if (amounts === ZERO_RESOURCES) return amounts;
+    const key = `${amounts.cpuMillicores} ${amounts.ramBytes} ${amounts.gpus}`;
+    const seen = this.amountsByValue.get(key);
+    if (seen !== undefined) return seen;
+    this.amountsByValue.set(key, amounts);
+    return amounts;
+  }
+
+  owner(owner: OwnerRef): OwnerRef {
+    const key = `${owner.kind}/${owner.name}`;
+    const seen = this.owners.get(key);
+    if (seen !== undefined) return seen;
+    const shared = { kind: this.string(owner.kind), name: this.string(owner.name) };
+    this.owners.set(key, shared);
+    return shared;
+  }
+
+  private containers(list: readonly ContainerInfo[]): void {
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i] as Mutable<ContainerInfo>;
+      c.name = this.string(c.name);
+      c.requests = this.amounts(c.requests);
+      c.limits = this.amounts(c.limits);
+    }
+  }
+
+  pod(pod: Mutable<PodInfo>): PodInfo {
+    pod.namespace = this.string(pod.namespace);
+    pod.nodeName = this.string(pod.nodeName);
+    this.labels(pod.labels);
+    this.containers(pod.containers);
+    this.containers(pod.initContainers);
+    this.containers(pod.sidecarContainers);
+    pod.overhead = this.amounts(pod.overhead);
+    if (pod.owner !== undefined) pod.owner = this.owner(pod.owner);
+    if (pod.workload !== undefined) pod.workload = this.owner(pod.workload);
+    return pod;
+  }
+
+  node(node: Mutable<NodeInfo>): NodeInfo {
+    node.name = this.string(node.name);
+    this.labels(node.labels);
+    node.capacity = this.amounts(node.capacity);
+    node.allocatable = this.amounts(node.allocatable);
+    return node;
   }
 }
 
