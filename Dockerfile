@@ -48,7 +48,7 @@ COPY --from=build /src/bundle/dist ./dist
 COPY --from=build /src/ui/dist ./ui/dist
 COPY package.json ./
 COPY bin ./bin
-ENV NODE_ENV=production KCE_DATA_DIR=/var/lib/kube-cost-exporter
+ENV NODE_ENV=production KCE_DATA_DIR=/var/lib/kube-cost-exporter NODE_OPTIONS=--max-semi-space-size=8
 VOLUME /var/lib/kube-cost-exporter
 # The numeric user the Kubernetes manifests run as (runAsNonRoot needs a numeric USER).
 USER 65532:65532

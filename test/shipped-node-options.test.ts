@@ -1,7 +1,7 @@
 // The exporter's V8 flags are the same wherever users run it — the image's NODE_OPTIONS and
 // `npm start` — and `npm run bench` measures with them, so the figures in docs/benchmarks.md are
-// the shipped ones (decision 0020: none today; `--max-semi-space-size=8` was measured and not
-// shipped). One value, checked here in all three places.
+// the shipped ones (decision 0025: `--max-semi-space-size=8`, V8's young generation capped at
+// 2 × 8 MiB). One value, checked here in all three places.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -18,6 +18,7 @@ test('the image, npm start and npm run bench run the exporter with the same V8 f
   };
   assert.equal(flags(scripts['start'], '', 'src/cli/kube-cost-exporter.ts'), env, 'npm start and the image');
   assert.equal(flags(scripts['bench'], '--expose-gc ?', 'bench/run.ts'), env, 'npm run bench and the image');
+  assert.match(env, /--max-semi-space-size=\d+/, 'the image caps the young generation (decision 0025)');
   // Manifests that set NODE_OPTIONS for the exporter would replace the image's: only the agent's do.
   for (const manifest of ['deploy/helm/kube-cost-exporter/templates/deployment.yaml', 'deploy/kustomize/base/deployment.yaml']) {
     assert.ok(!read(manifest).includes('NODE_OPTIONS'), `${manifest} sets NODE_OPTIONS`);
