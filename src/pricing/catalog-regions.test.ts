@@ -356,3 +356,14 @@ test('Azure: Standard SSD disks and Standard load balancers are priced in every 
   assert.equal(premium.source, 'default');
   assert.ok(premium.fallbackReason?.includes('koreacentral'), premium.fallbackReason);
 });
+
+test('Azure: Standard HDD is priced in eastus from the S4 tier; elsewhere it falls back to the eastus price, flagged', () => {
+  // infracost managed_disk_test.golden (eastus disks): "Storage (S4, LRS) ... $1.54" per month for the
+  // 32 GiB S4 tier: 1.54 / 32 = 0.048125 per GiB-month.
+  const hdd = (region: string) => book.storage({ provider: 'azure', region, storageClass: 'managed-hdd', driver: 'disk.csi.azure.com', volumeType: 'Standard_LRS' });
+  assert.deepEqual(hdd('eastus'), { gibMonthUsd: 0.048125, source: 'catalog' });
+  const westeurope = hdd('westeurope');
+  assert.equal(westeurope.gibMonthUsd, 0.048125);
+  assert.equal(westeurope.source, 'default');
+  assert.equal(westeurope.fallbackReason, 'storage class "managed-hdd": no Standard_LRS price for westeurope in the azure catalog; using the eastus list price');
+});
