@@ -220,6 +220,7 @@ test('AWS: i7i, d3, x2 (x2idn, x2iedn, x2iezn) and z1d of the fifth pass (SkyPil
     ['eu-west-1', 'd3.xlarge', 4, 32, 0.609],
     ['ap-southeast-1', 'd3.8xlarge', 32, 256, 5.00808],
     ['eu-central-1', 'd3en.12xlarge', 48, 192, 8.31228],
+    ['eu-west-1', 'd3en.xlarge', 4, 16, 0.641],
     ['eu-central-1', 'x2idn.16xlarge', 64, 1024, 9.337],
     ['ap-southeast-1', 'x2idn.24xlarge', 96, 1536, 14.50575],
     ['ap-northeast-2', 'x2iedn.xlarge', 4, 128, 1.20881],
