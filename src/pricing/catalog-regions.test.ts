@@ -206,7 +206,7 @@ test('AWS: storage-optimized, AMD, Graviton 4 and P4/P5 families of the fourth p
   }
 });
 
-test('AWS: i7i, d3, x1e, x2 (x2gd, x2idn, x2iedn, x2iezn) and z1d of the fifth pass (SkyPilot catalog v8) resolve to their list prices', () => {
+test('AWS: i7i, i7ie, d3, x1e, x2 (x2gd, x2idn, x2iedn, x2iezn) and z1d of the fifth pass (SkyPilot catalog v8) resolve to their list prices', () => {
   // [region, type, vCPUs, GiB, USD per hour]: the Price column of skypilot-org/skypilot-catalog
   // catalogs/v8/aws/vms.csv @00148f2a, e.g. "i7i.large,,,2.0,16.0,,0.2081,,eu-west-1,euw1-az1,x86_64",
   // "z1d.metal,,,48.0,384.0,,5.424,5.424000,ap-southeast-1,apse1-az1,x86_64",
@@ -234,6 +234,8 @@ test('AWS: i7i, d3, x1e, x2 (x2gd, x2idn, x2iedn, x2iezn) and z1d of the fifth p
     ['eu-central-1', 'x1e.32xlarge', 128, 3904, 37.344],
     ['eu-west-1', 'x2gd.medium', 1, 16, 0.1],
     ['us-west-2', 'x2gd.16xlarge', 64, 1024, 5.344],
+    ['eu-central-1', 'i7ie.large', 2, 16, 0.3105],
+    ['ap-southeast-1', 'i7ie.48xlarge', 192, 1536, 29.9184],
   ];
   for (const [region, type, vcpus, gib, usd] of table) {
     const a = priced(`aws:///${region}b/i-0v8e`, type, region, vcpus, gib);
@@ -243,7 +245,8 @@ test('AWS: i7i, d3, x1e, x2 (x2gd, x2idn, x2iedn, x2iezn) and z1d of the fifth p
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
   // Left out, falling back visibly: i7i metal sizes (v8 us-east-1 metal-24xl 9.0605 and metal-48xl 18.121
-  // against Karpenter's 9.6204 and 19.2408) and x2gd.metal (5.344 against 5.8784); x2gd outside eu-west-1 and
+  // against Karpenter's 9.6204 and 19.2408) x2gd.metal (5.344 against 5.8784) and the i7ie metal sizes (12.4752 against 13.2844 for metal-24xl);
+  // i7ie in ap-northeast-2 and x2gd outside eu-west-1 and
   // us-west-2 (no v8 rows); d3 and x2iezn where SkyPilot v8 has no row (ap-northeast-2;
   // x2iezn also eu-central-1 and Asia); P5 in the EU and p5e (no v8 row or price).
   const leftOut = [
@@ -251,6 +254,8 @@ test('AWS: i7i, d3, x1e, x2 (x2gd, x2idn, x2iedn, x2iezn) and z1d of the fifth p
     ['us-west-2', 'i7i.metal-48xl'],
     ['eu-west-1', 'x2gd.metal'],
     ['eu-central-1', 'x2gd.large'],
+    ['eu-west-1', 'i7ie.metal-24xl'],
+    ['ap-northeast-2', 'i7ie.large'],
     ['ap-northeast-2', 'd3.xlarge'],
     ['eu-central-1', 'x2iezn.2xlarge'],
     ['eu-west-1', 'p5.48xlarge'],
