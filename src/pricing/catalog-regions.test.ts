@@ -244,11 +244,11 @@ test('AWS: i7i, i7ie, d3, x1e, x2 (x2gd, x2idn, x2iedn, x2iezn) and z1d of the f
     assert.equal(a.fallbackReason, undefined, name);
     assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
-  // Left out, falling back visibly: i7i metal sizes (v8 us-east-1 metal-24xl 9.0605 and metal-48xl 18.121
-  // against Karpenter's 9.6204 and 19.2408) x2gd.metal (5.344 against 5.8784) and the i7ie metal sizes (12.4752 against 13.2844 for metal-24xl);
-  // i7ie in ap-northeast-2 and x2gd outside eu-west-1 and
-  // us-west-2 (no v8 rows); d3 and x2iezn where SkyPilot v8 has no row (ap-northeast-2;
-  // x2iezn also eu-central-1 and Asia); P5 in the EU and p5e (no v8 row or price).
+  // Left out, falling back visibly: metal sizes whose v8 us-east-1 price disagrees with Karpenter's list
+  // (i7i.metal-24xl 9.0605 against 9.6204, i7i.metal-48xl 18.121 against 19.2408, x2gd.metal 5.344 against
+  // 5.8784, i7ie.metal-24xl 12.4752 against 13.2844); types SkyPilot v8 has no row for in the region (i7ie, d3
+  // in ap-northeast-2; x2gd outside eu-west-1 and us-west-2; x2iezn in eu-central-1 and Asia); P5 in the EU
+  // and p5e (no v8 row or price).
   const leftOut = [
     ['eu-west-1', 'i7i.metal-24xl'],
     ['us-west-2', 'i7i.metal-48xl'],
