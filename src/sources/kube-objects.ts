@@ -89,8 +89,11 @@ export class SnapshotBuilder {
   private readonly pdbs: PdbPolicy[] = [];
   private policiesSeen = false;
   private usage: MutableUsageByPod | undefined;
-  /** Repeated values of the pods and nodes converted so far, kept once. */
-  private readonly shared = new Interner();
+  /**
+   * Repeated values of the pods and nodes converted so far, kept once; only for lists (snapshot
+   * files), not for objects added one by one (the live source shares values its own way).
+   */
+  private shared: Interner | undefined;
   /** UID → the object that had it first. */
   private readonly byUid = new Map<string, string>();
   /** Per resource, namespace (`''` when cluster-scoped) → name → the document it came from. */
@@ -131,6 +134,7 @@ export class SnapshotBuilder {
   private addItems(kind: unknown, length: number, item: (index: number) => unknown, origin: string): void {
     // Typed lists from the API (`kubectl get --raw /api/v1/pods`) leave `kind` out of their items.
     const impliedKind = typeof kind === 'string' && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
+    this.shared ??= new Interner();
     if (impliedKind === POD_METRICS_KIND) {
       for (let i = 0; i < length; i++) this.addUsage(item(i), origin, i);
       return;
@@ -168,10 +172,10 @@ export class SnapshotBuilder {
       this.checkUnique(meta, origin);
       switch (resource) {
         case 'pods':
-          this.pods.push(this.shared.pod(convertPod(obj, meta)));
+          this.pods.push(this.shared === undefined ? convertPod(obj, meta) : this.shared.pod(convertPod(obj, meta)));
           break;
         case 'nodes':
-          this.nodes.push(this.shared.node(convertNode(obj, meta)));
+          this.nodes.push(this.shared === undefined ? convertNode(obj, meta) : this.shared.node(convertNode(obj, meta)));
           break;
         case 'persistentvolumes':
           this.persistentVolumes.push(convertPersistentVolume(obj, meta));
