@@ -90,10 +90,15 @@ export class SnapshotBuilder {
   private policiesSeen = false;
   private usage: MutableUsageByPod | undefined;
   /**
-   * Repeated values of the pods and nodes converted so far, kept once; only for lists (snapshot
-   * files), not for objects added one by one (the live source shares values its own way).
+   * Repeated values of the pods and nodes converted so far, kept once. Only when asked for (the
+   * snapshot file source, whose parsed documents are its own): it updates label objects in place.
+   * The live source shares values its own way (src/sources/kube/convert.ts).
    */
-  private shared: Interner | undefined;
+  private readonly shared: Interner | undefined;
+
+  constructor(options: { readonly shareRepeatedValues?: boolean } = {}) {
+    this.shared = options.shareRepeatedValues === true ? new Interner() : undefined;
+  }
   /** UID → the object that had it first. */
   private readonly byUid = new Map<string, string>();
   /** Per resource, namespace (`''` when cluster-scoped) → name → the document it came from. */
@@ -134,7 +139,6 @@ export class SnapshotBuilder {
   private addItems(kind: unknown, length: number, item: (index: number) => unknown, origin: string): void {
     // Typed lists from the API (`kubectl get --raw /api/v1/pods`) leave `kind` out of their items.
     const impliedKind = typeof kind === 'string' && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
-    this.shared ??= new Interner();
     if (impliedKind === POD_METRICS_KIND) {
       for (let i = 0; i < length; i++) this.addUsage(item(i), origin, i);
       return;

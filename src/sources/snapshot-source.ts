@@ -177,7 +177,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ClusterSou
 
       const objectsKey = objectFiles.map((f) => `${f.path}\u0000${f.key}`).join('\u0000');
       if (objects?.key !== objectsKey) {
-        const builder = new SnapshotBuilder();
+        const builder = new SnapshotBuilder({ shareRepeatedValues: true });
         for (const f of objectFiles) {
           const doc = fresh.get(f.path) ?? (await readDocument(f.path));
           fresh.delete(f.path); // let the parsed document go as soon as it is converted
