@@ -134,7 +134,7 @@ test('numbers are read in place: whitespace around them, 2^53 and above, the key
   ];
   for (const c of values) assert.equal(parseSingleValue(c.text, 'memory.current'), c.want, JSON.stringify(c.text));
   // v1 memory.stat writes "no limit" as 9223372036854771712: kept, rounded as Number() rounds it.
-  assert.equal(statValue('hierarchical_memory_limit 9223372036854771712\ntotal_inactive_file 4096\n', 'hierarchical_memory_limit', 'memory.stat'), 9223372036854771712);
+  assert.equal(statValue('hierarchical_memory_limit 9223372036854771712\ntotal_inactive_file 4096\n', 'hierarchical_memory_limit', 'memory.stat'), 2 ** 63 - 4096); // 9223372036854771712 = 2^63 − 4096, exactly representable
   assert.equal(statValue('hierarchical_memory_limit 9223372036854771712\ntotal_inactive_file 4096\n', 'total_inactive_file', 'memory.stat'), 4096);
   const io: { text: string; want: ReturnType<typeof parseIoStatV2> }[] = [
     // kernel 6.x adds dbytes/dios (discards); unknown keys are skipped, not summed
