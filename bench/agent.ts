@@ -17,10 +17,10 @@
 //     cgroup with a copy of the node binary that is not in the page cache yet (written with
 //     O_DIRECT), as the first container of its image on a node would: the cgroup's usage and the
 //     working set the kubelet reports (usage − inactive file);
-//   - `--limits 60,70,80` (MiB): the default variant again under each memory limit, with the CPU
+//   - `--limits 60,70,80` (MiB): the default variant (or `--limits-variant NAME`) again under each memory limit, with the CPU
 //     it then uses and its major page faults — the smallest limit it runs in without thrashing.
 // Usage: node bench/agent.ts [--pods 110] [--agents 1000] [--collections 30] [--no-aggregator] [--runs 1]
-//        [--limits 60,70,80] [--variants default,old]
+//        [--limits 60,70,80] [--limits-variant jitless] [--variants default,old]
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -347,12 +347,14 @@ try {
   // The smallest memory limit the default variant runs in: below it the kernel keeps evicting the
   // node binary's pages the agent needs again next second (major faults), and CPU climbs.
   const limits = arg('--limits', '').split(',').filter((l) => l !== '').map(Number);
+  const limitVariant = VARIANTS.find((v) => v.name === arg('--limits-variant', 'default'));
+  if (limitVariant === undefined) throw new Error(`--limits-variant: one of ${VARIANTS.map((v) => v.name).join(', ')}`);
   if (limits.length > 0 && cgroup === undefined) console.log('--limits needs a memory cgroup of its own: skipped');
   for (const mib of limits) {
     if (cgroup === undefined) break;
-    const a = await benchAgent(bundle, VARIANTS.find((v) => v.name === 'default')!, { cgroup, limitBytes: mib * 2 ** 20, collections: 12 });
+    const a = await benchAgent(bundle, limitVariant, { cgroup, limitBytes: mib * 2 ** 20, collections: 12 });
     console.log(
-      `agent (${variantLabel(VARIANTS.find((v) => v.name === 'default')!)}) under a ${mib} MiB memory limit, load ${loadavg()[0]!.toFixed(1)}: CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection, ${a.cgroup!.majorFaults} major page faults in ${a.collections} collections | VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}), cgroup usage ${fmt(a.cgroup!.usageMiB)} MiB, working set ${fmt(a.cgroup!.workingSetMiB)} MiB`,
+      `agent (${variantLabel(limitVariant)}) under a ${mib} MiB memory limit, load ${loadavg()[0]!.toFixed(1)}: CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection, ${a.cgroup!.majorFaults} major page faults in ${a.collections} collections | VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}), cgroup usage ${fmt(a.cgroup!.usageMiB)} MiB, working set ${fmt(a.cgroup!.workingSetMiB)} MiB`,
     );
   }
 } finally {
