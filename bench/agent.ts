@@ -17,14 +17,16 @@
 //     cgroup with a copy of the node binary that is not in the page cache yet (written with
 //     O_DIRECT), as the first container of its image on a node would: the cgroup's usage and the
 //     working set the kubelet reports (usage − inactive file);
+// `--kernfs` runs the default variant once more on 110 pods of real cgroups made here (root only),
+// whose files the kernel generates on each read, as on a node.
 //   - `--limits 60,70,80` (MiB): the default variant (or `--limits-variant NAME`) again under each memory limit, with the CPU
 //     it then uses and its major page faults — the smallest limit it runs in without thrashing.
 // Usage: node bench/agent.ts [--pods 110] [--agents 1000] [--collections 30] [--no-aggregator] [--runs 1]
-//        [--limits 60,70,80] [--limits-variant jitless] [--variants default,old]
+//        [--limits 60,70,80] [--limits-variant jitless] [--variants default,old] [--kernfs]
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -120,12 +122,14 @@ function makeMemoryCgroup(): MemoryCgroup | undefined {
   return undefined;
 }
 
-function cgroupMemory(cg: MemoryCgroup): { usageMiB: number; workingSetMiB: number; majorFaults: number } {
+function cgroupMemory(cg: MemoryCgroup): { usageMiB: number; workingSetMiB: number; kernelMiB: number; majorFaults: number } {
   const stat = readFileSync(join(cg.dir, 'memory.stat'), 'utf8');
   const value = (key: string): number => Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(stat)?.[1] ?? 0);
   const usage = Number(readFileSync(join(cg.dir, cg.version === 'v2' ? 'memory.current' : 'memory.usage_in_bytes'), 'utf8'));
   const inactive = cg.version === 'v2' ? value('inactive_file') : value('total_inactive_file');
-  return { usageMiB: usage / 2 ** 20, workingSetMiB: Math.max(0, usage - inactive) / 2 ** 20, majorFaults: cg.version === 'v2' ? value('pgmajfault') : value('total_pgmajfault') };
+  // Kernel memory charged to it (v1 kmem, v2 `kernel`): open files' seq_file buffers, page tables, stacks.
+  const kernel = cg.version === 'v2' ? value('kernel') : Number(readFileSync(join(cg.dir, 'memory.kmem.usage_in_bytes'), 'utf8'));
+  return { usageMiB: usage / 2 ** 20, workingSetMiB: Math.max(0, usage - inactive) / 2 ** 20, kernelMiB: kernel / 2 ** 20, majorFaults: cg.version === 'v2' ? value('pgmajfault') : value('total_pgmajfault') };
 }
 
 function setLimit(cg: MemoryCgroup, bytes: number | undefined): void {
@@ -167,7 +171,7 @@ interface AgentFigures {
   readonly fileMiB: number;
   readonly threads: number;
   /** In its own memory cgroup (undefined where none can be made): usage and the kubelet's working set, at the end. */
-  readonly cgroup: { readonly usageMiB: number; readonly workingSetMiB: number; readonly majorFaults: number } | undefined;
+  readonly cgroup: { readonly usageMiB: number; readonly workingSetMiB: number; readonly kernelMiB: number; readonly majorFaults: number } | undefined;
   readonly cpuMsPerCollection: number;
   readonly collectionWallMs: number;
   readonly payloadKiB: number;
@@ -190,6 +194,66 @@ const VARIANTS: readonly Variant[] = [
   { name: 'jitless', nodeOptions: '--max-semi-space-size=1 --v8-pool-size=1 --jitless', commandLine: [] },
 ];
 const variantLabel = (v: Variant): string => [v.nodeOptions, ...v.commandLine].filter((f) => f !== '').join(' ') || 'no flags';
+/**
+ * The 110-pod tree made of real cgroups (kernfs files the kernel generates on each read, not the
+ * fixture's ext4 files) below a cgroup of the bench's own in this machine's mounts, with a root of
+ * symlinks to point --cgroup-root at; cgroupfs driver. Undefined (and why) where cgroups cannot be made.
+ */
+function realCgroupTree(): { root: string; remove: () => void } | string {
+  const tag = `kce-bench-kernfs-${process.pid}`;
+  const made: string[] = [];
+  const links = mkdtempSync(join(tmpdir(), 'kce-bench-kernfs-'));
+  const remove = (): void => {
+    for (const d of [...made].reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(links, { recursive: true, force: true });
+  };
+  const mk = (d: string): void => {
+    mkdirSync(d);
+    made.push(d);
+  };
+  const podDirs = (base: string): void => {
+    mk(join(base, 'kubepods'));
+    mk(join(base, 'kubepods', 'burstable'));
+    mk(join(base, 'kubepods', 'besteffort'));
+    for (let i = 0; i < PODS; i++) {
+      const qos = i % 3 === 0 ? '' : i % 3 === 1 ? 'burstable' : 'besteffort';
+      const pod = join(base, 'kubepods', qos, `pod${podUid(i + 1)}`);
+      mk(pod);
+      mk(join(pod, containerId(2 * i + 1)));
+      mk(join(pod, containerId(2 * i + 2)));
+    }
+  };
+  try {
+    if (existsSync('/sys/fs/cgroup/cgroup.controllers')) {
+      const base = `/sys/fs/cgroup/${tag}`;
+      mk(base);
+      const enable = (d: string): void => writeFileSync(join(d, 'cgroup.subtree_control'), '+cpu +memory +io');
+      enable('/sys/fs/cgroup');
+      enable(base);
+      podDirs(base);
+      return { root: base, remove };
+    }
+    const controllers = ['memory', 'cpuacct', 'cpu', 'blkio'].filter((c) => existsSync(join('/sys/fs/cgroup', c, 'cgroup.procs')));
+    if (!controllers.includes('memory') || !controllers.includes('cpuacct')) return 'no cgroup v1 memory and cpuacct mounts';
+    for (const c of controllers) {
+      const base = join('/sys/fs/cgroup', c, tag);
+      mk(base);
+      podDirs(base);
+      symlinkSync(base, join(links, c));
+    }
+    return { root: links, remove };
+  } catch (err) {
+    remove();
+    return `cannot make cgroups here: ${(err as Error).message}`;
+  }
+}
+
 /** Compiles and bundles the CLI as the Dockerfile does; returns the image's entry point (bin/). */
 function buildBundle(): string {
   const out = join(process.cwd(), '.tmp', 'bench-agent');
@@ -202,14 +266,16 @@ function buildBundle(): string {
   return join(out, 'app', 'bin', 'kube-cost-exporter.js');
 }
 
-async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: MemoryCgroup; limitBytes?: number; collections?: number } = {}): Promise<AgentFigures> {
-  const { cgroup, limitBytes, collections: count = COLLECTIONS } = options;
+async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: MemoryCgroup; limitBytes?: number; collections?: number; realCgroupRoot?: string } = {}): Promise<AgentFigures> {
+  const { cgroup, limitBytes, collections: count = COLLECTIONS, realCgroupRoot } = options;
   const dir = mkdtempSync(join(tmpdir(), 'kce-bench-agent-'));
   let child: ChildProcess | undefined;
   try {
     fixtureNode(dir);
     writeFileSync(join(dir, 'token'), 'bench-token\n');
-    const agentArgs = [...variant.commandLine, bundle, 'agent', '--node-name', 'bench-node', '--cgroup-root', join(dir, 'cgroup'), '--proc-root', join(dir, 'proc'), '--no-kube', '--host', '127.0.0.1', '--port', '0', '--interval', '1s', '--auth-token-file', join(dir, 'token'), '--log-format', 'json'];
+    // On real cgroups no process is in the pods: no network namespaces to read (--no-network).
+    const where = realCgroupRoot === undefined ? ['--cgroup-root', join(dir, 'cgroup'), '--proc-root', join(dir, 'proc')] : ['--cgroup-root', realCgroupRoot, '--no-network'];
+    const agentArgs = [...variant.commandLine, bundle, 'agent', '--node-name', 'bench-node', ...where, '--no-kube', '--host', '127.0.0.1', '--port', '0', '--interval', '1s', '--auth-token-file', join(dir, 'token'), '--log-format', 'json'];
     const env = { ...process.env, NODE_OPTIONS: variant.nodeOptions };
     if (cgroup !== undefined) {
       // The shell joins the cgroup, then becomes the agent: every page it touches is charged there.
@@ -261,7 +327,7 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
       anonMiB: median(anon),
       fileMiB: median(file),
       threads: after.threads,
-      cgroup: cg === undefined ? undefined : { usageMiB: cg.usageMiB, workingSetMiB: cg.workingSetMiB, majorFaults: cg.majorFaults - faultsBefore },
+      cgroup: cg === undefined ? undefined : { usageMiB: cg.usageMiB, workingSetMiB: cg.workingSetMiB, kernelMiB: cg.kernelMiB, majorFaults: cg.majorFaults - faultsBefore },
       cpuMsPerCollection: ((after.cpuSeconds - before.cpuSeconds) * 1000) / collections,
       collectionWallMs: lastWallMs,
       payloadKiB: Buffer.byteLength(plain) / 1024,
@@ -338,10 +404,27 @@ try {
   for (const variant of VARIANTS.filter((v) => wantedVariants.length === 0 || wantedVariants.includes(v.name))) {
     for (let run = 0; run < RUNS; run++) {
       const a = await benchAgent(bundle, variant, cgroup !== undefined ? { cgroup } : {});
-      const cg = a.cgroup === undefined ? '' : ` | own cgroup: usage ${fmt(a.cgroup.usageMiB)} MiB, working set ${fmt(a.cgroup.workingSetMiB)} MiB`;
+      const cg = a.cgroup === undefined ? '' : ` | own cgroup: usage ${fmt(a.cgroup.usageMiB)} MiB, working set ${fmt(a.cgroup.workingSetMiB)} MiB (kernel ${fmt(a.cgroup.kernelMiB)})`;
       console.log(
         `agent (${variantLabel(variant)}), load ${loadavg()[0]!.toFixed(1)}, ${a.pods} pods (${2 * PODS} containers): VmRSS ${fmt(a.rssMiB)} MiB (peak ${fmt(a.peakRssMiB)}; anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}; ${a.threads} threads)${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms | /v1/usage ${fmt(a.payloadKiB)} KiB (gzip ${fmt(a.payloadGzipKiB)} KiB)`,
       );
+    }
+  }
+  // The default variant on real cgroup files: what the kernel's side of a collection costs.
+  if (args.includes('--kernfs')) {
+    const tree = realCgroupTree();
+    if (typeof tree === 'string') console.log(`real cgroups: skipped (${tree})`);
+    else {
+      try {
+        const variant = VARIANTS.find((v) => v.name === 'default')!;
+        for (let run = 0; run < RUNS; run++) {
+          const a = await benchAgent(bundle, variant, { ...(cgroup !== undefined ? { cgroup } : {}), realCgroupRoot: tree.root });
+          const cg = a.cgroup === undefined ? '' : ` | own cgroup: usage ${fmt(a.cgroup.usageMiB)} MiB, working set ${fmt(a.cgroup.workingSetMiB)} MiB (kernel ${fmt(a.cgroup.kernelMiB)})`;
+          console.log(`agent (${variantLabel(variant)}) on ${a.pods} pods of real cgroups (${existsSync('/sys/fs/cgroup/cgroup.controllers') ? 'v2' : 'v1'}, --no-network), load ${loadavg()[0]!.toFixed(1)}: VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)})${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms`);
+        }
+      } finally {
+        tree.remove();
+      }
     }
   }
   // The smallest memory limit the default variant runs in: below it the kernel keeps evicting the
