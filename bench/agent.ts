@@ -266,6 +266,15 @@ function buildBundle(): string {
   return join(out, 'app', 'bin', 'kube-cost-exporter.js');
 }
 
+/** The agent did not serve within 60 s (thrashing under a memory limit). */
+class StartTimeout extends Error {
+  readonly majorFaults: number;
+  constructor(majorFaults: number) {
+    super(`did not start serving within 60 s (${majorFaults} major page faults)`);
+    this.majorFaults = majorFaults;
+  }
+}
+
 async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: MemoryCgroup; limitBytes?: number; collections?: number; realCgroupRoot?: string } = {}): Promise<AgentFigures> {
   const { cgroup, limitBytes, collections: count = COLLECTIONS, realCgroupRoot } = options;
   const dir = mkdtempSync(join(tmpdir(), 'kce-bench-agent-'));
@@ -288,12 +297,20 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
     const agent = child;
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
+      // Under a small memory limit the agent can thrash before it even serves: give up after 60 s.
+      const timer = setTimeout(() => reject(new StartTimeout(cgroup === undefined ? 0 : cgroupMemory(cgroup).majorFaults)), 60_000);
       agent.stderr!.on('data', (c: Buffer) => {
         out += c.toString();
         const m = /serving \/v1\/usage on 127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) resolve(`http://127.0.0.1:${m[1]}`);
+        if (m) {
+          clearTimeout(timer);
+          resolve(`http://127.0.0.1:${m[1]}`);
+        }
       });
-      agent.once('exit', (code) => reject(new Error(`agent exited with ${code}: ${out}`)));
+      agent.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`agent exited with ${code}: ${out}`));
+      });
     });
     const headers = { authorization: 'Bearer bench-token' };
     // Warm up: a few collections, so that the first report exists and the JIT has run.
@@ -435,7 +452,14 @@ try {
   if (limits.length > 0 && cgroup === undefined) console.log('--limits needs a memory cgroup of its own: skipped');
   for (const mib of limits) {
     if (cgroup === undefined) break;
-    const a = await benchAgent(bundle, limitVariant, { cgroup, limitBytes: mib * 2 ** 20, collections: 12 });
+    let a: AgentFigures;
+    try {
+      a = await benchAgent(bundle, limitVariant, { cgroup, limitBytes: mib * 2 ** 20, collections: 12 });
+    } catch (err) {
+      if (!(err instanceof StartTimeout)) throw err;
+      console.log(`agent (${variantLabel(limitVariant)}) under a ${mib} MiB memory limit, load ${loadavg()[0]!.toFixed(1)}: ${err.message}`);
+      continue;
+    }
     console.log(
       `agent (${variantLabel(limitVariant)}) under a ${mib} MiB memory limit, load ${loadavg()[0]!.toFixed(1)}: CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection, ${a.cgroup!.majorFaults} major page faults in ${a.collections} collections | VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}), cgroup usage ${fmt(a.cgroup!.usageMiB)} MiB, working set ${fmt(a.cgroup!.workingSetMiB)} MiB`,
     );
