@@ -173,6 +173,8 @@ interface AgentFigures {
   /** In its own memory cgroup (undefined where none can be made): usage and the kubelet's working set, at the end. */
   readonly cgroup: { readonly usageMiB: number; readonly workingSetMiB: number; readonly kernelMiB: number; readonly majorFaults: number } | undefined;
   readonly cpuMsPerCollection: number;
+  /** The agent's own kube_cost_agent_collection_cpu_seconds_total: CPU inside collect() only (no timers, no idle-time GC). */
+  readonly inCollectionCpuMs: number;
   readonly collectionWallMs: number;
   readonly payloadKiB: number;
   readonly payloadGzipKiB: number;
@@ -316,6 +318,7 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
     // Warm up: a few collections, so that the first report exists and the JIT has run.
     await new Promise((r) => setTimeout(r, 3000));
     const collectionsBefore = await metric(url, 'kube_cost_agent_collections_total', 'bench-token');
+    const inCollectionsBefore = await metric(url, 'kube_cost_agent_collection_cpu_seconds_total', 'bench-token');
     const before = procStat(agent.pid!);
     const faultsBefore = cgroup === undefined ? 0 : cgroupMemory(cgroup).majorFaults;
     const rss: number[] = [];
@@ -333,6 +336,7 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
     const after = procStat(agent.pid!);
     const cg = cgroup === undefined ? undefined : cgroupMemory(cgroup);
     const collections = (await metric(url, 'kube_cost_agent_collections_total', 'bench-token')) - collectionsBefore;
+    const inCollections = (await metric(url, 'kube_cost_agent_collection_cpu_seconds_total', 'bench-token')) - inCollectionsBefore;
     const lastWallMs = (await metric(url, 'kube_cost_agent_collection_duration_seconds', 'bench-token')) * 1000;
     const plain = await (await fetch(`${url}/v1/usage`, { headers })).text();
     const report = JSON.parse(plain) as AgentUsageReport;
@@ -346,6 +350,7 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
       threads: after.threads,
       cgroup: cg === undefined ? undefined : { usageMiB: cg.usageMiB, workingSetMiB: cg.workingSetMiB, kernelMiB: cg.kernelMiB, majorFaults: cg.majorFaults - faultsBefore },
       cpuMsPerCollection: ((after.cpuSeconds - before.cpuSeconds) * 1000) / collections,
+      inCollectionCpuMs: (inCollections * 1000) / collections,
       collectionWallMs: lastWallMs,
       payloadKiB: Buffer.byteLength(plain) / 1024,
       payloadGzipKiB: gzipSync(plain).length / 1024,
@@ -423,7 +428,7 @@ try {
       const a = await benchAgent(bundle, variant, cgroup !== undefined ? { cgroup } : {});
       const cg = a.cgroup === undefined ? '' : ` | own cgroup: usage ${fmt(a.cgroup.usageMiB)} MiB, working set ${fmt(a.cgroup.workingSetMiB)} MiB (kernel ${fmt(a.cgroup.kernelMiB)})`;
       console.log(
-        `agent (${variantLabel(variant)}), load ${loadavg()[0]!.toFixed(1)}, ${a.pods} pods (${2 * PODS} containers): VmRSS ${fmt(a.rssMiB)} MiB (peak ${fmt(a.peakRssMiB)}; anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}; ${a.threads} threads)${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms | /v1/usage ${fmt(a.payloadKiB)} KiB (gzip ${fmt(a.payloadGzipKiB)} KiB)`,
+        `agent (${variantLabel(variant)}), load ${loadavg()[0]!.toFixed(1)}, ${a.pods} pods (${2 * PODS} containers): VmRSS ${fmt(a.rssMiB)} MiB (peak ${fmt(a.peakRssMiB)}; anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}; ${a.threads} threads)${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${fmt(a.inCollectionCpuMs, 2)} inside collect(); ${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms | /v1/usage ${fmt(a.payloadKiB)} KiB (gzip ${fmt(a.payloadGzipKiB)} KiB)`,
       );
     }
   }
@@ -437,7 +442,7 @@ try {
         for (let run = 0; run < RUNS; run++) {
           const a = await benchAgent(bundle, variant, { ...(cgroup !== undefined ? { cgroup } : {}), realCgroupRoot: tree.root });
           const cg = a.cgroup === undefined ? '' : ` | own cgroup: usage ${fmt(a.cgroup.usageMiB)} MiB, working set ${fmt(a.cgroup.workingSetMiB)} MiB (kernel ${fmt(a.cgroup.kernelMiB)})`;
-          console.log(`agent (${variantLabel(variant)}) on ${a.pods} pods of real cgroups (${existsSync('/sys/fs/cgroup/cgroup.controllers') ? 'v2' : 'v1'}, --no-network), load ${loadavg()[0]!.toFixed(1)}: VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)})${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms`);
+          console.log(`agent (${variantLabel(variant)}) on ${a.pods} pods of real cgroups (${existsSync('/sys/fs/cgroup/cgroup.controllers') ? 'v2' : 'v1'}, --no-network), load ${loadavg()[0]!.toFixed(1)}: VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)})${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${fmt(a.inCollectionCpuMs, 2)} inside collect(); ${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms`);
         }
       } finally {
         tree.remove();
