@@ -279,6 +279,8 @@ test('discounts apply to catalog and default prices, per category', () => {
   // 0.096 × 0.8 = 0.0768; defaults 0.03/0.004/0.9 × 0.8; gp3 0.08 × 0.8; NLB 0.0225 × 0.8; EKS 0.1 × 0.8.
   near(all.node(q()), answer(inst(0.0768), 'catalog'));
   near(all.node(q({ instanceType: 'm99.huge' })), answer(rates(0.024, 0.0032, 0.72), 'default', 'node n1: instance type "m99.huge" not in the aws catalog for us-east-1; using default rates'));
+  // A GCE machine price (c2-standard-8 europe-west1 0.4594) is a compute price too: 0.4594 × 0.8 = 0.36752.
+  near(all.node(q({ provider: 'gcp', instanceType: 'c2-standard-8', region: 'europe-west1' })), answer(inst(0.36752), 'catalog'));
   near(all.storage({ provider: 'aws', region: 'us-east-1', storageClass: 'gp3', driver: undefined, volumeType: 'gp3' }), { gibMonthUsd: 0.064, source: 'catalog' });
   near(all.loadBalancer({ provider: 'aws', region: 'us-east-1' }), { hourlyUsd: 0.018, source: 'catalog' });
   near(all.clusterManagement({ provider: 'aws', region: 'us-east-1' }), { hourlyUsd: 0.08, source: 'catalog' });
@@ -430,9 +432,9 @@ test('look-ups are cached per distinct query; reasons still name each node', () 
 test('the shipped catalog answers every kind of question with a finite, non-negative number', () => {
   const book = createPriceBook();
   for (const provider of ['aws', 'gcp', 'azure', 'custom'] as const) {
-    for (const region of [undefined, 'us-east-1', 'eu-west-1', 'us-central1', 'europe-west3', 'eastus', 'westeurope', 'nowhere-1']) {
+    for (const region of [undefined, 'us-east-1', 'eu-west-1', 'us-central1', 'europe-west3', 'asia-northeast3', 'eastus', 'westeurope', 'nowhere-1']) {
       for (const capacityType of ['on-demand', 'spot', 'reserved'] as const) {
-        for (const instanceType of [undefined, 'm5.large', 'n2-standard-4', 'Standard_D4s_v5', 'e2-micro', 'n2-custom-2-8192', 'nope']) {
+        for (const instanceType of [undefined, 'm5.large', 'n2-standard-4', 'Standard_D4s_v5', 'e2-micro', 'n2-custom-2-8192', 'c2-standard-8', 't2d-standard-4', 'nope']) {
           for (const [capacity, labels] of [[GPU, T4], [GPU, {}], [{ cpuMillicores: 2000, ramBytes: 2 ** 33, gpus: 0 }, {}]] as const) {
             const a = book.node(q({ provider, region, capacityType, instanceType, capacity, labels }));
             for (const quote of [a.price, a.onDemand]) {
