@@ -41,7 +41,7 @@ test('selects: matchLabels and the four matchExpressions operators', () => {
 });
 
 const pod = (name: string, labels: Record<string, string>, workload?: string, namespace = 'shop', phase: PodInfo['phase'] = 'Running'): PodInfo =>
-  ({ uid: name, name, namespace, phase, labels, annotations: {}, containers: [], ...(workload ? { workload: { kind: 'Deployment', name: workload } } : {}) }) as unknown as PodInfo;
+  ({ uid: name, name, namespace, phase, labels, annotations: {}, containers: [], claimNames: [], ...(workload ? { workload: { kind: 'Deployment', name: workload } } : {}) }) as unknown as PodInfo;
 
 test('pdbFacts: per workload, whether every PDB selecting its pods allows an eviction', () => {
   const pods = [
@@ -71,10 +71,11 @@ test('pdbFacts: per workload, whether every PDB selecting its pods allows an evi
 test('advicePolicies: HPAs scoped to the cluster, PDB facts keyed as spot.ts keys workloads', () => {
   const got = advicePolicies(
     { hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'] }], pdbs: [pdb({ maxUnavailable: { percent: 25 } })] },
-    [pod('web-a', { app: 'web' }, 'web')],
+    { pods: [pod('web-a', { app: 'web' }, 'web')] },
     'prod',
   );
   assert.deepEqual(got.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'], cluster: 'prod' }]);
   // ceil(25 % × 1) = 1 eviction allowed.
-  assert.deepEqual(got.spotFacts, new Map([['prod/shop/deployment/web', { pdbAllowsDisruption: true }]]));
+  // With the pod's volumes: none on its node.
+  assert.deepEqual(got.spotFacts, new Map([['prod/shop/deployment/web', { localStorage: false, localVolumes: [], scratchVolumes: [], pdbAllowsDisruption: true }]]));
 });

@@ -3,6 +3,8 @@
 // is no spot candidate (spot.ts takes WorkloadFacts.pdbAllowsDisruption). Pure: the sources turn
 // API objects into these values (src/sources/policies.ts). docs/advice.md.
 import type { PodInfo } from '../model.ts';
+import type { LocalStorageOptions, StorageView } from './local-storage.ts';
+import { localStorageFacts, mergeFacts } from './local-storage.ts';
 import type { HpaTarget } from './rightsizing.ts';
 import type { WorkloadFacts } from './spot.ts';
 import { workloadId } from './types.ts';
@@ -79,13 +81,21 @@ export function pdbFacts(pods: readonly PodInfo[], pdbs: readonly PdbPolicy[], c
   return out;
 }
 
-/** What the advice takes from one cluster's HPAs and PDBs: rightsizing.ts's HPA targets, spot.ts's facts. */
+/**
+ * What the advice takes from one cluster's objects: rightsizing.ts's HPA targets (undefined: the
+ * source does not list HPAs) and spot.ts's facts (PDBs, local storage).
+ */
 export interface AdvicePolicies {
-  readonly hpas: readonly HpaTarget[];
+  readonly hpas: readonly HpaTarget[] | undefined;
   readonly spotFacts: ReadonlyMap<string, WorkloadFacts>;
 }
 
-/** A source's HPAs and PDBs as the advice of `cluster` reads them (HPAs scoped to that cluster). */
-export function advicePolicies(policies: WorkloadPolicies, pods: readonly PodInfo[], cluster: string): AdvicePolicies {
-  return { hpas: policies.hpas.map((h) => ({ ...h, cluster })), spotFacts: pdbFacts(pods, policies.pdbs, cluster) };
+/**
+ * A source's HPAs, PDBs and pod volumes as the advice of `cluster` reads them (HPAs scoped to that
+ * cluster). `policies` undefined (the source does not list HPAs and PDBs): local storage facts only.
+ */
+export function advicePolicies(policies: WorkloadPolicies | undefined, view: StorageView, cluster: string, storage: Partial<LocalStorageOptions> = {}): AdvicePolicies {
+  const local = localStorageFacts(view, cluster, storage);
+  if (policies === undefined) return { hpas: undefined, spotFacts: local };
+  return { hpas: policies.hpas.map((h) => ({ ...h, cluster })), spotFacts: mergeFacts(local, pdbFacts(view.pods, policies.pdbs, cluster)) };
 }
