@@ -21,7 +21,7 @@ import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts'
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 const CHUNK_ROWS = 20_000;
 const RAW_PARTITION_MS = DAY_MS;
 const HOURLY_PARTITION_MS = 7 * DAY_MS;
@@ -86,7 +86,12 @@ function schemaV1(): string[] {
   return out;
 }
 
-const MIGRATIONS: readonly (() => string[])[] = [schemaV1];
+/** Each cluster's current advice facts (HPAs, PDB and local storage) for `--hub` (AdviceFactsStore). */
+function schemaAdviceFacts(): string[] {
+  return ['CREATE TABLE kce_advice_facts (cluster text PRIMARY KEY, updated_ms bigint NOT NULL, facts jsonb NOT NULL)'];
+}
+
+const MIGRATIONS: readonly (() => string[])[] = [schemaV1, schemaAdviceFacts];
 
 interface ClusterRow {
   id: number;
@@ -556,6 +561,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   return {
     kind: 'postgres',
     description: `${description} (${postgresLayout(timescale)})`,
+    adviceFacts: {
+      async write(cluster, facts, atMs) {
+        await withClient((c) =>
+          c.query(
+            'INSERT INTO kce_advice_facts (cluster, updated_ms, facts) VALUES ($1, $2, $3::jsonb) ON CONFLICT (cluster) DO UPDATE SET updated_ms = excluded.updated_ms, facts = excluded.facts WHERE kce_advice_facts.updated_ms <= excluded.updated_ms',
+            [cluster, atMs, JSON.stringify(facts)],
+          ),
+        );
+      },
+      async read(clusters) {
+        const found = await withClient((c) =>
+          clusters === undefined
+            ? rows<{ cluster: string; updated_ms: number; facts: unknown }>(c, 'SELECT cluster, updated_ms, facts FROM kce_advice_facts ORDER BY cluster')
+            : rows<{ cluster: string; updated_ms: number; facts: unknown }>(c, 'SELECT cluster, updated_ms, facts FROM kce_advice_facts WHERE cluster = ANY($1::text[]) ORDER BY cluster', [[...clusters]]),
+        );
+        return found.map((r) => ({ cluster: r.cluster, atMs: Number(r.updated_ms), facts: r.facts }));
+      },
+    },
     async record(batch) {
       validateBatch(batch);
       await ensurePartitions('raw', batch.startMs, batch.endMs);
