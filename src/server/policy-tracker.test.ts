@@ -74,7 +74,7 @@ test('policy tracker: facts from every reading (local storage without HPA/PDB li
   assert.equal(logger.lines[0]?.fields['error'], 'connection refused');
   state.failing = false;
   await tracker.hook.handle(cycle(plain, policies));
-  assert.deepEqual((docs.get('east')?.facts as { hpas: unknown }).hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'], cluster: 'east' }]);
+  assert.deepEqual((docs.get('east')?.facts as { hpas: unknown } | undefined)?.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'], cluster: 'east' }]);
 });
 
 test('hubPolicies: every cluster\'s stored facts, the own cluster\'s from its tracker, unreadable documents named', async () => {
