@@ -344,10 +344,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const { sums, maxes } = valueColumns(kind);
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
     const identCols = kind.idents.map((i) => `, i.${snake(i.field)}`).join('');
-    // One snapshot for the whole answer.
+    // One snapshot for the whole answer. No JIT: compiling a statement of hundreds of unions costs
+    // more than the whole read (seconds for ten clusters, docs/benchmarks.md "Many clusters").
     return withClient(async (c) => {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
+        await c.query('SET LOCAL jit = off');
         const marks = await readMarks(c);
         const clusters = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters ORDER BY name')).filter((cl) => !wanted || wanted.has(cl.name));
         const names = new Map(clusters.map((cl) => [cl.id, cl.name]));
