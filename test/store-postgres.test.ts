@@ -51,6 +51,42 @@ test('postgres: every row carries its cluster; raw facts are partitioned by day 
   }
 });
 
+test('postgres: every cluster and step read together (statements batched past 500 parts) answer as each step alone', async () => {
+  const url = await server.createDatabase('one_query');
+  const store = await createPostgresStore({ url });
+  const pods = (usd: number) => [
+    { key: 'uid-a', namespace: 'shop', cpuUsdPerHour: usd },
+    { key: 'uid-b', namespace: 'ml', cpuUsdPerHour: 2 * usd },
+  ];
+  // Three clusters in an order that is not their names', 4 hours each.
+  for (let h = 0; h < 4; h++) for (const [cluster, usd] of [['west', 0.02], ['east', 0.04], ['north', 0.08]] as const) await store.record(makeBatch(cluster, T0 + h * HOUR, T0 + (h + 1) * HOUR, pods(usd)));
+  try {
+    // 4 h at 2-minute steps: 120 steps × 3 clusters = 360 raw parts, one statement.
+    const sets = await store.allocations({ startMs: T0, endMs: T0 + 4 * HOUR, stepMs: 2 * 60_000 });
+    assert.equal(sets.length, 120);
+    for (const set of sets) {
+      // Clusters in name order, each cluster's two pods; cpu per 2 minutes = usd / 30.
+      assert.deepEqual(set.rows.map((r) => r.cluster), ['east', 'east', 'north', 'north', 'west', 'west']);
+      const byKey = new Map(set.rows.map((r) => [`${r.cluster}/${r.key}`, r.cpuCostUsd]));
+      for (const [cluster, usd] of [['west', 0.02], ['east', 0.04], ['north', 0.08]] as const) {
+        assert.ok(Math.abs((byKey.get(`${cluster}/uid-a`) ?? 0) - usd / 30) < 1e-12, `${cluster} a`);
+        assert.ok(Math.abs((byKey.get(`${cluster}/uid-b`) ?? 0) - (2 * usd) / 30) < 1e-12, `${cluster} b`);
+      }
+    }
+    // 1-minute steps: 240 × 3 = 720 parts, two statements; the same as asking each step alone.
+    const fine = await store.allocations({ startMs: T0, endMs: T0 + 4 * HOUR, stepMs: 60_000, namespaces: ['ml'] });
+    assert.equal(fine.length, 240);
+    for (const n of [0, 1, 119, 166, 239]) {
+      const step = fine[n]!;
+      const [alone] = await store.allocations({ startMs: step.startMs, endMs: step.endMs, namespaces: ['ml'] });
+      assert.deepEqual(step.rows, alone?.rows, `step ${n}`);
+      assert.deepEqual(step.rows.map((r) => [r.cluster, r.key]), [['east', 'uid-b'], ['north', 'uid-b'], ['west', 'uid-b']]);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
 test('postgres: two exporters on one database and cluster are serialised, never double counted', async () => {
   const url = await server.createDatabase('shared');
   const a = await createPostgresStore({ url });

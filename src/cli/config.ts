@@ -314,7 +314,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     flag: 'annotation-allowlist',
     env: 'KCE_ANNOTATION_ALLOWLIST',
     value: 'KEY',
-    default: 'budget,cost-center,owner,team,kube-cost-exporter.io/*',
+    default: 'budget,cost-center,owner,team,kube-cost-exporter.io/*,cluster-autoscaler.kubernetes.io/*',
     help: 'Pod and namespace annotations kept on reading (KEY, prefix/* or * for all); every other annotation is dropped before costing, so it is never stored or exported. Repeat the flag (or separate with commas); giving it replaces the default list.',
     repeatable: true,
   },

@@ -21,10 +21,12 @@ import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts'
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 const CHUNK_ROWS = 20_000;
 const RAW_PARTITION_MS = DAY_MS;
 const HOURLY_PARTITION_MS = 7 * DAY_MS;
+/** Plan parts (a step's edges and middle, per cluster) read by one SQL statement: about 6 parameters each, far below PostgreSQL's 65,535. */
+const QUERY_PARTS = 500;
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database` (libpq environment variables fill what is missing). */
@@ -84,7 +86,12 @@ function schemaV1(): string[] {
   return out;
 }
 
-const MIGRATIONS: readonly (() => string[])[] = [schemaV1];
+/** Each cluster's current advice facts (HPAs, PDB and local storage) for `--hub` (AdviceFactsStore). */
+function schemaAdviceFacts(): string[] {
+  return ['CREATE TABLE kce_advice_facts (cluster text PRIMARY KEY, updated_ms bigint NOT NULL, facts jsonb NOT NULL)'];
+}
+
+const MIGRATIONS: readonly (() => string[])[] = [schemaV1, schemaAdviceFacts];
 
 interface ClusterRow {
   id: number;
@@ -336,38 +343,50 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const kind = kindByName(fact.name);
     const { sums, maxes } = valueColumns(kind);
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
-    // One snapshot for the whole answer.
+    const identCols = kind.idents.map((i) => `, i.${snake(i.field)}`).join('');
+    // One snapshot for the whole answer. No JIT: compiling a statement of hundreds of unions costs
+    // more than the whole read (seconds for ten clusters, docs/benchmarks.md "Many clusters").
     return withClient(async (c) => {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
+        await c.query('SET LOCAL jit = off');
         const marks = await readMarks(c);
         const clusters = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters ORDER BY name')).filter((cl) => !wanted || wanted.has(cl.name));
-        const out: StepSet<Row>[] = [];
-        for (const step of steps(q)) {
-          const found: Row[] = [];
-          for (const cl of clusters) {
-            const parts = planStep(step, marksOf(cl, marks));
-            if (parts.length === 0) continue;
-            const p = new Params();
-            const unions = parts.map((part) => partSql(kind, part, cl.id, cl.max_cycle_ms, p)).join('\nUNION ALL\n');
-            const grouped = `SELECT id, MIN(s) AS s, MAX(e) AS e${sums.map((col) => `, SUM(${col}) AS ${col}`).join('')}${maxes.map((col) => `, MAX(${col}) AS ${col}`).join('')}, bool_or(rec) AS rec
-              FROM (${unions}) u GROUP BY id`;
-            const identCols = kind.idents.map((i) => `, i.${snake(i.field)}`).join('');
-            const nsFilter = namespaces ? ` WHERE i.namespace = ANY(${p.add([...namespaces])}::text[])` : '';
-            const result = await rows<Record<string, unknown>>(c, `SELECT g.*, i.key AS ident_key${identCols} FROM (${grouped}) g JOIN ${t(kind, 'ids')} i ON i.id = g.id${nsFilter}`, p.values);
-            for (const r of result) {
-              const row: Record<string, unknown> = { cluster: cl.name, startMs: Number(r['s']), endMs: Number(r['e']) };
-              for (const i of kind.idents) row[i.field] = r[snake(i.field)];
-              for (const f of kind.fact.sums) row[f] = Number(r[snake(f)]);
-              for (const f of kind.fact.maxes) row[f] = Number(r[snake(f)]);
-              if (kind.basis) row['basis'] = r['rec'] === true ? 'reconciled' : 'estimated';
-              if (kind.prefix === 'alloc') row['key'] = r['ident_key'];
-              found.push(row as unknown as Row);
-            }
+        const names = new Map(clusters.map((cl) => [cl.id, cl.name]));
+        const windows = steps(q);
+        // Every step of every cluster, as parts tagged with their step: one SQL statement per
+        // QUERY_PARTS parts (a 7-day answer of ten clusters is one statement, not one per cluster).
+        const parts: { step: number; part: PlanPart; cluster: ClusterRow }[] = [];
+        windows.forEach((step, n) => {
+          for (const cl of clusters) for (const part of planStep(step, marksOf(cl, marks))) parts.push({ step: n, part, cluster: cl });
+        });
+        // Per step, per cluster id: the rows, kept apart so the answer lists clusters in name order.
+        const found: Map<number, Row[]>[] = windows.map(() => new Map());
+        for (let from = 0; from < parts.length; from += QUERY_PARTS) {
+          const p = new Params();
+          const unions = parts
+            .slice(from, from + QUERY_PARTS)
+            .map(({ step, part, cluster }) => `SELECT ${step}::int AS k, x.* FROM (${partSql(kind, part, cluster.id, cluster.max_cycle_ms, p)}) x`)
+            .join('\nUNION ALL\n');
+          const grouped = `SELECT k, id, MIN(s) AS s, MAX(e) AS e${sums.map((col) => `, SUM(${col}) AS ${col}`).join('')}${maxes.map((col) => `, MAX(${col}) AS ${col}`).join('')}, bool_or(rec) AS rec
+            FROM (${unions}) u GROUP BY k, id`;
+          const nsFilter = namespaces ? ` WHERE i.namespace = ANY(${p.add([...namespaces])}::text[])` : '';
+          const result = await rows<Record<string, unknown>>(c, `SELECT g.*, i.cluster_id AS ident_cluster, i.key AS ident_key${identCols} FROM (${grouped}) g JOIN ${t(kind, 'ids')} i ON i.id = g.id${nsFilter}`, p.values);
+          for (const r of result) {
+            const clusterId = Number(r['ident_cluster']);
+            const row: Record<string, unknown> = { cluster: names.get(clusterId), startMs: Number(r['s']), endMs: Number(r['e']) };
+            for (const i of kind.idents) row[i.field] = r[snake(i.field)];
+            for (const f of kind.fact.sums) row[f] = Number(r[snake(f)]);
+            for (const f of kind.fact.maxes) row[f] = Number(r[snake(f)]);
+            if (kind.basis) row['basis'] = r['rec'] === true ? 'reconciled' : 'estimated';
+            if (kind.prefix === 'alloc') row['key'] = r['ident_key'];
+            const byCluster = found[Number(r['k'])]!;
+            const list = byCluster.get(clusterId);
+            if (list) list.push(row as unknown as Row);
+            else byCluster.set(clusterId, [row as unknown as Row]);
           }
-          out.push({ startMs: step.startMs, endMs: step.endMs, rows: found });
         }
-        return out;
+        return windows.map((step, n) => ({ startMs: step.startMs, endMs: step.endMs, rows: clusters.flatMap((cl) => found[n]!.get(cl.id) ?? []) }));
       } finally {
         await c.query('COMMIT');
       }
@@ -544,6 +563,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   return {
     kind: 'postgres',
     description: `${description} (${postgresLayout(timescale)})`,
+    adviceFacts: {
+      async write(cluster, facts, atMs) {
+        await withClient((c) =>
+          c.query(
+            'INSERT INTO kce_advice_facts (cluster, updated_ms, facts) VALUES ($1, $2, $3::jsonb) ON CONFLICT (cluster) DO UPDATE SET updated_ms = excluded.updated_ms, facts = excluded.facts WHERE kce_advice_facts.updated_ms <= excluded.updated_ms',
+            [cluster, atMs, JSON.stringify(facts)],
+          ),
+        );
+      },
+      async read(clusters) {
+        const found = await withClient((c) =>
+          clusters === undefined
+            ? rows<{ cluster: string; updated_ms: number; facts: unknown }>(c, 'SELECT cluster, updated_ms, facts FROM kce_advice_facts ORDER BY cluster')
+            : rows<{ cluster: string; updated_ms: number; facts: unknown }>(c, 'SELECT cluster, updated_ms, facts FROM kce_advice_facts WHERE cluster = ANY($1::text[]) ORDER BY cluster', [[...clusters]]),
+        );
+        return found.map((r) => ({ cluster: r.cluster, atMs: Number(r.updated_ms), facts: r.facts }));
+      },
+    },
     async record(batch) {
       validateBatch(batch);
       await ensurePartitions('raw', batch.startMs, batch.endMs);

@@ -189,8 +189,23 @@ export interface NodeHourBill {
   readonly billedCostUsd: number;
 }
 
+/**
+ * Each cluster's current advice facts (HPAs, PDB and local-storage facts: what the rows do not
+ * say), kept by a store that several exporters share, so that a `--hub` advises every cluster with
+ * them (docs/multi-cluster.md). The store keeps a JSON document per cluster; core/advice/policies.ts
+ * writes and checks it.
+ */
+export interface AdviceFactsStore {
+  /** Replaces the cluster's document. */
+  write(cluster: string, facts: unknown, atMs: number): Promise<void>;
+  /** The documents of `clusters` (all without it), by cluster name. */
+  read(clusters?: readonly string[]): Promise<readonly { readonly cluster: string; readonly atMs: number; readonly facts: unknown }[]>;
+}
+
 export interface HistoryStore {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
+  /** Present on the shared store (PostgreSQL) only. */
+  readonly adviceFacts?: AdviceFactsStore;
   /** A short description for logs, e.g. `sqlite ./data/history.db`. */
   readonly description: string;
   /** Writes one cycle atomically. */
