@@ -5,6 +5,7 @@ import type { FactKind, Marks } from './plan.ts';
 import {
   ALLOCATIONS,
   CLUSTER_CHARGES,
+  CONTAINERS,
   cut,
   DAY_MS,
   DISKS,
@@ -19,14 +20,14 @@ import {
   steps,
 } from './plan.ts';
 import { addAllocationDelta, addNodeDelta, scaleAllocationRow, scaleNodeRow } from './reconcile.ts';
-import type { AllocationInterval, AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, NodeInterval, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import type { AllocationInterval, AllocationQuery, ContainerInterval, Coverage, CycleBatch, HistoryStore, NodeHourBill, NodeInterval, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, validateBatch } from './validate.ts';
 
 export const DEFAULT_RETENTION: RetentionPolicy = { rawMs: 15 * DAY_MS, hourlyMs: 90 * DAY_MS, dailyMs: undefined };
 
 type AnyRow = { readonly startMs: number; readonly endMs: number; readonly cluster: string };
 type AnyKind = FactKind<AnyRow>;
-const KINDS = [ALLOCATIONS, NODES, DISKS, LOAD_BALANCERS, CLUSTER_CHARGES] as unknown as readonly AnyKind[];
+const KINDS = [ALLOCATIONS, CONTAINERS, NODES, DISKS, LOAD_BALANCERS, CLUSTER_CHARGES] as unknown as readonly AnyKind[];
 
 /** bucket start → key → row, per kind. */
 type Buckets = Map<string, Map<number, Map<string, AnyRow>>>;
@@ -36,6 +37,8 @@ interface ClusterState {
   hourlyThroughMs: number;
   dailyThroughMs: number;
   demo: boolean;
+  /** Start of the first batch with container rows. */
+  containersFromMs: number | undefined;
   spans: { startMs: number; endMs: number }[];
   raw: CycleBatch[];
   hourly: Buckets;
@@ -121,6 +124,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
           hourlyThroughMs: batch.startMs,
           dailyThroughMs: Math.floor(batch.startMs / HOUR_MS) * HOUR_MS,
           demo: false,
+          containersFromMs: undefined,
           spans: [],
           raw: [],
           hourly: new Map(),
@@ -130,6 +134,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
       }
       c.raw.push(batch);
       c.demo ||= batch.demo;
+      if (c.containersFromMs === undefined && (batch.containers?.length ?? 0) > 0) c.containersFromMs = batch.startMs;
       const last = c.spans[c.spans.length - 1];
       if (last && last.endMs === batch.startMs) last.endMs = batch.endMs;
       else c.spans.push({ startMs: batch.startMs, endMs: batch.endMs });
@@ -138,6 +143,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
     async allocations(q: AllocationQuery) {
       const namespaces = q.namespaces ? new Set(q.namespaces) : undefined;
       return query(ALLOCATIONS, q, namespaces ? (r: AllocationInterval) => namespaces.has(r.namespace) : undefined);
+    },
+    async containers(q: AllocationQuery) {
+      const namespaces = q.namespaces ? new Set(q.namespaces) : undefined;
+      return query(CONTAINERS, q, namespaces ? (r: ContainerInterval) => namespaces.has(r.namespace) : undefined);
     },
     async nodes(q) {
       return query(NODES, q);
@@ -159,7 +168,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
         if (!first || !last) continue;
         const gaps = [];
         for (let i = 1; i < c.spans.length; i++) gaps.push({ startMs: c.spans[i - 1]!.endMs, endMs: c.spans[i]!.startMs });
-        out.push({ cluster, firstMs: first.startMs, lastMs: last.endMs, gaps, demo: c.demo });
+        const containersFromMs = c.containersFromMs === undefined ? undefined : Math.max(first.startMs, c.containersFromMs);
+        out.push({ cluster, firstMs: first.startMs, lastMs: last.endMs, gaps, demo: c.demo, ...(containersFromMs === undefined ? {} : { containersFromMs }) });
       }
       return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
     },

@@ -68,7 +68,7 @@ test('sqlite: two stores on one file (two exporters on one --data-dir) neither d
   await b.close();
 });
 
-test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longest cycle, from its cycles; v3 the allocation blocks)', async () => {
+test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longest cycle, from its cycles; v3 the allocation blocks; v4 the container tables)', async () => {
   const path = join(dir, 'v1.db');
   const store = createSqliteStore({ path });
   await store.record(makeBatch('prod', T0, T0 + HOUR, [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }]));
@@ -76,6 +76,7 @@ test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longes
   // What an exporter of schema version 1 left behind.
   const raw = new DatabaseSync(path);
   raw.exec('ALTER TABLE clusters DROP COLUMN max_cycle_ms; DROP TABLE alloc_blocks; DROP TABLE block_marks; PRAGMA user_version = 1');
+  raw.exec('ALTER TABLE clusters DROP COLUMN containers_from_ms; DROP TABLE ctr_ids; DROP TABLE ctr_raw; DROP TABLE ctr_hourly; DROP TABLE ctr_daily');
   for (const { name } of raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as { name: string }[]) raw.exec(`DROP TRIGGER ${name}`);
   raw.close();
   const again = createSqliteStore({ path });
@@ -83,7 +84,9 @@ test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longes
   assert.equal(set?.rows[0]?.cpuCostUsd, 0.02);
   await again.close();
   const check = new DatabaseSync(path);
-  assert.deepEqual({ ...check.prepare('PRAGMA user_version').get() }, { user_version: 3 });
+  assert.deepEqual({ ...check.prepare('PRAGMA user_version').get() }, { user_version: 4 });
+  assert.deepEqual({ ...check.prepare('SELECT COUNT(*) AS n FROM ctr_raw').get() }, { n: 0 });
+  assert.deepEqual({ ...check.prepare('SELECT containers_from_ms FROM clusters').get() }, { containers_from_ms: null });
   assert.deepEqual({ ...check.prepare('SELECT COUNT(*) AS n FROM alloc_blocks').get() }, { n: 0 });
   assert.deepEqual({ ...check.prepare('SELECT max_cycle_ms FROM clusters').get() }, { max_cycle_ms: HOUR });
   check.close();

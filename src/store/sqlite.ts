@@ -15,7 +15,7 @@ import { coverWithBlocks } from './blocks.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
-import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import { FIRST_SQL_KINDS, identValues, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
@@ -74,17 +74,22 @@ function schemaV1(): string {
     'CREATE TABLE nums (i INTEGER PRIMARY KEY)',
     `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_CYCLE_HOURS}) INSERT INTO nums SELECT i FROM n`,
   ];
-  for (const kind of SQL_KINDS) {
-    const idents = kind.idents.map((i) => `${snake(i.field)} TEXT NOT NULL`).join(', ');
-    parts.push(`CREATE TABLE ${kind.prefix}_ids (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, key TEXT NOT NULL${idents ? `, ${idents}` : ''}, UNIQUE (cluster_id, key))`);
-    parts.push(`CREATE TABLE ${kind.prefix}_raw (cycle_id INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER, end_ms INTEGER, ${factColumns(kind)}, PRIMARY KEY (cycle_id, id)) WITHOUT ROWID`);
-    for (const res of ['hourly', 'daily']) {
-      parts.push(
-        `CREATE TABLE ${kind.prefix}_${res} (cluster_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, bucket_ms, id)) WITHOUT ROWID`,
-      );
-    }
-  }
+  for (const kind of FIRST_SQL_KINDS) parts.push(...kindTables(kind));
   return `${parts.join(';\n')};`;
+}
+
+/** The identity table and the raw, hourly and daily fact tables of one kind. */
+function kindTables(kind: SqlKind): string[] {
+  const parts: string[] = [];
+  const idents = kind.idents.map((i) => `${snake(i.field)} TEXT NOT NULL`).join(', ');
+  parts.push(`CREATE TABLE ${kind.prefix}_ids (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, key TEXT NOT NULL${idents ? `, ${idents}` : ''}, UNIQUE (cluster_id, key))`);
+  parts.push(`CREATE TABLE ${kind.prefix}_raw (cycle_id INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER, end_ms INTEGER, ${factColumns(kind)}, PRIMARY KEY (cycle_id, id)) WITHOUT ROWID`);
+  for (const res of ['hourly', 'daily']) {
+    parts.push(
+      `CREATE TABLE ${kind.prefix}_${res} (cluster_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, bucket_ms, id)) WITHOUT ROWID`,
+    );
+  }
+  return parts;
 }
 
 /** v2: the longest cycle per cluster, so a query reads only the raw cycles that can overlap it. */
@@ -126,8 +131,17 @@ function schemaV3(): string {
     ${watch('hourly', 'INSERT')}; ${watch('hourly', 'UPDATE')}; ${watch('daily', 'INSERT')}; ${watch('daily', 'UPDATE')};`;
 }
 
+/**
+ * v4: per-container rows (`--record-containers`, src/core/containers.ts): the `ctr_` tables, laid
+ * out as the allocation ones, and where each cluster's container rows start.
+ */
+function schemaV4(): string {
+  return `${kindTables(kindByName('containers')).join(';\n')};
+    ALTER TABLE clusters ADD COLUMN containers_from_ms INTEGER;`;
+}
+
 /** Migrations by the version they lead to; each runs in one transaction. */
-const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2, schemaV3];
+const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2, schemaV3, schemaV4];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
@@ -138,6 +152,7 @@ interface ClusterRow {
   hourly_through_ms: number;
   daily_through_ms: number;
   max_cycle_ms: number;
+  containers_from_ms: number | null;
 }
 
 interface IdentityCacheEntry {
@@ -168,7 +183,7 @@ function rowBuilder(kind: SqlKind): RowBuilder {
   for (const [i, ident] of kind.idents.entries()) fields.push(`${name(ident.field)}: identity[${i}]`);
   for (const [i, f] of [...kind.fact.sums, ...kind.fact.maxes].entries()) fields.push(`${name(f)}: Number(r[${COLUMN.values + i}])`);
   if (kind.basis) fields.push(`basis: Number(r[${COLUMN.rec}]) > 0 ? 'reconciled' : 'estimated'`);
-  if (kind.prefix === 'alloc') fields.push('key: key');
+  if (keyedKind(kind)) fields.push('key: key');
   return new Function('cluster', 'identity', 'key', 'r', `return { ${fields.join(', ')} };`) as RowBuilder;
 }
 
@@ -363,9 +378,23 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     if (!cluster) {
       const dailyThrough = Math.floor(batch.startMs / HOUR_MS) * HOUR_MS;
       const r = stmt('INSERT INTO clusters (name, demo, last_end_ms, hourly_through_ms, daily_through_ms) VALUES (?, 0, ?, ?, ?)').run(batch.cluster, batch.startMs, batch.startMs, dailyThrough);
-      cluster = { id: Number(r.lastInsertRowid), name: batch.cluster, demo: 0, last_end_ms: batch.startMs, hourly_through_ms: batch.startMs, daily_through_ms: dailyThrough, max_cycle_ms: 0 };
+      cluster = {
+        id: Number(r.lastInsertRowid),
+        name: batch.cluster,
+        demo: 0,
+        last_end_ms: batch.startMs,
+        hourly_through_ms: batch.startMs,
+        daily_through_ms: dailyThrough,
+        max_cycle_ms: 0,
+        containers_from_ms: null,
+      };
     }
-    const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
+    const containerRows = batch.containers?.length ?? 0;
+    if (containerRows > 0 && cluster.containers_from_ms === null) {
+      stmt('UPDATE clusters SET containers_from_ms = ? WHERE id = ?').run(batch.startMs, cluster.id);
+      cluster.containers_from_ms = batch.startMs;
+    }
+    const rows = containerRows + batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
     for (const kind of SQL_KINDS) {
       const width = 5 + kind.fact.sums.length + kind.fact.maxes.length;
@@ -789,6 +818,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     async allocations(q: AllocationQuery) {
       return query(kindByName('allocations').fact as never, q, q.namespaces);
     },
+    async containers(q: AllocationQuery) {
+      return query(kindByName('containers').fact as never, q, q.namespaces);
+    },
     async nodes(q) {
       return query(kindByName('nodes').fact as never, q);
     },
@@ -816,7 +848,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         if (!c || list.length === 0) continue;
         const gaps = [];
         for (let i = 1; i < list.length; i++) gaps.push({ startMs: Number(list[i - 1]!.end_ms), endMs: Number(list[i]!.start_ms) });
-        out.push({ cluster: c.name, firstMs: Number(list[0]!.start_ms), lastMs: Number(list[list.length - 1]!.end_ms), gaps, demo: c.demo === 1 });
+        const firstMs = Number(list[0]!.start_ms);
+        const containersFromMs = c.containers_from_ms === null ? undefined : Math.max(firstMs, Number(c.containers_from_ms));
+        out.push({ cluster: c.name, firstMs, lastMs: Number(list[list.length - 1]!.end_ms), gaps, demo: c.demo === 1, ...(containersFromMs === undefined ? {} : { containersFromMs }) });
       }
       return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
     },
