@@ -76,8 +76,8 @@ test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longes
   // What an exporter of schema version 1 left behind.
   const raw = new DatabaseSync(path);
   raw.exec('ALTER TABLE clusters DROP COLUMN max_cycle_ms; DROP TABLE alloc_blocks; DROP TABLE block_marks; PRAGMA user_version = 1');
-  raw.exec('ALTER TABLE clusters DROP COLUMN containers_from_ms; DROP TABLE ctr_ids; DROP TABLE ctr_raw; DROP TABLE ctr_hourly; DROP TABLE ctr_daily');
   for (const { name } of raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as { name: string }[]) raw.exec(`DROP TRIGGER ${name}`);
+  raw.exec('ALTER TABLE clusters DROP COLUMN containers_from_ms; DROP TABLE ctr_ids; DROP TABLE ctr_raw; DROP TABLE ctr_hourly; DROP TABLE ctr_daily');
   raw.close();
   const again = createSqliteStore({ path });
   const [set] = await again.allocations({ startMs: T0 + HOUR / 2, endMs: T0 + HOUR });
