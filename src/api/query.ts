@@ -27,6 +27,8 @@ export interface AllocationRequest extends CommonRequest {
   readonly parts: readonly Window[] | undefined;
   readonly aggregate: readonly AggregateProperty[];
   readonly filter: FilterNode;
+  /** The filter as written (for messages). */
+  readonly filterText: string;
   readonly includeIdle: boolean;
   readonly shareIdle: boolean;
   readonly idleByNode: boolean;
@@ -143,6 +145,7 @@ export function parseAllocationQuery(params: Params, options: { readonly nowMs: 
     warnings,
     aggregate: parseAggregate(params.get('aggregate') ?? ''),
     filter: parseFilter(filterText),
+    filterText,
     includeIdle,
     shareIdle,
     idleByNode: parseBool(params, 'idleByNode', false),
