@@ -163,7 +163,7 @@ for (const tc of CASES) {
       parts.map((p) => p.container),
       tc.expected.map(([name]) => name),
     );
-    parts.forEach((p, i) => checkPart(p, tc.expected[i]![1], cost.usage !== undefined, `${tc.name} / ${p.container}`));
+    for (const [i, p] of parts.entries()) checkPart(p, tc.expected[i]![1], cost.usage !== undefined, `${tc.name} / ${p.container}`);
     // The parts add up to the pod, figure by figure.
     const sum = (f: (c: ContainerCost) => number) => parts.reduce((s, c) => s + f(c), 0);
     close(sum((c) => c.cpuHourlyUsd), cost.cpuHourlyUsd, 'Σ cpu $');
