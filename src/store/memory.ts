@@ -229,15 +229,18 @@ function reconcileInMemory(c: ClusterState, bills: readonly NodeHourBill[]): num
     for (const b of c.raw) if (b.startMs >= rawFrom && b.startMs < end) for (const n of b.nodes) if (n.node === bill.node) recorded += n.totalCostUsd;
     if (!(recorded > 0) || !Number.isFinite(bill.billedCostUsd) || bill.billedCostUsd < 0) continue;
     const f = bill.billedCostUsd / recorded;
-    const hourlyAllocs = c.hourly.get(ALLOCATIONS.name)?.get(h);
+    // Pod rows and container rows (a pod's parts, scaled alike so they still add up to it).
+    const podKinds = [ALLOCATIONS.name, CONTAINERS.name];
     // Daily rollups that already hold this hour absorb its change.
     if (h < c.dailyThroughMs) {
       const day = Math.floor(h / DAY_MS) * DAY_MS;
       const dailyNodes = c.daily.get(NODES.name)?.get(day);
       const dn = dailyNodes?.get(bill.node) as NodeInterval | undefined;
       if (dailyNodes && dn && hourlyNode) dailyNodes.set(bill.node, addNodeDelta(dn, hourlyNode, scaleNodeRow(hourlyNode, f)));
-      const dailyAllocs = c.daily.get(ALLOCATIONS.name)?.get(day);
-      if (dailyAllocs && hourlyAllocs) {
+      for (const kind of podKinds) {
+        const hourlyAllocs = c.hourly.get(kind)?.get(h);
+        const dailyAllocs = c.daily.get(kind)?.get(day);
+        if (!dailyAllocs || !hourlyAllocs) continue;
         for (const [key, row] of hourlyAllocs) {
           const a = row as AllocationInterval;
           const da = dailyAllocs.get(key) as AllocationInterval | undefined;
@@ -246,10 +249,19 @@ function reconcileInMemory(c: ClusterState, bills: readonly NodeHourBill[]): num
       }
     }
     if (hourlyNodes && hourlyNode) hourlyNodes.set(bill.node, scaleNodeRow(hourlyNode, f));
-    if (hourlyAllocs) for (const [key, row] of hourlyAllocs) if ((row as AllocationInterval).node === bill.node) hourlyAllocs.set(key, scaleAllocationRow(row as AllocationInterval, f));
+    for (const kind of podKinds) {
+      const hourlyAllocs = c.hourly.get(kind)?.get(h);
+      if (hourlyAllocs) for (const [key, row] of hourlyAllocs) if ((row as AllocationInterval).node === bill.node) hourlyAllocs.set(key, scaleAllocationRow(row as AllocationInterval, f));
+    }
+    const scaled = <Row extends AllocationInterval>(rows: readonly Row[]): Row[] => rows.map((a) => (a.node === bill.node ? (scaleAllocationRow(a, f) as Row) : a));
     c.raw = c.raw.map((b) =>
       b.startMs >= h && b.startMs < end
-        ? { ...b, nodes: b.nodes.map((n) => (n.node === bill.node ? scaleNodeRow(n, f) : n)), allocations: b.allocations.map((a) => (a.node === bill.node ? scaleAllocationRow(a, f) : a)) }
+        ? {
+            ...b,
+            nodes: b.nodes.map((n) => (n.node === bill.node ? scaleNodeRow(n, f) : n)),
+            allocations: scaled(b.allocations),
+            ...(b.containers ? { containers: scaled(b.containers) } : {}),
+          }
         : b,
     );
     changed++;

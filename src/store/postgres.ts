@@ -524,6 +524,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     greatest: 'greatest',
     bills: 'kce_reconcile_bills',
     allocs: 'kce_reconcile_allocs',
+    ctrs: 'kce_reconcile_ctrs',
   });
   /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches), the cluster's row locked as record() does. */
   const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): Promise<number> =>
@@ -531,7 +532,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const cluster = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters WHERE name = $1 FOR UPDATE', [clusterName]))[0];
       if (!cluster) return 0;
       await c.query(`CREATE TEMP TABLE kce_reconcile_bills (node text NOT NULL, h bigint NOT NULL, billed double precision NOT NULL, node_id bigint, day bigint, recorded double precision, f double precision) ON COMMIT DROP;
-        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
+        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP;
+        CREATE TEMP TABLE kce_reconcile_ctrs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
       const kept = new Map<string, NodeHourBill>();
       for (const b of bills) if (Number.isFinite(b.billedCostUsd)) kept.set(`${b.node}\u0000${b.hourStartMs}`, b);
       const list = [...kept.values()];
@@ -544,6 +546,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await c.query('ANALYZE kce_reconcile_bills'); // temporary tables have no statistics: the planner would guess
       for (const sql of reconcileStatements.prepare) await run(sql);
       await c.query('ANALYZE kce_reconcile_allocs');
+      await c.query('ANALYZE kce_reconcile_ctrs');
       const changed = Number((await rows<{ n: number }>(c, 'SELECT count(*)::int AS n FROM kce_reconcile_bills'))[0]?.n ?? 0);
       if (changed > 0) for (const sql of reconcileStatements.apply) await run(sql);
       return changed;

@@ -786,6 +786,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     greatest: 'max',
     bills: 'temp.kce_reconcile_bills',
     allocs: 'temp.kce_reconcile_allocs',
+    ctrs: 'temp.kce_reconcile_ctrs',
   });
   /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches). */
   const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): number =>
@@ -796,7 +797,8 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_bills (node TEXT NOT NULL, h INTEGER NOT NULL, billed REAL NOT NULL, node_id INTEGER, day INTEGER, recorded REAL, f REAL, PRIMARY KEY (node, h));
         CREATE INDEX IF NOT EXISTS temp.kce_reconcile_bills_by_id ON kce_reconcile_bills (node_id, h);
         CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_allocs (id INTEGER NOT NULL, h INTEGER NOT NULL, day INTEGER NOT NULL, f REAL NOT NULL, PRIMARY KEY (id, h));
-        DELETE FROM temp.kce_reconcile_bills; DELETE FROM temp.kce_reconcile_allocs;`);
+        CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_ctrs (id INTEGER NOT NULL, h INTEGER NOT NULL, day INTEGER NOT NULL, f REAL NOT NULL, PRIMARY KEY (id, h));
+        DELETE FROM temp.kce_reconcile_bills; DELETE FROM temp.kce_reconcile_allocs; DELETE FROM temp.kce_reconcile_ctrs;`);
       const insert = stmt('INSERT OR REPLACE INTO temp.kce_reconcile_bills (node, h, billed) VALUES (?, ?, ?)');
       for (const b of bills) if (Number.isFinite(b.billedCostUsd)) insert.run(b.node, b.hourStartMs, b.billedCostUsd);
       const params = { cluster: cluster.id, hourlyThrough: cluster.hourly_through_ms, dailyThrough: cluster.daily_through_ms };
