@@ -179,6 +179,18 @@ for (const tc of CASES) {
   });
 }
 
+test('containers: shares that do not add up exactly in floating point leave no __pod__ remainder', () => {
+  // 0.15 + 0.25 + 0.35 = 0.75 core → $0.03; the three shares of $0.03 sum to 3.5e-18 less: rounding, not a remainder.
+  const p = P([container('a', res(150, 0)), container('b', res(250, 0)), container('c', res(350, 0))]);
+  const report = allocate(snapshot({ nodes: [node('n1', res(4000, 16 * GiB))], pods: [p] }), tablePriceBook({ nodes: { n1: { price: RATES } } }), WINDOW);
+  const parts = splitPodCost(p, report.pods[0]!, undefined);
+  assert.deepEqual(
+    parts.map((c) => c.container),
+    ['a', 'b', 'c'],
+  );
+  close(parts[1]!.cpuHourlyUsd, 0.01, 'b: 0.25 × 0.04');
+});
+
 test('containers: a pod requesting nothing has one zero part per container and no remainder', () => {
   const p = P([container('a', res(0, 0)), container('b', res(0, 0))]);
   const zero = { cpuCores: 0, ramBytes: 0, gpus: 0 };

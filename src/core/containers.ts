@@ -44,8 +44,14 @@ export type PodCostFigures = Pick<
 >;
 
 const share = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
-/** The remainder of a sum: never below zero (a float rounding of the parts above the whole). */
-const rest = (whole: number, parts: number): number => Math.max(0, whole - parts);
+/**
+ * The remainder of a sum: never below zero, and zero when it is only the rounding of the parts
+ * (below a millionth of a millionth of the whole: 0.1 + 0.2 − 0.3 is not a remainder).
+ */
+const rest = (whole: number, parts: number): number => {
+  const r = whole - parts;
+  return r > 1e-12 * Math.abs(whole) ? r : 0;
+};
 
 /**
  * Splits `cost` (the pod's figures from the cost model) among the pod's running containers (app
