@@ -116,27 +116,40 @@ export const DAY_BLOCKS_MS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256].
  * not watched: blocks starting before a cut are dropped with it.
  */
 function schemaV3(): string {
-  const kind = kindByName('allocations');
+  return blockTables('alloc');
+}
+
+/** Kinds whose hourly and daily rows are also read as blocks: pods, and (v4) containers. */
+type BlockPrefix = 'alloc' | 'ctr';
+const BLOCK_PREFIXES: readonly BlockPrefix[] = ['alloc', 'ctr'];
+/** How far each kind's blocks are built, per cluster and size (v3 named the allocations' `block_marks`). */
+const blockMarksTable = (prefix: BlockPrefix): string => (prefix === 'alloc' ? 'block_marks' : `${prefix}_block_marks`);
+
+/** The blocks table of a kind, its marks, and the triggers that keep them true (see schemaV3). */
+function blockTables(prefix: BlockPrefix): string {
+  const kind = kindByName(prefix === 'alloc' ? 'allocations' : 'containers');
+  const marksTable = blockMarksTable(prefix);
   const watch = (table: 'hourly' | 'daily', event: 'INSERT' | 'UPDATE'): string => {
     const sizes = table === 'hourly' ? `size_ms < ${DAY_MS}` : `size_ms >= ${DAY_MS}`;
-    return `CREATE TRIGGER alloc_${table}_${event.toLowerCase()}_under_blocks AFTER ${event} ON alloc_${table}
-      WHEN NEW.bucket_ms < (SELECT coalesce(max(through_ms), 0) FROM block_marks WHERE cluster_id = NEW.cluster_id AND ${sizes})
+    return `CREATE TRIGGER ${prefix}_${table}_${event.toLowerCase()}_under_blocks AFTER ${event} ON ${prefix}_${table}
+      WHEN NEW.bucket_ms < (SELECT coalesce(max(through_ms), 0) FROM ${marksTable} WHERE cluster_id = NEW.cluster_id AND ${sizes})
       BEGIN
-        DELETE FROM alloc_blocks WHERE cluster_id = NEW.cluster_id AND ${sizes} AND bucket_ms > NEW.bucket_ms - size_ms AND bucket_ms <= NEW.bucket_ms;
-        UPDATE block_marks SET through_ms = min(through_ms, NEW.bucket_ms - NEW.bucket_ms % size_ms) WHERE cluster_id = NEW.cluster_id AND ${sizes};
+        DELETE FROM ${prefix}_blocks WHERE cluster_id = NEW.cluster_id AND ${sizes} AND bucket_ms > NEW.bucket_ms - size_ms AND bucket_ms <= NEW.bucket_ms;
+        UPDATE ${marksTable} SET through_ms = min(through_ms, NEW.bucket_ms - NEW.bucket_ms % size_ms) WHERE cluster_id = NEW.cluster_id AND ${sizes};
       END`;
   };
-  return `CREATE TABLE alloc_blocks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, size_ms, bucket_ms, id)) WITHOUT ROWID;
-    CREATE TABLE block_marks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;
+  return `CREATE TABLE ${prefix}_blocks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, size_ms, bucket_ms, id)) WITHOUT ROWID;
+    CREATE TABLE ${marksTable} (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;
     ${watch('hourly', 'INSERT')}; ${watch('hourly', 'UPDATE')}; ${watch('daily', 'INSERT')}; ${watch('daily', 'UPDATE')};`;
 }
 
 /**
  * v4: per-container rows (`--record-containers`, src/core/containers.ts): the `ctr_` tables, laid
- * out as the allocation ones, and where each cluster's container rows start.
+ * out as the allocation ones with their blocks, and where each cluster's container rows start.
  */
 function schemaV4(): string {
   return `${kindTables(kindByName('containers')).join(';\n')};
+    ${blockTables('ctr')}
     ALTER TABLE clusters ADD COLUMN containers_from_ms INTEGER;`;
 }
 
@@ -281,13 +294,16 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     for (const row of stmt('SELECT * FROM clusters').all() as unknown as ClusterRow[]) clusters.set(row.name, { ...row });
   };
   // How far the allocation blocks of each size are built, by cluster id (see blocks.ts).
-  const blockMarks = new Map<number, Map<number, number>>();
+  const blockMarks = new Map<BlockPrefix, Map<number, Map<number, number>>>(BLOCK_PREFIXES.map((p) => [p, new Map()]));
   const loadBlockMarks = (): void => {
-    blockMarks.clear();
-    for (const row of stmt('SELECT cluster_id, size_ms, through_ms FROM block_marks').all() as { cluster_id: number; size_ms: number; through_ms: number }[]) {
-      const m = blockMarks.get(Number(row.cluster_id)) ?? new Map<number, number>();
-      m.set(Number(row.size_ms), Number(row.through_ms));
-      blockMarks.set(Number(row.cluster_id), m);
+    for (const prefix of BLOCK_PREFIXES) {
+      const byCluster = blockMarks.get(prefix)!;
+      byCluster.clear();
+      for (const row of stmt(`SELECT cluster_id, size_ms, through_ms FROM ${blockMarksTable(prefix)}`).all() as { cluster_id: number; size_ms: number; through_ms: number }[]) {
+        const m = byCluster.get(Number(row.cluster_id)) ?? new Map<number, number>();
+        m.set(Number(row.size_ms), Number(row.through_ms));
+        byCluster.set(Number(row.cluster_id), m);
+      }
     }
   };
   const refresh = (): void => {
@@ -450,9 +466,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     dailyFromMs: marks.daily_from,
   });
 
-  /** Whole hourly and daily parts re-read as the fewest built blocks (allocations only: the big table). */
-  const withBlocks = (parts: readonly PlanPart[], clusterId: number): QueryPart[] => {
-    const built = blockMarks.get(clusterId);
+  /** Whole hourly and daily parts re-read as the fewest built blocks (pods and containers: the big tables). */
+  const withBlocks = (parts: readonly PlanPart[], clusterId: number, prefix: BlockPrefix): QueryPart[] => {
+    const built = blockMarks.get(prefix)?.get(clusterId);
     if (!built) return [...parts];
     const through = (size: number): number => built.get(size) ?? 0;
     const out: QueryPart[] = [];
@@ -538,7 +554,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         }
         const planned = plans[n]!;
         // Whole hourly and daily parts of allocations are read as the fewest built blocks.
-        const parts = kind.prefix === 'alloc' ? withBlocks(planned, cluster.id) : planned;
+        const parts = kind.prefix === 'alloc' || kind.prefix === 'ctr' ? withBlocks(planned, cluster.id, kind.prefix) : planned;
         if (parts.length > 0) {
           if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
           const unions = parts.map((part, i) => {
@@ -707,20 +723,20 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
    * blocks half their size, over base buckets that can no longer change. False when up to date.
    * Buckets rewritten after the fact drop the blocks over them (the triggers of schemaV3).
    */
-  const buildBlocksChunk = (clusterId: number, sizeMs: number): boolean => {
+  const buildBlocksChunk = (clusterId: number, sizeMs: number, prefix: BlockPrefix): boolean => {
     const c = freshCluster(clusterId);
     if (!c) return false;
     const hourly = HOUR_BLOCKS_MS.includes(sizeMs);
     const sizes = hourly ? HOUR_BLOCKS_MS : DAY_BLOCKS_MS;
     const smaller = sizes[sizes.indexOf(sizeMs) - 1];
     const built = new Map(
-      (stmt('SELECT size_ms, through_ms FROM block_marks WHERE cluster_id = ?').all(clusterId) as { size_ms: number; through_ms: number }[]).map((r) => [Number(r.size_ms), Number(r.through_ms)]),
+      (stmt(`SELECT size_ms, through_ms FROM ${blockMarksTable(prefix)} WHERE cluster_id = ?`).all(clusterId) as { size_ms: number; through_ms: number }[]).map((r) => [Number(r.size_ms), Number(r.through_ms)]),
     );
     // Whole hours before hourly_through_ms and whole days before daily_through_ms are final.
     const final = hourly ? Math.floor(c.hourly_through_ms / HOUR_MS) * HOUR_MS : Math.floor(c.daily_through_ms / DAY_MS) * DAY_MS;
     const to = Math.floor(Math.min(final, smaller === undefined ? final : (built.get(smaller) ?? 0)) / sizeMs) * sizeMs;
-    const base = `alloc_${hourly ? 'hourly' : 'daily'}`;
-    const source = smaller === undefined ? `${base} WHERE cluster_id = $cluster` : `alloc_blocks WHERE cluster_id = $cluster AND size_ms = ${smaller}`;
+    const base = `${prefix}_${hourly ? 'hourly' : 'daily'}`;
+    const source = smaller === undefined ? `${base} WHERE cluster_id = $cluster` : `${prefix}_blocks WHERE cluster_id = $cluster AND size_ms = ${smaller}`;
     let from = built.get(sizeMs);
     if (from === undefined) {
       const first = (stmt(`SELECT MIN(bucket_ms) AS m FROM ${source}`).get({ cluster: clusterId }) as { m: number | null }).m;
@@ -734,13 +750,13 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     // About CHUNK_ROWS source rows per transaction (at least one block).
     const nth = stmt(`SELECT bucket_ms FROM ${source} AND bucket_ms >= $from ORDER BY bucket_ms LIMIT 1 OFFSET ${CHUNK_ROWS}`).get({ cluster: clusterId, from }) as { bucket_ms: number } | undefined;
     const end = nth === undefined ? to : Math.min(to, Math.max(from + sizeMs, Math.floor(Number(nth.bucket_ms) / sizeMs) * sizeMs));
-    const { sums, maxes } = valueColumns(kindByName('allocations'));
+    const { sums, maxes } = valueColumns(kindByName(prefix === 'alloc' ? 'allocations' : 'containers'));
     stmt(
-      `INSERT OR REPLACE INTO alloc_blocks (cluster_id, size_ms, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
+      `INSERT OR REPLACE INTO ${prefix}_blocks (cluster_id, size_ms, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
        SELECT cluster_id, ${sizeMs}, (bucket_ms / ${sizeMs}) * ${sizeMs}, id, MIN(start_ms), MAX(end_ms), ${sums.map((col) => `SUM(${col})`).join(', ')}${maxes.map((col) => `, MAX(${col})`).join('')}, MAX(reconciled)
        FROM ${source} AND bucket_ms >= $from AND bucket_ms < $to GROUP BY 3, id`,
     ).run({ cluster: clusterId, from, to: end });
-    stmt('INSERT INTO block_marks (cluster_id, size_ms, through_ms) VALUES (?, ?, ?) ON CONFLICT (cluster_id, size_ms) DO UPDATE SET through_ms = excluded.through_ms').run(clusterId, sizeMs, end);
+    stmt(`INSERT INTO ${blockMarksTable(prefix)} (cluster_id, size_ms, through_ms) VALUES (?, ?, ?) ON CONFLICT (cluster_id, size_ms) DO UPDATE SET through_ms = excluded.through_ms`).run(clusterId, sizeMs, end);
     return true;
   };
 
@@ -756,14 +772,14 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     for (const { id } of [...clusters.values()]) {
       await repeat(() => rollupHourlyChunk(id));
       await repeat(() => rollupDailyChunk(id, rawCut));
-      for (const size of [...HOUR_BLOCKS_MS, ...DAY_BLOCKS_MS]) await repeat(() => buildBlocksChunk(id, size));
+      for (const prefix of BLOCK_PREFIXES) for (const size of [...HOUR_BLOCKS_MS, ...DAY_BLOCKS_MS]) await repeat(() => buildBlocksChunk(id, size, prefix));
       await repeat(() => dropRawChunk(id, rawCut));
       await repeat(() => dropBucketsChunk(id, 'hourly', hourlyCut));
       // Blocks starting before a cut go with their base buckets; those after it stay whole.
-      transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms < ${DAY_MS} AND bucket_ms < ?`).run(id, hourlyCut));
+      for (const prefix of BLOCK_PREFIXES) transaction(() => stmt(`DELETE FROM ${prefix}_blocks WHERE cluster_id = ? AND size_ms < ${DAY_MS} AND bucket_ms < ?`).run(id, hourlyCut));
       if (dailyCut !== undefined) {
         await repeat(() => dropBucketsChunk(id, 'daily', dailyCut));
-        transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms >= ${DAY_MS} AND bucket_ms < ?`).run(id, dailyCut));
+        for (const prefix of BLOCK_PREFIXES) transaction(() => stmt(`DELETE FROM ${prefix}_blocks WHERE cluster_id = ? AND size_ms >= ${DAY_MS} AND bucket_ms < ?`).run(id, dailyCut));
         transaction(() => {
           stmt('DELETE FROM spans WHERE cluster_id = ? AND end_ms <= ?').run(id, dailyCut);
           stmt('UPDATE spans SET start_ms = ? WHERE cluster_id = ? AND start_ms < ?').run(dailyCut, id, dailyCut);
