@@ -95,6 +95,14 @@ function template(): { at(startMs: number, endMs: number, containers: boolean): 
 /** Bytes of the raw and of the rollup tables, pods (everything but containers) and containers apart. */
 type Sizes = { rawPods: number; rawContainers: number; rollupPods: number; rollupContainers: number };
 
+function add(sizes: Sizes, containers: boolean, what: 'raw' | 'rollup', bytes: number): void {
+  if (what === 'raw') {
+    if (containers) sizes.rawContainers += bytes;
+    else sizes.rawPods += bytes;
+  } else if (containers) sizes.rollupContainers += bytes;
+  else sizes.rollupPods += bytes;
+}
+
 function sqliteSizes(path: string): Sizes {
   const db = new DatabaseSync(path);
   try {
@@ -103,8 +111,8 @@ function sqliteSizes(path: string): Sizes {
     const out: Sizes = { rawPods: 0, rawContainers: 0, rollupPods: 0, rollupContainers: 0 };
     for (const r of rows) {
       const ctr = r.name.startsWith('ctr_');
-      if (r.name.endsWith('_raw') || r.name === 'cycles') ctr ? (out.rawContainers += Number(r.bytes)) : (out.rawPods += Number(r.bytes));
-      if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) ctr ? (out.rollupContainers += Number(r.bytes)) : (out.rollupPods += Number(r.bytes));
+      if (r.name.endsWith('_raw') || r.name === 'cycles') add(out, ctr, 'raw', Number(r.bytes));
+      if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) add(out, ctr, 'rollup', Number(r.bytes));
     }
     return out;
   } finally {
@@ -125,8 +133,8 @@ async function pgSizes(url: string): Promise<Sizes> {
     const out: Sizes = { rawPods: 0, rawContainers: 0, rollupPods: 0, rollupContainers: 0 };
     for (const r of rows) {
       const ctr = r.name.startsWith('kce_ctr_');
-      if (/_raw_d\d+$/.test(r.name) || r.name === 'kce_cycles') ctr ? (out.rawContainers += Number(r.bytes)) : (out.rawPods += Number(r.bytes));
-      if (/_hourly_w\d+$/.test(r.name) || r.name.endsWith('_daily')) ctr ? (out.rollupContainers += Number(r.bytes)) : (out.rollupPods += Number(r.bytes));
+      if (/_raw_d\d+$/.test(r.name) || r.name === 'kce_cycles') add(out, ctr, 'raw', Number(r.bytes));
+      if (/_hourly_w\d+$/.test(r.name) || r.name.endsWith('_daily')) add(out, ctr, 'rollup', Number(r.bytes));
     }
     return out;
   } finally {
