@@ -121,4 +121,13 @@ describe('GET /api/v1/allocation with containers', () => {
     assert.deepEqual(totals(across.body.data[0]), { __pod__: 0.03, app: 0.025, postgres: 0.02, proxy: 0.00625 });
     assert.deepEqual(across.body.meta.warnings, ['container rows start at prod from 2026-11-30T08:30:00Z: pods before that are not in this answer (containers are recorded with --record-containers)']);
   });
+
+  it('the summary is of pods: a filter on container is refused there, not answered empty', async () => {
+    const res = await apiRoutes({ store: await store(), now: () => T + 2 * HOUR }).request(`/summary?${WINDOW}&filter=${encodeURIComponent('container:"app"')}`);
+    assert.equal(res.status, 400);
+    assert.equal(
+      ((await res.json()) as Body).message,
+      'filter="container:\\"app\\"": the summary is of pods; containers are answered by /api/v1/allocation (aggregate=container, filter=container:...); accepted: a filter without container',
+    );
+  });
 });
