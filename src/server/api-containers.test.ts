@@ -31,11 +31,10 @@ const SNAP = snapshot({
 const PRICES = tablePriceBook({ nodes: { n1: { price: RATES } } });
 
 /** Two 30-minute cycles from T; containers recorded in the cycles `withContainers` says. */
-async function store(withContainers: (cycle: number) => boolean = () => true): Promise<HistoryStore> {
-  const s = createMemoryStore();
+async function store(withContainers: (cycle: number) => boolean = () => true, s: HistoryStore = createMemoryStore(), cluster = 'prod'): Promise<HistoryStore> {
   for (let i = 0; i < 2; i++) {
     const window = { startMs: T + i * 30 * MIN, endMs: T + (i + 1) * 30 * MIN };
-    await s.record(cycleBatch({ report: allocate(SNAP, PRICES, window), reading: { snapshot: SNAP }, window }, { cluster: 'prod', demo: false, containers: withContainers(i) }));
+    await s.record(cycleBatch({ report: allocate(SNAP, PRICES, window), reading: { snapshot: SNAP }, window }, { cluster, demo: false, containers: withContainers(i) }));
   }
   return s;
 }
@@ -120,6 +119,14 @@ describe('GET /api/v1/allocation with containers', () => {
     assert.equal(across.status, 200);
     assert.deepEqual(totals(across.body.data[0]), { __pod__: 0.03, app: 0.025, postgres: 0.02, proxy: 0.00625 });
     assert.deepEqual(across.body.meta.warnings, ['container rows start at prod from 2026-11-30T08:30:00Z: pods before that are not in this answer (containers are recorded with --record-containers)']);
+  });
+
+  it('a hub with one cluster that records containers and one that does not: answered, and said so', async () => {
+    const both = await store(() => false, await store(), 'east');
+    const { status, body } = await get(both, `${WINDOW}&aggregate=cluster,container`);
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(body.data[0] ?? {}), ['prod/__pod__', 'prod/app', 'prod/postgres', 'prod/proxy']);
+    assert.deepEqual(body.meta.warnings.at(-1), 'no container rows for east: the pods of that cluster are not in this answer (containers are recorded with --record-containers)');
   });
 
   it('the summary is of pods: a filter on container is refused there, not answered empty', async () => {

@@ -84,7 +84,7 @@ function containerCoverage(req: AllocationRequest, coverage: readonly Coverage[]
   const from = (c: Coverage) => `${c.cluster} from ${rfc3339(c.containersFromMs!)}`;
   if (since.length === 0) {
     const elsewhere = coverage.filter((c) => c.containersFromMs !== undefined);
-    const where = elsewhere.length > 0 ? `container rows exist for ${elsewhere.map(from).join(', ')} to ${elsewhere.map((c) => rfc3339(c.lastMs)).join(', ')}` : 'the store holds none';
+    const where = elsewhere.length > 0 ? `container rows exist for ${elsewhere.map((c) => `${from(c)} to ${rfc3339(c.lastMs)}`).join(', ')}` : 'the store holds none';
     throw new BadQueryError(
       parameter,
       value,
@@ -96,7 +96,7 @@ function containerCoverage(req: AllocationRequest, coverage: readonly Coverage[]
   const without = coverage.filter((c) => c.containersFromMs === undefined && c.firstMs < req.window.endMs && c.lastMs > req.window.startMs);
   const notes: string[] = [];
   if (late.length > 0) notes.push(`container rows start at ${late.map(from).join(', ')}: pods before that are not in this answer`);
-  if (without.length > 0) notes.push(`no container rows for ${without.map((c) => c.cluster).join(', ')}: its pods are not in this answer`);
+  if (without.length > 0) notes.push(`no container rows for ${without.map((c) => c.cluster).join(', ')}: the pods of ${without.length === 1 ? 'that cluster' : 'those clusters'} are not in this answer`);
   return notes.length === 0 ? undefined : `${notes.join('; ')} (containers are recorded with --record-containers)`;
 }
 
