@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { HOUR, makeBatch, storeContract, T0 } from '../src/store/contract.test-util.ts';
-import { createPostgresStore, redactUrl } from '../src/store/postgres.ts';
+import { HOUR, makeBatch, storeContract, T0, withContainers } from '../src/store/contract.test-util.ts';
+import { createPostgresStore, PG_SCHEMA_VERSION, redactUrl } from '../src/store/postgres.ts';
 import { CycleOverlapError, StoreError } from '../src/store/validate.ts';
 import type { PgServer } from './pg-server.ts';
 import { startPgServer } from './pg-server.ts';
@@ -84,6 +84,34 @@ test('postgres: every cluster and step read together (statements batched past 50
     }
   } finally {
     await store.close();
+  }
+});
+
+test('postgres: a version 2 database is migrated in place (v3: the container tables), and takes container rows in a day it already has', async () => {
+  const url = await server.createDatabase('migrate_v1');
+  const pod = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  const first = await createPostgresStore({ url });
+  await first.record(makeBatch('prod', T0, T0 + HOUR, pod));
+  await first.close();
+  // What an exporter of schema version 2 (advice facts, no containers) left behind.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE kce_ctr_ids, kce_ctr_raw, kce_ctr_hourly, kce_ctr_daily; ALTER TABLE kce_clusters DROP COLUMN containers_from_ms; UPDATE kce_schema SET version = 2');
+    const again = await createPostgresStore({ url });
+    assert.equal((await client.query('SELECT version FROM kce_schema')).rows[0]?.version, PG_SCHEMA_VERSION);
+    assert.equal(PG_SCHEMA_VERSION, 3);
+    // The same day: its raw partition of allocations exists, the containers' is created on the way.
+    await again.record(withContainers(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pod), { 'uid-a': [['app', 1]] }));
+    const [set] = await again.containers({ startMs: T0, endMs: T0 + 2 * HOUR });
+    assert.deepEqual(
+      set?.rows.map((r) => [r.key, Number(r.cpuCostUsd.toFixed(9))]),
+      [['uid-a/app', 0.04]],
+    );
+    assert.equal((await again.coverage())[0]?.containersFromMs, T0 + HOUR);
+    await again.close();
+  } finally {
+    await client.end();
   }
 });
 

@@ -184,6 +184,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     intervalMs: config.intervalMs,
     logger,
     finished: { prices, allocateOptions },
+    containers: config.history.recordContainers,
     ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
   });
   if (config.billing) {

@@ -16,7 +16,7 @@ import { DEFAULT_RETENTION } from './memory.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
-import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import { FIRST_SQL_KINDS, identValues, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts';
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
@@ -68,21 +68,7 @@ function schemaV1(): string[] {
     'CREATE TABLE kce_spans (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, PRIMARY KEY (cluster_id, start_ms))',
     'CREATE TABLE kce_cycles (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, demo boolean NOT NULL, rows integer NOT NULL, PRIMARY KEY (cluster_id, start_ms))',
   ];
-  for (const kind of SQL_KINDS) {
-    out.push(`CREATE TABLE ${t(kind, 'ids')} (id bigserial PRIMARY KEY, cluster_id integer NOT NULL, key text NOT NULL${identColumnsDdl(kind)}, UNIQUE (cluster_id, key))`);
-    out.push(
-      `CREATE TABLE ${t(kind, 'raw')} (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, id bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
-         PRIMARY KEY (cluster_id, start_ms, id)) PARTITION BY RANGE (start_ms)`,
-    );
-    out.push(
-      `CREATE TABLE ${t(kind, 'hourly')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
-         PRIMARY KEY (cluster_id, bucket_ms, id)) PARTITION BY RANGE (bucket_ms)`,
-    );
-    out.push(
-      `CREATE TABLE ${t(kind, 'daily')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
-         PRIMARY KEY (cluster_id, bucket_ms, id))`,
-    );
-  }
+  for (const kind of FIRST_SQL_KINDS) out.push(...kindTables(kind));
   return out;
 }
 
@@ -91,7 +77,25 @@ function schemaAdviceFacts(): string[] {
   return ['CREATE TABLE kce_advice_facts (cluster text PRIMARY KEY, updated_ms bigint NOT NULL, facts jsonb NOT NULL)'];
 }
 
-const MIGRATIONS: readonly (() => string[])[] = [schemaV1, schemaAdviceFacts];
+/** The identity table and the partitioned raw and hourly, and the daily, fact tables of one kind. */
+function kindTables(kind: SqlKind): string[] {
+  return [
+    `CREATE TABLE ${t(kind, 'ids')} (id bigserial PRIMARY KEY, cluster_id integer NOT NULL, key text NOT NULL${identColumnsDdl(kind)}, UNIQUE (cluster_id, key))`,
+    `CREATE TABLE ${t(kind, 'raw')} (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, id bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
+         PRIMARY KEY (cluster_id, start_ms, id)) PARTITION BY RANGE (start_ms)`,
+    `CREATE TABLE ${t(kind, 'hourly')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
+         PRIMARY KEY (cluster_id, bucket_ms, id)) PARTITION BY RANGE (bucket_ms)`,
+    `CREATE TABLE ${t(kind, 'daily')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
+         PRIMARY KEY (cluster_id, bucket_ms, id))`,
+  ];
+}
+
+/** v3: per-container rows (`--record-containers`): the `kce_ctr_` tables and where each cluster's start. */
+function schemaV3(): string[] {
+  return [...kindTables(kindByName('containers')), 'ALTER TABLE kce_clusters ADD COLUMN containers_from_ms bigint'];
+}
+
+const MIGRATIONS: readonly (() => string[])[] = [schemaV1, schemaAdviceFacts, schemaV3];
 
 interface ClusterRow {
   id: number;
@@ -101,6 +105,7 @@ interface ClusterRow {
   hourly_through_ms: number;
   daily_through_ms: number;
   max_cycle_ms: number;
+  containers_from_ms: number | null;
 }
 
 /** Builds positional parameters ($1, $2...) while a statement is assembled. */
@@ -323,6 +328,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const extended = await c.query('UPDATE kce_spans SET end_ms = $1 WHERE cluster_id = $2 AND end_ms = $3', [batch.endMs, cluster.id, batch.startMs]);
     if (extended.rowCount === 0) await c.query('INSERT INTO kce_spans (cluster_id, start_ms, end_ms) VALUES ($1, $2, $3)', [cluster.id, batch.startMs, batch.endMs]);
     await c.query('UPDATE kce_clusters SET last_end_ms = $1, demo = demo OR $2, max_cycle_ms = GREATEST(max_cycle_ms, $3) WHERE id = $4', [batch.endMs, batch.demo, batch.endMs - batch.startMs, cluster.id]);
+    if ((batch.containers?.length ?? 0) > 0 && cluster.containers_from_ms === null) {
+      await c.query('UPDATE kce_clusters SET containers_from_ms = $1 WHERE id = $2', [batch.startMs, cluster.id]);
+    }
   };
 
   const readMarks = async (c: PoolClient): Promise<Record<string, number>> => {
@@ -379,7 +387,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             for (const f of kind.fact.sums) row[f] = Number(r[snake(f)]);
             for (const f of kind.fact.maxes) row[f] = Number(r[snake(f)]);
             if (kind.basis) row['basis'] = r['rec'] === true ? 'reconciled' : 'estimated';
-            if (kind.prefix === 'alloc') row['key'] = r['ident_key'];
+            if (keyedKind(kind)) row['key'] = r['ident_key'];
             const byCluster = found[Number(r['k'])]!;
             const list = byCluster.get(clusterId);
             if (list) list.push(row as unknown as Row);
@@ -535,6 +543,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     greatest: 'greatest',
     bills: 'kce_reconcile_bills',
     allocs: 'kce_reconcile_allocs',
+    ctrs: 'kce_reconcile_ctrs',
   });
   /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches), the cluster's row locked as record() does. */
   const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): Promise<number> =>
@@ -542,7 +551,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const cluster = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters WHERE name = $1 FOR UPDATE', [clusterName]))[0];
       if (!cluster) return 0;
       await c.query(`CREATE TEMP TABLE kce_reconcile_bills (node text NOT NULL, h bigint NOT NULL, billed double precision NOT NULL, node_id bigint, day bigint, recorded double precision, f double precision) ON COMMIT DROP;
-        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
+        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP;
+        CREATE TEMP TABLE kce_reconcile_ctrs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
       const kept = new Map<string, NodeHourBill>();
       for (const b of bills) if (Number.isFinite(b.billedCostUsd)) kept.set(`${b.node}\u0000${b.hourStartMs}`, b);
       const list = [...kept.values()];
@@ -555,6 +565,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await c.query('ANALYZE kce_reconcile_bills'); // temporary tables have no statistics: the planner would guess
       for (const sql of reconcileStatements.prepare) await run(sql);
       await c.query('ANALYZE kce_reconcile_allocs');
+      await c.query('ANALYZE kce_reconcile_ctrs');
       const changed = Number((await rows<{ n: number }>(c, 'SELECT count(*)::int AS n FROM kce_reconcile_bills'))[0]?.n ?? 0);
       if (changed > 0) for (const sql of reconcileStatements.apply) await run(sql);
       return changed;
@@ -589,6 +600,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async allocations(q: AllocationQuery) {
       return query(kindByName('allocations').fact as never, q, q.namespaces);
     },
+    async containers(q: AllocationQuery) {
+      return query(kindByName('containers').fact as never, q, q.namespaces);
+    },
     async nodes(q) {
       return query(kindByName('nodes').fact as never, q);
     },
@@ -603,9 +617,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async coverage(): Promise<Coverage[]> {
       return withClient(async (c) => {
-        const found = await rows<{ name: string; demo: boolean; start_ms: number; end_ms: number }>(
+        const found = await rows<{ name: string; demo: boolean; start_ms: number; end_ms: number; containers_from_ms: number | null }>(
           c,
-          'SELECT cl.name, cl.demo, s.start_ms, s.end_ms FROM kce_spans s JOIN kce_clusters cl ON cl.id = s.cluster_id ORDER BY cl.name, s.start_ms',
+          'SELECT cl.name, cl.demo, cl.containers_from_ms, s.start_ms, s.end_ms FROM kce_spans s JOIN kce_clusters cl ON cl.id = s.cluster_id ORDER BY cl.name, s.start_ms',
         );
         const out: Coverage[] = [];
         for (const r of found) {
@@ -613,7 +627,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           if (last && last.cluster === r.name) {
             (last.gaps as { startMs: number; endMs: number }[]).push({ startMs: last.lastMs, endMs: r.start_ms });
             (last as { lastMs: number }).lastMs = r.end_ms;
-          } else out.push({ cluster: r.name, firstMs: r.start_ms, lastMs: r.end_ms, gaps: [], demo: r.demo });
+          } else {
+            const from = r.containers_from_ms === null ? undefined : Math.max(r.start_ms, Number(r.containers_from_ms));
+            out.push({ cluster: r.name, firstMs: r.start_ms, lastMs: r.end_ms, gaps: [], demo: r.demo, ...(from === undefined ? {} : { containersFromMs: from }) });
+          }
         }
         return out;
       });

@@ -25,6 +25,7 @@ export function scopeStore(store: HistoryStore, clusters: readonly string[]): Hi
     description: `${store.description}, read for cluster${scope.length === 1 ? '' : 's'} ${scope.join(', ')}`,
     record: (batch) => store.record(batch),
     allocations: (q: AllocationQuery) => store.allocations(narrow(q)),
+    containers: (q: AllocationQuery) => store.containers(narrow(q)),
     nodes: (q) => store.nodes(narrow(q)),
     disks: (q) => store.disks(narrow(q)),
     loadBalancers: (q) => store.loadBalancers(narrow(q)),
