@@ -21,7 +21,6 @@ import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts'
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
-export const PG_SCHEMA_VERSION = 2;
 const CHUNK_ROWS = 20_000;
 const RAW_PARTITION_MS = DAY_MS;
 const HOURLY_PARTITION_MS = 7 * DAY_MS;
@@ -96,6 +95,7 @@ function schemaV3(): string[] {
 }
 
 const MIGRATIONS: readonly (() => string[])[] = [schemaV1, schemaAdviceFacts, schemaV3];
+export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
   id: number;
