@@ -6,6 +6,7 @@ import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
 import type { ClusterSnapshot, ContainerUsage } from '../core/model.ts';
 import type { PriceQuote } from '../core/pricing.ts';
+import { networkRatesFor } from '../pricing/network.ts';
 import { controllerOf, cycleBatch } from './record.ts';
 import type { AllocationInterval, CycleBatch } from './types.ts';
 
@@ -248,4 +249,23 @@ test('with containers: each pod row is split into container rows (and __pod__) t
   }
   // Without the option the batch carries no container rows at all.
   assert.equal(cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'prod', demo: false }).containers, undefined);
+});
+
+test('network: the egress an agent measured is recorded at its price on the pod row and the __pod__ container row', () => {
+  // web on an AWS node in us-east-1a; over 60 s it sent 1 GiB cross-zone ($0.02/GiB) and 0.5 GiB to
+  // the internet ($0.09/GiB): 0.02 + 0.045 = $0.065 per 60 s = $3.90/h. Over a 30-minute cycle:
+  // $1.95. api has no measurement: $0.
+  const snap = snapshot({
+    nodes: [node('n1', res(4000, 16 * GiB), {}, 'aws:///us-east-1a/i-0abc')],
+    pods: [pod('shop', 'web', 'n1', [container('app', res(1000, 2 * GiB))], { startedAtMs: T10 - 60 * MIN }), pod('shop', 'api', 'n1', [container('app', res(500, GiB))], { startedAtMs: T10 - 60 * MIN })],
+    egress: new Map([['shop/web', { inZoneBytes: 10 * GiB, crossZoneBytes: GiB, internetBytes: GiB / 2, unclassifiedBytes: 0, seconds: 60 }]]),
+  });
+  const window = { startMs: T10, endMs: T10 + 30 * MIN };
+  const report = allocate(snap, tablePriceBook({ nodes: { n1: { price: RATES } } }), window, { networkRates: networkRatesFor });
+  const batch = cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'prod', demo: false, containers: true });
+  closeFields(allocation(batch, 'uid-shop-web'), { networkCostUsd: 1.95 }, 'web');
+  closeFields(allocation(batch, 'uid-shop-api'), { networkCostUsd: 0 }, 'api');
+  const rows = batch.containers ?? [];
+  closeFields(rows.find((r) => r.key === 'uid-shop-web/__pod__') ?? {}, { networkCostUsd: 1.95 }, 'web/__pod__');
+  closeFields(rows.find((r) => r.key === 'uid-shop-web/app') ?? {}, { networkCostUsd: 0 }, 'web/app');
 });

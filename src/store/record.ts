@@ -104,8 +104,8 @@ function podInterval(p: PodCost, info: PodInfo | undefined, base: { cluster: str
     gpuCostUsd: p.gpuHourlyUsd * hours,
     pvCostUsd: p.pvHourlyUsd * hours,
     loadBalancerCostUsd: p.loadBalancerHourlyUsd * hours,
-    // Network transfer is not modelled yet (docs/cost-model.md): no figure rather than an invented one.
-    networkCostUsd: 0,
+    // Egress a node agent measured × its destination's price; pods without a measurement have none.
+    networkCostUsd: (p.networkHourlyUsd ?? 0) * hours,
     spotSavingsUsd: p.spotSavingsHourlyUsd * hours,
     basis: 'estimated',
   };
@@ -115,7 +115,7 @@ type Usage = ClusterSnapshot['usage'];
 
 /**
  * The pod row split per container (and `__pod__`), each row the container's share of the pod's
- * amounts over the same minutes. Network follows the pod row (not recorded yet: 0).
+ * amounts over the same minutes. Network (a pod's, not a container's) goes to `__pod__`.
  */
 function containerIntervals(pod: PodInfo | undefined, p: PodCost, row: AllocationInterval, usage: Usage): ContainerInterval[] {
   if (!pod) return [];
@@ -139,7 +139,7 @@ function containerIntervals(pod: PodInfo | undefined, p: PodCost, row: Allocatio
       gpuCostUsd: c.gpuHourlyUsd * hours,
       pvCostUsd: c.pvHourlyUsd * hours,
       loadBalancerCostUsd: c.loadBalancerHourlyUsd * hours,
-      networkCostUsd: 0,
+      networkCostUsd: c.networkHourlyUsd * hours,
       spotSavingsUsd: c.spotSavingsHourlyUsd * hours,
     });
   }
