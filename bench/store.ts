@@ -63,7 +63,7 @@ function p90(values: number[]): number {
 }
 
 /** One cycle of the synthetic cluster, costed once; `at` moves it in time. */
-function template(): { at(startMs: number, endMs: number): CycleBatch } {
+export function template(): { at(startMs: number, endMs: number): CycleBatch } {
   const list = generateSyntheticList({ nodes: NODES, pods: PODS });
   const { snapshot } = convertKubeDocuments([{ doc: list, origin: 'bench' }]);
   const { usage } = convertPodMetricsList(generateSyntheticMetrics(list), 'bench');

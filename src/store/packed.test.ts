@@ -1,0 +1,97 @@
+// The packer: slots given once per thing, descriptive values sent only when new or changed (labels
+// compared by value), amounts in the FactKind's order, the batch's own interval as NaN.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HOUR, makeBatch, T0 } from './contract.test-util.ts';
+import { createPacker, packedBuffers, packedWidth, sameValue } from './packed.ts';
+import { ALLOCATION_SUMS } from './plan.ts';
+import { SQL_KINDS } from './sql.ts';
+
+const ALLOC = SQL_KINDS.findIndex((k) => k.prefix === 'alloc');
+const NODE = SQL_KINDS.findIndex((k) => k.prefix === 'node');
+
+test('packer: each batch defines only the slots that are new or whose descriptive values changed', () => {
+  const packer = createPacker();
+  // Each row: the pods of the cycle, then what the allocations part must hold.
+  const table: { pods: Parameters<typeof makeBatch>[3]; reset: boolean; slots: number[]; defined: [number, string, unknown][] }[] = [
+    // First batch: every slot defined (a reset batch), in row order.
+    { pods: [{ key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04, labels: { app: 'web' } }, { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 }], reset: true, slots: [0, 1], defined: [[0, 'a', { app: 'web' }], [1, 'b', {}]] },
+    // Same things, labels equal by value (a new object): nothing defined.
+    { pods: [{ key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04, labels: { app: 'web' } }, { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 }], reset: false, slots: [0, 1], defined: [] },
+    // b's labels change, c is new, a is gone: b redefined in its slot, c gets slot 2.
+    { pods: [{ key: 'c', namespace: 'data', cpuUsdPerHour: 0.01 }, { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02, labels: { tier: 'db' } }], reset: false, slots: [2, 1], defined: [[2, 'c', {}], [1, 'b', { tier: 'db' }]] },
+    // a is back: its slot and values are still known.
+    { pods: [{ key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04, labels: { app: 'web' } }], reset: false, slots: [0], defined: [] },
+  ];
+  table.forEach((row, i) => {
+    const packed = packer.pack(makeBatch('prod', T0 + i * HOUR, T0 + (i + 1) * HOUR, row.pods));
+    const alloc = packed.kinds[ALLOC]!;
+    assert.equal(packed.reset, row.reset, `batch ${i}: reset`);
+    assert.deepEqual([...alloc.slots], row.slots, `batch ${i}: slots`);
+    const labelsAt = SQL_KINDS[ALLOC]!.idents.findIndex((f) => f.field === 'labels');
+    assert.deepEqual(
+      alloc.defined.map((d) => [d.slot, d.key, d.idents[labelsAt]]),
+      row.defined,
+      `batch ${i}: defined`,
+    );
+  });
+});
+
+test('packer: amounts in the FactKind order, the batch interval as NaN, a row of its own interval as numbers', () => {
+  const batch = makeBatch('prod', T0, T0 + 2 * HOUR, [{ key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 }]);
+  const pod = { ...batch.allocations[0]!, startMs: T0 + HOUR, basis: 'reconciled' as const };
+  const packed = createPacker().pack({ ...batch, allocations: [pod] });
+  const kind = SQL_KINDS[ALLOC]!;
+  const values = [...packed.kinds[ALLOC]!.values];
+  assert.equal(values.length, packedWidth(kind));
+  // start (its own), end (the batch's: NaN), reconciled, then the 16 sums.
+  assert.equal(values[0], T0 + HOUR);
+  assert.ok(Number.isNaN(values[1]));
+  assert.equal(values[2], 1);
+  const sums = Object.fromEntries(ALLOCATION_SUMS.map((f, i) => [f, values[3 + i]]));
+  // makeBatch: 0.04 $/h × 2 h of CPU, half that for RAM; 1 core × 2 h; 1024 B × 2 h.
+  assert.equal(sums['cpuCostUsd'], 0.08);
+  assert.equal(sums['ramCostUsd'], 0.04);
+  assert.equal(sums['cpuCoreHours'], 2);
+  assert.equal(sums['ramByteHours'], 2048);
+  assert.equal(sums['minutes'], 120);
+  // Nodes carry their maxes after the sums: width 3 + sums + maxes.
+  assert.equal(packed.kinds[NODE]!.values.length, packedWidth(SQL_KINDS[NODE]!));
+  // Two buffers per kind are moved to the worker.
+  assert.equal(packedBuffers(packed).length, 2 * SQL_KINDS.length);
+});
+
+test('packer: reset() makes the next batch redefine everything it uses, saying reset', () => {
+  const packer = createPacker();
+  const pods = [{ key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  packer.pack(makeBatch('prod', T0, T0 + HOUR, pods));
+  assert.equal(packer.pack(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods)).kinds[ALLOC]!.defined.length, 0);
+  packer.reset();
+  const again = packer.pack(makeBatch('prod', T0 + 2 * HOUR, T0 + 3 * HOUR, pods));
+  assert.equal(again.reset, true);
+  assert.deepEqual(
+    again.kinds[ALLOC]!.defined.map((d) => [d.slot, d.key]),
+    [[0, 'a']],
+  );
+  // Slots are per cluster: another cluster's pod with the same key is its own slot 0, defined.
+  const other = packer.pack(makeBatch('staging', T0, T0 + HOUR, pods));
+  assert.equal(other.reset, false);
+  assert.deepEqual(
+    other.kinds[ALLOC]!.defined.map((d) => [d.slot, d.key]),
+    [[0, 'a']],
+  );
+});
+
+test('sameValue: primitives by value, label maps by entries', () => {
+  const table: [unknown, unknown, boolean][] = [
+    ['a', 'a', true],
+    ['a', 'b', false],
+    [{ app: 'web' }, { app: 'web' }, true],
+    [{ app: 'web' }, { app: 'web', tier: 'x' }, false],
+    [{ app: 'web', tier: 'x' }, { app: 'web' }, false],
+    [{}, {}, true],
+    [{}, undefined, false],
+    [null, {}, false],
+  ];
+  for (const [a, b, want] of table) assert.equal(sameValue(a, b), want, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+});
