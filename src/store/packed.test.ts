@@ -6,6 +6,8 @@ import { HOUR, makeBatch, T0 } from './contract.test-util.ts';
 import { createPacker, packedBuffers, packedWidth, sameValue, unpackAnswer } from './packed.ts';
 import { ALLOCATION_SUMS } from './plan.ts';
 import { SQL_KINDS } from './sql.ts';
+import type { CycleBatch } from './types.ts';
+import { InvalidCycleError, validateBatch } from './validate.ts';
 
 const ALLOC = SQL_KINDS.findIndex((k) => k.prefix === 'alloc');
 const NODE = SQL_KINDS.findIndex((k) => k.prefix === 'node');
@@ -138,4 +140,31 @@ test('unpackAnswer: rows step after step, names from the things, labels parsed o
   ]);
   const labels = sets.flatMap((s) => s.rows.map((r) => (r as unknown as { labels: object }).labels));
   assert.ok(labels.every((l) => l === labels[0]), 'one parsed object for one labels text');
+});
+
+test('packer: validates while packing, refusing each bad batch with the exact error of validateBatch', () => {
+  const good = makeBatch('prod', T0, T0 + HOUR, [
+    { key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 },
+    { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 },
+  ]);
+  const pod = good.allocations[0]!;
+  const node = good.nodes[0]!;
+  const table: [string, CycleBatch, string][] = [
+    ['NaN amount', { ...good, allocations: [{ ...pod, cpuCostUsd: Number.NaN }] }, 'allocation shop/a (a): cpuCostUsd: must be a finite number ≥ 0 (got "NaN")'],
+    ['negative amount', { ...good, allocations: [{ ...pod, ramCostUsd: -1 }] }, 'allocation shop/a (a): ramCostUsd: must be a finite number ≥ 0 (got "-1")'],
+    ['infinite amount', { ...good, allocations: [{ ...pod, minutes: Number.POSITIVE_INFINITY }] }, 'allocation shop/a (a): minutes: must be a finite number ≥ 0 (got "Infinity")'],
+    ['amount as text', { ...good, allocations: [{ ...pod, gpuCostUsd: '0.5' as unknown as number }] }, 'allocation shop/a (a): gpuCostUsd: must be a finite number ≥ 0 (got "0.5")'],
+    ['key twice', { ...good, allocations: [pod, { ...pod }] }, 'allocation shop/a (a): key: appears twice in the cycle (got "a")'],
+    ['row outside the cycle', { ...good, allocations: [{ ...pod, endMs: T0 + 2 * HOUR }] }, `allocation shop/a (a): startMs/endMs: must be a non-empty interval inside the batch's ${T0}..${T0 + HOUR} (got "${T0}..${T0 + 2 * HOUR}")`],
+    ['row of another cluster', { ...good, allocations: [{ ...pod, cluster: 'dev' }] }, `allocation shop/a (a): cluster: must be the batch's cluster "prod" (got "dev")`],
+    ['node size negative', { ...good, nodes: [{ ...node, cpuCores: -2 }] }, 'node n1: cpuCores: must be a finite number ≥ 0 (got "-2")'],
+    ['charges NaN', { ...good, clusterCharges: { ...good.clusterCharges, managementCostUsd: Number.NaN } }, 'cluster charges: managementCostUsd: must be a finite number ≥ 0 (got "NaN")'],
+    ['empty cluster', { ...good, cluster: '' }, 'cycle of cluster : cluster: must not be empty (got "")'],
+    ['empty interval', { ...good, endMs: T0 }, `cycle of cluster prod: startMs/endMs: must be a non-empty interval of finite instants (got "${T0}..${T0}")`],
+  ];
+  for (const [what, batch, message] of table) {
+    assert.throws(() => validateBatch(batch), { message }, `${what}: validateBatch`);
+    assert.throws(() => createPacker().pack(batch), (err: unknown) => err instanceof InvalidCycleError && err.message === message, what);
+  }
+  assert.equal(createPacker().pack(good).kinds[ALLOC]!.count, 2);
 });

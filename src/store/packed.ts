@@ -9,10 +9,11 @@
 // have put them out of step (a refused or failed batch, a new worker), the packer is reset and its
 // next batch says so (`reset`), redefining every slot it uses. Pure: no I/O.
 import type { FactKind } from './plan.ts';
-import { rowsOf } from './plan.ts';
+import { CLUSTER_SUMS, rowsOf } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { SQL_KINDS } from './sql.ts';
 import type { CycleBatch, StepSet } from './types.ts';
+import { InvalidCycleError, validateBatch } from './validate.ts';
 
 /** A slot (re)defined by a batch: the thing's key and its descriptive values, in the kind's `idents` order. */
 export interface SlotDefinition {
@@ -65,19 +66,42 @@ export function sameValue(a: unknown, b: unknown): boolean {
 interface Known {
   readonly slot: number;
   idents: readonly unknown[];
+  stamp: number;
 }
 
 export interface Packer {
-  /** Packs a (validated) batch. */
+  /**
+   * Validates and packs a batch: throws the InvalidCycleError of validateBatch for a batch it
+   * refuses (the packer must then be reset: it may have given slots the receiver will not know).
+   */
   pack(batch: CycleBatch): PackedBatch;
   /** Forgets every slot: the next batch redefines what it uses and says `reset`. */
   reset(): void;
 }
 
+/**
+ * Copies a row's amounts (sums, then maxes) to `v` from `at`, checking each is a finite number
+ * ≥ 0; false when one is not. Generated per kind with the field names written out: reading 16
+ * named fields by a variable key was as slow as the structured clone this replaces.
+ */
+type AmountCopier = (r: Readonly<Record<string, unknown>>, v: Float64Array, at: number) => boolean;
+
+function amountCopier(kind: SqlKind): AmountCopier {
+  const body = [...kind.fact.sums, ...kind.fact.maxes].map((f, i) => {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(f)) throw new Error(`internal: field name ${f}`);
+    return `x = r.${f}; if (typeof x !== 'number' || !(x >= 0) || x === Infinity) return false; v[at + ${i}] = x;`;
+  });
+  return new Function('r', 'v', 'at', `let x; ${body.join(' ')} return true;`) as AmountCopier;
+}
+
+const COPIERS = new Map(SQL_KINDS.map((k) => [k, amountCopier(k)]));
+
 export function createPacker(): Packer {
   // By kind prefix and cluster, then key.
   let tables = new Map<string, Map<string, Known>>();
   let reset = true;
+  // Which batch a thing was last seen in: a key twice in one batch is refused.
+  let stamp = 0;
   const tableOf = (kind: SqlKind, cluster: string): Map<string, Known> => {
     const name = `${kind.prefix}\u0000${cluster}`;
     let t = tables.get(name);
@@ -87,26 +111,42 @@ export function createPacker(): Packer {
     }
     return t;
   };
+  /** The batch breaks a rule: validateBatch finds which and throws its exact error. */
+  const refuse = (batch: CycleBatch): never => {
+    validateBatch(batch);
+    throw new InvalidCycleError(`cycle of cluster ${batch.cluster}`, 'rows', '?', 'internal: refused while packing but not by validateBatch');
+  };
   return {
     reset() {
       tables = new Map();
       reset = true;
     },
     pack(batch) {
+      // Validation (validate.ts) happens here, in the same pass as the copy; only a batch that
+      // breaks a rule is validated again, by validateBatch, for its exact error.
+      stamp++;
+      if (batch.cluster === '' || !Number.isFinite(batch.startMs) || !Number.isFinite(batch.endMs) || !(batch.endMs > batch.startMs)) refuse(batch);
+      const charges = batch.clusterCharges;
+      if (charges.cluster !== batch.cluster || !(charges.startMs >= batch.startMs && charges.endMs <= batch.endMs && charges.startMs < charges.endMs)) refuse(batch);
+      if (!COPIERS.get(SQL_KINDS.find((k) => k.prefix === 'charge')!)!(charges as unknown as Record<string, unknown>, new Float64Array(CLUSTER_SUMS.length), 0)) refuse(batch);
       const kinds = SQL_KINDS.map((kind): PackedKind => {
         const rows = rowsOf(batch, kind.fact as FactKind<AnyRow>);
         const table = tableOf(kind, batch.cluster);
         const width = packedWidth(kind);
+        const copy = COPIERS.get(kind)!;
         const slots = new Int32Array(rows.length);
         const values = new Float64Array(rows.length * width);
         const defined: SlotDefinition[] = [];
-        const fields = [...kind.fact.sums, ...kind.fact.maxes];
-        let i = 0;
+        const unique = kind.prefix === 'alloc';
         for (let n = 0; n < rows.length; n++) {
           const row = rows[n]!;
           const r = row as unknown as Record<string, unknown>;
+          if (row.cluster !== batch.cluster || !(row.startMs >= batch.startMs && row.endMs <= batch.endMs && row.startMs < row.endMs)) refuse(batch);
+          const at = n * width;
+          if (!copy(r, values, at + 3)) refuse(batch);
           const key = kind.fact.key(row);
           let known = table.get(key);
+          if (unique && known?.stamp === stamp) refuse(batch);
           let same = known !== undefined;
           if (known) {
             for (let k = 0; k < kind.idents.length; k++) {
@@ -120,16 +160,16 @@ export function createPacker(): Packer {
             const idents = kind.idents.map((f) => r[f.field]);
             if (known) known.idents = idents;
             else {
-              known = { slot: table.size, idents };
+              known = { slot: table.size, idents, stamp };
               table.set(key, known);
             }
             defined.push({ slot: known.slot, key, idents });
           }
+          known!.stamp = stamp;
           slots[n] = known!.slot;
-          values[i++] = row.startMs === batch.startMs ? Number.NaN : row.startMs;
-          values[i++] = row.endMs === batch.endMs ? Number.NaN : row.endMs;
-          values[i++] = kind.basis && (row as unknown as { basis?: string }).basis === 'reconciled' ? 1 : 0;
-          for (const f of fields) values[i++] = r[f] as number;
+          values[at] = row.startMs === batch.startMs ? Number.NaN : row.startMs;
+          values[at + 1] = row.endMs === batch.endMs ? Number.NaN : row.endMs;
+          values[at + 2] = kind.basis && (row as unknown as { basis?: string }).basis === 'reconciled' ? 1 : 0;
         }
         return { count: rows.length, slots, values, defined };
       });

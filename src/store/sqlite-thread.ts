@@ -18,7 +18,7 @@ import { answerBuffers, createPacker, packedBuffers, unpackAnswer } from './pack
 import type { FactKind } from './plan.ts';
 import type { AnyRow } from './sql.ts';
 import { kindByName } from './sql.ts';
-import { CycleOverlapError, InvalidCycleError, StoreError, validateBatch } from './validate.ts';
+import { CycleOverlapError, InvalidCycleError, StoreError } from './validate.ts';
 
 const MARK = 'kube-cost-exporter sqlite store';
 
@@ -309,9 +309,9 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
     for (const name of ready.methods) out[name] = (...args: unknown[]) => call(name, args);
     // A cycle crosses packed (packed.ts): its numbers moved, not copied; names only when new or changed.
     out['record'] = async (batch: CycleBatch) => {
-      validateBatch(batch);
-      const packed = packer.pack(batch);
       try {
+        // Validated while packed (the typed errors of validate.ts).
+        const packed = packer.pack(batch);
         await call('recordPacked', [packed], packedBuffers(packed));
       } catch (err) {
         // The worker may not hold the slots this batch defined: the next batch defines them again.

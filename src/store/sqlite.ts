@@ -20,7 +20,7 @@ import type { AnyRow, SqlKind } from './sql.ts';
 import { kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
 import type { AllocationQuery, Coverage, HistoryStore, NodeHourBill, RetentionPolicy, TimeQuery } from './types.ts';
-import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
+import { CycleOverlapError, StoreError } from './validate.ts';
 
 /** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
 const ROWS_PER_INSERT = 64;
@@ -773,7 +773,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     kind: 'sqlite',
     description,
     async record(batch) {
-      validateBatch(batch);
+      // Validated while packed (packed.ts: the typed errors of validate.ts).
       try {
         recordPacked(packer.pack(batch));
       } catch (err) {
