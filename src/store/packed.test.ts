@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HOUR, makeBatch, T0 } from './contract.test-util.ts';
-import { createPacker, packedBuffers, packedWidth, sameValue, unpackAnswer } from './packed.ts';
+import { createPacker, packedBuffers, packedWidth, sameValue } from './packed.ts';
 import { ALLOCATION_SUMS } from './plan.ts';
 import { SQL_KINDS } from './sql.ts';
 import type { CycleBatch } from './types.ts';
@@ -96,50 +96,6 @@ test('sameValue: primitives by value, label maps by entries', () => {
     [null, {}, false],
   ];
   for (const [a, b, want] of table) assert.equal(sameValue(a, b), want, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
-});
-
-test('unpackAnswer: rows step after step, names from the things, labels parsed once per distinct text', async () => {
-  const kind = SQL_KINDS[ALLOC]!;
-  const width = packedWidth(kind);
-  // Two things (idents: kind, namespace, pod, node, controllerKind, controller, labels, annotations),
-  // both labelled {"team":"web"}; step 0 has both, step 1 only the second.
-  const strings = [
-    ...['prod', 'uid-a', 'pod', 'shop', 'web-1', 'n1', 'deployment', 'web', '{"team":"web"}', '{}'],
-    ...['prod', 'uid-b', 'pod', 'shop', 'web-2', 'n2', 'deployment', 'web', '{"team":"web"}', '{}'],
-  ];
-  const rows: [thing: number, startMs: number, endMs: number, reconciled: number, cpuCostUsd: number][] = [
-    [0, T0, T0 + HOUR, 0, 0.04],
-    [1, T0, T0 + HOUR, 1, 0.02],
-    [1, T0 + HOUR, T0 + 2 * HOUR, 0, 0.03],
-  ];
-  const values = new Float64Array(rows.length * width);
-  const cpuAt = 3 + ALLOCATION_SUMS.indexOf('cpuCostUsd');
-  rows.forEach(([, s, e, rec, cpu], n) => {
-    values.set([s, e, rec], n * width);
-    values[n * width + cpuAt] = cpu;
-  });
-  const sets = await unpackAnswer(kind, {
-    steps: [
-      { startMs: T0, endMs: T0 + HOUR, count: 2 },
-      { startMs: T0 + HOUR, endMs: T0 + 2 * HOUR, count: 1 },
-    ],
-    values,
-    things: Int32Array.from(rows.map((r) => r[0])),
-    strings,
-  });
-  const seen = sets.map((set) => set.rows.map((r) => {
-    const a = r as unknown as { key: string; pod: string; node: string; basis: string; cpuCostUsd: number; startMs: number; labels: unknown };
-    return [a.key, a.pod, a.node, a.basis, a.cpuCostUsd, a.startMs - T0, a.labels];
-  }));
-  assert.deepEqual(seen, [
-    [
-      ['uid-a', 'web-1', 'n1', 'estimated', 0.04, 0, { team: 'web' }],
-      ['uid-b', 'web-2', 'n2', 'reconciled', 0.02, 0, { team: 'web' }],
-    ],
-    [['uid-b', 'web-2', 'n2', 'estimated', 0.03, HOUR, { team: 'web' }]],
-  ]);
-  const labels = sets.flatMap((s) => s.rows.map((r) => (r as unknown as { labels: object }).labels));
-  assert.ok(labels.every((l) => l === labels[0]), 'one parsed object for one labels text');
 });
 
 test('packer: validates while packing, refusing each bad batch with the exact error of validateBatch', () => {
