@@ -12,7 +12,7 @@ import type { FactKind } from './plan.ts';
 import { CLUSTER_SUMS, rowsOf } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { SQL_KINDS } from './sql.ts';
-import type { CycleBatch, StepSet } from './types.ts';
+import type { CycleBatch } from './types.ts';
 import { InvalidCycleError, validateBatch } from './validate.ts';
 
 /** A slot (re)defined by a batch: the thing's key and its descriptive values, in the kind's `idents` order. */
@@ -182,92 +182,3 @@ export function createPacker(): Packer {
 
 /** The buffers of a packed batch, to move (not copy) it to another thread. */
 export const packedBuffers = (batch: PackedBatch): ArrayBuffer[] => batch.kinds.flatMap((k) => [k.slots.buffer as ArrayBuffer, k.values.buffer as ArrayBuffer]);
-
-/**
- * A query's answer packed the same way, for the way back: every row's numbers in one Float64Array
- * (moved, not copied), each thing's names once as strings (labels still as their JSON text), the
- * row objects built on the receiving side. 10,000 rows of 27 fields as objects took ~100 ms of the
- * main thread's time to receive (structured clone), more than building them again from this.
- */
-export interface PackedAnswer {
-  /** Steps in order, with how many rows each has (rows are stored step after step). */
-  readonly steps: readonly { readonly startMs: number; readonly endMs: number; readonly count: number }[];
-  /** Per row, `packedWidth(kind)` numbers: start, end, reconciled (1 or 0), sums, maxes. */
-  readonly values: Float64Array;
-  /** Per row: its thing, an index into `strings` in units of `2 + idents`. */
-  readonly things: Int32Array;
-  /** Per thing: cluster, key, then the kind's idents as stored (JSON text for labels). */
-  readonly strings: readonly string[];
-}
-
-type AnswerRowBuilder = (cluster: string, identity: readonly unknown[], key: string, v: Float64Array, o: number) => AnyRow;
-
-/**
- * The row of a kind as one object literal with every field of the port, in its order (rows built
- * field by field with computed names fall into V8's dictionary mode past a dozen fields, several
- * times slower to build and read). Generated once per kind from the constant field lists.
- */
-function answerRowBuilder(kind: SqlKind): AnswerRowBuilder {
-  const name = (f: string): string => {
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(f)) throw new Error(`internal: field name ${f}`);
-    return f;
-  };
-  const fields = ['cluster: cluster', 'startMs: v[o]', 'endMs: v[o + 1]'];
-  for (const [i, ident] of kind.idents.entries()) fields.push(`${name(ident.field)}: identity[${i}]`);
-  for (const [i, f] of [...kind.fact.sums, ...kind.fact.maxes].entries()) fields.push(`${name(f)}: v[o + ${3 + i}]`);
-  if (kind.basis) fields.push(`basis: v[o + 2] > 0 ? 'reconciled' : 'estimated'`);
-  if (kind.prefix === 'alloc') fields.push('key: key');
-  return new Function('cluster', 'identity', 'key', 'v', 'o', `return { ${fields.join(', ')} };`) as AnswerRowBuilder;
-}
-
-const ANSWER_BUILDERS = new Map(SQL_KINDS.map((k) => [k, answerRowBuilder(k)]));
-
-/** The buffers of a packed answer, to move it to another thread. */
-export const answerBuffers = (answer: PackedAnswer): ArrayBuffer[] => [answer.values.buffer as ArrayBuffer, answer.things.buffer as ArrayBuffer];
-
-/**
- * The step sets of a packed answer. `yieldEvery` rows, `yieldNow` is awaited (the main thread
- * serves scrapes between the pieces of a long answer: a week of hourly steps is 1.7 M rows).
- */
-export async function unpackAnswer<Row extends AnyRow>(
-  kind: SqlKind,
-  answer: PackedAnswer,
-  { yieldEvery = 20_000, yieldNow }: { readonly yieldEvery?: number; readonly yieldNow?: () => Promise<void> } = {},
-): Promise<StepSet<Row>[]> {
-  const build = ANSWER_BUILDERS.get(kind)!;
-  const width = packedWidth(kind);
-  const per = 2 + kind.idents.length;
-  const json = kind.idents.map((i) => i.json === true);
-  const parsed = new Map<string, unknown>();
-  const identities: (readonly unknown[] | undefined)[] = [];
-  const identityOf = (t: number): readonly unknown[] => {
-    let identity = identities[t];
-    if (identity) return identity;
-    const base = t * per;
-    identity = json.map((isJson, i) => {
-      const text = answer.strings[base + 2 + i]!;
-      if (!isJson) return text;
-      // The same labels come back for many things: parse each distinct text once.
-      let value = parsed.get(text);
-      if (value === undefined) {
-        value = JSON.parse(text) as unknown;
-        parsed.set(text, value);
-      }
-      return value;
-    });
-    identities[t] = identity;
-    return identity;
-  };
-  const out: StepSet<Row>[] = [];
-  let n = 0;
-  for (const step of answer.steps) {
-    const rows: Row[] = new Array(step.count);
-    for (let j = 0; j < step.count; j++, n++) {
-      const t = answer.things[n]!;
-      rows[j] = build(answer.strings[t * per]!, identityOf(t), answer.strings[t * per + 1]!, answer.values, n * width) as Row;
-      if (yieldNow && n > 0 && n % yieldEvery === 0) await yieldNow();
-    }
-    out.push({ startMs: step.startMs, endMs: step.endMs, rows });
-  }
-  return out;
-}

@@ -12,12 +12,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { InputError } from '../core/errors.ts';
 import type { SqliteStoreOptions } from './sqlite.ts';
 import { createSqliteStore } from './sqlite.ts';
-import type { CycleBatch, HistoryStore, TimeQuery } from './types.ts';
-import type { PackedAnswer } from './packed.ts';
-import { answerBuffers, createPacker, packedBuffers, unpackAnswer } from './packed.ts';
-import type { FactKind } from './plan.ts';
-import type { AnyRow } from './sql.ts';
-import { kindByName } from './sql.ts';
+import type { CycleBatch, HistoryStore } from './types.ts';
+import { createPacker, packedBuffers } from './packed.ts';
 import { CycleOverlapError, InvalidCycleError, StoreError } from './validate.ts';
 
 const MARK = 'kube-cost-exporter sqlite store';
@@ -121,8 +117,7 @@ function serve(options: SqliteThreadOptions): void {
           port.postMessage({ id: call.id, parts: true } satisfies Reply);
           return;
         }
-        // A packed answer's numbers are moved, not copied.
-        port.postMessage({ id: call.id, value } satisfies Reply, call.method === 'queryPacked' ? answerBuffers(value as PackedAnswer) : []);
+        port.postMessage({ id: call.id, value } satisfies Reply);
         if (call.method === 'close') port.close();
       },
       (err: unknown) => port.postMessage({ id: call.id, error: sendable(err) } satisfies Reply),
@@ -150,8 +145,6 @@ export interface WorkerOptions {
   /** Each worker as it starts (tests stop it, or throw in it, to see the store survive). */
   readonly onWorker?: (worker: Worker) => void;
 }
-
-const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const defaultRestartDelay = (attempt: number): number => Math.min(30_000, 500 * 2 ** attempt);
 
@@ -319,12 +312,6 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
         throw err;
       }
     };
-    // Answers come back packed (packed.ts) and are built into rows here, a piece at a time.
-    const queried =
-      (name: FactKind<AnyRow>['name']) =>
-      (q: TimeQuery & { readonly namespaces?: readonly string[] }): Promise<unknown> =>
-        call<PackedAnswer>('queryPacked', q.namespaces === undefined ? [name, q] : [name, q, q.namespaces]).then((answer) => unpackAnswer(kindByName(name), answer, { yieldNow }));
-    for (const name of ['allocations', 'nodes', 'disks', 'loadBalancers', 'clusterCharges'] as const) out[name] = queried(name);
     out['close'] = async () => {
       if (closing) return;
       closing = true;

@@ -14,12 +14,12 @@ import { DEFAULT_RETENTION } from './memory.ts';
 import { coverWithBlocks } from './blocks.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, steps } from './plan.ts';
-import type { PackedAnswer, PackedBatch, SlotDefinition } from './packed.ts';
-import { createPacker, packedWidth, unpackAnswer } from './packed.ts';
+import type { PackedBatch, SlotDefinition } from './packed.ts';
+import { createPacker, packedWidth } from './packed.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
-import type { AllocationQuery, Coverage, HistoryStore, NodeHourBill, RetentionPolicy, TimeQuery } from './types.ts';
+import type { AllocationQuery, Coverage, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError } from './validate.ts';
 
 /** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
@@ -130,6 +130,29 @@ interface ClusterRow {
 /** Where a query's result columns are: start, end, reconciled, id, step index, then the amounts. */
 const COLUMN = { s: 0, e: 1, rec: 2, id: 3, k: 4, values: 5 } as const;
 
+type RowBuilder = (cluster: string, identity: readonly unknown[], key: SQLOutputValue, r: readonly SQLOutputValue[]) => AnyRow;
+
+/**
+ * A function that builds a kind's row as one object literal with every field of the port, in its
+ * order. Rows built field by field with computed names (`row[field] = v`) fall into V8's dictionary
+ * mode past a dozen fields: an allocation row (27 fields) then costs several microseconds to build
+ * and to read (bench/advice-demo.ts: most of the time of a week of hourly steps). Generated once per
+ * kind from the constant field lists of sql.ts and plan.ts (checked to be plain identifiers).
+ */
+function rowBuilder(kind: SqlKind): RowBuilder {
+  const name = (f: string): string => {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(f)) throw new Error(`internal: field name ${f}`);
+    return f;
+  };
+  const fields = [`cluster: cluster`, `startMs: Number(r[${COLUMN.s}])`, `endMs: Number(r[${COLUMN.e}])`];
+  for (const [i, ident] of kind.idents.entries()) fields.push(`${name(ident.field)}: identity[${i}]`);
+  for (const [i, f] of [...kind.fact.sums, ...kind.fact.maxes].entries()) fields.push(`${name(f)}: Number(r[${COLUMN.values + i}])`);
+  if (kind.basis) fields.push(`basis: Number(r[${COLUMN.rec}]) > 0 ? 'reconciled' : 'estimated'`);
+  if (kind.prefix === 'alloc') fields.push('key: key');
+  return new Function('cluster', 'identity', 'key', 'r', `return { ${fields.join(', ')} };`) as RowBuilder;
+}
+
+const ROW_BUILDERS = new Map(SQL_KINDS.map((k) => [k, rowBuilder(k)]));
 
 /** A part of a plan, or whole blocks of `blockMs` (alloc_blocks) starting in [startMs, endMs). */
 type QueryPart = PlanPart | { readonly resolution: 'blocks'; readonly blockMs: number; readonly startMs: number; readonly endMs: number };
@@ -161,10 +184,7 @@ function partSql(kind: SqlKind, part: QueryPart): string {
 /** The SQLite store: the port, and the write of a batch already validated and packed (packed.ts). */
 export interface SqliteStore extends HistoryStore {
   recordPacked(batch: PackedBatch): Promise<void>;
-  queryPacked(kind: FactKind<AnyRow>['name'], q: TimeQuery, namespaces?: readonly string[]): Promise<PackedAnswer>;
 }
-
-const ALLOC_KIND = kindByName('allocations');
 
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL', busyTimeoutMs = 5000 } = options;
@@ -420,7 +440,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
 
   /** One consistent read (a WAL snapshot): every step and part sees the same data and watermarks. */
-  function query(fact: FactKind<AnyRow>, q: TimeQuery, namespaces?: readonly string[]): PackedAnswer {
+  function query<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
     db.exec('BEGIN');
     try {
       refresh();
@@ -430,7 +450,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
   }
 
-  function queryInSnapshot(fact: FactKind<AnyRow>, q: TimeQuery, namespaces?: readonly string[]): PackedAnswer {
+  function queryInSnapshot<Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]): StepSet<Row>[] {
     const kind = kindByName(fact.name);
     const { sums, maxes } = valueColumns(kind);
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
@@ -438,7 +458,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const nsFilter = namespaces ? ` AND id IN (SELECT id FROM ${kind.prefix}_ids WHERE cluster_id = $cluster AND namespace IN (SELECT value FROM json_each($namespaces)))` : '';
     const aggregates = `MIN(s) AS s, MAX(e) AS e, ${sums.map((c) => `SUM(${c}) AS ${c}`).join(', ')}${maxes.map((c) => `, MAX(${c}) AS ${c}`).join('')}, MAX(rec) AS rec`;
     const valueCols = [...sums, ...maxes];
+    const parsedJson = new Map<string, unknown>();
     const stepList = steps(q);
+    const rowsByStep: Row[][] = stepList.map(() => []);
 
     // Statements return amounts only, as arrays (node:sqlite builds objects property by property,
     // several times slower), in this column order; what each thing is (the identity: labels,
@@ -501,59 +523,44 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
     }
 
-    // The identities of the ids found, one query per cluster, each read once: the answer's things
-    // (packed.ts), as strings (labels as stored, JSON text; the receiver parses them).
+    // The identities of the ids found, one query per cluster, each read once.
     const identCols = kind.idents.map((i) => snake(i.field));
-    const per = 2 + kind.idents.length;
-    const strings: string[] = [];
-    const things = new Map<string, number>();
-    const byCluster = new Map<number, { name: string; ids: Set<number> }>();
+    const identities = new Map<string, { key: SQLOutputValue; values: unknown[] }>();
+    const byCluster = new Map<number, Set<number>>();
     for (const p of pending) {
-      const c = byCluster.get(p.clusterId) ?? { name: p.clusterName, ids: new Set<number>() };
-      for (const r of p.found) c.ids.add(Number(r[ID]));
-      byCluster.set(p.clusterId, c);
+      const ids = byCluster.get(p.clusterId) ?? new Set<number>();
+      for (const r of p.found) ids.add(Number(r[ID]));
+      byCluster.set(p.clusterId, ids);
     }
-    for (const [clusterId, { name, ids }] of byCluster) {
+    for (const [clusterId, ids] of byCluster) {
       if (ids.size === 0) continue;
       const statement = stmt(`SELECT id, key${identCols.length ? `, ${identCols.join(', ')}` : ''} FROM ${kind.prefix}_ids WHERE id IN (SELECT value FROM json_each($ids))`);
       statement.setReturnArrays(true);
       for (const r of statement.all({ ids: JSON.stringify([...ids]) }) as unknown as SQLOutputValue[][]) {
-        things.set(`${clusterId}/${Number(r[0])}`, strings.length / per);
-        strings.push(name, String(r[1] ?? ''));
-        for (let i = 0; i < kind.idents.length; i++) strings.push(String(r[2 + i] ?? ''));
+        const values = kind.idents.map((ident, i) => {
+          const v = r[2 + i];
+          if (!ident.json) return v;
+          // The same labels come back for many ids: parse each distinct text once per query.
+          const text = String(v);
+          let parsed = parsedJson.get(text);
+          if (parsed === undefined) {
+            parsed = JSON.parse(text) as unknown;
+            parsedJson.set(text, parsed);
+          }
+          return parsed;
+        });
+        identities.set(`${clusterId}/${Number(r[0])}`, { key: r[1] ?? '', values });
       }
     }
-    // Rows step after step, in the order found (two passes: count, then fill).
-    const counts = stepList.map(() => 0);
-    for (const p of pending) {
-      if (p.step !== undefined) counts[p.step]! += p.found.length;
-      else for (const r of p.found) counts[Number(r[K])]! += 1;
-    }
-    const offsets: number[] = [];
-    let total = 0;
-    for (const c of counts) {
-      offsets.push(total);
-      total += c;
-    }
-    const width = packedWidth(kind);
-    const amounts = width - 3;
-    const values = new Float64Array(total * width);
-    const thingOf = new Int32Array(total);
+    const build = ROW_BUILDERS.get(kind)!;
     for (const p of pending) {
       for (const r of p.found) {
-        const thing = things.get(`${p.clusterId}/${Number(r[ID])}`);
-        if (thing === undefined) throw new Error(`internal: ${kind.prefix} id ${String(r[ID])} has no identity`);
-        const step = p.step ?? Number(r[K]);
-        const n = offsets[step]!++;
-        thingOf[n] = thing;
-        const o = n * width;
-        values[o] = Number(r[COLUMN.s]);
-        values[o + 1] = Number(r[COLUMN.e]);
-        values[o + 2] = Number(r[COLUMN.rec]) > 0 ? 1 : 0;
-        for (let i = 0; i < amounts; i++) values[o + 3 + i] = Number(r[COLUMN.values + i]);
+        const identity = identities.get(`${p.clusterId}/${Number(r[ID])}`);
+        if (identity === undefined) throw new Error(`internal: ${kind.prefix} id ${String(r[ID])} has no identity`);
+        rowsByStep[p.step ?? Number(r[K])]!.push(build(p.clusterName, identity.values, identity.key, r) as Row);
       }
     }
-    return { steps: stepList.map((step, n) => ({ startMs: step.startMs, endMs: step.endMs, count: counts[n]! })), values, things: thingOf, strings };
+    return stepList.map((step, n) => ({ startMs: step.startMs, endMs: step.endMs, rows: rowsByStep[n]! }));
   }
 
   const rollupHourlySql = (kind: SqlKind): string => {
@@ -786,23 +793,19 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       recordPacked(batch);
     },
     async allocations(q: AllocationQuery) {
-      return unpackAnswer(ALLOC_KIND, query(ALLOC_KIND.fact, q, q.namespaces));
+      return query(kindByName('allocations').fact as never, q, q.namespaces);
     },
     async nodes(q) {
-      return unpackAnswer(kindByName('nodes'), query(kindByName('nodes').fact, q));
+      return query(kindByName('nodes').fact as never, q);
     },
     async disks(q) {
-      return unpackAnswer(kindByName('disks'), query(kindByName('disks').fact, q));
+      return query(kindByName('disks').fact as never, q);
     },
     async loadBalancers(q) {
-      return unpackAnswer(kindByName('loadBalancers'), query(kindByName('loadBalancers').fact, q));
+      return query(kindByName('loadBalancers').fact as never, q);
     },
     async clusterCharges(q) {
-      return unpackAnswer(kindByName('clusterCharges'), query(kindByName('clusterCharges').fact, q));
-    },
-    /** A query's answer packed (packed.ts): what the worker thread sends back; `namespaces` for allocations only. */
-    async queryPacked(kindName: FactKind<AnyRow>['name'], q: TimeQuery, namespaces?: readonly string[]) {
-      return query(kindByName(kindName).fact, q, namespaces);
+      return query(kindByName('clusterCharges').fact as never, q);
     },
     async coverage(): Promise<Coverage[]> {
       loadClusters();
