@@ -2,6 +2,7 @@
 // compared by value), amounts in the FactKind's order, the batch's own interval as NaN.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { HOUR, makeBatch, T0 } from './contract.test-util.ts';
 import { createPacker, packedBuffers, packedWidth, sameValue } from './packed.ts';
 import { ALLOCATION_SUMS } from './plan.ts';
@@ -123,4 +124,47 @@ test('packer: validates while packing, refusing each bad batch with the exact er
     assert.throws(() => createPacker().pack(batch), (err: unknown) => err instanceof InvalidCycleError && err.message === message, what);
   }
   assert.equal(createPacker().pack(good).kinds[ALLOC]!.count, 2);
+});
+
+test('packer: refuses exactly the batches validateBatch refuses, with the same message (property)', () => {
+  const good = makeBatch('prod', T0, T0 + HOUR, [
+    { key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 },
+    { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 },
+    { key: 'c', namespace: 'data', cpuUsdPerHour: 0.01 },
+  ]);
+  const bad = fc.constantFrom<unknown>(Number.NaN, -1, -0.001, Number.POSITIVE_INFINITY, '1', undefined, null, 0, 1e-9, 5);
+  const edit = fc.record({
+    row: fc.nat({ max: 2 }),
+    field: fc.constantFrom(...ALLOCATION_SUMS),
+    value: bad,
+    startShiftMs: fc.constantFrom(0, 0, -1, HOUR / 2, HOUR),
+    cluster: fc.constantFrom('prod', 'prod', 'prod', 'dev', ''),
+    duplicate: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(fc.array(edit, { maxLength: 3 }), (edits) => {
+      const allocations = good.allocations.map((a) => ({ ...a }) as Record<string, unknown>);
+      for (const e of edits) {
+        const row = allocations[e.row]!;
+        row[e.field] = e.value;
+        row['startMs'] = (row['startMs'] as number) + e.startShiftMs;
+        row['cluster'] = e.cluster;
+        if (e.duplicate) allocations.push({ ...row });
+      }
+      const batch = { ...good, allocations } as unknown as CycleBatch;
+      let expected: string | undefined;
+      try {
+        validateBatch(batch);
+      } catch (err) {
+        expected = (err as Error).message;
+      }
+      let got: string | undefined;
+      try {
+        createPacker().pack(batch);
+      } catch (err) {
+        got = err instanceof InvalidCycleError ? err.message : `not an InvalidCycleError: ${String(err)}`;
+      }
+      assert.equal(got, expected);
+    }),
+  );
 });
