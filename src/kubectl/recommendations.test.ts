@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { serveApp } from '../../test/helpers/serve-app.ts';
 import { adviceRoutes } from '../server/advice-routes.ts';
 import { NOW, PRICES, recordedStore } from '../server/advice-fixtures.test-util.ts';
 import type { PluginIo } from './main.ts';
@@ -12,18 +11,12 @@ import { parseRecommendations } from './recommendations.ts';
 // The plugin against a real HTTP server answering /api/v1/recommendations from a memory history store.
 describe('kubectl cost recommendations --server', () => {
   let url = '';
-  let close: () => void = () => {};
+  let close: () => Promise<void> = async () => {};
   before(async () => {
     const store = await recordedStore();
     const app = new Hono();
     app.route('/api/v1', adviceRoutes({ store, prices: PRICES, now: () => NOW }));
-    await new Promise<void>((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        url = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
-      close = () => server.close();
-    });
+    ({ url, close } = await serveApp(app));
   });
   after(() => close());
 

@@ -3,12 +3,11 @@
 // billing service. Figures by hand in the comments.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { serveApp } from '../../test/helpers/serve-app.ts';
 import { readBills } from '../billing/read.ts';
 import { startBilling } from '../billing/service.ts';
 import { apiRoutes } from '../server/api-routes.ts';
@@ -80,7 +79,7 @@ describe('kubectl cost reconcile --snapshot --bill (offline)', () => {
 
 describe('kubectl cost reconcile --server', () => {
   let url = '';
-  let close: () => void = () => {};
+  let close: () => Promise<void> = async () => {};
   const now = T0 + 5 * HOUR;
   before(async () => {
     // History: node n1 (aws:///us-east-1a/i-1) recorded at 0.096 $/h for 3 hours; billed 0.072 $/h on-demand.
@@ -94,13 +93,7 @@ describe('kubectl cost reconcile --server', () => {
     await billing.refresh();
     const app = new Hono();
     app.route('/api/v1', apiRoutes({ store, reconciliation: billing, now: () => now }));
-    await new Promise<void>((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        url = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
-      close = () => server.close();
-    });
+    ({ url, close } = await serveApp(app));
   });
   after(() => close());
 

@@ -158,9 +158,10 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   // regions, so listed for all six), AWS NLB 0.0225, GCP forwarding rule 0.025 per hour.
   assert.deepEqual(c.data.azure.loadBalancerHourlyUsd, { eastus: 0.025, germanywestcentral: 0.025, koreacentral: 0.025, southeastasia: 0.025, westeurope: 0.025, westus2: 0.025 });
   // Azure Standard SSD E10 (128 GiB) is 9.6 per month in all six regions: 9.6 / 128 = 0.075 per GiB-month;
-  // Premium SSD only in eastus (P10 19.71 / 128 = 0.153984375).
+  // Premium SSD only in eastus (P10 19.71 / 128 = 0.153984375); Standard HDD only in eastus (S4 1.54 / 32 =
+  // 0.048125, infracost's managed-disk golden file: "Storage (S4, LRS) ... $1.54").
   assert.deepEqual(c.data.azure.storage.gibMonthUsd['westeurope'], { StandardSSD_LRS: 0.075 });
-  assert.deepEqual(c.data.azure.storage.gibMonthUsd['eastus'], { Premium_LRS: 0.153984375, StandardSSD_LRS: 0.075 });
+  assert.deepEqual(c.data.azure.storage.gibMonthUsd['eastus'], { Premium_LRS: 0.153984375, StandardSSD_LRS: 0.075, Standard_LRS: 0.048125 });
   assert.deepEqual(c.data.aws.loadBalancerHourlyUsd, { 'us-east-1': 0.0225 });
   assert.deepEqual(c.data.gcp.loadBalancerHourlyUsd, { 'us-central1': 0.025 });
   // Every region the docs promise is in the catalog.

@@ -458,10 +458,10 @@ test('shipped catalog: a node in each catalog region resolves from its labels to
       assert.equal(a.price.rates.ramGiBHourUsd, ram, `gcp ${region} ram`);
     }
   }
-  // What is not transcribed falls back visibly, never to zero: z1d.large has no eu-west-1 price in this catalog.
-  const missing = priced('aws:///eu-west-1a/i-0abc', 'z1d.large', 'eu-west-1');
+  // What is not transcribed falls back visibly, never to zero: i8g.large has no eu-west-1 price in this catalog.
+  const missing = priced('aws:///eu-west-1a/i-0abc', 'i8g.large', 'eu-west-1');
   assert.equal(missing.source, 'default');
-  assert.equal(missing.fallbackReason, 'node eu-west-1-node: instance type "z1d.large" not in the aws catalog for eu-west-1; using default rates');
+  assert.equal(missing.fallbackReason, 'node eu-west-1-node: instance type "i8g.large" not in the aws catalog for eu-west-1; using default rates');
   // Azure load balancers: the Standard LB price (0.025 per hour, one 'Global' meter for the commercial regions)
   // in every catalog region; a region outside the catalog gets the eastus price, flagged, never 0.
   near(book.loadBalancer({ provider: 'azure', region: 'eastus' }), { hourlyUsd: 0.025, source: 'catalog' });

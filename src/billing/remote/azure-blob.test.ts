@@ -6,21 +6,16 @@ import type { ServerResponse } from 'node:http';
 import { after, before, test } from 'node:test';
 import { BillLocationError } from '../files.ts';
 import { createAzureBillLister, listAzureBillFiles } from './azure-blob.ts';
-import type { SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
-import { collect, object, startStoreServer, text, truncated } from './store-server.test-util.ts';
+import type { Fake, SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
+import { collect, object, resetFake, startStoreServer, text, truncated, xmlEscape } from './store-server.test-util.ts';
 
 const ACCOUNT = 'kcebills';
 const CONTAINER = 'cost-exports';
 const KEY = Buffer.from('a test account key, 64 bytes long...............................').toString('base64');
 const SAS = 'sv=2024-11-04&ss=b&srt=co&sp=rl&se=2026-12-31T00:00:00Z&spr=https,http&sig=dGVzdA%3D%3D';
 
-interface Fake {
-  objects: StoredObject[];
-  fault?: (req: SeenRequest, res: ServerResponse) => boolean;
-}
 const fake: Fake = { objects: [] };
 let server: StoreServer;
-const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function blobError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/xml', 'x-ms-error-code': code, 'x-ms-request-id': 'b0e3c2a4-601e-0000-1c3f-000000000000', 'x-ms-version': '2025-05-05', ...headers });
@@ -98,10 +93,7 @@ function lister(options: { sasToken?: string; accountKey?: string; maxTries?: nu
 }
 
 function reset(objects: StoredObject[], fault?: Fake['fault']): void {
-  fake.objects = objects;
-  if (fault) fake.fault = fault;
-  else delete fake.fault;
-  server.requests.length = 0;
+  resetFake(fake, server, objects, fault);
 }
 
 const listRequests = () => server.requests.filter((r) => r.query.get('comp') === 'list');

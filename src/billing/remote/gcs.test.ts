@@ -8,16 +8,12 @@ import { after, before, test } from 'node:test';
 import { OAuth2Client } from 'google-auth-library';
 import { BillLocationError } from '../files.ts';
 import { createGcsBillLister } from './gcs.ts';
-import type { SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
-import { collect, object, startStoreServer, text, truncated } from './store-server.test-util.ts';
+import type { Fake, SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
+import { collect, object, resetFake, startStoreServer, text, truncated } from './store-server.test-util.ts';
 
 const BUCKET = 'kce-billing-export';
 const TOKEN = 'ya29.test-access-token';
 
-interface Fake {
-  objects: StoredObject[];
-  fault?: (req: SeenRequest, res: ServerResponse) => boolean;
-}
 const fake: Fake = { objects: [] };
 let server: StoreServer;
 
@@ -102,10 +98,7 @@ function lister(options: { pageSize?: number; maxRetries?: number; token?: strin
 }
 
 function reset(objects: StoredObject[], fault?: Fake['fault']): void {
-  fake.objects = objects;
-  if (fault) fake.fault = fault;
-  else delete fake.fault;
-  server.requests.length = 0;
+  resetFake(fake, server, objects, fault);
 }
 
 const listRequests = () => server.requests.filter((r) => /\/o$/.test(r.path));

@@ -11,21 +11,15 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BillLocationError } from '../files.ts';
 import { createS3BillLister } from './s3.ts';
-import type { SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
-import { collect, object, startStoreServer, text, truncated } from './store-server.test-util.ts';
+import type { Fake, SeenRequest, StoredObject, StoreServer } from './store-server.test-util.ts';
+import { collect, object, resetFake, startStoreServer, text, truncated, xmlEscape } from './store-server.test-util.ts';
 
 const BUCKET = 'cur-bucket';
 const ACCESS_KEY = 'AKIDBILLREADER01';
 
-interface Fake {
-  objects: StoredObject[];
-  /** Answers a request instead of the store (faults); return true when it answered. */
-  fault?: (req: SeenRequest, res: ServerResponse) => boolean;
-}
 const fake: Fake = { objects: [] };
 let server: StoreServer;
 
-const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function s3Error(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/xml', ...headers });
@@ -109,10 +103,7 @@ function lister(options: { maxAttempts?: number; pageSize?: number; idleTimeoutM
 }
 
 function reset(objects: StoredObject[], fault?: Fake['fault']): void {
-  fake.objects = objects;
-  if (fault) fake.fault = fault;
-  else delete fake.fault;
-  server.requests.length = 0;
+  resetFake(fake, server, objects, fault);
 }
 
 const listRequests = () => server.requests.filter((r) => r.query.get('list-type') === '2');

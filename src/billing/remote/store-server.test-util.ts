@@ -74,6 +74,24 @@ export interface StoredObject {
   readonly modifiedAt: Date;
 }
 
+/** What a fake object store holds, and an optional fault that answers a request instead of it. */
+export interface Fake {
+  objects: StoredObject[];
+  /** Answers a request instead of the store (faults); return true when it answered. */
+  fault?: (req: SeenRequest, res: ServerResponse) => boolean;
+}
+
+/** Gives a fake store new contents and fault, and forgets the requests its server saw. */
+export function resetFake(fake: Fake, server: StoreServer, objects: StoredObject[], fault?: Fake['fault']): void {
+  fake.objects = objects;
+  if (fault) fake.fault = fault;
+  else delete fake.fault;
+  server.requests.length = 0;
+}
+
+/** Escapes text for the XML listings S3 and Azure Blob answer with. */
+export const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 export function object(key: string, body: string | Buffer, modifiedAt: string): StoredObject {
   return { key, body: typeof body === 'string' ? Buffer.from(body) : body, modifiedAt: new Date(modifiedAt) };
 }
