@@ -271,11 +271,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   refresh();
   const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
 
-  // What each slot of the packer stands for (packed.ts), by kind prefix and cluster: the identity
-  // row's id and the descriptive values last written (as stored: JSON for labels).
-  const slotTables = new Map<string, ({ readonly id: number; signature: string } | undefined)[]>();
+  // What each slot of a packer stands for (packed.ts), by kind prefix and cluster: the identity
+  // row's id and the descriptive values last written (as stored: JSON for labels). One set of
+  // tables per sender: record()'s own packer, and the packer of whoever calls recordPacked() (the
+  // main thread, when this store runs in the worker); their slot numbers are unrelated.
+  type SlotTables = Map<string, ({ readonly id: number; signature: string } | undefined)[]>;
+  const localSlots: SlotTables = new Map();
+  const remoteSlots: SlotTables = new Map();
   const identCols = new Map(SQL_KINDS.map((k) => [k, k.idents.map((i) => snake(i.field))]));
-  const slotsOf = (kind: SqlKind, clusterName: string): ({ readonly id: number; signature: string } | undefined)[] => {
+  const slotsOf = (slotTables: SlotTables, kind: SqlKind, clusterName: string): ({ readonly id: number; signature: string } | undefined)[] => {
     const name = `${kind.prefix}\u0000${clusterName}`;
     let t = slotTables.get(name);
     if (!t) {
@@ -330,7 +334,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     return s;
   };
 
-  const writeBatch = (batch: PackedBatch): void => {
+  const writeBatch = (batch: PackedBatch, slotTables: SlotTables): void => {
     const row = stmt('SELECT * FROM clusters WHERE name = ?').get(batch.cluster) as ClusterRow | undefined;
     let cluster: ClusterRow | undefined = row ? { ...row } : undefined;
     if (cluster && batch.startMs < cluster.last_end_ms) throw new CycleOverlapError(batch.cluster, batch.startMs, cluster.last_end_ms);
@@ -345,7 +349,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     for (const [k, kind] of SQL_KINDS.entries()) {
       const packed = batch.kinds[k];
       if (!packed) throw new StoreError(description, `internal: the packed batch has no ${kind.fact.name}`);
-      const table = slotsOf(kind, batch.cluster);
+      const table = slotsOf(slotTables, kind, batch.cluster);
       for (const def of packed.defined) defineSlot(kind, cluster.id, def, table);
       const width = packedWidth(kind);
       const amounts = width - 3;
@@ -384,12 +388,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
    * failed write forgets them too (ids inserted by the rolled-back transaction do not exist), and
    * the sender resets its packer on any error, so its next batch redefines them.
    */
-  const recordPacked = (batch: PackedBatch): void => {
+  const recordPacked = (batch: PackedBatch, slotTables: SlotTables): void => {
     const hours = (batch.endMs - batch.startMs) / HOUR_MS;
     if (hours > MAX_CYCLE_HOURS) throw new StoreError(description, `a cycle of ${hours.toFixed(1)} hours is longer than the ${MAX_CYCLE_HOURS} hours one cycle may cover`);
     if (batch.reset) slotTables.clear();
     try {
-      transaction(() => writeBatch(batch));
+      transaction(() => writeBatch(batch, slotTables));
     } catch (err) {
       slotTables.clear();
       throw err;
@@ -782,7 +786,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async record(batch) {
       // Validated while packed (packed.ts: the typed errors of validate.ts).
       try {
-        recordPacked(packer.pack(batch));
+        recordPacked(packer.pack(batch), localSlots);
       } catch (err) {
         packer.reset();
         throw err;
@@ -790,7 +794,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     /** record() of a batch validated and packed by the caller (packed.ts): what the worker thread receives. */
     async recordPacked(batch: PackedBatch) {
-      recordPacked(batch);
+      recordPacked(batch, remoteSlots);
     },
     async allocations(q: AllocationQuery) {
       return query(kindByName('allocations').fact as never, q, q.namespaces);
