@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,hub,ui,agent,billing] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,containers,hub,ui,agent,billing] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process;
 //         default: the image's NODE_OPTIONS from the Dockerfile, which `npm start` and `npm run bench` use too;
 //         "" for Node's defaults)
@@ -325,6 +325,13 @@ if (argValue('--sizes') === undefined || wanted.includes('store')) {
   printStoreBench(await benchStore());
 }
 // --- end history store ---
+// --- per-container history (bench/containers.ts: SQLite, 10,000 pods, 31 days; ~10 min); only when
+// `--sizes` names `containers` (not part of a full run) ---
+if (wanted.includes('containers')) {
+  const { benchContainers, printContainersBench } = await import('./containers.ts');
+  printContainersBench(await benchContainers());
+}
+// --- end per-container history ---
 // --- many clusters (bench/hub.ts: hub queries across 2 and 10 S clusters in one PostgreSQL; ~2 min);
 // `--sizes` without `hub` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('hub')) {

@@ -137,13 +137,15 @@ export function createPacker(): Packer {
         const slots = new Int32Array(rows.length);
         const values = new Float64Array(rows.length * width);
         const defined: SlotDefinition[] = [];
-        const unique = kind.prefix === 'alloc';
+        const unique = kind.prefix === 'alloc' || kind.prefix === 'ctr';
+        const container = kind.prefix === 'ctr';
         for (let n = 0; n < rows.length; n++) {
           const row = rows[n]!;
           const r = row as unknown as Record<string, unknown>;
           if (row.cluster !== batch.cluster || !(row.startMs >= batch.startMs && row.endMs <= batch.endMs && row.startMs < row.endMs)) refuse(batch);
           const at = n * width;
           if (!copy(r, values, at + 3)) refuse(batch);
+          if (container && (r['kind'] !== 'pod' || r['container'] === '')) refuse(batch);
           const key = kind.fact.key(row);
           let known = table.get(key);
           if (unique && known?.stamp === stamp) refuse(batch);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { HOUR, makeBatch, storeContract, T0 } from './contract.test-util.ts';
@@ -107,9 +108,16 @@ test('sqlite worker: a worker stopped mid-call is restarted; the call and calls 
   const pods = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
   await store.record(makeBatch('prod', T0, T0 + HOUR, pods));
   const restarted = next('restarted');
-  const inFlight = store.coverage();
+  // Another connection holds the write lock: the worker's write waits for it (busy timeout), so the
+  // call is surely in flight when the worker is stopped.
+  const lock = new DatabaseSync(path);
+  lock.exec('BEGIN IMMEDIATE');
+  const inFlight = store.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods));
+  await new Promise((r) => setTimeout(r, 100));
   await workers[0]!.terminate();
   await assert.rejects(inFlight, (err: unknown) => err instanceof StoreError && err.message === `sqlite ${path}: the store's worker thread stopped (exit code 1)`);
+  lock.exec('ROLLBACK');
+  lock.close();
   // Until the new worker runs, calls fail at once (nothing waits on a dead thread).
   await assert.rejects(store.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods)), (err: unknown) => err instanceof StoreError && err.message === `sqlite ${path}: the store's worker thread stopped (exit code 1); it is being restarted (in 20 ms)`);
   await restarted;
