@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { HOUR, makeBatch, T0 } from './contract.test-util.ts';
+import { HOUR, makeBatch, T0, withContainers } from './contract.test-util.ts';
 import { createPacker, packedBuffers, packedWidth, sameValue } from './packed.ts';
 import { ALLOCATION_SUMS } from './plan.ts';
 import { SQL_KINDS } from './sql.ts';
@@ -106,6 +106,8 @@ test('packer: validates while packing, refusing each bad batch with the exact er
   ]);
   const pod = good.allocations[0]!;
   const node = good.nodes[0]!;
+  const ctr = withContainers(good, { a: [['app', 1]] });
+  const c0 = ctr.containers![0]!;
   const table: [string, CycleBatch, string][] = [
     ['NaN amount', { ...good, allocations: [{ ...pod, cpuCostUsd: Number.NaN }] }, 'allocation shop/a (a): cpuCostUsd: must be a finite number ≥ 0 (got "NaN")'],
     ['negative amount', { ...good, allocations: [{ ...pod, ramCostUsd: -1 }] }, 'allocation shop/a (a): ramCostUsd: must be a finite number ≥ 0 (got "-1")'],
@@ -116,6 +118,10 @@ test('packer: validates while packing, refusing each bad batch with the exact er
     ['row of another cluster', { ...good, allocations: [{ ...pod, cluster: 'dev' }] }, `allocation shop/a (a): cluster: must be the batch's cluster "prod" (got "dev")`],
     ['node size negative', { ...good, nodes: [{ ...node, cpuCores: -2 }] }, 'node n1: cpuCores: must be a finite number ≥ 0 (got "-2")'],
     ['charges NaN', { ...good, clusterCharges: { ...good.clusterCharges, managementCostUsd: Number.NaN } }, 'cluster charges: managementCostUsd: must be a finite number ≥ 0 (got "NaN")'],
+    ['container key twice', { ...ctr, containers: [c0, { ...c0 }] }, 'container shop/a/app (a/app): key: appears twice in the cycle (got "a/app")'],
+    ['container of a non-pod', { ...ctr, containers: [{ ...c0, kind: 'idle' as never }] }, 'container shop/a/app (a/app): kind: container rows are of pods only (got "idle")'],
+    ['container without a name', { ...ctr, containers: [{ ...c0, container: '' }] }, 'container shop/a/ (a/app): container: must not be empty (got "")'],
+    ['container amount NaN', { ...ctr, containers: [{ ...c0, cpuCostUsd: Number.NaN }] }, 'container shop/a/app (a/app): cpuCostUsd: must be a finite number ≥ 0 (got "NaN")'],
     ['empty cluster', { ...good, cluster: '' }, 'cycle of cluster : cluster: must not be empty (got "")'],
     ['empty interval', { ...good, endMs: T0 }, `cycle of cluster prod: startMs/endMs: must be a non-empty interval of finite instants (got "${T0}..${T0}")`],
   ];
