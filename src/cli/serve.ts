@@ -162,7 +162,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
   let store: HistoryStore;
   try {
-    store = await openStore(config.history);
+    store = await openStore(config.history, { logger });
   } catch (err) {
     // History is not worth refusing to serve metrics for (a read-only root filesystem, a database
     // that is down): keep it in memory, and say so on every start until it is fixed.
@@ -440,7 +440,7 @@ async function listen(serverApp: ServerApp, config: ServeConfig, tls: ReturnType
  * store has nothing to serve); a store that stops answering later makes /readyz 503 until it is back.
  */
 async function startHubOnly(config: ServeConfig, logger: Logger, version: string, options: StartOptions): Promise<RunningServer> {
-  const store = await openStore(config.history);
+  const store = await openStore(config.history, { logger });
   const sourceDescription = `hub over ${store.description}`;
   logger.info(`serving the API and UI for every cluster in the history store (hub, no cluster of its own): ${store.description}`, { source: 'none' });
   const exporter = createHubExporter({ store, logger, intervalMs: config.intervalMs, version });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import { close, DAY, HOUR, makeBatch, storeContract, T0, withContainers } from './contract.test-util.ts';
+import { createPacker } from './packed.ts';
 import { createSqliteStore, SCHEMA_VERSION } from './sqlite.ts';
 import { CycleOverlapError, StoreError } from './validate.ts';
 
@@ -156,6 +157,27 @@ test('sqlite: whole hours and days are read from aligned blocks and add up to th
   await store.maintain(T0 + 40 * DAY);
   const [rebuilt] = await store.allocations({ startMs: T0, endMs: T0 + 40 * DAY });
   close(rebuilt?.rows.find((r) => r.key === 'uid-a')?.cpuCostUsd, 38.44, 'from rebuilt blocks');
+  await store.close();
+});
+
+test('sqlite: record() and another packer through recordPacked() keep their own slots (ids never mixed up)', async () => {
+  const store = createSqliteStore({ path: ':memory:' });
+  // record() gives a slot 0, b slot 1; the other packer gives c slot 0, b slot 1, a slot 2.
+  await store.record(makeBatch('prod', T0, T0 + HOUR, [
+    { key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 },
+    { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 },
+  ]));
+  const other = createPacker();
+  await store.recordPacked(other.pack(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, [
+    { key: 'c', namespace: 'data', cpuUsdPerHour: 0.01 },
+    { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 },
+    { key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 },
+  ])));
+  await store.record(makeBatch('prod', T0 + 2 * HOUR, T0 + 3 * HOUR, [{ key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 }]));
+  const [set] = await store.allocations({ startMs: T0, endMs: T0 + 3 * HOUR });
+  const cpu = Object.fromEntries((set?.rows ?? []).map((r) => [r.key, Number(r.cpuCostUsd.toFixed(9))]));
+  // a: 3 h × 0.04; b: 2 h × 0.02; c: 1 h × 0.01.
+  assert.deepEqual(cpu, { a: 0.12, b: 0.04, c: 0.01 });
   await store.close();
 });
 

@@ -13,30 +13,17 @@ import { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_RETENTION } from './memory.ts';
 import { coverWithBlocks } from './blocks.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
-import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
+import { DAY_MS, HOUR_MS, planStep, steps } from './plan.ts';
+import type { PackedBatch, SlotDefinition } from './packed.ts';
+import { createPacker, packedWidth } from './packed.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
-import { FIRST_SQL_KINDS, identValues, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import { FIRST_SQL_KINDS, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
-import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
+import type { AllocationQuery, Coverage, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { CycleOverlapError, StoreError } from './validate.ts';
 
 /** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
 const ROWS_PER_INSERT = 64;
-
-/** Equal descriptive values: the same primitive, or labels maps with the same entries. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) {
-    if (x[k] !== y[k]) return false;
-    n++;
-  }
-  for (const _ in y) n--;
-  return n === 0;
-}
 
 /** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
 const CHUNK_ROWS = 20_000;
@@ -168,13 +155,6 @@ interface ClusterRow {
   containers_from_ms: number | null;
 }
 
-interface IdentityCacheEntry {
-  readonly id: number;
-  signature: string;
-  /** The descriptive values as last seen (labels by reference): unchanged rows skip the signature. */
-  seen: readonly unknown[];
-}
-
 /** Where a query's result columns are: start, end, reconciled, id, step index, then the amounts. */
 const COLUMN = { s: 0, e: 1, rec: 2, id: 3, k: 4, values: 5 } as const;
 
@@ -229,7 +209,12 @@ function partSql(kind: SqlKind, part: QueryPart): string {
     WHERE cluster_id = $cluster AND bucket_ms > $from - ${size} AND bucket_ms < $to AND end_ms > $from AND start_ms < $to)`;
 }
 
-export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
+/** The SQLite store: the port, and the write of a batch already validated and packed (packed.ts). */
+export interface SqliteStore extends HistoryStore {
+  recordPacked(batch: PackedBatch): Promise<void>;
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL', busyTimeoutMs = 5000 } = options;
   const description = `sqlite ${path}`;
   if (path !== ':memory:') {
@@ -248,7 +233,10 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     // the file stays consistent after a power cut, which may lose the last cycles; no fsync a cycle.
     db.exec(`PRAGMA synchronous = ${synchronous}`);
     db.exec('PRAGMA foreign_keys = OFF');
-    db.exec('PRAGMA cache_size = -65536');
+    // 8 MiB of page cache (SQLite's default is 2 MiB; it was 64 MiB, which a month of cycles and
+    // maintenance filled for good: ~75 MiB of RSS). Queries read a few block rows per pod and the
+    // OS caches the file anyway: 2, 8 and 64 MiB measured the same 30-day query (docs/benchmarks.md).
+    db.exec('PRAGMA cache_size = -8192');
     db.exec('PRAGMA temp_store = MEMORY');
   } catch (err) {
     throw new StoreError(description, `cannot open the database: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -314,58 +302,48 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   refresh();
   const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
 
-  // Identity ids by kind and cluster, then key, with the descriptive values last written.
-  const identities = new Map<string, Map<string, IdentityCacheEntry>>();
+  // What each slot of a packer stands for (packed.ts), by kind prefix and cluster: the identity
+  // row's id and the descriptive values last written (as stored: JSON for labels). One set of
+  // tables per sender: record()'s own packer, and the packer of whoever calls recordPacked() (the
+  // main thread, when this store runs in the worker); their slot numbers are unrelated.
+  type SlotTables = Map<string, ({ readonly id: number; signature: string } | undefined)[]>;
+  const localSlots: SlotTables = new Map();
+  const remoteSlots: SlotTables = new Map();
   const identCols = new Map(SQL_KINDS.map((k) => [k, k.idents.map((i) => snake(i.field))]));
-  const identitiesOf = (kind: SqlKind, clusterId: number): Map<string, IdentityCacheEntry> => {
-    const name = `${kind.prefix}${clusterId}`;
-    let m = identities.get(name);
-    if (!m) {
-      m = new Map();
-      identities.set(name, m);
+  const slotsOf = (slotTables: SlotTables, kind: SqlKind, clusterName: string): ({ readonly id: number; signature: string } | undefined)[] => {
+    const name = `${kind.prefix}\u0000${clusterName}`;
+    let t = slotTables.get(name);
+    if (!t) {
+      t = [];
+      slotTables.set(name, t);
     }
-    return m;
+    return t;
   };
 
-  const identityId = (kind: SqlKind, clusterId: number, row: AnyRow, cache: Map<string, IdentityCacheEntry>): number => {
-    const key = kind.fact.key(row);
-    const cached = cache.get(key);
-    const r = row as unknown as Record<string, unknown>;
-    if (cached) {
-      let same = true;
-      for (let i = 0; i < kind.idents.length; i++) {
-        if (!sameValue(r[kind.idents[i]!.field], cached.seen[i])) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached.id;
-    }
-    const seen = kind.idents.map((i) => r[i.field]);
-    const values = identValues(kind, row);
+  /** A slot (re)defined by a batch: its identity row found, inserted or brought up to date. */
+  const defineSlot = (kind: SqlKind, clusterId: number, def: SlotDefinition, table: ({ readonly id: number; signature: string } | undefined)[]): void => {
+    const values = kind.idents.map((f, i) => (f.json ? JSON.stringify(def.idents[i] ?? {}) : String(def.idents[i] ?? '')));
     const signature = values.join('\u0000');
     const cols = identCols.get(kind)!;
-    if (cached) {
-      if (cached.signature !== signature && cols.length > 0) {
-        stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, cached.id);
-        cached.signature = signature;
+    const known = table[def.slot];
+    if (known) {
+      if (known.signature !== signature && cols.length > 0) {
+        stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, known.id);
+        known.signature = signature;
       }
-      cached.seen = seen;
-      return cached.id;
+      return;
     }
-    const found = stmt(`SELECT id${cols.length ? `, ${cols.join(', ')}` : ''} FROM ${kind.prefix}_ids WHERE cluster_id = ? AND key = ?`).get(clusterId, key) as Record<string, SQLInputValue> | undefined;
+    const found = stmt(`SELECT id${cols.length ? `, ${cols.join(', ')}` : ''} FROM ${kind.prefix}_ids WHERE cluster_id = ? AND key = ?`).get(clusterId, def.key) as Record<string, SQLInputValue> | undefined;
     if (found) {
       const id = Number(found['id']);
       const stored = cols.map((c) => String(found[c])).join('\u0000');
       if (stored !== signature && cols.length > 0) stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
-      cache.set(key, { id, signature, seen });
-      return id;
+      table[def.slot] = { id, signature };
+      return;
     }
     const placeholders = ['?', '?', ...cols.map(() => '?')].join(', ');
-    const result = stmt(`INSERT INTO ${kind.prefix}_ids (cluster_id, key${cols.length ? `, ${cols.join(', ')}` : ''}) VALUES (${placeholders})`).run(clusterId, key, ...values);
-    const id = Number(result.lastInsertRowid);
-    cache.set(key, { id, signature, seen });
-    return id;
+    const result = stmt(`INSERT INTO ${kind.prefix}_ids (cluster_id, key${cols.length ? `, ${cols.join(', ')}` : ''}) VALUES (${placeholders})`).run(clusterId, def.key, ...values);
+    table[def.slot] = { id: Number(result.lastInsertRowid), signature };
   };
 
   /** One INSERT of `rows` raw rows: fewer statement runs (each has a fixed cost) for a cycle. */
@@ -387,7 +365,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     return s;
   };
 
-  const writeBatch = (batch: CycleBatch): void => {
+  const writeBatch = (batch: PackedBatch, slotTables: SlotTables): void => {
     const row = stmt('SELECT * FROM clusters WHERE name = ?').get(batch.cluster) as ClusterRow | undefined;
     let cluster: ClusterRow | undefined = row ? { ...row } : undefined;
     if (cluster && batch.startMs < cluster.last_end_ms) throw new CycleOverlapError(batch.cluster, batch.startMs, cluster.last_end_ms);
@@ -405,31 +383,39 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         containers_from_ms: null,
       };
     }
-    const containerRows = batch.containers?.length ?? 0;
+    const containerRows = batch.kinds[SQL_KINDS.findIndex((k) => k.prefix === 'ctr')]?.count ?? 0;
     if (containerRows > 0 && cluster.containers_from_ms === null) {
       stmt('UPDATE clusters SET containers_from_ms = ? WHERE id = ?').run(batch.startMs, cluster.id);
       cluster.containers_from_ms = batch.startMs;
     }
-    const rows = containerRows + batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
+    let rows = 1;
+    for (const [k, kind] of SQL_KINDS.entries()) if (kind.prefix !== 'charge') rows += batch.kinds[k]?.count ?? 0;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
-    for (const kind of SQL_KINDS) {
-      const width = 5 + kind.fact.sums.length + kind.fact.maxes.length;
-      const cache = identitiesOf(kind, cluster.id);
-      const rows = rowsOf(batch, kind.fact);
-      for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
-        const count = Math.min(ROWS_PER_INSERT, rows.length - from);
-        const values: SQLInputValue[] = new Array(width * count);
+    for (const [k, kind] of SQL_KINDS.entries()) {
+      const packed = batch.kinds[k];
+      if (!packed) throw new StoreError(description, `internal: the packed batch has no ${kind.fact.name}`);
+      const table = slotsOf(slotTables, kind, batch.cluster);
+      for (const def of packed.defined) defineSlot(kind, cluster.id, def, table);
+      const width = packedWidth(kind);
+      const amounts = width - 3;
+      const src = packed.values;
+      for (let from = 0; from < packed.count; from += ROWS_PER_INSERT) {
+        const count = Math.min(ROWS_PER_INSERT, packed.count - from);
+        const values: SQLInputValue[] = new Array((amounts + 5) * count);
         let i = 0;
         for (let n = from; n < from + count; n++) {
-          const row = rows[n]!;
-          const r = row as unknown as Record<string, number>;
+          const slot = packed.slots[n]!;
+          const known = table[slot];
+          if (known === undefined) throw new StoreError(description, `internal: ${kind.fact.name} row ${n} of the cycle refers to slot ${slot}, which no batch defined since the last reset`);
+          const at = n * width;
+          const start = src[at]!;
+          const end = src[at + 1]!;
           values[i++] = cycleId;
-          values[i++] = identityId(kind, cluster.id, row, cache);
-          values[i++] = row.startMs === batch.startMs ? null : row.startMs;
-          values[i++] = row.endMs === batch.endMs ? null : row.endMs;
-          for (const f of kind.fact.sums) values[i++] = r[f]!;
-          for (const f of kind.fact.maxes) values[i++] = r[f]!;
-          values[i++] = kind.basis && (row as unknown as { basis: string }).basis === 'reconciled' ? 1 : 0;
+          values[i++] = known.id;
+          values[i++] = Number.isNaN(start) ? null : start;
+          values[i++] = Number.isNaN(end) ? null : end;
+          for (let c = 3; c < width; c++) values[i++] = src[at + c]!;
+          values[i++] = src[at + 2]!;
         }
         insertRaw(kind, count).run(...values);
       }
@@ -442,6 +428,24 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     clusters.set(batch.cluster, { ...cluster, last_end_ms: batch.endMs, demo, max_cycle_ms: maxCycle });
   };
 
+  /**
+   * Writes a packed cycle (one transaction). A batch that says `reset` first forgets every slot; a
+   * failed write forgets them too (ids inserted by the rolled-back transaction do not exist), and
+   * the sender resets its packer on any error, so its next batch redefines them.
+   */
+  const recordPacked = (batch: PackedBatch, slotTables: SlotTables): void => {
+    const hours = (batch.endMs - batch.startMs) / HOUR_MS;
+    if (hours > MAX_CYCLE_HOURS) throw new StoreError(description, `a cycle of ${hours.toFixed(1)} hours is longer than the ${MAX_CYCLE_HOURS} hours one cycle may cover`);
+    if (batch.reset) slotTables.clear();
+    try {
+      transaction(() => writeBatch(batch, slotTables));
+    } catch (err) {
+      slotTables.clear();
+      throw err;
+    }
+  };
+  const packer = createPacker();
+
   const transaction = <T>(fn: () => T): T => {
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -450,8 +454,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       return out;
     } catch (err) {
       db.exec('ROLLBACK');
-      // Ids and cluster rows inserted by the rolled-back transaction do not exist: forget them.
-      identities.clear();
+      // Cluster rows inserted by the rolled-back transaction do not exist: forget them.
       refresh();
       throw err;
     }
@@ -828,10 +831,17 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     kind: 'sqlite',
     description,
     async record(batch) {
-      validateBatch(batch);
-      const hours = (batch.endMs - batch.startMs) / HOUR_MS;
-      if (hours > MAX_CYCLE_HOURS) throw new StoreError(description, `a cycle of ${hours.toFixed(1)} hours is longer than the ${MAX_CYCLE_HOURS} hours one cycle may cover`);
-      transaction(() => writeBatch(batch));
+      // Validated while packed (packed.ts: the typed errors of validate.ts).
+      try {
+        recordPacked(packer.pack(batch), localSlots);
+      } catch (err) {
+        packer.reset();
+        throw err;
+      }
+    },
+    /** record() of a batch validated and packed by the caller (packed.ts): what the worker thread receives. */
+    async recordPacked(batch: PackedBatch) {
+      recordPacked(batch, remoteSlots);
     },
     async allocations(q: AllocationQuery) {
       return query(kindByName('allocations').fact as never, q, q.namespaces);
