@@ -1,6 +1,6 @@
 // `npm run bench`: cost-cycle, render, scrape and memory figures for synthetic clusters.
 //   S = 100 nodes / 1,000 pods, M = 1,000 / 10,000, L = 5,000 / 100,000
-// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,hub,ui,agent,billing] [-- --out bench-results.json]
+// Usage: npm run bench [-- --sizes S,M,L,kubectl,kube,api,store,containers,hub,ui,agent,billing] [-- --out bench-results.json]
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process;
 //         default: the image's NODE_OPTIONS from the Dockerfile, which `npm start` and `npm run bench` use too;
 //         "" for Node's defaults)
@@ -120,9 +120,15 @@ function rssMiB(pid: number): { rss: number; peak: number; anon: number; file: n
  */
 async function exporterProcess(files: string[], size: Size, interval = '10m') {
   const port = await freePort();
-  const child = spawn(process.execPath, [...exporterNodeOptions, exporterEntry, ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', interval, '--log-level', 'warn', '--rate-limit', '0'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // A fresh --data-dir each run: the SQLite history starts empty (with ./data, each run started on
+  // every earlier run's history, and its RSS depended on how much there was).
+  const dataDir = mkdtempSync(join(tmpdir(), `kce-bench-data-${size.name}-`));
+  const child = spawn(
+    process.execPath,
+    [...exporterNodeOptions, exporterEntry, ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', interval, '--log-level', 'warn', '--rate-limit', '0', '--data-dir', dataDir],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     const agent = new Agent({ keepAlive: true, maxSockets: 10 });
     const startWait = performance.now();
@@ -150,6 +156,8 @@ async function exporterProcess(files: string[], size: Size, interval = '10m') {
     return { readyMs, p50, p99, ab, abViaApp, gzipBytes: first.bytes, plainBytes: plain.bytes, ...mem };
   } finally {
     child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -266,7 +274,7 @@ if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name
   const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
 }
-console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')}; this process: node ${process.execArgv.join(' ')}`);
+console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')} --data-dir <a fresh temporary directory each run: empty SQLite history>; this process: node ${process.execArgv.join(' ')}`);
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   process.stderr.write(`bench: size ${size.name} (${size.nodes} nodes, ${size.pods} pods)...\n`);
   const r = await benchSize(size);
@@ -317,6 +325,13 @@ if (argValue('--sizes') === undefined || wanted.includes('store')) {
   printStoreBench(await benchStore());
 }
 // --- end history store ---
+// --- per-container history (bench/containers.ts: SQLite, 10,000 pods, 31 days; ~10 min); only when
+// `--sizes` names `containers` (not part of a full run) ---
+if (wanted.includes('containers')) {
+  const { benchContainers, printContainersBench } = await import('./containers.ts');
+  printContainersBench(await benchContainers());
+}
+// --- end per-container history ---
 // --- many clusters (bench/hub.ts: hub queries across 2 and 10 S clusters in one PostgreSQL; ~2 min);
 // `--sizes` without `hub` skips it ---
 if (argValue('--sizes') === undefined || wanted.includes('hub')) {

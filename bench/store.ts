@@ -63,7 +63,7 @@ function p90(values: number[]): number {
 }
 
 /** One cycle of the synthetic cluster, costed once; `at` moves it in time. */
-function template(): { at(startMs: number, endMs: number): CycleBatch } {
+export function template(): { at(startMs: number, endMs: number): CycleBatch } {
   const list = generateSyntheticList({ nodes: NODES, pods: PODS });
   const { snapshot } = convertKubeDocuments([{ doc: list, origin: 'bench' }]);
   const { usage } = convertPodMetricsList(generateSyntheticMetrics(list), 'bench');
@@ -322,7 +322,59 @@ export function printStoreBench(results: readonly StoreBench[]): void {
   }
 }
 
-if (import.meta.main) {
+/**
+ * One cycle's write alone (`node bench/store.ts write`): 30 cycles of 60 s on an empty SQLite file
+ * after 2 warm-ups, in-thread (wall and CPU of record(), the issue's "one cycle's write") and
+ * through the worker thread as the exporter writes (answered, and the main thread's own CPU time,
+ * process.threadCpuUsage: validating and packing the batch, or copying it).
+ */
+export async function benchWrite(): Promise<string> {
+  const cycle = template();
+  const dir = mkdtempSync(join(tmpdir(), 'kce-store-write-'));
+  const start = T0 + 40 * DAY_MS;
+  try {
+    const inThread = createSqliteStore({ path: join(dir, 'in-thread.db') });
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000);
+      const c = process.cpuUsage();
+      const t = performance.now();
+      await inThread.record(batch);
+      const used = process.cpuUsage(c);
+      if (i >= 2) {
+        wall.push(performance.now() - t);
+        cpu.push((used.user + used.system) / 1000);
+      }
+    }
+    await inThread.close();
+    const worker = await createSqliteStoreInWorker({ path: join(dir, 'worker.db') });
+    const answered: number[] = [];
+    const busy: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000);
+      const c = process.threadCpuUsage();
+      const t = performance.now();
+      await worker.record(batch);
+      const used = process.threadCpuUsage(c);
+      if (i >= 2) {
+        answered.push(performance.now() - t);
+        busy.push((used.user + used.system) / 1000);
+      }
+    }
+    await worker.close();
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    return `write one cycle of ${cycle.at(0, 1).allocations.length} allocation rows (SQLite, median of 30): in-thread ${median(wall).toFixed(1)} ms wall (p90 ${p90(wall).toFixed(1)}), ${median(cpu).toFixed(1)} ms CPU; through the worker answered in ${median(answered).toFixed(1)} ms, main thread CPU ${median(busy).toFixed(1)} ms | load ${load}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main && process.argv[2] === 'write') {
+  console.log(await benchWrite());
+} else if (import.meta.main) {
   const which = process.argv[2];
   const backends: readonly ('sqlite' | 'postgres')[] = which === 'sqlite' || which === 'postgres' ? [which] : ['sqlite', 'postgres'];
   printStoreBench(await benchStore(backends));

@@ -70,7 +70,7 @@ const POD: PodUsageReport = {
 const REPORT: AgentUsageReport = { apiVersion: 'agent.kube-cost-exporter.io/v1', node: 'n1', cgroupVersion: 'v2', driver: 'systemd', fromMs: 0, toMs: 15_000, pods: [POD], warnings: [] };
 
 function status(report: AgentUsageReport | undefined): AgentStatus {
-  return { node: 'n1', cgroupVersion: 'v2', driver: 'systemd', collections: report ? 1 : 0, failures: 0, lastDurationSeconds: 0.004, lastError: undefined, report, body: report ? serializeReport(report) : undefined };
+  return { node: 'n1', cgroupVersion: 'v2', driver: 'systemd', collections: report ? 1 : 0, failures: 0, lastDurationSeconds: 0.004, collectionCpuSeconds: 0.125, lastError: undefined, report, body: report ? serializeReport(report) : undefined };
 }
 
 /** A GET through the app, in-process (what serveAgent does for each HTTP request). */
@@ -99,6 +99,7 @@ test('/v1/usage: 503 before the first collection, gzip when accepted, the shared
   const metrics = text(await get(app, '/metrics', { authorization: 'Bearer s3cret' }));
   assert.match(metrics, /^kube_cost_agent_pods\{node="n1"\} 1$/m);
   assert.match(metrics, /^kube_cost_agent_pods_cpu_cores\{node="n1"\} 0\.25$/m);
+  assert.match(metrics, /^kube_cost_agent_collection_cpu_seconds_total\{node="n1"\} 0\.125$/m);
   assert.ok(allowedServiceAccount('system:serviceaccount:kube-cost:kube-cost-exporter', ['kube-cost:kube-cost-exporter']));
   assert.ok(!allowedServiceAccount('system:serviceaccount:kube-cost:other', ['kube-cost:kube-cost-exporter']));
   assert.ok(!allowedServiceAccount('kube-cost:kube-cost-exporter', ['kube-cost:kube-cost-exporter']));

@@ -1,6 +1,8 @@
 // The node agent in the Helm chart (agent.enabled) and in deploy/kustomize/node-agent: valid
 // objects, the same objects from both, the minimal host access, options the agent accepts.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AGENT_OPTIONS, loadAgentConfig, parseAgentArgs } from '../src/agent/config.ts';
@@ -26,7 +28,7 @@ interface PodTemplate {
     hostIPC?: boolean;
     securityContext: Dict;
     volumes: { name: string; hostPath?: { path: string } }[];
-    containers: { env: { name: string; value?: string }[]; securityContext: Dict & { capabilities?: { add?: string[]; drop?: string[] } }; volumeMounts: { name: string; readOnly?: boolean }[]; ports: { name: string; containerPort: number }[] }[];
+    containers: { command?: string[]; args?: string[]; env: { name: string; value?: string }[]; securityContext: Dict & { capabilities?: { add?: string[]; drop?: string[] } }; volumeMounts: { name: string; readOnly?: boolean }[]; ports: { name: string; containerPort: number }[] }[];
   };
 }
 const daemonSet = (objects: readonly Dict[]): PodTemplate => (objects.find((o) => o['kind'] === 'DaemonSet') as { spec: { template: PodTemplate } }).spec.template;
@@ -80,6 +82,21 @@ test('helm with agent.enabled: valid objects, the minimal host access, an export
   assert.equal(String(c.ports[0]!.containerPort), env['KCE_AGENT_PORT']);
   const exporterEnv = (chart.objects.find((o) => o['kind'] === 'Deployment') as { spec: { template: PodTemplate } }).spec.template.spec.containers[0]!.env;
   assert.equal(exporterEnv.find((e) => e.name === 'KCE_AGENT_PORT')?.value, env['KCE_AGENT_PORT']);
+
+  // agent.v8Flags: the command is the image's ENTRYPOINT with the flags before the script, and
+  // this Node accepts them (it refuses them in NODE_OPTIONS, which is why they are here).
+  const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'))![1]!) as string[];
+  assert.deepEqual(c.command, [entrypoint[0], '--no-opt', '--no-maglev', ...entrypoint.slice(1)]);
+  assert.deepEqual(c.args, ['agent']);
+  const flags = c.command!.slice(1, -1);
+  const run = spawnSync(process.execPath, [...flags, '-e', 'process.exit(7)'], { encoding: 'utf8' });
+  assert.equal(run.status, 7, `node ${flags.join(' ')}: ${run.stderr}`);
+  for (const flag of (env['NODE_OPTIONS'] ?? '').split(' ')) {
+    const viaEnv = spawnSync(process.execPath, ['-e', 'process.exit(7)'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: flag } });
+    assert.equal(viaEnv.status, 7, `NODE_OPTIONS=${flag}: ${viaEnv.stderr}`);
+  }
+  const without = daemonSet(renderChart(CHART, { ...release, values: { agent: { enabled: true, v8Flags: [] } } }).objects).spec.containers[0]!;
+  assert.equal(without.command, undefined, 'agent.v8Flags=[]: the image ENTRYPOINT');
 
   const role = chart.objects.find((o) => o['kind'] === 'ClusterRole' && isAgentObject(o)) as { rules: unknown };
   assert.deepEqual(role.rules, [

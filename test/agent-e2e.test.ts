@@ -139,6 +139,13 @@ test('aggregator + two agents + the test API server: agent usage wins, replicas 
     assert.equal((await fetch(`${b.url}/v1/usage`, { headers: { authorization: `Bearer ${OTHER_TOKEN}` } })).status, 403);
     const reportB = (await (await fetch(`${b.url}/v1/usage`, { headers: { authorization: `Bearer ${EXPORTER_TOKEN}` } })).json()) as typeof reportA;
     assert.deepEqual(reportB.pods.map((p) => `${p.namespace}/${p.name}:${p.containers.map((c) => c.name).join(',')}`), ['shop/db-b:db,sidecar']);
+    // Its own /metrics: one report (the first collection is the baseline) and the CPU both collections took
+    // (some, and less than this whole process has used).
+    const metricsA = await (await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${EXPORTER_TOKEN}` } })).text();
+    assert.match(metricsA, /^kube_cost_agent_collections_total\{node="node-a"\} 1$/m);
+    const cpuA = Number(/^kube_cost_agent_collection_cpu_seconds_total\{node="node-a"\} (\S+)$/m.exec(metricsA)?.[1]);
+    const used = process.cpuUsage();
+    assert.ok(cpuA > 0 && cpuA < (used.user + used.system) / 1e6, `collection CPU ${cpuA} s`);
 
     // Two exporter replicas, each with its own informers, pull the same agents.
     const replicas = await Promise.all([0, 1].map(async () => withAgentUsage(await cluster.source({ now: () => clock }), { port: a.port, token: () => EXPORTER_TOKEN, timeoutMs: 2000, concurrency: 4 })));

@@ -77,10 +77,25 @@ async function startCli(args: readonly string[]): Promise<Proc> {
  * namespaces differ), with the same node names (node names repeat across clusters: nothing may be
  * keyed by node name alone). Usage as measured in the example (metrics of the dropped pods ignored).
  */
-function deriveSecondCluster(cluster: { items: { kind: string; metadata: { namespace?: string } }[] }): unknown {
+function deriveSecondCluster(cluster: { items: { kind: string; metadata: { namespace?: string; name: string }; spec?: { volumes?: unknown[] } }[] }): unknown {
   const dropped = new Set(['ml-training', 'data-pipeline', 'search']);
-  return { ...cluster, items: cluster.items.filter((i) => !(i.kind === 'Pod' && dropped.has(i.metadata.namespace ?? ''))) };
+  const items = cluster.items.filter((i) => !(i.kind === 'Pod' && dropped.has(i.metadata.namespace ?? '')));
+  // Its catalog-api keeps data on its nodes (a local-storage fact only west's exporter knows).
+  return {
+    ...cluster,
+    items: items.map((i) => (i.kind === 'Pod' && i.metadata.name.startsWith('catalog-api-') ? { ...i, spec: { ...i.spec, volumes: [...(i.spec?.volumes ?? []), { name: 'data', hostPath: { path: '/mnt/catalog' } }] } } : i)),
+  };
 }
+
+/** east's HPAs and PDBs (`kubectl get hpa,pdb -A -o json`): checkout-api scales on CPU; payments-api may lose no pod. */
+const EAST_POLICIES = {
+  apiVersion: 'v1',
+  kind: 'List',
+  items: [
+    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'checkout-api', namespace: 'checkout' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'checkout-api' }, minReplicas: 2, maxReplicas: 8 } },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'payments-api', namespace: 'payments' }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/name': 'payments-api' } } } },
+  ],
+};
 
 interface Allocation {
   readonly name: string;
@@ -154,9 +169,10 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kce-hub-'));
   const second = join(dir, 'west.json');
   writeFileSync(second, JSON.stringify(deriveSecondCluster(JSON.parse(readFileSync(join(EXAMPLES, 'cluster.json'), 'utf8')))));
+  writeFileSync(join(dir, 'east-policies.json'), JSON.stringify(EAST_POLICIES));
   const common = ['--store', url, '--interval', '1s', '--data-dir', dir];
   [east, west] = await Promise.all([
-    startCli(['--snapshot', join(EXAMPLES, 'cluster.json'), '--snapshot', join(EXAMPLES, 'metrics.json'), '--cluster-id', 'east', ...common]),
+    startCli(['--snapshot', join(EXAMPLES, 'cluster.json'), '--snapshot', join(EXAMPLES, 'metrics.json'), '--snapshot', join(dir, 'east-policies.json'), '--cluster-id', 'east', ...common]),
     startCli(['--snapshot', second, '--cluster-id', 'west', ...common]),
   ]);
   hub = await startCli(['--hub', '--source', 'none', '--store', url, '--interval', '1s']);
@@ -309,6 +325,39 @@ test('the hub: assets, coverage, summary, FOCUS and recommendations across both 
   const ready = await getJson<{ ready: boolean; source: string }>(`${hub.base}/readyz`);
   assert.equal(ready.ready, true);
   assert.match(ready.source, /^hub over postgres /);
+});
+
+test('the hub advises each cluster with the HPA, PDB and local-storage facts its exporter wrote to the store', async () => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const facts = await client.query<{ cluster: string; facts: { hpas: unknown[] | null; spotFacts: [string, Record<string, unknown>][] } }>('SELECT cluster, facts FROM kce_advice_facts ORDER BY cluster');
+    assert.deepEqual(facts.rows.map((r) => r.cluster), ['east', 'west']);
+    const [eastFacts, westFacts] = facts.rows;
+    assert.deepEqual(eastFacts?.facts.hpas, [{ namespace: 'checkout', kind: 'deployment', name: 'checkout-api', resources: ['cpu'], cluster: 'east' }]);
+    assert.equal(westFacts?.facts.hpas, null, 'west\'s snapshot has no HPA list: not known');
+    assert.deepEqual(new Map(westFacts?.facts.spotFacts).get('west/catalog/deployment/catalog-api'), { localStorage: true, localVolumes: ['hostPath "data"'], scratchVolumes: [] });
+  } finally {
+    await client.end();
+  }
+  interface Spot {
+    data: { spot: { excluded: { workload: { cluster: string; namespace: string; name: string }; reason: string }[]; candidates: { workload: { cluster: string; name: string }; evidence: { pdbKnown: boolean; localStorageKnown: boolean } }[] } };
+    meta: { warnings: string[] };
+  }
+  const answer = await getJson<Spot>(`${hub.base}/api/v1/recommendations?kind=spot,rightsizing`);
+  const reasons = new Map(answer.data.spot.excluded.map((e) => [`${e.workload.cluster}/${e.workload.namespace}/${e.workload.name}`, e.reason]));
+  // Each cluster's facts apply to its own workloads only: the same Deployments in the other cluster are not excluded for them.
+  assert.equal(reasons.get('east/payments/payments-api'), 'its PodDisruptionBudget allows no disruption');
+  assert.equal(reasons.get('west/payments/payments-api'), undefined);
+  assert.equal(reasons.get('west/catalog/catalog-api'), 'uses local storage: hostPath "data"');
+  assert.equal(reasons.get('east/catalog/catalog-api'), undefined);
+  for (const c of answer.data.spot.candidates) assert.equal(c.evidence.localStorageKnown, true, `${c.workload.cluster}/${c.workload.name}: local storage known from its exporter`);
+  // HPAs: known for east, not for west (said per cluster, not for the whole answer).
+  assert.ok(answer.meta.warnings.some((w) => w.startsWith('no HorizontalPodAutoscaler list for cluster west:')), answer.meta.warnings.join('; '));
+  assert.ok(!answer.meta.warnings.some((w) => w.startsWith('no HorizontalPodAutoscaler list:') || w.startsWith('no HPA, PDB or local-storage facts')), answer.meta.warnings.join('; '));
+  // east's own exporter (not a hub) sees the same facts for its cluster.
+  const own = await getJson<Spot>(`${east.base}/api/v1/recommendations?kind=spot`);
+  assert.equal(new Map(own.data.spot.excluded.map((e) => [`${e.workload.namespace}/${e.workload.name}`, e.reason])).get('payments/payments-api'), 'its PodDisruptionBudget allows no disruption');
 });
 
 test('Prometheus: one scrapes both exporters, a second federates it, the dashboards\' $cluster lists both', { skip: !hasBinary('prometheus') && 'prometheus is not installed (.ci/run installs it)' }, async () => {

@@ -61,5 +61,5 @@ test('privacy options are validated at start', () => {
   for (const [args, message] of cases) assert.throws(() => loadServeConfig(parseArgs(['--source', 'demo', ...args]), {}), { message }, args.join(' '));
   const ok = loadServeConfig(parseArgs(['--source', 'demo', '--annotation-allowlist', 'example.com/*', '--annotation-allowlist', 'budget']), {});
   assert.deepEqual(ok.annotationAllowList, ['example.com/*', 'budget']);
-  assert.deepEqual(loadServeConfig(parseArgs(['--source', 'demo']), {}).annotationAllowList, ['budget', 'cost-center', 'owner', 'team', 'kube-cost-exporter.io/*']);
+  assert.deepEqual(loadServeConfig(parseArgs(['--source', 'demo']), {}).annotationAllowList, ['budget', 'cost-center', 'owner', 'team', 'kube-cost-exporter.io/*', 'cluster-autoscaler.kubernetes.io/*']);
 });

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { HOUR, makeBatch, storeContract, T0 } from '../src/store/contract.test-util.ts';
-import { createPostgresStore, redactUrl } from '../src/store/postgres.ts';
+import { HOUR, makeBatch, storeContract, T0, withContainers } from '../src/store/contract.test-util.ts';
+import { createPostgresStore, PG_SCHEMA_VERSION, redactUrl } from '../src/store/postgres.ts';
 import { CycleOverlapError, StoreError } from '../src/store/validate.ts';
 import type { PgServer } from './pg-server.ts';
 import { startPgServer } from './pg-server.ts';
@@ -48,6 +48,70 @@ test('postgres: every row carries its cluster; raw facts are partitioned by day 
   } finally {
     await client.end();
     await store.close();
+  }
+});
+
+test('postgres: every cluster and step read together (statements batched past 500 parts) answer as each step alone', async () => {
+  const url = await server.createDatabase('one_query');
+  const store = await createPostgresStore({ url });
+  const pods = (usd: number) => [
+    { key: 'uid-a', namespace: 'shop', cpuUsdPerHour: usd },
+    { key: 'uid-b', namespace: 'ml', cpuUsdPerHour: 2 * usd },
+  ];
+  // Three clusters in an order that is not their names', 4 hours each.
+  for (let h = 0; h < 4; h++) for (const [cluster, usd] of [['west', 0.02], ['east', 0.04], ['north', 0.08]] as const) await store.record(makeBatch(cluster, T0 + h * HOUR, T0 + (h + 1) * HOUR, pods(usd)));
+  try {
+    // 4 h at 2-minute steps: 120 steps × 3 clusters = 360 raw parts, one statement.
+    const sets = await store.allocations({ startMs: T0, endMs: T0 + 4 * HOUR, stepMs: 2 * 60_000 });
+    assert.equal(sets.length, 120);
+    for (const set of sets) {
+      // Clusters in name order, each cluster's two pods; cpu per 2 minutes = usd / 30.
+      assert.deepEqual(set.rows.map((r) => r.cluster), ['east', 'east', 'north', 'north', 'west', 'west']);
+      const byKey = new Map(set.rows.map((r) => [`${r.cluster}/${r.key}`, r.cpuCostUsd]));
+      for (const [cluster, usd] of [['west', 0.02], ['east', 0.04], ['north', 0.08]] as const) {
+        assert.ok(Math.abs((byKey.get(`${cluster}/uid-a`) ?? 0) - usd / 30) < 1e-12, `${cluster} a`);
+        assert.ok(Math.abs((byKey.get(`${cluster}/uid-b`) ?? 0) - (2 * usd) / 30) < 1e-12, `${cluster} b`);
+      }
+    }
+    // 1-minute steps: 240 × 3 = 720 parts, two statements; the same as asking each step alone.
+    const fine = await store.allocations({ startMs: T0, endMs: T0 + 4 * HOUR, stepMs: 60_000, namespaces: ['ml'] });
+    assert.equal(fine.length, 240);
+    for (const n of [0, 1, 119, 166, 239]) {
+      const step = fine[n]!;
+      const [alone] = await store.allocations({ startMs: step.startMs, endMs: step.endMs, namespaces: ['ml'] });
+      assert.deepEqual(step.rows, alone?.rows, `step ${n}`);
+      assert.deepEqual(step.rows.map((r) => [r.cluster, r.key]), [['east', 'uid-b'], ['north', 'uid-b'], ['west', 'uid-b']]);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('postgres: a version 2 database is migrated in place (v3: the container tables), and takes container rows in a day it already has', async () => {
+  const url = await server.createDatabase('migrate_v1');
+  const pod = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  const first = await createPostgresStore({ url });
+  await first.record(makeBatch('prod', T0, T0 + HOUR, pod));
+  await first.close();
+  // What an exporter of schema version 2 (advice facts, no containers) left behind.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE kce_ctr_ids, kce_ctr_raw, kce_ctr_hourly, kce_ctr_daily; ALTER TABLE kce_clusters DROP COLUMN containers_from_ms; UPDATE kce_schema SET version = 2');
+    const again = await createPostgresStore({ url });
+    assert.equal((await client.query('SELECT version FROM kce_schema')).rows[0]?.version, PG_SCHEMA_VERSION);
+    assert.equal(PG_SCHEMA_VERSION, 3);
+    // The same day: its raw partition of allocations exists, the containers' is created on the way.
+    await again.record(withContainers(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pod), { 'uid-a': [['app', 1]] }));
+    const [set] = await again.containers({ startMs: T0, endMs: T0 + 2 * HOUR });
+    assert.deepEqual(
+      set?.rows.map((r) => [r.key, Number(r.cpuCostUsd.toFixed(9))]),
+      [['uid-a/app', 0.04]],
+    );
+    assert.equal((await again.coverage())[0]?.containersFromMs, T0 + HOUR);
+    await again.close();
+  } finally {
+    await client.end();
   }
 });
 

@@ -6,7 +6,8 @@
 // committed file. Reading and writing files happens only in `readSources` and the main block.
 //
 // Derived figures (documented in docs/pricing.md):
-// - GCE per-family vCPU and GB rates outside us-central1 are solved from two machine shapes.
+// - GCE per-family vCPU and GB rates outside us-central1 are solved from two machine shapes; families with
+//   one memory/vCPU ratio (C2, T2D) keep whole-machine prices instead (split the OpenCost way at pricing).
 // - Default per-resource rates per provider and region: the median, over general-purpose instance
 //   types, of the OpenCost split ramRate = price / (gpus·gpuToRam + vcpus·cpuToRam + ramGiB),
 //   with cpuRate = ramRate·cpuToRam and gpuRate = ramRate·gpuToRam.
@@ -308,6 +309,11 @@ interface GcpJson {
   readonly familyRates: Record<string, Record<string, Pair>>;
   /** family → region → [USD per vCPU-hour, USD per GiB-hour], custom machine types. */
   readonly customFamilyRates: Record<string, Record<string, Pair>>;
+  /**
+   * region → machine type → whole-machine on-demand USD per hour, for families whose machines have one
+   * memory/vCPU ratio (C2, T2D) outside the reference region: split the OpenCost way, like AWS and Azure prices.
+   */
+  readonly machineHourlyUsd: Record<string, Record<string, number>>;
   /** family → region → spot price as a fraction of the on-demand price. */
   readonly spotFraction: Record<string, Record<string, number>>;
   /** accelerator label value → region → USD per GPU-hour. */
@@ -409,6 +415,53 @@ function gcpGpuPrices(files: SourceFiles, region0: string, gpu0: Record<string, 
   return sortedObject([...out].map(([acc, inner]) => [acc, sortedObject(inner)] as const));
 }
 
+/**
+ * Whole-machine prices (gcp-machine-instance-prices.tsv) of single-ratio families outside the reference
+ * region, checked against a second source (gcp-machine-instance-crosscheck.tsv). A family with
+ * per-vCPU/GB rates in a region must not also have machine prices there (they would never be used), and
+ * the reference region keeps its rates. Returns the prices by region and type, and each family's
+ * spot/on-demand ratios by region.
+ */
+function gcpMachinePrices(
+  files: SourceFiles,
+  region0: string,
+  shapes: Record<string, Pair>,
+  familyRates: ReadonlyMap<string, ReadonlyMap<string, Pair>>,
+): { prices: Record<string, Record<string, number>>; spotRatios: Map<string, number[]> } {
+  const name = 'gcp-machine-instance-prices.tsv';
+  const { rows } = table(name, required(files, name));
+  const prices = new Map<string, Map<string, number>>();
+  const spotRatios = new Map<string, number[]>();
+  for (const { line, cells } of rows) {
+    const [type = '', region = '', hour = '', spot = ''] = cells;
+    if (type === '' || region === '') fail(name, line, 'expected machineType<TAB>region<TAB>hourUsd<TAB>spotHourUsd');
+    if (!shapes[type]) fail(name, line, `machine type ${JSON.stringify(type)} has no shape in gcp-machine-shapes.txt`);
+    const family = type.split('-')[0] ?? '';
+    if (region === region0) fail(name, line, `${type} in ${region}: ${region} is priced from the per-vCPU/GB rates in gcp-autoscaler-us-central1.json`);
+    if (familyRates.get(family)?.has(region)) fail(name, line, `${type} in ${region}: ${family} has per-vCPU/GB rates in ${region}; a machine price there would never be used`);
+    const usd = num(name, line, hour);
+    if (!(usd > 0)) fail(name, line, `${type} in ${region}: a machine price must be positive`);
+    const inner = prices.get(region) ?? new Map<string, number>();
+    if (inner.has(type)) fail(name, line, `duplicate entry ${type} in ${region}`);
+    inner.set(type, usd);
+    prices.set(region, inner);
+    if (spot !== '' && spot !== '-') {
+      const key = `${family}\t${region}`;
+      spotRatios.set(key, [...(spotRatios.get(key) ?? []), num(name, line, spot) / usd]);
+    }
+  }
+  const checkName = 'gcp-machine-instance-crosscheck.tsv';
+  for (const { line, cells } of table(checkName, required(files, checkName)).rows) {
+    const [type = '', region = '', hour = ''] = cells;
+    const other = num(checkName, line, hour);
+    const listed = prices.get(region)?.get(type);
+    if (listed === undefined) fail(checkName, line, `${type} in ${region}: ${other} here but no price in ${name}`);
+    // SkyPilot rounds to 5 decimals; the Cloud Billing figure it was built from must round to it.
+    if (Math.abs(listed - other) > 0.000005 + 1e-12) fail(checkName, line, `${type} in ${region}: ${other} here but ${listed} in ${name}`);
+  }
+  return { prices: sortedObject([...prices].map(([r, inner]) => [r, sortedObject(inner)] as const)), spotRatios };
+}
+
 function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, sharedCore }: { shapes: Record<string, Pair>; sharedCore: string[] }): GcpJson {
   const auto = json('gcp-autoscaler-us-central1.json', required(files, 'gcp-autoscaler-us-central1.json'));
   const region0 = String(auto['region']);
@@ -467,6 +520,13 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
       if (f !== undefined) set(spotFraction, family, region, round(f));
     }
   }
+  // Single-ratio families (C2, T2D) outside us-central1: whole-machine prices, no rates.
+  const machines = gcpMachinePrices(files, region0, shapes, familyRates);
+  for (const [key, ratios] of machines.spotRatios) {
+    const [family = '', region = ''] = key.split('\t');
+    const f = median(ratios);
+    if (f !== undefined && !spotFraction.get(family)?.has(region)) set(spotFraction, family, region, round(f));
+  }
   const customCpu = auto['customCpuHourUsd'] as Record<string, number>;
   const customRam = auto['customRamGbHourUsd'] as Record<string, number>;
   const customFamilyRates = sortedObject(
@@ -479,6 +539,7 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
   const gpuSpot = auto['gpuPreemptibleHourUsd'] as Record<string, number>;
   const regions = new Set<string>();
   for (const inner of familyRates.values()) for (const r of inner.keys()) regions.add(r);
+  for (const r of Object.keys(machines.prices)) regions.add(r);
   // Default rates: median of the general-purpose families' vCPU and GiB rates in the region.
   const defaultRates: [string, Rates][] = [];
   for (const region of regions) {
@@ -511,6 +572,7 @@ function gcp(files: SourceFiles, flat: Record<string, unknown>, { shapes, shared
     sharedCore,
     familyRates: sortedObject([...familyRates].map(([f, inner]) => [f, sortedObject(inner)] as const)),
     customFamilyRates,
+    machineHourlyUsd: machines.prices,
     spotFraction: sortedObject([...spotFraction].map(([f, inner]) => [f, sortedObject(inner)] as const)),
     gpuHourlyUsd: gcpGpuPrices(files, region0, gpu),
     gpuSpotHourlyUsd: sortedObject(Object.entries(gpuSpot).map(([acc, p]) => [acc, { [region0]: p }] as const)),

@@ -21,6 +21,8 @@ export interface AgentStatus {
   readonly collections: number;
   readonly failures: number;
   readonly lastDurationSeconds: number | undefined;
+  /** CPU time (user + system, every thread) spent inside collections since the start. */
+  readonly collectionCpuSeconds: number;
   readonly lastError: string | undefined;
   readonly report: AgentUsageReport | undefined;
   /** The report's body (serializeReport: made on the first pull, reused by the next ones). */
@@ -100,6 +102,7 @@ export function createAgentApp(options: { status: () => AgentStatus; version: st
     w.family('kube_cost_agent_collections_total', 'counter', 'Collections finished.').sample('', st.collections);
     w.family('kube_cost_agent_collection_failures_total', 'counter', 'Collections that failed (the previous report is still served).').sample('', st.failures);
     if (st.lastDurationSeconds !== undefined) w.family('kube_cost_agent_collection_duration_seconds', 'gauge', 'Time the last collection took.').sample('', st.lastDurationSeconds);
+    w.family('kube_cost_agent_collection_cpu_seconds_total', 'counter', 'CPU time (user and system) the process spent inside collections; its rate over the collections rate is the CPU per collection.').sample('', st.collectionCpuSeconds);
     if (st.report !== undefined) {
       w.family('kube_cost_agent_pods', 'gauge', 'Pods found in the cgroup hierarchy at the last collection.').sample('', st.report.pods.length);
       w.family('kube_cost_agent_warnings', 'gauge', 'Problems met in the last collection (cgroups that vanished, files unreadable).').sample('', st.report.warnings.length);

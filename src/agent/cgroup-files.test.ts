@@ -125,3 +125,31 @@ test('cgroup directory names: QoS, pod UID (systemd underscores), container ID a
   assert.deepEqual(podOfCgroupPath(`/kubepods/besteffort/pod${uid}`), { podUid: uid, containerId: undefined });
   assert.equal(podOfCgroupPath('/user.slice/user-1000.slice/session-1.scope'), undefined);
 });
+
+test('numbers are read in place: whitespace around them, 2^53 and above, the keys io.stat does not report', () => {
+  const values: { text: string; want: number }[] = [
+    { text: '0\n', want: 0 },
+    { text: '  42 \t\r\n', want: 42 },
+    { text: '9007199254740991\n', want: 2 ** 53 - 1 }, // the largest safe integer is still exact
+  ];
+  for (const c of values) assert.equal(parseSingleValue(c.text, 'memory.current'), c.want, JSON.stringify(c.text));
+  // v1 memory.stat writes "no limit" as 9223372036854771712: kept, rounded as Number() rounds it.
+  assert.equal(statValue('hierarchical_memory_limit 9223372036854771712\ntotal_inactive_file 4096\n', 'hierarchical_memory_limit', 'memory.stat'), 2 ** 63 - 4096); // 9223372036854771712 = 2^63 − 4096, exactly representable
+  assert.equal(statValue('hierarchical_memory_limit 9223372036854771712\ntotal_inactive_file 4096\n', 'total_inactive_file', 'memory.stat'), 4096);
+  const io: { text: string; want: ReturnType<typeof parseIoStatV2> }[] = [
+    // kernel 6.x adds dbytes/dios (discards); unknown keys are skipped, not summed
+    { text: '8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=99 dios=9\n', want: { readBytes: 1, writeBytes: 2, readOps: 3, writeOps: 4 } },
+    { text: '  8:0\trbytes=10  wbytes=20 rios=1 wios=2  \n\n8:16 rbytes=5 wbytes=0 rios=1 wios=0', want: { readBytes: 15, writeBytes: 20, readOps: 2, writeOps: 2 } },
+    { text: '8:0\n', want: { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 } }, // a device with no counters yet
+  ];
+  for (const c of io) assert.deepEqual(parseIoStatV2(c.text, 'io.stat'), c.want, JSON.stringify(c.text));
+  const bad: { run: () => unknown; message: string }[] = [
+    { run: () => parseIoStatV2('8:0 rbytes\n', 'io.stat'), message: 'io.stat: 8:0: expected key=value (got "rbytes")' },
+    { run: () => parseIoStatV2('8:0 =5\n', 'io.stat'), message: 'io.stat: 8:0: expected key=value (got "=5")' },
+    { run: () => parseIoStatV2('8:0 wios=\n', 'io.stat'), message: 'io.stat: 8:0 wios: not a non-negative integer (got "")' },
+    { run: () => parseIoStatV2('8:0 rbytes=99999999999999999999\n', 'io.stat'), message: 'io.stat: 8:0 rbytes: larger than 2^53 (got "99999999999999999999")' },
+    { run: () => parseSingleValue('  \n', 'memory.current'), message: 'memory.current: value: not a non-negative integer (got "")' },
+    { run: () => statValue('inactive_file 1.5\n', 'inactive_file', 'memory.stat'), message: 'memory.stat: inactive_file: not a non-negative integer (got "1.5")' },
+  ];
+  for (const c of bad) assert.throws(c.run, (err: unknown) => err instanceof AgentParseError && err.message === c.message, c.message);
+});

@@ -27,12 +27,38 @@ export interface CgroupCounters {
   readonly ioWriteOps: number;
 }
 
-function count(text: string, file: string, field: string, huge = false): number {
-  const t = text.trim();
-  if (!/^\d+$/.test(t)) throw new AgentParseError(file, field, t.slice(0, 80), 'not a non-negative integer');
-  const n = Number(t);
-  if (!huge && !Number.isSafeInteger(n)) throw new AgentParseError(file, field, t.slice(0, 80), 'larger than 2^53');
+/** Space, tab, carriage return or newline: what may surround a number in a kernel file. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+/**
+ * The non-negative integer in text[start, end), whitespace around it allowed, without making a
+ * substring (a collection parses about 3,000 numbers); NaN when it is not one. Above 2^53 the
+ * digits are read again by Number(), which rounds the way the text parsers always did.
+ */
+function digitsIn(text: string, start: number, end: number): number {
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (start === end) return Number.NaN;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n <= Number.MAX_SAFE_INTEGER ? n : Number(text.slice(start, end));
+}
+
+function countIn(text: string, start: number, end: number, file: string, field: string, huge = false): number {
+  const n = digitsIn(text, start, end);
+  if (Number.isNaN(n)) throw new AgentParseError(file, field, text.slice(start, end).trim().slice(0, 80), 'not a non-negative integer');
+  if (!huge && !Number.isSafeInteger(n)) throw new AgentParseError(file, field, text.slice(start, end).trim().slice(0, 80), 'larger than 2^53');
   return n;
+}
+
+function count(text: string, file: string, field: string, huge = false): number {
+  return countIn(text, 0, text.length, file, field, huge);
 }
 
 /** A file holding one number, e.g. `memory.current`, `cpuacct.usage`. */
@@ -73,7 +99,7 @@ export function statValue(text: string, key: string, file: string): number | und
   const start = at + key.length + 1;
   let end = text.indexOf('\n', start);
   if (end === -1) end = text.length;
-  return count(text.slice(start, end), file, key, true);
+  return countIn(text, start, end, file, key, true);
 }
 
 function needValue(text: string, key: string, file: string): number {
@@ -124,24 +150,41 @@ export function parseIoStatV2(text: string, file: string): IoCounters {
   let writeBytes = 0;
   let readOps = 0;
   let writeOps = 0;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '') continue;
-    const [device = '', ...pairs] = line.split(/\s+/);
-    if (!/^\d+:\d+$/.test(device)) throw new AgentParseError(file, 'device', device.slice(0, 80), 'expected MAJOR:MINOR');
-    for (const pair of pairs) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) throw new AgentParseError(file, `${device}`, pair.slice(0, 80), 'expected key=value');
-      const key = pair.slice(0, eq);
-      const value = count(pair.slice(eq + 1), file, `${device} ${key}`);
-      if (key === 'rbytes') readBytes += value;
-      else if (key === 'wbytes') writeBytes += value;
-      else if (key === 'rios') readOps += value;
-      else if (key === 'wios') writeOps += value;
+  // Scanned in place (no split, no regular expression per pair): 330 of these per collection.
+  const n = text.length;
+  let at = 0;
+  while (at < n) {
+    let lineEnd = text.indexOf('\n', at);
+    if (lineEnd === -1) lineEnd = n;
+    let i = at;
+    at = lineEnd + 1;
+    while (i < lineEnd && isSpace(text.charCodeAt(i))) i++;
+    if (i === lineEnd) continue;
+    let tokenEnd = i;
+    while (tokenEnd < lineEnd && !isSpace(text.charCodeAt(tokenEnd))) tokenEnd++;
+    const device = text.slice(i, tokenEnd);
+    if (!DEVICE_RE.test(device)) throw new AgentParseError(file, 'device', device.slice(0, 80), 'expected MAJOR:MINOR');
+    i = tokenEnd;
+    for (;;) {
+      while (i < lineEnd && isSpace(text.charCodeAt(i))) i++;
+      if (i === lineEnd) break;
+      tokenEnd = i;
+      while (tokenEnd < lineEnd && !isSpace(text.charCodeAt(tokenEnd))) tokenEnd++;
+      const eq = text.indexOf('=', i);
+      if (eq <= i || eq >= tokenEnd) throw new AgentParseError(file, `${device}`, text.slice(i, tokenEnd).slice(0, 80), 'expected key=value');
+      const key = eq - i;
+      // Only the four counters the report has are parsed (and so checked); dbytes, dios … are skipped.
+      if (key === 6 && text.startsWith('rbytes', i)) readBytes += countIn(text, eq + 1, tokenEnd, file, `${device} rbytes`);
+      else if (key === 6 && text.startsWith('wbytes', i)) writeBytes += countIn(text, eq + 1, tokenEnd, file, `${device} wbytes`);
+      else if (key === 4 && text.startsWith('rios', i)) readOps += countIn(text, eq + 1, tokenEnd, file, `${device} rios`);
+      else if (key === 4 && text.startsWith('wios', i)) writeOps += countIn(text, eq + 1, tokenEnd, file, `${device} wios`);
+      i = tokenEnd;
     }
   }
   return { readBytes, writeBytes, readOps, writeOps };
 }
+
+const DEVICE_RE = /^\d+:\d+$/;
 
 /** v1 blkio files: `8:0 Read 4096` … `Total 8192`; returns the Read and Write sums over devices. */
 export function parseBlkioV1(text: string, file: string): { readonly read: number; readonly write: number } {

@@ -48,6 +48,9 @@ export function podUidOfDir(name: string, driver: CgroupDriver, qos: QosClass): 
 
 /** The container ID and runtime of a container directory, or undefined (not a container). */
 export function containerOfDir(name: string): { readonly id: string; readonly runtime: ContainerRuntime } | undefined {
+  // Every container name holds a 64-character ID; a cgroup's own files (cpu.stat …), which a
+  // v2 pod directory lists some 70 of, are shorter and skip the regular expressions.
+  if (name.length < 64) return undefined;
   const scoped = /^(cri-containerd|crio|docker)-([0-9a-f]{64})\.scope$/.exec(name);
   if (scoped) return { id: scoped[2]!, runtime: scoped[1] === 'cri-containerd' ? 'containerd' : scoped[1] === 'crio' ? 'cri-o' : 'docker' };
   const crio = /^crio-([0-9a-f]{64})$/.exec(name);

@@ -6,7 +6,6 @@
 // kubeconfig (an agent run outside a pod, --once for support) main.ts still uses the full client.
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { Agent, request } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeApiError, KubeConnectionError } from '../sources/kube/errors.ts';
@@ -59,6 +58,9 @@ export function inClusterApi(options: InClusterOptions): InClusterApi {
   const base = new URL(server);
   // One kept-alive connection: the pod list is asked every collection, and a TLS handshake each
   // time would cost more CPU than reading the cgroups.
+  // node:https (with tls) is taken here, not imported at the top: an agent without the API server
+  // (--no-kube) never loads it, about 7 MiB of resident memory (docs/benchmarks.md, "Node agent").
+  const { Agent, request } = process.getBuiltinModule('node:https');
   const agent = new Agent({ keepAlive: true, maxSockets: 2, ca });
 
   const send = (method: 'GET' | 'POST', path: string, query: Readonly<Record<string, string>>, body: string | undefined, timeoutMs: number): Promise<unknown> => {

@@ -158,6 +158,7 @@ export async function startAgent(config: AgentConfig, version: string, options: 
     collections: 0,
     failures: 0,
     lastDurationSeconds: undefined,
+    collectionCpuSeconds: 0,
     lastError: undefined,
     report: undefined,
     body: undefined,
@@ -165,19 +166,24 @@ export async function startAgent(config: AgentConfig, version: string, options: 
   let warnedAbout = '';
   const collectNow = async (): Promise<void> => {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const cpuSeconds = (): number => {
+      const used = process.cpuUsage(cpuBefore);
+      return status.collectionCpuSeconds + (used.user + used.system) / 1e6;
+    };
     try {
       const report = await collector.collect();
       const seconds = (performance.now() - started) / 1000;
       if (report === undefined) {
-        status = { ...status, lastDurationSeconds: seconds };
+        status = { ...status, lastDurationSeconds: seconds, collectionCpuSeconds: cpuSeconds() };
         return;
       }
-      status = { ...status, collections: status.collections + 1, lastDurationSeconds: seconds, lastError: undefined, report, body: serializeReport(report) };
+      status = { ...status, collections: status.collections + 1, lastDurationSeconds: seconds, collectionCpuSeconds: cpuSeconds(), lastError: undefined, report, body: serializeReport(report) };
       const summary = report.warnings.join('; ');
       if (summary !== warnedAbout && summary !== '') logger.warn('collection warnings', { count: report.warnings.length, first: report.warnings[0] });
       warnedAbout = summary;
     } catch (err) {
-      status = { ...status, failures: status.failures + 1, lastError: err instanceof Error ? err.message : String(err) };
+      status = { ...status, failures: status.failures + 1, collectionCpuSeconds: cpuSeconds(), lastError: err instanceof Error ? err.message : String(err) };
       logger.error('collection failed; serving the previous report', { error: status.lastError });
     }
   };

@@ -6,17 +6,19 @@
 // - Unmounted volumes and load balancers without pods (`__unmounted__`, `__unallocated__` rows)
 //   keep their namespace when it is known, as the exporter's metrics and `kubectl cost` count them;
 //   for every other property they are their pseudo name.
-// - `container` is refused: the history store records pods, not containers (see docs/api.md).
+// - `container` reads the per-container rows (`--record-containers`, src/core/containers.ts): a
+//   pod's remainder that belongs to no container (init phase, overhead, volumes) is `__pod__`.
+//   Without aggregation, container rows are named `cluster/node/namespace/pod/container`.
 import type { AllocationInterval } from '../store/types.ts';
 import { BadQueryError } from './errors.ts';
 
 export type AggregateProperty =
-  | { readonly kind: 'cluster' | 'node' | 'namespace' | 'controllerKind' | 'controller' | 'pod' }
+  | { readonly kind: 'cluster' | 'node' | 'namespace' | 'controllerKind' | 'controller' | 'pod' | 'container' }
   | { readonly kind: 'deployment' | 'statefulset' | 'daemonset' | 'job' }
   | { readonly kind: 'label' | 'annotation'; readonly key: string };
 
 export const AGGREGATE_ACCEPTED =
-  'cluster, node, namespace, controllerKind, controller, deployment, statefulset, daemonset, job, pod, label:KEY, annotation:KEY, comma-combined (namespace,label:app); empty for one allocation per pod';
+  'cluster, node, namespace, controllerKind, controller, deployment, statefulset, daemonset, job, pod, container, label:KEY, annotation:KEY, comma-combined (namespace,label:app); empty for one allocation per pod';
 
 const FIXED: Readonly<Record<string, AggregateProperty['kind']>> = {
   cluster: 'cluster',
@@ -29,7 +31,11 @@ const FIXED: Readonly<Record<string, AggregateProperty['kind']>> = {
   daemonset: 'daemonset',
   job: 'job',
   pod: 'pod',
+  container: 'container',
 };
+
+/** An allocation row, or a container row (which says its container). */
+export type AllocationRow = AllocationInterval & { readonly container?: string };
 
 export const UNALLOCATED = '__unallocated__';
 export const UNMOUNTED = '__unmounted__';
@@ -52,9 +58,6 @@ export function parseAggregate(text: string): readonly AggregateProperty[] {
       continue;
     }
     if (part === '') throw bad('an empty property between commas');
-    if (part.toLowerCase() === 'container') {
-      throw bad('the history store records pods, not containers (a pod is charged for max(request, usage) of the whole pod), so it cannot be split per container truthfully; use pod');
-    }
     const kind = FIXED[part.toLowerCase()];
     if (kind === undefined) throw bad(`unknown property ${JSON.stringify(part)}`);
     out.push({ kind } as AggregateProperty);
@@ -80,7 +83,7 @@ function pseudoOf(row: AllocationInterval): string | undefined {
   return undefined;
 }
 
-function value(row: AllocationInterval, p: AggregateProperty, withNamespace: boolean): string {
+function value(row: AllocationRow, p: AggregateProperty, withNamespace: boolean): string {
   const pseudo = pseudoOf(row);
   switch (p.kind) {
     case 'cluster':
@@ -102,6 +105,8 @@ function value(row: AllocationInterval, p: AggregateProperty, withNamespace: boo
       const pod = pseudo ?? row.pod;
       return withNamespace || !row.namespace ? pod : `${row.namespace}/${pod}`;
     }
+    case 'container':
+      return pseudo ?? (row.container || UNALLOCATED);
     case 'label':
       return pseudo ?? (mapValue(row.labels, p.key) || UNALLOCATED);
     case 'annotation':
@@ -110,10 +115,13 @@ function value(row: AllocationInterval, p: AggregateProperty, withNamespace: boo
 }
 
 /** A function giving each non-idle row its group name (idle is named by the idle options). */
-export function keyFunction(properties: readonly AggregateProperty[]): (row: AllocationInterval) => string {
+export function keyFunction(properties: readonly AggregateProperty[]): (row: AllocationRow) => string {
   const withNamespace = properties.some((p) => p.kind === 'namespace');
   if (properties.length === 0) {
-    return (row) => `${row.cluster}/${row.node || UNALLOCATED}/${row.namespace || UNALLOCATED}/${pseudoOf(row) ?? row.pod}`;
+    return (row) => {
+      const name = `${row.cluster}/${row.node || UNALLOCATED}/${row.namespace || UNALLOCATED}/${pseudoOf(row) ?? row.pod}`;
+      return row.container === undefined ? name : `${name}/${row.container}`;
+    };
   }
   if (properties.length === 1) {
     const p = properties[0]!;

@@ -206,9 +206,11 @@ describe('parseAggregate', () => {
       { kind: 'annotation', key: 'owner' },
     ]);
   });
+  it('reads container (per-container rows, --record-containers), alone or combined', () => {
+    assert.deepEqual(parseAggregate('namespace,container'), [{ kind: 'namespace' }, { kind: 'container' }]);
+  });
   const bad: readonly [string, string][] = [
-    ['container', 'aggregate="container": the history store records pods, not containers'],
-    ['namespace,container', 'aggregate="namespace,container": the history store records pods, not containers'],
+    ['containers', 'aggregate="containers": unknown property "containers"'],
     ['namespaces', 'aggregate="namespaces": unknown property "namespaces"; accepted: cluster, node, namespace'],
     ['label:', 'aggregate="label:": "label:" names no key'],
     ['node:x', 'aggregate="node:x": "node:x": only label:KEY and annotation:KEY take a key'],

@@ -22,7 +22,7 @@
 // idle itself passes it (`cluster:"east"` keeps east's idle, even of a resource nobody pays for, and
 // never another cluster's), so the answers of filters on each cluster add up to the unfiltered one.
 import type { AllocationInterval, CostBasis, StepSet } from '../store/types.ts';
-import type { AggregateProperty } from './aggregate.ts';
+import type { AggregateProperty, AllocationRow } from './aggregate.ts';
 import { IDLE, keyFunction } from './aggregate.ts';
 import type { FilterNode } from './filter.ts';
 import { matches } from './filter.ts';
@@ -40,6 +40,8 @@ export interface AllocationProperties {
   node?: string;
   namespace?: string;
   pod?: string;
+  /** Container rows (`aggregate=container`, `filter=container:...`) all of the same container. */
+  container?: string;
   controller?: string;
   controllerKind?: string;
   labels?: Record<string, string>;
@@ -104,6 +106,8 @@ class Group {
   minutesSum = 0;
   minutesMax = 0;
   pods = 0;
+  /** Pods of container rows: several rows each, counted once. */
+  readonly containerPods = new Set<string>();
   cpuCost = 0;
   ramCost = 0;
   gpuCost = 0;
@@ -130,6 +134,7 @@ class Group {
   node: string | null = null;
   namespace: string | null = null;
   pod: string | null = null;
+  container: string | null = null;
   controller: string | null = null;
   controllerKind: string | null = null;
   labels: Record<string, string> | undefined;
@@ -142,7 +147,7 @@ class Group {
     this.idle = idle;
   }
 
-  private span(row: AllocationInterval): void {
+  private span(row: AllocationRow): void {
     if (row.startMs < this.startMs) this.startMs = row.startMs;
     if (row.endMs > this.endMs) this.endMs = row.endMs;
     this.minutesSum += row.minutes;
@@ -151,12 +156,13 @@ class Group {
     this.intersect(row);
   }
 
-  private intersect(row: AllocationInterval): void {
+  private intersect(row: AllocationRow): void {
     if (this.cluster === undefined) {
       this.cluster = row.cluster;
       this.node = row.node;
       this.namespace = row.namespace;
       this.pod = row.pod;
+      this.container = row.container ?? null;
       this.controller = row.controller;
       this.controllerKind = row.controllerKind;
       this.labels = { ...row.labels };
@@ -169,15 +175,20 @@ class Group {
     if (this.node !== null && this.node !== row.node) this.node = null;
     if (this.namespace !== null && this.namespace !== row.namespace) this.namespace = null;
     if (this.pod !== null && this.pod !== row.pod) this.pod = null;
+    if (this.container !== null && this.container !== row.container) this.container = null;
     if (this.controller !== null && this.controller !== row.controller) this.controller = null;
     if (this.controllerKind !== null && this.controllerKind !== row.controllerKind) this.controllerKind = null;
     if (this.labelCount > 0) this.labelCount = intersectMap(this.labels!, row.labels);
     if (this.annotationCount > 0) this.annotationCount = intersectMap(this.annotations!, row.annotations);
   }
 
-  add(row: AllocationInterval, share: IdleShare | undefined): void {
+  add(row: AllocationRow, share: IdleShare | undefined): void {
     this.span(row);
-    if (row.kind === 'pod') this.pods += 1;
+    if (row.kind === 'pod') {
+      if (row.container === undefined) this.pods += 1;
+      // Keyed `<pod uid>/<container>`: the pod is the key up to its last slash.
+      else this.containerPods.add(`${row.cluster}\u0000${row.key.slice(0, row.key.lastIndexOf('/'))}`);
+    }
     this.cpuCost += row.cpuCostUsd + (share?.cpu ?? 0);
     this.ramCost += row.ramCostUsd + (share?.ram ?? 0);
     this.gpuCost += row.gpuCostUsd + (share?.gpu ?? 0);
@@ -242,6 +253,7 @@ class Group {
     if (this.node) properties.node = this.node;
     if (this.namespace) properties.namespace = this.namespace;
     if (this.pod) properties.pod = this.pod;
+    if (this.container) properties.container = this.container;
     if (this.controller) properties.controller = this.controller;
     if (this.controllerKind) properties.controllerKind = this.controllerKind;
     if (this.labels && this.labelCount > 0) properties.labels = this.labels;
@@ -252,7 +264,7 @@ class Group {
       startMs: this.startMs,
       endMs: this.endMs,
       minutes,
-      pods: this.pods,
+      pods: this.pods + this.containerPods.size,
       cpuCores: per(this.cpuHours),
       cpuCoreHours: this.cpuHours,
       cpuCoreRequestAverage: per(this.cpuReqHours),

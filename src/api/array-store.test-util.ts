@@ -5,6 +5,7 @@ import type {
   AllocationInterval,
   AllocationQuery,
   ClusterInterval,
+  ContainerInterval,
   Coverage,
   CycleBatch,
   DiskInterval,
@@ -53,6 +54,7 @@ function steps<R extends Timed>(rows: readonly R[], query: TimeQuery, keyOf: (r:
 
 export interface ArrayStoreData {
   allocations?: AllocationInterval[];
+  containers?: ContainerInterval[];
   nodes?: NodeInterval[];
   disks?: DiskInterval[];
   loadBalancers?: LoadBalancerInterval[];
@@ -62,6 +64,7 @@ export interface ArrayStoreData {
 
 export function arrayStore(data: ArrayStoreData = {}): HistoryStore & { readonly queries: AllocationQuery[] } {
   const allocations = data.allocations ?? [];
+  const containers = data.containers ?? [];
   const nodes = data.nodes ?? [];
   const disks = data.disks ?? [];
   const loadBalancers = data.loadBalancers ?? [];
@@ -77,6 +80,7 @@ export function arrayStore(data: ArrayStoreData = {}): HistoryStore & { readonly
     },
     async record(batch: CycleBatch) {
       allocations.push(...batch.allocations);
+      containers.push(...(batch.containers ?? []));
       nodes.push(...batch.nodes);
       disks.push(...batch.disks);
       loadBalancers.push(...batch.loadBalancers);
@@ -85,6 +89,10 @@ export function arrayStore(data: ArrayStoreData = {}): HistoryStore & { readonly
     async allocations(query) {
       queries.push(query);
       const rows = query.namespaces ? allocations.filter((r) => query.namespaces!.includes(r.namespace)) : allocations;
+      return steps(rows, query, (r) => r.key);
+    },
+    async containers(query) {
+      const rows = query.namespaces ? containers.filter((r) => query.namespaces!.includes(r.namespace)) : containers;
       return steps(rows, query, (r) => r.key);
     },
     async nodes(query) {
@@ -111,6 +119,10 @@ export function arrayStore(data: ArrayStoreData = {}): HistoryStore & { readonly
           gaps: [],
           demo: false,
         });
+      }
+      for (const r of containers) {
+        const c = byCluster.get(r.cluster);
+        if (c) byCluster.set(r.cluster, { ...c, containersFromMs: Math.min(c.containersFromMs ?? r.startMs, r.startMs) });
       }
       return [...byCluster.values()];
     },

@@ -26,7 +26,7 @@ export class FilterSyntaxError extends BadQueryError {
 }
 
 export const FILTER_ACCEPTED =
-  'FIELD OP "value"[,"value"...] joined by + (and) or | (or), with parentheses; FIELD: cluster, node, namespace, controllerKind, controllerName, pod, label[KEY], annotation[KEY]; OP: : !: ~: !~: <~: !<~: ~>: !~>:';
+  'FIELD OP "value"[,"value"...] joined by + (and) or | (or), with parentheses; FIELD: cluster, node, namespace, controllerKind, controllerName, pod, container, label[KEY], annotation[KEY]; OP: : !: ~: !~: <~: !<~: ~>: !~>:';
 
 function describePosition(value: string, position: number): string {
   if (position >= value.length) return ' (end of filter)';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FilterSyntaxError } from './errors.ts';
 import type { FilterSubject } from './filter.ts';
-import { matches, namespacesOf, parseFilter } from './filter.ts';
+import { matches, mentionsContainer, namespacesOf, parseFilter } from './filter.ts';
 
 const row = (over: Partial<FilterSubject>): FilterSubject => ({
   cluster: 'prod',
@@ -16,8 +16,8 @@ const row = (over: Partial<FilterSubject>): FilterSubject => ({
   ...over,
 });
 
-const A = row({ namespace: 'web', labels: { team: 'x', 'app.kubernetes.io/name': 'shop' } });
-const B = row({ namespace: 'data', controllerKind: 'statefulset', controller: 'kafka', pod: 'kafka-0', labels: { team: 'y' }, annotations: { owner: 'ana' } });
+const A = row({ namespace: 'web', labels: { team: 'x', 'app.kubernetes.io/name': 'shop' }, container: 'nginx' });
+const B = row({ namespace: 'data', controllerKind: 'statefulset', controller: 'kafka', pod: 'kafka-0', labels: { team: 'y' }, annotations: { owner: 'ana' }, container: '__pod__' });
 const C = row({ namespace: 'kube-system', controllerKind: '', controller: '', pod: 'etcd-n1', node: 'n2', cluster: 'dev' });
 const ROWS = { A, B, C };
 
@@ -55,6 +55,12 @@ describe('filter language v2: which rows match', () => {
     ['(namespace:"web"|namespace:"data")+label[team]:"y"', 'B'],
     ['cluster:"prod"+(label[team]:"x"|label[team]:"y")', 'AB'],
     ['((namespace:"kube-system"))', 'C'],
+    // C is a pod row (no container): it has none, as a missing label is none.
+    ['container:"nginx"', 'A'],
+    ['container:"nginx","__pod__"', 'AB'],
+    ['container!:"__pod__"', 'AC'],
+    ['container:"__unallocated__"', 'C'],
+    ['namespace:"web"+container~:"gin"', 'A'],
   ];
   for (const [filter, expected] of cases) {
     it(`${filter || '(empty)'} → ${expected || 'none'}`, () => {
@@ -75,7 +81,7 @@ describe('filter errors point at the position', () => {
     ['namespace:"web', 10, 'unterminated string: a value needs its closing "'],
     ["namespace:'web'", 10, `values are quoted with " (double quotes), not '`],
     ['namespaces:"web"', 0, 'unknown field "namespaces"; fields: cluster, node, namespace'],
-    ['container:"app"', 0, 'the history store records pods, not containers: filter on pod instead'],
+    ['container["app"]:"x"', 9, 'container takes no [KEY]'],
     ['namespace:"a"+namespace:"b"|namespace:"c"', 27, 'mixing + and | at one level is ambiguous: use parentheses'],
     ['(namespace:"a"', 14, "'(' at position 0 is never closed"],
     ['namespace:"a")', 13, "')' without a matching '('"],
@@ -114,4 +120,15 @@ describe('namespacesOf: the push-down hint', () => {
   for (const [filter, expected] of cases) {
     it(`${filter || '(empty)'} → ${JSON.stringify(expected)}`, () => assert.deepEqual(namespacesOf(parseFilter(filter)), expected));
   }
+});
+
+describe('mentionsContainer: answered from container rows', () => {
+  const cases: readonly [string, boolean][] = [
+    ['', false],
+    ['namespace:"web"', false],
+    ['container:"app"', true],
+    ['namespace:"web"+(pod:"a"|container!:"__pod__")', true],
+    ['label[container]:"x"', false],
+  ];
+  for (const [filter, expected] of cases) it(`${filter || '(empty)'} → ${expected}`, () => assert.equal(mentionsContainer(parseFilter(filter)), expected));
 });

@@ -17,7 +17,7 @@
 import type { AllocationInterval } from '../store/types.ts';
 import { FilterSyntaxError } from './errors.ts';
 
-export type StringField = 'cluster' | 'node' | 'namespace' | 'controllerKind' | 'controllerName' | 'pod';
+export type StringField = 'cluster' | 'node' | 'namespace' | 'controllerKind' | 'controllerName' | 'pod' | 'container';
 export type MapField = 'label' | 'annotation';
 export type AliasField = 'department' | 'environment' | 'owner' | 'product' | 'team';
 export type Comparison = 'equals' | 'contains' | 'prefix' | 'suffix';
@@ -29,7 +29,7 @@ export type FilterNode =
   | { readonly kind: 'compare'; readonly field: StringField; readonly op: Comparison; readonly value: string }
   | { readonly kind: 'compareMap'; readonly field: MapField | AliasField; readonly key: string | undefined; readonly op: Comparison; readonly value: string };
 
-const STRING_FIELDS: ReadonlySet<string> = new Set<StringField>(['cluster', 'node', 'namespace', 'controllerKind', 'controllerName', 'pod']);
+const STRING_FIELDS: ReadonlySet<string> = new Set<StringField>(['cluster', 'node', 'namespace', 'controllerKind', 'controllerName', 'pod', 'container']);
 const MAP_FIELDS: ReadonlySet<string> = new Set<MapField>(['label', 'annotation']);
 export const ALIAS_LABELS: Readonly<Record<AliasField, string>> = { department: 'department', environment: 'env', owner: 'owner', product: 'app', team: 'team' };
 const UNALLOCATED = '__unallocated__';
@@ -175,10 +175,8 @@ class Parser {
       stringField = name as StringField;
     } else if (name === 'controller') {
       stringField = 'controllerName';
-    } else if (name === 'container') {
-      this.fail(fieldToken, 'the history store records pods, not containers: filter on pod instead');
     } else {
-      this.fail(fieldToken, `unknown field ${JSON.stringify(name)}; fields: cluster, node, namespace, controllerKind, controllerName, pod, label[KEY], annotation[KEY], department, environment, owner, product, team`);
+      this.fail(fieldToken, `unknown field ${JSON.stringify(name)}; fields: cluster, node, namespace, controllerKind, controllerName, pod, container, label[KEY], annotation[KEY], department, environment, owner, product, team`);
     }
     if (this.peek().kind === 'key') this.fail(this.peek(), `${name} takes no [KEY]; only label[KEY] and annotation[KEY] do`);
     const opToken = this.next();
@@ -221,7 +219,10 @@ export function parseFilter(source: string): FilterNode {
 }
 
 /** What a filter needs from a row: the allocation row's own fields. */
-export type FilterSubject = Pick<AllocationInterval, 'cluster' | 'node' | 'namespace' | 'controllerKind' | 'controller' | 'pod' | 'labels' | 'annotations'>;
+export type FilterSubject = Pick<AllocationInterval, 'cluster' | 'node' | 'namespace' | 'controllerKind' | 'controller' | 'pod' | 'labels' | 'annotations'> & {
+  /** Container rows only (`--record-containers`); other rows have no container (''). */
+  readonly container?: string;
+};
 
 const sanitize = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
 
@@ -260,6 +261,8 @@ function stringValue(row: FilterSubject, field: StringField): string {
       return row.controller;
     case 'pod':
       return row.pod;
+    case 'container':
+      return row.container ?? '';
   }
 }
 
@@ -294,6 +297,22 @@ export function matches(node: FilterNode, row: FilterSubject): boolean {
       const actual = fromLabel ?? mapValue(row.annotations, key) ?? '';
       return compare(actual, node.op, node.value);
     }
+  }
+}
+
+/** Whether the filter asks about containers anywhere (then it is answered from container rows). */
+export function mentionsContainer(node: FilterNode): boolean {
+  switch (node.kind) {
+    case 'all':
+    case 'compareMap':
+      return false;
+    case 'compare':
+      return node.field === 'container';
+    case 'not':
+      return mentionsContainer(node.operand);
+    case 'and':
+    case 'or':
+      return node.operands.some(mentionsContainer);
   }
 }
 

@@ -6,7 +6,7 @@ import type { AggregateProperty } from './aggregate.ts';
 import { parseAggregate } from './aggregate.ts';
 import { BadQueryError } from './errors.ts';
 import type { FilterNode } from './filter.ts';
-import { parseFilter } from './filter.ts';
+import { mentionsContainer, parseFilter } from './filter.ts';
 import type { CalendarUnit, Window } from './window.ts';
 import { calendarParts, parseDuration, parseWindow } from './window.ts';
 
@@ -27,6 +27,8 @@ export interface AllocationRequest extends CommonRequest {
   readonly parts: readonly Window[] | undefined;
   readonly aggregate: readonly AggregateProperty[];
   readonly filter: FilterNode;
+  /** The filter as written (for messages). */
+  readonly filterText: string;
   readonly includeIdle: boolean;
   readonly shareIdle: boolean;
   readonly idleByNode: boolean;
@@ -143,6 +145,7 @@ export function parseAllocationQuery(params: Params, options: { readonly nowMs: 
     warnings,
     aggregate: parseAggregate(params.get('aggregate') ?? ''),
     filter: parseFilter(filterText),
+    filterText,
     includeIdle,
     shareIdle,
     idleByNode: parseBool(params, 'idleByNode', false),
@@ -175,7 +178,9 @@ export function parseSummaryQuery(params: Params, options: { readonly nowMs: num
     top = Number(topText);
     if (!/^\d{1,3}$/.test(topText) || top < 1 || top > 100) throw new BadQueryError('top', topText, 'not a whole number from 1 to 100', '1..100 (default 5)');
   }
-  const filter = parseFilter(params.get('filter') ?? '');
+  const filterText = params.get('filter') ?? '';
+  const filter = parseFilter(filterText);
+  if (mentionsContainer(filter)) throw new BadQueryError('filter', filterText, 'the summary is of pods; containers are answered by /api/v1/allocation (aggregate=container, filter=container:...)', 'a filter without container');
   const warnings = unknown(params, ['window', 'top', 'format', 'filter']);
   if (filter.kind !== 'all') warnings.push('filtered: the control-plane fee belongs to no allocation; it is counted for the clusters the filter takes whole (e.g. cluster:"east"), left out otherwise');
   return { window, filter, top, format: format(params, options.accept, ['json', 'csv']), warnings };

@@ -93,6 +93,8 @@ export interface HistoryConfig {
   readonly dataDir: string;
   readonly retention: RetentionPolicy;
   readonly demoBackfillMs: number;
+  /** `--record-containers`: also record one row per container each cycle (aggregate=container). */
+  readonly recordContainers: boolean;
 }
 
 export interface OptionSpec {
@@ -247,6 +249,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     help: 'Demo cluster only: on the first start with no history, simulate this much past history (hourly cycles, marked as demo) so the API and UI have something to show at once; 0 disables.',
   },
   {
+    flag: 'record-containers',
+    env: 'KCE_RECORD_CONTAINERS',
+    value: 'true|false',
+    default: 'false',
+    help: "Also record each pod's cost per container, every cycle (and in the demo backfill), so /api/v1/allocation answers aggregate=container and filter=container:\"NAME\": each container's max(request, usage) share of its pod, what belongs to no container (init phase above the containers, pod overhead, volumes) as container __pod__. About one more history row per container (docs/history.md#containers for the write, disk and query costs).",
+  },
+  {
     flag: 'hub',
     env: 'KCE_HUB',
     value: 'true|false',
@@ -314,7 +323,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     flag: 'annotation-allowlist',
     env: 'KCE_ANNOTATION_ALLOWLIST',
     value: 'KEY',
-    default: 'budget,cost-center,owner,team,kube-cost-exporter.io/*',
+    default: 'budget,cost-center,owner,team,kube-cost-exporter.io/*,cluster-autoscaler.kubernetes.io/*',
     help: 'Pod and namespace annotations kept on reading (KEY, prefix/* or * for all); every other annotation is dropped before costing, so it is never stored or exported. Repeat the flag (or separate with commas); giving it replaces the default list.',
     repeatable: true,
   },
@@ -481,7 +490,9 @@ function historyConfig(raw: (flag: string) => { value: string; option: string })
   const backfill = raw('demo-backfill');
   const demoBackfillMs = parseLongDuration(backfill.value, backfill.option);
   if (demoBackfillMs > 400 * 86_400_000) throw new ConfigError(backfill.option, `must be at most 400d (got ${JSON.stringify(backfill.value)})`);
-  return { store, url, dataDir: dataDir.value, retention: { rawMs, hourlyMs, dailyMs }, demoBackfillMs };
+  const containersOption = raw('record-containers');
+  const recordContainers = oneOf<'true' | 'false'>(containersOption.option, containersOption.value, ['true', 'false']) === 'true';
+  return { store, url, dataDir: dataDir.value, retention: { rawMs, hourlyMs, dailyMs }, demoBackfillMs, recordContainers };
 }
 
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {

@@ -8,15 +8,21 @@ const load = (argv: string[], env: Record<string, string> = {}) => loadServeConf
 const DAY = 86_400_000;
 
 test('history defaults: SQLite in ./data, raw 15 d, hourly 90 d, daily forever, 30 d demo backfill', () => {
-  assert.deepEqual(load([]).history, { store: 'sqlite', url: undefined, dataDir: './data', retention: { rawMs: 15 * DAY, hourlyMs: 90 * DAY, dailyMs: undefined }, demoBackfillMs: 30 * DAY });
+  assert.deepEqual(load([]).history, { store: 'sqlite', url: undefined, dataDir: './data', retention: { rawMs: 15 * DAY, hourlyMs: 90 * DAY, dailyMs: undefined }, demoBackfillMs: 30 * DAY, recordContainers: false });
 });
 
 test('history options from flags and KCE_* variables', () => {
   const c = load(['--store', 'memory', '--retention-raw', '2d', '--retention-daily', '400d'], { KCE_DATA_DIR: '/var/lib/kce', KCE_RETENTION_HOURLY: '30d', KCE_DEMO_BACKFILL: '0' }).history;
-  assert.deepEqual(c, { store: 'memory', url: undefined, dataDir: '/var/lib/kce', retention: { rawMs: 2 * DAY, hourlyMs: 30 * DAY, dailyMs: 400 * DAY }, demoBackfillMs: 0 });
+  assert.deepEqual(c, { store: 'memory', url: undefined, dataDir: '/var/lib/kce', retention: { rawMs: 2 * DAY, hourlyMs: 30 * DAY, dailyMs: 400 * DAY }, demoBackfillMs: 0, recordContainers: false });
   const pg = load([], { KCE_STORE: 'postgres://kce@db.internal:5432/costs' }).history;
   assert.deepEqual([pg.store, pg.url], ['postgres', 'postgres://kce@db.internal:5432/costs']);
   assert.equal(load(['--store', 'postgresql://localhost/costs']).history.store, 'postgres');
+});
+
+test('--record-containers: off by default; the flag alone, true/false, or KCE_RECORD_CONTAINERS', () => {
+  assert.equal(load(['--record-containers']).history.recordContainers, true);
+  assert.equal(load(['--record-containers', 'false']).history.recordContainers, false);
+  assert.equal(load([], { KCE_RECORD_CONTAINERS: 'true' }).history.recordContainers, true);
 });
 
 const DURATIONS: [string, number][] = [
@@ -38,6 +44,7 @@ const BAD: [string[], string][] = [
   [['--retention-daily', '30d'], '--retention-daily: must be at least --retention-hourly (90d), or forever (got "30d")'],
   [['--demo-backfill', '2y'], '--demo-backfill: must be a duration such as 15d, 36h or 1d12h (got "2y")'],
   [['--data-dir', ''], '--data-dir: must not be empty'],
+  [['--record-containers=yes'], '--record-containers: must be one of true, false (got "yes")'],
 ];
 test('bad history options are refused naming the option and the value', () => {
   for (const [argv, message] of BAD) assert.throws(() => load(argv), new ConfigError(message.slice(0, message.indexOf(':')), message.slice(message.indexOf(':') + 2)), argv.join(' '));

@@ -41,7 +41,7 @@ import { scopeStore } from '../store/scope.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { AdviceSetup } from './advice-setup.ts';
 import { loadBudgetRules, setupAdvice } from './advice-setup.ts';
-import { createPolicyTracker } from '../server/policy-tracker.ts';
+import { createPolicyTracker, hubPolicies } from '../server/policy-tracker.ts';
 import type { ServeConfig } from './config.ts';
 
 export interface RunningServer {
@@ -162,7 +162,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
   // history on its first start. Maintenance (rollups, retention) runs on a timer, in small steps.
   let store: HistoryStore;
   try {
-    store = await openStore(config.history);
+    store = await openStore(config.history, { logger });
   } catch (err) {
     // History is not worth refusing to serve metrics for (a read-only root filesystem, a database
     // that is down): keep it in memory, and say so on every start until it is fixed.
@@ -184,6 +184,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     intervalMs: config.intervalMs,
     logger,
     finished: { prices, allocateOptions },
+    containers: config.history.recordContainers,
     ...(source.kind === 'demo' && config.history.demoBackfillMs > 0 ? { backfill: { source, prices, allocateOptions, durationMs: config.history.demoBackfillMs } } : {}),
   });
   if (config.billing) {
@@ -214,7 +215,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
 
   // Advice metrics, budgets and notifications, computed every N cycles off the scrape path.
   // HPAs and PDBs from the latest reading (the store does not keep them): advisor and API read them.
-  const policyTracker = createPolicyTracker(historyCluster);
+  // On a shared store (PostgreSQL) they are published for --hub exporters, which advise every cluster with them.
+  const policyTracker = createPolicyTracker(historyCluster, store.adviceFacts ? { facts: store.adviceFacts, logger } : undefined);
   try {
     // The first advice run waits for the demo backfill (a month of history being written).
     advice = setupAdvice(config.advice, { store, prices, cluster: historyCluster, logger, budgetRules: allocateOptions.budgetRules, historyReady: () => recorder.status().state !== 'backfilling', policies: policyTracker.current });
@@ -262,7 +264,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     throw err;
   }
   // Without --hub the API answers for this exporter's cluster only, even from a shared store.
-  const app = createServerApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), policies: policyTracker.current, ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+  const app = createServerApp({ exporter, history: config.hub ? store : scopeStore(store, [historyCluster]), policies: policyTracker.current, ...(config.hub ? { hubPolicies: hubPolicies({ facts: store.adviceFacts, own: { cluster: historyCluster, current: policyTracker.current }, logger }) } : {}), ...(billing ? { reconciliation: billing } : {}), version, sourceDescription: source.description, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
 
   let listening: Listening;
   try {
@@ -438,7 +440,7 @@ async function listen(serverApp: ServerApp, config: ServeConfig, tls: ReturnType
  * store has nothing to serve); a store that stops answering later makes /readyz 503 until it is back.
  */
 async function startHubOnly(config: ServeConfig, logger: Logger, version: string, options: StartOptions): Promise<RunningServer> {
-  const store = await openStore(config.history);
+  const store = await openStore(config.history, { logger });
   const sourceDescription = `hub over ${store.description}`;
   logger.info(`serving the API and UI for every cluster in the history store (hub, no cluster of its own): ${store.description}`, { source: 'none' });
   const exporter = createHubExporter({ store, logger, intervalMs: config.intervalMs, version });
@@ -447,7 +449,7 @@ async function startHubOnly(config: ServeConfig, logger: Logger, version: string
     await exporter.start();
     const access = await accessOptions(config, logger, options);
     const tls = config.tls ? loadTls(config.tls) : undefined;
-    const app = createServerApp({ exporter, history: store, version, sourceDescription, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
+    const app = createServerApp({ exporter, history: store, hubPolicies: hubPolicies({ facts: store.adviceFacts, logger }), version, sourceDescription, metricsPath: config.metricsPath, ...(access ? { access } : {}), accessLog: { mode: config.accessLog, logger }, limits: { ...DEFAULT_LIMITS, ratePerSecond: config.rateLimitPerSecond } });
     listening = await listen(app, config, tls, logger);
   } catch (err) {
     await exporter.stop();

@@ -61,8 +61,21 @@ export interface PodInfo {
   readonly overhead: ResourceAmounts;
   /** Names of PersistentVolumeClaims the pod mounts (in its own namespace). */
   readonly claimNames: readonly string[];
+  /** Its volumes kept on the node's disk (emptyDir not in memory, hostPath); absent: none. */
+  readonly localVolumes?: readonly PodLocalVolume[];
   readonly createdAtMs?: number;
   readonly startedAtMs?: number;
+}
+
+/**
+ * A pod volume whose content lives on its node's disk, lost with the node (spot advice,
+ * core/advice/local-storage.ts): an `emptyDir` whose medium is not `Memory`, or a `hostPath`.
+ */
+export interface PodLocalVolume {
+  readonly name: string;
+  readonly type: 'emptyDir' | 'hostPath';
+  /** emptyDir `sizeLimit` in bytes; absent: no limit (or a hostPath). */
+  readonly sizeLimitBytes?: number;
 }
 
 export interface PersistentVolumeInfo {
@@ -73,6 +86,8 @@ export interface PersistentVolumeInfo {
   /** CSI driver or in-tree plugin, e.g. `ebs.csi.aws.com`, for pricing when the class is unknown. */
   readonly driver?: string;
   readonly labels: Labels;
+  /** A volume on one node's disk: `spec.local` (local PVs) or `spec.hostPath`; absent: neither. */
+  readonly nodeLocal?: 'local' | 'hostPath';
 }
 
 export interface PersistentVolumeClaimInfo {

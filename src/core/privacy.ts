@@ -21,7 +21,7 @@ export interface PrivacyOptions {
 }
 
 /** Annotations kept when nothing is configured: budgets and ownership, nothing else. */
-export const DEFAULT_ANNOTATION_ALLOW_LIST: readonly string[] = ['budget', 'cost-center', 'owner', 'team', 'kube-cost-exporter.io/*'];
+export const DEFAULT_ANNOTATION_ALLOW_LIST: readonly string[] = ['budget', 'cost-center', 'owner', 'team', 'kube-cost-exporter.io/*', 'cluster-autoscaler.kubernetes.io/*'];
 
 /** Label keys whose values are never hashed (they are amounts the model reads). */
 const CLEAR_LABEL_VALUES: ReadonlySet<string> = new Set(['budget']);

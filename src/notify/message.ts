@@ -63,13 +63,38 @@ export interface AnomalyNotice {
   readonly causeDeltaUsd: number | null;
 }
 
-export type Notice = BudgetNotice | AnomalyNotice;
+/** An alert, as the advisor reports it while it is active. */
+export type AlertNotice = BudgetNotice | AnomalyNotice;
+
+/**
+ * An alert that stopped: sent once after the alert's messages, when no notice of the same alert
+ * (alertKey) is active any more. Carries the last notice sent for it.
+ */
+export interface ResolvedNotice {
+  readonly kind: 'resolved';
+  readonly alert: AlertNotice;
+  /** When the alert's first message was delivered, and when it was found to have stopped. */
+  readonly sinceMs: number;
+  readonly resolvedAtMs: number;
+}
+
+export type Notice = AlertNotice | ResolvedNotice;
+
+/**
+ * The alert a notice belongs to, for "resolved" messages: a budget (whichever of its two reasons),
+ * or a namespace's anomalies of one granularity (an anomaly in the next hour continues the alert).
+ */
+export function alertKey(n: AlertNotice): string {
+  return n.kind === 'budget' ? `budget/${n.cluster}/${n.budget}` : `anomaly/${n.cluster}/${n.namespace}/${n.granularity}`;
+}
 
 /**
  * Identifies a notice for deduplication: the same budget breach, or the same anomaly (namespace,
- * granularity and start), is one notice however many times it is seen.
+ * granularity and start), is one notice however many times it is seen; a resolved message is one
+ * per alert and start.
  */
 export function noticeKey(n: Notice): string {
+  if (n.kind === 'resolved') return `resolved/${alertKey(n.alert)}/${n.sinceMs}`;
   return n.kind === 'budget' ? `budget/${n.cluster}/${n.budget}/${n.reason}` : `anomaly/${n.cluster}/${n.namespace}/${n.granularity}/${n.startMs}`;
 }
 
@@ -92,9 +117,11 @@ export interface Links {
   readonly optimize: string | undefined;
 }
 
-/** Links into the shipped Grafana dashboards under `--dashboard-url`; none without it. */
-export function linksOf(n: Notice, dashboardUrl: string | undefined): Links {
+/** Links into the shipped Grafana dashboards under `--dashboard-url`; none without it (a resolved alert: the dashboard only). */
+export function linksOf(notice: Notice, dashboardUrl: string | undefined): Links {
   if (dashboardUrl === undefined || dashboardUrl === '') return { dashboard: undefined, optimize: undefined };
+  if (notice.kind === 'resolved') return { dashboard: linksOf(notice.alert, dashboardUrl).dashboard, optimize: undefined };
+  const n = notice;
   const base = dashboardUrl.replace(/\/+$/, '');
   const q = new URLSearchParams();
   const namespace = n.namespace;
@@ -114,8 +141,31 @@ export interface MessageText {
   readonly list: readonly string[];
 }
 
+const minute = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /** The message's parts, worded as the design document's Slack example. */
 export function messageText(n: Notice): MessageText {
+  if (n.kind === 'resolved') {
+    const a = n.alert;
+    const was = messageText(a);
+    const figures: [string, string][] =
+      a.kind === 'budget'
+        ? [
+            ['Budget', usd(a.budgetUsd)],
+            [a.reason === 'forecast-over-budget' ? 'Month-End Forecast at the Last Alert' : 'Run Rate at the Last Alert', usd(a.reason === 'forecast-over-budget' ? a.monthEndForecastUsd : a.runRateUsd)],
+          ]
+        : [
+            ['Last Anomalous Period', was.facts.find(([k]) => k === 'Period')?.[1] ?? ''],
+            ['Cost Then / Expected', `${usd(a.costUsd)} / ${usd(a.expectedUsd)}`],
+          ];
+    return {
+      // '⚠️ Cost Alert: Checkout Namespace' → '✅ Resolved: Cost Alert: Checkout Namespace'
+      title: `✅ Resolved: ${was.title.replace(/^\S+\s+/u, '')}`,
+      facts: [...figures, ['Alerting Since', minute(n.sinceMs)], ['Resolved At', minute(n.resolvedAtMs)]],
+      listTitle: '',
+      list: [],
+    };
+  }
   if (n.kind === 'budget') {
     const forecast = n.reason === 'forecast-over-budget';
     return {

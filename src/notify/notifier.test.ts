@@ -209,6 +209,7 @@ describe('notifier against a local webhook receiver', () => {
 
     const hook = rx.received[1]!.body;
     assert.equal(hook['version'], 1);
+    assert.equal(hook['status'], 'firing');
     assert.equal(hook['key'], 'budget/prod/namespace/checkout/over-budget');
     assert.equal(hook['sentAt'], '2026-11-20T09:00:00.000Z');
     assert.equal(hook['runRateUsd'], 584);
@@ -230,11 +231,76 @@ describe('notifier against a local webhook receiver', () => {
     await notifier.update([SPIKE]);
     await notifier.update([OVER, SPIKE]);
     assert.deepEqual(
-      rx.received.slice(8).map((r) => [r.path, r.path === '/hook' ? r.body['key'] : 'slack']),
+      rx.received.slice(8).map((r) => [r.path, r.path === '/hook' ? `${r.body['status']} ${r.body['key']}` : 'slack']),
       [
+        // OVER stopped: resolved once; back: firing again.
         ['/slack', 'slack'],
-        ['/hook', noticeKey(OVER)],
+        ['/hook', `resolved resolved/budget/prod/namespace/checkout/${T0}`],
+        ['/slack', 'slack'],
+        ['/hook', `firing ${noticeKey(OVER)}`],
       ],
+    );
+  });
+
+  it('resolved: one message per alert when it stops, on each channel it was sent to; deduplicated, retried, not sent if it fires again first', async () => {
+    const { notifier } = make();
+    const nextHour: AnomalyNotice = { ...SPIKE, granularity: 'hour', startMs: T0, endMs: T0 + 3_600_000 };
+    const hourAfter: AnomalyNotice = { ...nextHour, startMs: T0 + 3_600_000, endMs: T0 + 7_200_000, costUsd: 2, expectedUsd: 0.5, deltaUsd: 1.5 };
+    await notifier.update([OVER, nextHour]);
+    assert.equal(rx.received.length, 4);
+    // An hour later the namespace's next hour is anomalous too: a new anomaly, the same alert (no resolved).
+    nowMs += 3_600_000;
+    await notifier.update([OVER, hourAfter]);
+    assert.deepEqual(
+      rx.received.slice(4).map((r) => (r.path === '/hook' ? `${r.body['status']} ${r.body['key']}` : 'slack')),
+      ['slack', `firing ${noticeKey(hourAfter)}`],
+    );
+    // Then the budget is back under and the anomalies stop: one resolved message per alert and channel.
+    nowMs += 3_600_000;
+    rx.script.push({ status: 200 }, { status: 200 }, { status: 500 }); // the webhook's first resolved message fails once: retried
+    await notifier.update([]);
+    const resolved = rx.received.slice(6);
+    assert.deepEqual(
+      resolved.map((r) => (r.path === '/hook' ? `${r.body['status']} ${r.body['key']}` : `slack ${(r.body['blocks'] as { text?: { text: string } }[])[0]?.text?.text}`)),
+      [
+        'slack ✅ Resolved: Cost Alert: Checkout Namespace',
+        'slack ✅ Resolved: Cost Anomaly: Search Namespace',
+        `resolved resolved/budget/prod/namespace/checkout/${T0}`,
+        `resolved resolved/budget/prod/namespace/checkout/${T0}`,
+        `resolved resolved/anomaly/prod/search/hour/${T0}`,
+      ],
+    );
+    const budgetHook = resolved[3]!.body;
+    assert.equal(budgetHook['kind'], 'budget');
+    assert.equal(budgetHook['since'], '2026-11-20T09:00:00.000Z');
+    assert.equal(budgetHook['resolvedAt'], '2026-11-20T11:00:00.000Z');
+    assert.equal(budgetHook['runRateUsd'], 584, 'the figures of the last alert');
+    assert.equal(
+      budgetHook['text'],
+      ['✅ Resolved: Cost Alert: Checkout Namespace', 'Budget: $500.00', 'Run Rate at the Last Alert: $584.00', 'Alerting Since: 2026-11-20 09:00 UTC', 'Resolved At: 2026-11-20 11:00 UTC'].join('\n'),
+    );
+    const anomalyHook = resolved[4]!.body;
+    // The last anomaly sent (hourAfter): its period and figures.
+    assert.equal(anomalyHook['start'], '2026-11-20T10:00:00.000Z');
+    assert.match(String(anomalyHook['text']), /\nLast Anomalous Period: 2026-11-20 10:00 UTC\nCost Then \/ Expected: \$2\.00 \/ \$0\.50\nAlerting Since: 2026-11-20 09:00 UTC\n/);
+    // Deduplicated: nothing more while they stay stopped.
+    nowMs += 3_600_000;
+    await notifier.update([]);
+    assert.equal(rx.received.length, 11);
+
+    // Not delivered (4xx) → tried at the next update; firing again before that → no resolved at all.
+    const second = make({ channels: [webhookChannel(() => `${base}/hook`, undefined)] }).notifier;
+    await second.update([OVER]);
+    rx.script.push({ status: 400 });
+    await second.update([]);
+    assert.equal(rx.received.length, 13);
+    await second.update([OVER]);
+    await second.update([OVER]);
+    assert.equal(rx.received.length, 13, 'firing again inside the repeat interval: no resolved, no new firing message');
+    await second.update([]);
+    assert.deepEqual(
+      rx.received.slice(11).map((r) => r.body['status']),
+      ['firing', 'resolved', 'resolved'],
     );
   });
 

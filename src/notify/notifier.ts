@@ -2,6 +2,11 @@
 //   - deduplicated: a notice (noticeKey) is sent once per channel, and again only after
 //     `repeatIntervalMs` while it stays active; one that stops being active is forgotten, so a
 //     new breach of the same budget is sent again;
+//   - resolved: when no notice of an alert (alertKey: a budget, or a namespace's hourly or daily
+//     anomalies) that was delivered on a channel is active any more, one "resolved" message goes
+//     to that channel, with the same rate limit and retries (not delivered: tried again at the next
+//     update; the alert firing again first: not sent at all). Kept in memory: alerts from before a
+//     restart get no resolved message;
 //   - rate-limited: at most `maxPerHour` messages per channel in any hour; the rest wait for the
 //     next update (counted `rate_limited`), they are not dropped for good;
 //   - retried: network errors, 429 and 5xx answers are retried up to `maxAttempts` times with
@@ -13,8 +18,8 @@
 import type { ExpositionFormat } from '../server/exposition.ts';
 import { ExpositionWriter, labelText } from '../server/exposition.ts';
 import type { Logger } from '../server/log.ts';
-import type { Notice } from './message.ts';
-import { noticeKey } from './message.ts';
+import type { AlertNotice, Notice } from './message.ts';
+import { alertKey, noticeKey } from './message.ts';
 import { slackPayload } from './slack.ts';
 import { webhookPayload } from './webhook.ts';
 
@@ -56,7 +61,7 @@ export interface Notifier {
    * The notices active now. New ones (and ones due again) are sent in the background; the promise
    * resolves when this update's sends are done (tests await it; the exporter does not).
    */
-  update(active: readonly Notice[]): Promise<void>;
+  update(active: readonly AlertNotice[]): Promise<void>;
   metrics(format: ExpositionFormat, baseLabels: string): string;
 }
 
@@ -95,8 +100,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
     timeoutMs = 10_000,
   } = options;
   // Per channel: when each active notice was last sent, and when the messages of the last hour went.
-  const sentAt = new Map<string, Map<string, number>>(channels.map((c) => [c.name, new Map()]));
+  const sentAt = new Map<string, Map<string, { atMs: number; alert: string }>>(channels.map((c) => [c.name, new Map()]));
   const recent = new Map<string, number[]>(channels.map((c) => [c.name, []]));
+  // Per channel: the alerts with a delivered message and no resolved one yet (the last notice sent, and since when).
+  const open = new Map<string, Map<string, { notice: AlertNotice; sinceMs: number }>>(channels.map((c) => [c.name, new Map()]));
   const counts = new Map<string, number>();
   const retries = new Map<string, number>();
   const lastSuccess = new Map<string, number>();
@@ -138,30 +145,44 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   };
 
-  const run = async (active: readonly Notice[]): Promise<void> => {
+  /** Sends one message under the channel's hourly limit; false when it was not delivered (now). */
+  const send = async (channel: Channel, n: Notice): Promise<boolean> => {
+    const hour = recent.get(channel.name)!.filter((t) => now() - t < HOUR_MS);
+    recent.set(channel.name, hour);
+    if (hour.length >= maxPerHour) {
+      count(counts, `${channel.name}\u0000rate_limited`);
+      return false;
+    }
+    hour.push(now());
+    const ok = await deliver(channel, n);
+    count(counts, `${channel.name}\u0000${ok ? 'sent' : 'failed'}`);
+    if (ok) lastSuccess.set(channel.name, now());
+    return ok;
+  };
+
+  const run = async (active: readonly AlertNotice[]): Promise<void> => {
     const keys = new Set(active.map(noticeKey));
+    const alerts = new Set(active.map(alertKey));
     for (const channel of channels) {
       const sent = sentAt.get(channel.name)!;
-      // Notices no longer active are forgotten: the next breach is news again.
-      for (const k of [...sent.keys()]) if (!keys.has(k)) sent.delete(k);
+      const opened = open.get(channel.name)!;
       for (const n of active) {
         const key = noticeKey(n);
         const last = sent.get(key);
-        if (last !== undefined && now() - last < repeatIntervalMs) continue;
-        const hour = recent.get(channel.name)!.filter((t) => now() - t < HOUR_MS);
-        recent.set(channel.name, hour);
-        if (hour.length >= maxPerHour) {
-          count(counts, `${channel.name}\u0000rate_limited`);
-          continue;
-        }
-        hour.push(now());
-        const ok = await deliver(channel, n);
-        count(counts, `${channel.name}\u0000${ok ? 'sent' : 'failed'}`);
-        if (ok) {
-          sent.set(key, now());
-          lastSuccess.set(channel.name, now());
+        if (last !== undefined && now() - last.atMs < repeatIntervalMs) continue;
+        if (await send(channel, n)) {
+          sent.set(key, { atMs: now(), alert: alertKey(n) });
+          opened.set(alertKey(n), { notice: n, sinceMs: opened.get(alertKey(n))?.sinceMs ?? now() });
         }
       }
+      // Alerts that stopped: one resolved message each, once delivered.
+      for (const [k, { notice, sinceMs }] of [...opened]) {
+        if (alerts.has(k)) continue;
+        if (await send(channel, { kind: 'resolved', alert: notice, sinceMs, resolvedAtMs: now() })) opened.delete(k);
+      }
+      // Notices no longer active are forgotten once their alert is resolved: the next breach is news
+      // again. (Until the resolved message is delivered, the alert firing again is no news.)
+      for (const [k, { alert }] of [...sent]) if (!keys.has(k) && !opened.has(alert)) sent.delete(k);
     }
   };
 
@@ -173,7 +194,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     },
     metrics(format, baseLabels) {
       const w = new ExpositionWriter(format, baseLabels);
-      w.family('kube_cost_notifications_total', 'counter', 'Budget and anomaly notifications by channel (slack, webhook) and result: sent, failed (after retries, or an answer not worth retrying), rate_limited (over --notify-max-per-hour; sent at a later update).');
+      w.family('kube_cost_notifications_total', 'counter', 'Budget and anomaly notifications (firing and resolved messages) by channel (slack, webhook) and result: sent, failed (after retries, or an answer not worth retrying), rate_limited (over --notify-max-per-hour; sent at a later update).');
       for (const c of channels) for (const result of ['sent', 'failed', 'rate_limited'] as const) w.sample(labelText({ channel: c.name, result }), counts.get(`${c.name}\u0000${result}`) ?? 0);
       w.family('kube_cost_notification_errors_total', 'counter', 'Failed notification attempts by channel and error_type: http_429, http_5xx, http_4xx, connection, timeout (each retry counts).');
       for (const [k, v] of [...errors].sort()) {

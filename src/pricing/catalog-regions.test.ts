@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NodeInfo } from '../core/model.ts';
 import { identifyNode } from '../core/node-identity.ts';
+import { nodeRates } from '../core/rates.ts';
 import { createPriceBook } from './pricebook.ts';
 
 const GiB = 2 ** 30;
@@ -345,13 +346,71 @@ test('GCP: C3 rates per region are solved from three machine prices; regions wit
     assert.equal(a.source, 'catalog', `${region} ${type}`);
     assert.deepEqual(a.price.kind === 'rates' ? [a.price.rates.cpuCoreHourUsd, a.price.rates.ramGiBHourUsd] : undefined, [cpu, ram], `${region} ${type}`);
   }
-  // asia-northeast3 lists only c3-highcpu-4 (one memory/vCPU ratio); C2 and T2D have one ratio everywhere:
-  // no rates are solved, and the nodes fall back to the region's default rates with a reason.
-  for (const [region, type] of [['asia-northeast3', 'c3-standard-4'], ['europe-west1', 'c2-standard-4'], ['us-west1', 't2d-standard-4']] as const) {
-    const a = priced(`gce://project/${region}-b/node`, type, region, 4, 16);
-    assert.equal(a.source, 'default', `${region} ${type}`);
-    assert.equal(a.fallbackReason, `node ${region}-${type}: machine family "${type.split('-')[0]}" has no ${region} rates in the gcp catalog; using default rates`);
+  // asia-northeast3 lists only c3-highcpu-4 (one memory/vCPU ratio): no rates are solved, and the node falls
+  // back to the region's default rates with a reason. (C2 and T2D, one ratio everywhere, are priced per
+  // machine instead: next test.)
+  const c3 = priced('gce://project/asia-northeast3-b/node', 'c3-standard-4', 'asia-northeast3', 4, 16);
+  assert.equal(c3.source, 'default');
+  assert.equal(c3.fallbackReason, 'node asia-northeast3-c3-standard-4: machine family "c3" has no asia-northeast3 rates in the gcp catalog; using default rates');
+});
+
+test('GCP: C2 and T2D outside us-central1 are priced per machine at the SkyPilot v8 list price, split the OpenCost way', () => {
+  // [region, machine type, vCPUs, GB, USD per hour: the Price column of skypilot-org/skypilot-catalog
+  // catalogs/v8/gcp/vms.csv @006059e0 (gcp-machine-instance-prices.tsv)]
+  const table: [string, string, number, number, number][] = [
+    ['us-west1', 'c2-standard-4', 4, 16, 0.20881],
+    ['europe-west1', 'c2-standard-8', 8, 32, 0.4594],
+    ['europe-west3', 'c2-standard-16', 16, 64, 1.07605],
+    ['asia-northeast3', 'c2-standard-30', 30, 120, 2.00892],
+    ['asia-southeast1', 'c2-standard-60', 60, 240, 3.86376],
+    ['us-west1', 't2d-standard-1', 1, 4, 0.04225],
+    ['europe-west1', 't2d-standard-4', 4, 16, 0.18589],
+    ['europe-west3', 't2d-standard-32', 32, 128, 1.74166],
+    ['asia-southeast1', 't2d-standard-60', 60, 240, 3.12702],
+  ];
+  for (const [region, type, vcpus, gb, usd] of table) {
+    const a = priced(`gce://project/${region}-b/node`, type, region, vcpus, gb);
+    const name = `${region} ${type}`;
+    assert.equal(a.source, 'catalog', name);
+    assert.equal(a.fallbackReason, undefined, name);
+    assert.deepEqual(a.price, { kind: 'instance', hourlyUsd: usd }, name);
   }
+  // The split of c2-standard-8 in europe-west1 (0.4594; 8 vCPU, 32 GiB) with OpenCost's ratios
+  // cpuToRam = 0.031611 / 0.004237 = 7.460703328 and gpuToRam = 0.95 / 0.004237 = 224.2152466:
+  // RAM 0.4594 / (8 × 7.460703328 + 32) = 0.4594 / 91.68562662 = 0.005010599992 per GiB-hour,
+  // vCPU 0.005010599992 × 7.460703328 = 0.03738260003, GPU 0.005010599992 × 224.2152466 = 1.123452913.
+  const c2 = priced('gce://project/europe-west1-b/node', 'c2-standard-8', 'europe-west1', 8, 32);
+  const split = nodeRates(c2.price, { cpuMillicores: 8000, ramBytes: 32 * GiB, gpus: 0 });
+  assert.equal(split.hourlyUsd, 0.4594);
+  for (const [actual, expected] of [
+    [split.rates.ramGiBHourUsd, 0.005010599992],
+    [split.rates.cpuCoreHourUsd, 0.03738260003],
+    [split.rates.gpuHourUsd, 1.123452913],
+  ] as const) {
+    assert.ok(Math.abs(actual - expected) <= 1e-9 * expected, `${actual} ≠ ${expected}`);
+  }
+  // Spot: the median SpotPrice ÷ Price of the five C2 sizes in europe-west1 (0.0853/0.2297 = 0.3713539399,
+  // 0.17059/0.4594 = 0.3713321724, 0.34118/0.9188 = 0.3713321724, 0.63972/1.72275 = 0.3713365259,
+  // 1.27944/3.4455 = 0.3713365259) is 0.3713365259: 0.4594 × 0.3713365259 = 0.1705919990.
+  const spot = priced('gce://project/europe-west1-b/node', 'c2-standard-8', 'europe-west1', 8, 32, 0, { 'cloud.google.com/gke-spot': 'true' });
+  assert.equal(spot.price.kind, 'instance');
+  assert.ok(spot.price.kind === 'instance' && Math.abs(spot.price.hourlyUsd - 0.170591999) < 1e-9, JSON.stringify(spot.price));
+  assert.deepEqual(spot.onDemand, { kind: 'instance', hourlyUsd: 0.4594 });
+  assert.equal(spot.fallbackReason, 'node europe-west1-c2-standard-8: no live spot price; spot estimated at 37.13% of the on-demand price (the c2 spot/on-demand ratio in the catalog)');
+  // us-central1 keeps the cluster-autoscaler's per-vCPU and per-GB C2 and T2D rates.
+  const central: [string, number, number][] = [
+    ['c2-standard-8', 0.03398, 0.00455],
+    ['t2d-standard-4', 0.027502, 0.003686],
+  ];
+  for (const [type, cpu, ram] of central) {
+    const a = priced('gce://project/us-central1-a/node', type, 'us-central1', 8, 32);
+    assert.equal(a.source, 'catalog', type);
+    assert.deepEqual(a.price.kind === 'rates' ? [a.price.rates.cpuCoreHourUsd, a.price.rates.ramGiBHourUsd] : a.price, [cpu, ram], type);
+  }
+  // SkyPilot lists no T2D in asia-northeast3: default rates, and the reason names the machine type.
+  const t2d = priced('gce://project/asia-northeast3-a/node', 't2d-standard-8', 'asia-northeast3', 8, 32);
+  assert.equal(t2d.source, 'default');
+  assert.equal(t2d.fallbackReason, 'node asia-northeast3-t2d-standard-8: machine type "t2d-standard-8" has no asia-northeast3 price in the gcp catalog; using default rates');
 });
 
 test('Azure: Standard SSD disks and Standard load balancers are priced in every catalog region; Premium SSD outside eastus falls back visibly', () => {

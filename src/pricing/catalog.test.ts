@@ -164,6 +164,32 @@ test('shipped catalog: transcribed regional prices match their source lines', ()
   assert.deepEqual(c.data.azure.storage.gibMonthUsd['eastus'], { Premium_LRS: 0.153984375, StandardSSD_LRS: 0.075, Standard_LRS: 0.048125 });
   assert.deepEqual(c.data.aws.loadBalancerHourlyUsd, { 'us-east-1': 0.0225 });
   assert.deepEqual(c.data.gcp.loadBalancerHourlyUsd, { 'us-central1': 0.025 });
+  // GCE C2 and T2D outside us-central1: whole-machine prices (skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv
+  // @006059e0), e.g. "c2-standard-8,8.0,32.0,,,,europe-west1,europe-west1-b,0.4594,0.17059" and
+  // "t2d-standard-4,4.0,16.0,,,,asia-southeast1,asia-southeast1-a,0.20847,0.03862"; Cyclenerd's pricing.yml has
+  // c2-standard-8 europe-west1 "hour: 0.4594" and t2d-standard-4 asia-southeast1 "hour: 0.208468" (checked by the generator).
+  assert.equal(c.gcpMachineHourlyUsd('c2-standard-8', 'europe-west1'), 0.4594);
+  assert.equal(c.gcpMachineHourlyUsd('t2d-standard-4', 'asia-southeast1'), 0.20847);
+  assert.equal(c.gcpMachineHourlyUsd('c2-standard-60', 'asia-northeast3'), 4.01784);
+  // No per-vCPU/GB split is made up for them, and us-central1 keeps the autoscaler's rates, not a machine price.
+  assert.equal(c.gcpFamilyRates('c2', 'europe-west1', false), undefined);
+  assert.equal(c.gcpMachineHourlyUsd('c2-standard-8', 'us-central1'), undefined);
+  assert.deepEqual(c.gcpFamilyRates('c2', 'us-central1', false), [0.03398, 0.00455]);
+  // SkyPilot lists no T2D in asia-northeast3: absent, not guessed.
+  assert.equal(c.gcpMachineHourlyUsd('t2d-standard-4', 'asia-northeast3'), undefined);
+  // 13 types (5 C2, 8 T2D) in us-west1, europe-west1, europe-west3 and asia-southeast1; the 5 C2 in asia-northeast3.
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(c.data.gcp.machineHourlyUsd).map(([region, byType]) => [region, Object.keys(byType).length])),
+    { 'asia-northeast3': 5, 'asia-southeast1': 13, 'europe-west1': 13, 'europe-west3': 13, 'us-west1': 13 },
+  );
+  // Spot: median SpotPrice ÷ Price per family and region. T2D us-west1, eight sizes: 0.00802/0.04225 = 0.1898224852,
+  // 0.01605/0.08449 = 0.1899633093, 0.0321/0.16898 = 0.1899633093, 0.06419/0.33797 = 0.1899281001,
+  // 0.12838/0.67594 = 0.1899281001, 0.25677/1.35187 = 0.1899369022, 0.38515/2.02781 = 0.1899339682,
+  // 0.48144/2.53476 = 0.1899351418; median (0.1899339682 + 0.1899351418) / 2 = 0.189934555.
+  assert.equal(c.gcpSpotFraction('t2d', 'us-west1'), 0.189934555);
+  // The default rates are not derived from machine prices (no split is assumed): europe-west1 is still the
+  // median over E2, N1, N2 and N2D.
+  assert.deepEqual(c.data.gcp.defaultRates['europe-west1'], { cpuCoreHourUsd: 0.032513, ramGiBHourUsd: 0.004358, gpuHourUsd: 0.9771300448 });
   // Every region the docs promise is in the catalog.
   for (const r of ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-2', 'ap-southeast-1']) assert.ok(c.hasRegion('aws', r), r);
   for (const r of ['eastus', 'westus2', 'westeurope', 'germanywestcentral', 'koreacentral', 'southeastasia']) assert.ok(c.hasRegion('azure', r), r);
@@ -193,6 +219,9 @@ test('createCatalog refuses data that is not a generated catalog', () => {
   assert.throws(() => createCatalog({} as CatalogData), { message: 'price catalog: "aws" section is missing or malformed' });
   const data = JSON.parse(readFileSync(CATALOG_FILE, 'utf8')) as CatalogData;
   assert.throws(() => createCatalog({ ...data, _generated: undefined } as unknown as CatalogData), { message: 'price catalog: not a generated catalog (expected "_generated" and "fallback.rates")' });
+  // A catalog generated before GCE machine prices existed: refused with a hint, not priced as if C2 had no price.
+  const { machineHourlyUsd: _, ...oldGcp } = data.gcp;
+  assert.throws(() => createCatalog({ ...data, gcp: oldGcp } as unknown as CatalogData), { message: 'price catalog: "gcp.machineHourlyUsd" is missing; regenerate it with node scripts/catalog/generate.ts' });
 });
 
 test("splitRamRate: OpenCost's split of an instance price", () => {
@@ -217,6 +246,10 @@ function fixtureSources(over: SourceFiles): SourceFiles {
   return { ...real, ...spot, ...over };
 }
 
+const MACHINE_FILE = 'gcp-machine-instance-prices.tsv';
+const MACHINE_HEADER = 'machineType\tregion\thourUsd\tspotHourUsd\n';
+const MACHINE_CHECK = 'gcp-machine-instance-crosscheck.tsv';
+const MACHINE_CHECK_HEADER = 'machineType\tregion\tcyclenerdHourUsd\n';
 const SPOT_FILE = 'aws-ec2-spot-sample.tsv';
 const CROSS_FILE = 'aws-ec2-crosscheck-us-east-1.tsv';
 const CROSS_HEADER = 'instanceType\tskypilotUsEast1HourUsd\tsource\n';
@@ -245,6 +278,20 @@ test('generateCatalog: GCE family rates are solved from two machine shapes', () 
   // Spot prices are 20% of on-demand for both shapes.
   assert.equal(data.gcp.spotFraction['n2']?.['europe-west1'], 0.2);
   assert.ok(data.gcp.regions.includes('europe-west1'));
+});
+
+test('generateCatalog: C2/T2D machine prices are kept whole, with a spot ratio per family and region', () => {
+  const files = fixtureSources({
+    // c2-standard-8 and -16 in europe-west1 (SkyPilot v8 figures), Cyclenerd's 0.4594 for the first.
+    [MACHINE_FILE]: `${MACHINE_HEADER}c2-standard-8\teurope-west1\t0.4594\t0.17059\nc2-standard-16\teurope-west1\t0.9188\t0.34118\nt2d-standard-4\tus-west1\t0.16898\t-\n`,
+    [MACHINE_CHECK]: `${MACHINE_CHECK_HEADER}c2-standard-8\teurope-west1\t0.4594\n`,
+  });
+  const data = JSON.parse(generateCatalog(files)) as CatalogData;
+  assert.deepEqual(data.gcp.machineHourlyUsd, { 'europe-west1': { 'c2-standard-16': 0.9188, 'c2-standard-8': 0.4594 }, 'us-west1': { 't2d-standard-4': 0.16898 } });
+  // 0.17059 / 0.4594 = 0.3713321724 and 0.34118 / 0.9188 = 0.3713321724: median 0.3713321724. No T2D spot price: no ratio.
+  assert.equal(data.gcp.spotFraction['c2']?.['europe-west1'], 0.3713321724);
+  assert.equal(data.gcp.spotFraction['t2d']?.['us-west1'], undefined);
+  assert.equal(data.gcp.familyRates['c2']?.['europe-west1'], undefined);
 });
 
 test('generateCatalog: AWS spot fractions are medians of the sampled spot ÷ on-demand ratios', () => {
@@ -289,6 +336,15 @@ test('generateCatalog: malformed sources fail with file and line', () => {
     [fixtureSources({ 'gcp-gpu-prices.tsv': 'accelerator\tregion\thourUsd\nnvidia-tesla-t4\teurope-west1\t0\n' }), 'gcp-gpu-prices.tsv:2: nvidia-tesla-t4 in europe-west1: a GPU price must be positive'],
     // n1-standard-2 at the autoscaler's N1 rates: 2 × 0.031611 + 7.5 × 0.004237 = 0.0949995, not 0.095.
     [fixtureSources({ 'gcp-machine-prices.tsv': 'machineType\tregion\thourUsd\tspotHourUsd\nn1-standard-2\tus-central1\t0.095\t0.02\n' }), 'gcp-machine-prices.tsv:2: n1-standard-2 in us-central1: 0.095 here but 0.0949995 from the gcp-autoscaler-us-central1.json n1 rates'],
+    // GCE machine prices: only outside us-central1, only for families without rates in the region, checked against Cyclenerd.
+    [fixtureSources({ [MACHINE_FILE]: `${MACHINE_HEADER}c2-standard-8\tus-central1\t0.41762\t0.13594\n`, [MACHINE_CHECK]: MACHINE_CHECK_HEADER }), 'gcp-machine-instance-prices.tsv:2: c2-standard-8 in us-central1: us-central1 is priced from the per-vCPU/GB rates in gcp-autoscaler-us-central1.json'],
+    [fixtureSources({ [MACHINE_FILE]: `${MACHINE_HEADER}n2-standard-2\teurope-west1\t0.106834\t0.011028\n`, [MACHINE_CHECK]: MACHINE_CHECK_HEADER }), 'gcp-machine-instance-prices.tsv:2: n2-standard-2 in europe-west1: n2 has per-vCPU/GB rates in europe-west1; a machine price there would never be used'],
+    [fixtureSources({ [MACHINE_FILE]: `${MACHINE_HEADER}c9-standard-8\teurope-west1\t1\t1\n`, [MACHINE_CHECK]: MACHINE_CHECK_HEADER }), 'gcp-machine-instance-prices.tsv:2: machine type "c9-standard-8" has no shape in gcp-machine-shapes.txt'],
+    [fixtureSources({ [MACHINE_FILE]: `${MACHINE_HEADER}c2-standard-8\teurope-west1\t0\t0\n`, [MACHINE_CHECK]: MACHINE_CHECK_HEADER }), 'gcp-machine-instance-prices.tsv:2: c2-standard-8 in europe-west1: a machine price must be positive'],
+    [fixtureSources({ [MACHINE_FILE]: `${MACHINE_HEADER}c2-standard-8\teurope-west1\t0.4594\t0.17059\nc2-standard-8\teurope-west1\t0.4594\t0.17059\n`, [MACHINE_CHECK]: MACHINE_CHECK_HEADER }), 'gcp-machine-instance-prices.tsv:3: duplicate entry c2-standard-8 in europe-west1'],
+    // Cyclenerd's 0.459412 would round to 0.45941, not SkyPilot's 0.4594: refused; a check row must have a price to check.
+    [fixtureSources({ [MACHINE_FILE]: `${MACHINE_HEADER}c2-standard-8\teurope-west1\t0.4594\t0.17059\n`, [MACHINE_CHECK]: `${MACHINE_CHECK_HEADER}c2-standard-8\teurope-west1\t0.459412\n` }), 'gcp-machine-instance-crosscheck.tsv:2: c2-standard-8 in europe-west1: 0.459412 here but 0.4594 in gcp-machine-instance-prices.tsv'],
+    [fixtureSources({ [MACHINE_FILE]: `${MACHINE_HEADER}c2-standard-8\teurope-west1\t0.4594\t0.17059\n`, [MACHINE_CHECK]: `${MACHINE_CHECK_HEADER}t2d-standard-4\tasia-northeast3\t0.217016\n` }), 'gcp-machine-instance-crosscheck.tsv:2: t2d-standard-4 in asia-northeast3: 0.217016 here but no price in gcp-machine-instance-prices.tsv'],
     [fixtureSources({ 'gcp-disk-prices.tsv': 'region\tpd-standard\tpd-balanced\tpd-ssd\nus-central1\t0.04\t0.1\t0.18\n' }), 'gcp-disk-prices.tsv:2: pd-ssd in us-central1: 0.18 here but 0.17 in gcp-autoscaler-us-central1.json'],
   ];
   // Azure's load balancer price keyed by kind instead of region once priced every Azure LB at 0.

@@ -52,6 +52,12 @@ export interface GcpData extends ProviderCommon {
   readonly sharedCore: readonly string[];
   readonly familyRates: Readonly<Record<string, ByRegion<RatePair>>>;
   readonly customFamilyRates: Readonly<Record<string, ByRegion<RatePair>>>;
+  /**
+   * region → machine type → whole-machine on-demand USD per hour, for families with one memory/vCPU ratio
+   * (C2, T2D) outside us-central1, where no per-vCPU/GB split is published: priced per machine like AWS and
+   * Azure instances.
+   */
+  readonly machineHourlyUsd: ByRegion<Readonly<Record<string, number>>>;
   readonly spotFraction: Readonly<Record<string, ByRegion<number>>>;
   readonly gpuHourlyUsd: Readonly<Record<string, ByRegion<number>>>;
   readonly gpuSpotHourlyUsd: Readonly<Record<string, ByRegion<number>>>;
@@ -114,6 +120,8 @@ export interface Catalog {
   gcpMachine(machineType: string): GcpMachine | undefined;
   /** Per-vCPU and per-GiB on-demand rates of a GCE family in a region. */
   gcpFamilyRates(family: string, region: string, custom: boolean): RatePair | undefined;
+  /** Whole-machine on-demand USD per hour of a GCE machine type in a region, where the catalog prices it per machine. */
+  gcpMachineHourlyUsd(machineType: string, region: string): number | undefined;
   gcpSpotFraction(family: string, region: string): number | undefined;
   gcpGpuHourlyUsd(accelerator: string, region: string, spot: boolean): number | undefined;
   /** Default per-resource rates for a provider's region (derived by the generator; see docs/pricing.md). */
@@ -130,6 +138,9 @@ export function createCatalog(data: CatalogData): Catalog {
   }
   if (typeof data._generated !== 'string' || typeof data.fallback?.rates?.cpuCoreHourUsd !== 'number') {
     throw new Error('price catalog: not a generated catalog (expected "_generated" and "fallback.rates")');
+  }
+  if (typeof data.gcp.machineHourlyUsd !== 'object' || data.gcp.machineHourlyUsd === null) {
+    throw new Error('price catalog: "gcp.machineHourlyUsd" is missing; regenerate it with node scripts/catalog/generate.ts');
   }
   const sharedCore = new Set(data.gcp.sharedCore);
   const regionSets: Record<CatalogProvider, ReadonlySet<string>> = {
@@ -159,6 +170,7 @@ export function createCatalog(data: CatalogData): Catalog {
       return { machineType, family: m[1] ?? 'n1', vcpus, memoryGiB: memoryMiB / 1024, custom: true, sharedCore: false };
     },
     gcpFamilyRates: (family, region, custom) => (custom ? data.gcp.customFamilyRates : data.gcp.familyRates)[family]?.[region],
+    gcpMachineHourlyUsd: (machineType, region) => data.gcp.machineHourlyUsd[region]?.[machineType],
     gcpSpotFraction: (family, region) => data.gcp.spotFraction[family]?.[region],
     gcpGpuHourlyUsd: (accelerator, region, spot) => (spot ? data.gcp.gpuSpotHourlyUsd : data.gcp.gpuHourlyUsd)[accelerator]?.[region],
     defaultRates: (provider, region) => data[provider].defaultRates[region],

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { CloudProvider, NodeInfo } from '../core/model.ts';
 import { identifyNode } from '../core/node-identity.ts';
+import { nodeRates } from '../core/rates.ts';
 import type { FlatPriceAnswer, NodePriceAnswer, NodePriceQuery, StoragePriceAnswer, StoragePriceQuery } from '../core/pricing.ts';
 import type { CatalogData } from './catalog.ts';
 import { createCatalog } from './catalog.ts';
@@ -34,11 +35,13 @@ const DATA: CatalogData = {
   gcp: {
     fallbackRegion: 'us-central1',
     regions: ['europe-west1', 'us-central1'],
-    shapes: { 'n2-standard-4': [4, 16], 'e2-medium': [1, 4], 'e2-micro': [0.25, 1] },
+    shapes: { 'n2-standard-4': [4, 16], 'e2-medium': [1, 4], 'e2-micro': [0.25, 1], 'c2-standard-8': [8, 32], 't2d-standard-4': [4, 16] },
     sharedCore: ['e2-medium', 'e2-micro'],
     familyRates: { n2: { 'us-central1': [0.031611, 0.004237], 'europe-west1': [0.0348, 0.0047] }, e2: { 'us-central1': [0.021811, 0.002923] } },
     customFamilyRates: { n2: { 'us-central1': [0.033174, 0.004446] } },
-    spotFraction: { n2: { 'us-central1': 0.25 } },
+    // SkyPilot v8's europe-west1 c2-standard-8 and t2d-standard-4 prices (whole machine, USD per hour).
+    machineHourlyUsd: { 'europe-west1': { 'c2-standard-8': 0.4594, 't2d-standard-4': 0.18589 } },
+    spotFraction: { n2: { 'us-central1': 0.25 }, c2: { 'europe-west1': 0.4 } },
     gpuHourlyUsd: { 'nvidia-tesla-t4': { 'us-central1': 0.35 } },
     gpuSpotHourlyUsd: { 'nvidia-tesla-t4': { 'us-central1': 0.11 } },
     defaultRates: { 'us-central1': { cpuCoreHourUsd: 0.0275, ramGiBHourUsd: 0.0037, gpuHourUsd: 0.83 }, 'europe-west1': { cpuCoreHourUsd: 0.03, ramGiBHourUsd: 0.004, gpuHourUsd: 0.8 } },
@@ -181,10 +184,61 @@ test('node prices: catalog, fallbacks with exact reasons, spot and reserved', ()
     ['gcp unknown region', { provider: 'gcp', instanceType: 'n2-standard-4', region: 'me-central2' }, answer(rates(0.0275, 0.0037, 0.83), 'default', 'node n1: region "me-central2" not in the gcp catalog; using default rates')],
     ['gcp no region', { provider: 'gcp', instanceType: 'n2-standard-4', region: undefined }, answer(rates(0.031611, 0.004237, 0.83), 'default', 'node n1: no region label; priced machine type "n2-standard-4" at the gcp us-central1 rates')],
     ['gcp family without rates in the region', { provider: 'gcp', instanceType: 'e2-medium', region: 'europe-west1' }, answer(rates(0.03, 0.004, 0.8), 'default', 'node n1: machine family "e2" has no europe-west1 rates in the gcp catalog; using default rates')],
+    // C2/T2D outside us-central1: the machine's list price as an instance price (split the OpenCost way by the
+    // cost model, see the split test below), from the catalog, not a fallback.
+    ['gcp c2-standard-8 europe-west1: machine price', { provider: 'gcp', instanceType: 'c2-standard-8', region: 'europe-west1' }, answer(inst(0.4594), 'catalog')],
+    ['gcp t2d-standard-4 europe-west1: machine price', { provider: 'gcp', instanceType: 't2d-standard-4', region: 'europe-west1' }, answer(inst(0.18589), 'catalog')],
+    // Spot: the C2 europe-west1 ratio 0.4: 0.4594 × 0.4 = 0.18376.
+    [
+      'gcp c2-standard-8 europe-west1, spot',
+      { provider: 'gcp', instanceType: 'c2-standard-8', region: 'europe-west1', capacityType: 'spot' },
+      answer(inst(0.18376), 'catalog', 'node n1: no live spot price; spot estimated at 40% of the on-demand price (the c2 spot/on-demand ratio in the catalog)', inst(0.4594)),
+    ],
+    // No T2D ratio in europe-west1 or us-central1 in this fixture: OpenCost's 0.2: 0.18589 × 0.2 = 0.037178.
+    [
+      'gcp t2d-standard-4 europe-west1, spot without a family ratio',
+      { provider: 'gcp', instanceType: 't2d-standard-4', region: 'europe-west1', capacityType: 'spot' },
+      answer(inst(0.037178), 'catalog', `node n1: no live spot price; spot estimated at 20% of the on-demand price (${OPENCOST_SPOT})`, inst(0.18589)),
+    ],
+    // A GPU on a machine priced per machine has no price of its own: flagged, the split gives it a share.
+    [
+      'gcp c2-standard-8 reporting a GPU',
+      { provider: 'gcp', instanceType: 'c2-standard-8', region: 'europe-west1', capacity: GPU },
+      answer(inst(0.4594), 'catalog', 'node n1: 1 GPU(s) on a "c2-standard-8" node, a machine type priced per machine (0.4594 USD per hour, no GPU price): the GPUs get a share of that price in the OpenCost split'),
+    ],
+    // A region where the type has neither rates nor a machine price: the region's default rates, and the reason names the type.
+    ['gcp c2-standard-8 without a price in the region', { provider: 'gcp', instanceType: 'c2-standard-8', region: 'us-central1' }, answer(rates(0.0275, 0.0037, 0.83), 'default', 'node n1: machine type "c2-standard-8" has no us-central1 price in the gcp catalog; using default rates')],
     ['azure Standard_D4s_v5 eastus', { provider: 'azure', instanceType: 'Standard_D4s_v5', region: 'eastus' }, answer(inst(0.192), 'catalog')],
     ['azure unknown size', { provider: 'azure', instanceType: 'Standard_X1', region: 'eastus' }, answer(rates(0.035, 0.0045, 1), 'default', 'node n1: instance type "Standard_X1" not in the azure catalog for eastus; using default rates')],
   ];
   for (const [name, over, expected] of table) near(book.node(q(over)), expected, name);
+});
+
+test('a machine price (C2, T2D outside us-central1) is split into per-resource rates the OpenCost way', () => {
+  // cpuToRam = 0.031611 / 0.004237 = 7.460703328, gpuToRam = 0.95 / 0.004237 = 224.2152466;
+  // ramRate = price / (gpus × gpuToRam + vCPUs × cpuToRam + GiB), cpuRate = ramRate × cpuToRam, gpuRate = ramRate × gpuToRam.
+  // c2-standard-8 europe-west1 (0.4594): 8 × 7.460703328 + 32 = 91.68562662 → ram 0.4594 / 91.68562662 = 0.005010599992,
+  //   cpu 0.03738260003, gpu 1.123452913; 8 × 0.03738260003 + 32 × 0.005010599992 = 0.4594.
+  // t2d-standard-4 europe-west1 (0.18589): 4 × 7.460703328 + 16 = 45.84281331 → ram 0.004054943110, cpu 0.03025272756, gpu 0.9091800696.
+  // c2-standard-8 reporting 4 vCPU, 16 GiB and 1 GPU: 224.2152466 + 29.84281331 + 16 = 270.0580599 → ram 0.001701115679,
+  //   cpu 0.01269151941, gpu 0.3814160715.
+  const table: [string, Partial<NodePriceQuery>, number, number, number, number][] = [
+    ['c2-standard-8 europe-west1', { instanceType: 'c2-standard-8', capacity: { cpuMillicores: 8000, ramBytes: 32 * 2 ** 30, gpus: 0 } }, 0.4594, 0.03738260003, 0.005010599992, 1.123452913],
+    ['t2d-standard-4 europe-west1', { instanceType: 't2d-standard-4', capacity: { cpuMillicores: 4000, ramBytes: 16 * 2 ** 30, gpus: 0 } }, 0.18589, 0.03025272756, 0.00405494311, 0.9091800696],
+    ['c2-standard-8 reporting a GPU', { instanceType: 'c2-standard-8', capacity: GPU }, 0.4594, 0.01269151941, 0.001701115679, 0.3814160715],
+  ];
+  const book = createPriceBook({ catalog: CATALOG });
+  for (const [name, over, hourlyUsd, cpu, ram, gpu] of table) {
+    const query = q({ provider: 'gcp', region: 'europe-west1', ...over });
+    const a = book.node(query);
+    assert.equal(a.source, 'catalog', name);
+    assert.deepEqual(a.price, inst(hourlyUsd), name);
+    const split = nodeRates(a.price, query.capacity);
+    assert.equal(split.hourlyUsd, hourlyUsd, name);
+    for (const [what, actual, expected] of [['cpu', split.rates.cpuCoreHourUsd, cpu], ['ram', split.rates.ramGiBHourUsd, ram], ['gpu', split.rates.gpuHourUsd, gpu]] as const) {
+      assert.ok(Math.abs(actual - expected) <= 1e-9 * expected, `${name} ${what}: ${actual} ≠ ${expected}`);
+    }
+  }
 });
 
 test('provider and region overrides (--cloud-provider, --region) win over the node labels', () => {
@@ -225,6 +279,8 @@ test('discounts apply to catalog and default prices, per category', () => {
   // 0.096 × 0.8 = 0.0768; defaults 0.03/0.004/0.9 × 0.8; gp3 0.08 × 0.8; NLB 0.0225 × 0.8; EKS 0.1 × 0.8.
   near(all.node(q()), answer(inst(0.0768), 'catalog'));
   near(all.node(q({ instanceType: 'm99.huge' })), answer(rates(0.024, 0.0032, 0.72), 'default', 'node n1: instance type "m99.huge" not in the aws catalog for us-east-1; using default rates'));
+  // A GCE machine price (c2-standard-8 europe-west1 0.4594) is a compute price too: 0.4594 × 0.8 = 0.36752.
+  near(all.node(q({ provider: 'gcp', instanceType: 'c2-standard-8', region: 'europe-west1' })), answer(inst(0.36752), 'catalog'));
   near(all.storage({ provider: 'aws', region: 'us-east-1', storageClass: 'gp3', driver: undefined, volumeType: 'gp3' }), { gibMonthUsd: 0.064, source: 'catalog' });
   near(all.loadBalancer({ provider: 'aws', region: 'us-east-1' }), { hourlyUsd: 0.018, source: 'catalog' });
   near(all.clusterManagement({ provider: 'aws', region: 'us-east-1' }), { hourlyUsd: 0.08, source: 'catalog' });
@@ -376,9 +432,9 @@ test('look-ups are cached per distinct query; reasons still name each node', () 
 test('the shipped catalog answers every kind of question with a finite, non-negative number', () => {
   const book = createPriceBook();
   for (const provider of ['aws', 'gcp', 'azure', 'custom'] as const) {
-    for (const region of [undefined, 'us-east-1', 'eu-west-1', 'us-central1', 'europe-west3', 'eastus', 'westeurope', 'nowhere-1']) {
+    for (const region of [undefined, 'us-east-1', 'eu-west-1', 'us-central1', 'europe-west3', 'asia-northeast3', 'eastus', 'westeurope', 'nowhere-1']) {
       for (const capacityType of ['on-demand', 'spot', 'reserved'] as const) {
-        for (const instanceType of [undefined, 'm5.large', 'n2-standard-4', 'Standard_D4s_v5', 'e2-micro', 'n2-custom-2-8192', 'nope']) {
+        for (const instanceType of [undefined, 'm5.large', 'n2-standard-4', 'Standard_D4s_v5', 'e2-micro', 'n2-custom-2-8192', 'c2-standard-8', 't2d-standard-4', 'nope']) {
           for (const [capacity, labels] of [[GPU, T4], [GPU, {}], [{ cpuMillicores: 2000, ramBytes: 2 ** 33, gpus: 0 }, {}]] as const) {
             const a = book.node(q({ provider, region, capacityType, instanceType, capacity, labels }));
             for (const quote of [a.price, a.onDemand]) {
@@ -471,7 +527,11 @@ test('shipped catalog: a node in each catalog region resolves from its labels to
     source: 'default',
     fallbackReason: 'no standard load balancer price for northeurope in the azure catalog; using the eastus list price',
   });
-  // GCP families other than E2/N2 outside us-central1 likewise.
-  const c2 = priced('gce://project/europe-west1-b/node', 'c2-standard-4', 'europe-west1');
-  assert.equal(c2.fallbackReason, 'node europe-west1-node: machine family "c2" has no europe-west1 rates in the gcp catalog; using default rates');
+  // GCP families without rates or machine prices in a region likewise: SkyPilot lists no T2D in asia-northeast3,
+  // and no C2D outside us-central1 was transcribed.
+  const t2d = priced('gce://project/asia-northeast3-a/node', 't2d-standard-4', 'asia-northeast3');
+  assert.equal(t2d.source, 'default');
+  assert.equal(t2d.fallbackReason, 'node asia-northeast3-node: machine type "t2d-standard-4" has no asia-northeast3 price in the gcp catalog; using default rates');
+  const c2d = priced('gce://project/europe-west1-b/node', 'c2d-standard-4', 'europe-west1');
+  assert.equal(c2d.fallbackReason, 'node europe-west1-node: machine family "c2d" has no europe-west1 rates in the gcp catalog; using default rates');
 });

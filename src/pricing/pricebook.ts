@@ -79,6 +79,8 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
   const data = catalog.data;
   const factor = (c: DiscountCategory) => 1 - (custom?.discountPercent[c] ?? 0) / 100;
   const compute = factor('compute');
+  /** GCE machine types the catalog prices per machine in some region (C2, T2D outside us-central1). */
+  const pricedPerMachine = new Set(Object.values(data.gcp.machineHourlyUsd).flatMap((byType) => Object.keys(byType)));
   const opencostSpot = { fraction: data.fallback.spotFraction, what: "OpenCost's default spot/on-demand ratio" };
 
   /** The spot estimate for an AWS/Azure node: the region's sampled ratio, else the provider-wide one. */
@@ -134,11 +136,25 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
       reasons.push(`no region label; priced machine type "${type}" at the gcp ${fallbackRegion} rates`);
     }
     let rates = catalog.gcpFamilyRates(m.family, region, m.custom);
+    const familySpot = catalog.gcpSpotFraction(m.family, region) ?? catalog.gcpSpotFraction(m.family, fallbackRegion);
+    const machineUsd = rates || m.custom ? undefined : catalog.gcpMachineHourlyUsd(type, region);
+    if (machineUsd !== undefined) {
+      // One memory/vCPU ratio (C2, T2D): the catalog has the machine's price, not per-vCPU/GB rates; the
+      // cost model splits it the OpenCost way, as it does AWS and Azure instance prices.
+      if (q.capacity.gpus > 0) {
+        reasons.push(`${q.capacity.gpus} GPU(s) on a "${type}" node, a machine type priced per machine (${usd(machineUsd * k)} USD per hour, no GPU price): the GPUs get a share of that price in the OpenCost split`);
+      }
+      const spot = familySpot !== undefined ? { fraction: familySpot, what: `the ${m.family} spot/on-demand ratio in the catalog` } : opencostSpot;
+      return { quote: { kind: 'instance', hourlyUsd: machineUsd * k }, source, reasons, spot };
+    }
     if (!rates && m.custom) {
       rates = catalog.gcpFamilyRates(m.family, region, false);
       if (rates) reasons.push(`custom machine type "${type}": no custom-type ${m.family} rates for ${region} in the catalog; priced at the predefined ${m.family} rates`);
     }
-    if (!rates) return defaultPriced('gcp', region, `machine family "${m.family}" has no ${region} rates in the gcp catalog`, k);
+    if (!rates) {
+      const missing = pricedPerMachine.has(type) ? `machine type "${type}" has no ${region} price in the gcp catalog` : `machine family "${m.family}" has no ${region} rates in the gcp catalog`;
+      return defaultPriced('gcp', region, missing, k);
+    }
     const defaults = defaultRatesFor('gcp', region);
     let gpuHourUsd = defaults.gpuHourUsd;
     let gpuSpotHourUsd: number | undefined;
@@ -156,7 +172,6 @@ export function createPriceBook(options: PriceBookOptions = {}): PriceBook {
         gpuSpotHourUsd = catalog.gcpGpuHourlyUsd(accelerator, spotRegion, true);
       }
     }
-    const familySpot = catalog.gcpSpotFraction(m.family, region) ?? catalog.gcpSpotFraction(m.family, fallbackRegion);
     const spot =
       familySpot !== undefined
         ? { fraction: familySpot, what: `the ${m.family} spot/on-demand ratio in the catalog`, ...(gpuSpotHourUsd !== undefined ? { gpuHourUsd: gpuSpotHourUsd * k } : {}) }

@@ -50,7 +50,7 @@ describe('GET /api/v1/recommendations', () => {
         hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'] }],
         pdbs: [{ namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' } }, minAvailable: { percent: 100 } }],
       },
-      [1, 2].map((i) => ({ uid: `w${i}`, name: `web-${i}`, namespace: 'shop', phase: 'Running', labels: { app: 'web' }, annotations: {}, containers: [], workload: { kind: 'Deployment', name: 'web' } }) as unknown as PodInfo),
+      { pods: [1, 2].map((i) => ({ uid: `w${i}`, name: `web-${i}`, namespace: 'shop', phase: 'Running', labels: { app: 'web' }, annotations: {}, containers: [], claimNames: [], workload: { kind: 'Deployment', name: 'web' } }) as unknown as PodInfo) },
       'c1',
     );
     const res = await adviceRoutes({ store, prices: PRICES, now: () => NOW, policies: () => policies }).request('/recommendations?sample=5m&kind=rightsizing,spot');

@@ -40,7 +40,21 @@ export interface AdviceRoutesOptions {
    * from the latest reading (the store does not record them); undefined: not known.
    */
   readonly policies?: () => AdvicePolicies | undefined;
+  /**
+   * `--hub`: every cluster's facts from the shared store (policy-tracker.ts hubPolicies), used
+   * instead of `policies`; `clusters` are those with facts, `hpasUnknown` those without HPA facts.
+   */
+  readonly hubPolicies?: () => Promise<PolicyView | undefined>;
   readonly now?: () => number;
+}
+
+/** Facts of several clusters, with which ones lack them and why. */
+export interface PolicyView {
+  readonly policies: AdvicePolicies;
+  /** Clusters with facts; absent: the exporter's own cluster only (no warning about others). */
+  readonly clusters?: readonly string[];
+  readonly hpasUnknown?: readonly string[];
+  readonly warnings?: readonly string[];
 }
 
 const KINDS: readonly RecommendationKind[] = ['rightsizing', 'idle-node', 'spot', 'commitment'];
@@ -171,8 +185,11 @@ export interface RecommendationsInput {
   readonly commitmentDiscount?: number;
   /** Undefined: not known (a warning says so). */
   readonly hpas: readonly HpaTarget[] | undefined;
-  /** PDB facts per workload id (spot.ts); absent: not known. */
+  /** PDB and local-storage facts per workload id (spot.ts); absent: not known. */
   readonly spotFacts?: ReadonlyMap<string, WorkloadFacts>;
+  /** `--hub`: the clusters with facts (others in the store get a warning) and those without HPA facts. */
+  readonly factsClusters?: readonly string[];
+  readonly hpasUnknown?: readonly string[];
   readonly spotRatio: SpotRatioLookup;
 }
 
@@ -203,6 +220,12 @@ export async function computeRecommendations(
     const [sets, nodes] = await Promise.all([allocationsAt(sampleMs), store.nodes({ ...lastHour, ...clusters })]);
     Object.assign(out, { rightsizing: rightSize({ rows: flat(sets).filter(inNamespace), nowMs, rates: nodeUnitRates(flat(nodes)), ...(input.hpas ? { hpas: input.hpas } : {}), options: rs }) });
     if (input.hpas === undefined) warnings.push('no HorizontalPodAutoscaler list: workloads scaled by an HPA are right-sized on every resource (docs/advice.md)');
+    else if (input.hpasUnknown && input.hpasUnknown.length > 0) warnings.push(`no HorizontalPodAutoscaler list for cluster ${input.hpasUnknown.join(', ')}: its workloads scaled by an HPA are right-sized on every resource (docs/advice.md)`);
+  }
+  if (input.factsClusters) {
+    const known = new Set(input.factsClusters);
+    const missing = coverage.map((c) => c.cluster).filter((c) => !known.has(c) && (input.clusters === undefined || input.clusters.includes(c)));
+    if (missing.length > 0) warnings.push(`no HPA, PDB or local-storage facts for cluster ${missing.join(', ')} (its exporter does not write them to this store: docs/multi-cluster.md)`);
   }
   if (want.has('idle-node') || want.has('spot')) {
     const [nodeSets, allocSets] = await Promise.all([store.nodes({ startMs: window.startMs, endMs: window.endMs, stepMs: HOUR_MS, ...clusters }), allocationsAt(HOUR_MS)]);
@@ -368,7 +391,8 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         const { createPriceBook } = await import('../pricing/pricebook.ts');
         prices = createPriceBook();
       }
-      const policies = options.policies?.();
+      const view: PolicyView | undefined = options.hubPolicies ? await options.hubPolicies() : ((p) => (p ? { policies: p } : undefined))(options.policies?.());
+      const policies = view?.policies;
       const { parts: out, rows, warnings, coverage } = await computeRecommendations(store, {
         nowMs,
         window,
@@ -380,8 +404,11 @@ export function adviceRoutes(options: AdviceRoutesOptions): Hono {
         ...(discount !== undefined ? { commitmentDiscount: discount } : {}),
         hpas: policies?.hpas,
         ...(policies ? { spotFacts: policies.spotFacts } : {}),
+        ...(view?.clusters ? { factsClusters: view.clusters } : options.hubPolicies ? { factsClusters: [] } : {}),
+        ...(view?.hpasUnknown ? { hpasUnknown: view.hpasUnknown } : {}),
         spotRatio,
       });
+      warnings.push(...(view?.warnings ?? []));
       if (fmt === 'csv') return csv(toCsv(RECOMMENDATION_CSV_HEADER, rows.map(recommendationCells)), 'recommendations', window);
       const m = coverageMeta(coverage, window);
       // The cluster-wide 70 %-spot estimate is an alternative to the per-workload spot rows, not an addition.

@@ -18,7 +18,7 @@ import type { Budget, BudgetRule } from '../core/budget.ts';
 import { resolveBudgets } from '../core/budget.ts';
 import type { NamespaceInfo } from '../core/model.ts';
 import type { PriceBook } from '../core/pricing.ts';
-import type { Notice } from '../notify/message.ts';
+import type { AlertNotice } from '../notify/message.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { HistoryStore } from '../store/types.ts';
 import { computeAnomalies, computeMonthFigures, computeRecommendations, priceBookSpotRatio } from './advice-routes.ts';
@@ -161,9 +161,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     };
   };
 
-  const notices = (): Notice[] => {
+  const notices = (): AlertNotice[] => {
     const report = lastReport;
-    const out: Notice[] = [];
+    const out: AlertNotice[] = [];
     if (report !== undefined) {
       for (const s of budgets) {
         const b = s.budget;

@@ -167,8 +167,8 @@ describe('GET /api/v1/allocation', () => {
       assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
       assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="allocation-2026-11-30T000000Z-2026-11-30T010000Z\.csv"$/);
       const lines = (await res.text()).split('\r\n');
-      assert.match(lines[0]!, /^windowStart,windowEnd,name,cluster,node,namespace,controllerKind,controller,pod,start,end,minutes,pods,cpuCost,ramCost,gpuCost,pvCost,networkCost,loadBalancerCost,sharedCost,totalCost,/);
-      assert.match(lines[2]!, /^2026-11-30T00:00:00Z,2026-11-30T01:00:00Z,web,c1,n1,web,deployment,frontend,,2026-11-30T00:00:00Z,2026-11-30T01:00:00Z,60,2,1.25,0.625,0,0.1,0,0,0,1.975,/);
+      assert.match(lines[0]!, /^windowStart,windowEnd,name,cluster,node,namespace,controllerKind,controller,pod,container,start,end,minutes,pods,cpuCost,ramCost,gpuCost,pvCost,networkCost,loadBalancerCost,sharedCost,totalCost,/);
+      assert.match(lines[2]!, /^2026-11-30T00:00:00Z,2026-11-30T01:00:00Z,web,c1,n1,web,deployment,frontend,,,2026-11-30T00:00:00Z,2026-11-30T01:00:00Z,60,2,1.25,0.625,0,0.1,0,0,0,1.975,/);
       assert.match(lines[2]!, /,"\{""team"":""x""\}"$/);
       assert.equal(lines.length, 4); // header, data, web, and the empty string after the last CRLF
     }
@@ -205,7 +205,8 @@ describe('GET /api/v1/allocation', () => {
   const bad: readonly [string, string][] = [
     ['', 'window="": the window is required; accepted: e.g. window=7d'],
     ['window=1y', 'window="1y": not a window; accepted: today, yesterday, week'],
-    ['window=1d&aggregate=container', 'aggregate="container": the history store records pods, not containers'],
+    ['window=1d&aggregate=container', 'aggregate="container": no per-container history in this window (the store holds none): containers are recorded only by an exporter started with --record-containers'],
+    [`window=1d&filter=${encodeURIComponent('container:"app"')}`, 'filter="container:\\"app\\"": no per-container history in this window (the store holds none)'],
     ['window=1d&aggregate=namespaces', 'aggregate="namespaces": unknown property "namespaces"; accepted: cluster, node, namespace'],
     [`window=1d&filter=${encodeURIComponent('namespace:web')}`, 'filter="namespace:web": at position 10 ("web"): expected a quoted value like "kube-system", got "web"; accepted: FIELD OP'],
     ['window=1d&accumulate=yes', 'accumulate="yes": not a boolean nor a period; accepted: true (or all), false, hour, day, week, month, quarter'],

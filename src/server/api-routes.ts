@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { computeAllocations } from '../api/allocation.ts';
 import { assetSetsJson, assetsCsv, computeAssets } from '../api/assets.ts';
 import { BadQueryError } from '../api/errors.ts';
-import { namespacesOf } from '../api/filter.ts';
+import { mentionsContainer, namespacesOf } from '../api/filter.ts';
 import { focusCsv, focusRows } from '../api/focus.ts';
 import type { AllocationRequest, Params } from '../api/query.ts';
 import { parseAllocationQuery, parseAssetsQuery, parseFormatOnly, parseReconciliationQuery, parseSummaryQuery } from '../api/query.ts';
@@ -16,7 +16,7 @@ import { computeSummary, summaryCsv, summaryJson } from '../api/summary.ts';
 import type { Window } from '../api/window.ts';
 import type { ReconciliationReport } from '../billing/reconcile.ts';
 import { reconciliationDaysCsv, reconciliationDifferencesCsv, reconciliationJson } from '../billing/render.ts';
-import type { AllocationInterval, AllocationQuery, HistoryStore, StepSet } from '../store/types.ts';
+import type { AllocationInterval, AllocationQuery, Coverage, HistoryStore, StepSet } from '../store/types.ts';
 
 /** Billing reconciliation as the API asks it (src/billing/service.ts); absent: --billing-source not set. */
 export interface ReconciliationSource {
@@ -71,19 +71,54 @@ async function answer(c: Context, handler: () => Promise<Response>): Promise<Res
   }
 }
 
+/**
+ * Container rows exist only where the exporter ran with --record-containers: a window with none is
+ * refused (400) saying so and from when they exist; a window that starts before them is answered
+ * with a warning (the pods of the part before are not in the answer). Undefined: nothing to say.
+ */
+function containerCoverage(req: AllocationRequest, coverage: readonly Coverage[]): string | undefined {
+  const byAggregate = req.aggregate.some((p) => p.kind === 'container');
+  const parameter = byAggregate ? 'aggregate' : 'filter';
+  const value = byAggregate ? req.aggregate.map((p) => ('key' in p ? `${p.kind}:${p.key}` : p.kind)).join(',') : req.filterText;
+  const since = coverage.filter((c) => c.containersFromMs !== undefined && c.containersFromMs < req.window.endMs && c.lastMs > req.window.startMs);
+  const from = (c: Coverage) => `${c.cluster} from ${rfc3339(c.containersFromMs!)}`;
+  if (since.length === 0) {
+    const elsewhere = coverage.filter((c) => c.containersFromMs !== undefined);
+    const where = elsewhere.length > 0 ? `container rows exist for ${elsewhere.map((c) => `${from(c)} to ${rfc3339(c.lastMs)}`).join(', ')}` : 'the store holds none';
+    throw new BadQueryError(
+      parameter,
+      value,
+      `no per-container history in this window (${where}): containers are recorded only by an exporter started with --record-containers (KCE_RECORD_CONTAINERS=true)`,
+      'a window where container rows exist, or aggregate/filter on pod',
+    );
+  }
+  const late = since.filter((c) => c.containersFromMs! > Math.max(req.window.startMs, c.firstMs));
+  const without = coverage.filter((c) => c.containersFromMs === undefined && c.firstMs < req.window.endMs && c.lastMs > req.window.startMs);
+  const notes: string[] = [];
+  if (late.length > 0) notes.push(`container rows start at ${late.map(from).join(', ')}: pods before that are not in this answer`);
+  if (without.length > 0) notes.push(`no container rows for ${without.map((c) => c.cluster).join(', ')}: the pods of ${without.length === 1 ? 'that cluster' : 'those clusters'} are not in this answer`);
+  return notes.length === 0 ? undefined : `${notes.join('; ')} (containers are recorded with --record-containers)`;
+}
+
 export function apiRoutes(options: ApiRoutesOptions): Hono {
   const { store, reconciliation, now = () => Date.now() } = options;
   const api = new Hono();
 
-  /** The store's step sets: one query per run of equal-length periods (accumulate=day → ≤ 3 queries). */
-  async function stepSets(req: AllocationRequest): Promise<readonly StepSet<AllocationInterval>[]> {
+  /**
+   * The store's step sets: one query per run of equal-length periods (accumulate=day → ≤ 3 queries).
+   * With `containers`, pods come as their container rows and the other rows (idle, unmounted
+   * volumes, load balancers without pods) from the allocations, step by step.
+   */
+  async function stepSets(req: AllocationRequest, containers: boolean): Promise<readonly StepSet<AllocationInterval>[]> {
     // Push the namespaces down only when idle is not computed: idle shares need every allocation.
     const namespaces = req.includeIdle ? undefined : namespacesOf(req.filter);
-    const ask = (startMs: number, endMs: number, stepMs: number | undefined) => {
+    const ask = async (startMs: number, endMs: number, stepMs: number | undefined) => {
       const query: { -readonly [K in keyof AllocationQuery]: AllocationQuery[K] } = { startMs, endMs };
       if (stepMs !== undefined) query.stepMs = stepMs;
       if (namespaces !== undefined) query.namespaces = namespaces;
-      return store.allocations(query);
+      if (!containers) return store.allocations(query);
+      const [byContainer, allocations] = await Promise.all([store.containers(query), store.allocations(query)]);
+      return allocations.map((set, i) => ({ ...set, rows: [...(byContainer[i]?.rows ?? []), ...set.rows.filter((r) => r.kind !== 'pod')] }));
     };
     if (req.parts === undefined) return ask(req.window.startMs, req.window.endMs, req.stepMs);
     const runs: { startMs: number; endMs: number; lengthMs: number }[] = [];
@@ -99,8 +134,16 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
   }
 
   async function allocationSets(req: AllocationRequest) {
-    const [sets, coverage] = await fromStore(Promise.all([stepSets(req), store.coverage()]));
-    return { sets: computeAllocations(sets, req), meta: coverageMeta(coverage, req.window) };
+    const containers = req.aggregate.some((p) => p.kind === 'container') || mentionsContainer(req.filter);
+    if (!containers) {
+      const [sets, coverage] = await fromStore(Promise.all([stepSets(req, false), store.coverage()]));
+      return { sets: computeAllocations(sets, req), meta: coverageMeta(coverage, req.window) };
+    }
+    const coverage = await fromStore(store.coverage());
+    const notice = containerCoverage(req, coverage);
+    const sets = await fromStore(stepSets(req, true));
+    const m = coverageMeta(coverage, req.window);
+    return { sets: computeAllocations(sets, req), meta: notice ? { ...m, warnings: [...m.warnings, notice] } : m };
   }
 
   function meta(warnings: readonly string[], m: ReturnType<typeof coverageMeta>) {

@@ -1,6 +1,7 @@
 // The HTTP surface, in web-standard Request/Response (Hono), so tests call `app.request()` with
 // no port. The Node adapter lives in src/cli/serve.ts.
 import type { AdvicePolicies } from '../core/advice/policies.ts';
+import type { PolicyView } from './advice-routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import type { HistoryStore } from '../store/types.ts';
@@ -32,6 +33,8 @@ export interface AppOptions {
   readonly history?: HistoryStore;
   /** The cluster's current HPAs and PDB facts for /api/v1/recommendations (policy-tracker.ts). */
   readonly policies?: () => AdvicePolicies | undefined;
+  /** `--hub`: every cluster's facts from the shared store instead (policy-tracker.ts hubPolicies). */
+  readonly hubPolicies?: () => Promise<PolicyView | undefined>;
   /** Billing reconciliation (`--billing-source`): serves /api/v1/reconciliation. */
   readonly reconciliation?: ReconciliationSource;
   /** Folder of the built web UI (default: ui/dist of the package). */
@@ -104,7 +107,7 @@ export function createServerApp(options: AppOptions): ServerApp {
   app.get('/healthz', (c) => c.text('ok\n'));
 
   // Advice first: the allocation API answers 404 for every other path under /api/v1.
-  if (options.history) app.route('/api/v1', adviceRoutes({ store: options.history, ...(options.policies ? { policies: options.policies } : {}) }));
+  if (options.history) app.route('/api/v1', adviceRoutes({ store: options.history, ...(options.policies ? { policies: options.policies } : {}), ...(options.hubPolicies ? { hubPolicies: options.hubPolicies } : {}) }));
   if (options.history) app.route('/api/v1', apiRoutes({ store: options.history, ...(options.reconciliation ? { reconciliation: options.reconciliation } : {}) }));
 
   app.get('/readyz', (c) => {

@@ -118,6 +118,7 @@ test('a pod: phase, node, owner, init containers, sidecars, overhead, claims, ti
       sidecarContainers: [{ name: 'envoy', requests: amounts(100, 64 * MiB), limits: ZERO }],
       overhead: amounts(50, 32 * MiB),
       claimNames: ['data-web-0', 'web-7d4b9c8f5-x2x9k-scratch'],
+      localVolumes: [{ name: 'tmp', type: 'emptyDir' }],
       owner: { kind: 'ReplicaSet', name: 'web-7d4b9c8f5' },
       workload: { kind: 'Deployment', name: 'web' },
       createdAtMs: Date.UTC(2026, 10, 23, 9, 59, 58),
@@ -242,8 +243,46 @@ test('documents: a single object, typed lists from the API whose items have no k
   assert.deepEqual(snapshot.usage?.get('shop/a')?.get('c'), { cpuMillicores: 5, ramBytes: MiB });
 });
 
+test('pod volumes on the node: emptyDir on disk with its sizeLimit, hostPath; memory emptyDirs and others are not', () => {
+  const table: [string, unknown[], unknown][] = [
+    // [what, spec.volumes, expected localVolumes]
+    ['none', [{ name: 'token', projected: { sources: [] } }, { name: 'conf', configMap: { name: 'c' } }], undefined],
+    ['no volumes field', undefined as unknown as unknown[], undefined],
+    ['emptyDir, no limit', [{ name: 'tmp', emptyDir: {} }], [{ name: 'tmp', type: 'emptyDir' }]],
+    ['emptyDir with a limit in Mi', [{ name: 'tmp', emptyDir: { sizeLimit: '512Mi' } }], [{ name: 'tmp', type: 'emptyDir', sizeLimitBytes: 512 * MiB }]],
+    ['emptyDir with a limit in G (decimal)', [{ name: 'cache', emptyDir: { medium: '', sizeLimit: '2G' } }], [{ name: 'cache', type: 'emptyDir', sizeLimitBytes: 2_000_000_000 }]],
+    ['emptyDir in memory: RAM, not disk', [{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }], undefined],
+    ['hostPath', [{ name: 'data', hostPath: { path: '/mnt/data', type: 'DirectoryOrCreate' } }], [{ name: 'data', type: 'hostPath' }]],
+    [
+      'several, in order',
+      [{ name: 'a', hostPath: { path: '/a' } }, { name: 'b', emptyDir: { sizeLimit: '1Gi' } }, { name: 'c', persistentVolumeClaim: { claimName: 'x' } }],
+      [{ name: 'a', type: 'hostPath' }, { name: 'b', type: 'emptyDir', sizeLimitBytes: GiB }],
+    ],
+  ];
+  for (const [what, volumes, expected] of table) {
+    const { snapshot, warnings } = convert(pod('p', { containers: [{ name: 'app' }], ...(volumes === undefined ? {} : { volumes }) }));
+    assert.deepEqual(warnings, [], what);
+    assert.deepEqual(snapshot.pods[0]?.localVolumes, expected, what);
+  }
+});
+
+test('persistent volumes on one node: spec.local and spec.hostPath', () => {
+  const pv = (name: string, spec: Record<string, unknown>) => ({ kind: 'PersistentVolume', metadata: { name }, spec: { capacity: { storage: '10Gi' }, storageClassName: 'local', ...spec } });
+  const { snapshot, warnings } = convert(pv('local-1', { local: { path: '/mnt/disks/ssd1' } }), pv('host-1', { hostPath: { path: '/data' } }), pv('ebs-1', { csi: { driver: 'ebs.csi.aws.com', volumeHandle: 'v' } }));
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(
+    snapshot.persistentVolumes.map((v) => [v.name, v.nodeLocal]),
+    [
+      ['local-1', 'local'],
+      ['host-1', 'hostPath'],
+      ['ebs-1', undefined],
+    ],
+  );
+});
+
 test('a malformed object is skipped with an error naming object, field and value; the rest is kept', () => {
   const table: [unknown, string, string][] = [
+    [pod('bad-size', { containers: [], volumes: [{ name: 'a', hostPath: { path: '/a' } }, { name: 'tmp', emptyDir: { sizeLimit: 'lots' } }] }), 'InvalidQuantityError', 'pods/shop/bad-size: spec.volumes[1].emptyDir.sizeLimit: not a valid Kubernetes quantity (got "lots")'],
     [pod('bad-cpu', { containers: [{ name: 'app', resources: { requests: { cpu: '10x' } } }] }), 'InvalidQuantityError', 'pods/shop/bad-cpu: spec.containers[0].resources.requests.cpu: not a valid Kubernetes quantity (got "10x")'],
     [pod('bad-limit', { containers: [{ name: 'a' }, { name: 'b', resources: { limits: { memory: '1 Gi' } } }] }), 'InvalidQuantityError', 'pods/shop/bad-limit: spec.containers[1].resources.limits.memory: not a valid Kubernetes quantity (got "1 Gi")'],
     [pod('bad-init', { containers: [{ name: 'a' }], initContainers: [{ name: 'i', resources: { requests: { cpu: '-1' } } }] }), 'InvalidQuantityError', 'pods/shop/bad-init: spec.initContainers[0].resources.requests.cpu: must not be negative (got "-1")'],

@@ -18,6 +18,7 @@ import type {
   PersistentVolumeClaimInfo,
   PersistentVolumeInfo,
   PodInfo,
+  PodLocalVolume,
   PodPhase,
   ResourceAmounts,
   ServiceInfo,
@@ -577,6 +578,33 @@ function claimNamesOf(volumes: unknown, podName: string): readonly string[] {
   return names ?? NO_CLAIMS;
 }
 
+/**
+ * Volumes kept on the node's disk: `emptyDir` unless `medium: Memory` (its size limit kept), and
+ * `hostPath`. Undefined when there are none (most pods), so that cached pods stay small.
+ */
+function localVolumesOf(volumes: unknown, ref: string): readonly PodLocalVolume[] | undefined {
+  if (!Array.isArray(volumes)) return undefined;
+  let out: PodLocalVolume[] | undefined;
+  for (let i = 0; i < volumes.length; i++) {
+    const v = volumes[i];
+    if (!isJsonObject(v) || typeof v['name'] !== 'string') continue;
+    let local: PodLocalVolume | undefined;
+    const emptyDir = v['emptyDir'];
+    if (isJsonObject(emptyDir)) {
+      if (emptyDir['medium'] === 'Memory') continue;
+      const limit = emptyDir['sizeLimit'];
+      local =
+        limit === undefined || limit === null
+          ? { name: v['name'], type: 'emptyDir' }
+          : { name: v['name'], type: 'emptyDir', sizeLimitBytes: quantity(byteMemo, parseBytes, limit, ref, 'spec.volumes', i, '.emptyDir', '.sizeLimit') };
+    } else if (isJsonObject(v['hostPath'])) local = { name: v['name'], type: 'hostPath' };
+    if (local === undefined) continue;
+    if (out === undefined) out = [local];
+    else out.push(local);
+  }
+  return out;
+}
+
 function convertPod(obj: JsonObject, meta: Meta): PodInfo {
   const spec = obj['spec'];
   if (!isJsonObject(spec)) throw invalid(meta.ref, 'spec', spec, 'expected an object');
@@ -618,6 +646,8 @@ function convertPod(obj: JsonObject, meta: Meta): PodInfo {
     overhead: resourceAmounts(spec['overhead'], meta.ref, 'spec.overhead', -1, '', ZERO_RESOURCES),
     claimNames: claimNamesOf(spec['volumes'], meta.name),
   };
+  const localVolumes = localVolumesOf(spec['volumes'], meta.ref);
+  if (localVolumes !== undefined) pod.localVolumes = localVolumes;
   if (owner !== undefined) pod.owner = owner;
   if (workload !== undefined) pod.workload = workload;
   if (meta.createdAtMs !== undefined) pod.createdAtMs = meta.createdAtMs;
@@ -690,6 +720,8 @@ function convertPersistentVolume(obj: JsonObject, meta: Meta): PersistentVolumeI
     pv.claim = { namespace: typeof ns === 'string' && ns !== '' ? ns : 'default', name: claimRef['name'] };
   }
   if (driver !== undefined && driver !== '') pv.driver = driver;
+  if (isJsonObject(spec['local'])) pv.nodeLocal = 'local';
+  else if (isJsonObject(spec['hostPath'])) pv.nodeLocal = 'hostPath';
   return pv;
 }
 

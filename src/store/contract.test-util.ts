@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Labels } from '../core/model.ts';
-import type { AllocationInterval, CycleBatch, HistoryStore, RetentionPolicy, StepSet } from './types.ts';
+import { ALLOCATION_SUMS } from './plan.ts';
+import type { AllocationInterval, ContainerInterval, CycleBatch, HistoryStore, RetentionPolicy, StepSet } from './types.ts';
 import { CycleOverlapError, InvalidCycleError } from './validate.ts';
 
 export type OpenStore = (options: { retention?: RetentionPolicy }) => Promise<HistoryStore>;
@@ -93,6 +94,22 @@ export function makeBatch(cluster: string, startMs: number, endMs: number, pods:
     loadBalancers: [{ ...base, namespace: 'shop', name: 'web', minutes, costUsd: 0.025 * hours, priceSource: 'catalog' }],
     clusterCharges: { ...base, minutes, managementCostUsd: 0.1 * hours },
   };
+}
+
+/**
+ * `batch` with container rows: each pod (by key) split into the named containers, each taking its
+ * share (a fraction) of every amount of the pod row; minutes stay the pod's.
+ */
+export function withContainers(batch: CycleBatch, shares: Readonly<Record<string, readonly (readonly [string, number])[]>>): CycleBatch {
+  const containers: ContainerInterval[] = [];
+  for (const a of batch.allocations) {
+    for (const [container, share] of shares[a.key] ?? []) {
+      const row: Record<string, unknown> = { ...a, key: `${a.key}/${container}`, container };
+      for (const f of ALLOCATION_SUMS) if (f !== 'minutes' && f !== 'usageMinutes') row[f] = a[f] * share;
+      containers.push(row as unknown as ContainerInterval);
+    }
+  }
+  return { ...batch, containers };
 }
 
 export function close(actual: number | undefined, expected: number, what: string): void {
@@ -315,6 +332,120 @@ export function storeContract(name: string, open: OpenStore): void {
         // The gap holds nothing: 10:00–13:00 is 1.5 hours of data.
         const [set] = await store.allocations({ startMs: T0 + 10 * HOUR, endMs: T0 + 13 * HOUR, clusters: ['prod'] });
         close(rowOf(set, byKey('uid-a'), 'a').minutes, 90, 'minutes with the gap');
+      } finally {
+        await store.close();
+      }
+    });
+
+    // Per-container rows (--record-containers): a is split app 3/4, __pod__ 1/4; b is one container.
+    const SPLIT = { 'uid-a': [['app', 0.75], ['__pod__', 0.25]], 'uid-b': [['postgres', 1]] } as const;
+    const byContainer =
+      (pod: string, container: string, cluster = 'prod') =>
+      (r: ContainerInterval) =>
+        r.key === `${pod}/${container}` && r.cluster === cluster;
+    const split = (batch: CycleBatch) => withContainers(batch, SPLIT);
+
+    test('containers: recorded, read back with their pod identity, summed over cycles, filtered by namespace', async () => {
+      const store = await open({});
+      try {
+        assert.deepEqual(
+          (await store.containers({ startMs: T0, endMs: T0 + DAY })).map((s) => s.rows.length),
+          [0],
+          'nothing recorded yet',
+        );
+        await store.record(split(makeBatch('prod', T0 + 10 * HOUR, T0 + 10.5 * HOUR, [A, B])));
+        await store.record(split(makeBatch('prod', T0 + 10.5 * HOUR, T0 + 11 * HOUR, [A, B])));
+        const [set] = await store.containers({ startMs: T0, endMs: T0 + DAY });
+        assert.equal(set?.rows.length, 3);
+        const app = rowOf(set, byContainer('uid-a', 'app'), 'a/app');
+        close(app.cpuCostUsd, 0.03, 'a/app cpu'); // 0.04 $/h × 1 h × 3/4
+        close(app.ramCostUsd, 0.015, 'a/app ram');
+        close(app.cpuCoreHours, 0.75, 'a/app core-hours');
+        close(app.minutes, 60, 'a/app minutes (the pod ran the whole hour)');
+        assert.deepEqual(
+          [app.container, app.namespace, app.pod, app.node, app.controllerKind, app.controller, app.labels, app.kind, app.basis],
+          ['app', 'shop', 'uid-a', 'n1', 'deployment', 'shop', { team: 'web' }, 'pod', 'estimated'],
+        );
+        close(rowOf(set, byContainer('uid-a', '__pod__'), 'a/__pod__').cpuCostUsd, 0.01, 'a/__pod__'); // 0.04 × 1/4
+        close(rowOf(set, byContainer('uid-b', 'postgres'), 'b/postgres').cpuCostUsd, 0.1, 'b/postgres');
+        // The pod rows are unchanged by the container rows.
+        const [pods] = await store.allocations({ startMs: T0, endMs: T0 + DAY });
+        close(rowOf(pods, byKey('uid-a'), 'a').cpuCostUsd, 0.04, 'pod a');
+        const [shop] = await store.containers({ startMs: T0, endMs: T0 + DAY, namespaces: ['db'] });
+        assert.deepEqual(
+          shop?.rows.map((r) => r.key),
+          ['uid-b/postgres'],
+        );
+        const [cov] = await store.coverage();
+        assert.equal(cov?.containersFromMs, T0 + 10 * HOUR);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('containers: coverage says from when they are recorded; cycles without them have none', async () => {
+      const store = await open({});
+      try {
+        await store.record(makeBatch('prod', T0, T0 + HOUR, [A]));
+        await store.record(split(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, [A])));
+        await store.record(makeBatch('staging', T0, T0 + HOUR, [A]));
+        const cov = await store.coverage();
+        assert.deepEqual(
+          cov.map((c) => [c.cluster, c.containersFromMs]),
+          [
+            ['prod', T0 + HOUR],
+            ['staging', undefined],
+          ],
+        );
+        const [set] = await store.containers({ startMs: T0, endMs: T0 + 2 * HOUR });
+        close(rowOf(set, byContainer('uid-a', 'app'), 'a/app').cpuCostUsd, 0.03, 'only the second hour has containers');
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('containers: rolled up and retained like pod rows', async () => {
+      const retention: RetentionPolicy = { rawMs: DAY, hourlyMs: 3 * DAY, dailyMs: 10 * DAY };
+      const store = await open({ retention });
+      try {
+        // Twelve days of hourly cycles; now = day 12: raw kept for day 11, hourly for 9–11, daily for 2–11.
+        for (let t = T0; t < T0 + 12 * DAY; t += HOUR) await store.record(split(makeBatch('prod', t, t + HOUR, [A, B])));
+        const cost = async (startMs: number, endMs: number, container = 'app') => {
+          const [set] = await store.containers({ startMs, endMs });
+          return set?.rows.find(byContainer(container === 'postgres' ? 'uid-b' : 'uid-a', container))?.cpuCostUsd ?? 0;
+        };
+        close(await cost(T0, T0 + 12 * DAY), 0.03 * 288, 'before maintenance: 12 days × 24 h × 0.03');
+        await store.maintain(T0 + 12 * DAY);
+        close(await cost(T0 + 2 * DAY, T0 + 12 * DAY), 0.03 * 240, 'days 2–11 (daily rollups)');
+        close(await cost(T0 + 9 * DAY + 5 * HOUR, T0 + 9 * DAY + 8 * HOUR, '__pod__'), 0.01 * 3, 'three hours on day 9 (hourly)');
+        close(await cost(T0 + 11 * DAY + 5.5 * HOUR, T0 + 11 * DAY + 6 * HOUR, 'postgres'), 0.05, 'half an hour on day 11 (raw)');
+        close(await cost(T0, T0 + 2 * DAY), 0, 'days 0–1 are past daily retention');
+        const daily = await store.containers({ startMs: T0 + 9 * DAY, endMs: T0 + 12 * DAY, stepMs: DAY });
+        assert.deepEqual(
+          daily.map((s) => Number(rowOf(s, byContainer('uid-a', 'app'), 'a/app').cpuCostUsd.toFixed(9))),
+          [0.72, 0.72, 0.72], // 0.03 $/h × 24 h
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('containers: impossible container rows are refused with typed errors, and nothing of the cycle is written', async () => {
+      const store = await open({});
+      try {
+        const good = split(makeBatch('prod', T0, T0 + HOUR, [A]));
+        const rows = good.containers ?? [];
+        const nan = { ...good, containers: rows.map((c) => (c.container === 'app' ? { ...c, ramCostUsd: Number.NaN } : c)) };
+        await assert.rejects(store.record(nan), (err: unknown) => {
+          assert.ok(err instanceof InvalidCycleError);
+          assert.equal(err.message, 'container shop/uid-a/app (uid-a/app): ramCostUsd: must be a finite number ≥ 0 (got "NaN")');
+          return true;
+        });
+        await assert.rejects(store.record({ ...good, containers: [...rows, rows[0]!] }), /container shop\/uid-a\/app \(uid-a\/app\): key: appears twice in the cycle/);
+        assert.deepEqual(await store.coverage(), []);
+        await store.record(good);
+        const [set] = await store.containers({ startMs: T0, endMs: T0 + HOUR });
+        assert.equal(set?.rows.length, 2);
       } finally {
         await store.close();
       }

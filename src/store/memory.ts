@@ -5,6 +5,7 @@ import type { FactKind, Marks } from './plan.ts';
 import {
   ALLOCATIONS,
   CLUSTER_CHARGES,
+  CONTAINERS,
   cut,
   DAY_MS,
   DISKS,
@@ -19,14 +20,14 @@ import {
   steps,
 } from './plan.ts';
 import { addAllocationDelta, addNodeDelta, scaleAllocationRow, scaleNodeRow } from './reconcile.ts';
-import type { AllocationInterval, AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, NodeInterval, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import type { AllocationInterval, AllocationQuery, ContainerInterval, Coverage, CycleBatch, HistoryStore, NodeHourBill, NodeInterval, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, validateBatch } from './validate.ts';
 
 export const DEFAULT_RETENTION: RetentionPolicy = { rawMs: 15 * DAY_MS, hourlyMs: 90 * DAY_MS, dailyMs: undefined };
 
 type AnyRow = { readonly startMs: number; readonly endMs: number; readonly cluster: string };
 type AnyKind = FactKind<AnyRow>;
-const KINDS = [ALLOCATIONS, NODES, DISKS, LOAD_BALANCERS, CLUSTER_CHARGES] as unknown as readonly AnyKind[];
+const KINDS = [ALLOCATIONS, CONTAINERS, NODES, DISKS, LOAD_BALANCERS, CLUSTER_CHARGES] as unknown as readonly AnyKind[];
 
 /** bucket start → key → row, per kind. */
 type Buckets = Map<string, Map<number, Map<string, AnyRow>>>;
@@ -36,6 +37,8 @@ interface ClusterState {
   hourlyThroughMs: number;
   dailyThroughMs: number;
   demo: boolean;
+  /** Start of the first batch with container rows. */
+  containersFromMs: number | undefined;
   spans: { startMs: number; endMs: number }[];
   raw: CycleBatch[];
   hourly: Buckets;
@@ -121,6 +124,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
           hourlyThroughMs: batch.startMs,
           dailyThroughMs: Math.floor(batch.startMs / HOUR_MS) * HOUR_MS,
           demo: false,
+          containersFromMs: undefined,
           spans: [],
           raw: [],
           hourly: new Map(),
@@ -130,6 +134,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
       }
       c.raw.push(batch);
       c.demo ||= batch.demo;
+      if (c.containersFromMs === undefined && (batch.containers?.length ?? 0) > 0) c.containersFromMs = batch.startMs;
       const last = c.spans[c.spans.length - 1];
       if (last && last.endMs === batch.startMs) last.endMs = batch.endMs;
       else c.spans.push({ startMs: batch.startMs, endMs: batch.endMs });
@@ -138,6 +143,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
     async allocations(q: AllocationQuery) {
       const namespaces = q.namespaces ? new Set(q.namespaces) : undefined;
       return query(ALLOCATIONS, q, namespaces ? (r: AllocationInterval) => namespaces.has(r.namespace) : undefined);
+    },
+    async containers(q: AllocationQuery) {
+      const namespaces = q.namespaces ? new Set(q.namespaces) : undefined;
+      return query(CONTAINERS, q, namespaces ? (r: ContainerInterval) => namespaces.has(r.namespace) : undefined);
     },
     async nodes(q) {
       return query(NODES, q);
@@ -159,7 +168,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
         if (!first || !last) continue;
         const gaps = [];
         for (let i = 1; i < c.spans.length; i++) gaps.push({ startMs: c.spans[i - 1]!.endMs, endMs: c.spans[i]!.startMs });
-        out.push({ cluster, firstMs: first.startMs, lastMs: last.endMs, gaps, demo: c.demo });
+        const containersFromMs = c.containersFromMs === undefined ? undefined : Math.max(first.startMs, c.containersFromMs);
+        out.push({ cluster, firstMs: first.startMs, lastMs: last.endMs, gaps, demo: c.demo, ...(containersFromMs === undefined ? {} : { containersFromMs }) });
       }
       return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
     },
@@ -219,15 +229,18 @@ function reconcileInMemory(c: ClusterState, bills: readonly NodeHourBill[]): num
     for (const b of c.raw) if (b.startMs >= rawFrom && b.startMs < end) for (const n of b.nodes) if (n.node === bill.node) recorded += n.totalCostUsd;
     if (!(recorded > 0) || !Number.isFinite(bill.billedCostUsd) || bill.billedCostUsd < 0) continue;
     const f = bill.billedCostUsd / recorded;
-    const hourlyAllocs = c.hourly.get(ALLOCATIONS.name)?.get(h);
+    // Pod rows and container rows (a pod's parts, scaled alike so they still add up to it).
+    const podKinds = [ALLOCATIONS.name, CONTAINERS.name];
     // Daily rollups that already hold this hour absorb its change.
     if (h < c.dailyThroughMs) {
       const day = Math.floor(h / DAY_MS) * DAY_MS;
       const dailyNodes = c.daily.get(NODES.name)?.get(day);
       const dn = dailyNodes?.get(bill.node) as NodeInterval | undefined;
       if (dailyNodes && dn && hourlyNode) dailyNodes.set(bill.node, addNodeDelta(dn, hourlyNode, scaleNodeRow(hourlyNode, f)));
-      const dailyAllocs = c.daily.get(ALLOCATIONS.name)?.get(day);
-      if (dailyAllocs && hourlyAllocs) {
+      for (const kind of podKinds) {
+        const hourlyAllocs = c.hourly.get(kind)?.get(h);
+        const dailyAllocs = c.daily.get(kind)?.get(day);
+        if (!dailyAllocs || !hourlyAllocs) continue;
         for (const [key, row] of hourlyAllocs) {
           const a = row as AllocationInterval;
           const da = dailyAllocs.get(key) as AllocationInterval | undefined;
@@ -236,10 +249,19 @@ function reconcileInMemory(c: ClusterState, bills: readonly NodeHourBill[]): num
       }
     }
     if (hourlyNodes && hourlyNode) hourlyNodes.set(bill.node, scaleNodeRow(hourlyNode, f));
-    if (hourlyAllocs) for (const [key, row] of hourlyAllocs) if ((row as AllocationInterval).node === bill.node) hourlyAllocs.set(key, scaleAllocationRow(row as AllocationInterval, f));
+    for (const kind of podKinds) {
+      const hourlyAllocs = c.hourly.get(kind)?.get(h);
+      if (hourlyAllocs) for (const [key, row] of hourlyAllocs) if ((row as AllocationInterval).node === bill.node) hourlyAllocs.set(key, scaleAllocationRow(row as AllocationInterval, f));
+    }
+    const scaled = <Row extends AllocationInterval>(rows: readonly Row[]): Row[] => rows.map((a) => (a.node === bill.node ? (scaleAllocationRow(a, f) as Row) : a));
     c.raw = c.raw.map((b) =>
       b.startMs >= h && b.startMs < end
-        ? { ...b, nodes: b.nodes.map((n) => (n.node === bill.node ? scaleNodeRow(n, f) : n)), allocations: b.allocations.map((a) => (a.node === bill.node ? scaleAllocationRow(a, f) : a)) }
+        ? {
+            ...b,
+            nodes: b.nodes.map((n) => (n.node === bill.node ? scaleNodeRow(n, f) : n)),
+            allocations: scaled(b.allocations),
+            ...(b.containers ? { containers: scaled(b.containers) } : {}),
+          }
         : b,
     );
     changed++;

@@ -10,7 +10,7 @@
 // the data of [h, min(h + 1 hour, hourlyThroughMs)), and raw rows everything after (and, until
 // retention drops them, before). A step is answered from daily buckets for the whole days inside
 // it, hourly buckets for the whole hours left, and raw rows (cut pro rata) at the edges.
-import type { AllocationInterval, ClusterInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval, StepSet, TimeQuery } from './types.ts';
+import type { AllocationInterval, ClusterInterval, ContainerInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval, StepSet, TimeQuery } from './types.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -19,7 +19,7 @@ export type Resolution = 'raw' | 'hourly' | 'daily';
 
 /** How one kind of fact is keyed, summed and cut. */
 export interface FactKind<Row extends { readonly startMs: number; readonly endMs: number; readonly cluster: string }> {
-  readonly name: 'allocations' | 'nodes' | 'disks' | 'loadBalancers' | 'clusterCharges';
+  readonly name: 'allocations' | 'containers' | 'nodes' | 'disks' | 'loadBalancers' | 'clusterCharges';
   /** Identifies the same thing across cycles (with the cluster). */
   key(row: Row): string;
   /** Amounts over the interval: summed by rollups, cut pro rata. */
@@ -55,6 +55,7 @@ export const LOAD_BALANCER_SUMS = ['minutes', 'costUsd'] as const satisfies read
 export const CLUSTER_SUMS = ['minutes', 'managementCostUsd'] as const satisfies readonly (keyof ClusterInterval)[];
 
 export const ALLOCATIONS: FactKind<AllocationInterval> = { name: 'allocations', key: (r) => r.key, sums: ALLOCATION_SUMS, maxes: [] };
+export const CONTAINERS: FactKind<ContainerInterval> = { name: 'containers', key: (r) => r.key, sums: ALLOCATION_SUMS, maxes: [] };
 export const NODES: FactKind<NodeInterval> = { name: 'nodes', key: (r) => r.node, sums: NODE_SUMS, maxes: NODE_MAXES };
 export const DISKS: FactKind<DiskInterval> = { name: 'disks', key: (r) => r.name, sums: DISK_SUMS, maxes: DISK_MAXES };
 export const LOAD_BALANCERS: FactKind<LoadBalancerInterval> = { name: 'loadBalancers', key: (r) => `${r.namespace}/${r.name}`, sums: LOAD_BALANCER_SUMS, maxes: [] };
@@ -65,6 +66,8 @@ export function rowsOf<Row extends { readonly startMs: number; readonly endMs: n
   switch (kind.name) {
     case 'allocations':
       return batch.allocations as unknown as readonly Row[];
+    case 'containers':
+      return (batch.containers ?? []) as unknown as readonly Row[];
     case 'nodes':
       return batch.nodes as unknown as readonly Row[];
     case 'disks':

@@ -16,15 +16,16 @@ import { DEFAULT_RETENTION } from './memory.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
-import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import { FIRST_SQL_KINDS, identValues, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts';
 import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
-export const PG_SCHEMA_VERSION = 1;
 const CHUNK_ROWS = 20_000;
 const RAW_PARTITION_MS = DAY_MS;
 const HOURLY_PARTITION_MS = 7 * DAY_MS;
+/** Plan parts (a step's edges and middle, per cluster) read by one SQL statement: about 6 parameters each, far below PostgreSQL's 65,535. */
+const QUERY_PARTS = 500;
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database` (libpq environment variables fill what is missing). */
@@ -66,25 +67,35 @@ function schemaV1(): string[] {
     'CREATE TABLE kce_spans (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, PRIMARY KEY (cluster_id, start_ms))',
     'CREATE TABLE kce_cycles (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, demo boolean NOT NULL, rows integer NOT NULL, PRIMARY KEY (cluster_id, start_ms))',
   ];
-  for (const kind of SQL_KINDS) {
-    out.push(`CREATE TABLE ${t(kind, 'ids')} (id bigserial PRIMARY KEY, cluster_id integer NOT NULL, key text NOT NULL${identColumnsDdl(kind)}, UNIQUE (cluster_id, key))`);
-    out.push(
-      `CREATE TABLE ${t(kind, 'raw')} (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, id bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
-         PRIMARY KEY (cluster_id, start_ms, id)) PARTITION BY RANGE (start_ms)`,
-    );
-    out.push(
-      `CREATE TABLE ${t(kind, 'hourly')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
-         PRIMARY KEY (cluster_id, bucket_ms, id)) PARTITION BY RANGE (bucket_ms)`,
-    );
-    out.push(
-      `CREATE TABLE ${t(kind, 'daily')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
-         PRIMARY KEY (cluster_id, bucket_ms, id))`,
-    );
-  }
+  for (const kind of FIRST_SQL_KINDS) out.push(...kindTables(kind));
   return out;
 }
 
-const MIGRATIONS: readonly (() => string[])[] = [schemaV1];
+/** Each cluster's current advice facts (HPAs, PDB and local storage) for `--hub` (AdviceFactsStore). */
+function schemaAdviceFacts(): string[] {
+  return ['CREATE TABLE kce_advice_facts (cluster text PRIMARY KEY, updated_ms bigint NOT NULL, facts jsonb NOT NULL)'];
+}
+
+/** The identity table and the partitioned raw and hourly, and the daily, fact tables of one kind. */
+function kindTables(kind: SqlKind): string[] {
+  return [
+    `CREATE TABLE ${t(kind, 'ids')} (id bigserial PRIMARY KEY, cluster_id integer NOT NULL, key text NOT NULL${identColumnsDdl(kind)}, UNIQUE (cluster_id, key))`,
+    `CREATE TABLE ${t(kind, 'raw')} (cluster_id integer NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, id bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
+         PRIMARY KEY (cluster_id, start_ms, id)) PARTITION BY RANGE (start_ms)`,
+    `CREATE TABLE ${t(kind, 'hourly')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
+         PRIMARY KEY (cluster_id, bucket_ms, id)) PARTITION BY RANGE (bucket_ms)`,
+    `CREATE TABLE ${t(kind, 'daily')} (cluster_id integer NOT NULL, bucket_ms bigint NOT NULL, id bigint NOT NULL, start_ms bigint NOT NULL, end_ms bigint NOT NULL, ${factColumnsDdl(kind)}, reconciled boolean NOT NULL,
+         PRIMARY KEY (cluster_id, bucket_ms, id))`,
+  ];
+}
+
+/** v3: per-container rows (`--record-containers`): the `kce_ctr_` tables and where each cluster's start. */
+function schemaV3(): string[] {
+  return [...kindTables(kindByName('containers')), 'ALTER TABLE kce_clusters ADD COLUMN containers_from_ms bigint'];
+}
+
+const MIGRATIONS: readonly (() => string[])[] = [schemaV1, schemaAdviceFacts, schemaV3];
+export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
   id: number;
@@ -94,6 +105,7 @@ interface ClusterRow {
   hourly_through_ms: number;
   daily_through_ms: number;
   max_cycle_ms: number;
+  containers_from_ms: number | null;
 }
 
 /** Builds positional parameters ($1, $2...) while a statement is assembled. */
@@ -316,6 +328,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const extended = await c.query('UPDATE kce_spans SET end_ms = $1 WHERE cluster_id = $2 AND end_ms = $3', [batch.endMs, cluster.id, batch.startMs]);
     if (extended.rowCount === 0) await c.query('INSERT INTO kce_spans (cluster_id, start_ms, end_ms) VALUES ($1, $2, $3)', [cluster.id, batch.startMs, batch.endMs]);
     await c.query('UPDATE kce_clusters SET last_end_ms = $1, demo = demo OR $2, max_cycle_ms = GREATEST(max_cycle_ms, $3) WHERE id = $4', [batch.endMs, batch.demo, batch.endMs - batch.startMs, cluster.id]);
+    if ((batch.containers?.length ?? 0) > 0 && cluster.containers_from_ms === null) {
+      await c.query('UPDATE kce_clusters SET containers_from_ms = $1 WHERE id = $2', [batch.startMs, cluster.id]);
+    }
   };
 
   const readMarks = async (c: PoolClient): Promise<Record<string, number>> => {
@@ -336,38 +351,50 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const kind = kindByName(fact.name);
     const { sums, maxes } = valueColumns(kind);
     const wanted = q.clusters ? new Set(q.clusters) : undefined;
-    // One snapshot for the whole answer.
+    const identCols = kind.idents.map((i) => `, i.${snake(i.field)}`).join('');
+    // One snapshot for the whole answer. No JIT: compiling a statement of hundreds of unions costs
+    // more than the whole read (seconds for ten clusters, docs/benchmarks.md "Many clusters").
     return withClient(async (c) => {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
+        await c.query('SET LOCAL jit = off');
         const marks = await readMarks(c);
         const clusters = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters ORDER BY name')).filter((cl) => !wanted || wanted.has(cl.name));
-        const out: StepSet<Row>[] = [];
-        for (const step of steps(q)) {
-          const found: Row[] = [];
-          for (const cl of clusters) {
-            const parts = planStep(step, marksOf(cl, marks));
-            if (parts.length === 0) continue;
-            const p = new Params();
-            const unions = parts.map((part) => partSql(kind, part, cl.id, cl.max_cycle_ms, p)).join('\nUNION ALL\n');
-            const grouped = `SELECT id, MIN(s) AS s, MAX(e) AS e${sums.map((col) => `, SUM(${col}) AS ${col}`).join('')}${maxes.map((col) => `, MAX(${col}) AS ${col}`).join('')}, bool_or(rec) AS rec
-              FROM (${unions}) u GROUP BY id`;
-            const identCols = kind.idents.map((i) => `, i.${snake(i.field)}`).join('');
-            const nsFilter = namespaces ? ` WHERE i.namespace = ANY(${p.add([...namespaces])}::text[])` : '';
-            const result = await rows<Record<string, unknown>>(c, `SELECT g.*, i.key AS ident_key${identCols} FROM (${grouped}) g JOIN ${t(kind, 'ids')} i ON i.id = g.id${nsFilter}`, p.values);
-            for (const r of result) {
-              const row: Record<string, unknown> = { cluster: cl.name, startMs: Number(r['s']), endMs: Number(r['e']) };
-              for (const i of kind.idents) row[i.field] = r[snake(i.field)];
-              for (const f of kind.fact.sums) row[f] = Number(r[snake(f)]);
-              for (const f of kind.fact.maxes) row[f] = Number(r[snake(f)]);
-              if (kind.basis) row['basis'] = r['rec'] === true ? 'reconciled' : 'estimated';
-              if (kind.prefix === 'alloc') row['key'] = r['ident_key'];
-              found.push(row as unknown as Row);
-            }
+        const names = new Map(clusters.map((cl) => [cl.id, cl.name]));
+        const windows = steps(q);
+        // Every step of every cluster, as parts tagged with their step: one SQL statement per
+        // QUERY_PARTS parts (a 7-day answer of ten clusters is one statement, not one per cluster).
+        const parts: { step: number; part: PlanPart; cluster: ClusterRow }[] = [];
+        windows.forEach((step, n) => {
+          for (const cl of clusters) for (const part of planStep(step, marksOf(cl, marks))) parts.push({ step: n, part, cluster: cl });
+        });
+        // Per step, per cluster id: the rows, kept apart so the answer lists clusters in name order.
+        const found: Map<number, Row[]>[] = windows.map(() => new Map());
+        for (let from = 0; from < parts.length; from += QUERY_PARTS) {
+          const p = new Params();
+          const unions = parts
+            .slice(from, from + QUERY_PARTS)
+            .map(({ step, part, cluster }) => `SELECT ${step}::int AS k, x.* FROM (${partSql(kind, part, cluster.id, cluster.max_cycle_ms, p)}) x`)
+            .join('\nUNION ALL\n');
+          const grouped = `SELECT k, id, MIN(s) AS s, MAX(e) AS e${sums.map((col) => `, SUM(${col}) AS ${col}`).join('')}${maxes.map((col) => `, MAX(${col}) AS ${col}`).join('')}, bool_or(rec) AS rec
+            FROM (${unions}) u GROUP BY k, id`;
+          const nsFilter = namespaces ? ` WHERE i.namespace = ANY(${p.add([...namespaces])}::text[])` : '';
+          const result = await rows<Record<string, unknown>>(c, `SELECT g.*, i.cluster_id AS ident_cluster, i.key AS ident_key${identCols} FROM (${grouped}) g JOIN ${t(kind, 'ids')} i ON i.id = g.id${nsFilter}`, p.values);
+          for (const r of result) {
+            const clusterId = Number(r['ident_cluster']);
+            const row: Record<string, unknown> = { cluster: names.get(clusterId), startMs: Number(r['s']), endMs: Number(r['e']) };
+            for (const i of kind.idents) row[i.field] = r[snake(i.field)];
+            for (const f of kind.fact.sums) row[f] = Number(r[snake(f)]);
+            for (const f of kind.fact.maxes) row[f] = Number(r[snake(f)]);
+            if (kind.basis) row['basis'] = r['rec'] === true ? 'reconciled' : 'estimated';
+            if (keyedKind(kind)) row['key'] = r['ident_key'];
+            const byCluster = found[Number(r['k'])]!;
+            const list = byCluster.get(clusterId);
+            if (list) list.push(row as unknown as Row);
+            else byCluster.set(clusterId, [row as unknown as Row]);
           }
-          out.push({ startMs: step.startMs, endMs: step.endMs, rows: found });
         }
-        return out;
+        return windows.map((step, n) => ({ startMs: step.startMs, endMs: step.endMs, rows: clusters.flatMap((cl) => found[n]!.get(cl.id) ?? []) }));
       } finally {
         await c.query('COMMIT');
       }
@@ -516,6 +543,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     greatest: 'greatest',
     bills: 'kce_reconcile_bills',
     allocs: 'kce_reconcile_allocs',
+    ctrs: 'kce_reconcile_ctrs',
   });
   /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches), the cluster's row locked as record() does. */
   const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): Promise<number> =>
@@ -523,7 +551,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const cluster = (await rows<ClusterRow>(c, 'SELECT * FROM kce_clusters WHERE name = $1 FOR UPDATE', [clusterName]))[0];
       if (!cluster) return 0;
       await c.query(`CREATE TEMP TABLE kce_reconcile_bills (node text NOT NULL, h bigint NOT NULL, billed double precision NOT NULL, node_id bigint, day bigint, recorded double precision, f double precision) ON COMMIT DROP;
-        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
+        CREATE TEMP TABLE kce_reconcile_allocs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP;
+        CREATE TEMP TABLE kce_reconcile_ctrs (id bigint NOT NULL, h bigint NOT NULL, day bigint NOT NULL, f double precision NOT NULL, PRIMARY KEY (id, h)) ON COMMIT DROP`);
       const kept = new Map<string, NodeHourBill>();
       for (const b of bills) if (Number.isFinite(b.billedCostUsd)) kept.set(`${b.node}\u0000${b.hourStartMs}`, b);
       const list = [...kept.values()];
@@ -536,6 +565,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await c.query('ANALYZE kce_reconcile_bills'); // temporary tables have no statistics: the planner would guess
       for (const sql of reconcileStatements.prepare) await run(sql);
       await c.query('ANALYZE kce_reconcile_allocs');
+      await c.query('ANALYZE kce_reconcile_ctrs');
       const changed = Number((await rows<{ n: number }>(c, 'SELECT count(*)::int AS n FROM kce_reconcile_bills'))[0]?.n ?? 0);
       if (changed > 0) for (const sql of reconcileStatements.apply) await run(sql);
       return changed;
@@ -544,6 +574,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   return {
     kind: 'postgres',
     description: `${description} (${postgresLayout(timescale)})`,
+    adviceFacts: {
+      async write(cluster, facts, atMs) {
+        await withClient((c) =>
+          c.query(
+            'INSERT INTO kce_advice_facts (cluster, updated_ms, facts) VALUES ($1, $2, $3::jsonb) ON CONFLICT (cluster) DO UPDATE SET updated_ms = excluded.updated_ms, facts = excluded.facts WHERE kce_advice_facts.updated_ms <= excluded.updated_ms',
+            [cluster, atMs, JSON.stringify(facts)],
+          ),
+        );
+      },
+      async read(clusters) {
+        const found = await withClient((c) =>
+          clusters === undefined
+            ? rows<{ cluster: string; updated_ms: number; facts: unknown }>(c, 'SELECT cluster, updated_ms, facts FROM kce_advice_facts ORDER BY cluster')
+            : rows<{ cluster: string; updated_ms: number; facts: unknown }>(c, 'SELECT cluster, updated_ms, facts FROM kce_advice_facts WHERE cluster = ANY($1::text[]) ORDER BY cluster', [[...clusters]]),
+        );
+        return found.map((r) => ({ cluster: r.cluster, atMs: Number(r.updated_ms), facts: r.facts }));
+      },
+    },
     async record(batch) {
       validateBatch(batch);
       await ensurePartitions('raw', batch.startMs, batch.endMs);
@@ -551,6 +599,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async allocations(q: AllocationQuery) {
       return query(kindByName('allocations').fact as never, q, q.namespaces);
+    },
+    async containers(q: AllocationQuery) {
+      return query(kindByName('containers').fact as never, q, q.namespaces);
     },
     async nodes(q) {
       return query(kindByName('nodes').fact as never, q);
@@ -566,9 +617,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async coverage(): Promise<Coverage[]> {
       return withClient(async (c) => {
-        const found = await rows<{ name: string; demo: boolean; start_ms: number; end_ms: number }>(
+        const found = await rows<{ name: string; demo: boolean; start_ms: number; end_ms: number; containers_from_ms: number | null }>(
           c,
-          'SELECT cl.name, cl.demo, s.start_ms, s.end_ms FROM kce_spans s JOIN kce_clusters cl ON cl.id = s.cluster_id ORDER BY cl.name, s.start_ms',
+          'SELECT cl.name, cl.demo, cl.containers_from_ms, s.start_ms, s.end_ms FROM kce_spans s JOIN kce_clusters cl ON cl.id = s.cluster_id ORDER BY cl.name, s.start_ms',
         );
         const out: Coverage[] = [];
         for (const r of found) {
@@ -576,7 +627,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           if (last && last.cluster === r.name) {
             (last.gaps as { startMs: number; endMs: number }[]).push({ startMs: last.lastMs, endMs: r.start_ms });
             (last as { lastMs: number }).lastMs = r.end_ms;
-          } else out.push({ cluster: r.name, firstMs: r.start_ms, lastMs: r.end_ms, gaps: [], demo: r.demo });
+          } else {
+            const from = r.containers_from_ms === null ? undefined : Math.max(r.start_ms, Number(r.containers_from_ms));
+            out.push({ cluster: r.name, firstMs: r.start_ms, lastMs: r.end_ms, gaps: [], demo: r.demo, ...(from === undefined ? {} : { containersFromMs: from }) });
+          }
         }
         return out;
       });

@@ -5,13 +5,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OpenStore, PodSpec } from './contract.test-util.ts';
-import { close, DAY, HOUR, makeBatch, rowOf, T0 } from './contract.test-util.ts';
+import { close, DAY, HOUR, makeBatch, rowOf, T0, withContainers } from './contract.test-util.ts';
 import type { HistoryStore } from './types.ts';
 
 const A: PodSpec = { key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 };
 
-async function recordHalfHours(store: HistoryStore, hours: number): Promise<void> {
-  for (let t = T0; t < T0 + hours * HOUR; t += HOUR / 2) await store.record(makeBatch('prod', t, t + HOUR / 2, [A]));
+async function recordHalfHours(store: HistoryStore, hours: number, containers = false): Promise<void> {
+  for (let t = T0; t < T0 + hours * HOUR; t += HOUR / 2) {
+    const batch = makeBatch('prod', t, t + HOUR / 2, [A]);
+    // Per-container rows: uid-a split app 3/4, __pod__ 1/4.
+    await store.record(containers ? withContainers(batch, { 'uid-a': [['app', 0.75], ['__pod__', 0.25]] }) : batch);
+  }
+}
+
+async function containersIn(store: HistoryStore, fromMs: number, toMs: number) {
+  const [set] = await store.containers({ startMs: fromMs, endMs: toMs });
+  return { app: rowOf(set, (r) => r.key === 'uid-a/app', 'uid-a/app'), rest: rowOf(set, (r) => r.key === 'uid-a/__pod__', 'uid-a/__pod__') };
 }
 
 async function nodeIn(store: HistoryStore, fromMs: number, toMs: number) {
@@ -62,6 +71,43 @@ export function reconcileContract(name: string, open: OpenStore): void {
           0,
         );
         close((await nodeIn(store, T0, T0 + HOUR)).totalCostUsd, 0.096, 'hour 0 untouched');
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('container rows are scaled with their pod, raw, hourly and daily: they still add up to it', async () => {
+      const store = await open({ retention: { rawMs: DAY, hourlyMs: 2 * DAY, dailyMs: undefined } });
+      try {
+        await recordHalfHours(store, 3, true);
+        await store.maintain(T0 + 2 * HOUR); // hours 0–1 rolled up to hourly; hour 2 still raw
+        // Hour 1 billed 0.048 (factor 0.5), hour 2 billed 0.192 (factor 2).
+        assert.equal(
+          await store.reconcileNodeHours('prod', [
+            { node: 'n1', hourStartMs: T0 + HOUR, billedCostUsd: 0.048 },
+            { node: 'n1', hourStartMs: T0 + 2 * HOUR, billedCostUsd: 0.192 },
+          ]),
+          2,
+        );
+        // app: 0.04 × 3/4 = 0.03 $/h cpu → hour 1: 0.015, hour 2: 0.06; __pod__ 0.01 → 0.005, 0.02.
+        const one = await containersIn(store, T0 + HOUR, T0 + 2 * HOUR);
+        close(one.app.cpuCostUsd, 0.015, 'app cpu, hour 1 (hourly rollup)');
+        close(one.rest.cpuCostUsd, 0.005, '__pod__ cpu, hour 1');
+        close(one.app.spotSavingsUsd, 0.0225, 'app savings: its 0.045 compute × (1 − 0.5)');
+        assert.equal(one.app.basis, 'reconciled');
+        const two = await containersIn(store, T0 + 2 * HOUR, T0 + 3 * HOUR);
+        close(two.app.cpuCostUsd, 0.06, 'app cpu, hour 2 (raw)');
+        close(two.rest.ramCostUsd, 0.01, '__pod__ ram 0.005 × 2, hour 2');
+        const zero = await containersIn(store, T0, T0 + HOUR);
+        assert.equal(zero.app.basis, 'estimated', 'hour 0 untouched');
+        await store.maintain(T0 + 10 * DAY); // only the daily rollup is left
+        const day = await containersIn(store, T0, T0 + DAY);
+        const pod = await podIn(store, T0, T0 + DAY);
+        // The day: 0.04 + 0.02 + 0.08 = 0.14 of pod cpu; app 3/4 of it, __pod__ 1/4.
+        close(pod.cpuCostUsd, 0.14, 'pod cpu for the day');
+        close(day.app.cpuCostUsd, 0.105, 'app cpu for the day');
+        close(day.rest.cpuCostUsd, 0.035, '__pod__ cpu for the day');
+        close(day.app.spotSavingsUsd + day.rest.spotSavingsUsd, pod.spotSavingsUsd, 'savings add up to the pod');
       } finally {
         await store.close();
       }

@@ -6,6 +6,7 @@ import { allocate } from '../core/allocate.ts';
 import { container, GiB, node, pod, res, snapshot, tablePriceBook } from '../core/fixtures.test-util.ts';
 import type { ClusterSnapshot, ContainerUsage } from '../core/model.ts';
 import type { PriceQuote } from '../core/pricing.ts';
+import { networkRatesFor } from '../pricing/network.ts';
 import { controllerOf, cycleBatch } from './record.ts';
 import type { AllocationInterval, CycleBatch } from './types.ts';
 
@@ -202,4 +203,69 @@ test('cycleBatch: a pod that finished between readings is recorded for the minut
     undefined,
   );
   closeFields(allocation(plain, '__idle__/n1'), { cpuCostUsd: 0.05 }, 'idle');
+});
+
+test('with containers: each pod row is split into container rows (and __pod__) that add up to it', () => {
+  // api: app (req 1 core / 2 GiB, usage 1.5 core / 1 GiB → alloc 1.5 core / 2 GiB), log (req 0.25 core /
+  // 0.5 GiB, no usage → its request), overhead 0.25 core. Pod allocation 2 cores / 2.5 GiB → cpu
+  // 2 × 0.04 = $0.08/h, ram 2.5 × 0.005 = $0.0125/h. Over a 30-minute cycle (0.5 h):
+  const snap = snapshot({
+    nodes: [node('n1', res(4000, 16 * GiB))],
+    pods: [
+      pod('shop', 'api', 'n1', [container('app', res(1000, 2 * GiB)), container('log', res(250, GiB / 2))], {
+        overhead: res(250, 0),
+        workload: { kind: 'Deployment', name: 'api' },
+        labels: { app: 'api' },
+        startedAtMs: T10 - 60 * MIN,
+      }),
+    ],
+    usage: new Map<string, Map<string, ContainerUsage>>([['shop/api', new Map([['app', { cpuMillicores: 1500, ramBytes: GiB }]])]]),
+  });
+  const window = { startMs: T10, endMs: T10 + 30 * MIN };
+  const report = allocate(snap, tablePriceBook({ nodes: { n1: { price: RATES } } }), window);
+  const batch = cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'prod', demo: false, containers: true });
+  const rows = batch.containers ?? [];
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.container, r.pod, r.namespace, r.controller, r.labels['app'], r.kind, r.minutes]),
+    [
+      ['uid-shop-api/app', 'app', 'api', 'shop', 'api', 'api', 'pod', 30],
+      ['uid-shop-api/log', 'log', 'api', 'shop', 'api', 'api', 'pod', 30],
+      ['uid-shop-api/__pod__', '__pod__', 'api', 'shop', 'api', 'api', 'pod', 30],
+    ],
+  );
+  const expected: Record<string, Record<string, number>> = {
+    // 1.5 core × 0.5 h = 0.75 core-h → $0.03; 2 GiB × 0.5 h → $0.005; usage 0.75 core-h, 0.5 GiB-h
+    app: { cpuCoreHours: 0.75, cpuCostUsd: 0.03, cpuCoreRequestHours: 0.5, cpuCoreUsageHours: 0.75, ramByteHours: GiB, ramCostUsd: 0.005, ramByteUsageHours: GiB / 2, usageMinutes: 30 },
+    // 0.25 core × 0.5 h = 0.125 core-h → $0.005; 0.5 GiB × 0.5 h → $0.00125; measured pod, unmeasured container: usage 0
+    log: { cpuCoreHours: 0.125, cpuCostUsd: 0.005, cpuCoreUsageHours: 0, ramByteHours: GiB / 4, ramCostUsd: 0.00125, usageMinutes: 30 },
+    // the overhead: 0.25 core × 0.5 h → $0.005, no RAM
+    __pod__: { cpuCoreHours: 0.125, cpuCoreRequestHours: 0.125, cpuCostUsd: 0.005, ramByteHours: 0, ramCostUsd: 0 },
+  };
+  for (const r of rows) closeFields(r, expected[r.container]!, r.container);
+  const podRow = allocation(batch, 'uid-shop-api');
+  for (const f of ['cpuCostUsd', 'ramCostUsd', 'cpuCoreHours', 'ramByteHours', 'cpuCoreRequestHours', 'ramByteRequestHours', 'cpuCoreUsageHours', 'ramByteUsageHours'] as const) {
+    const sum = rows.reduce((s, r) => s + r[f], 0);
+    assert.ok(Math.abs(sum - podRow[f]) <= EPS * Math.max(1, podRow[f]), `Σ ${f}: ${sum} ≠ pod ${podRow[f]}`);
+  }
+  // Without the option the batch carries no container rows at all.
+  assert.equal(cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'prod', demo: false }).containers, undefined);
+});
+
+test('network: the egress an agent measured is recorded at its price on the pod row and the __pod__ container row', () => {
+  // web on an AWS node in us-east-1a; over 60 s it sent 1 GiB cross-zone ($0.02/GiB) and 0.5 GiB to
+  // the internet ($0.09/GiB): 0.02 + 0.045 = $0.065 per 60 s = $3.90/h. Over a 30-minute cycle:
+  // $1.95. api has no measurement: $0.
+  const snap = snapshot({
+    nodes: [node('n1', res(4000, 16 * GiB), {}, 'aws:///us-east-1a/i-0abc')],
+    pods: [pod('shop', 'web', 'n1', [container('app', res(1000, 2 * GiB))], { startedAtMs: T10 - 60 * MIN }), pod('shop', 'api', 'n1', [container('app', res(500, GiB))], { startedAtMs: T10 - 60 * MIN })],
+    egress: new Map([['shop/web', { inZoneBytes: 10 * GiB, crossZoneBytes: GiB, internetBytes: GiB / 2, unclassifiedBytes: 0, seconds: 60 }]]),
+  });
+  const window = { startMs: T10, endMs: T10 + 30 * MIN };
+  const report = allocate(snap, tablePriceBook({ nodes: { n1: { price: RATES } } }), window, { networkRates: networkRatesFor });
+  const batch = cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'prod', demo: false, containers: true });
+  closeFields(allocation(batch, 'uid-shop-web'), { networkCostUsd: 1.95 }, 'web');
+  closeFields(allocation(batch, 'uid-shop-api'), { networkCostUsd: 0 }, 'api');
+  const rows = batch.containers ?? [];
+  closeFields(rows.find((r) => r.key === 'uid-shop-web/__pod__') ?? {}, { networkCostUsd: 1.95 }, 'web/__pod__');
+  closeFields(rows.find((r) => r.key === 'uid-shop-web/app') ?? {}, { networkCostUsd: 0 }, 'web/app');
 });

@@ -7,13 +7,17 @@
 // cost model (a pod that started inside the window ran from its start), the whole window for
 // nodes, idle, volumes, load balancers and the management fee. Pseudo-allocations follow OpenCost:
 // `__idle__` per node, `__unmounted__` per unmounted volume, `__unallocated__` per load balancer that
-// selects no pod. Pure: no clock, no I/O.
+// selects no pod. With `containers`, each pod row is also split into one row per container plus the
+// pod-level remainder `__pod__` (src/core/containers.ts), which add up to the pod row.
+// Pure: no clock, no I/O.
 import type { AllocateOptions, CostReport, PodCost } from '../core/allocate.ts';
 import { allocate, IDLE, UNALLOCATED, UNMOUNTED } from '../core/allocate.ts';
-import type { ClusterSnapshot, Labels, NodeInfo, OwnerRef, PodInfo } from '../core/model.ts';
+import { splitPodCost } from '../core/containers.ts';
+import type { ClusterSnapshot, ContainerUsage, Labels, NodeInfo, OwnerRef, PodInfo } from '../core/model.ts';
+import { podKey } from '../core/model.ts';
 import type { PriceBook } from '../core/pricing.ts';
 import type { SourceReading } from '../sources/source.ts';
-import type { AllocationInterval, ClusterInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval } from './types.ts';
+import type { AllocationInterval, ClusterInterval, ContainerInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval } from './types.ts';
 
 /** The part of the exporter's CompletedCycle the conversion reads (src/server/exporter.ts). */
 export interface CycleInput {
@@ -37,6 +41,8 @@ export interface CycleBatchOptions {
    * node's idle. Absent: such pods are not recorded.
    */
   readonly finished?: { readonly prices: PriceBook; readonly allocateOptions?: AllocateOptions };
+  /** Also record one row per container of each pod (`--record-containers`). */
+  readonly containers?: boolean;
 }
 
 const MINUTE_MS = 60_000;
@@ -98,11 +104,46 @@ function podInterval(p: PodCost, info: PodInfo | undefined, base: { cluster: str
     gpuCostUsd: p.gpuHourlyUsd * hours,
     pvCostUsd: p.pvHourlyUsd * hours,
     loadBalancerCostUsd: p.loadBalancerHourlyUsd * hours,
-    // Network transfer is not modelled yet (docs/cost-model.md): no figure rather than an invented one.
-    networkCostUsd: 0,
+    // Egress a node agent measured × its destination's price; pods without a measurement have none.
+    networkCostUsd: (p.networkHourlyUsd ?? 0) * hours,
     spotSavingsUsd: p.spotSavingsHourlyUsd * hours,
     basis: 'estimated',
   };
+}
+
+type Usage = ClusterSnapshot['usage'];
+
+/**
+ * The pod row split per container (and `__pod__`), each row the container's share of the pod's
+ * amounts over the same minutes. Network (a pod's, not a container's) goes to `__pod__`.
+ */
+function containerIntervals(pod: PodInfo | undefined, p: PodCost, row: AllocationInterval, usage: Usage): ContainerInterval[] {
+  if (!pod) return [];
+  const hours = row.minutes / 60;
+  const byContainer: ReadonlyMap<string, ContainerUsage> | undefined = usage?.get(podKey(p.namespace, p.name));
+  const out: ContainerInterval[] = [];
+  for (const c of splitPodCost(pod, p, byContainer)) {
+    out.push({
+      ...row,
+      key: `${row.key}/${c.container}`,
+      container: c.container,
+      cpuCoreRequestHours: c.request.cpuCores * hours,
+      cpuCoreUsageHours: c.usage ? c.usage.cpuCores * hours : 0,
+      cpuCoreHours: c.allocation.cpuCores * hours,
+      ramByteRequestHours: c.request.ramBytes * hours,
+      ramByteUsageHours: c.usage ? c.usage.ramBytes * hours : 0,
+      ramByteHours: c.allocation.ramBytes * hours,
+      gpuHours: c.allocation.gpus * hours,
+      cpuCostUsd: c.cpuHourlyUsd * hours,
+      ramCostUsd: c.ramHourlyUsd * hours,
+      gpuCostUsd: c.gpuHourlyUsd * hours,
+      pvCostUsd: c.pvHourlyUsd * hours,
+      loadBalancerCostUsd: c.loadBalancerHourlyUsd * hours,
+      networkCostUsd: c.networkHourlyUsd * hours,
+      spotSavingsUsd: c.spotSavingsHourlyUsd * hours,
+    });
+  }
+  return out;
 }
 
 /** Pods that finished since the previous reading, priced on their node for the minutes they ran in the window. */
@@ -111,6 +152,7 @@ function finishedIntervals(
   pricing: NonNullable<CycleBatchOptions['finished']>,
   base: { cluster: string; startMs: number; endMs: number },
   seen: ReadonlySet<string>,
+  containers: ContainerInterval[] | undefined,
 ): AllocationInterval[] {
   const runs = (cycle.reading.finishedPods ?? []).filter(
     (f) => f.node !== undefined && !seen.has(f.pod.uid) && Math.min(base.endMs, f.finishedAtMs) > Math.max(base.startMs, f.startedAtMs),
@@ -137,7 +179,9 @@ function finishedIntervals(
     if (!p) continue;
     const minutes = (Math.min(base.endMs, f.finishedAtMs) - Math.max(base.startMs, f.startedAtMs)) / MINUTE_MS;
     const row = podInterval({ ...p, minutes }, f.pod, base, windowMinutes);
-    if (row) out.push(row);
+    if (!row) continue;
+    out.push(row);
+    if (containers) containers.push(...containerIntervals(f.pod, p, row, cycle.reading.snapshot.usage));
   }
   return out;
 }
@@ -156,15 +200,20 @@ export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): Cycle
   for (const pod of cycle.reading.snapshot.pods) infoByUid.set(pod.uid, pod);
 
   const allocations: AllocationInterval[] = [];
+  const containers: ContainerInterval[] | undefined = options.containers ? [] : undefined;
+  const usage = cycle.reading.snapshot.usage;
   if (minutes > 0) {
     for (const p of report.pods) {
-      const row = podInterval(p, infoByUid.get(p.uid), base, minutes);
-      if (row) allocations.push(row);
+      const info = infoByUid.get(p.uid);
+      const row = podInterval(p, info, base, minutes);
+      if (!row) continue;
+      allocations.push(row);
+      if (containers) containers.push(...containerIntervals(info, p, row, usage));
     }
     const finishedIdle = new Map<string, { cpu: number; ram: number; gpu: number }>();
     if (options.finished && cycle.reading.finishedPods && cycle.reading.finishedPods.length > 0) {
       const seen = new Set(allocations.map((a) => a.key));
-      for (const row of finishedIntervals(cycle, options.finished, base, seen)) {
+      for (const row of finishedIntervals(cycle, options.finished, base, seen, containers)) {
         allocations.push(row);
         const taken = finishedIdle.get(row.node) ?? { cpu: 0, ram: 0, gpu: 0 };
         taken.cpu += row.cpuCostUsd;
@@ -298,5 +347,5 @@ export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): Cycle
       ? report.loadBalancers.map((l) => ({ ...base, namespace: l.namespace, name: l.name, minutes, costUsd: l.hourlyUsd * hours, priceSource: l.priceSource }))
       : [];
   const clusterCharges: ClusterInterval = { ...base, minutes, managementCostUsd: report.cluster.managementHourlyUsd * hours };
-  return { cluster, startMs, endMs, demo, allocations, nodes, disks, loadBalancers, clusterCharges };
+  return { cluster, startMs, endMs, demo, allocations, ...(containers ? { containers } : {}), nodes, disks, loadBalancers, clusterCharges };
 }

@@ -88,3 +88,20 @@ test('recorder: demo backfill fills the past up to the first cycle, marked demo,
   await again.backfilled();
   assert.equal(again.status().backfill, undefined);
 });
+
+test('recorder: with containers, the demo backfill and the live cycles record container rows too', async () => {
+  const store = createMemoryStore();
+  const source: ClusterSource = { kind: 'demo', description: 'test', read: async () => ({ snapshot: SNAP, warnings: [], hasUsage: false }) };
+  const r = createRecorder({ store, cluster: 'demo', demo: true, intervalMs: MIN, logger: quiet, containers: true, backfill: { source, prices: PRICES, durationMs: 3 * HOUR }, now: () => T });
+  await r.hook.handle(cycle(T - MIN, T, true));
+  await r.backfilled();
+  await r.hook.handle(cycle(T, T + MIN));
+  const [cov] = await store.coverage();
+  assert.equal(cov?.containersFromMs, T - 3 * HOUR, 'from the start of the backfill');
+  // web has one container, app: 3 h + 1 min × $0.04/h of cpu.
+  const [set] = await store.containers({ startMs: T - 4 * HOUR, endMs: T + HOUR });
+  assert.deepEqual(
+    set?.rows.map((row) => [row.pod, row.container, Number(row.cpuCostUsd.toFixed(9))]),
+    [['web', 'app', Number((0.04 * (3 + 1 / 60)).toFixed(9))]],
+  );
+});

@@ -37,6 +37,8 @@ export interface RecorderOptions {
   readonly backfill?: BackfillOptions;
   /** Prices pods that finished between readings so they are recorded too (see cycleBatch). */
   readonly finished?: CycleBatchOptions['finished'];
+  /** Also record per-container rows (`--record-containers`), live cycles and demo backfill alike. */
+  readonly containers?: boolean;
   readonly maxGapIntervals?: number;
   readonly now?: () => number;
   readonly yieldNow?: () => Promise<void>;
@@ -62,8 +64,8 @@ export interface Recorder {
 const defaultYield = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function createRecorder(options: RecorderOptions): Recorder {
-  const { store, cluster, demo, intervalMs, logger, backfill, finished, maxGapIntervals = 5, now = Date.now, yieldNow = defaultYield } = options;
-  const pricing = finished ? { finished } : {};
+  const { store, cluster, demo, intervalMs, logger, backfill, finished, containers = false, maxGapIntervals = 5, now = Date.now, yieldNow = defaultYield } = options;
+  const pricing = { ...(finished ? { finished } : {}), containers };
   let lastEndMs: number | undefined;
   let knownEnd: Promise<number | undefined> | undefined;
   let backfilling: Promise<void> | undefined;
@@ -96,7 +98,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       const reading = await b.source.read(window.endMs);
       const report = allocate(reading.snapshot, b.prices, window, b.allocateOptions ?? {});
       try {
-        await store.record(cycleBatch({ report, reading, window }, { cluster, demo: true }));
+        await store.record(cycleBatch({ report, reading, window }, { cluster, demo: true, containers }));
       } catch (err) {
         if (!(err instanceof CycleOverlapError)) throw err;
         logger.warn('demo backfill stopped: another exporter already records this cluster in the same store', { cluster, store: store.description });

@@ -18,11 +18,14 @@ export function scopeStore(store: HistoryStore, clusters: readonly string[]): Hi
   const scope = [...clusters];
   const narrow = <Q extends TimeQuery>(q: Q): Q => ({ ...q, clusters: scopedClusters(scope, q.clusters) });
   const inScope = new Set(scope);
+  const facts = store.adviceFacts;
   return {
     kind: store.kind,
+    ...(facts ? { adviceFacts: { write: (cluster: string, doc: unknown, atMs: number) => facts.write(cluster, doc, atMs), read: (clusters?: readonly string[]) => facts.read(scopedClusters(scope, clusters)) } } : {}),
     description: `${store.description}, read for cluster${scope.length === 1 ? '' : 's'} ${scope.join(', ')}`,
     record: (batch) => store.record(batch),
     allocations: (q: AllocationQuery) => store.allocations(narrow(q)),
+    containers: (q: AllocationQuery) => store.containers(narrow(q)),
     nodes: (q) => store.nodes(narrow(q)),
     disks: (q) => store.disks(narrow(q)),
     loadBalancers: (q) => store.loadBalancers(narrow(q)),

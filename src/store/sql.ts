@@ -3,14 +3,14 @@
 // every cycle) and three fact tables (raw per cycle, hourly, daily) holding amounts only.
 // Column names are the port's field names in snake_case. Pure: builds names, no I/O.
 import type { FactKind } from './plan.ts';
-import { ALLOCATIONS, CLUSTER_CHARGES, DISKS, LOAD_BALANCERS, NODES } from './plan.ts';
+import { ALLOCATIONS, CLUSTER_CHARGES, CONTAINERS, DISKS, LOAD_BALANCERS, NODES } from './plan.ts';
 
 export type AnyRow = { readonly startMs: number; readonly endMs: number; readonly cluster: string };
 
 export interface SqlKind {
   readonly fact: FactKind<AnyRow>;
   /** Table name prefix: `<prefix>_ids`, `<prefix>_raw`, `<prefix>_hourly`, `<prefix>_daily`. */
-  readonly prefix: 'alloc' | 'node' | 'disk' | 'lb' | 'charge';
+  readonly prefix: 'alloc' | 'ctr' | 'node' | 'disk' | 'lb' | 'charge';
   /** Descriptive fields, kept on the identity row (the latest cycle's values win). */
   readonly idents: readonly { readonly field: string; readonly json?: true }[];
   /** Whether rows carry `basis` (stored as `reconciled` 0/1). */
@@ -47,7 +47,32 @@ export const SQL_KINDS: readonly SqlKind[] = [
   },
   { fact: LOAD_BALANCERS as unknown as FactKind<AnyRow>, prefix: 'lb', idents: [{ field: 'namespace' }, { field: 'name' }, { field: 'priceSource' }], basis: false },
   { fact: CLUSTER_CHARGES as unknown as FactKind<AnyRow>, prefix: 'charge', idents: [], basis: false },
+  // Per-container rows (`--record-containers`): added by a later migration of each store.
+  {
+    fact: CONTAINERS as unknown as FactKind<AnyRow>,
+    prefix: 'ctr',
+    idents: [
+      { field: 'kind' },
+      { field: 'namespace' },
+      { field: 'pod' },
+      { field: 'container' },
+      { field: 'node' },
+      { field: 'controllerKind' },
+      { field: 'controller' },
+      { field: 'labels', json: true },
+      { field: 'annotations', json: true },
+    ],
+    basis: true,
+  },
 ];
+
+/** The kinds of the first schema version of both stores (the container tables came later). */
+export const FIRST_SQL_KINDS: readonly SqlKind[] = SQL_KINDS.filter((k) => k.prefix !== 'ctr');
+
+/** Kinds whose rows carry their key (`key` of the identity row is the port's `key` field). */
+export function keyedKind(kind: SqlKind): boolean {
+  return kind.prefix === 'alloc' || kind.prefix === 'ctr';
+}
 
 export function kindByName(name: FactKind<AnyRow>['name']): SqlKind {
   const k = SQL_KINDS.find((x) => x.fact.name === name);

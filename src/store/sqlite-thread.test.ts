@@ -4,9 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { HOUR, makeBatch, storeContract, T0 } from './contract.test-util.ts';
 import { createSqliteStore } from './sqlite.ts';
+import type { WorkerEvent } from './sqlite-thread.ts';
 import { createSqliteStoreInWorker } from './sqlite-thread.ts';
 import { CycleOverlapError, InvalidCycleError, StoreError } from './validate.ts';
 
@@ -77,4 +80,75 @@ test('sqlite worker: the port on the main thread has every method of the SQLite 
   assert.equal(inWorker.description, `sqlite ${join(dir, 'methods.db')}`);
   await inThread.close();
   await inWorker.close();
+});
+
+/** Opens a store whose workers the test can reach, restarting after `delay(n)` ms, with its events. */
+async function crashable(name: string, delay: (attempt: number) => number = () => 20) {
+  const workers: Worker[] = [];
+  const events: WorkerEvent[] = [];
+  let onEvent: (e: WorkerEvent) => void = () => undefined;
+  const store = await createSqliteStoreInWorker(
+    { path: join(dir, name) },
+    {
+      restartDelayMs: delay,
+      onWorker: (w) => workers.push(w),
+      onEvent: (e) => {
+        events.push(e);
+        onEvent(e);
+      },
+    },
+  );
+  const next = (kind: WorkerEvent['kind']) => new Promise<void>((resolve) => (onEvent = (e) => e.kind === kind && resolve()));
+  return { store, workers, events, next };
+}
+
+test('sqlite worker: a worker stopped mid-call is restarted; the call and calls meanwhile fail with a StoreError; history survives', async () => {
+  const path = join(dir, 'killed.db');
+  const { store, workers, events, next } = await crashable('killed.db');
+  const pods = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  await store.record(makeBatch('prod', T0, T0 + HOUR, pods));
+  const restarted = next('restarted');
+  // Another connection holds the write lock: the worker's write waits for it (busy timeout), so the
+  // call is surely in flight when the worker is stopped.
+  const lock = new DatabaseSync(path);
+  lock.exec('BEGIN IMMEDIATE');
+  const inFlight = store.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods));
+  await new Promise((r) => setTimeout(r, 100));
+  await workers[0]!.terminate();
+  await assert.rejects(inFlight, (err: unknown) => err instanceof StoreError && err.message === `sqlite ${path}: the store's worker thread stopped (exit code 1)`);
+  lock.exec('ROLLBACK');
+  lock.close();
+  // Until the new worker runs, calls fail at once (nothing waits on a dead thread).
+  await assert.rejects(store.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods)), (err: unknown) => err instanceof StoreError && err.message === `sqlite ${path}: the store's worker thread stopped (exit code 1); it is being restarted (in 20 ms)`);
+  await restarted;
+  assert.equal(workers.length, 2);
+  // The new worker knows none of the old one's slots: the next batch defines them again.
+  await store.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods));
+  const [set] = await store.allocations({ startMs: T0, endMs: T0 + 2 * HOUR });
+  assert.equal(Number(set?.rows[0]?.cpuCostUsd.toFixed(9)), 0.08); // 0.04 $/h × 2 h, both cycles
+  assert.deepEqual(events, [
+    { kind: 'crashed', error: "the store's worker thread stopped (exit code 1)", restarts: 0, retryInMs: 20, failedCalls: 1 },
+    { kind: 'restarted', restarts: 1 },
+  ]);
+  await store.close();
+});
+
+test('sqlite worker: an error thrown in the worker restarts it, waiting longer each time it keeps failing, and not after close', async () => {
+  const { store, workers, events, next } = await crashable('thrown.db', (n) => 10 * 2 ** n);
+  for (let i = 0; i < 3; i++) {
+    const restarted = next('restarted');
+    // A message the worker's handler cannot read: a TypeError thrown in the worker, uncaught.
+    workers[i]!.postMessage(null);
+    await restarted;
+  }
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'crashed').map((e) => [e.kind === 'crashed' && e.error, e.kind === 'crashed' && e.retryInMs]),
+    // Waits of 10 × 2^n ms: 10, 20, 40.
+    [10, 20, 40].map((ms) => [`the store's worker thread failed: Cannot read properties of null (reading 'id')`, ms]),
+  );
+  assert.deepEqual(await store.coverage(), []);
+  await store.close();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(workers.length, 4);
+  assert.equal(events.length, 6);
 });

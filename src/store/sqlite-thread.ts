@@ -12,7 +12,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { InputError } from '../core/errors.ts';
 import type { SqliteStoreOptions } from './sqlite.ts';
 import { createSqliteStore } from './sqlite.ts';
-import type { HistoryStore } from './types.ts';
+import type { CycleBatch, HistoryStore } from './types.ts';
+import { createPacker, packedBuffers } from './packed.ts';
 import { CycleOverlapError, InvalidCycleError, StoreError } from './validate.ts';
 
 const MARK = 'kube-cost-exporter sqlite store';
@@ -128,55 +129,170 @@ if (!isMainThread && (workerData as { [MARK]?: SqliteThreadOptions } | null)?.[M
   serve((workerData as Record<typeof MARK, SqliteThreadOptions>)[MARK]);
 }
 
+/** What happened to the worker, for a log line (and a count of restarts). */
+export type WorkerEvent =
+  | { readonly kind: 'crashed'; readonly error: string; readonly restarts: number; readonly retryInMs: number; readonly failedCalls: number }
+  | { readonly kind: 'restarted'; readonly restarts: number }
+  | { readonly kind: 'restart-failed'; readonly error: string; readonly restarts: number; readonly retryInMs: number };
+
+export interface WorkerOptions {
+  /** Told when the worker crashes and when it is running again. */
+  readonly onEvent?: (event: WorkerEvent) => void;
+  /** Wait before the n-th restart attempt in a row (n from 0); default 0.5 s doubling to 30 s. */
+  readonly restartDelayMs?: (attempt: number) => number;
+  /** A worker that ran this long before it stopped starts again at the shortest wait (default 60 s). */
+  readonly stableAfterMs?: number;
+  /** Each worker as it starts (tests stop it, or throw in it, to see the store survive). */
+  readonly onWorker?: (worker: Worker) => void;
+}
+
+const defaultRestartDelay = (attempt: number): number => Math.min(30_000, 500 * 2 ** attempt);
+
+/** One running worker: its calls, answers and parts. */
+interface Generation {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve(value: unknown): void; reject(err: Error): void }>;
+  readonly parts: Map<number, unknown[]>;
+  readonly startedMs: number;
+  ready: Ready | undefined;
+  /** Set once it stopped (crashed, or closed): its calls are rejected with this. */
+  down: Error | undefined;
+}
+
 /**
  * Opens the SQLite store in a worker thread. Resolves once the database is open and migrated
  * (rejects with the same StoreError the store would throw); every call of the port is then
  * answered by the worker. close() ends the worker.
+ *
+ * A worker that crashes (an uncaught error, out of memory, stopped) is started again after a wait
+ * that doubles from 0.5 s to 30 s while it keeps failing; calls waiting for an answer, and calls
+ * made until it runs again, are rejected at once with a StoreError (the recorder then records the
+ * missed time with its next cycle, the API answers 500, /metrics is not concerned). The slot
+ * tables of packed batches (packed.ts) start again with the new worker.
  */
-export function createSqliteStoreInWorker(options: SqliteThreadOptions): Promise<HistoryStore> {
+export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOptions: WorkerOptions = {}): Promise<HistoryStore> {
+  const { onEvent, restartDelayMs = defaultRestartDelay, stableAfterMs = 60_000, onWorker } = workerOptions;
   const description = `sqlite ${options.path}`;
-  const worker = new Worker(new URL(import.meta.url), { workerData: { [MARK]: options } });
-  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
-  // Parts of answers still arriving, by call id.
-  const parts = new Map<number, unknown[]>();
+  const packer = createPacker();
   let next = 1;
-  let stopped: Error | undefined;
-  // The worker keeps the process alive only while a call waits for its answer.
-  worker.unref();
-  const settle = (id: number): { resolve(value: unknown): void; reject(err: Error): void } | undefined => {
-    const p = pending.get(id);
-    pending.delete(id);
-    if (pending.size === 0) worker.unref();
+  let closed = false;
+  // close() was called: a worker that stops now is not restarted.
+  let closing = false;
+  let restarts = 0;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let current: Generation;
+  let down: Error | undefined;
+
+  const start = (): Generation => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { [MARK]: options } });
+    const g: Generation = { worker, pending: new Map(), parts: new Map(), startedMs: performance.now(), ready: undefined, down: undefined };
+    // The worker keeps the process alive only while a call waits for its answer.
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      if ('part' in reply) {
+        const got = g.parts.get(reply.id) ?? [];
+        for (const set of reply.part) got.push(set);
+        g.parts.set(reply.id, got);
+        return;
+      }
+      const p = settle(g, reply.id);
+      const got = g.parts.get(reply.id);
+      g.parts.delete(reply.id);
+      if (!p) return;
+      if ('error' in reply) p.reject(revive(reply.error));
+      else if ('parts' in reply) p.resolve(got ?? []);
+      else p.resolve(reply.value);
+    });
+    worker.on('error', (err) => stopped(g, `the store's worker thread failed: ${err.message}`, err));
+    worker.on('exit', (code) => stopped(g, `the store's worker thread stopped (exit code ${code})`));
+    onWorker?.(worker);
+    return g;
+  };
+
+  const settle = (g: Generation, id: number): { resolve(value: unknown): void; reject(err: Error): void } | undefined => {
+    const p = g.pending.get(id);
+    g.pending.delete(id);
+    if (g.pending.size === 0) g.worker.unref();
+    if (id === 0 && p) {
+      // The first answer: the database opened (or did not).
+      return {
+        resolve: (value) => {
+          g.ready = value as Ready;
+          p.resolve(value);
+        },
+        reject: p.reject,
+      };
+    }
     return p;
   };
-  const fail = (err: Error): void => {
-    stopped ??= err;
-    for (const id of [...pending.keys()]) settle(id)?.reject(err);
-  };
-  worker.on('message', (reply: Reply) => {
-    if ('part' in reply) {
-      const got = parts.get(reply.id) ?? [];
-      for (const set of reply.part) got.push(set);
-      parts.set(reply.id, got);
-      return;
-    }
-    const p = settle(reply.id);
-    if (!p) return;
-    if ('error' in reply) p.reject(revive(reply.error));
-    else if ('parts' in reply) p.resolve(parts.get(reply.id) ?? []);
-    else p.resolve(reply.value);
-    parts.delete(reply.id);
-  });
-  worker.on('error', (err) => fail(new StoreError(description, `the store's worker thread failed: ${err.message}`, { cause: err })));
-  worker.on('exit', (code) => fail(new StoreError(description, `the store's worker thread stopped (exit code ${code})`)));
 
-  const call = <T>(method: string, args: readonly unknown[]): Promise<T> => {
-    if (stopped) return Promise.reject(stopped);
+  /** A worker stopped: its calls fail with a StoreError; unless closing, another one is started. */
+  const stopped = (g: Generation, why: string, cause?: unknown): void => {
+    if (g.down) return;
+    const err = new StoreError(description, closing ? 'the store is closed' : why, cause === undefined ? undefined : { cause });
+    g.down = err;
+    const failed = [...g.pending.keys()];
+    for (const id of failed) settle(g, id)?.reject(err);
+    void g.worker.terminate();
+    if (closing || g !== current || g.ready === undefined) return;
+    // It ran: start again. Quickly when it had run long enough, else after a longer wait.
+    if (performance.now() - g.startedMs >= stableAfterMs) attempt = 0;
+    const wait = restartDelayMs(attempt);
+    down = new StoreError(description, `${why}; it is being restarted (in ${wait} ms)`, cause === undefined ? undefined : { cause });
+    onEvent?.({ kind: 'crashed', error: why, restarts, retryInMs: wait, failedCalls: failed.filter((id) => id !== 0).length });
+    restartAfter(wait);
+  };
+
+  const restartAfter = (wait: number): void => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (closing) return;
+      attempt++;
+      restarts++;
+      packer.reset();
+      const g = start();
+      current = g;
+      opened(g).then(
+        () => {
+          down = undefined;
+          onEvent?.({ kind: 'restarted', restarts });
+        },
+        (err: Error) => {
+          if (closing) return;
+          const again = restartDelayMs(attempt);
+          down = new StoreError(description, `the store's worker thread could not be restarted: ${err.message}; trying again in ${again} ms`, { cause: err });
+          onEvent?.({ kind: 'restart-failed', error: err.message, restarts, retryInMs: again });
+          restartAfter(again);
+        },
+      );
+    }, wait);
+    timer.unref();
+  };
+
+  /** The first message of a worker: the database is open (or the error why not). */
+  const opened = (g: Generation): Promise<Ready> =>
+    new Promise<Ready>((resolve, reject) => {
+      g.worker.ref();
+      g.pending.set(0, {
+        resolve: (ready) => resolve(ready as Ready),
+        reject: (err) => {
+          g.down ??= err;
+          void g.worker.terminate();
+          reject(err);
+        },
+      });
+    });
+
+  const call = <T>(method: string, args: readonly unknown[], transfer: readonly ArrayBuffer[] = []): Promise<T> => {
+    if (closed) return Promise.reject(new StoreError(description, 'the store is closed'));
+    const g = current;
+    if (down || g.down || g.ready === undefined) return Promise.reject(down ?? g.down ?? new StoreError(description, "the store's worker thread is starting"));
     const id = next++;
     return new Promise<T>((resolve, reject) => {
-      if (pending.size === 0) worker.ref();
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, args } satisfies Call);
+      if (g.pending.size === 0) g.worker.ref();
+      g.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      g.worker.postMessage({ id, method, args } satisfies Call, transfer);
     });
   };
 
@@ -184,24 +300,34 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions): Promise
   const proxy = (ready: Ready): HistoryStore => {
     const out: Record<string, unknown> = { kind: 'sqlite', description: ready.description };
     for (const name of ready.methods) out[name] = (...args: unknown[]) => call(name, args);
+    // A cycle crosses packed (packed.ts): its numbers moved, not copied; names only when new or changed.
+    out['record'] = async (batch: CycleBatch) => {
+      try {
+        // Validated while packed (the typed errors of validate.ts).
+        const packed = packer.pack(batch);
+        await call('recordPacked', [packed], packedBuffers(packed));
+      } catch (err) {
+        // The worker may not hold the slots this batch defined: the next batch defines them again.
+        packer.reset();
+        throw err;
+      }
+    };
     out['close'] = async () => {
-      if (stopped) return;
-      await call('close', []);
-      stopped = new StoreError(description, 'the store is closed');
-      await worker.terminate();
+      if (closing) return;
+      closing = true;
+      const g = current;
+      if (timer) clearTimeout(timer);
+      try {
+        if (!down && !g.down && g.ready) await call('close', []);
+      } finally {
+        closed = true;
+        g.down ??= new StoreError(description, 'the store is closed');
+        await g.worker.terminate();
+      }
     };
     return out as unknown as HistoryStore;
   };
 
-  // The first message says whether the database opened.
-  return new Promise<HistoryStore>((resolve, reject) => {
-    worker.ref();
-    pending.set(0, {
-      resolve: (ready) => resolve(proxy(ready as Ready)),
-      reject: (err) => {
-        void worker.terminate();
-        reject(err);
-      },
-    });
-  });
+  current = start();
+  return opened(current).then(proxy);
 }

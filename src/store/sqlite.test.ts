@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
-import { close, DAY, HOUR, makeBatch, storeContract, T0 } from './contract.test-util.ts';
+import { close, DAY, HOUR, makeBatch, storeContract, T0, withContainers } from './contract.test-util.ts';
+import { createPacker } from './packed.ts';
 import { createSqliteStore, SCHEMA_VERSION } from './sqlite.ts';
 import { CycleOverlapError, StoreError } from './validate.ts';
 
@@ -68,7 +69,7 @@ test('sqlite: two stores on one file (two exporters on one --data-dir) neither d
   await b.close();
 });
 
-test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longest cycle, from its cycles; v3 the allocation blocks)', async () => {
+test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longest cycle, from its cycles; v3 the allocation blocks; v4 the container tables)', async () => {
   const path = join(dir, 'v1.db');
   const store = createSqliteStore({ path });
   await store.record(makeBatch('prod', T0, T0 + HOUR, [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }]));
@@ -77,13 +78,16 @@ test('sqlite: a version 1 file is migrated in place (v2 adds each cluster longes
   const raw = new DatabaseSync(path);
   raw.exec('ALTER TABLE clusters DROP COLUMN max_cycle_ms; DROP TABLE alloc_blocks; DROP TABLE block_marks; PRAGMA user_version = 1');
   for (const { name } of raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as { name: string }[]) raw.exec(`DROP TRIGGER ${name}`);
+  raw.exec('ALTER TABLE clusters DROP COLUMN containers_from_ms; DROP TABLE ctr_ids; DROP TABLE ctr_raw; DROP TABLE ctr_hourly; DROP TABLE ctr_daily; DROP TABLE ctr_blocks; DROP TABLE ctr_block_marks');
   raw.close();
   const again = createSqliteStore({ path });
   const [set] = await again.allocations({ startMs: T0 + HOUR / 2, endMs: T0 + HOUR });
   assert.equal(set?.rows[0]?.cpuCostUsd, 0.02);
   await again.close();
   const check = new DatabaseSync(path);
-  assert.deepEqual({ ...check.prepare('PRAGMA user_version').get() }, { user_version: 3 });
+  assert.deepEqual({ ...check.prepare('PRAGMA user_version').get() }, { user_version: 4 });
+  assert.deepEqual({ ...check.prepare('SELECT COUNT(*) AS n FROM ctr_raw').get() }, { n: 0 });
+  assert.deepEqual({ ...check.prepare('SELECT containers_from_ms FROM clusters').get() }, { containers_from_ms: null });
   assert.deepEqual({ ...check.prepare('SELECT COUNT(*) AS n FROM alloc_blocks').get() }, { n: 0 });
   assert.deepEqual({ ...check.prepare('SELECT max_cycle_ms FROM clusters').get() }, { max_cycle_ms: HOUR });
   check.close();
@@ -153,5 +157,60 @@ test('sqlite: whole hours and days are read from aligned blocks and add up to th
   await store.maintain(T0 + 40 * DAY);
   const [rebuilt] = await store.allocations({ startMs: T0, endMs: T0 + 40 * DAY });
   close(rebuilt?.rows.find((r) => r.key === 'uid-a')?.cpuCostUsd, 38.44, 'from rebuilt blocks');
+  await store.close();
+});
+
+test('sqlite: record() and another packer through recordPacked() keep their own slots (ids never mixed up)', async () => {
+  const store = createSqliteStore({ path: ':memory:' });
+  // record() gives a slot 0, b slot 1; the other packer gives c slot 0, b slot 1, a slot 2.
+  await store.record(makeBatch('prod', T0, T0 + HOUR, [
+    { key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 },
+    { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 },
+  ]));
+  const other = createPacker();
+  await store.recordPacked(other.pack(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, [
+    { key: 'c', namespace: 'data', cpuUsdPerHour: 0.01 },
+    { key: 'b', namespace: 'shop', cpuUsdPerHour: 0.02 },
+    { key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 },
+  ])));
+  await store.record(makeBatch('prod', T0 + 2 * HOUR, T0 + 3 * HOUR, [{ key: 'a', namespace: 'shop', cpuUsdPerHour: 0.04 }]));
+  const [set] = await store.allocations({ startMs: T0, endMs: T0 + 3 * HOUR });
+  const cpu = Object.fromEntries((set?.rows ?? []).map((r) => [r.key, Number(r.cpuCostUsd.toFixed(9))]));
+  // a: 3 h × 0.04; b: 2 h × 0.02; c: 1 h × 0.01.
+  assert.deepEqual(cpu, { a: 0.12, b: 0.04, c: 0.01 });
+  await store.close();
+});
+
+test('sqlite: container rows are read from blocks too, kept true when a bucket is rewritten (schema v4)', async () => {
+  const path = join(dir, 'ctr-blocks.db');
+  const store = createSqliteStore({ path });
+  const a = { key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 };
+  // 40 days of hourly cycles, a split app 3/4 (0.03 $/h of cpu) and __pod__ 1/4.
+  for (let h = 0; h < 40 * 24; h++) await store.record(withContainers(makeBatch('prod', T0 + h * HOUR, T0 + (h + 1) * HOUR, [a]), { 'uid-a': [['app', 0.75], ['__pod__', 0.25]] }));
+  await store.maintain(T0 + 40 * DAY);
+  const app = async () => {
+    const [set] = await store.containers({ startMs: T0, endMs: T0 + 40 * DAY });
+    return set?.rows.find((r) => r.key === 'uid-a/app')?.cpuCostUsd;
+  };
+  close(await app(), 0.03 * 960, 'all 40 days');
+  // Built as the allocations' blocks are (see the test above): the same sizes and marks.
+  const edit = new DatabaseSync(path);
+  const sizes = edit.prepare('SELECT size_ms / 3600000 AS hours FROM ctr_block_marks ORDER BY size_ms').all() as { hours: number }[];
+  assert.deepEqual(
+    sizes.map((x) => x.hours),
+    [2, 4, 8, 16, 48, 96, 192, 384, 768],
+  );
+  // Doubling what the 16-day block (days 10–26) holds adds app's 16 × 24 h × 0.03 $/h = 11.52 to its 28.8.
+  edit.exec(`UPDATE ctr_blocks SET cpu_cost_usd = cpu_cost_usd * 2 WHERE size_ms = ${16 * DAY}`);
+  close(await app(), 28.8 + 11.52, 'read from the blocks');
+  // app's day 12 rewritten to 1 $ (was 0.72): the blocks over it are dropped, the doubled one with them.
+  edit.exec(`UPDATE ctr_daily SET cpu_cost_usd = 1 WHERE bucket_ms = ${T0 + 12 * DAY} AND id = (SELECT id FROM ctr_ids WHERE key = 'uid-a/app')`);
+  edit.close();
+  close(await app(), 28.8 - 0.72 + 1, 'after the rewrite');
+  await store.maintain(T0 + 40 * DAY);
+  close(await app(), 28.8 - 0.72 + 1, 'from rebuilt blocks');
+  // The pod rows' blocks are their own: untouched by all this.
+  const [pods] = await store.allocations({ startMs: T0, endMs: T0 + 40 * DAY });
+  close(pods?.rows.find((r) => r.key === 'uid-a')?.cpuCostUsd, 0.04 * 960, 'pod a');
   await store.close();
 });

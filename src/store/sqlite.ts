@@ -13,30 +13,17 @@ import { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_RETENTION } from './memory.ts';
 import { coverWithBlocks } from './blocks.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
-import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
+import { DAY_MS, HOUR_MS, planStep, steps } from './plan.ts';
+import type { PackedBatch, SlotDefinition } from './packed.ts';
+import { createPacker, packedWidth } from './packed.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
-import { identValues, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import { FIRST_SQL_KINDS, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
-import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
+import type { AllocationQuery, Coverage, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import { CycleOverlapError, StoreError } from './validate.ts';
 
 /** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
 const ROWS_PER_INSERT = 64;
-
-/** Equal descriptive values: the same primitive, or labels maps with the same entries. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) {
-    if (x[k] !== y[k]) return false;
-    n++;
-  }
-  for (const _ in y) n--;
-  return n === 0;
-}
 
 /** Rows per maintenance transaction: large enough to be efficient, small enough not to stall a cycle. */
 const CHUNK_ROWS = 20_000;
@@ -74,17 +61,22 @@ function schemaV1(): string {
     'CREATE TABLE nums (i INTEGER PRIMARY KEY)',
     `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_CYCLE_HOURS}) INSERT INTO nums SELECT i FROM n`,
   ];
-  for (const kind of SQL_KINDS) {
-    const idents = kind.idents.map((i) => `${snake(i.field)} TEXT NOT NULL`).join(', ');
-    parts.push(`CREATE TABLE ${kind.prefix}_ids (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, key TEXT NOT NULL${idents ? `, ${idents}` : ''}, UNIQUE (cluster_id, key))`);
-    parts.push(`CREATE TABLE ${kind.prefix}_raw (cycle_id INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER, end_ms INTEGER, ${factColumns(kind)}, PRIMARY KEY (cycle_id, id)) WITHOUT ROWID`);
-    for (const res of ['hourly', 'daily']) {
-      parts.push(
-        `CREATE TABLE ${kind.prefix}_${res} (cluster_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, bucket_ms, id)) WITHOUT ROWID`,
-      );
-    }
-  }
+  for (const kind of FIRST_SQL_KINDS) parts.push(...kindTables(kind));
   return `${parts.join(';\n')};`;
+}
+
+/** The identity table and the raw, hourly and daily fact tables of one kind. */
+function kindTables(kind: SqlKind): string[] {
+  const parts: string[] = [];
+  const idents = kind.idents.map((i) => `${snake(i.field)} TEXT NOT NULL`).join(', ');
+  parts.push(`CREATE TABLE ${kind.prefix}_ids (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, key TEXT NOT NULL${idents ? `, ${idents}` : ''}, UNIQUE (cluster_id, key))`);
+  parts.push(`CREATE TABLE ${kind.prefix}_raw (cycle_id INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER, end_ms INTEGER, ${factColumns(kind)}, PRIMARY KEY (cycle_id, id)) WITHOUT ROWID`);
+  for (const res of ['hourly', 'daily']) {
+    parts.push(
+      `CREATE TABLE ${kind.prefix}_${res} (cluster_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, bucket_ms, id)) WITHOUT ROWID`,
+    );
+  }
+  return parts;
 }
 
 /** v2: the longest cycle per cluster, so a query reads only the raw cycles that can overlap it. */
@@ -111,23 +103,45 @@ export const DAY_BLOCKS_MS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256].
  * not watched: blocks starting before a cut are dropped with it.
  */
 function schemaV3(): string {
-  const kind = kindByName('allocations');
+  return blockTables('alloc');
+}
+
+/** Kinds whose hourly and daily rows are also read as blocks: pods, and (v4) containers. */
+type BlockPrefix = 'alloc' | 'ctr';
+const BLOCK_PREFIXES: readonly BlockPrefix[] = ['alloc', 'ctr'];
+/** How far each kind's blocks are built, per cluster and size (v3 named the allocations' `block_marks`). */
+const blockMarksTable = (prefix: BlockPrefix): string => (prefix === 'alloc' ? 'block_marks' : `${prefix}_block_marks`);
+
+/** The blocks table of a kind, its marks, and the triggers that keep them true (see schemaV3). */
+function blockTables(prefix: BlockPrefix): string {
+  const kind = kindByName(prefix === 'alloc' ? 'allocations' : 'containers');
+  const marksTable = blockMarksTable(prefix);
   const watch = (table: 'hourly' | 'daily', event: 'INSERT' | 'UPDATE'): string => {
     const sizes = table === 'hourly' ? `size_ms < ${DAY_MS}` : `size_ms >= ${DAY_MS}`;
-    return `CREATE TRIGGER alloc_${table}_${event.toLowerCase()}_under_blocks AFTER ${event} ON alloc_${table}
-      WHEN NEW.bucket_ms < (SELECT coalesce(max(through_ms), 0) FROM block_marks WHERE cluster_id = NEW.cluster_id AND ${sizes})
+    return `CREATE TRIGGER ${prefix}_${table}_${event.toLowerCase()}_under_blocks AFTER ${event} ON ${prefix}_${table}
+      WHEN NEW.bucket_ms < (SELECT coalesce(max(through_ms), 0) FROM ${marksTable} WHERE cluster_id = NEW.cluster_id AND ${sizes})
       BEGIN
-        DELETE FROM alloc_blocks WHERE cluster_id = NEW.cluster_id AND ${sizes} AND bucket_ms > NEW.bucket_ms - size_ms AND bucket_ms <= NEW.bucket_ms;
-        UPDATE block_marks SET through_ms = min(through_ms, NEW.bucket_ms - NEW.bucket_ms % size_ms) WHERE cluster_id = NEW.cluster_id AND ${sizes};
+        DELETE FROM ${prefix}_blocks WHERE cluster_id = NEW.cluster_id AND ${sizes} AND bucket_ms > NEW.bucket_ms - size_ms AND bucket_ms <= NEW.bucket_ms;
+        UPDATE ${marksTable} SET through_ms = min(through_ms, NEW.bucket_ms - NEW.bucket_ms % size_ms) WHERE cluster_id = NEW.cluster_id AND ${sizes};
       END`;
   };
-  return `CREATE TABLE alloc_blocks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, size_ms, bucket_ms, id)) WITHOUT ROWID;
-    CREATE TABLE block_marks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;
+  return `CREATE TABLE ${prefix}_blocks (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, id INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, ${factColumns(kind)}, PRIMARY KEY (cluster_id, size_ms, bucket_ms, id)) WITHOUT ROWID;
+    CREATE TABLE ${marksTable} (cluster_id INTEGER NOT NULL, size_ms INTEGER NOT NULL, through_ms INTEGER NOT NULL, PRIMARY KEY (cluster_id, size_ms)) WITHOUT ROWID;
     ${watch('hourly', 'INSERT')}; ${watch('hourly', 'UPDATE')}; ${watch('daily', 'INSERT')}; ${watch('daily', 'UPDATE')};`;
 }
 
+/**
+ * v4: per-container rows (`--record-containers`, src/core/containers.ts): the `ctr_` tables, laid
+ * out as the allocation ones with their blocks, and where each cluster's container rows start.
+ */
+function schemaV4(): string {
+  return `${kindTables(kindByName('containers')).join(';\n')};
+    ${blockTables('ctr')}
+    ALTER TABLE clusters ADD COLUMN containers_from_ms INTEGER;`;
+}
+
 /** Migrations by the version they lead to; each runs in one transaction. */
-const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2, schemaV3];
+const MIGRATIONS: readonly (() => string)[] = [schemaV1, schemaV2, schemaV3, schemaV4];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface ClusterRow {
@@ -138,13 +152,7 @@ interface ClusterRow {
   hourly_through_ms: number;
   daily_through_ms: number;
   max_cycle_ms: number;
-}
-
-interface IdentityCacheEntry {
-  readonly id: number;
-  signature: string;
-  /** The descriptive values as last seen (labels by reference): unchanged rows skip the signature. */
-  seen: readonly unknown[];
+  containers_from_ms: number | null;
 }
 
 /** Where a query's result columns are: start, end, reconciled, id, step index, then the amounts. */
@@ -168,7 +176,7 @@ function rowBuilder(kind: SqlKind): RowBuilder {
   for (const [i, ident] of kind.idents.entries()) fields.push(`${name(ident.field)}: identity[${i}]`);
   for (const [i, f] of [...kind.fact.sums, ...kind.fact.maxes].entries()) fields.push(`${name(f)}: Number(r[${COLUMN.values + i}])`);
   if (kind.basis) fields.push(`basis: Number(r[${COLUMN.rec}]) > 0 ? 'reconciled' : 'estimated'`);
-  if (kind.prefix === 'alloc') fields.push('key: key');
+  if (keyedKind(kind)) fields.push('key: key');
   return new Function('cluster', 'identity', 'key', 'r', `return { ${fields.join(', ')} };`) as RowBuilder;
 }
 
@@ -201,7 +209,12 @@ function partSql(kind: SqlKind, part: QueryPart): string {
     WHERE cluster_id = $cluster AND bucket_ms > $from - ${size} AND bucket_ms < $to AND end_ms > $from AND start_ms < $to)`;
 }
 
-export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
+/** The SQLite store: the port, and the write of a batch already validated and packed (packed.ts). */
+export interface SqliteStore extends HistoryStore {
+  recordPacked(batch: PackedBatch): Promise<void>;
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { path, retention = DEFAULT_RETENTION, yieldNow = defaultYield, synchronous = 'NORMAL', busyTimeoutMs = 5000 } = options;
   const description = `sqlite ${path}`;
   if (path !== ':memory:') {
@@ -220,7 +233,10 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     // the file stays consistent after a power cut, which may lose the last cycles; no fsync a cycle.
     db.exec(`PRAGMA synchronous = ${synchronous}`);
     db.exec('PRAGMA foreign_keys = OFF');
-    db.exec('PRAGMA cache_size = -65536');
+    // 8 MiB of page cache (SQLite's default is 2 MiB; it was 64 MiB, which a month of cycles and
+    // maintenance filled for good: ~75 MiB of RSS). Queries read a few block rows per pod and the
+    // OS caches the file anyway: 2, 8 and 64 MiB measured the same 30-day query (docs/benchmarks.md).
+    db.exec('PRAGMA cache_size = -8192');
     db.exec('PRAGMA temp_store = MEMORY');
   } catch (err) {
     throw new StoreError(description, `cannot open the database: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -266,13 +282,16 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     for (const row of stmt('SELECT * FROM clusters').all() as unknown as ClusterRow[]) clusters.set(row.name, { ...row });
   };
   // How far the allocation blocks of each size are built, by cluster id (see blocks.ts).
-  const blockMarks = new Map<number, Map<number, number>>();
+  const blockMarks = new Map<BlockPrefix, Map<number, Map<number, number>>>(BLOCK_PREFIXES.map((p) => [p, new Map()]));
   const loadBlockMarks = (): void => {
-    blockMarks.clear();
-    for (const row of stmt('SELECT cluster_id, size_ms, through_ms FROM block_marks').all() as { cluster_id: number; size_ms: number; through_ms: number }[]) {
-      const m = blockMarks.get(Number(row.cluster_id)) ?? new Map<number, number>();
-      m.set(Number(row.size_ms), Number(row.through_ms));
-      blockMarks.set(Number(row.cluster_id), m);
+    for (const prefix of BLOCK_PREFIXES) {
+      const byCluster = blockMarks.get(prefix)!;
+      byCluster.clear();
+      for (const row of stmt(`SELECT cluster_id, size_ms, through_ms FROM ${blockMarksTable(prefix)}`).all() as { cluster_id: number; size_ms: number; through_ms: number }[]) {
+        const m = byCluster.get(Number(row.cluster_id)) ?? new Map<number, number>();
+        m.set(Number(row.size_ms), Number(row.through_ms));
+        byCluster.set(Number(row.cluster_id), m);
+      }
     }
   };
   const refresh = (): void => {
@@ -283,58 +302,48 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
   refresh();
   const clusterById = (id: number): ClusterRow | undefined => [...clusters.values()].find((c) => c.id === id);
 
-  // Identity ids by kind and cluster, then key, with the descriptive values last written.
-  const identities = new Map<string, Map<string, IdentityCacheEntry>>();
+  // What each slot of a packer stands for (packed.ts), by kind prefix and cluster: the identity
+  // row's id and the descriptive values last written (as stored: JSON for labels). One set of
+  // tables per sender: record()'s own packer, and the packer of whoever calls recordPacked() (the
+  // main thread, when this store runs in the worker); their slot numbers are unrelated.
+  type SlotTables = Map<string, ({ readonly id: number; signature: string } | undefined)[]>;
+  const localSlots: SlotTables = new Map();
+  const remoteSlots: SlotTables = new Map();
   const identCols = new Map(SQL_KINDS.map((k) => [k, k.idents.map((i) => snake(i.field))]));
-  const identitiesOf = (kind: SqlKind, clusterId: number): Map<string, IdentityCacheEntry> => {
-    const name = `${kind.prefix}${clusterId}`;
-    let m = identities.get(name);
-    if (!m) {
-      m = new Map();
-      identities.set(name, m);
+  const slotsOf = (slotTables: SlotTables, kind: SqlKind, clusterName: string): ({ readonly id: number; signature: string } | undefined)[] => {
+    const name = `${kind.prefix}\u0000${clusterName}`;
+    let t = slotTables.get(name);
+    if (!t) {
+      t = [];
+      slotTables.set(name, t);
     }
-    return m;
+    return t;
   };
 
-  const identityId = (kind: SqlKind, clusterId: number, row: AnyRow, cache: Map<string, IdentityCacheEntry>): number => {
-    const key = kind.fact.key(row);
-    const cached = cache.get(key);
-    const r = row as unknown as Record<string, unknown>;
-    if (cached) {
-      let same = true;
-      for (let i = 0; i < kind.idents.length; i++) {
-        if (!sameValue(r[kind.idents[i]!.field], cached.seen[i])) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached.id;
-    }
-    const seen = kind.idents.map((i) => r[i.field]);
-    const values = identValues(kind, row);
+  /** A slot (re)defined by a batch: its identity row found, inserted or brought up to date. */
+  const defineSlot = (kind: SqlKind, clusterId: number, def: SlotDefinition, table: ({ readonly id: number; signature: string } | undefined)[]): void => {
+    const values = kind.idents.map((f, i) => (f.json ? JSON.stringify(def.idents[i] ?? {}) : String(def.idents[i] ?? '')));
     const signature = values.join('\u0000');
     const cols = identCols.get(kind)!;
-    if (cached) {
-      if (cached.signature !== signature && cols.length > 0) {
-        stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, cached.id);
-        cached.signature = signature;
+    const known = table[def.slot];
+    if (known) {
+      if (known.signature !== signature && cols.length > 0) {
+        stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, known.id);
+        known.signature = signature;
       }
-      cached.seen = seen;
-      return cached.id;
+      return;
     }
-    const found = stmt(`SELECT id${cols.length ? `, ${cols.join(', ')}` : ''} FROM ${kind.prefix}_ids WHERE cluster_id = ? AND key = ?`).get(clusterId, key) as Record<string, SQLInputValue> | undefined;
+    const found = stmt(`SELECT id${cols.length ? `, ${cols.join(', ')}` : ''} FROM ${kind.prefix}_ids WHERE cluster_id = ? AND key = ?`).get(clusterId, def.key) as Record<string, SQLInputValue> | undefined;
     if (found) {
       const id = Number(found['id']);
       const stored = cols.map((c) => String(found[c])).join('\u0000');
       if (stored !== signature && cols.length > 0) stmt(`UPDATE ${kind.prefix}_ids SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
-      cache.set(key, { id, signature, seen });
-      return id;
+      table[def.slot] = { id, signature };
+      return;
     }
     const placeholders = ['?', '?', ...cols.map(() => '?')].join(', ');
-    const result = stmt(`INSERT INTO ${kind.prefix}_ids (cluster_id, key${cols.length ? `, ${cols.join(', ')}` : ''}) VALUES (${placeholders})`).run(clusterId, key, ...values);
-    const id = Number(result.lastInsertRowid);
-    cache.set(key, { id, signature, seen });
-    return id;
+    const result = stmt(`INSERT INTO ${kind.prefix}_ids (cluster_id, key${cols.length ? `, ${cols.join(', ')}` : ''}) VALUES (${placeholders})`).run(clusterId, def.key, ...values);
+    table[def.slot] = { id: Number(result.lastInsertRowid), signature };
   };
 
   /** One INSERT of `rows` raw rows: fewer statement runs (each has a fixed cost) for a cycle. */
@@ -356,35 +365,57 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     return s;
   };
 
-  const writeBatch = (batch: CycleBatch): void => {
+  const writeBatch = (batch: PackedBatch, slotTables: SlotTables): void => {
     const row = stmt('SELECT * FROM clusters WHERE name = ?').get(batch.cluster) as ClusterRow | undefined;
     let cluster: ClusterRow | undefined = row ? { ...row } : undefined;
     if (cluster && batch.startMs < cluster.last_end_ms) throw new CycleOverlapError(batch.cluster, batch.startMs, cluster.last_end_ms);
     if (!cluster) {
       const dailyThrough = Math.floor(batch.startMs / HOUR_MS) * HOUR_MS;
       const r = stmt('INSERT INTO clusters (name, demo, last_end_ms, hourly_through_ms, daily_through_ms) VALUES (?, 0, ?, ?, ?)').run(batch.cluster, batch.startMs, batch.startMs, dailyThrough);
-      cluster = { id: Number(r.lastInsertRowid), name: batch.cluster, demo: 0, last_end_ms: batch.startMs, hourly_through_ms: batch.startMs, daily_through_ms: dailyThrough, max_cycle_ms: 0 };
+      cluster = {
+        id: Number(r.lastInsertRowid),
+        name: batch.cluster,
+        demo: 0,
+        last_end_ms: batch.startMs,
+        hourly_through_ms: batch.startMs,
+        daily_through_ms: dailyThrough,
+        max_cycle_ms: 0,
+        containers_from_ms: null,
+      };
     }
-    const rows = batch.allocations.length + batch.nodes.length + batch.disks.length + batch.loadBalancers.length + 1;
+    const containerRows = batch.kinds[SQL_KINDS.findIndex((k) => k.prefix === 'ctr')]?.count ?? 0;
+    if (containerRows > 0 && cluster.containers_from_ms === null) {
+      stmt('UPDATE clusters SET containers_from_ms = ? WHERE id = ?').run(batch.startMs, cluster.id);
+      cluster.containers_from_ms = batch.startMs;
+    }
+    let rows = 1;
+    for (const [k, kind] of SQL_KINDS.entries()) if (kind.prefix !== 'charge') rows += batch.kinds[k]?.count ?? 0;
     const cycleId = Number(stmt('INSERT INTO cycles (cluster_id, start_ms, end_ms, demo, rows) VALUES (?, ?, ?, ?, ?)').run(cluster.id, batch.startMs, batch.endMs, batch.demo ? 1 : 0, rows).lastInsertRowid);
-    for (const kind of SQL_KINDS) {
-      const width = 5 + kind.fact.sums.length + kind.fact.maxes.length;
-      const cache = identitiesOf(kind, cluster.id);
-      const rows = rowsOf(batch, kind.fact);
-      for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
-        const count = Math.min(ROWS_PER_INSERT, rows.length - from);
-        const values: SQLInputValue[] = new Array(width * count);
+    for (const [k, kind] of SQL_KINDS.entries()) {
+      const packed = batch.kinds[k];
+      if (!packed) throw new StoreError(description, `internal: the packed batch has no ${kind.fact.name}`);
+      const table = slotsOf(slotTables, kind, batch.cluster);
+      for (const def of packed.defined) defineSlot(kind, cluster.id, def, table);
+      const width = packedWidth(kind);
+      const amounts = width - 3;
+      const src = packed.values;
+      for (let from = 0; from < packed.count; from += ROWS_PER_INSERT) {
+        const count = Math.min(ROWS_PER_INSERT, packed.count - from);
+        const values: SQLInputValue[] = new Array((amounts + 5) * count);
         let i = 0;
         for (let n = from; n < from + count; n++) {
-          const row = rows[n]!;
-          const r = row as unknown as Record<string, number>;
+          const slot = packed.slots[n]!;
+          const known = table[slot];
+          if (known === undefined) throw new StoreError(description, `internal: ${kind.fact.name} row ${n} of the cycle refers to slot ${slot}, which no batch defined since the last reset`);
+          const at = n * width;
+          const start = src[at]!;
+          const end = src[at + 1]!;
           values[i++] = cycleId;
-          values[i++] = identityId(kind, cluster.id, row, cache);
-          values[i++] = row.startMs === batch.startMs ? null : row.startMs;
-          values[i++] = row.endMs === batch.endMs ? null : row.endMs;
-          for (const f of kind.fact.sums) values[i++] = r[f]!;
-          for (const f of kind.fact.maxes) values[i++] = r[f]!;
-          values[i++] = kind.basis && (row as unknown as { basis: string }).basis === 'reconciled' ? 1 : 0;
+          values[i++] = known.id;
+          values[i++] = Number.isNaN(start) ? null : start;
+          values[i++] = Number.isNaN(end) ? null : end;
+          for (let c = 3; c < width; c++) values[i++] = src[at + c]!;
+          values[i++] = src[at + 2]!;
         }
         insertRaw(kind, count).run(...values);
       }
@@ -397,6 +428,24 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     clusters.set(batch.cluster, { ...cluster, last_end_ms: batch.endMs, demo, max_cycle_ms: maxCycle });
   };
 
+  /**
+   * Writes a packed cycle (one transaction). A batch that says `reset` first forgets every slot; a
+   * failed write forgets them too (ids inserted by the rolled-back transaction do not exist), and
+   * the sender resets its packer on any error, so its next batch redefines them.
+   */
+  const recordPacked = (batch: PackedBatch, slotTables: SlotTables): void => {
+    const hours = (batch.endMs - batch.startMs) / HOUR_MS;
+    if (hours > MAX_CYCLE_HOURS) throw new StoreError(description, `a cycle of ${hours.toFixed(1)} hours is longer than the ${MAX_CYCLE_HOURS} hours one cycle may cover`);
+    if (batch.reset) slotTables.clear();
+    try {
+      transaction(() => writeBatch(batch, slotTables));
+    } catch (err) {
+      slotTables.clear();
+      throw err;
+    }
+  };
+  const packer = createPacker();
+
   const transaction = <T>(fn: () => T): T => {
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -405,8 +454,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       return out;
     } catch (err) {
       db.exec('ROLLBACK');
-      // Ids and cluster rows inserted by the rolled-back transaction do not exist: forget them.
-      identities.clear();
+      // Cluster rows inserted by the rolled-back transaction do not exist: forget them.
       refresh();
       throw err;
     }
@@ -421,9 +469,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     dailyFromMs: marks.daily_from,
   });
 
-  /** Whole hourly and daily parts re-read as the fewest built blocks (allocations only: the big table). */
-  const withBlocks = (parts: readonly PlanPart[], clusterId: number): QueryPart[] => {
-    const built = blockMarks.get(clusterId);
+  /** Whole hourly and daily parts re-read as the fewest built blocks (pods and containers: the big tables). */
+  const withBlocks = (parts: readonly PlanPart[], clusterId: number, prefix: BlockPrefix): QueryPart[] => {
+    const built = blockMarks.get(prefix)?.get(clusterId);
     if (!built) return [...parts];
     const through = (size: number): number => built.get(size) ?? 0;
     const out: QueryPart[] = [];
@@ -509,7 +557,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         }
         const planned = plans[n]!;
         // Whole hourly and daily parts of allocations are read as the fewest built blocks.
-        const parts = kind.prefix === 'alloc' ? withBlocks(planned, cluster.id) : planned;
+        const parts = kind.prefix === 'alloc' || kind.prefix === 'ctr' ? withBlocks(planned, cluster.id, kind.prefix) : planned;
         if (parts.length > 0) {
           if (parts.some((p) => p.resolution === 'raw')) params['maxCycle'] = cluster.max_cycle_ms;
           const unions = parts.map((part, i) => {
@@ -678,20 +726,20 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
    * blocks half their size, over base buckets that can no longer change. False when up to date.
    * Buckets rewritten after the fact drop the blocks over them (the triggers of schemaV3).
    */
-  const buildBlocksChunk = (clusterId: number, sizeMs: number): boolean => {
+  const buildBlocksChunk = (clusterId: number, sizeMs: number, prefix: BlockPrefix): boolean => {
     const c = freshCluster(clusterId);
     if (!c) return false;
     const hourly = HOUR_BLOCKS_MS.includes(sizeMs);
     const sizes = hourly ? HOUR_BLOCKS_MS : DAY_BLOCKS_MS;
     const smaller = sizes[sizes.indexOf(sizeMs) - 1];
     const built = new Map(
-      (stmt('SELECT size_ms, through_ms FROM block_marks WHERE cluster_id = ?').all(clusterId) as { size_ms: number; through_ms: number }[]).map((r) => [Number(r.size_ms), Number(r.through_ms)]),
+      (stmt(`SELECT size_ms, through_ms FROM ${blockMarksTable(prefix)} WHERE cluster_id = ?`).all(clusterId) as { size_ms: number; through_ms: number }[]).map((r) => [Number(r.size_ms), Number(r.through_ms)]),
     );
     // Whole hours before hourly_through_ms and whole days before daily_through_ms are final.
     const final = hourly ? Math.floor(c.hourly_through_ms / HOUR_MS) * HOUR_MS : Math.floor(c.daily_through_ms / DAY_MS) * DAY_MS;
     const to = Math.floor(Math.min(final, smaller === undefined ? final : (built.get(smaller) ?? 0)) / sizeMs) * sizeMs;
-    const base = `alloc_${hourly ? 'hourly' : 'daily'}`;
-    const source = smaller === undefined ? `${base} WHERE cluster_id = $cluster` : `alloc_blocks WHERE cluster_id = $cluster AND size_ms = ${smaller}`;
+    const base = `${prefix}_${hourly ? 'hourly' : 'daily'}`;
+    const source = smaller === undefined ? `${base} WHERE cluster_id = $cluster` : `${prefix}_blocks WHERE cluster_id = $cluster AND size_ms = ${smaller}`;
     let from = built.get(sizeMs);
     if (from === undefined) {
       const first = (stmt(`SELECT MIN(bucket_ms) AS m FROM ${source}`).get({ cluster: clusterId }) as { m: number | null }).m;
@@ -705,13 +753,13 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     // About CHUNK_ROWS source rows per transaction (at least one block).
     const nth = stmt(`SELECT bucket_ms FROM ${source} AND bucket_ms >= $from ORDER BY bucket_ms LIMIT 1 OFFSET ${CHUNK_ROWS}`).get({ cluster: clusterId, from }) as { bucket_ms: number } | undefined;
     const end = nth === undefined ? to : Math.min(to, Math.max(from + sizeMs, Math.floor(Number(nth.bucket_ms) / sizeMs) * sizeMs));
-    const { sums, maxes } = valueColumns(kindByName('allocations'));
+    const { sums, maxes } = valueColumns(kindByName(prefix === 'alloc' ? 'allocations' : 'containers'));
     stmt(
-      `INSERT OR REPLACE INTO alloc_blocks (cluster_id, size_ms, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
+      `INSERT OR REPLACE INTO ${prefix}_blocks (cluster_id, size_ms, bucket_ms, id, start_ms, end_ms, ${[...sums, ...maxes].join(', ')}, reconciled)
        SELECT cluster_id, ${sizeMs}, (bucket_ms / ${sizeMs}) * ${sizeMs}, id, MIN(start_ms), MAX(end_ms), ${sums.map((col) => `SUM(${col})`).join(', ')}${maxes.map((col) => `, MAX(${col})`).join('')}, MAX(reconciled)
        FROM ${source} AND bucket_ms >= $from AND bucket_ms < $to GROUP BY 3, id`,
     ).run({ cluster: clusterId, from, to: end });
-    stmt('INSERT INTO block_marks (cluster_id, size_ms, through_ms) VALUES (?, ?, ?) ON CONFLICT (cluster_id, size_ms) DO UPDATE SET through_ms = excluded.through_ms').run(clusterId, sizeMs, end);
+    stmt(`INSERT INTO ${blockMarksTable(prefix)} (cluster_id, size_ms, through_ms) VALUES (?, ?, ?) ON CONFLICT (cluster_id, size_ms) DO UPDATE SET through_ms = excluded.through_ms`).run(clusterId, sizeMs, end);
     return true;
   };
 
@@ -727,14 +775,14 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     for (const { id } of [...clusters.values()]) {
       await repeat(() => rollupHourlyChunk(id));
       await repeat(() => rollupDailyChunk(id, rawCut));
-      for (const size of [...HOUR_BLOCKS_MS, ...DAY_BLOCKS_MS]) await repeat(() => buildBlocksChunk(id, size));
+      for (const prefix of BLOCK_PREFIXES) for (const size of [...HOUR_BLOCKS_MS, ...DAY_BLOCKS_MS]) await repeat(() => buildBlocksChunk(id, size, prefix));
       await repeat(() => dropRawChunk(id, rawCut));
       await repeat(() => dropBucketsChunk(id, 'hourly', hourlyCut));
       // Blocks starting before a cut go with their base buckets; those after it stay whole.
-      transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms < ${DAY_MS} AND bucket_ms < ?`).run(id, hourlyCut));
+      for (const prefix of BLOCK_PREFIXES) transaction(() => stmt(`DELETE FROM ${prefix}_blocks WHERE cluster_id = ? AND size_ms < ${DAY_MS} AND bucket_ms < ?`).run(id, hourlyCut));
       if (dailyCut !== undefined) {
         await repeat(() => dropBucketsChunk(id, 'daily', dailyCut));
-        transaction(() => stmt(`DELETE FROM alloc_blocks WHERE cluster_id = ? AND size_ms >= ${DAY_MS} AND bucket_ms < ?`).run(id, dailyCut));
+        for (const prefix of BLOCK_PREFIXES) transaction(() => stmt(`DELETE FROM ${prefix}_blocks WHERE cluster_id = ? AND size_ms >= ${DAY_MS} AND bucket_ms < ?`).run(id, dailyCut));
         transaction(() => {
           stmt('DELETE FROM spans WHERE cluster_id = ? AND end_ms <= ?').run(id, dailyCut);
           stmt('UPDATE spans SET start_ms = ? WHERE cluster_id = ? AND start_ms < ?').run(dailyCut, id, dailyCut);
@@ -757,6 +805,7 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     greatest: 'max',
     bills: 'temp.kce_reconcile_bills',
     allocs: 'temp.kce_reconcile_allocs',
+    ctrs: 'temp.kce_reconcile_ctrs',
   });
   /** HistoryStore.reconcileNodeHours: one transaction for the batch (the caller batches). */
   const reconcileNodeHours = (clusterName: string, bills: readonly NodeHourBill[]): number =>
@@ -767,7 +816,8 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_bills (node TEXT NOT NULL, h INTEGER NOT NULL, billed REAL NOT NULL, node_id INTEGER, day INTEGER, recorded REAL, f REAL, PRIMARY KEY (node, h));
         CREATE INDEX IF NOT EXISTS temp.kce_reconcile_bills_by_id ON kce_reconcile_bills (node_id, h);
         CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_allocs (id INTEGER NOT NULL, h INTEGER NOT NULL, day INTEGER NOT NULL, f REAL NOT NULL, PRIMARY KEY (id, h));
-        DELETE FROM temp.kce_reconcile_bills; DELETE FROM temp.kce_reconcile_allocs;`);
+        CREATE TEMP TABLE IF NOT EXISTS kce_reconcile_ctrs (id INTEGER NOT NULL, h INTEGER NOT NULL, day INTEGER NOT NULL, f REAL NOT NULL, PRIMARY KEY (id, h));
+        DELETE FROM temp.kce_reconcile_bills; DELETE FROM temp.kce_reconcile_allocs; DELETE FROM temp.kce_reconcile_ctrs;`);
       const insert = stmt('INSERT OR REPLACE INTO temp.kce_reconcile_bills (node, h, billed) VALUES (?, ?, ?)');
       for (const b of bills) if (Number.isFinite(b.billedCostUsd)) insert.run(b.node, b.hourStartMs, b.billedCostUsd);
       const params = { cluster: cluster.id, hourlyThrough: cluster.hourly_through_ms, dailyThrough: cluster.daily_through_ms };
@@ -781,13 +831,23 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
     kind: 'sqlite',
     description,
     async record(batch) {
-      validateBatch(batch);
-      const hours = (batch.endMs - batch.startMs) / HOUR_MS;
-      if (hours > MAX_CYCLE_HOURS) throw new StoreError(description, `a cycle of ${hours.toFixed(1)} hours is longer than the ${MAX_CYCLE_HOURS} hours one cycle may cover`);
-      transaction(() => writeBatch(batch));
+      // Validated while packed (packed.ts: the typed errors of validate.ts).
+      try {
+        recordPacked(packer.pack(batch), localSlots);
+      } catch (err) {
+        packer.reset();
+        throw err;
+      }
+    },
+    /** record() of a batch validated and packed by the caller (packed.ts): what the worker thread receives. */
+    async recordPacked(batch: PackedBatch) {
+      recordPacked(batch, remoteSlots);
     },
     async allocations(q: AllocationQuery) {
       return query(kindByName('allocations').fact as never, q, q.namespaces);
+    },
+    async containers(q: AllocationQuery) {
+      return query(kindByName('containers').fact as never, q, q.namespaces);
     },
     async nodes(q) {
       return query(kindByName('nodes').fact as never, q);
@@ -816,7 +876,9 @@ export function createSqliteStore(options: SqliteStoreOptions): HistoryStore {
         if (!c || list.length === 0) continue;
         const gaps = [];
         for (let i = 1; i < list.length; i++) gaps.push({ startMs: Number(list[i - 1]!.end_ms), endMs: Number(list[i]!.start_ms) });
-        out.push({ cluster: c.name, firstMs: Number(list[0]!.start_ms), lastMs: Number(list[list.length - 1]!.end_ms), gaps, demo: c.demo === 1 });
+        const firstMs = Number(list[0]!.start_ms);
+        const containersFromMs = c.containers_from_ms === null ? undefined : Math.max(firstMs, Number(c.containers_from_ms));
+        out.push({ cluster: c.name, firstMs, lastMs: Number(list[list.length - 1]!.end_ms), gaps, demo: c.demo === 1, ...(containersFromMs === undefined ? {} : { containersFromMs }) });
       }
       return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
     },

@@ -57,6 +57,15 @@ export interface AllocationInterval {
   readonly basis: CostBasis;
 }
 
+/**
+ * One container of a pod over one interval (`--record-containers`): the pod's row split by
+ * src/core/containers.ts, plus the pod-level remainder as container `__pod__`. Σ of a pod's
+ * container rows = its pod row. Keyed `<pod uid>/<container>`; always of kind `pod`.
+ */
+export interface ContainerInterval extends AllocationInterval {
+  readonly container: string;
+}
+
 /** One node over one interval. */
 export interface NodeInterval {
   readonly cluster: string;
@@ -128,6 +137,8 @@ export interface CycleBatch {
   /** True for simulated history (demo backfill and the demo cluster): shown as such by every reader. */
   readonly demo: boolean;
   readonly allocations: readonly AllocationInterval[];
+  /** Per-container rows of the pods in `allocations` (`--record-containers`); absent or empty: none recorded. */
+  readonly containers?: readonly ContainerInterval[];
   readonly nodes: readonly NodeInterval[];
   readonly disks: readonly DiskInterval[];
   readonly loadBalancers: readonly LoadBalancerInterval[];
@@ -170,6 +181,8 @@ export interface Coverage {
   readonly gaps: readonly { readonly startMs: number; readonly endMs: number }[];
   /** Whether any of this cluster's history is simulated (demo). */
   readonly demo: boolean;
+  /** Start of the first cycle that recorded container rows (`--record-containers`); absent: none did. */
+  readonly containersFromMs?: number;
 }
 
 export interface RetentionPolicy {
@@ -189,13 +202,30 @@ export interface NodeHourBill {
   readonly billedCostUsd: number;
 }
 
+/**
+ * Each cluster's current advice facts (HPAs, PDB and local-storage facts: what the rows do not
+ * say), kept by a store that several exporters share, so that a `--hub` advises every cluster with
+ * them (docs/multi-cluster.md). The store keeps a JSON document per cluster; core/advice/policies.ts
+ * writes and checks it.
+ */
+export interface AdviceFactsStore {
+  /** Replaces the cluster's document. */
+  write(cluster: string, facts: unknown, atMs: number): Promise<void>;
+  /** The documents of `clusters` (all without it), by cluster name. */
+  read(clusters?: readonly string[]): Promise<readonly { readonly cluster: string; readonly atMs: number; readonly facts: unknown }[]>;
+}
+
 export interface HistoryStore {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
+  /** Present on the shared store (PostgreSQL) only. */
+  readonly adviceFacts?: AdviceFactsStore;
   /** A short description for logs, e.g. `sqlite ./data/history.db`. */
   readonly description: string;
   /** Writes one cycle atomically. */
   record(batch: CycleBatch): Promise<void>;
   allocations(query: AllocationQuery): Promise<readonly StepSet<AllocationInterval>[]>;
+  /** Per-container rows (`--record-containers`), read like allocations (pod kind only). */
+  containers(query: AllocationQuery): Promise<readonly StepSet<ContainerInterval>[]>;
   nodes(query: TimeQuery): Promise<readonly StepSet<NodeInterval>[]>;
   disks(query: TimeQuery): Promise<readonly StepSet<DiskInterval>[]>;
   loadBalancers(query: TimeQuery): Promise<readonly StepSet<LoadBalancerInterval>[]>;

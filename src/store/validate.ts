@@ -64,6 +64,18 @@ export function validateBatch(batch: CycleBatch): void {
     checkRow(object, a, batch);
     checkAmounts(object, a as unknown as Record<string, unknown>, ALLOCATION_SUMS);
   }
+  if (batch.containers && batch.containers.length > 0) {
+    const containerKeys = new Set<string>();
+    for (const c of batch.containers) {
+      const object = () => `container ${c.namespace}/${c.pod}/${c.container} (${c.key})`;
+      if (containerKeys.has(c.key)) throw new InvalidCycleError(object(), 'key', c.key, 'appears twice in the cycle');
+      containerKeys.add(c.key);
+      if (c.kind !== 'pod') throw new InvalidCycleError(object(), 'kind', c.kind, 'container rows are of pods only');
+      if (c.container === '') throw new InvalidCycleError(object(), 'container', '', 'must not be empty');
+      checkRow(object, c, batch);
+      checkAmounts(object, c as unknown as Record<string, unknown>, ALLOCATION_SUMS);
+    }
+  }
   for (const n of batch.nodes) {
     const object = () => `node ${n.node}`;
     checkRow(object, n, batch);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PodInfo } from '../model.ts';
-import type { PdbPolicy } from './policies.ts';
-import { advicePolicies, pdbAllowsDisruption, pdbFacts, selects } from './policies.ts';
+import type { AdvicePolicies, PdbPolicy } from './policies.ts';
+import { advicePolicies, combinePolicies, pdbAllowsDisruption, pdbFacts, policiesFromJson, policiesToJson, selects } from './policies.ts';
 
 const pdb = (limits: Partial<PdbPolicy>, matchLabels: Record<string, string> = { app: 'web' }): PdbPolicy => ({ namespace: 'shop', name: 'web', selector: { matchLabels }, ...limits });
 
@@ -41,7 +41,7 @@ test('selects: matchLabels and the four matchExpressions operators', () => {
 });
 
 const pod = (name: string, labels: Record<string, string>, workload?: string, namespace = 'shop', phase: PodInfo['phase'] = 'Running'): PodInfo =>
-  ({ uid: name, name, namespace, phase, labels, annotations: {}, containers: [], ...(workload ? { workload: { kind: 'Deployment', name: workload } } : {}) }) as unknown as PodInfo;
+  ({ uid: name, name, namespace, phase, labels, annotations: {}, containers: [], claimNames: [], ...(workload ? { workload: { kind: 'Deployment', name: workload } } : {}) }) as unknown as PodInfo;
 
 test('pdbFacts: per workload, whether every PDB selecting its pods allows an eviction', () => {
   const pods = [
@@ -71,10 +71,45 @@ test('pdbFacts: per workload, whether every PDB selecting its pods allows an evi
 test('advicePolicies: HPAs scoped to the cluster, PDB facts keyed as spot.ts keys workloads', () => {
   const got = advicePolicies(
     { hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'] }], pdbs: [pdb({ maxUnavailable: { percent: 25 } })] },
-    [pod('web-a', { app: 'web' }, 'web')],
+    { pods: [pod('web-a', { app: 'web' }, 'web')] },
     'prod',
   );
   assert.deepEqual(got.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu', 'memory'], cluster: 'prod' }]);
   // ceil(25 % × 1) = 1 eviction allowed.
-  assert.deepEqual(got.spotFacts, new Map([['prod/shop/deployment/web', { pdbAllowsDisruption: true }]]));
+  // With the pod's volumes: none on its node.
+  assert.deepEqual(got.spotFacts, new Map([['prod/shop/deployment/web', { localStorage: false, localVolumes: [], scratchVolumes: [], pdbAllowsDisruption: true }]]));
+});
+
+test('policiesToJson / policiesFromJson: a round trip through JSON, scoped to the row\'s cluster', () => {
+  const facts: AdvicePolicies = {
+    hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'], cluster: 'east' }],
+    spotFacts: new Map([['east/shop/deployment/web', { localStorage: true, localVolumes: ['hostPath "data"'], scratchVolumes: [], pdbAllowsDisruption: false }]]),
+  };
+  assert.deepEqual(policiesFromJson(JSON.parse(JSON.stringify(policiesToJson(facts))), 'east'), facts);
+  // HPAs not known stay not known; a row naming another cluster's workloads cannot advise them.
+  const other = policiesFromJson({ hpas: null, spotFacts: [['west/shop/deployment/web', { localStorage: true }], ['east/shop/deployment/api', { pdbAllowsDisruption: true }]] }, 'east');
+  assert.deepEqual(other, { hpas: undefined, spotFacts: new Map([['east/shop/deployment/api', { pdbAllowsDisruption: true }]]) });
+  assert.deepEqual(policiesFromJson({ hpas: [{ namespace: 'a', kind: 'deployment', name: 'b', resources: [], cluster: 'west' }], spotFacts: [] }, 'east').hpas, [{ namespace: 'a', kind: 'deployment', name: 'b', resources: [], cluster: 'east' }]);
+});
+
+test('policiesFromJson: a document of another shape is an error naming the cluster, field and value', () => {
+  const table: [unknown, string][] = [
+    [null, 'advice facts of cluster east: (document): expected an object with hpas and spotFacts (got "null")'],
+    [{ hpas: 'all', spotFacts: [] }, 'advice facts of cluster east: hpas: expected an array or null (got "\\"all\\"")'],
+    [{ hpas: [{ namespace: 'a', kind: 'deployment', name: 'b', resources: ['gpu'] }], spotFacts: [] }, 'advice facts of cluster east: hpas[0]: expected namespace, kind, name and resources (cpu, memory)'],
+    [{ hpas: null }, 'advice facts of cluster east: spotFacts: expected an array of [workload id, facts] (got "undefined")'],
+    [{ hpas: null, spotFacts: [['east/a/deployment/b', { localStorage: 'yes' }]] }, 'advice facts of cluster east: spotFacts[0].localStorage: expected a boolean (got "\\"yes\\"")'],
+    [{ hpas: null, spotFacts: [['east/a/deployment/b', { localVolumes: [1] }]] }, 'advice facts of cluster east: spotFacts[0].localVolumes: expected a list of strings (got "[1]")'],
+  ];
+  for (const [doc, message] of table) assert.throws(() => policiesFromJson(doc, 'east'), (err: Error) => err.name === 'AdviceInputError' && err.message.startsWith(message), JSON.stringify(doc));
+});
+
+test('combinePolicies: HPAs of the clusters that list them, every spot fact, the clusters without HPAs named', () => {
+  const east: AdvicePolicies = { hpas: [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'] }], spotFacts: new Map([['east/shop/deployment/web', { pdbAllowsDisruption: false }]]) };
+  const west: AdvicePolicies = { hpas: undefined, spotFacts: new Map([['west/shop/deployment/web', { localStorage: true }]]) };
+  const both = combinePolicies(new Map([['west', west], ['east', east]]));
+  assert.deepEqual(both.policies.hpas, [{ namespace: 'shop', kind: 'deployment', name: 'web', resources: ['cpu'], cluster: 'east' }]);
+  assert.deepEqual(both.policies.spotFacts, new Map([['west/shop/deployment/web', { localStorage: true }], ['east/shop/deployment/web', { pdbAllowsDisruption: false }]]));
+  assert.deepEqual(both.hpasUnknown, ['west']);
+  assert.equal(combinePolicies(new Map([['west', west]])).policies.hpas, undefined, 'no cluster lists HPAs: not known');
 });

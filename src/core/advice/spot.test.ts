@@ -36,7 +36,7 @@ describe('spotPotential', () => {
       r.candidates.map((c) => [c.workload.name, c.replicas, c.podsOnDemand, Number(c.monthlyOnDemandUsd.toFixed(9)), Number(c.monthlySavingUsd?.toFixed(9))]),
       [['web', 3, 2, 43.8, 26.28]],
     );
-    assert.deepEqual(r.candidates[0]?.evidence, { discounts: [{ instanceType: 'm5.large', region: 'us-east-1', discountFraction: 0.6, source: 'catalog sample' }], pdbKnown: false, localStorageKnown: false });
+    assert.deepEqual(r.candidates[0]?.evidence, { discounts: [{ instanceType: 'm5.large', region: 'us-east-1', discountFraction: 0.6, source: 'catalog sample' }], pdbKnown: false, localStorageKnown: false, scratchVolumes: [] });
   });
 
   it('excluded with the reason: one replica, a volume, a PDB that allows nothing; StatefulSets are not looked at', () => {
@@ -48,6 +48,26 @@ describe('spotPotential', () => {
         ['solo', '1 replica (needs at least 2 to ride out a spot interruption)'],
       ],
     );
+  });
+
+  it('local storage: skipped with the volumes in the reason, before the persistent-volume check; scratch volumes in the evidence', () => {
+    const facts = new Map([
+      ['c1/shop/deployment/web', { localStorage: false, localVolumes: [], scratchVolumes: ['emptyDir "tmp" on disk, sizeLimit 512 MiB ≤ 1 GiB scratch'] }],
+      ['c1/shop/deployment/cache', { localStorage: true, localVolumes: ['emptyDir "cache" on disk, no sizeLimit', 'hostPath "data"'] }],
+      ['c1/shop/deployment/db', { localStorage: true, localVolumes: ['PVC "data" on local PersistentVolume "local-pv-1"'] }],
+    ]);
+    const r2 = spotPotential({ allocations: PODS, nodes: NODES, spotRatio: RATIO, facts });
+    assert.deepEqual(
+      r2.excluded.map((e) => [e.workload.name, e.reason]),
+      [
+        ['cache', 'uses local storage: emptyDir "cache" on disk, no sizeLimit; hostPath "data"'],
+        ['db', 'uses local storage: PVC "data" on local PersistentVolume "local-pv-1"'],
+        ['solo', '1 replica (needs at least 2 to ride out a spot interruption)'],
+      ],
+    );
+    const web = r2.candidates.find((c) => c.workload.name === 'web');
+    assert.equal(web?.evidence.localStorageKnown, true);
+    assert.deepEqual(web?.evidence.scratchVolumes, ['emptyDir "tmp" on disk, sizeLimit 512 MiB ≤ 1 GiB scratch']);
   });
 
   it('cluster at 70 % spot: (0.7 × 0.288 − 0.096) × 60 % × 730', () => {

@@ -13,8 +13,12 @@ export type SpotRatioLookup = (node: NodeInterval) => { readonly ratio: number; 
 
 /** What the store does not know about a workload; absent: not known (the advice says so). */
 export interface WorkloadFacts {
-  /** Mounts emptyDir or hostPath volumes whose content matters. */
+  /** Keeps data on its node's disk (local-storage.ts says what counts). */
   readonly localStorage?: boolean;
+  /** The volumes that count as local storage, described (`hostPath "data"`). */
+  readonly localVolumes?: readonly string[];
+  /** Its on-node volumes that do not count, and why (a small emptyDir is scratch space). */
+  readonly scratchVolumes?: readonly string[];
   /** A PodDisruptionBudget covers the workload and allows at least one disruption. */
   readonly pdbAllowsDisruption?: boolean;
 }
@@ -39,6 +43,8 @@ export interface SpotCandidate {
     readonly discounts: readonly { readonly instanceType: string; readonly region: string; readonly discountFraction: number | null; readonly source: string }[];
     readonly pdbKnown: boolean;
     readonly localStorageKnown: boolean;
+    /** On-node volumes that were not counted as local storage, and why. */
+    readonly scratchVolumes: readonly string[];
   };
 }
 
@@ -91,8 +97,8 @@ export function spotPotential(input: SpotInput): SpotResult {
     const facts = input.facts?.get(id) ?? {};
     let reason: string | undefined;
     if (replicas < o.minReplicas) reason = `${replicas} replica${replicas === 1 ? '' : 's'} (needs at least ${o.minReplicas} to ride out a spot interruption)`;
+    else if (facts.localStorage === true) reason = `uses local storage: ${(facts.localVolumes ?? []).join('; ') || 'volumes on its node'}`;
     else if (rows.some((r) => r.pvCostUsd > 0)) reason = 'mounts a persistent volume';
-    else if (facts.localStorage === true) reason = 'uses local storage';
     else if (facts.pdbAllowsDisruption === false) reason = 'its PodDisruptionBudget allows no disruption';
     if (reason !== undefined) {
       excluded.push({ workload, reason });
@@ -118,7 +124,7 @@ export function spotPotential(input: SpotInput): SpotResult {
       podsOnDemand: new Set(onDemand.map((r) => r.key)).size,
       monthlyOnDemandUsd: monthly,
       monthlySavingUsd: saving,
-      evidence: { discounts: [...discounts.values()], pdbKnown: facts.pdbAllowsDisruption !== undefined, localStorageKnown: facts.localStorage !== undefined },
+      evidence: { discounts: [...discounts.values()], pdbKnown: facts.pdbAllowsDisruption !== undefined, localStorageKnown: facts.localStorage !== undefined, scratchVolumes: facts.scratchVolumes ?? [] },
     });
   }
   return { candidates, excluded, clusters: clusterEstimates(input.nodes, input.spotRatio, o.targetSpotShare) };

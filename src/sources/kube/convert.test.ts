@@ -92,6 +92,20 @@ test('convertObject: a terminated pod carries when its containers finished', () 
   assert.equal(done?.entry.value?.terminatedAtMs, Date.UTC(2026, 0, 2, 0, 5));
 });
 
+test('convertObject: a pod keeps its volumes on the node (spot advice), a local PV says so; an update keeps them', () => {
+  const spec = { nodeName: 'n1', containers: [{ name: 'app' }], volumes: [{ name: 'cache', emptyDir: { sizeLimit: '2Gi' } }, { name: 'shm', emptyDir: { medium: 'Memory' } }, { name: 'logs', hostPath: { path: '/var/log/app' } }] };
+  const first = convertObject(r('pods'), apiPod('a', { spec }), 'list /api/v1/pods');
+  const expected = [
+    { name: 'cache', type: 'emptyDir', sizeLimitBytes: 2 * 2 ** 30 },
+    { name: 'logs', type: 'hostPath' },
+  ];
+  assert.deepEqual(first?.entry.value?.localVolumes, expected);
+  const updated = convertObject(r('pods'), apiPod('a', { spec, status: { phase: 'Running' } }), 'watch /api/v1/pods', () => first?.entry.value);
+  assert.deepEqual(updated?.entry.value?.localVolumes, expected);
+  const pv = convertObject(r('persistentvolumes'), { metadata: { name: 'local-pv-1', resourceVersion: '1' }, spec: { capacity: { storage: '100Gi' }, local: { path: '/mnt/disks/ssd0' }, storageClassName: 'local' } }, 'list');
+  assert.equal(pv?.entry.value?.nodeLocal, 'local');
+});
+
 test('convertObject: a malformed object becomes a warning naming object, field and value', () => {
   const bad = apiPod('a', { spec: { nodeName: 'n1', containers: [{ name: 'app', resources: { requests: { cpu: '10x' } } }] } });
   const out = convertObject(r('pods'), bad, 'watch /api/v1/pods');
