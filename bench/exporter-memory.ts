@@ -1,0 +1,100 @@
+// The whole exporter's memory over many cycles, as it runs in service: the shipped build
+// (bin/kube-cost-exporter.js on dist/, built first) with the image's NODE_OPTIONS, on the synthetic
+// cluster of `npm run bench` (M by default), with a short interval so that tens of cycles (each
+// recorded in the history store) happen in a few minutes, scraped with gzip every 15 s as Prometheus
+// would. RSS (VmRSS, split into anonymous memory and mapped files) is sampled every 5 s; the figures
+// are the median and largest of the second half of the run (the first half fills caches and grows
+// the heap to its working size). `npm run bench` measures RSS after one cycle; this measures what
+// the process settles at.
+// Run: node bench/exporter-memory.ts [--size S|M] [--store sqlite|memory] [--interval 10s] [--seconds 180] [--exporter-args "--advice-every-cycles 0"]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
+
+const args = process.argv.slice(2);
+const argValue = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  return i === -1 ? undefined : args[i + 1];
+};
+const SIZES: Record<string, { nodes: number; pods: number }> = { S: { nodes: 100, pods: 1_000 }, M: { nodes: 1_000, pods: 10_000 } };
+const sizeName = argValue('--size') ?? 'M';
+const size = SIZES[sizeName];
+if (!size) throw new Error(`--size ${sizeName}: expected S or M`);
+const store = argValue('--store') ?? 'sqlite';
+const interval = argValue('--interval') ?? '10s';
+const seconds = Number(argValue('--seconds') ?? '180');
+const extra = (argValue('--exporter-args') ?? '').split(' ').filter((a) => a !== '');
+const root = new URL('..', import.meta.url).pathname;
+
+function shippedNodeOptions(): string[] {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  return (/\bNODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replaceAll('"', '') ?? '').split(' ').filter((o) => o !== '');
+}
+
+function status(pid: number): { rss: number; anon: number; file: number } {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
+}
+
+const median = (v: readonly number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+function get(port: number, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
+
+const dir = mkdtempSync(join(tmpdir(), 'kce-exporter-memory-'));
+const list = generateSyntheticList({ nodes: size.nodes, pods: size.pods, seed: 1 });
+writeFileSync(join(dir, 'cluster.json'), JSON.stringify(list));
+writeFileSync(join(dir, 'metrics.json'), JSON.stringify(generateSyntheticMetrics(list, { seed: 1 })));
+const port = 20_000 + (process.pid % 20_000);
+const nodeOptions = shippedNodeOptions();
+const child = spawn(
+  process.execPath,
+  [...nodeOptions, 'bin/kube-cost-exporter.js', '--snapshot', join(dir, 'cluster.json'), '--snapshot', join(dir, 'metrics.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', interval, '--log-level', 'error', '--rate-limit', '0', '--store', store, '--data-dir', join(dir, 'data'), ...extra],
+  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+);
+try {
+  const started = Date.now();
+  while ((await get(port, '/readyz')) !== 200) {
+    if (Date.now() - started > 300_000) throw new Error('the exporter was not ready within 300 s');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const samples: { rss: number; anon: number; file: number }[] = [];
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  while (Date.now() < end) {
+    if (n % 3 === 0) await get(port, '/metrics');
+    samples.push(status(child.pid!));
+    n++;
+    await new Promise((r) => setTimeout(r, 5_000));
+  }
+  const late = samples.slice(Math.floor(samples.length / 2));
+  const fmt = (v: number) => v.toFixed(0);
+  console.log(
+    `exporter memory, size ${sizeName} (${size.nodes} nodes, ${size.pods} pods), --store ${store}, --interval ${interval}, ${seconds} s, NODE_OPTIONS "${nodeOptions.join(' ')}"${extra.length ? `, ${extra.join(' ')}` : ''}: ` +
+      `RSS median ${fmt(median(late.map((s) => s.rss)))} MiB (anonymous ${fmt(median(late.map((s) => s.anon)))} + files ${fmt(median(late.map((s) => s.file)))}), ` +
+      `largest ${fmt(Math.max(...late.map((s) => s.rss)))} MiB over the second half (${late.length} samples, every 5 s); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  );
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+}
