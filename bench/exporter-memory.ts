@@ -13,6 +13,7 @@ import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
+import { median, residentMiB } from './stats.ts';
 
 const args = process.argv.slice(2);
 const argValue = (flag: string): string | undefined => {
@@ -33,18 +34,6 @@ function shippedNodeOptions(): string[] {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   return (/\bNODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replaceAll('"', '') ?? '').split(' ').filter((o) => o !== '');
 }
-
-function status(pid: number): { rss: number; anon: number; file: number } {
-  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
-}
-
-const median = (v: readonly number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 function get(port: number, path: string): Promise<number> {
   return new Promise((resolve) => {
@@ -82,7 +71,7 @@ try {
   let n = 0;
   while (Date.now() < end) {
     if (n % 3 === 0) await get(port, '/metrics');
-    samples.push(status(child.pid!));
+    samples.push(residentMiB(child.pid!));
     n++;
     await new Promise((r) => setTimeout(r, 5_000));
   }

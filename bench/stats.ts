@@ -1,4 +1,6 @@
-// Small statistics shared by the benchmarks: medians, percentiles (nearest rank) and trends.
+// Small statistics shared by the benchmarks: medians, percentiles (nearest rank), trends, and a
+// process's resident memory.
+import { readFileSync } from 'node:fs';
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -25,4 +27,11 @@ export function slope(points: readonly (readonly [number, number])[]): number {
     den += (x - mx) ** 2;
   }
   return den === 0 ? 0 : num / den;
+}
+
+/** Resident memory of a process (or this one) from /proc/<pid>/status, MiB: all, anonymous and mapped files. */
+export function residentMiB(pid: number | 'self' = 'self'): { rss: number; anon: number; file: number } {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
 }

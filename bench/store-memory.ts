@@ -5,12 +5,13 @@
 // RSS (anonymous + files) is sampled after every cycle; the figures are the median and largest of
 // the second half (the first half fills caches) and the growth over the process before the store.
 // Run: node --expose-gc bench/store-memory.ts [--store sqlite|memory] [--cycles 40] [--every-ms 250]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore } from '../src/store/memory.ts';
 import { createSqliteStoreInWorker } from '../src/store/sqlite-thread.ts';
 import type { HistoryStore } from '../src/store/types.ts';
+import { median, residentMiB } from './stats.ts';
 import { template } from './store.ts';
 
 const args = process.argv.slice(2);
@@ -31,23 +32,11 @@ export interface StoreMemory {
   readonly load: string;
 }
 
-function status(): { rss: number; anon: number; file: number } {
-  const text = readFileSync('/proc/self/status', 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
-}
-
-const median = (v: readonly number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 export async function storeMemory(kind: 'sqlite' | 'memory', cycles: number, everyMs: number): Promise<StoreMemory> {
   const cycle = template();
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  const base = status();
+  const base = residentMiB();
   const dir = mkdtempSync(join(tmpdir(), 'kce-store-memory-'));
   let store: HistoryStore | undefined;
   try {
@@ -62,7 +51,7 @@ export async function storeMemory(kind: 'sqlite' | 'memory', cycles: number, eve
       writes.push(performance.now() - started);
       if ((i + 1) % 5 === 0) await store.maintain(t0 + (i + 1) * 60_000);
       await new Promise((r) => setTimeout(r, everyMs));
-      samples.push(status());
+      samples.push(residentMiB());
     }
     const late = samples.slice(Math.floor(samples.length / 2));
     return {
