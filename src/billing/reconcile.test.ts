@@ -14,6 +14,7 @@ import { after, describe, test } from 'node:test';
 import type { AllocationInterval, CycleBatch, HistoryStore, NodeInterval } from '../store/types.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { createSqliteStore } from '../store/sqlite.ts';
+import { ZERO_AMOUNTS } from '../store/fixtures.test-util.ts';
 import type { HeaderStyle } from './cur-fixture.test-util.ts';
 import { curRows, HOUR, NOV_2026, writeCurCsv, writeCurParquet } from './cur-fixture.test-util.ts';
 import { EstimateMemory, reconcileHistory } from './history.ts';
@@ -58,6 +59,7 @@ function cycle(startMs: number): CycleBatch {
     basis: 'estimated',
   }));
   const alloc = (n: (typeof NODES)[number], kind: 'pod' | 'idle', share: number): AllocationInterval => ({
+    ...ZERO_AMOUNTS,
     ...base,
     kind,
     key: kind === 'pod' ? `uid-${n.node}` : `__idle__/${n.node}`,
@@ -79,12 +81,6 @@ function cycle(startMs: number): CycleBatch {
     usageMinutes: 60,
     cpuCostUsd: n.estimateUsd * 0.75 * share,
     ramCostUsd: n.estimateUsd * 0.25 * share,
-    gpuCostUsd: 0,
-    pvCostUsd: 0,
-    loadBalancerCostUsd: 0,
-    networkCostUsd: 0,
-    spotSavingsUsd: 0,
-    basis: 'estimated',
   });
   return {
     ...base,

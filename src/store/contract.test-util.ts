@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Labels } from '../core/model.ts';
+import { ZERO_AMOUNTS } from './fixtures.test-util.ts';
 import { ALLOCATION_SUMS } from './plan.ts';
 import type { AllocationInterval, ContainerInterval, CycleBatch, HistoryStore, RetentionPolicy, StepSet } from './types.ts';
 import { CycleOverlapError, InvalidCycleError } from './validate.ts';
@@ -34,6 +35,7 @@ export function makeBatch(cluster: string, startMs: number, endMs: number, pods:
   const minutes = (endMs - startMs) / MIN;
   const base = { cluster, startMs, endMs };
   const allocations: AllocationInterval[] = pods.map((p) => ({
+    ...ZERO_AMOUNTS,
     ...base,
     kind: 'pod',
     key: p.key,
@@ -55,12 +57,6 @@ export function makeBatch(cluster: string, startMs: number, endMs: number, pods:
     usageMinutes: minutes,
     cpuCostUsd: p.cpuUsdPerHour * hours,
     ramCostUsd: (p.cpuUsdPerHour / 2) * hours,
-    gpuCostUsd: 0,
-    pvCostUsd: 0,
-    loadBalancerCostUsd: 0,
-    networkCostUsd: 0,
-    spotSavingsUsd: 0,
-    basis: 'estimated',
   }));
   return {
     ...base,
