@@ -37,6 +37,7 @@ import type { FixturePod } from '../src/agent/fixtures.test-util.ts';
 import type { AgentUsageReport } from '../src/agent/report.ts';
 import { mergeAgentUsage, pullAll } from '../src/sources/agent/agent-usage.ts';
 import type { AgentTarget } from '../src/sources/agent/agent-usage.ts';
+import { median } from './stats.ts';
 
 const args = process.argv.slice(2);
 const arg = (flag: string, fallback: string): string => {
@@ -55,12 +56,6 @@ const containerId = (n: number): string => hex(`container-${n}`);
 const podUid = (n: number): string => {
   const h = hex(`pod-${n}`);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
-
-const median = (v: number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 function fixtureNode(dir: string): void {

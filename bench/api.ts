@@ -14,6 +14,7 @@ import { arrayStore } from '../src/api/array-store.test-util.ts';
 import { parseFilter } from '../src/api/filter.ts';
 import { apiRoutes } from '../src/server/api-routes.ts';
 import type { AllocationInterval, CycleBatch, HistoryStore, NodeInterval } from '../src/store/types.ts';
+import { median } from './stats.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -44,12 +45,6 @@ export interface ApiBenchResult {
   readonly answerBytes: number;
   readonly groups: number;
   readonly load: readonly number[];
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** One pod's figures for one hour (amounts): 0.25–1 core, 0.5–2 GiB, on-demand m5-like prices. */

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.ts';
 
 const args = process.argv.slice(2);
 const repeats = Number(args[args.indexOf('--repeats') + 1] || 5) || 5;
@@ -33,12 +34,6 @@ process.stdout.write(JSON.stringify({ rssMiB: (process.memoryUsage().rss - befor
 }
 
 execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 console.log(`billing object-store SDKs: ${repeats} fresh processes each, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log('| import | median RSS added | max | median V8 heap added | median import time |');

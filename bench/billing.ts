@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { FixtureInstance } from '../src/billing/cur-fixture.test-util.ts';
 import { curRows, INSTANCES, writeCurCsv } from '../src/billing/cur-fixture.test-util.ts';
 import { readBills } from '../src/billing/read.ts';
+import { median } from './stats.ts';
 
 export interface BillingBenchRow {
   readonly instances: number;
@@ -42,12 +43,6 @@ async function child(dir: string): Promise<void> {
   const m = process.memoryUsage();
   const liveMb = (m.heapUsed + m.arrayBuffers) / 2 ** 20;
   process.stdout.write(`${JSON.stringify({ seconds, resources: r.usage.resources.size, peakRssMb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, liveMb })}\n`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 export async function benchBilling(options: { instances?: readonly number[]; hours?: number; repeats?: number; maxOldSpaceMb?: number } = {}): Promise<BillingBenchRow[]> {

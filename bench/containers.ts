@@ -26,6 +26,7 @@ import { cycleBatch } from '../src/store/record.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
 import { startPgServer } from '../test/pg-server.ts';
+import { median } from './stats.ts';
 
 /** 10,000 pods on 1,000 nodes; KCE_BENCH_PODS=1000 for a quick look (nodes: a tenth). */
 const PODS = Number(process.env['KCE_BENCH_PODS'] ?? 10_000);
@@ -50,12 +51,6 @@ export interface ContainersBench {
   readonly queryContainerMs: number;
   readonly containerGroups: number;
   readonly load: string;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** One cycle of the synthetic cluster with its container rows, costed once; `at` moves it in time. */

@@ -22,6 +22,7 @@ import { cycleBatch } from '../src/store/record.ts';
 import { scopeStore } from '../src/store/scope.ts';
 import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
 import { startPgServer } from '../test/pg-server.ts';
+import { median } from './stats.ts';
 
 const NODES = 100;
 const PODS = 1_000;
@@ -42,12 +43,6 @@ export interface HubBenchResult {
   readonly groups: number;
   readonly answerBytes: number;
   readonly load: readonly number[];
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** One hour of the S cluster, costed once by the real model; `at` moves it to another hour and cluster. */

@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { fetchAwsBulk } from '../src/pricing/live/aws.ts';
 import { RateLimiter, realSleep } from '../src/pricing/live/resilience.ts';
+import { median } from './stats.ts';
 
 /** Bytes the generator writes per instance type (8 products with their terms), measured: ≈ 39,458. */
 const BYTES_PER_TYPE = 39_458;
@@ -23,12 +24,6 @@ async function parseOnce(baseUrl: string): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const growthMb = (process.resourceUsage().maxRSS * 1024 - rssBefore) / 2 ** 20;
   process.stdout.write(`${JSON.stringify({ bytes: r.stats?.bytes ?? 0, rows: r.rows.length, seconds, growthMb })}\n`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function main(): Promise<void> {

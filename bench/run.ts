@@ -31,6 +31,7 @@ import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/
 import { compareWithPromClient } from './prom-client-compare.ts';
 import type { AbLatency } from './scrape-floor.ts';
 import { AB_REQUESTS_PER_SCRAPE, abLatency, scrapeFloor, scrapeLatency } from './scrape-floor.ts';
+import { median } from './stats.ts';
 
 interface Size {
   readonly name: string;
@@ -64,12 +65,6 @@ function shippedNodeOptions(): string {
 }
 const exporterNodeOptions = (argValue('--exporter-node-options') ?? shippedNodeOptions()).split(' ').filter((o) => o !== '');
 const exporterEntry = args.includes('--exporter-from-source') ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** A full collection when the benchmark runs with --expose-gc (npm run bench does). */
 function collectGarbage(): void {

@@ -26,14 +26,9 @@ import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import { createSqliteStoreInWorker } from '../src/store/sqlite-thread.ts';
 import type { HistoryStore } from '../src/store/types.ts';
+import { median } from './stats.ts';
 
 const DAY_MS = 86_400_000;
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 export interface ScrapeDuringQuery {
   readonly store: string;

@@ -24,6 +24,7 @@ import { createSqliteStore } from '../src/store/sqlite.ts';
 import { createSqliteStoreInWorker } from '../src/store/sqlite-thread.ts';
 import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
 import { startPgServer } from '../test/pg-server.ts';
+import { median } from './stats.ts';
 
 const PODS = 10_000;
 const NODES = 1_000;
@@ -49,12 +50,6 @@ export interface StoreBench {
   readonly namespaces: number;
   readonly query30dDailyStepsMs: number;
   readonly load: string;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function p90(values: number[]): number {

@@ -15,14 +15,9 @@ import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../test/helpers/ui-browser.ts';
 import { freePort } from '../test/helpers/prometheus.ts';
 import { buildUi, isStale } from '../ui/build.ts';
+import { median } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 export interface UiBench {
   readonly jsBytes: number;
