@@ -268,6 +268,10 @@ describe('kube source scenarios', { concurrency: false }, () => {
       const source = await cluster.source({ firstSyncTimeoutMs: 300 });
       let clock = T0;
       const exporter = createExporter({ source, prices: testPrices(), logger: silent, intervalMs: 60_000, now: () => clock, clusterId: 'test' });
+      // The message names the connection error once the first lists have failed: wait for that
+      // rather than hoping it happens within the read's 300 ms on a loaded machine.
+      source.start();
+      await eventually(() => source.status().resources.every((r) => r.lastError !== undefined), 'every first list failed');
 
       await assert.rejects(source.read(T0), (err: unknown) => {
         assert.ok(err instanceof KubeNotReadyError);

@@ -8,8 +8,6 @@
 //   - the exporter's app, allocation API and history store in this process, fed by ten days of
 //     hourly demo-cluster cycles (the cycle → store → /api/v1 path without the CLI).
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildUi, isStale } from '../ui/build.ts';
 import { isPseudo, pseudoLabel } from '../ui/src/model.ts';
+import type { Child } from './helpers/children.ts';
+import { spawnChild } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 import { startRecordedDemo } from './helpers/ui-backends.ts';
 import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
@@ -32,7 +32,7 @@ interface Exporter {
   readonly args: readonly string[] | undefined;
   readonly demo: boolean;
   url: string;
-  child: ChildProcess | undefined;
+  child: Child | undefined;
   close: (() => Promise<void>) | undefined;
   /** `--interval` of the process: one recorded cycle for the snapshot, none after the demo backfill. */
   readonly interval: string;
@@ -97,14 +97,14 @@ async function startExporter(e: Exporter): Promise<void> {
  * cycles) is compared over a window ending at its last cycle, so later cycles do not change it.
  */
 async function settle(e: Exporter): Promise<void> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 180_000;
   let previous = -1;
   for (;;) {
     const body = (await (await fetch(`${e.url}/api/v1/summary?window=30d`)).json()) as { data: { totalCost: number } };
     const total = body.data.totalCost;
     if (total > 0 && (e.interval !== '1h' || total === previous)) break;
     previous = total;
-    if (Date.now() > deadline) throw new Error(`${e.name}: no history after 90 s (30-day total ${total})`);
+    if (Date.now() > deadline) throw new Error(`${e.name}: no history after 180 s (30-day total ${total})`);
     await new Promise((r) => setTimeout(r, 1000));
   }
   if (e.interval !== '1h') {
@@ -119,15 +119,18 @@ async function settle(e: Exporter): Promise<void> {
 async function startProcess(e: Exporter, args: readonly string[]): Promise<void> {
   const port = await freePort();
   e.url = `http://127.0.0.1:${port}`;
-  e.child = spawn(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), ...args, '--port', String(port), '--host', '127.0.0.1', '--interval', e.interval, '--log-level', 'error'], {
+  // Its own process group, stopped by `after` (SIGKILL after 15 s) and killed if this process ends first.
+  const child = spawnChild(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), ...args, '--port', String(port), '--host', '127.0.0.1', '--interval', e.interval, '--log-level', 'error'], {
     cwd: mkdtempSync(join(dir, 'exporter-')),
-    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 60_000;
+  e.child = child;
+  // The demo's 30-day backfill takes over 30 s at load 20: a generous bound on a hang, not a timing.
+  const deadline = Date.now() + 240_000;
   for (;;) {
+    if (child.process.exitCode !== null) throw new Error(`${e.name}: exporter exited with ${child.process.exitCode}: ${child.output()}`);
     const status = await fetch(`${e.url}/readyz`).then((r) => r.status, () => 0);
     if (status === 200) break;
-    if (Date.now() > deadline) throw new Error(`${e.name}: exporter not ready after 60 s`);
+    if (Date.now() > deadline) throw new Error(`${e.name}: exporter not ready after 240 s: ${child.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -136,16 +139,18 @@ before(async () => {
   if (isStale()) await buildUi();
   dir = mkdtempSync(join(tmpdir(), 'ui-exporter-'));
   installPlugin(dir);
-  await Promise.all(EXPORTERS.map(startExporter));
+  // Every start settles before a failure is reported, so that `after` finds (and stops) every child.
+  const starts = await Promise.allSettled(EXPORTERS.map(startExporter));
+  for (const r of starts) if (r.status === 'rejected') throw r.reason;
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  for (const e of EXPORTERS) {
-    e.child?.kill('SIGTERM');
+  await Promise.all(EXPORTERS.map(async (e) => {
+    await e.child?.stop();
     await e.close?.();
-  }
+  }));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
