@@ -31,6 +31,8 @@ interface Exporter {
   /** CLI arguments of a real exporter process; absent: the in-process app below. */
   readonly args: readonly string[] | undefined;
   readonly demo: boolean;
+  /** Records per-container rows (--record-containers): the pods' container level answers; otherwise 400. */
+  readonly containers: boolean;
   url: string;
   child: Child | undefined;
   close: (() => Promise<void>) | undefined;
@@ -43,11 +45,12 @@ interface Exporter {
 // The demo process runs with --interval 1h: its 30-day backfill ends at its first cycle and no
 // cycle lands during the test, so the page and the test's own API calls read the same history.
 const EXPORTERS: Exporter[] = [
-  { name: 'demo cluster', args: ['--source', 'demo'], demo: true, url: '', child: undefined, close: undefined, interval: '1h', window: '7d' },
+  { name: 'demo cluster', args: ['--source', 'demo'], demo: true, containers: false, url: '', child: undefined, close: undefined, interval: '1h', window: '7d' },
   {
     name: 'example snapshot',
     args: ['--snapshot', join(ROOT, 'examples/cluster.json'), '--snapshot', join(ROOT, 'examples/metrics.json')],
     demo: false,
+    containers: false,
     url: '',
     child: undefined,
     close: undefined,
@@ -63,6 +66,7 @@ const EXPORTERS: Exporter[] = [
     name: 'demo cluster, 10 days recorded in-process',
     args: undefined,
     demo: true,
+    containers: true,
     url: '',
     child: undefined,
     close: undefined,
@@ -76,7 +80,7 @@ let browser: Browser;
 const pages: WatchedPage[] = [];
 
 async function startInProcess(e: Exporter): Promise<void> {
-  const backend = await startRecordedDemo({ days: 10 });
+  const backend = await startRecordedDemo({ days: 10, containers: e.containers });
   e.url = backend.url;
   e.close = () => backend.close();
 }
@@ -249,6 +253,59 @@ for (const e of EXPORTERS) {
         assert.ok(Math.abs(fromPlugin.totalUsd - shown) <= 1e-6 * Math.max(1, shown), `${pod}: UI ${shown} vs kubectl cost ${fromPlugin.totalUsd}`);
       }
       assert.deepEqual(w.problems, []);
+    });
+
+    it(`a pod's containers: ${e.containers ? 'the container level adds up to the pod and is the API\'s' : 'the API refuses (no --record-containers) and the page shows its message'}`, async () => {
+      const w = await open(e, `/?page=namespaces&window=${encodeURIComponent(e.window)}`);
+      const nsLink = w.page.locator('table tbody tr th a').first();
+      await nsLink.waitFor();
+      const ns = ((await nsLink.textContent()) ?? '').trim();
+      await nsLink.click();
+      await w.page.getByRole('heading', { name: `Workloads in ${ns}` }).waitFor();
+      await w.page.locator('table tbody tr th a').first().click();
+      await w.page.getByRole('heading', { name: /^Pods of / }).waitFor();
+      const podLink = w.page.locator('table tbody tr th a').first();
+      await podLink.waitFor();
+      const pod = ((await podLink.textContent()) ?? '').trim();
+      const podTotal = dollars(await w.page.locator('table tbody tr', { has: podLink }).locator('td').nth(6).getAttribute('title'));
+      await podLink.click();
+      await w.page.getByRole('heading', { name: `Containers of pod ${pod}` }).waitFor();
+      assert.match(w.page.url(), new RegExp(`[?&]pod=${encodeURIComponent(pod)}(&|$)`));
+      const filter = `namespace:"${ns}"+pod:"${pod}"`;
+      const res = await fetch(`${e.url}/api/v1/allocation?window=${encodeURIComponent(e.window)}&aggregate=container&accumulate=true&filter=${encodeURIComponent(filter)}`);
+      if (e.containers) {
+        assert.equal(res.status, 200);
+        const answer = (await res.json()) as { data: Record<string, { totalCost: number }>[] };
+        const byContainer = answer.data[0] ?? {};
+        const rows = w.page.locator('table tbody tr');
+        await rows.first().waitFor();
+        assert.equal(await rows.count(), Object.keys(byContainer).length);
+        for (let i = 0; i < (await rows.count()); i++) {
+          const name = ((await rows.nth(i).locator('th').textContent()) ?? '').trim();
+          const key = name.startsWith('the pod itself') ? '__pod__' : name;
+          assert.ok(byContainer[key], `the API has no container ${key}: ${Object.keys(byContainer).join(', ')}`);
+          assert.equal(dollars(await rows.nth(i).locator('td').nth(6).getAttribute('title')).toFixed(6), byContainer[key].totalCost.toFixed(6), key);
+        }
+        // The containers (and the pod's own part) add up to the pod.
+        const total = dollars(await w.page.getByTestId('table-total').getAttribute('title'));
+        assert.ok(Math.abs(total - podTotal) <= 1e-6 * Math.max(1, podTotal), `containers ${total} vs pod ${podTotal}`);
+        assert.deepEqual(w.problems, []);
+      } else {
+        assert.equal(res.status, 400);
+        const message = ((await res.json()) as { message: string }).message;
+        assert.match(message, /--record-containers/);
+        const alert = w.page.getByRole('alert');
+        await alert.waitFor();
+        const text = (await alert.textContent()) ?? '';
+        assert.match(text, /recorded only by an exporter started with --record-containers/);
+        assert.ok(text.includes(`HTTP 400: ${message}`), `the alert shows the API's message: ${text}`);
+        assert.equal(await w.page.locator('table').count(), 0, 'no container table without the API');
+        // The browser logs the refused request itself; nothing else went wrong.
+        assert.deepEqual(
+          w.problems.filter((p) => !/status of 400/.test(p)),
+          [],
+        );
+      }
     });
 
     it('CSV export of the namespaces table downloads, parses and matches the API', async () => {
