@@ -264,10 +264,11 @@ for (const e of EXPORTERS) {
       await w.page.getByRole('heading', { name: `Workloads in ${ns}` }).waitFor();
       await w.page.locator('table tbody tr th a').first().click();
       await w.page.getByRole('heading', { name: /^Pods of / }).waitFor();
-      const podLink = w.page.locator('table tbody tr th a').first();
+      const podRow = w.page.locator('table tbody tr').first();
+      const podLink = podRow.locator('th a');
       await podLink.waitFor();
       const pod = ((await podLink.textContent()) ?? '').trim();
-      const podTotal = dollars(await w.page.locator('table tbody tr', { has: podLink }).locator('td').nth(6).getAttribute('title'));
+      const podTotal = dollars(await podRow.locator('td').nth(6).getAttribute('title'));
       await podLink.click();
       await w.page.getByRole('heading', { name: `Containers of pod ${pod}` }).waitFor();
       assert.match(w.page.url(), new RegExp(`[?&]pod=${encodeURIComponent(pod)}(&|$)`));

@@ -80,7 +80,8 @@ export function kubectl(cluster: TestCluster, args: readonly string[], options: 
     });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    // A bound on a hang (kubectl killed), generous for a loaded machine; it times nothing.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
       if (options.untilStdout?.test(stdout)) child.kill('SIGTERM');
