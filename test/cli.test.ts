@@ -18,7 +18,7 @@ function run(args: string[], env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every exporter started: stopped (SIGKILL after 15 s) when the file ends, whatever the tests did. */
+/** Every exporter started: stopped (SIGKILL after 30 s) when the file ends, whatever the tests did. */
 const started = new Set<Child>();
 after(async () => {
   await Promise.all([...started].map((c) => c.stop()));

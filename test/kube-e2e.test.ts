@@ -45,6 +45,7 @@ async function startCli(cluster: TestCluster, args: string[], env: Record<string
   const child = spawnChild(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], {
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cluster.dir, ...env },
   });
+  started.add(child);
   const logs = (): string => child.output();
   const base = `http://127.0.0.1:${port}`;
   await eventually(
@@ -62,7 +63,6 @@ async function startCli(cluster: TestCluster, args: string[], env: Record<string
     await child.stop();
     throw err;
   });
-  started.add(child);
   return {
     base,
     port,

@@ -59,7 +59,7 @@ test('disk full under the store: metrics keep being served, write errors are cou
   const dataDir = join(disk.dir, 'data');
   mkdirSync(dataDir);
   const exporter = spawnChild(process.execPath, [CLI, '--snapshot', join(EXAMPLES, 'cluster.json'), '--snapshot', join(EXAMPLES, 'metrics.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '1s', '--data-dir', dataDir, '--rate-limit', '0', '--log-level', 'warn']);
-  // Stopped (SIGKILL after 15 s) however the test ends, and the tmpfs unmounted after it.
+  // Stopped (SIGKILL after 30 s) however the test ends, and the tmpfs unmounted after it.
   t.after(async () => {
     await exporter.stop();
     disk.unmount();

@@ -123,7 +123,7 @@ async function settle(e: Exporter): Promise<void> {
 async function startProcess(e: Exporter, args: readonly string[]): Promise<void> {
   const port = await freePort();
   e.url = `http://127.0.0.1:${port}`;
-  // Its own process group, stopped by `after` (SIGKILL after 15 s) and killed if this process ends first.
+  // Its own process group, stopped by `after` (SIGKILL after 30 s) and killed if this process ends first.
   const child = spawnChild(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), ...args, '--port', String(port), '--host', '127.0.0.1', '--interval', e.interval, '--log-level', 'error'], {
     cwd: mkdtempSync(join(dir, 'exporter-')),
   });

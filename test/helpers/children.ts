@@ -3,8 +3,8 @@
 // A child left running keeps the test file's event loop alive (its pipes and its 'exit' listener),
 // so the file never ends and the whole `npm test` run waits for CI's limit. Every child spawned here:
 //   - runs in its own process group (`detached`), so stopping it also stops what it spawned;
-//   - is stopped by `stopChild`: SIGTERM, then SIGKILL of the whole group if it has not exited
-//     within `graceMs` — the wait is bounded whatever the child does with SIGTERM;
+//   - is stopped by `stop()`: SIGTERM, then SIGKILL of the whole group if it has not exited
+//     within `graceMs` (30 s: longer than the exporter's default --shutdown-timeout) — the wait is bounded whatever the child does with SIGTERM;
 //   - is killed (SIGKILL, whole group) when this test process exits or is told to stop, if a test
 //     forgot it or timed out before its cleanup ran.
 // `stopWith(t, child)` registers the stop as a cleanup of the test (`t.after`), which node:test runs
@@ -73,7 +73,7 @@ export function spawnChild(command: string, args: readonly string[], options: Om
   return { process: child, exited, output: () => output, stop: (o) => stopChild(child, exited, o) };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>, { signal = 'SIGTERM', graceMs = 15_000 }: { signal?: NodeJS.Signals; graceMs?: number } = {}): Promise<number | null> {
+async function stopChild(child: ChildProcess, exited: Promise<number | null>, { signal = 'SIGTERM', graceMs = 30_000 }: { signal?: NodeJS.Signals; graceMs?: number } = {}): Promise<number | null> {
   if (child.exitCode === null && child.signalCode === null) {
     child.kill(signal);
     let timer: NodeJS.Timeout | undefined;

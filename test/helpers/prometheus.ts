@@ -53,7 +53,7 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
   const child = spawnChild('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...args]);
   const url = `http://127.0.0.1:${port}`;
 
-  // SIGTERM, SIGKILL after 15 s: a stop never hangs the test's cleanup.
+  // SIGTERM, SIGKILL after 30 s: a stop never hangs the test's cleanup.
   const stop = async (): Promise<void> => {
     await child.stop();
     rmSync(dir, { recursive: true, force: true });
