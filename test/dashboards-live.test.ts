@@ -42,10 +42,12 @@ const LOOKBACK_SECONDS = 2 * TIME.rangeSeconds + TIME.intervalSeconds;
 
 /**
  * The latest instant with LOOKBACK_SECONDS of scrapes behind it and no pause longer than
- * MAX_GAP_SECONDS between two of them, or undefined. On a loaded machine a scrape can time out (the
- * scrape timeout is the 1 s interval) or come late; evaluated at "now", a query over a 5 s range can
- * then find fewer than the two samples `predict_linear` needs, or none one range back: an empty
- * panel that says nothing about the dashboards. Evaluated here, every window has its data.
+ * MAX_GAP_SECONDS between two of them, or undefined: a successful scrape's timestamp. On a loaded
+ * machine a scrape can time out (the scrape timeout is the 1 s interval): Prometheus then writes
+ * staleness markers for every series of the target, and a plain selector evaluated at "now" just
+ * after it is empty (seen at load 15: "forecast.json / Monthly budgets: empty answer" for
+ * `sum(kube_cost_namespace_budget_usd{…})`); late scrapes can also leave a 5 s range with fewer than
+ * the two samples `predict_linear` needs. Evaluated here, every selector and window has its data.
  */
 async function regularlyScrapedInstant(): Promise<number | undefined> {
   const url = `${prometheus.url}/api/v1/query?query=${encodeURIComponent('kube_cost_cluster_hourly_usd[2m]')}`;
