@@ -39,6 +39,11 @@ export function runKubectl(args: readonly string[], options: { pluginDir: string
   });
   // A bound on a hang, not a timing: kubectl and the plugin (its process group) are killed after 60 s.
   const timer = setTimeout(() => void child.stop({ signal: 'SIGKILL' }), 60_000);
+  // kubectl may exit without reading its input (`kubectl plugin list`): the write then fails with
+  // EPIPE, which is no error of the test (seen at load 17). Other errors still fail it.
+  child.process.stdin?.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') child.process.emit('error', err);
+  });
   child.process.stdin?.end(options.input ?? '');
   return new Promise((resolvePromise, reject) => {
     child.process.once('error', (err) => {
