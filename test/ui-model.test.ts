@@ -18,6 +18,7 @@ import {
   monthlyRunRate,
   parseState,
   pseudoLabel,
+  rowEfficiency,
   sortRows,
   spotFigures,
   stateToSearch,
@@ -250,6 +251,19 @@ describe('pseudo-allocations', () => {
       assert.equal(isPseudo(name), pseudo);
       assert.equal(pseudoLabel(name), label);
     });
+  }
+});
+
+describe('row efficiency', () => {
+  const cases: [what: string, cpuCoreRequestAverage: number, ramByteRequestAverage: number, totalEfficiency: number | undefined, expected: number | undefined][] = [
+    ['a container with requests', 0.4, 805_306_368, 0.47, 0.47],
+    ['a pod with only a memory request', 0, 1_073_741_824, 0.2, 0.2],
+    ['a pod using nothing of its request', 0.5, 0, 0, 0],
+    ['__pod__: requests nothing', 0, 0, 0, undefined],
+    ['unknown usage', 1, 0, undefined, undefined],
+  ];
+  for (const [what, cpuCoreRequestAverage, ramByteRequestAverage, totalEfficiency, expected] of cases) {
+    it(`${what} → ${expected ?? 'none'}`, () => assert.equal(rowEfficiency({ cpuCoreRequestAverage, ramByteRequestAverage, totalEfficiency }), expected));
   }
 });
 

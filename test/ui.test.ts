@@ -223,6 +223,10 @@ describe('web UI on the example API (real Chromium)', () => {
       assert.ok(Math.abs((await cell(1)) - ramUsd) < 1e-6, `${label} RAM ${await cell(1)} vs ${ramUsd}`);
       assert.ok(Math.abs((await cell(4)) - networkUsd) < 1e-6, `${label} network ${await cell(4)} vs ${networkUsd}`);
       assert.ok(Math.abs((await cell(6)) - totalUsd) < 1e-6, `${label} total ${await cell(6)} vs ${totalUsd}`);
+      // Efficiency: none for the pod's own part, which requests nothing (not a red 0%).
+      const efficiency = ((await row.locator('td').nth(9).textContent()) ?? '').trim();
+      if (label.startsWith('the pod itself')) assert.equal(efficiency, '—');
+      else assert.match(efficiency, /^\d+%$/);
     }
     // The containers add up to the pod; containers are the last level.
     assert.ok(Math.abs(dollars(await w.page.getByTestId('table-total').getAttribute('title')) - podTotal) <= 2e-6);

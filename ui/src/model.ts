@@ -329,6 +329,15 @@ export function suggestRequests(a: Allocation, { headroom = 1.2 } = {}): Suggest
 
 export type EfficiencyClass = 'eff-low' | 'eff-mid' | 'eff-high' | 'eff-none';
 
+/**
+ * A row's efficiency (usage / request, weighted by cost), or undefined when it requests nothing —
+ * the pod's own part `__pod__` (volumes, network), unmounted volumes: no request, no efficiency,
+ * rather than a red 0%.
+ */
+export function rowEfficiency(a: Pick<Allocation, 'totalEfficiency' | 'cpuCoreRequestAverage' | 'ramByteRequestAverage'>): number | undefined {
+  return a.cpuCoreRequestAverage > 0 || a.ramByteRequestAverage > 0 ? a.totalEfficiency : undefined;
+}
+
 export function efficiencyClass(e: number | undefined): EfficiencyClass {
   if (e === undefined) return 'eff-none';
   if (e < 0.3) return 'eff-low';
