@@ -19,7 +19,7 @@ import { createPostgresStore } from '../src/store/postgres.ts';
 import { cycleBatch } from '../src/store/record.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
-import { startPgServer } from '../test/pg-server.ts';
+import { startPgServer } from '../test/helpers/postgres.ts';
 
 export const DAY_MS = 86_400_000;
 /** The end of the template's hour; the benchmarks' history starts here. */

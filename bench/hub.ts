@@ -14,7 +14,7 @@ import { HOUR_MS } from '../src/store/plan.ts';
 import { createPostgresStore } from '../src/store/postgres.ts';
 import { scopeStore } from '../src/store/scope.ts';
 import type { HistoryStore } from '../src/store/types.ts';
-import { startPgServer } from '../test/pg-server.ts';
+import { startPgServer } from '../test/helpers/postgres.ts';
 import { cycleTemplate, DAY_MS, T0 } from './history.ts';
 import { median } from './stats.ts';
 
