@@ -16,9 +16,9 @@ import { DEFAULT_RETENTION } from './memory.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
-import { FIRST_SQL_KINDS, identValues, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import { FIRST_SQL_KINDS, factReads, identValues, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import type { Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
 const CHUNK_ROWS = 20_000;
@@ -597,24 +597,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await ensurePartitions('raw', batch.startMs, batch.endMs);
       await transaction((c) => writeBatch(c, batch));
     },
-    async allocations(q: AllocationQuery) {
-      return query(kindByName('allocations').fact as never, q, q.namespaces);
-    },
-    async containers(q: AllocationQuery) {
-      return query(kindByName('containers').fact as never, q, q.namespaces);
-    },
-    async nodes(q) {
-      return query(kindByName('nodes').fact as never, q);
-    },
-    async disks(q) {
-      return query(kindByName('disks').fact as never, q);
-    },
-    async loadBalancers(q) {
-      return query(kindByName('loadBalancers').fact as never, q);
-    },
-    async clusterCharges(q) {
-      return query(kindByName('clusterCharges').fact as never, q);
-    },
+    ...factReads(query),
     async coverage(): Promise<Coverage[]> {
       return withClient(async (c) => {
         const found = await rows<{ name: string; demo: boolean; start_ms: number; end_ms: number; containers_from_ms: number | null }>(

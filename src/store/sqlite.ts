@@ -17,9 +17,9 @@ import { DAY_MS, HOUR_MS, planStep, steps } from './plan.ts';
 import type { PackedBatch, SlotDefinition } from './packed.ts';
 import { createPacker, packedWidth } from './packed.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
-import { FIRST_SQL_KINDS, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
+import { FIRST_SQL_KINDS, factReads, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
-import type { AllocationQuery, Coverage, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import type { Coverage, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError } from './validate.ts';
 
 /** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
@@ -843,24 +843,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async recordPacked(batch: PackedBatch) {
       recordPacked(batch, remoteSlots);
     },
-    async allocations(q: AllocationQuery) {
-      return query(kindByName('allocations').fact as never, q, q.namespaces);
-    },
-    async containers(q: AllocationQuery) {
-      return query(kindByName('containers').fact as never, q, q.namespaces);
-    },
-    async nodes(q) {
-      return query(kindByName('nodes').fact as never, q);
-    },
-    async disks(q) {
-      return query(kindByName('disks').fact as never, q);
-    },
-    async loadBalancers(q) {
-      return query(kindByName('loadBalancers').fact as never, q);
-    },
-    async clusterCharges(q) {
-      return query(kindByName('clusterCharges').fact as never, q);
-    },
+    ...factReads(query),
     async coverage(): Promise<Coverage[]> {
       loadClusters();
       const spans = stmt('SELECT cluster_id, start_ms, end_ms FROM spans ORDER BY cluster_id, start_ms').all() as { cluster_id: number; start_ms: number; end_ms: number }[];
