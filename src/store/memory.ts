@@ -1,6 +1,7 @@
 // The in-memory HistoryStore: the reference implementation of the port (the contract tests run
 // against it first), and `--store memory` for people who want no files at all (history is lost
 // on restart). Same resolutions, watermarks and retention as the SQLite and PostgreSQL stores.
+import { byClusterName, coverageOf } from './coverage.ts';
 import type { FactKind, Marks } from './plan.ts';
 import {
   ALLOCATIONS,
@@ -163,15 +164,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
     async coverage(): Promise<Coverage[]> {
       const out: Coverage[] = [];
       for (const [cluster, c] of clusters) {
-        const first = c.spans[0];
-        const last = c.spans[c.spans.length - 1];
-        if (!first || !last) continue;
-        const gaps = [];
-        for (let i = 1; i < c.spans.length; i++) gaps.push({ startMs: c.spans[i - 1]!.endMs, endMs: c.spans[i]!.startMs });
-        const containersFromMs = c.containersFromMs === undefined ? undefined : Math.max(first.startMs, c.containersFromMs);
-        out.push({ cluster, firstMs: first.startMs, lastMs: last.endMs, gaps, demo: c.demo, ...(containersFromMs === undefined ? {} : { containersFromMs }) });
+        const coverage = coverageOf(cluster, c.spans, c);
+        if (coverage) out.push(coverage);
       }
-      return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+      return out.sort(byClusterName);
     },
     async reconcileNodeHours(cluster, bills) {
       const c = clusters.get(cluster);

@@ -13,6 +13,7 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import pg from 'pg';
 import { DEFAULT_RETENTION } from './memory.ts';
+import { coverageOf } from './coverage.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
 import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
@@ -604,16 +605,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           c,
           'SELECT cl.name, cl.demo, cl.containers_from_ms, s.start_ms, s.end_ms FROM kce_spans s JOIN kce_clusters cl ON cl.id = s.cluster_id ORDER BY cl.name, s.start_ms',
         );
+        // In the server's order of cluster names; each cluster's spans in time order.
         const out: Coverage[] = [];
-        for (const r of found) {
-          const last = out[out.length - 1];
-          if (last && last.cluster === r.name) {
-            (last.gaps as { startMs: number; endMs: number }[]).push({ startMs: last.lastMs, endMs: r.start_ms });
-            (last as { lastMs: number }).lastMs = r.end_ms;
-          } else {
-            const from = r.containers_from_ms === null ? undefined : Math.max(r.start_ms, Number(r.containers_from_ms));
-            out.push({ cluster: r.name, firstMs: r.start_ms, lastMs: r.end_ms, gaps: [], demo: r.demo, ...(from === undefined ? {} : { containersFromMs: from }) });
-          }
+        for (let i = 0; i < found.length; ) {
+          const r = found[i]!;
+          const spans: { startMs: number; endMs: number }[] = [];
+          for (; i < found.length && found[i]!.name === r.name; i++) spans.push({ startMs: found[i]!.start_ms, endMs: found[i]!.end_ms });
+          const coverage = coverageOf(r.name, spans, { demo: r.demo, containersFromMs: r.containers_from_ms === null ? undefined : Number(r.containers_from_ms) });
+          if (coverage) out.push(coverage);
         }
         return out;
       });
