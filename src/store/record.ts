@@ -76,6 +76,19 @@ export const NO_RESOURCES: ZeroAmounts = {
   usageMinutes: 0,
 };
 
+/** Every amount of an allocation row zero, an estimated figure: pseudo rows (and test builders) give the few they carry. */
+export const ZERO_AMOUNTS = {
+  ...NO_RESOURCES,
+  cpuCostUsd: 0,
+  ramCostUsd: 0,
+  gpuCostUsd: 0,
+  pvCostUsd: 0,
+  loadBalancerCostUsd: 0,
+  networkCostUsd: 0,
+  spotSavingsUsd: 0,
+  basis: 'estimated',
+} as const satisfies Partial<AllocationInterval>;
+
 function podInterval(p: PodCost, info: PodInfo | undefined, base: { cluster: string; startMs: number; endMs: number }, windowMinutes: number): AllocationInterval | undefined {
   const minutes = Math.min(p.minutes, windowMinutes);
   if (!(minutes > 0)) return undefined;
@@ -211,16 +224,8 @@ export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): Cycle
     labels: EMPTY,
     annotations: EMPTY,
     minutes,
-    ...NO_RESOURCES,
-    cpuCostUsd: 0,
-    ramCostUsd: 0,
-    gpuCostUsd: 0,
-    pvCostUsd: 0,
-    loadBalancerCostUsd: 0,
-    networkCostUsd: 0,
-    spotSavingsUsd: 0,
+    ...ZERO_AMOUNTS,
     ...costs,
-    basis: 'estimated',
   });
 
   const infoByUid = new Map<string, PodInfo>();
