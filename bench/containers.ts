@@ -155,7 +155,7 @@ export async function benchContainers(backends: readonly ('sqlite' | 'postgres')
 }
 
 export function printContainersBench(results: readonly ContainersBench[]): void {
-  console.log('\nPer-container history (--record-containers), 10,000 pods (median; load average 1/5/15 min at the end)\n');
+  console.log(`\nPer-container history (--record-containers), ${PODS.toLocaleString('en')} pods (median; load average 1/5/15 min at the end)\n`);
   console.log('| backend | rows a cycle (pods + containers) | write without → with containers | raw bytes / pod-day, pods + containers | rollup bytes / pod-day, pods + containers | 744 hourly cycles with containers | maintenance | 30 days ending now: aggregate=namespace | aggregate=container | load |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;

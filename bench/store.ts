@@ -173,7 +173,7 @@ export async function benchStore(backends: readonly ('sqlite' | 'postgres')[] = 
 }
 
 export function printStoreBench(results: readonly StoreBench[]): void {
-  console.log('\nHistory store, 10,000 pods (median; load average 1/5/15 min at the end of each run)\n');
+  console.log(`\nHistory store, ${PODS.toLocaleString('en')} pods (median; load average 1/5/15 min at the end of each run)\n`);
   for (const r of results) {
     if (r.workerWriteMs !== undefined) console.log(`${r.backend}: write through the worker thread ${r.workerWriteMs.toFixed(1)} ms (main thread busy copying the batch ${r.workerWriteMainThreadMs?.toFixed(1)} ms)`);
   }
