@@ -22,7 +22,9 @@
 //   - `--limits 60,70,80` (MiB): the default variant (or `--limits-variant NAME`) again under each memory limit, with the CPU
 //     it then uses and its major page faults — the smallest limit it runs in without thrashing.
 // Usage: node bench/agent.ts [--pods 110] [--agents 1000] [--collections 30] [--no-aggregator] [--runs 1]
-//        [--limits 60,70,80] [--limits-variant jitless] [--variants default,old] [--kernfs]
+//        [--limits 60,70,80] [--limits-variant jitless] [--variants default,old] [--kernfs] [--runtime PATH]
+// Each variant's line ends with the floor: bench/agent-floor.ts making the same system calls as a
+// collection on the same files (no parsing), with the same flags, one second apart and back to back.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -143,10 +145,10 @@ async function removeCgroup(cg: MemoryCgroup): Promise<void> {
 }
 
 /** A copy of the node binary that is not in the page cache (O_DIRECT), as on a node that has just pulled the image. */
-function freshNodeBinary(): string {
+function freshNodeBinary(source = process.execPath): string {
   const out = join(process.cwd(), '.tmp', 'bench-agent', 'node');
   rmSync(out, { force: true });
-  execFileSync('dd', [`if=${process.execPath}`, `of=${out}`, 'bs=4M', 'oflag=direct', 'status=none']);
+  execFileSync('dd', [`if=${source}`, `of=${out}`, 'bs=4M', 'oflag=direct', 'status=none']);
   execFileSync('chmod', ['+x', out]);
   return out;
 }
@@ -173,6 +175,8 @@ interface AgentFigures {
   readonly collectionWallMs: number;
   readonly payloadKiB: number;
   readonly payloadGzipKiB: number;
+  /** bench/agent-floor.ts on the same files with the same flags: one second apart (as the agent), and back to back. */
+  readonly floor: { readonly preads: number; readonly readdirs: number; readonly cpuMs: number; readonly backToBackCpuMs: number } | undefined;
 }
 
 /** Node flags: NODE_OPTIONS where Node allows them there (as the manifests set them), the others on the command line. */
@@ -180,6 +184,7 @@ interface Variant {
   readonly name: string;
   readonly nodeOptions: string;
   readonly commandLine: readonly string[];
+  readonly executable?: string;
 }
 
 const VARIANTS: readonly Variant[] = [
@@ -189,8 +194,10 @@ const VARIANTS: readonly Variant[] = [
   { name: 'default', nodeOptions: '--max-semi-space-size=1 --v8-pool-size=1', commandLine: [] },
   { name: 'no-optimizers', nodeOptions: '--max-semi-space-size=1 --v8-pool-size=1', commandLine: ['--no-opt', '--no-maglev'] },
   { name: 'jitless', nodeOptions: '--max-semi-space-size=1 --v8-pool-size=1 --jitless', commandLine: [] },
+  // `--runtime PATH`: the same bundle on another JavaScript runtime (e.g. Bun's binary), no flags.
+  ...(arg('--runtime', '') === '' ? [] : [{ name: 'runtime', nodeOptions: '', commandLine: [], executable: arg('--runtime', '') }]),
 ];
-const variantLabel = (v: Variant): string => [v.nodeOptions, ...v.commandLine].filter((f) => f !== '').join(' ') || 'no flags';
+const variantLabel = (v: Variant): string => (v.executable === undefined ? '' : `${v.executable}: `) + ([v.nodeOptions, ...v.commandLine].filter((f) => f !== '').join(' ') || 'no flags');
 /**
  * The 110-pod tree made of real cgroups (kernfs files the kernel generates on each read, not the
  * fixture's ext4 files) below a cgroup of the bench's own in this machine's mounts, with a root of
@@ -263,6 +270,21 @@ function buildBundle(): string {
   return join(out, 'app', 'bin', 'kube-cost-exporter.js');
 }
 
+/** bench/agent-floor.ts (the system calls of a collection, nothing else) with the variant's flags: `rounds` one second apart, then back to back. */
+function agentFloor(variant: Variant, cgroupRoot: string, procRoot: string, rounds: number): NonNullable<AgentFigures['floor']> {
+  mkdirSync(procRoot, { recursive: true });
+  const run = (spacingMs: number, n: number): { preads: number; readdirs: number; cpuMsPerRound: number } =>
+    JSON.parse(
+      execFileSync(process.execPath, [...variant.commandLine, new URL('./agent-floor.ts', import.meta.url).pathname, cgroupRoot, procRoot, String(n), String(spacingMs)], {
+        env: { ...process.env, NODE_OPTIONS: variant.nodeOptions },
+        encoding: 'utf8',
+      }),
+    );
+  const spaced = run(1000, rounds);
+  const backToBack = run(0, rounds);
+  return { preads: spaced.preads, readdirs: spaced.readdirs, cpuMs: spaced.cpuMsPerRound, backToBackCpuMs: backToBack.cpuMsPerRound };
+}
+
 /** The agent did not serve within 60 s (thrashing under a memory limit). */
 class StartTimeout extends Error {
   readonly majorFaults: number;
@@ -287,9 +309,9 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
       // The shell joins the cgroup, then becomes the agent: every page it touches is charged there.
       setLimit(cgroup, limitBytes);
       const procs = join(cgroup.dir, 'cgroup.procs');
-      child = spawn('sh', ['-c', `echo $$ > ${procs} && exec "$@"`, 'sh', freshNodeBinary(), ...agentArgs], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      child = spawn('sh', ['-c', `echo $$ > ${procs} && exec "$@"`, 'sh', freshNodeBinary(variant.executable), ...agentArgs], { stdio: ['ignore', 'ignore', 'pipe'], env });
     } else {
-      child = spawn(process.execPath, agentArgs, { stdio: ['ignore', 'ignore', 'pipe'], env });
+      child = spawn(variant.executable ?? process.execPath, agentArgs, { stdio: ['ignore', 'ignore', 'pipe'], env });
     }
     const agent = child;
     const url = await new Promise<string>((resolve, reject) => {
@@ -335,6 +357,13 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
     const lastWallMs = (await metric(url, 'kube_cost_agent_collection_duration_seconds', 'bench-token')) * 1000;
     const plain = await (await fetch(`${url}/v1/usage`, { headers })).text();
     const report = JSON.parse(plain) as AgentUsageReport;
+    // The floor runs on the same files once the agent has stopped, with the same flags and spacing.
+    const stopped = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await stopped;
+    // (On real cgroups only where they are v2: bench/agent-floor.ts reads the v2 file names.)
+    const floorWanted = limitBytes === undefined && variant.executable === undefined && (realCgroupRoot === undefined || existsSync(join(realCgroupRoot, 'cgroup.controllers')));
+    const floor = floorWanted ? agentFloor(variant, realCgroupRoot ?? join(dir, 'cgroup'), realCgroupRoot === undefined ? join(dir, 'proc') : join(dir, 'no-proc'), count) : undefined;
     return {
       pods: report.pods.length,
       collections,
@@ -349,9 +378,10 @@ async function benchAgent(bundle: string, variant: Variant, options: { cgroup?: 
       collectionWallMs: lastWallMs,
       payloadKiB: Buffer.byteLength(plain) / 1024,
       payloadGzipKiB: gzipSync(plain).length / 1024,
+      floor,
     };
   } finally {
-    if (child !== undefined && child.exitCode === null) {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
       // A thrashing agent under a small limit answers signals slowly: lift the limit, then kill.
       if (cgroup !== undefined) setLimit(cgroup, undefined);
@@ -411,6 +441,8 @@ async function benchAggregator(): Promise<{ agents: number; podsEach: number; pu
 }
 
 const fmt = (n: number, d = 1): string => n.toFixed(d);
+const floorText = (a: AgentFigures): string =>
+  a.floor === undefined ? '' : ` | floor (the same ${a.floor.preads} preads and ${a.floor.readdirs} readdirs, no parsing, same flags): ${fmt(a.floor.cpuMs, 2)} ms one second apart, ${fmt(a.floor.backToBackCpuMs, 2)} ms back to back`;
 console.log(`node agent benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 const bundle = buildBundle();
 const RUNS = Number(arg('--runs', '1'));
@@ -423,7 +455,7 @@ try {
       const a = await benchAgent(bundle, variant, cgroup !== undefined ? { cgroup } : {});
       const cg = a.cgroup === undefined ? '' : ` | own cgroup: usage ${fmt(a.cgroup.usageMiB)} MiB, working set ${fmt(a.cgroup.workingSetMiB)} MiB (kernel ${fmt(a.cgroup.kernelMiB)})`;
       console.log(
-        `agent (${variantLabel(variant)}), load ${loadavg()[0]!.toFixed(1)}, ${a.pods} pods (${2 * PODS} containers): VmRSS ${fmt(a.rssMiB)} MiB (peak ${fmt(a.peakRssMiB)}; anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}; ${a.threads} threads)${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${fmt(a.inCollectionCpuMs, 2)} inside collect(); ${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms | /v1/usage ${fmt(a.payloadKiB)} KiB (gzip ${fmt(a.payloadGzipKiB)} KiB)`,
+        `agent (${variantLabel(variant)}), load ${loadavg()[0]!.toFixed(1)}, ${a.pods} pods (${2 * PODS} containers): VmRSS ${fmt(a.rssMiB)} MiB (peak ${fmt(a.peakRssMiB)}; anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)}; ${a.threads} threads)${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${fmt(a.inCollectionCpuMs, 2)} inside collect(); ${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms | /v1/usage ${fmt(a.payloadKiB)} KiB (gzip ${fmt(a.payloadGzipKiB)} KiB)${floorText(a)}`,
       );
     }
   }
@@ -437,7 +469,7 @@ try {
         for (let run = 0; run < RUNS; run++) {
           const a = await benchAgent(bundle, variant, { ...(cgroup !== undefined ? { cgroup } : {}), realCgroupRoot: tree.root });
           const cg = a.cgroup === undefined ? '' : ` | own cgroup: usage ${fmt(a.cgroup.usageMiB)} MiB, working set ${fmt(a.cgroup.workingSetMiB)} MiB (kernel ${fmt(a.cgroup.kernelMiB)})`;
-          console.log(`agent (${variantLabel(variant)}) on ${a.pods} pods of real cgroups (${existsSync('/sys/fs/cgroup/cgroup.controllers') ? 'v2' : 'v1'}, --no-network), load ${loadavg()[0]!.toFixed(1)}: VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)})${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${fmt(a.inCollectionCpuMs, 2)} inside collect(); ${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms`);
+          console.log(`agent (${variantLabel(variant)}) on ${a.pods} pods of real cgroups (${existsSync('/sys/fs/cgroup/cgroup.controllers') ? 'v2' : 'v1'}, --no-network), load ${loadavg()[0]!.toFixed(1)}: VmRSS ${fmt(a.rssMiB)} MiB (anonymous ${fmt(a.anonMiB)}, file ${fmt(a.fileMiB)})${cg} | CPU ${fmt(a.cpuMsPerCollection, 2)} ms per collection (${fmt(a.inCollectionCpuMs, 2)} inside collect(); ${a.collections} collections) | last collection wall ${fmt(a.collectionWallMs, 2)} ms${floorText(a)}`);
         }
       } finally {
         tree.remove();
