@@ -18,7 +18,7 @@ import { cycleTemplate, DAY_MS, eachBackend, recordHourlyHistory, T0, timeWrites
 import { median, percentile } from './stats.ts';
 
 /** 10,000 pods on 1,000 nodes; KCE_BENCH_PODS=1000 for a quick look (nodes: a tenth). */
-const PODS = Number(process.env['KCE_BENCH_PODS'] ?? 10_000);
+export const PODS = Number(process.env['KCE_BENCH_PODS'] ?? 10_000);
 const NODES = Math.max(1, Math.round(PODS / 10));
 
 export interface StoreBench {
