@@ -4,7 +4,6 @@
 // Column names are the port's field names in snake_case. Pure: builds names, no I/O.
 import type { FactKind } from './plan.ts';
 import { ALLOCATIONS, CLUSTER_CHARGES, CONTAINERS, DISKS, LOAD_BALANCERS, NODES } from './plan.ts';
-import type { HistoryStore, StepSet, TimeQuery } from './types.ts';
 
 export type AnyRow = { readonly startMs: number; readonly endMs: number; readonly cluster: string };
 
@@ -79,21 +78,6 @@ export function kindByName(name: FactKind<AnyRow>['name']): SqlKind {
   const k = SQL_KINDS.find((x) => x.fact.name === name);
   if (!k) throw new Error(`no SQL layout for ${name}`);
   return k;
-}
-
-/** A SQL store's read of one kind of fact over a window (namespaces: pushed down, pods and containers only). */
-export type FactQuery = <Row extends AnyRow>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]) => StepSet<Row>[] | Promise<StepSet<Row>[]>;
-
-/** The store's six fact reads, each one `query` of its kind. */
-export function factReads(query: FactQuery): Pick<HistoryStore, 'allocations' | 'containers' | 'nodes' | 'disks' | 'loadBalancers' | 'clusterCharges'> {
-  return {
-    allocations: async (q) => query(ALLOCATIONS, q, q.namespaces),
-    containers: async (q) => query(CONTAINERS, q, q.namespaces),
-    nodes: async (q) => query(NODES, q),
-    disks: async (q) => query(DISKS, q),
-    loadBalancers: async (q) => query(LOAD_BALANCERS, q),
-    clusterCharges: async (q) => query(CLUSTER_CHARGES, q),
-  };
 }
 
 /** `cpuCoreHours` → `cpu_core_hours`. */
