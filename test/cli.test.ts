@@ -1,11 +1,13 @@
 // The real `kube-cost-exporter` command, as a user runs it.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import pkg from '../package.json' with { type: 'json' };
+import type { Child } from './helpers/children.ts';
+import { spawnChild } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
@@ -16,32 +18,44 @@ function run(args: string[], env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Every exporter started: stopped (SIGKILL after 30 s) when the file ends, whatever the tests did. */
+const started = new Set<Child>();
+after(async () => {
+  await Promise.all([...started].map((c) => c.stop()));
+});
+
+/** Polls `check` every 100 ms until it holds; a generous deadline bounds a hang, it times nothing. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Starts the exporter, waits until /readyz answers 200, returns helpers to talk to it and stop it. */
 async function startCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let logs = '';
-  child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const c = spawnChild(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], { env });
+  started.add(c);
+  const child = c.process;
+  const logs = (): string => c.output();
   const base = `http://127.0.0.1:${port}`;
   // Ready once the demo's 30 days of history are backfilled: ~8 s on a quiet two-core machine, over
   // 30 s at load 20 (the limit is generous: it bounds a hang, it does not time the start).
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${logs}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) break;
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`exporter not ready after 120 s: ${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await until('/readyz 200', async () => {
+      if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${logs()}`);
+      return await fetch(`${base}/readyz`).then(
+        (r) => r.status === 200,
+        () => false, // not listening yet
+      );
+    }, 240_000);
+  } catch (err) {
+    await c.stop({ signal: 'SIGKILL' });
+    throw new Error(`${(err as Error).message}: ${logs()}`);
   }
-  return { base, child, exited, logs: () => logs };
+  return { base, child, exited: c.exited, logs };
 }
 
 test('--help explains every option and exits 0; --version prints the version', () => {
@@ -100,7 +114,7 @@ test('a snapshot that cannot be read at start is refused with exit code 2', () =
   }
 });
 
-test('with no cluster it serves the demo cluster, says so first, and stops cleanly on SIGTERM', async () => {
+test('with no cluster it serves the demo cluster, says so first, and stops cleanly on SIGTERM', { timeout: 300_000 }, async () => {
   // No kubeconfig anywhere and not in a pod, whatever the machine running the tests has.
   const home = mkdtempSync(join(tmpdir(), 'kce-home-'));
   const { base, child, exited, logs } = await startCli([], { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home });
@@ -115,7 +129,7 @@ test('with no cluster it serves the demo cluster, says so first, and stops clean
   assert.match(logs(), /received SIGTERM; shutting down/);
 });
 
-test('a running exporter keeps serving the last good numbers when its snapshot turns bad, and recovers', async () => {
+test('a running exporter keeps serving the last good numbers when its snapshot turns bad, and recovers', { timeout: 300_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kce-cli-'));
   const file = join(dir, 'cluster.json');
   copyFileSync(join(EXAMPLES, 'cluster.json'), file);
@@ -125,21 +139,13 @@ test('a running exporter keeps serving the last good numbers when its snapshot t
     const good = podLines(await (await fetch(`${base}/metrics`)).text());
     assert.ok(good.length > 50);
     writeFileSync(file, '{"kind": "List", "items": [ {"kind": "Pod", ');
-    let ready = 200;
-    for (let i = 0; i < 50 && ready === 200; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      ready = (await fetch(`${base}/readyz`)).status;
-    }
-    assert.equal(ready, 503, '/readyz turns 503 while the snapshot is broken');
+    // /readyz turns 503 while the snapshot is broken (at the next cycle: waited for, not timed).
+    await until('/readyz 503 while the snapshot is broken', async () => (await fetch(`${base}/readyz`)).status === 503);
     const during = await (await fetch(`${base}/metrics`)).text();
     assert.deepEqual(podLines(during), good, 'same numbers as before');
     assert.match(during, /^kube_cost_errors_total\{component="source",error_type="[a-z_]+"\} [1-9]/m);
     copyFileSync(join(EXAMPLES, 'cluster.json'), file);
-    for (let i = 0; i < 50 && ready !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      ready = (await fetch(`${base}/readyz`)).status;
-    }
-    assert.equal(ready, 200, 'recovers once the file is good again');
+    await until('/readyz 200 again once the file is good again', async () => (await fetch(`${base}/readyz`)).status === 200);
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -147,7 +153,7 @@ test('a running exporter keeps serving the last good numbers when its snapshot t
   }
 });
 
-test('SIGTERM with a request that never completes: the exporter exits by --shutdown-timeout, saying why; a second signal exits at once', async () => {
+test('SIGTERM with a request that never completes: the exporter exits by --shutdown-timeout, saying why; a second signal exits at once', { timeout: 300_000 }, async () => {
   const { connect } = await import('node:net');
   for (const second of [false, true]) {
     const { base, child, exited, logs } = await startCli(['--snapshot', join(EXAMPLES, 'cluster.json'), '--shutdown-timeout', '2s']);
@@ -155,11 +161,14 @@ test('SIGTERM with a request that never completes: the exporter exits by --shutd
     // A client that sends half a request and waits: the connection is busy, not idle.
     const socket = connect(port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n', r));
+    // The half request is in the exporter's socket before this one: once it answers this, its event
+    // loop has polled that socket too and counts the connection as busy (not a fixed 200 ms).
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
     child.kill('SIGTERM');
     if (second) {
-      await new Promise((r) => setTimeout(r, 300));
+      // The second signal once the first has been handled (its log line), not after a fixed 300 ms.
+      await until('the first SIGTERM handled', async () => /received SIGTERM; shutting down/.test(logs()));
       child.kill('SIGTERM');
     }
     const code = await exited;

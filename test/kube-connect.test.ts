@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { ConfigError } from '../src/core/errors.ts';
 import { connectKube, KubeNotReadyError } from '../src/sources/kube/index.ts';
 import { realisticCluster, T0 } from './kube-apiserver/cluster.ts';
-import { FAST, startTestCluster } from './kube-apiserver/harness.ts';
+import { eventually, FAST, startTestCluster } from './kube-apiserver/harness.ts';
 import { kubeSourceFor, loadKubeConfig, transportFor } from '../src/sources/kube/kubeconfig.ts';
 
 test('auto: a reachable current context is used, and the reason says so', async () => {
@@ -81,8 +81,11 @@ test('in a pod: the service account (token file and CA of the API server) and KU
     // A token the API server refuses is not ready, with the 401 named.
     writeFileSync(join(sa, 'token'), 'expired-token\n');
     const refused = await loadKubeConfig({ env, homeDir: home, serviceAccountDir: sa });
-    const denied = kubeSourceFor(refused, transportFor(refused), { ...FAST, firstSyncTimeoutMs: 500 });
+    const denied = kubeSourceFor(refused, transportFor(refused), { ...FAST, firstSyncTimeoutMs: 200 });
     try {
+      // The message names the 401 once a list has been answered: wait for that, not for a fixed 500 ms.
+      denied.start();
+      await eventually(() => denied.status().resources.every((r) => r.lastError !== undefined), 'every first list refused');
       await assert.rejects(denied.read(T0), (err: unknown) => err instanceof KubeNotReadyError && /401|Unauthorized/i.test(err.message));
     } finally {
       await denied.close();

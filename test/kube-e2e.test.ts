@@ -12,11 +12,11 @@
 //   kube-system/fluent-bit n1 100m 128Mi      → 0.004 + 0.125 × 0.005   = 0.004625
 //   shop = 0.037 + 0.025 + 0.02 = 0.082; data = 0.07; cluster = 0.24 + 0.48 + 0.01 + 0.02 = 0.75
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Child } from './helpers/children.ts';
+import { spawnChild } from './helpers/children.ts';
 import { realisticCluster, realisticUsage, webPod } from './kube-apiserver/cluster.ts';
 import type { TestCluster } from './kube-apiserver/harness.ts';
 import { eventually, startTestCluster } from './kube-apiserver/harness.ts';
@@ -30,26 +30,27 @@ const skip = hasBinary('prometheus') ? false : 'prometheus not installed (.ci/ru
 interface Cli {
   readonly base: string;
   readonly port: number;
-  readonly child: ChildProcess;
+  readonly child: Child;
   logs(): string;
   stop(): Promise<number | null>;
 }
 
+/** Every exporter started, stopped by `after` whatever happened to the test that started it. */
+const started = new Set<Child>();
+
 /** Starts the real command with a clean environment (no ~/.kube/config, no KUBECONFIG). */
 async function startCli(cluster: TestCluster, args: string[], env: Record<string, string> = {}): Promise<Cli> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Its own process group, killed when this file's process ends even if a test timed out first.
+  const child = spawnChild(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], {
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cluster.dir, ...env },
   });
-  let logs = '';
-  child.stdout?.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (logs += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  started.add(child);
+  const logs = (): string => child.output();
   const base = `http://127.0.0.1:${port}`;
   await eventually(
     async () => {
-      if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${logs}`);
+      if (child.process.exitCode !== null) throw new Error(`exporter exited with ${child.process.exitCode}: ${logs()}`);
       try {
         return (await fetch(`${base}/healthz`)).status === 200;
       } catch {
@@ -57,17 +58,17 @@ async function startCli(cluster: TestCluster, args: string[], env: Record<string
       }
     },
     'the exporter to listen',
-    30_000,
-  );
+    60_000,
+  ).catch(async (err: unknown) => {
+    await child.stop();
+    throw err;
+  });
   return {
     base,
     port,
     child,
-    logs: () => logs,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return await exited;
-    },
+    logs,
+    stop: () => child.stop(),
   };
 }
 
@@ -75,7 +76,6 @@ const one = (r: PromSample[]): number => Number(r[0]?.value[1]);
 const near = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
 
 let cluster: TestCluster;
-let cli: Cli | undefined;
 let prometheus: RunningPrometheus | undefined;
 
 before(async () => {
@@ -87,16 +87,15 @@ before(async () => {
 
 after(async () => {
   await prometheus?.stop();
-  await cli?.stop();
+  await Promise.all([...started].map((c) => c.stop()));
   await cluster.close();
 });
 
-test('--source kube: Prometheus gets the live cluster costs, follows changes, and sees the API server go', { skip }, async () => {
-  cli = await startCli(cluster, ['--source', 'kube', '--kubeconfig', cluster.kubeconfigPath, '--pricing', join(cluster.dir, 'pricing.yaml'), '--interval', '1s', '--cluster-id', 'e2e']);
-  const c = cli;
+test('--source kube: Prometheus gets the live cluster costs, follows changes, and sees the API server go', { skip, timeout: 300_000 }, async () => {
+  const c = await startCli(cluster, ['--source', 'kube', '--kubeconfig', cluster.kubeconfigPath, '--pricing', join(cluster.dir, 'pricing.yaml'), '--interval', '1s', '--cluster-id', 'e2e']);
   const first = c.logs().split('\n')[0] ?? '';
   assert.match(first, /serving the live cluster from kube context "test" \(https:\/\/127\.0\.0\.1:\d+\) from --kubeconfig \S+(, usage from node agents where they run)?: --source kube/);
-  await eventually(async () => (await fetch(`${c.base}/readyz`)).status === 200, '/readyz 200 after the first sync', 30_000);
+  await eventually(async () => (await fetch(`${c.base}/readyz`)).status === 200, '/readyz 200 after the first sync', 60_000);
   const ready = (await (await fetch(`${c.base}/readyz`)).json()) as Record<string, unknown>;
   assert.deepEqual(ready['usage'], { state: 'ok', detail: '', costsUse: 'usage' });
   const status = ready['sourceStatus'] as { synced: boolean; reachable: boolean; resources: Record<string, { objects: number }> };
@@ -162,12 +161,11 @@ test('--source kube: Prometheus gets the live cluster costs, follows changes, an
 
   // It comes back: ready again, fresh numbers.
   await cluster.server.restart();
-  await eventually(async () => (await fetch(`${c.base}/readyz`)).status === 200, '/readyz 200 again', 40_000);
+  await eventually(async () => (await fetch(`${c.base}/readyz`)).status === 200, '/readyz 200 again', 60_000);
   assert.equal(await c.stop(), 0);
-  cli = undefined;
 });
 
-test('--source auto: a reachable kubeconfig context is used, an unreachable one falls back to the demo cluster, saying why first', async () => {
+test('--source auto: a reachable kubeconfig context is used, an unreachable one falls back to the demo cluster, saying why first', { timeout: 180_000 }, async () => {
   const live = await startCli(cluster, ['--source', 'auto', '--kubeconfig', cluster.kubeconfigPath]);
   try {
     assert.match(live.logs().split('\n')[0] ?? '', /serving the live cluster from kube context "test" .*: the current context answers \(Kubernetes v1\.32\.4\)/);
@@ -183,7 +181,7 @@ test('--source auto: a reachable kubeconfig context is used, an unreachable one 
         demo.logs().split('\n')[0] ?? '',
         /serving the DEMO cluster \(simulated data, cluster="demo"\): context "test" \(https:\/\/127\.0\.0\.1:\d+\) from KUBECONFIG \S+ is not reachable: .*ECONNREFUSED/,
       );
-      await eventually(async () => (await fetch(`${demo.base}/readyz`)).status === 200, 'demo ready');
+      await eventually(async () => (await fetch(`${demo.base}/readyz`)).status === 200, 'demo ready', 60_000);
     } finally {
       assert.equal(await demo.stop(), 0);
     }
@@ -192,7 +190,7 @@ test('--source auto: a reachable kubeconfig context is used, an unreachable one 
   }
 });
 
-test('--source kube with the API server down at start: listening at once, not ready until it comes, then ready; SIGTERM while waiting exits 0', async () => {
+test('--source kube with the API server down at start: listening at once, not ready until it comes, then ready; SIGTERM while waiting exits 0', { timeout: 240_000 }, async () => {
   await cluster.server.stop();
   let restarted = false;
   try {

@@ -90,9 +90,12 @@ describe('RBAC: the ClusterRole against the calls the collector makes', { concur
     const cluster = await startTestCluster({ user: USER, authorize: (r) => allows(withoutNodes, r) });
     try {
       for (const o of realisticCluster()) cluster.server.apply(o);
-      // Long enough for every allowed list to finish on a loaded machine (at 500 ms, load 20 left all
-      // eight pending and the message named them all): only the forbidden one is still waiting.
-      const source = await cluster.source({ firstSyncTimeoutMs: 8_000 });
+      // Waits for what the message is about: every allowed list finished and the forbidden one
+      // answered 403 (a fixed 500 ms, then 8 s, left allowed lists pending at load 20). The first
+      // read then waits a moment more for nodes, which never come.
+      const source = await cluster.source({ firstSyncTimeoutMs: 200 });
+      source.start();
+      await eventually(() => source.status().resources.every((r) => r.synced || (r.resource === 'nodes' && r.lastError !== undefined)), 'every allowed list done and nodes refused');
       await assert.rejects(source.read(T0), (err: unknown) => {
         assert.ok(err instanceof KubeNotReadyError);
         assert.match(

@@ -2,12 +2,13 @@
 // keeps serving its metrics, counts the failed writes, starts recording again by itself when space
 // comes back, and loses nothing recorded before; the outage is a gap in coverage, not invented.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createSqliteStore } from '../src/store/sqlite.ts';
+import { spawnChild } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
@@ -51,19 +52,19 @@ const metric = (text: string, re: RegExp): number => {
   return sum;
 };
 
-test('disk full under the store: metrics keep being served, write errors are counted, recording resumes, earlier history intact, the outage is a gap', async (t) => {
+test('disk full under the store: metrics keep being served, write errors are counted, recording resumes, earlier history intact, the outage is a gap', { timeout: 300_000 }, async (t) => {
   const disk = smallDisk(24);
   if (typeof disk === 'string') return t.skip(disk);
   const port = await freePort();
   const dataDir = join(disk.dir, 'data');
   mkdirSync(dataDir);
-  const child = spawn(process.execPath, [CLI, '--snapshot', join(EXAMPLES, 'cluster.json'), '--snapshot', join(EXAMPLES, 'metrics.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '1s', '--data-dir', dataDir, '--rate-limit', '0', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const exporter = spawnChild(process.execPath, [CLI, '--snapshot', join(EXAMPLES, 'cluster.json'), '--snapshot', join(EXAMPLES, 'metrics.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '1s', '--data-dir', dataDir, '--rate-limit', '0', '--log-level', 'warn']);
+  // Stopped (SIGKILL after 30 s) however the test ends, and the tmpfs unmounted after it.
+  t.after(async () => {
+    await exporter.stop();
+    disk.unmount();
   });
-  let logs = '';
-  child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const logs = (): string => exporter.output();
   const base = `http://127.0.0.1:${port}`;
   const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
@@ -73,7 +74,7 @@ test('disk full under the store: metrics keep being served, write errors are cou
       } catch {
         // not yet
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; logs:\n${logs}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; logs:\n${logs()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
@@ -82,11 +83,16 @@ test('disk full under the store: metrics keep being served, write errors are cou
   let filler: string | undefined;
   let firstRecorded = '';
   try {
-    await until('five recorded cycles', async () => {
-      const c = await coverage();
-      return c !== undefined && Date.parse(c.last) - Date.now() > -3000 && (await (await fetch(`${base}/api/v1/allocation?window=1h&aggregate=cluster`)).ok);
-    });
-    await new Promise((r) => setTimeout(r, 4000));
+    // Recorded history spanning four intervals (five cycles), however long cycles take on a loaded
+    // machine: waited for, where a fixed 4 s and a "last cycle within 3 s of now" timed out at load 20.
+    await until(
+      'five recorded cycles',
+      async () => {
+        const c = await coverage();
+        return c !== undefined && Date.parse(c.last) - Date.parse(c.first) >= 4000 && (await (await fetch(`${base}/api/v1/allocation?window=1h&aggregate=cluster`)).ok);
+      },
+      120_000,
+    );
     const before = await coverage();
     assert.ok(before);
     const beforeLast = Date.parse(before.last);
@@ -95,13 +101,16 @@ test('disk full under the store: metrics keep being served, write errors are cou
     filler = fill(disk.dir);
     const fullAt = Date.now();
     await until('failed store writes to be counted', async () => (await storeErrors()) >= 3);
+    // The last write that succeeded came before these failures (SQLite can fill pages it already
+    // has for a while after the disk is full): the outage is measured from here, not from the fill.
+    const failingAt = Date.now();
     // Still serving the cost numbers while the disk is full.
     const during = await fetch(`${base}/metrics`);
     assert.equal(during.status, 200);
     assert.match(await during.text(), /^kube_cost_cluster_hourly_usd /m);
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     // Keep it full past the longest pause that is bridged (5 intervals), so the outage must show as a gap.
-    await new Promise((r) => setTimeout(r, Math.max(0, fullAt + 8000 - Date.now())));
+    await new Promise((r) => setTimeout(r, Math.max(0, failingAt + 8000 - Date.now())));
     const errorsWhileFull = await storeErrors();
 
     rmSync(filler);
@@ -124,18 +133,16 @@ test('disk full under the store: metrics keep being served, write errors are cou
     assert.ok(settled >= errorsWhileFull);
   } finally {
     if (filler) rmSync(filler, { force: true });
-    child.kill('SIGTERM');
-    await exited;
+    await exporter.stop();
   }
   // Nothing recorded before the outage was lost: the file opens, and the first recorded instant is unchanged.
+  const store = createSqliteStore({ path: join(dataDir, 'history.db') });
   try {
-    const store = createSqliteStore({ path: join(dataDir, 'history.db') });
     const [c] = await store.coverage();
     assert.ok(c);
     assert.equal(new Date(c.firstMs).toISOString().slice(0, 19), firstRecorded.slice(0, 19), 'the history recorded before the outage is still there');
     assert.ok(c.lastMs > c.firstMs);
-    await store.close();
   } finally {
-    disk.unmount();
+    await store.close();
   }
 });

@@ -8,8 +8,6 @@
 //   - the exporter's app, allocation API and history store in this process, fed by ten days of
 //     hourly demo-cluster cycles (the cycle → store → /api/v1 path without the CLI).
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildUi, isStale } from '../ui/build.ts';
 import { isPseudo, pseudoLabel } from '../ui/src/model.ts';
+import type { Child } from './helpers/children.ts';
+import { spawnChild } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 import { startRecordedDemo } from './helpers/ui-backends.ts';
 import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
@@ -31,8 +31,10 @@ interface Exporter {
   /** CLI arguments of a real exporter process; absent: the in-process app below. */
   readonly args: readonly string[] | undefined;
   readonly demo: boolean;
+  /** Records per-container rows (--record-containers): the pods' container level answers; otherwise 400. */
+  readonly containers: boolean;
   url: string;
-  child: ChildProcess | undefined;
+  child: Child | undefined;
   close: (() => Promise<void>) | undefined;
   /** `--interval` of the process: one recorded cycle for the snapshot, none after the demo backfill. */
   readonly interval: string;
@@ -43,11 +45,12 @@ interface Exporter {
 // The demo process runs with --interval 1h: its 30-day backfill ends at its first cycle and no
 // cycle lands during the test, so the page and the test's own API calls read the same history.
 const EXPORTERS: Exporter[] = [
-  { name: 'demo cluster', args: ['--source', 'demo'], demo: true, url: '', child: undefined, close: undefined, interval: '1h', window: '7d' },
+  { name: 'demo cluster', args: ['--source', 'demo'], demo: true, containers: false, url: '', child: undefined, close: undefined, interval: '1h', window: '7d' },
   {
     name: 'example snapshot',
     args: ['--snapshot', join(ROOT, 'examples/cluster.json'), '--snapshot', join(ROOT, 'examples/metrics.json')],
     demo: false,
+    containers: false,
     url: '',
     child: undefined,
     close: undefined,
@@ -63,6 +66,7 @@ const EXPORTERS: Exporter[] = [
     name: 'demo cluster, 10 days recorded in-process',
     args: undefined,
     demo: true,
+    containers: true,
     url: '',
     child: undefined,
     close: undefined,
@@ -76,7 +80,7 @@ let browser: Browser;
 const pages: WatchedPage[] = [];
 
 async function startInProcess(e: Exporter): Promise<void> {
-  const backend = await startRecordedDemo({ days: 10 });
+  const backend = await startRecordedDemo({ days: 10, containers: e.containers });
   e.url = backend.url;
   e.close = () => backend.close();
 }
@@ -97,14 +101,14 @@ async function startExporter(e: Exporter): Promise<void> {
  * cycles) is compared over a window ending at its last cycle, so later cycles do not change it.
  */
 async function settle(e: Exporter): Promise<void> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 180_000;
   let previous = -1;
   for (;;) {
     const body = (await (await fetch(`${e.url}/api/v1/summary?window=30d`)).json()) as { data: { totalCost: number } };
     const total = body.data.totalCost;
     if (total > 0 && (e.interval !== '1h' || total === previous)) break;
     previous = total;
-    if (Date.now() > deadline) throw new Error(`${e.name}: no history after 90 s (30-day total ${total})`);
+    if (Date.now() > deadline) throw new Error(`${e.name}: no history after 180 s (30-day total ${total})`);
     await new Promise((r) => setTimeout(r, 1000));
   }
   if (e.interval !== '1h') {
@@ -119,15 +123,18 @@ async function settle(e: Exporter): Promise<void> {
 async function startProcess(e: Exporter, args: readonly string[]): Promise<void> {
   const port = await freePort();
   e.url = `http://127.0.0.1:${port}`;
-  e.child = spawn(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), ...args, '--port', String(port), '--host', '127.0.0.1', '--interval', e.interval, '--log-level', 'error'], {
+  // Its own process group, stopped by `after` (SIGKILL after 30 s) and killed if this process ends first.
+  const child = spawnChild(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), ...args, '--port', String(port), '--host', '127.0.0.1', '--interval', e.interval, '--log-level', 'error'], {
     cwd: mkdtempSync(join(dir, 'exporter-')),
-    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 60_000;
+  e.child = child;
+  // The demo's 30-day backfill takes over 30 s at load 20: a generous bound on a hang, not a timing.
+  const deadline = Date.now() + 240_000;
   for (;;) {
+    if (child.process.exitCode !== null) throw new Error(`${e.name}: exporter exited with ${child.process.exitCode}: ${child.output()}`);
     const status = await fetch(`${e.url}/readyz`).then((r) => r.status, () => 0);
     if (status === 200) break;
-    if (Date.now() > deadline) throw new Error(`${e.name}: exporter not ready after 60 s`);
+    if (Date.now() > deadline) throw new Error(`${e.name}: exporter not ready after 240 s: ${child.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -136,16 +143,18 @@ before(async () => {
   if (isStale()) await buildUi();
   dir = mkdtempSync(join(tmpdir(), 'ui-exporter-'));
   installPlugin(dir);
-  await Promise.all(EXPORTERS.map(startExporter));
+  // Every start settles before a failure is reported, so that `after` finds (and stops) every child.
+  const starts = await Promise.allSettled(EXPORTERS.map(startExporter));
+  for (const r of starts) if (r.status === 'rejected') throw r.reason;
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  for (const e of EXPORTERS) {
-    e.child?.kill('SIGTERM');
+  await Promise.all(EXPORTERS.map(async (e) => {
+    await e.child?.stop();
     await e.close?.();
-  }
+  }));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -244,6 +253,60 @@ for (const e of EXPORTERS) {
         assert.ok(Math.abs(fromPlugin.totalUsd - shown) <= 1e-6 * Math.max(1, shown), `${pod}: UI ${shown} vs kubectl cost ${fromPlugin.totalUsd}`);
       }
       assert.deepEqual(w.problems, []);
+    });
+
+    it(`a pod's containers: ${e.containers ? 'the container level adds up to the pod and is the API\'s' : 'the API refuses (no --record-containers) and the page shows its message'}`, async () => {
+      const w = await open(e, `/?page=namespaces&window=${encodeURIComponent(e.window)}`);
+      const nsLink = w.page.locator('table tbody tr th a').first();
+      await nsLink.waitFor();
+      const ns = ((await nsLink.textContent()) ?? '').trim();
+      await nsLink.click();
+      await w.page.getByRole('heading', { name: `Workloads in ${ns}` }).waitFor();
+      await w.page.locator('table tbody tr th a').first().click();
+      await w.page.getByRole('heading', { name: /^Pods of / }).waitFor();
+      const podRow = w.page.locator('table tbody tr').first();
+      const podLink = podRow.locator('th a');
+      await podLink.waitFor();
+      const pod = ((await podLink.textContent()) ?? '').trim();
+      const podTotal = dollars(await podRow.locator('td').nth(6).getAttribute('title'));
+      await podLink.click();
+      await w.page.getByRole('heading', { name: `Containers of pod ${pod}` }).waitFor();
+      assert.match(w.page.url(), new RegExp(`[?&]pod=${encodeURIComponent(pod)}(&|$)`));
+      const filter = `namespace:"${ns}"+pod:"${pod}"`;
+      const res = await fetch(`${e.url}/api/v1/allocation?window=${encodeURIComponent(e.window)}&aggregate=container&accumulate=true&filter=${encodeURIComponent(filter)}`);
+      if (e.containers) {
+        assert.equal(res.status, 200);
+        const answer = (await res.json()) as { data: Record<string, { totalCost: number }>[] };
+        const byContainer = answer.data[0] ?? {};
+        const rows = w.page.locator('table tbody tr');
+        await rows.first().waitFor();
+        assert.equal(await rows.count(), Object.keys(byContainer).length);
+        for (let i = 0; i < (await rows.count()); i++) {
+          const name = ((await rows.nth(i).locator('th').textContent()) ?? '').trim();
+          const key = name.startsWith('the pod itself') ? '__pod__' : name;
+          assert.ok(byContainer[key], `the API has no container ${key}: ${Object.keys(byContainer).join(', ')}`);
+          assert.equal(dollars(await rows.nth(i).locator('td').nth(6).getAttribute('title')).toFixed(6), byContainer[key].totalCost.toFixed(6), key);
+        }
+        // The containers (and the pod's own part) add up to the pod.
+        const total = dollars(await w.page.getByTestId('table-total').getAttribute('title'));
+        assert.ok(Math.abs(total - podTotal) <= 1e-6 * Math.max(1, podTotal), `containers ${total} vs pod ${podTotal}`);
+        assert.deepEqual(w.problems, []);
+      } else {
+        assert.equal(res.status, 400);
+        const message = ((await res.json()) as { message: string }).message;
+        assert.match(message, /--record-containers/);
+        const alert = w.page.getByRole('alert');
+        await alert.waitFor();
+        const text = (await alert.textContent()) ?? '';
+        assert.match(text, /recorded only by an exporter started with --record-containers/);
+        assert.ok(text.includes(`HTTP 400: ${message}`), `the alert shows the API's message: ${text}`);
+        assert.equal(await w.page.locator('table').count(), 0, 'no container table without the API');
+        // The browser logs the refused request itself; nothing else went wrong.
+        assert.deepEqual(
+          w.problems.filter((p) => !/status of 400/.test(p)),
+          [],
+        );
+      }
     });
 
     it('CSV export of the namespaces table downloads, parses and matches the API', async () => {

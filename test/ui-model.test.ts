@@ -14,8 +14,11 @@ import {
   formatCores,
   formatSignedPct,
   formatUsd,
+  isPseudo,
   monthlyRunRate,
   parseState,
+  pseudoLabel,
+  rowEfficiency,
   sortRows,
   spotFigures,
   stateToSearch,
@@ -236,6 +239,34 @@ describe('OpenCost filters from the filter bar', () => {
   for (const [parts, expected] of cases) it(`${JSON.stringify(parts)} → ${expected || '(none)'}`, () => assert.equal(buildFilter(parts), expected));
 });
 
+describe('pseudo-allocations', () => {
+  const cases: [name: string, pseudo: boolean, label: string][] = [
+    ['__idle__', true, 'idle (not requested by any pod)'],
+    ['prod/__unmounted__', true, 'unmounted volumes'],
+    ['__pod__', true, 'the pod itself (volumes, load balancers, network, init, overhead)'],
+    ['envoy', false, 'envoy'],
+  ];
+  for (const [name, pseudo, label] of cases) {
+    it(`${name} → ${label}`, () => {
+      assert.equal(isPseudo(name), pseudo);
+      assert.equal(pseudoLabel(name), label);
+    });
+  }
+});
+
+describe('row efficiency', () => {
+  const cases: [what: string, cpuCoreRequestAverage: number, ramByteRequestAverage: number, totalEfficiency: number | undefined, expected: number | undefined][] = [
+    ['a container with requests', 0.4, 805_306_368, 0.47, 0.47],
+    ['a pod with only a memory request', 0, 1_073_741_824, 0.2, 0.2],
+    ['a pod using nothing of its request', 0.5, 0, 0, 0],
+    ['__pod__: requests nothing', 0, 0, 0, undefined],
+    ['unknown usage', 1, 0, undefined, undefined],
+  ];
+  for (const [what, cpuCoreRequestAverage, ramByteRequestAverage, totalEfficiency, expected] of cases) {
+    it(`${what} → ${expected ?? 'none'}`, () => assert.equal(rowEfficiency({ cpuCoreRequestAverage, ramByteRequestAverage, totalEfficiency }), expected));
+  }
+});
+
 describe('URL state', () => {
   it('round-trips through the query string, defaults left out', () => {
     assert.equal(stateToSearch(DEFAULT_STATE), '');
@@ -246,6 +277,12 @@ describe('URL state', () => {
     assert.equal(stateToSearch(s), '?page=namespaces&window=30d&ns=checkout&workload=deployment%2Fapi');
   });
   it('an unknown page falls back to the overview', () => assert.equal(parseState('?page=admin').page, 'overview'));
+  it("a pod's containers: the pod is in the link, after the workload", () => {
+    const s = parseState('?pod=api-b63m-qx&page=namespaces&ns=checkout&workload=deployment%2Fapi');
+    assert.equal(s.pod, 'api-b63m-qx');
+    assert.equal(stateToSearch(s), '?page=namespaces&ns=checkout&workload=deployment%2Fapi&pod=api-b63m-qx');
+    assert.equal(stateToSearch({ ...s, pod: '' }), '?page=namespaces&ns=checkout&workload=deployment%2Fapi');
+  });
 });
 
 describe('tables and CSV', () => {

@@ -175,8 +175,8 @@ describe('web UI on the example API (real Chromium)', () => {
       // The plugin prints six significant decimals; the UI's tooltip the API's figure to 1e-6.
       assert.ok(Math.abs(fromPlugin.totalUsd - shown) <= 1e-6 * Math.max(1, shown), `${pod}: UI ${shown} vs kubectl cost ${fromPlugin.totalUsd}`);
     }
-    // Pods are the last level (the store records pods, not containers): no further links.
-    assert.equal(await rows.locator('th a').count(), 0);
+    // Each pod opens its containers (the next test).
+    assert.equal(await rows.locator('th a').count(), count);
     // The table's total is the workload's total in the API.
     const workloadTotal = dollars(await w.page.getByTestId('table-total').getAttribute('title'));
     const byController = await api<AllocationAnswer>(`/api/v1/allocation?window=7d&aggregate=controller&accumulate=true&filter=${encodeURIComponent('namespace:"checkout"')}`);
@@ -190,6 +190,83 @@ describe('web UI on the example API (real Chromium)', () => {
     await w.page.goBack();
     await w.page.getByRole('heading', { name: 'Pods of deployment api' }).waitFor();
     assert.deepEqual([...w.problems, ...w2.problems], []);
+  });
+
+  it("a pod's containers (the fixture records them, as --record-containers does): each as computed by hand, adding up to the pod", async () => {
+    const w = await open('/?page=namespaces&ns=checkout&workload=deployment%2Fapi');
+    // api-b63m-qx is replica 0, on ip-10-0-1-10 (m5.xlarge, $0.192/h, 4 cores 16 GiB): a GiB-hour is
+    // 0.192 / (4 × 7.5 + 16) = $0.0041739130, a core-hour 7.5 × that = $0.0313043478; 7 days = 168 h.
+    // Its 0.5 core 1 GiB are api's 0.4 core 0.75 GiB and envoy's 0.1 core 0.25 GiB (the sidecar of
+    // ui/fixtures/cluster.json); the pod's network, 0.004 $/h × 168 = $0.672, belongs to no container.
+    // Rows in the table's default order, the most expensive first.
+    const expected: [label: string, cpuUsd: number, ramUsd: number, networkUsd: number, totalUsd: number][] = [
+      ['api', 0.4 * 168 * 0.0313043478, 0.75 * 168 * 0.004173913, 0, 2.629565217],
+      ['envoy', 0.1 * 168 * 0.0313043478, 0.25 * 168 * 0.004173913, 0, 0.701217391],
+      ['the pod itself (volumes, load balancers, network, init, overhead)', 0, 0, 0.672, 0.672],
+    ];
+    const podRow = w.page.locator('table tbody tr', { has: w.page.getByRole('link', { name: 'api-b63m-qx', exact: true }) });
+    await podRow.waitFor();
+    const podTotal = dollars(await podRow.locator('td').nth(6).getAttribute('title'));
+    assert.equal(podTotal.toFixed(6), '4.002783'); // 2.629565 + 0.672 + 0.701217
+    await w.page.getByRole('link', { name: 'api-b63m-qx', exact: true }).click();
+    await w.page.getByRole('heading', { name: 'Containers of pod api-b63m-qx' }).waitFor();
+    assert.match(w.page.url(), /ns=checkout&workload=deployment%2Fapi&pod=api-b63m-qx/);
+    const rows = w.page.locator('table tbody tr');
+    await rows.first().waitFor();
+    await shot(w, 'namespaces-containers');
+    assert.equal(await rows.count(), expected.length);
+    for (const [i, [label, cpuUsd, ramUsd, networkUsd, totalUsd]] of expected.entries()) {
+      const row = rows.nth(i);
+      const cell = async (n: number) => dollars(await row.locator('td').nth(n).getAttribute('title'));
+      assert.equal(((await row.locator('th').textContent()) ?? '').trim(), label);
+      assert.ok(Math.abs((await cell(0)) - cpuUsd) < 1e-6, `${label} CPU ${await cell(0)} vs ${cpuUsd}`);
+      assert.ok(Math.abs((await cell(1)) - ramUsd) < 1e-6, `${label} RAM ${await cell(1)} vs ${ramUsd}`);
+      assert.ok(Math.abs((await cell(4)) - networkUsd) < 1e-6, `${label} network ${await cell(4)} vs ${networkUsd}`);
+      assert.ok(Math.abs((await cell(6)) - totalUsd) < 1e-6, `${label} total ${await cell(6)} vs ${totalUsd}`);
+      // Efficiency: none for the pod's own part, which requests nothing (not a red 0%).
+      const efficiency = ((await row.locator('td').nth(9).textContent()) ?? '').trim();
+      if (label.startsWith('the pod itself')) assert.equal(efficiency, '—');
+      else assert.match(efficiency, /^\d+%$/);
+    }
+    // The containers add up to the pod; containers are the last level.
+    assert.ok(Math.abs(dollars(await w.page.getByTestId('table-total').getAttribute('title')) - podTotal) <= 2e-6);
+    assert.equal(await rows.locator('th a').count(), 0);
+    // Back to the pods through the breadcrumbs.
+    await w.page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'api (deployment)' }).click();
+    await w.page.getByRole('heading', { name: 'Pods of deployment api' }).waitFor();
+    assert.deepEqual(w.problems, []);
+  });
+
+  it("a pod's containers refused by the API (an exporter without --record-containers): its message, and Retry", async () => {
+    const w = await open('/?page=namespaces&ns=checkout&workload=deployment%2Fapi&pod=api-b63m-qx');
+    // The exporter's own answer when the store has no container rows (docs/api.md#containers).
+    const refusal = {
+      code: 400,
+      status: 'error',
+      message:
+        'aggregate="container": no per-container history in this window (the store holds none): containers are recorded only by an exporter started with --record-containers (KCE_RECORD_CONTAINERS=true); accepted: a window where container rows exist, or aggregate/filter on pod',
+    };
+    let refuse = true;
+    await w.page.route('**/api/v1/allocation*', (route) =>
+      refuse && /aggregate=container/.test(route.request().url()) ? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify(refusal) }) : route.continue(),
+    );
+    await w.page.reload();
+    const alert = w.page.getByRole('alert');
+    await alert.waitFor();
+    const text = (await alert.textContent()) ?? '';
+    assert.match(text, /Costs per container are recorded only by an exporter started with --record-containers/);
+    assert.ok(text.includes(`HTTP 400: ${refusal.message}`), text);
+    assert.equal(await w.page.locator('table').count(), 0);
+    await shot(w, 'namespaces-containers-refused');
+    refuse = false;
+    await w.page.getByRole('button', { name: 'Retry' }).click();
+    await w.page.getByRole('heading', { name: 'Containers of pod api-b63m-qx' }).waitFor();
+    await w.page.locator('table tbody tr').first().waitFor();
+    assert.equal(await w.page.locator('table tbody tr').count(), 3);
+    assert.deepEqual(
+      w.problems.filter((p) => !/status of 400/.test(p)),
+      [],
+    );
   });
 
   it('CSV export downloads the table with exact figures, and it parses', async () => {

@@ -1,10 +1,11 @@
 // Starts a real Prometheus (Debian's package) on a free port with a temporary data directory,
 // scraping the given targets, and answers PromQL queries through its HTTP API.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnChild } from './children.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,28 +50,21 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
     extraConfig,
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);
-  let output = '';
-  const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const child = spawnChild('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...args]);
   const url = `http://127.0.0.1:${port}`;
 
+  // SIGTERM, SIGKILL after 30 s: a stop never hangs the test's cleanup.
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await child.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 30_000;
+  // Generous: Prometheus replays and opens its TSDB before it is ready, slowly on a loaded machine.
+  const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) {
+    if (child.process.exitCode !== null) {
       await stop();
-      throw new Error(`prometheus exited with ${child.exitCode}: ${output}`);
+      throw new Error(`prometheus exited with ${child.process.exitCode}: ${child.output()}`);
     }
     try {
       if ((await fetch(`${url}/-/ready`)).ok) break;
@@ -79,7 +73,7 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`prometheus not ready after 30 s: ${output}`);
+      throw new Error(`prometheus not ready after 90 s: ${child.output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -95,7 +89,7 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
   return {
     url,
     query,
-    async waitFor(promql, accept, timeoutMs = 30_000) {
+    async waitFor(promql, accept, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       let last: PromSample[] = [];
       while (Date.now() < until) {

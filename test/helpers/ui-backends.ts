@@ -17,7 +17,8 @@ export interface RunningBackend {
   close(): Promise<void>;
 }
 
-export async function startRecordedDemo({ days = 10, endMs = Date.now() } = {}): Promise<RunningBackend> {
+/** `containers`: also record per-container rows, as `--record-containers` does (aggregate=container answers). */
+export async function startRecordedDemo({ days = 10, endMs = Date.now(), containers = false } = {}): Promise<RunningBackend> {
   const HOUR = 3_600_000;
   let now = Math.floor(endMs / HOUR) * HOUR - days * 24 * HOUR;
   const store = createMemoryStore();
@@ -31,7 +32,7 @@ export async function startRecordedDemo({ days = 10, endMs = Date.now() } = {}):
     onCycle: {
       component: 'store',
       handle: async (c) => {
-        if (!c.first) await store.record(cycleBatch(c, { cluster: 'demo', demo: true }));
+        if (!c.first) await store.record(cycleBatch(c, { cluster: 'demo', demo: true, containers }));
       },
     },
   });

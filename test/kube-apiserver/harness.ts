@@ -21,7 +21,10 @@ export interface TestCluster {
 export const FAST: Omit<KubeSourceOptions, 'transport' | 'description'> = {
   backoff: { initialMs: 10, maxMs: 100 },
   unreachableAfterMs: 0,
-  firstSyncTimeoutMs: 10_000,
+  // How long a first read waits for the first lists: a bound on a hang, not a timing. 10 s was too
+  // short at load 20 (10,000 pods in pages of 500 were still being listed). Tests that expect the
+  // sync not to finish set their own, after waiting for the condition they check.
+  firstSyncTimeoutMs: 120_000,
 };
 
 export async function startTestCluster(options: FakeApiServerOptions = {}): Promise<TestCluster> {
@@ -48,8 +51,11 @@ export async function startTestCluster(options: FakeApiServerOptions = {}): Prom
   };
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`:
+ * generous by default, as it bounds a hang on a loaded machine and times nothing.
+ */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -74,7 +80,8 @@ export function kubectl(cluster: TestCluster, args: readonly string[], options: 
     });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    // A bound on a hang (kubectl killed), generous for a loaded machine; it times nothing.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
       if (options.untilStdout?.test(stdout)) child.kill('SIGTERM');

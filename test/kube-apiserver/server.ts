@@ -441,7 +441,7 @@ export class FakeApiServer {
   }
 
   /** Resolves when at least `count` watches are open. */
-  async waitForWatches(count: number, timeoutMs = 10_000): Promise<void> {
+  async waitForWatches(count: number, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.watchers.size < count) {
       if (Date.now() > deadline) throw new Error(`test API server: ${this.watchers.size} watches open, expected ${count}`);

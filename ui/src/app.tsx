@@ -207,12 +207,12 @@ export function App({ api }: { api: ApiClient }) {
             {PAGES.map((p) => (
               <li key={p.id}>
                 <a
-                  href={href({ page: p.id as Page, ns: '', workload: '', sort: '' })}
+                  href={href({ page: p.id as Page, ns: '', workload: '', pod: '', sort: '' })}
                   aria-current={p.id === page.id ? 'page' : undefined}
                   onClick={(e) => {
                     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
                     e.preventDefault();
-                    navigate({ page: p.id, ns: '', workload: '', sort: '' });
+                    navigate({ page: p.id, ns: '', workload: '', pod: '', sort: '' });
                   }}
                 >
                   {p.label}

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Allocation } from './api.ts';
 import type { DisplayColumn } from './components/table.tsx';
-import { efficiencyClass, exactUsd, formatBytes, formatCores, formatPct, formatUsd, networkCost } from './model.ts';
+import { efficiencyClass, exactUsd, formatBytes, formatCores, formatPct, formatUsd, networkCost, rowEfficiency } from './model.ts';
 
 export interface AllocationRow {
   readonly key: string;
@@ -88,9 +88,9 @@ export function allocationColumns(nameLabel: string): DisplayColumn<AllocationRo
       id: 'efficiency',
       label: 'Efficiency',
       numeric: true,
-      value: (r) => r.allocation.totalEfficiency,
-      render: (r) => formatPct(r.allocation.totalEfficiency),
-      className: (r) => efficiencyClass(r.allocation.totalEfficiency),
+      value: (r) => rowEfficiency(r.allocation),
+      render: (r) => formatPct(rowEfficiency(r.allocation)),
+      className: (r) => efficiencyClass(rowEfficiency(r.allocation)),
       title: (r) =>
         `Usage / request, weighted by cost: ${formatPct(r.allocation.totalEfficiency, 2)} (CPU ${formatPct(r.allocation.cpuEfficiency, 2)}, RAM ${formatPct(r.allocation.ramEfficiency, 2)})`,
     },

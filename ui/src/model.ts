@@ -26,9 +26,10 @@ export interface UiState {
   readonly label: string;
   readonly pool: string;
   readonly instanceType: string;
-  /** Drill-down: namespace → workload (`kind/name`) → its pods. */
+  /** Drill-down: namespace → workload (`kind/name`) → its pods → one pod's containers. */
   readonly ns: string;
   readonly workload: string;
+  readonly pod: string;
   /** `column` or `-column` (descending). */
   readonly sort: string;
 }
@@ -43,10 +44,11 @@ export const DEFAULT_STATE: UiState = {
   instanceType: '',
   ns: '',
   workload: '',
+  pod: '',
   sort: '',
 };
 
-const STATE_KEYS = ['page', 'window', 'cluster', 'namespace', 'label', 'pool', 'instanceType', 'ns', 'workload', 'sort'] as const;
+const STATE_KEYS = ['page', 'window', 'cluster', 'namespace', 'label', 'pool', 'instanceType', 'ns', 'workload', 'pod', 'sort'] as const;
 
 export function parseState(search: string): UiState {
   const q = new URLSearchParams(search);
@@ -172,7 +174,12 @@ export function buildFilter(f: FilterParts): string {
 /** Words for OpenCost's pseudo-allocations (`__idle__`, `__unmounted__`, `__unallocated__`). */
 export function pseudoLabel(name: string): string {
   const last = name.slice(name.lastIndexOf('/') + 1);
-  const words: Record<string, string> = { __idle__: 'idle (not requested by any pod)', __unmounted__: 'unmounted volumes', __unallocated__: 'unallocated' };
+  const words: Record<string, string> = {
+    __idle__: 'idle (not requested by any pod)',
+    __unmounted__: 'unmounted volumes',
+    __unallocated__: 'unallocated',
+    __pod__: 'the pod itself (volumes, load balancers, network, init, overhead)',
+  };
   return words[last] ?? name;
 }
 
@@ -321,6 +328,15 @@ export function suggestRequests(a: Allocation, { headroom = 1.2 } = {}): Suggest
 }
 
 export type EfficiencyClass = 'eff-low' | 'eff-mid' | 'eff-high' | 'eff-none';
+
+/**
+ * A row's efficiency (usage / request, weighted by cost), or undefined when it requests nothing —
+ * the pod's own part `__pod__` (volumes, network), unmounted volumes: no request, no efficiency,
+ * rather than a red 0%.
+ */
+export function rowEfficiency(a: Pick<Allocation, 'totalEfficiency' | 'cpuCoreRequestAverage' | 'ramByteRequestAverage'>): number | undefined {
+  return a.cpuCoreRequestAverage > 0 || a.ramByteRequestAverage > 0 ? a.totalEfficiency : undefined;
+}
 
 export function efficiencyClass(e: number | undefined): EfficiencyClass {
   if (e === undefined) return 'eff-none';

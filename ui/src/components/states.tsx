@@ -10,13 +10,14 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-export function ErrorState({ error, retry }: { error: Error; retry: () => void }) {
+/** `refusedHint`: what to do when this query is refused (HTTP 400), where the page knows better. */
+export function ErrorState({ error, retry, refusedHint }: { error: Error; retry: () => void; refusedHint?: string }) {
   const status = error instanceof ApiError ? error.status : undefined;
   const hint =
     status === 404
       ? 'This exporter does not serve that endpoint yet: update it, or check that the UI and the exporter are the same version.'
       : status === 400
-        ? 'The query was refused: pick another window or clear the filters.'
+        ? (refusedHint ?? 'The query was refused: pick another window or clear the filters.')
         : status === 401 || status === 403
           ? 'The exporter requires a token or an allowed address (--auth-token-file, --allow-cidr): open the UI through kubectl port-forward or a proxy that adds the token.'
           : status !== undefined && status >= 500

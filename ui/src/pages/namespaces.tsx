@@ -1,5 +1,6 @@
 // Namespaces → workloads → pods → containers. The level is in the URL (ns, workload, pod), so a
-// link opens the same table; breadcrumbs go back up.
+// link opens the same table; breadcrumbs go back up. Containers are answered only by an exporter
+// that records them (--record-containers); otherwise the API's 400 says so, and the page shows it.
 import type { ComponentChildren } from 'preact';
 import type { AllocationAggregate, AllocationSet, ApiClient } from '../api.ts';
 import type { AllocationRow } from '../columns.tsx';
@@ -12,19 +13,31 @@ import type { UiState } from '../model.ts';
 import { buildFilter, controllerOfGroup, describeWindow, exactUsd, formatUsd, isPseudo, parseWorkload, pseudoLabel } from '../model.ts';
 
 interface Level {
-  readonly id: 'namespaces' | 'workloads' | 'pods';
+  readonly id: 'namespaces' | 'workloads' | 'pods' | 'containers';
   readonly title: string;
   readonly nameLabel: string;
   readonly aggregate: AllocationAggregate[];
   readonly filter: string;
   /** Label and next-level state of a row. */
   readonly row: (name: string, set: AllocationSet) => { label: string; next?: Partial<UiState> };
+  /** What to do about a refused query (HTTP 400) at this level, instead of the general hint. */
+  readonly refusedHint?: string;
 }
 
-// Pods are the last level: the history store records pods, not containers (docs/ui.md).
 function levelOf(state: UiState, baseFilter: string): Level {
   const and = (extra: string) => [baseFilter, extra].filter((x) => x !== '').join('+');
   const w = parseWorkload(state.workload);
+  if (state.ns !== '' && w !== undefined && state.pod !== '') {
+    return {
+      id: 'containers',
+      title: `Containers of pod ${state.pod}`,
+      nameLabel: 'Container',
+      aggregate: ['container'],
+      filter: and(buildFilter({ namespace: state.ns, controllerKind: w.kind, controller: w.name, pod: state.pod })),
+      row: (name) => ({ label: isPseudo(name) ? pseudoLabel(name) : name }),
+      refusedHint: 'Costs per container are recorded only by an exporter started with --record-containers, from then on (the message below says what the history holds).',
+    };
+  }
   if (state.ns !== '' && w !== undefined) {
     return {
       id: 'pods',
@@ -32,7 +45,10 @@ function levelOf(state: UiState, baseFilter: string): Level {
       nameLabel: 'Pod',
       aggregate: ['pod'],
       filter: and(buildFilter({ namespace: state.ns, controllerKind: w.kind, controller: w.name })),
-      row: (name, set) => ({ label: set[name]?.properties.pod ?? name.slice(name.lastIndexOf('/') + 1) }),
+      row: (name, set) => {
+        const pod = set[name]?.properties.pod ?? name.slice(name.lastIndexOf('/') + 1);
+        return isPseudo(name) ? { label: pseudoLabel(name) } : { label: pod, next: { pod } };
+      },
     };
   }
   if (state.ns !== '') {
@@ -74,12 +90,13 @@ export function Namespaces({ ctx }: { ctx: PageContext }) {
   const level = levelOf(state, ctx.filter);
   const [data, retry] = useLoad((signal) => loadLevel(api, state.window, level, signal), [state.window, level.filter, level.id]);
   const w = parseWorkload(state.workload);
-  const crumbs: { label: string; patch: Partial<UiState> }[] = [{ label: 'All namespaces', patch: { ns: '', workload: '' } }];
-  if (state.ns !== '') crumbs.push({ label: state.ns, patch: { workload: '' } });
-  if (state.ns !== '' && w) crumbs.push({ label: `${w.name} (${w.kind})`, patch: {} });
+  const crumbs: { label: string; patch: Partial<UiState> }[] = [{ label: 'All namespaces', patch: { ns: '', workload: '', pod: '' } }];
+  if (state.ns !== '') crumbs.push({ label: state.ns, patch: { workload: '', pod: '' } });
+  if (state.ns !== '' && w) crumbs.push({ label: `${w.name} (${w.kind})`, patch: { pod: '' } });
+  if (state.ns !== '' && w && state.pod !== '') crumbs.push({ label: state.pod, patch: {} });
   let body: ComponentChildren;
   if (data.state === 'loading') body = <Loading what={level.title.toLowerCase()} />;
-  else if (data.state === 'error') body = <ErrorState error={data.error} retry={retry} />;
+  else if (data.state === 'error') body = <ErrorState error={data.error} retry={retry} {...(level.refusedHint ? { refusedHint: level.refusedHint } : {})} />;
   else {
     const [plain, shared] = data.value;
     const rows: AllocationRow[] = Object.keys(plain).map((name) => {
@@ -105,7 +122,7 @@ export function Namespaces({ ctx }: { ctx: PageContext }) {
         <DataTable
           caption={level.title}
           showCaption={false}
-          fileName={`${level.id}-${[state.ns, w?.name].filter(Boolean).join('-') || 'all'}-${state.window.replaceAll(':', '')}.csv`}
+          fileName={`${level.id}-${[state.ns, w?.name, state.pod].filter(Boolean).join('-') || 'all'}-${state.window.replaceAll(':', '')}.csv`}
           columns={allocationColumns(level.nameLabel)}
           rows={rows}
           rowKey={(r) => r.key}

@@ -152,11 +152,11 @@ export function Overview({ ctx }: { ctx: PageContext }) {
               {s.topNamespaces.map((n) => (
                 <li key={n.name}>
                   <a
-                    href={ctx.href({ page: 'namespaces', ns: n.name, workload: '' })}
+                    href={ctx.href({ page: 'namespaces', ns: n.name, workload: '', pod: '' })}
                     onClick={(e) => {
                       if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
                       e.preventDefault();
-                      ctx.navigate({ page: 'namespaces', ns: n.name, workload: '' });
+                      ctx.navigate({ page: 'namespaces', ns: n.name, workload: '', pod: '' });
                     }}
                   >
                     {n.name}
