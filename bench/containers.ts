@@ -8,31 +8,15 @@
 //   - the API's 30-day query (`window=30d` ending now, 31 days of hourly cycles rolled up) through
 //     the HTTP routes in process: aggregate=container next to aggregate=namespace (median of 5).
 // Run: `npm run bench -- --sizes containers` (bench/run.ts), or `node bench/containers.ts [sqlite|postgres]`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import pg from 'pg';
-import { allocate } from '../src/core/allocate.ts';
-import { loadCatalog } from '../src/pricing/catalog.ts';
-import { createPriceBook } from '../src/pricing/pricebook.ts';
+import { loadavg } from 'node:os';
 import { apiRoutes } from '../src/server/api-routes.ts';
-import { convertKubeDocuments } from '../src/sources/kube-objects.ts';
-import { convertPodMetricsList } from '../src/sources/pod-metrics.ts';
-import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
-import { ALLOCATION_SUMS, CLUSTER_SUMS, DISK_SUMS, HOUR_MS, LOAD_BALANCER_SUMS, NODE_SUMS } from '../src/store/plan.ts';
-import { createPostgresStore } from '../src/store/postgres.ts';
-import { cycleBatch } from '../src/store/record.ts';
-import { createSqliteStore } from '../src/store/sqlite.ts';
-import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
-import { startPgServer } from '../test/pg-server.ts';
+import type { BackendRun, CycleTemplate, TableBytes } from './history.ts';
+import { cycleTemplate, DAY_MS, eachBackend, recordHourlyHistory, T0, timeWrites } from './history.ts';
 import { median } from './stats.ts';
 
 /** 10,000 pods on 1,000 nodes; KCE_BENCH_PODS=1000 for a quick look (nodes: a tenth). */
 const PODS = Number(process.env['KCE_BENCH_PODS'] ?? 10_000);
 const NODES = Math.max(1, Math.round(PODS / 10));
-const DAY_MS = 86_400_000;
-const T0 = Date.UTC(2026, 9, 1);
 
 export interface ContainersBench {
   readonly backend: 'sqlite' | 'postgres';
@@ -53,40 +37,6 @@ export interface ContainersBench {
   readonly load: string;
 }
 
-/** One cycle of the synthetic cluster with its container rows, costed once; `at` moves it in time. */
-function template(): { at(startMs: number, endMs: number, containers: boolean): CycleBatch } {
-  const list = generateSyntheticList({ nodes: NODES, pods: PODS });
-  const { snapshot } = convertKubeDocuments([{ doc: list, origin: 'bench' }]);
-  const { usage } = convertPodMetricsList(generateSyntheticMetrics(list), 'bench');
-  const snap = { ...snapshot, usage };
-  const window = { startMs: T0 - HOUR_MS, endMs: T0 };
-  const report = allocate(snap, createPriceBook({ catalog: loadCatalog() }), window);
-  const base = cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'bench', demo: false, containers: true });
-  return {
-    at(startMs, endMs, containers) {
-      const hours = (endMs - startMs) / HOUR_MS;
-      const re = <T>(rows: readonly T[], sums: readonly string[]): T[] =>
-        rows.map((r) => {
-          const out: Record<string, unknown> = { ...(r as Record<string, unknown>), startMs, endMs };
-          for (const f of sums) out[f] = ((r as Record<string, unknown>)[f] as number) * hours;
-          return out as T;
-        });
-      const { containers: rows, ...rest } = base;
-      return {
-        ...rest,
-        startMs,
-        endMs,
-        allocations: re(base.allocations, ALLOCATION_SUMS),
-        ...(containers ? { containers: re(rows ?? [], ALLOCATION_SUMS) } : {}),
-        nodes: re(base.nodes, NODE_SUMS),
-        disks: re(base.disks, DISK_SUMS),
-        loadBalancers: re(base.loadBalancers, LOAD_BALANCER_SUMS),
-        clusterCharges: re([base.clusterCharges], CLUSTER_SUMS)[0]!,
-      };
-    },
-  };
-}
-
 /** Bytes of the raw and of the rollup tables, pods (everything but containers) and containers apart. */
 type Sizes = { rawPods: number; rawContainers: number; rollupPods: number; rollupContainers: number };
 
@@ -98,71 +48,43 @@ function add(sizes: Sizes, containers: boolean, what: 'raw' | 'rollup', bytes: n
   else sizes.rollupPods += bytes;
 }
 
-function sqliteSizes(path: string): Sizes {
-  const db = new DatabaseSync(path);
-  try {
-    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
-    const out: Sizes = { rawPods: 0, rawContainers: 0, rollupPods: 0, rollupContainers: 0 };
-    for (const r of rows) {
+/** SQLite: tables and indexes; PostgreSQL: the store's tables with their indexes. */
+function sizes(backend: BackendRun['backend'], tables: readonly TableBytes[]): Sizes {
+  const out: Sizes = { rawPods: 0, rawContainers: 0, rollupPods: 0, rollupContainers: 0 };
+  for (const r of tables) {
+    if (backend === 'sqlite') {
       const ctr = r.name.startsWith('ctr_');
-      if (r.name.endsWith('_raw') || r.name === 'cycles') add(out, ctr, 'raw', Number(r.bytes));
-      if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) add(out, ctr, 'rollup', Number(r.bytes));
-    }
-    return out;
-  } finally {
-    db.close();
-  }
-}
-
-async function pgSizes(url: string): Promise<Sizes> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query('VACUUM ANALYZE');
-    const rows = (
-      await c.query<{ name: string; bytes: string }>(
-        "SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'kce_%'",
-      )
-    ).rows;
-    const out: Sizes = { rawPods: 0, rawContainers: 0, rollupPods: 0, rollupContainers: 0 };
-    for (const r of rows) {
+      if (r.name.endsWith('_raw') || r.name === 'cycles') add(out, ctr, 'raw', r.bytes);
+      if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) add(out, ctr, 'rollup', r.bytes);
+    } else {
       const ctr = r.name.startsWith('kce_ctr_');
-      if (/_raw_d\d+$/.test(r.name) || r.name === 'kce_cycles') add(out, ctr, 'raw', Number(r.bytes));
-      if (/_hourly_w\d+$/.test(r.name) || r.name.endsWith('_daily')) add(out, ctr, 'rollup', Number(r.bytes));
+      if (/_raw_d\d+$/.test(r.name) || r.name === 'kce_cycles') add(out, ctr, 'raw', r.bytes);
+      if (/_hourly_w\d+$/.test(r.name) || r.name.endsWith('_daily')) add(out, ctr, 'rollup', r.bytes);
     }
-    return out;
-  } finally {
-    await c.end();
   }
+  return out;
 }
 
-async function benchOne(backend: 'sqlite' | 'postgres', open: (name: string) => Promise<{ store: HistoryStore; sizes: () => Promise<Sizes> }>, cycle: ReturnType<typeof template>): Promise<ContainersBench> {
+async function benchOne({ backend, open }: BackendRun, cycle: CycleTemplate): Promise<ContainersBench> {
   const log = (msg: string): void => {
     process.stderr.write(`containers bench (${backend}): ${msg}\n`);
   };
-  const sample = cycle.at(0, 1, true);
+  const sample = cycle.at(0, 1);
   const podRowsPerCycle = sample.allocations.length;
   const containerRowsPerCycle = sample.containers?.length ?? 0;
 
   // 1. Live writes, 60-second cycles: two stores, one without and one with containers, alternating.
   const without = await open('live-without');
   const withC = await open('live-with');
-  const writesWithout: number[] = [];
-  const writesWith: number[] = [];
-  const start = T0 + 40 * DAY_MS;
-  for (let i = 0; i < 32; i++) {
-    for (const [store, containers, into] of [
-      [without.store, false, writesWithout],
-      [withC.store, true, writesWith],
-    ] as const) {
-      const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000, containers);
-      const t = performance.now();
-      await store.record(batch);
-      if (i >= 2) into.push(performance.now() - t);
-    }
-  }
-  const live = await withC.sizes();
+  const [writesWithout = [], writesWith = []] = await timeWrites(
+    [
+      { store: without.store, containers: false },
+      { store: withC.store, containers: true },
+    ],
+    cycle,
+    { startMs: T0 + 40 * DAY_MS },
+  );
+  const live = sizes(backend, await withC.tableBytes());
   await without.store.close();
   await withC.store.close();
   const perPodDay = (bytes: number) => (bytes / (32 * podRowsPerCycle)) * 1_440;
@@ -170,17 +92,9 @@ async function benchOne(backend: 'sqlite' | 'postgres', open: (name: string) => 
 
   // 2. 31 days of hourly history with containers, rolled up.
   const hist = await open('history');
-  const t = performance.now();
   const days = 31;
-  for (let h = 0; h < days * 24; h++) {
-    await hist.store.record(cycle.at(T0 + h * HOUR_MS, T0 + (h + 1) * HOUR_MS, true));
-    if (h % 168 === 167) log(`recorded ${h + 1} hourly cycles`);
-  }
-  const historySeconds = (performance.now() - t) / 1000;
-  const m = performance.now();
-  await hist.store.maintain(T0 + days * DAY_MS);
-  const maintainSeconds = (performance.now() - m) / 1000;
-  const rolled = await hist.sizes();
+  const { recordSeconds: historySeconds, maintainSeconds } = await recordHourlyHistory(hist.store, cycle, { days, log });
+  const rolled = sizes(backend, await hist.tableBytes());
   log(`recorded in ${historySeconds.toFixed(0)} s, maintained in ${maintainSeconds.toFixed(0)} s`);
 
   // 3. The API's 30 days ending now, through the routes, per namespace and per container.
@@ -236,47 +150,12 @@ async function benchOne(backend: 'sqlite' | 'postgres', open: (name: string) => 
 }
 
 export async function benchContainers(backends: readonly ('sqlite' | 'postgres')[] = ['sqlite']): Promise<ContainersBench[]> {
-  const cycle = template();
-  const out: ContainersBench[] = [];
-  if (backends.includes('sqlite')) {
-    const dir = mkdtempSync(join(tmpdir(), 'kce-containers-bench-'));
-    try {
-      out.push(
-        await benchOne(
-          'sqlite',
-          async (name) => {
-            const path = join(dir, `${name}.db`);
-            return { store: createSqliteStore({ path }), sizes: async () => sqliteSizes(path) };
-          },
-          cycle,
-        ),
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  if (backends.includes('postgres')) {
-    const server = await startPgServer();
-    try {
-      out.push(
-        await benchOne(
-          'postgres',
-          async (name) => {
-            const url = await server.createDatabase(name.replaceAll('-', '_'));
-            return { store: await createPostgresStore({ url }), sizes: () => pgSizes(url) };
-          },
-          cycle,
-        ),
-      );
-    } finally {
-      await server.stop();
-    }
-  }
-  return out;
+  const cycle = cycleTemplate({ nodes: NODES, pods: PODS, containers: true });
+  return await eachBackend(backends, 'kce-containers-bench-', (on) => benchOne(on, cycle));
 }
 
 export function printContainersBench(results: readonly ContainersBench[]): void {
-  console.log('\nPer-container history (--record-containers), 10,000 pods (median; load average 1/5/15 min at the end)\n');
+  console.log(`\nPer-container history (--record-containers), ${PODS.toLocaleString('en')} pods (median; load average 1/5/15 min at the end)\n`);
   console.log('| backend | rows a cycle (pods + containers) | write without → with containers | raw bytes / pod-day, pods + containers | rollup bytes / pod-day, pods + containers | 744 hourly cycles with containers | maintenance | 30 days ending now: aggregate=namespace | aggregate=container | load |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;

@@ -9,26 +9,18 @@
 //   - one cluster's own exporter (its scoped view of the same store), same query.
 // Run for 2 and 10 clusters (`node bench/hub.ts 2,10`).
 import { cpus, loadavg, totalmem } from 'node:os';
-import { allocate } from '../src/core/allocate.ts';
-import { loadCatalog } from '../src/pricing/catalog.ts';
-import { createPriceBook } from '../src/pricing/pricebook.ts';
 import { apiRoutes } from '../src/server/api-routes.ts';
-import { convertKubeDocuments } from '../src/sources/kube-objects.ts';
-import { convertPodMetricsList } from '../src/sources/pod-metrics.ts';
-import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
 import { HOUR_MS } from '../src/store/plan.ts';
 import { createPostgresStore } from '../src/store/postgres.ts';
-import { cycleBatch } from '../src/store/record.ts';
 import { scopeStore } from '../src/store/scope.ts';
-import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
-import { startPgServer } from '../test/pg-server.ts';
+import type { HistoryStore } from '../src/store/types.ts';
+import { startPgServer } from '../test/helpers/postgres.ts';
+import { cycleTemplate, DAY_MS, T0 } from './history.ts';
 import { median } from './stats.ts';
 
 const NODES = 100;
 const PODS = 1_000;
-const DAY_MS = 86_400_000;
 const DAYS = 8;
-const T0 = Date.UTC(2026, 9, 1);
 const REPEATS = 7;
 
 export interface HubBenchResult {
@@ -43,29 +35,6 @@ export interface HubBenchResult {
   readonly groups: number;
   readonly answerBytes: number;
   readonly load: readonly number[];
-}
-
-/** One hour of the S cluster, costed once by the real model; `at` moves it to another hour and cluster. */
-function template(): (cluster: string, startMs: number) => CycleBatch {
-  const list = generateSyntheticList({ nodes: NODES, pods: PODS });
-  const { snapshot } = convertKubeDocuments([{ doc: list, origin: 'bench' }]);
-  const { usage } = convertPodMetricsList(generateSyntheticMetrics(list), 'bench');
-  const snap = { ...snapshot, usage };
-  const window = { startMs: T0 - HOUR_MS, endMs: T0 };
-  const report = allocate(snap, createPriceBook({ catalog: loadCatalog() }), window);
-  const base = cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'bench', demo: false });
-  return (cluster, startMs) => {
-    const at = { cluster, startMs, endMs: startMs + HOUR_MS };
-    return {
-      ...base,
-      ...at,
-      allocations: base.allocations.map((r) => ({ ...r, ...at })),
-      nodes: base.nodes.map((r) => ({ ...r, ...at })),
-      disks: base.disks.map((r) => ({ ...r, ...at })),
-      loadBalancers: base.loadBalancers.map((r) => ({ ...r, ...at })),
-      clusterCharges: { ...base.clusterCharges, ...at },
-    };
-  };
 }
 
 async function timeQuery(store: HistoryStore, query: string): Promise<{ ms: number; bytes: number; groups: number }> {
@@ -86,7 +55,8 @@ async function timeQuery(store: HistoryStore, query: string): Promise<{ ms: numb
 }
 
 export async function benchHub(clusterCounts: readonly number[] = [2, 10]): Promise<HubBenchResult[]> {
-  const at = template();
+  // One hour of the S cluster, costed once by the real model, moved to another hour and cluster.
+  const cycle = cycleTemplate({ nodes: NODES, pods: PODS });
   const server = await startPgServer();
   const out: HubBenchResult[] = [];
   try {
@@ -95,7 +65,7 @@ export async function benchHub(clusterCounts: readonly number[] = [2, 10]): Prom
       try {
         const names = Array.from({ length: n }, (_, i) => `cluster-${String(i).padStart(2, '0')}`);
         const t = performance.now();
-        for (let h = 0; h < DAYS * 24; h++) for (const name of names) await store.record(at(name, T0 + h * HOUR_MS));
+        for (let h = 0; h < DAYS * 24; h++) for (const name of names) await store.record(cycle.at(T0 + h * HOUR_MS, T0 + (h + 1) * HOUR_MS, { cluster: name }));
         const recordSeconds = (performance.now() - t) / 1000;
         const m = performance.now();
         await store.maintain(T0 + DAYS * DAY_MS);

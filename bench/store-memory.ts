@@ -1,4 +1,4 @@
-// Memory of the history store at 10,000 pods, in a process of its own: the store opened as the
+// Memory of the history store at 10,000 pods (KCE_BENCH_PODS: bench/store.ts), in a process of its own: the store opened as the
 // exporter opens it (`memory`, or SQLite in its worker thread on a fresh temporary file), a cycle
 // of the synthetic cluster of bench/store.ts recorded every `--every-ms` (60-second cycles of
 // simulated time), maintenance every 5 cycles as the exporter does every 5 minutes at 60 s cycles.
@@ -12,7 +12,7 @@ import { createMemoryStore } from '../src/store/memory.ts';
 import { createSqliteStoreInWorker } from '../src/store/sqlite-thread.ts';
 import type { HistoryStore } from '../src/store/types.ts';
 import { median, residentMiB } from './stats.ts';
-import { template } from './store.ts';
+import { PODS, template } from './store.ts';
 
 const args = process.argv.slice(2);
 const argValue = (flag: string): string | undefined => {
@@ -76,6 +76,6 @@ if (import.meta.main) {
   const kind = (argValue('--store') ?? 'sqlite') as 'sqlite' | 'memory';
   const r = await storeMemory(kind, Number(argValue('--cycles') ?? 40), Number(argValue('--every-ms') ?? 250));
   console.log(
-    `store ${r.store}, ${r.cycles} cycles of 10,000 pods on a fresh file: RSS before the store ${r.baseMiB.toFixed(0)} MiB; second half median ${r.medianMiB.toFixed(0)} MiB (anonymous ${r.anonMedianMiB.toFixed(0)}), largest ${r.maxMiB.toFixed(0)} MiB; store's share (median − before) ${(r.medianMiB - r.baseMiB).toFixed(0)} MiB; record() median ${r.recordMedianMs.toFixed(1)} ms | load average ${r.load}`,
+    `store ${r.store}, ${r.cycles} cycles of ${PODS.toLocaleString('en')} pods on a fresh file: RSS before the store ${r.baseMiB.toFixed(0)} MiB; second half median ${r.medianMiB.toFixed(0)} MiB (anonymous ${r.anonMedianMiB.toFixed(0)}), largest ${r.maxMiB.toFixed(0)} MiB; store's share (median − before) ${(r.medianMiB - r.baseMiB).toFixed(0)} MiB; record() median ${r.recordMedianMs.toFixed(1)} ms | load average ${r.load}`,
   );
 }

@@ -5,31 +5,21 @@
 //   - a 30-day query over hourly data (720 hourly cycles recorded, rolled up): per-pod totals for the
 //     window (one step), then grouped by namespace in JavaScript as the API does; median of 5; and
 //     the same with daily steps (30 sets).
-// Run: `npm run bench -- --sizes store` (bench/run.ts), or `node bench/store.ts [sqlite|postgres]`.
+// Run: `npm run bench -- --sizes store` (bench/run.ts), or `node bench/store.ts [sqlite|postgres]`
+// (KCE_BENCH_PODS=1000 for a quick look). The cycle, the loops and the stores: bench/history.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import pg from 'pg';
-import { allocate } from '../src/core/allocate.ts';
-import { loadCatalog } from '../src/pricing/catalog.ts';
-import { createPriceBook } from '../src/pricing/pricebook.ts';
-import { convertKubeDocuments } from '../src/sources/kube-objects.ts';
-import { convertPodMetricsList } from '../src/sources/pod-metrics.ts';
-import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
 import { HOUR_MS } from '../src/store/plan.ts';
-import { createPostgresStore } from '../src/store/postgres.ts';
-import { cycleBatch } from '../src/store/record.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import { createSqliteStoreInWorker } from '../src/store/sqlite-thread.ts';
-import type { CycleBatch, HistoryStore } from '../src/store/types.ts';
-import { startPgServer } from '../test/pg-server.ts';
-import { median } from './stats.ts';
+import type { BackendRun, CycleTemplate, TableBytes } from './history.ts';
+import { cycleTemplate, DAY_MS, eachBackend, recordHourlyHistory, T0, timeWrites } from './history.ts';
+import { median, percentile } from './stats.ts';
 
-const PODS = 10_000;
-const NODES = 1_000;
-const DAY_MS = 86_400_000;
-const T0 = Date.UTC(2026, 9, 1);
+/** 10,000 pods on 1,000 nodes; KCE_BENCH_PODS=1000 for a quick look (nodes: a tenth). */
+export const PODS = Number(process.env['KCE_BENCH_PODS'] ?? 10_000);
+const NODES = Math.max(1, Math.round(PODS / 10));
 
 export interface StoreBench {
   readonly backend: 'sqlite' | 'postgres';
@@ -52,126 +42,50 @@ export interface StoreBench {
   readonly load: string;
 }
 
-function p90(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)]!;
-}
-
 /** One cycle of the synthetic cluster, costed once; `at` moves it in time. */
-export function template(): { at(startMs: number, endMs: number): CycleBatch } {
-  const list = generateSyntheticList({ nodes: NODES, pods: PODS });
-  const { snapshot } = convertKubeDocuments([{ doc: list, origin: 'bench' }]);
-  const { usage } = convertPodMetricsList(generateSyntheticMetrics(list), 'bench');
-  const snap = { ...snapshot, usage };
-  const prices = createPriceBook({ catalog: loadCatalog() });
-  const window = { startMs: T0 - HOUR_MS, endMs: T0 };
-  const report = allocate(snap, prices, window);
-  const base = cycleBatch({ report, reading: { snapshot: snap }, window }, { cluster: 'bench', demo: false });
-  const scale = (hours: number) => (r: Record<string, unknown>, sums: readonly string[]) => {
-    const out: Record<string, unknown> = { ...r };
-    for (const f of sums) out[f] = (r[f] as number) * hours;
-    return out;
-  };
-  return {
-    at(startMs, endMs) {
-      const hours = (endMs - startMs) / HOUR_MS;
-      const s = scale(hours);
-      const re = <T>(rows: readonly T[], sums: readonly string[]): T[] => rows.map((r) => ({ ...(s(r as Record<string, unknown>, sums) as T), startMs, endMs }));
-      const allocSums = ['minutes', 'cpuCoreRequestHours', 'cpuCoreUsageHours', 'cpuCoreHours', 'ramByteRequestHours', 'ramByteUsageHours', 'ramByteHours', 'gpuHours', 'usageMinutes', 'cpuCostUsd', 'ramCostUsd', 'gpuCostUsd', 'pvCostUsd', 'loadBalancerCostUsd', 'networkCostUsd', 'spotSavingsUsd'];
-      return {
-        ...base,
-        startMs,
-        endMs,
-        allocations: re(base.allocations, allocSums),
-        nodes: re(base.nodes, ['minutes', 'cpuCostUsd', 'ramCostUsd', 'gpuCostUsd', 'totalCostUsd', 'onDemandCostUsd', 'idleCostUsd']),
-        disks: re(base.disks, ['minutes', 'costUsd']),
-        loadBalancers: re(base.loadBalancers, ['minutes', 'costUsd']),
-        clusterCharges: { ...base.clusterCharges, startMs, endMs, minutes: base.clusterCharges.minutes * hours, managementCostUsd: base.clusterCharges.managementCostUsd * hours },
-      };
-    },
-  };
+export function template(): CycleTemplate {
+  return cycleTemplate({ nodes: NODES, pods: PODS });
 }
 
-interface Sizer {
-  /** Bytes of the raw tables, and of the hourly + daily tables. */
-  bytes(): Promise<{ raw: number; rollups: number }>;
+/** Bytes of the raw tables, and of the hourly + daily tables. */
+function sqliteSizes(tables: readonly TableBytes[]): { raw: number; rollups: number } {
+  let raw = 0;
+  let rollups = 0;
+  for (const r of tables) {
+    if (r.name.endsWith('_raw') || r.name === 'cycles' || r.name.startsWith('cycles_')) raw += r.bytes;
+    if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) rollups += r.bytes;
+  }
+  return { raw, rollups };
 }
 
-function sqliteSizer(path: string): Sizer {
-  return {
-    async bytes() {
-      const db = new DatabaseSync(path);
-      try {
-        db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-        const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
-        let raw = 0;
-        let rollups = 0;
-        for (const r of rows) {
-          if (r.name.endsWith('_raw') || r.name === 'cycles' || r.name.startsWith('cycles_')) raw += Number(r.bytes);
-          if (r.name.endsWith('_hourly') || r.name.endsWith('_daily') || r.name.endsWith('_blocks')) rollups += Number(r.bytes);
-        }
-        return { raw, rollups };
-      } finally {
-        db.close();
-      }
-    },
-  };
+function pgSizes(tables: readonly TableBytes[]): { raw: number; rollups: number } {
+  let raw = 0;
+  let rollups = 0;
+  for (const r of tables) {
+    if (/_raw_d\d+$/.test(r.name) || r.name === 'kce_cycles') raw += r.bytes;
+    if (/_hourly_w\d+$/.test(r.name) || r.name.endsWith('_daily')) rollups += r.bytes;
+  }
+  return { raw, rollups };
 }
 
-function pgSizer(url: string): Sizer {
-  return {
-    async bytes() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      try {
-        await c.query('VACUUM ANALYZE');
-        const rows = (
-          await c.query<{ name: string; bytes: string }>(
-            "SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'kce_%'",
-          )
-        ).rows;
-        let raw = 0;
-        let rollups = 0;
-        for (const r of rows) {
-          if (/_raw_d\d+$/.test(r.name) || r.name === 'kce_cycles') raw += Number(r.bytes);
-          if (/_hourly_w\d+$/.test(r.name) || r.name.endsWith('_daily')) rollups += Number(r.bytes);
-        }
-        return { raw, rollups };
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
-async function benchOne(
-  backend: 'sqlite' | 'postgres',
-  open: (db: string) => Promise<{ store: HistoryStore; sizer: Sizer }>,
-  cycle: ReturnType<typeof template>,
-  openWorker?: (db: string) => Promise<HistoryStore>,
-): Promise<StoreBench> {
+async function benchOne({ backend, open, sqlitePath }: BackendRun, cycle: CycleTemplate): Promise<StoreBench> {
+  const sizes = (tables: readonly TableBytes[]) => (backend === 'sqlite' ? sqliteSizes(tables) : pgSizes(tables));
   const log = (msg: string): void => {
     process.stderr.write(`store bench (${backend}): ${msg}\n`);
   };
   // 1. Live writes: 30 cycles of 60 s on an empty store (after two warm-up cycles).
   const live = await open('live');
-  const writes: number[] = [];
   const start = T0 + 40 * DAY_MS;
-  for (let i = 0; i < 32; i++) {
-    const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000);
-    const t = performance.now();
-    await live.store.record(batch);
-    if (i >= 2) writes.push(performance.now() - t);
-  }
-  const rawBytes = (await live.sizer.bytes()).raw;
+  const [writes = []] = await timeWrites([live], cycle, { startMs: start });
+  const rawBytes = sizes(await live.tableBytes()).raw;
   await live.store.close();
   const allocationsPerCycle = cycle.at(0, 1).allocations.length;
   // Raw rows per pod-day at a 60 s interval: 1,440 cycles.
   const rawBytesPerPodDay = (rawBytes / (32 * allocationsPerCycle)) * 1_440;
   log(`write median ${median(writes).toFixed(1)} ms; raw ${(rawBytesPerPodDay / 1024).toFixed(0)} KiB per pod-day`);
   let worker: { workerWriteMs: number; workerWriteMainThreadMs: number } | undefined;
-  if (backend === 'sqlite' && openWorker) {
-    const inWorker = await openWorker('live-worker');
+  if (sqlitePath) {
+    const inWorker = await createSqliteStoreInWorker({ path: sqlitePath('live-worker') });
     const answered: number[] = [];
     const blocked: number[] = [];
     for (let i = 0; i < 32; i++) {
@@ -192,18 +106,9 @@ async function benchOne(
 
   // 2. 30 days of hourly history (plus a day of margin), rolled up.
   const hist = await open('history');
-  const t = performance.now();
   const days = 31;
-  for (let h = 0; h < days * 24; h++) {
-    await hist.store.record(cycle.at(T0 + h * HOUR_MS, T0 + (h + 1) * HOUR_MS));
-    if (h % 168 === 167) log(`recorded ${h + 1} hourly cycles`);
-  }
-  const backfill720Seconds = (performance.now() - t) / 1000;
-  const m = performance.now();
-  await hist.store.maintain(T0 + days * DAY_MS);
-  const maintainSeconds = (performance.now() - m) / 1000;
-  const sizes = await hist.sizer.bytes();
-  const rollupBytesPerPodDay = sizes.rollups / (allocationsPerCycle * days);
+  const { recordSeconds: backfill720Seconds, maintainSeconds } = await recordHourlyHistory(hist.store, cycle, { days, log });
+  const rollupBytesPerPodDay = sizes(await hist.tableBytes()).rollups / (allocationsPerCycle * days);
   log(`recorded in ${backfill720Seconds.toFixed(1)} s, maintained in ${maintainSeconds.toFixed(1)} s; rollups ${rollupBytesPerPodDay.toFixed(0)} B per pod-day`);
 
   // 3. The 30-day query: whole days from the daily buckets, the edges (10:30 → 10:30) from hourly.
@@ -245,7 +150,7 @@ async function benchOne(
     pods: PODS,
     allocationsPerCycle,
     writeMedianMs: median(writes),
-    writeP90Ms: p90(writes),
+    writeP90Ms: percentile(writes, 90),
     ...(worker ?? {}),
     rawBytesPerPodDay,
     rollupBytesPerPodDay,
@@ -264,47 +169,11 @@ async function benchOne(
 
 export async function benchStore(backends: readonly ('sqlite' | 'postgres')[] = ['sqlite', 'postgres']): Promise<StoreBench[]> {
   const cycle = template();
-  const out: StoreBench[] = [];
-  if (backends.includes('sqlite')) {
-    const dir = mkdtempSync(join(tmpdir(), 'kce-store-bench-'));
-    try {
-      out.push(
-        await benchOne(
-          'sqlite',
-          async (name) => {
-            const path = join(dir, `${name}.db`);
-            return { store: createSqliteStore({ path }), sizer: sqliteSizer(path) };
-          },
-          cycle,
-          (name) => createSqliteStoreInWorker({ path: join(dir, `${name}.db`) }),
-        ),
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  if (backends.includes('postgres')) {
-    const server = await startPgServer();
-    try {
-      out.push(
-        await benchOne(
-          'postgres',
-          async (name) => {
-            const url = await server.createDatabase(name);
-            return { store: await createPostgresStore({ url }), sizer: pgSizer(url) };
-          },
-          cycle,
-        ),
-      );
-    } finally {
-      await server.stop();
-    }
-  }
-  return out;
+  return await eachBackend(backends, 'kce-store-bench-', (on) => benchOne(on, cycle));
 }
 
 export function printStoreBench(results: readonly StoreBench[]): void {
-  console.log('\nHistory store, 10,000 pods (median; load average 1/5/15 min at the end of each run)\n');
+  console.log(`\nHistory store, ${PODS.toLocaleString('en')} pods (median; load average 1/5/15 min at the end of each run)\n`);
   for (const r of results) {
     if (r.workerWriteMs !== undefined) console.log(`${r.backend}: write through the worker thread ${r.workerWriteMs.toFixed(1)} ms (main thread busy copying the batch ${r.workerWriteMainThreadMs?.toFixed(1)} ms)`);
   }
@@ -361,7 +230,7 @@ export async function benchWrite(): Promise<string> {
     const load = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
-    return `write one cycle of ${cycle.at(0, 1).allocations.length} allocation rows (SQLite, median of 30): in-thread ${median(wall).toFixed(1)} ms wall (p90 ${p90(wall).toFixed(1)}), ${median(cpu).toFixed(1)} ms CPU; through the worker answered in ${median(answered).toFixed(1)} ms, main thread CPU ${median(busy).toFixed(1)} ms | load ${load}`;
+    return `write one cycle of ${cycle.at(0, 1).allocations.length} allocation rows (SQLite, median of 30): in-thread ${median(wall).toFixed(1)} ms wall (p90 ${percentile(wall, 90).toFixed(1)}), ${median(cpu).toFixed(1)} ms CPU; through the worker answered in ${median(answered).toFixed(1)} ms, main thread CPU ${median(busy).toFixed(1)} ms | load ${load}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

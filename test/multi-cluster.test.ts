@@ -1,6 +1,6 @@
 // Many clusters, with real parts (docs/multi-cluster.md): two exporters (`kube-cost-exporter`
 // processes) on two different snapshots write their history to one real PostgreSQL
-// (test/pg-server.ts), each with its own --cluster-id; a third process started with
+// (test/helpers/postgres.ts), each with its own --cluster-id; a third process started with
 // `--hub --source none` answers the API across both. The hub's per-cluster and global answers
 // must add up to what each cluster's own exporter answers for the same window, in JSON and CSV.
 // Then the Prometheus side: a real Prometheus scrapes both exporters, a second one federates it
@@ -22,8 +22,8 @@ import { buildUi, isStale } from '../ui/build.ts';
 import { installPlugin, runKubectl } from './helpers/kubectl.ts';
 import { freePort, hasBinary, startPrometheus } from './helpers/prometheus.ts';
 import { dollars, launchBrowser, openPage } from './helpers/ui-browser.ts';
-import type { PgServer } from './pg-server.ts';
-import { startPgServer } from './pg-server.ts';
+import type { PgServer } from './helpers/postgres.ts';
+import { startPgServer } from './helpers/postgres.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/', import.meta.url).pathname;

@@ -1,17 +1,8 @@
-// Billing reconciliation of recorded history on a real PostgreSQL server (test/pg-server.ts).
-import { after, before } from 'node:test';
+// Billing reconciliation of recorded history on a real PostgreSQL server (test/helpers/postgres.ts).
 import { createPostgresStore } from '../src/store/postgres.ts';
 import { reconcileContract } from '../src/store/reconcile-contract.test-util.ts';
-import type { PgServer } from './pg-server.ts';
-import { startPgServer } from './pg-server.ts';
+import { pgServerForTests } from './helpers/postgres-hooks.ts';
 
-let server: PgServer;
-let n = 0;
-before(async () => {
-  server = await startPgServer();
-});
-after(async () => {
-  await server?.stop();
-});
+const server = pgServerForTests();
 
-reconcileContract('postgres', async ({ retention }) => createPostgresStore({ url: await server.createDatabase(`reconcile_${n++}`), ...(retention ? { retention } : {}) }));
+reconcileContract('postgres', async ({ retention }) => createPostgresStore({ url: await server.database('reconcile'), ...(retention ? { retention } : {}) }));

@@ -1,24 +1,16 @@
 // The PostgreSQL store against the shared HistoryStore contract, on a real PostgreSQL server
-// started for the test (test/pg-server.ts), one fresh database per test.
+// started for the test (test/helpers/postgres.ts), one fresh database per test.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import { HOUR, makeBatch, storeContract, T0, withContainers } from '../src/store/contract.test-util.ts';
 import { createPostgresStore, PG_SCHEMA_VERSION, redactUrl } from '../src/store/postgres.ts';
 import { CycleOverlapError, StoreError } from '../src/store/validate.ts';
-import type { PgServer } from './pg-server.ts';
-import { startPgServer } from './pg-server.ts';
+import { pgServerForTests } from './helpers/postgres-hooks.ts';
 
-let server: PgServer;
-let n = 0;
-before(async () => {
-  server = await startPgServer();
-});
-after(async () => {
-  await server?.stop();
-});
+const server = pgServerForTests();
 
-storeContract('postgres', async ({ retention }) => createPostgresStore({ url: await server.createDatabase(`contract_${n++}`), ...(retention ? { retention } : {}) }));
+storeContract('postgres', async ({ retention }) => createPostgresStore({ url: await server.database('contract'), ...(retention ? { retention } : {}) }));
 
 test('postgres: every row carries its cluster; raw facts are partitioned by day and dropped by partition', async () => {
   const url = await server.createDatabase('layout');
@@ -131,7 +123,7 @@ test('postgres: two exporters on one database and cluster are serialised, never 
 });
 
 test('postgres: a server that does not answer is a StoreError naming the URL without its password', async () => {
-  const url = `postgres://kce:secret@127.0.0.1:${server.port + 1}/none?connect_timeout=2`;
+  const url = `postgres://kce:secret@127.0.0.1:${server.server.port + 1}/none?connect_timeout=2`;
   await assert.rejects(createPostgresStore({ url }), (err: unknown) => {
     assert.ok(err instanceof StoreError);
     assert.ok(err.message.startsWith('postgres postgres://kce:***@127.0.0.1:'), err.message);

@@ -2,6 +2,7 @@
 // own service-account token, checked with a TokenReview by the API server (cached briefly, so a
 // scrape every interval costs one review per caller per minute, not one per request).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { createVerdictCache } from '../server/verdict-cache.ts';
 import type { AgentResponse } from './app.ts';
 
 /** The API server's answer about a token. */
@@ -41,7 +42,8 @@ export function allowedServiceAccount(username: string, allow: readonly string[]
  */
 export function agentAuth(options: AgentAuthOptions): (path: string, authorization: string | undefined) => Promise<AgentResponse | undefined> {
   const { sharedToken, reviewer, allowServiceAccounts = [], openPaths = ['/healthz'], cacheMs = 60_000, now = Date.now } = options;
-  const cache = new Map<string, { ok: boolean; why: string; untilMs: number }>();
+  // Refusals are cached shorter, so that a fixed RBAC or a new Secret takes effect soon.
+  const cache = createVerdictCache<{ ok: boolean; why: string }>({ allowed: (v) => v.ok, allowedMs: cacheMs, deniedMs: Math.min(cacheMs, 10_000), maxEntries: 1000 });
   const text = 'text/plain; charset=utf-8';
   const deny = (why: string): AgentResponse => ({ status: 401, headers: { 'content-type': text, 'www-authenticate': 'Bearer realm="kube-cost-exporter-agent"' }, body: `${why}\n` });
   return async (path, authorization) => {
@@ -53,8 +55,8 @@ export function agentAuth(options: AgentAuthOptions): (path: string, authorizati
     if (reviewer === undefined) return deny('the token is not the shared token');
     const key = createHash('sha256').update(token).digest('hex');
     const t = now();
-    let verdict = cache.get(key);
-    if (verdict === undefined || verdict.untilMs <= t) {
+    let verdict = cache.get(key, t);
+    if (verdict === undefined) {
       let result: TokenReviewResult;
       try {
         result = await reviewer(token);
@@ -63,10 +65,8 @@ export function agentAuth(options: AgentAuthOptions): (path: string, authorizati
       }
       const ok = result.authenticated && allowedServiceAccount(result.username, allowServiceAccounts);
       const why = !result.authenticated ? `the API server did not authenticate the token${result.error ? `: ${result.error}` : ''}` : `${result.username} is not an allowed service account`;
-      // Refusals are cached shorter, so that a fixed RBAC or a new Secret takes effect soon.
-      verdict = { ok, why, untilMs: t + (ok ? cacheMs : Math.min(cacheMs, 10_000)) };
-      if (cache.size > 1000) cache.clear();
-      cache.set(key, verdict);
+      verdict = { ok, why };
+      cache.set(key, verdict, t);
     }
     if (!verdict.ok) return { status: 403, headers: { 'content-type': text }, body: `${verdict.why}\n` };
     return undefined;

@@ -11,6 +11,7 @@
 //   Without aggregation, container rows are named `cluster/node/namespace/pod/container`.
 import type { AllocationInterval } from '../store/types.ts';
 import { BadQueryError } from './errors.ts';
+import { mapValue } from './filter.ts';
 
 export type AggregateProperty =
   | { readonly kind: 'cluster' | 'node' | 'namespace' | 'controllerKind' | 'controller' | 'pod' | 'container' }
@@ -63,16 +64,6 @@ export function parseAggregate(text: string): readonly AggregateProperty[] {
     out.push({ kind } as AggregateProperty);
   }
   return out;
-}
-
-const sanitize = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
-
-function mapValue(map: Readonly<Record<string, string>>, key: string): string | undefined {
-  const direct = map[key];
-  if (direct !== undefined) return direct;
-  const wanted = sanitize(key);
-  for (const k in map) if (sanitize(k) === wanted) return map[k];
-  return undefined;
 }
 
 /** `__unmounted__` / `__unallocated__` for pseudo rows, undefined for pods. */

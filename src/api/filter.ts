@@ -226,7 +226,8 @@ export type FilterSubject = Pick<AllocationInterval, 'cluster' | 'node' | 'names
 
 const sanitize = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
 
-function mapValue(map: Readonly<Record<string, string>>, key: string): string | undefined {
+/** A label's or annotation's value by key: as written, else Prometheus-sanitized (`app.kubernetes.io/name` = `app_kubernetes_io_name`). */
+export function mapValue(map: Readonly<Record<string, string>>, key: string): string | undefined {
   const direct = map[key];
   if (direct !== undefined) return direct;
   const wanted = sanitize(key);

@@ -1,6 +1,6 @@
 // Allocation rows for the API's tests: a small cluster over one hour, amounts written by hand.
 import type { AllocationInterval, StepSet } from '../store/types.ts';
-import { ZERO_AMOUNTS } from '../store/fixtures.test-util.ts';
+import { ZERO_AMOUNTS } from '../store/record.ts';
 
 export const GIB = 2 ** 30;
 export const T0 = Date.parse('2026-11-30T00:00:00Z');

@@ -14,7 +14,7 @@ import { after, describe, test } from 'node:test';
 import type { AllocationInterval, CycleBatch, HistoryStore, NodeInterval } from '../store/types.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { createSqliteStore } from '../store/sqlite.ts';
-import { ZERO_AMOUNTS } from '../store/fixtures.test-util.ts';
+import { ZERO_AMOUNTS } from '../store/record.ts';
 import type { HeaderStyle } from './cur-fixture.test-util.ts';
 import { curRows, HOUR, NOV_2026, writeCurCsv, writeCurParquet } from './cur-fixture.test-util.ts';
 import { EstimateMemory, reconcileHistory } from './history.ts';

@@ -5,6 +5,7 @@
 // it with a ClusterRole rule `nonResourceURLs: ["/metrics"], verbs: ["get"]`. Verdicts are cached
 // (a minute when allowed, ten seconds when refused) so a scrape costs no review most of the time.
 import { createHash } from 'node:crypto';
+import { createVerdictCache } from './verdict-cache.ts';
 
 export interface ReviewedUser {
   readonly username: string;
@@ -33,12 +34,12 @@ export interface KubeAuthOptions {
 /** Returns `check(token, path)`: the verdict for a bearer token on a path (`get`), cached. */
 export function kubernetesAuth(options: KubeAuthOptions): (token: string, path: string) => Promise<KubeVerdict> {
   const { reviewer, allowedMs = 60_000, deniedMs = 10_000, maxEntries = 10_000, now = Date.now } = options;
-  const cache = new Map<string, { verdict: KubeVerdict; untilMs: number }>();
+  const cache = createVerdictCache<KubeVerdict>({ allowed: (v) => v.ok, allowedMs, deniedMs, maxEntries });
   return async (token, path) => {
     const key = `${createHash('sha256').update(token).digest('base64')}\0${path}`;
     const t = now();
-    const hit = cache.get(key);
-    if (hit !== undefined && hit.untilMs > t) return hit.verdict;
+    const hit = cache.get(key, t);
+    if (hit !== undefined) return hit;
     let verdict: KubeVerdict;
     try {
       const reviewed = await reviewer.tokenReview(token);
@@ -54,8 +55,7 @@ export function kubernetesAuth(options: KubeAuthOptions): (token: string, path: 
       // The API server could not answer: refuse (never open the door), do not cache.
       return { ok: false, status: 503, message: `cannot check the caller with the Kubernetes API server: ${err instanceof Error ? err.message : String(err)}` };
     }
-    if (cache.size >= maxEntries) cache.clear();
-    cache.set(key, { verdict, untilMs: t + (verdict.ok ? allowedMs : deniedMs) });
+    cache.set(key, verdict, t);
     return verdict;
   };
 }

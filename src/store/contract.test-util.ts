@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Labels } from '../core/model.ts';
-import { ZERO_AMOUNTS } from './fixtures.test-util.ts';
+import { ZERO_AMOUNTS } from './record.ts';
 import { ALLOCATION_SUMS } from './plan.ts';
 import type { AllocationInterval, ContainerInterval, CycleBatch, HistoryStore, RetentionPolicy, StepSet } from './types.ts';
 import { CycleOverlapError, InvalidCycleError } from './validate.ts';

@@ -1,6 +1,7 @@
 // The in-memory HistoryStore: the reference implementation of the port (the contract tests run
 // against it first), and `--store memory` for people who want no files at all (history is lost
 // on restart). Same resolutions, watermarks and retention as the SQLite and PostgreSQL stores.
+import { byClusterName, coverageOf } from './coverage.ts';
 import type { FactKind, Marks } from './plan.ts';
 import {
   ALLOCATIONS,
@@ -8,6 +9,7 @@ import {
   CONTAINERS,
   cut,
   DAY_MS,
+  factReads,
   DISKS,
   HOUR_MS,
   LOAD_BALANCERS,
@@ -20,7 +22,7 @@ import {
   steps,
 } from './plan.ts';
 import { addAllocationDelta, addNodeDelta, scaleAllocationRow, scaleNodeRow } from './reconcile.ts';
-import type { AllocationInterval, AllocationQuery, ContainerInterval, Coverage, CycleBatch, HistoryStore, NodeHourBill, NodeInterval, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import type { AllocationInterval, Coverage, CycleBatch, HistoryStore, NodeHourBill, NodeInterval, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, validateBatch } from './validate.ts';
 
 export const DEFAULT_RETENTION: RetentionPolicy = { rawMs: 15 * DAY_MS, hourlyMs: 90 * DAY_MS, dailyMs: undefined };
@@ -140,38 +142,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): HistoryStor
       else c.spans.push({ startMs: batch.startMs, endMs: batch.endMs });
       c.lastEndMs = batch.endMs;
     },
-    async allocations(q: AllocationQuery) {
-      const namespaces = q.namespaces ? new Set(q.namespaces) : undefined;
-      return query(ALLOCATIONS, q, namespaces ? (r: AllocationInterval) => namespaces.has(r.namespace) : undefined);
-    },
-    async containers(q: AllocationQuery) {
-      const namespaces = q.namespaces ? new Set(q.namespaces) : undefined;
-      return query(CONTAINERS, q, namespaces ? (r: ContainerInterval) => namespaces.has(r.namespace) : undefined);
-    },
-    async nodes(q) {
-      return query(NODES, q);
-    },
-    async disks(q) {
-      return query(DISKS, q);
-    },
-    async loadBalancers(q) {
-      return query(LOAD_BALANCERS, q);
-    },
-    async clusterCharges(q) {
-      return query(CLUSTER_CHARGES, q);
-    },
+    ...factReads((fact, q, namespaces) => {
+      if (namespaces === undefined) return query(fact, q);
+      // Asked for allocations and containers only: rows with a namespace.
+      const wanted = new Set(namespaces);
+      return query(fact, q, (r) => wanted.has((r as unknown as { readonly namespace: string }).namespace));
+    }),
     async coverage(): Promise<Coverage[]> {
       const out: Coverage[] = [];
       for (const [cluster, c] of clusters) {
-        const first = c.spans[0];
-        const last = c.spans[c.spans.length - 1];
-        if (!first || !last) continue;
-        const gaps = [];
-        for (let i = 1; i < c.spans.length; i++) gaps.push({ startMs: c.spans[i - 1]!.endMs, endMs: c.spans[i]!.startMs });
-        const containersFromMs = c.containersFromMs === undefined ? undefined : Math.max(first.startMs, c.containersFromMs);
-        out.push({ cluster, firstMs: first.startMs, lastMs: last.endMs, gaps, demo: c.demo, ...(containersFromMs === undefined ? {} : { containersFromMs }) });
+        const coverage = coverageOf(cluster, c.spans, c);
+        if (coverage) out.push(coverage);
       }
-      return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+      return out.sort(byClusterName);
     },
     async reconcileNodeHours(cluster, bills) {
       const c = clusters.get(cluster);

@@ -10,7 +10,7 @@
 // the data of [h, min(h + 1 hour, hourlyThroughMs)), and raw rows everything after (and, until
 // retention drops them, before). A step is answered from daily buckets for the whole days inside
 // it, hourly buckets for the whole hours left, and raw rows (cut pro rata) at the edges.
-import type { AllocationInterval, ClusterInterval, ContainerInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval, StepSet, TimeQuery } from './types.ts';
+import type { AllocationInterval, ClusterInterval, ContainerInterval, CycleBatch, DiskInterval, HistoryStore, LoadBalancerInterval, NodeInterval, StepSet, TimeQuery } from './types.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -205,4 +205,19 @@ export class StepAccumulator<Row extends { readonly startMs: number; readonly en
   set(step: Window): StepSet<Row> {
     return { startMs: step.startMs, endMs: step.endMs, rows: [...this.#rows.values()] };
   }
+}
+
+/** A store's read of one kind of fact over a window (namespaces: only rows of those, asked for pods and containers only). */
+export type FactQuery = <Row extends { readonly startMs: number; readonly endMs: number; readonly cluster: string }>(fact: FactKind<Row>, q: TimeQuery, namespaces?: readonly string[]) => StepSet<Row>[] | Promise<StepSet<Row>[]>;
+
+/** The store's six fact reads, each one `query` of its kind. */
+export function factReads(query: FactQuery): Pick<HistoryStore, 'allocations' | 'containers' | 'nodes' | 'disks' | 'loadBalancers' | 'clusterCharges'> {
+  return {
+    allocations: async (q) => query(ALLOCATIONS, q, q.namespaces),
+    containers: async (q) => query(CONTAINERS, q, q.namespaces),
+    nodes: async (q) => query(NODES, q),
+    disks: async (q) => query(DISKS, q),
+    loadBalancers: async (q) => query(LOAD_BALANCERS, q),
+    clusterCharges: async (q) => query(CLUSTER_CHARGES, q),
+  };
 }

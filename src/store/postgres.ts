@@ -13,12 +13,13 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import pg from 'pg';
 import { DEFAULT_RETENTION } from './memory.ts';
+import { coverageOf } from './coverage.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
-import { DAY_MS, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
+import { DAY_MS, factReads, HOUR_MS, planStep, rowsOf, steps } from './plan.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { FIRST_SQL_KINDS, identValues, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, positional, reconcileSql } from './reconcile-sql.ts';
-import type { AllocationQuery, Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import type { Coverage, CycleBatch, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError, validateBatch } from './validate.ts';
 
 const CHUNK_ROWS = 20_000;
@@ -597,40 +598,21 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await ensurePartitions('raw', batch.startMs, batch.endMs);
       await transaction((c) => writeBatch(c, batch));
     },
-    async allocations(q: AllocationQuery) {
-      return query(kindByName('allocations').fact as never, q, q.namespaces);
-    },
-    async containers(q: AllocationQuery) {
-      return query(kindByName('containers').fact as never, q, q.namespaces);
-    },
-    async nodes(q) {
-      return query(kindByName('nodes').fact as never, q);
-    },
-    async disks(q) {
-      return query(kindByName('disks').fact as never, q);
-    },
-    async loadBalancers(q) {
-      return query(kindByName('loadBalancers').fact as never, q);
-    },
-    async clusterCharges(q) {
-      return query(kindByName('clusterCharges').fact as never, q);
-    },
+    ...factReads(query),
     async coverage(): Promise<Coverage[]> {
       return withClient(async (c) => {
         const found = await rows<{ name: string; demo: boolean; start_ms: number; end_ms: number; containers_from_ms: number | null }>(
           c,
           'SELECT cl.name, cl.demo, cl.containers_from_ms, s.start_ms, s.end_ms FROM kce_spans s JOIN kce_clusters cl ON cl.id = s.cluster_id ORDER BY cl.name, s.start_ms',
         );
+        // In the server's order of cluster names; each cluster's spans in time order.
         const out: Coverage[] = [];
-        for (const r of found) {
-          const last = out[out.length - 1];
-          if (last && last.cluster === r.name) {
-            (last.gaps as { startMs: number; endMs: number }[]).push({ startMs: last.lastMs, endMs: r.start_ms });
-            (last as { lastMs: number }).lastMs = r.end_ms;
-          } else {
-            const from = r.containers_from_ms === null ? undefined : Math.max(r.start_ms, Number(r.containers_from_ms));
-            out.push({ cluster: r.name, firstMs: r.start_ms, lastMs: r.end_ms, gaps: [], demo: r.demo, ...(from === undefined ? {} : { containersFromMs: from }) });
-          }
+        for (let i = 0; i < found.length; ) {
+          const r = found[i]!;
+          const spans: { startMs: number; endMs: number }[] = [];
+          for (; i < found.length && found[i]!.name === r.name; i++) spans.push({ startMs: found[i]!.start_ms, endMs: found[i]!.end_ms });
+          const coverage = coverageOf(r.name, spans, { demo: r.demo, containersFromMs: r.containers_from_ms === null ? undefined : Number(r.containers_from_ms) });
+          if (coverage) out.push(coverage);
         }
         return out;
       });

@@ -17,7 +17,7 @@ import type { ClusterSnapshot, ContainerUsage, Labels, NodeInfo, OwnerRef, PodIn
 import { podKey } from '../core/model.ts';
 import type { PriceBook } from '../core/pricing.ts';
 import type { SourceReading } from '../sources/source.ts';
-import type { AllocationInterval, ClusterInterval, ContainerInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval } from './types.ts';
+import type { AllocationInterval, AllocationKind, ClusterInterval, ContainerInterval, CycleBatch, DiskInterval, LoadBalancerInterval, NodeInterval } from './types.ts';
 
 /** The part of the exporter's CompletedCycle the conversion reads (src/server/exporter.ts). */
 export interface CycleInput {
@@ -75,6 +75,19 @@ export const NO_RESOURCES: ZeroAmounts = {
   gpuHours: 0,
   usageMinutes: 0,
 };
+
+/** Every amount of an allocation row zero, an estimated figure: pseudo rows (and test builders) give the few they carry. */
+export const ZERO_AMOUNTS = {
+  ...NO_RESOURCES,
+  cpuCostUsd: 0,
+  ramCostUsd: 0,
+  gpuCostUsd: 0,
+  pvCostUsd: 0,
+  loadBalancerCostUsd: 0,
+  networkCostUsd: 0,
+  spotSavingsUsd: 0,
+  basis: 'estimated',
+} as const satisfies Partial<AllocationInterval>;
 
 function podInterval(p: PodCost, info: PodInfo | undefined, base: { cluster: string; startMs: number; endMs: number }, windowMinutes: number): AllocationInterval | undefined {
   const minutes = Math.min(p.minutes, windowMinutes);
@@ -195,6 +208,25 @@ export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): Cycle
   const minutes = (endMs - startMs) / MINUTE_MS;
   const hours = minutes / 60;
   const base = { cluster, startMs, endMs };
+  /** One of OpenCost's pseudo-allocations (idle, unmounted, unallocated): no pod and no resources, only the money it is given. */
+  const pseudo = (
+    kind: Exclude<AllocationKind, 'pod'>,
+    key: string,
+    where: { readonly namespace: string; readonly pod: string; readonly node: string },
+    costs: Partial<Pick<AllocationInterval, 'cpuCostUsd' | 'ramCostUsd' | 'gpuCostUsd' | 'pvCostUsd' | 'loadBalancerCostUsd' | 'spotSavingsUsd'>>,
+  ): AllocationInterval => ({
+    ...base,
+    kind,
+    key,
+    ...where,
+    controllerKind: '',
+    controller: '',
+    labels: EMPTY,
+    annotations: EMPTY,
+    minutes,
+    ...ZERO_AMOUNTS,
+    ...costs,
+  });
 
   const infoByUid = new Map<string, PodInfo>();
   for (const pod of cycle.reading.snapshot.pods) infoByUid.set(pod.uid, pod);
@@ -226,78 +258,22 @@ export function cycleBatch(cycle: CycleInput, options: CycleBatchOptions): Cycle
       if (s.name !== IDLE) continue; // volumes and load balancers below, one row each
       // Minutes of pods that finished since the last reading were idle in this reading: theirs now.
       const taken = finishedIdle.get(s.node) ?? { cpu: 0, ram: 0, gpu: 0 };
-      allocations.push({
-        ...base,
-        kind: 'idle',
-        key: `${IDLE}/${s.node}`,
-        namespace: '',
-        pod: IDLE,
-        node: s.node,
-        controllerKind: '',
-        controller: '',
-        labels: EMPTY,
-        annotations: EMPTY,
-        minutes,
-        ...NO_RESOURCES,
-        cpuCostUsd: Math.max(0, s.cpuHourlyUsd * hours - taken.cpu),
-        ramCostUsd: Math.max(0, s.ramHourlyUsd * hours - taken.ram),
-        gpuCostUsd: Math.max(0, s.gpuHourlyUsd * hours - taken.gpu),
-        pvCostUsd: 0,
-        loadBalancerCostUsd: 0,
-        networkCostUsd: 0,
-        spotSavingsUsd: s.spotSavingsHourlyUsd * hours,
-        basis: 'estimated',
-      });
+      allocations.push(
+        pseudo('idle', `${IDLE}/${s.node}`, { namespace: '', pod: IDLE, node: s.node }, {
+          cpuCostUsd: Math.max(0, s.cpuHourlyUsd * hours - taken.cpu),
+          ramCostUsd: Math.max(0, s.ramHourlyUsd * hours - taken.ram),
+          gpuCostUsd: Math.max(0, s.gpuHourlyUsd * hours - taken.gpu),
+          spotSavingsUsd: s.spotSavingsHourlyUsd * hours,
+        }),
+      );
     }
     for (const v of report.volumes) {
       if (v.mountedBy.length > 0) continue;
-      allocations.push({
-        ...base,
-        kind: 'unmounted',
-        key: `${UNMOUNTED}/${v.name}`,
-        namespace: v.claimNamespace,
-        pod: UNMOUNTED,
-        node: '',
-        controllerKind: '',
-        controller: '',
-        labels: EMPTY,
-        annotations: EMPTY,
-        minutes,
-        ...NO_RESOURCES,
-        cpuCostUsd: 0,
-        ramCostUsd: 0,
-        gpuCostUsd: 0,
-        pvCostUsd: v.hourlyUsd * hours,
-        loadBalancerCostUsd: 0,
-        networkCostUsd: 0,
-        spotSavingsUsd: 0,
-        basis: 'estimated',
-      });
+      allocations.push(pseudo('unmounted', `${UNMOUNTED}/${v.name}`, { namespace: v.claimNamespace, pod: UNMOUNTED, node: '' }, { pvCostUsd: v.hourlyUsd * hours }));
     }
     for (const lb of report.loadBalancers) {
       if (lb.podCount > 0) continue;
-      allocations.push({
-        ...base,
-        kind: 'unallocated',
-        key: `${UNALLOCATED}/${lb.namespace}/${lb.name}`,
-        namespace: lb.namespace,
-        pod: UNALLOCATED,
-        node: '',
-        controllerKind: '',
-        controller: '',
-        labels: EMPTY,
-        annotations: EMPTY,
-        minutes,
-        ...NO_RESOURCES,
-        cpuCostUsd: 0,
-        ramCostUsd: 0,
-        gpuCostUsd: 0,
-        pvCostUsd: 0,
-        loadBalancerCostUsd: lb.hourlyUsd * hours,
-        networkCostUsd: 0,
-        spotSavingsUsd: 0,
-        basis: 'estimated',
-      });
+      allocations.push(pseudo('unallocated', `${UNALLOCATED}/${lb.namespace}/${lb.name}`, { namespace: lb.namespace, pod: UNALLOCATED, node: '' }, { loadBalancerCostUsd: lb.hourlyUsd * hours }));
     }
   }
 

@@ -12,14 +12,15 @@ import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_RETENTION } from './memory.ts';
 import { coverWithBlocks } from './blocks.ts';
+import { byClusterName, coverageOf } from './coverage.ts';
 import type { FactKind, Marks, PlanPart } from './plan.ts';
-import { DAY_MS, HOUR_MS, planStep, steps } from './plan.ts';
+import { DAY_MS, factReads, HOUR_MS, planStep, steps } from './plan.ts';
 import type { PackedBatch, SlotDefinition } from './packed.ts';
 import { createPacker, packedWidth } from './packed.ts';
 import type { AnyRow, SqlKind } from './sql.ts';
 import { FIRST_SQL_KINDS, keyedKind, kindByName, SQL_KINDS, snake, valueColumns } from './sql.ts';
 import { hourEnd, paramsOf, reconcileSql } from './reconcile-sql.ts';
-import type { AllocationQuery, Coverage, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
+import type { Coverage, HistoryStore, NodeHourBill, RetentionPolicy, StepSet, TimeQuery } from './types.ts';
 import { CycleOverlapError, StoreError } from './validate.ts';
 
 /** Raw rows per INSERT statement (21 parameters each for allocations: far below SQLite's 32,766). */
@@ -843,24 +844,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async recordPacked(batch: PackedBatch) {
       recordPacked(batch, remoteSlots);
     },
-    async allocations(q: AllocationQuery) {
-      return query(kindByName('allocations').fact as never, q, q.namespaces);
-    },
-    async containers(q: AllocationQuery) {
-      return query(kindByName('containers').fact as never, q, q.namespaces);
-    },
-    async nodes(q) {
-      return query(kindByName('nodes').fact as never, q);
-    },
-    async disks(q) {
-      return query(kindByName('disks').fact as never, q);
-    },
-    async loadBalancers(q) {
-      return query(kindByName('loadBalancers').fact as never, q);
-    },
-    async clusterCharges(q) {
-      return query(kindByName('clusterCharges').fact as never, q);
-    },
+    ...factReads(query),
     async coverage(): Promise<Coverage[]> {
       loadClusters();
       const spans = stmt('SELECT cluster_id, start_ms, end_ms FROM spans ORDER BY cluster_id, start_ms').all() as { cluster_id: number; start_ms: number; end_ms: number }[];
@@ -873,14 +857,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const out: Coverage[] = [];
       for (const [id, list] of byCluster) {
         const c = clusterById(id);
-        if (!c || list.length === 0) continue;
-        const gaps = [];
-        for (let i = 1; i < list.length; i++) gaps.push({ startMs: Number(list[i - 1]!.end_ms), endMs: Number(list[i]!.start_ms) });
-        const firstMs = Number(list[0]!.start_ms);
-        const containersFromMs = c.containers_from_ms === null ? undefined : Math.max(firstMs, Number(c.containers_from_ms));
-        out.push({ cluster: c.name, firstMs, lastMs: Number(list[list.length - 1]!.end_ms), gaps, demo: c.demo === 1, ...(containersFromMs === undefined ? {} : { containersFromMs }) });
+        if (!c) continue;
+        const spans = list.map((s) => ({ startMs: Number(s.start_ms), endMs: Number(s.end_ms) }));
+        const coverage = coverageOf(c.name, spans, { demo: c.demo === 1, containersFromMs: c.containers_from_ms === null ? undefined : Number(c.containers_from_ms) });
+        if (coverage) out.push(coverage);
       }
-      return out.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+      return out.sort(byClusterName);
     },
     maintain(nowMs) {
       maintaining ??= maintainNow(nowMs).finally(() => {

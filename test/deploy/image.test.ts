@@ -142,14 +142,17 @@ test('the build context leaves out tests and the dashboard generator; the image 
   );
 });
 
-test('the image\'s /app serves the demo cluster from compiled JavaScript and stops cleanly on SIGTERM', async () => {
-  const versionOut = execFileSync(process.execPath, ['bin/kube-cost-exporter.js', '--version'], { cwd: app, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
-  assert.match(versionOut, new RegExp(version.replaceAll('.', '\\.')));
+/**
+ * The image's exporter (`node bin/kube-cost-exporter.js` in /app, with `env` on top of PATH,
+ * NODE_ENV=production, a free KCE_PORT on 127.0.0.1 and 1-second cycles), once /readyz answers 200.
+ * The limit (120 s) bounds a hang, it does not time the start; the child is killed when it is not
+ * ready by then or exits first.
+ */
+async function startImageExporter(env: Record<string, string>): Promise<{ port: number; output: () => string; exited: Promise<number | null>; stop: () => void }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/kube-cost-exporter.js'], {
     cwd: app,
-    // History goes where the manifests put it (KCE_DATA_DIR on its own volume), not into /app.
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', KCE_SOURCE: 'demo', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s', KCE_DATA_DIR: join(work, 'data') },
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -157,9 +160,6 @@ test('the image\'s /app serves the demo cluster from compiled JavaScript and sto
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
-    // Ready once the demo's 30 days of history are backfilled (721 cycles): 16 s to over 20 s on a
-    // loaded two-core machine (load 17–31), over 30 s at times: the limit bounds a hang, it does not
-    // time the start.
     const deadline = Date.now() + 120_000;
     for (;;) {
       assert.equal(child.exitCode, null, `exited early: ${output}`);
@@ -168,6 +168,21 @@ test('the image\'s /app serves the demo cluster from compiled JavaScript and sto
       assert.ok(Date.now() < deadline, `not ready after 120 s: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
+  return { port, output: () => output, exited, stop: () => child.kill('SIGTERM') };
+}
+
+test('the image\'s /app serves the demo cluster from compiled JavaScript and stops cleanly on SIGTERM', async () => {
+  const versionOut = execFileSync(process.execPath, ['bin/kube-cost-exporter.js', '--version'], { cwd: app, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  assert.match(versionOut, new RegExp(version.replaceAll('.', '\\.')));
+  // History goes where the manifests put it (KCE_DATA_DIR on its own volume), not into /app. Ready
+  // once the demo's 30 days of history are backfilled (721 cycles): 16 s to over 20 s on a loaded
+  // two-core machine (load 17–31), over 30 s at times.
+  const { port, output, exited, stop } = await startImageExporter({ KCE_SOURCE: 'demo', KCE_DATA_DIR: join(work, 'data') });
+  try {
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /^kube_cost_cluster_monthly_usd\{cluster="demo"\} \d/m);
     assert.match(metrics, /^kube_cost_build_info\{cluster="demo",version="[^"]+"/m);
@@ -178,39 +193,24 @@ test('the image\'s /app serves the demo cluster from compiled JavaScript and sto
     assert.ok(script, index);
     assert.equal((await fetch(`http://127.0.0.1:${port}${script}`)).headers.get('cache-control'), 'public, max-age=31536000, immutable');
   } finally {
-    child.kill('SIGTERM');
+    stop();
   }
-  assert.equal(await exited, 0, output);
+  assert.equal(await exited, 0, output());
 });
 
 test('the image\'s /app follows a live cluster (--source kube, the bundled Kubernetes client) and turns ready', async () => {
   const cluster = await startTestCluster();
   for (const o of realisticCluster()) cluster.server.apply(o);
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/kube-cost-exporter.js'], {
-    cwd: app,
-    env: { PATH: process.env['PATH'] ?? '', HOME: cluster.dir, NODE_ENV: 'production', KUBECONFIG: cluster.kubeconfigPath, KCE_SOURCE: 'kube', KCE_PORT: String(port), KCE_HOST: '127.0.0.1', KCE_INTERVAL: '1s', KCE_DATA_DIR: join(work, 'data-kube') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exporter: Awaited<ReturnType<typeof startImageExporter>> | undefined;
   try {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      assert.equal(child.exitCode, null, `exited early: ${output}`);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
-      if (ready === 200) break;
-      assert.ok(Date.now() < deadline, `not ready after 120 s: ${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    exporter = await startImageExporter({ HOME: cluster.dir, KUBECONFIG: cluster.kubeconfigPath, KCE_SOURCE: 'kube', KCE_DATA_DIR: join(work, 'data-kube') });
+    const { port } = exporter;
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /^kube_cost_source_info\{source="kube"\} 1$/m);
     assert.match(metrics, /^kube_cost_source_objects\{kind="Pod"\} 6$/m);
   } finally {
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, output);
+    exporter?.stop();
+    if (exporter) assert.equal(await exporter.exited, 0, exporter.output());
     await cluster.close();
   }
 });

@@ -1,7 +1,7 @@
 // Builders of history rows for the advice tests: every field the store has, defaults that cost
 // nothing, and the few numbers a test cares about given explicitly.
 import type { AllocationInterval, NodeInterval } from '../../store/types.ts';
-import { ZERO_AMOUNTS } from '../../store/fixtures.test-util.ts';
+import { ZERO_AMOUNTS } from '../../store/record.ts';
 
 export const T0 = Date.UTC(2026, 10, 1); // 2026-11-01T00:00:00Z, a Sunday
 export const MIN = 60_000;

@@ -7,6 +7,8 @@
 //   const pg = await startPgServer();
 //   ... new pg.Client({ connectionString: pg.url }) ...
 //   await pg.stop();
+//
+// A test file that wants one server for all its tests: pgServerForTests() (./postgres-hooks.ts).
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
