@@ -4,11 +4,12 @@
 // serving, logs the bad file with line and column, prices the node at its billed rate (source
 // billing), and answers /api/v1/reconciliation.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { spawnChild } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
@@ -28,26 +29,19 @@ test('a running exporter reads the bill, skips a malformed file (logged with lin
   writeFileSync(join(dir, 'cur-00001.csv'), `${header}\n${lines.join('\n')}\n`);
   writeFileSync(join(dir, 'cur-00002.csv'), `${header}\nUsage,i-0x,${iso(hour)},${iso(hour + HOUR)},USE1-BoxUsage:m5.large,1,n/a,,AmazonEC2\n`);
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [CLI, '--port', String(port), '--host', '127.0.0.1', '--snapshot', join(EXAMPLES, 'cluster.json'), '--store', 'memory', '--interval', '1s', '--pricing-refresh', 'off', '--billing-source', dir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let logs = '';
-  child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
+  const child = spawnChild(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', '--snapshot', join(EXAMPLES, 'cluster.json'), '--store', 'memory', '--interval', '1s', '--pricing-refresh', 'off', '--billing-source', dir]);
   const base = `http://127.0.0.1:${port}`;
   try {
     const waitFor = async (what: string, check: () => Promise<boolean>) => {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${logs}`);
+        if (child.process.exitCode !== null) throw new Error(`exporter exited with ${child.process.exitCode}: ${child.output()}`);
         try {
           if (await check()) return;
         } catch {
           // not yet
         }
-        if (Date.now() > deadline) throw new Error(`${what} not seen after 60 s: ${logs}`);
+        if (Date.now() > deadline) throw new Error(`${what} not seen after 60 s: ${child.output()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     };
@@ -60,7 +54,7 @@ test('a running exporter reads the bill, skips a malformed file (logged with lin
     assert.match(metrics, /^kube_cost_billing_files\{result="skipped"\} 1$/m);
     assert.match(metrics, /kube_cost_node_hourly_usd\{node="ip-10-0-16-60\.ec2\.internal"[^}]*\} 0\.2688\b/);
     // The malformed file is named with its line and column.
-    assert.match(logs, /bill file skipped: bill \S*cur-00002\.csv:2 column lineItem\/UnblendedCost: not a number \(value "n\/a"\)/);
+    assert.match(child.output(), /bill file skipped: bill \S*cur-00002\.csv:2 column lineItem\/UnblendedCost: not a number \(value "n\/a"\)/);
     // The report: the matched node's hours are billed at 0.2688 $/h, SP coverage the reason.
     const answer = await fetch(`${base}/api/v1/reconciliation?window=1d`);
     assert.equal(answer.status, 200);
@@ -74,15 +68,14 @@ test('a running exporter reads the bill, skips a malformed file (logged with lin
     assert.equal(bad.status, 400);
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('without --billing-source the endpoint says how to turn reconciliation on', async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', '--snapshot', join(EXAMPLES, 'cluster.json'), '--store', 'memory', '--pricing-refresh', 'off'], { stdio: 'ignore' });
+  const child = spawnChild(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', '--snapshot', join(EXAMPLES, 'cluster.json'), '--store', 'memory', '--pricing-refresh', 'off'], { stdio: 'ignore' });
   try {
     const base = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 30_000;
@@ -99,8 +92,7 @@ test('without --billing-source the endpoint says how to turn reconciliation on',
     assert.equal(r.status, 404);
     assert.deepEqual(await r.json(), { code: 404, status: 'error', message: 'billing reconciliation is off: start the exporter with --billing-source LOCATION (docs/billing.md)' });
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop();
   }
 });
 

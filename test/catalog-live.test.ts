@@ -2,8 +2,6 @@
 // server speaking the AWS bulk Price List format), merge into a copy of the catalog sources, then
 // the real generator builds a catalog from them.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +11,8 @@ import { mergeAwsOnDemand, mergeAzureOnDemand } from '../scripts/catalog/live.ts
 import { generateCatalog, readSources, SOURCES_DIR } from '../scripts/catalog/generate.ts';
 import { computeProduct, onDemandTerm } from '../src/pricing/live/aws-offer.test-util.ts';
 import { json, startTestServer } from '../src/pricing/live/test-server.test-util.ts';
+import type { Child } from './helpers/children.ts';
+import { spawnChild } from './helpers/children.ts';
 
 const SCRIPT = new URL('../scripts/catalog/live.ts', import.meta.url).pathname;
 
@@ -34,6 +34,7 @@ test('AWS: a region file refreshed from the bulk Price List, then built by the r
     json(res, {}, 404);
   });
   const dir = mkdtempSync(join(tmpdir(), 'kce-catalog-live-'));
+  let child: Child | undefined;
   try {
     cpSync(SOURCES_DIR, dir, { recursive: true });
     // The copy's m5 line without 2xlarge, whatever the shipped catalog holds today, so that the
@@ -44,11 +45,11 @@ test('AWS: a region file refreshed from the bulk Price List, then built by the r
     assert.match(before, /^m5\t.*\blarge=0\.096\b/m, 'the sources list m5.large at 0.096 (else update this test)');
     assert.doesNotMatch(before, /^m5\t.*\b2xlarge=/m, 'the copy does not list m5.2xlarge');
     // Not spawnSync: the local server answers from this process's event loop.
-    const child = spawn(process.execPath, [SCRIPT, '--provider', 'aws', '--region', 'us-west-2', '--sources', dir, '--aws-pricing-url', server.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawnChild(process.execPath, [SCRIPT, '--provider', 'aws', '--region', 'us-west-2', '--sources', dir, '--aws-pricing-url', server.url]);
     const r = { stdout: '', stderr: '', status: null as number | null };
-    child.stdout.on('data', (c: Buffer) => (r.stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (r.stderr += c.toString()));
-    [r.status] = (await once(child, 'exit')) as [number | null];
+    child.process.stdout?.on('data', (c: Buffer) => (r.stdout += c.toString()));
+    child.process.stderr?.on('data', (c: Buffer) => (r.stderr += c.toString()));
+    r.status = await child.exited;
     assert.equal(r.status, 0, r.stderr);
     // m5.large unchanged (0.096), m5.4xlarge 0.768 → 0.77, m5.2xlarge new; every other listed type kept.
     assert.match(r.stdout, /aws-ec2-ondemand-us-west-2\.txt: 1 updated, 1 added, 1 unchanged, \d+ kept that the provider did not list/);
@@ -61,6 +62,7 @@ test('AWS: a region file refreshed from the bulk Price List, then built by the r
     assert.equal(catalog.aws.onDemandHourlyUsd['us-west-2']['m5.4xlarge'], 0.77);
     assert.equal(catalog.aws.onDemandHourlyUsd['us-west-2']['m6g.medium'], 0.0385, 'kept');
   } finally {
+    await child?.stop();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }

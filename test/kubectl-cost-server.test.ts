@@ -3,21 +3,21 @@
 // kubeconfig's credentials (the test API server forwards to the exporter). The plugin's numbers are
 // compared with the exporter's own /api/v1/allocation answer.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FakeApiServer } from './kube-apiserver/server.ts';
 import { startFakeApiServer } from './kube-apiserver/server.ts';
+import type { Child } from './helpers/children.ts';
+import { spawnChild } from './helpers/children.ts';
 import { installPlugin, type Run, runKubectl } from './helpers/kubectl.ts';
 import { freePort } from './helpers/prometheus.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
 let dir: string;
-let exporter: ChildProcess | undefined;
+let exporter: Child | undefined;
 let exporterUrl = '';
 let api: FakeApiServer;
 let kubeconfig: string;
@@ -34,7 +34,7 @@ before(async () => {
   // Its working directory is the temp dir, so any history store it keeps by default lands there.
   // A short interval: the first cycle after a start is not recorded (no previous cycle to measure
   // from), so history exists from the second cycle on.
-  exporter = spawn(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), '--snapshot', join(ROOT, 'examples/cluster.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '1s', '--log-level', 'warn'], {
+  exporter = spawnChild(process.execPath, [join(ROOT, 'src/cli/kube-cost-exporter.ts'), '--snapshot', join(ROOT, 'examples/cluster.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '1s', '--log-level', 'warn'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -64,7 +64,7 @@ before(async () => {
 });
 
 after(async () => {
-  exporter?.kill('SIGTERM');
+  await exporter?.stop();
   await api?.close();
   rmSync(dir, { recursive: true, force: true });
 });

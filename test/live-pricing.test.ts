@@ -3,7 +3,6 @@
 // formats, for the bundled example cluster (12 EKS nodes in us-east-1, 4 of them spot). Prices
 // become `live`, are kept in the cache file, and a restart with the provider down answers `cache`.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { test } from 'node:test';
 import { computeProduct, onDemandTerm } from '../src/pricing/live/aws-offer.test-util.ts';
 import type { TestServer } from '../src/pricing/live/test-server.test-util.ts';
 import { json, startTestServer } from '../src/pricing/live/test-server.test-util.ts';
+import { spawnChild } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
@@ -53,14 +53,10 @@ async function awsServer(): Promise<TestServer> {
 async function startCli(args: string[]) {
   const port = await freePort();
   const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_EC2_METADATA_DISABLED: 'true' };
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let logs = '';
-  child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const child = spawnChild(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', ...args], { env });
   const base = `http://127.0.0.1:${port}`;
   return {
-    logs: () => logs,
+    logs: () => child.output(),
     /** Polls /metrics until `ok` holds (30 s at most). */
     async metricsWhen(ok: (text: string) => boolean): Promise<string> {
       const deadline = Date.now() + 30_000;
@@ -72,13 +68,12 @@ async function startCli(args: string[]) {
         } catch {
           // not listening yet
         }
-        if (Date.now() > deadline) throw new Error(`condition not met after 30 s; logs:\n${logs}\nmetrics:\n${last.slice(0, 3000)}`);
+        if (Date.now() > deadline) throw new Error(`condition not met after 30 s; logs:\n${child.output()}\nmetrics:\n${last.slice(0, 3000)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     },
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
+      await child.stop();
     },
   };
 }

@@ -8,8 +8,7 @@
 // $cluster variable lists both clusters. Also through the real kubectl plugin and the web UI in
 // Chromium, and a hub that is also a cluster's exporter (`--hub` with a source).
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,8 @@ import { CLUSTER_HOURLY } from '../src/dashboards/common.ts';
 import { dashboards } from '../src/dashboards/index.ts';
 import { regexValue, substitute, variableQueries } from './deploy/dashboard-queries.ts';
 import { buildUi, isStale } from '../ui/build.ts';
+import type { Child } from './helpers/children.ts';
+import { spawnChild } from './helpers/children.ts';
 import { installPlugin, runKubectl } from './helpers/kubectl.ts';
 import { freePort, hasBinary, startPrometheus } from './helpers/prometheus.ts';
 import { dollars, launchBrowser, openPage } from './helpers/ui-browser.ts';
@@ -35,7 +36,7 @@ declare const document: { querySelector(selector: string): { getAttribute(name: 
 interface Proc {
   readonly base: string;
   readonly port: number;
-  readonly child: ChildProcess;
+  readonly child: Child;
   readonly logs: () => string;
   stop(): Promise<void>;
 }
@@ -43,21 +44,15 @@ interface Proc {
 /** Starts `kube-cost-exporter` with `args` and waits until /readyz answers 200. */
 async function startCli(args: readonly string[]): Promise<Proc> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', '--pricing-refresh', 'off', '--rate-limit', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let logs = '';
-  child.stdout?.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (logs += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const child = spawnChild(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', '--pricing-refresh', 'off', '--rate-limit', '0', ...args]);
+  const logs = () => child.output();
   const base = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await child.stop();
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`exporter ${args.join(' ')} exited with ${child.exitCode}: ${logs}`);
+    if (child.process.exitCode !== null) throw new Error(`exporter ${args.join(' ')} exited with ${child.process.exitCode}: ${logs()}`);
     try {
       if ((await fetch(`${base}/readyz`)).status === 200) break;
     } catch {
@@ -65,11 +60,11 @@ async function startCli(args: readonly string[]): Promise<Proc> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`exporter not ready after 60 s: ${logs}`);
+      throw new Error(`exporter not ready after 60 s: ${logs()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { base, port, child, logs: () => logs, stop };
+  return { base, port, child, logs, stop };
 }
 
 /**
@@ -171,10 +166,17 @@ before(async () => {
   writeFileSync(second, JSON.stringify(deriveSecondCluster(JSON.parse(readFileSync(join(EXAMPLES, 'cluster.json'), 'utf8')))));
   writeFileSync(join(dir, 'east-policies.json'), JSON.stringify(EAST_POLICIES));
   const common = ['--store', url, '--interval', '1s', '--data-dir', dir];
-  [east, west] = await Promise.all([
+  const started = await Promise.allSettled([
     startCli(['--snapshot', join(EXAMPLES, 'cluster.json'), '--snapshot', join(EXAMPLES, 'metrics.json'), '--snapshot', join(dir, 'east-policies.json'), '--cluster-id', 'east', ...common]),
     startCli(['--snapshot', second, '--cluster-id', 'west', ...common]),
   ]);
+  // One failed to start: stop the one that did, then fail.
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  [east, west] = started.map((r) => (r as PromiseFulfilledResult<Proc>).value) as [Proc, Proc];
   hub = await startCli(['--hub', '--source', 'none', '--store', url, '--interval', '1s']);
   // At least three recorded cycles of each cluster (the first cycle after a start records nothing).
   const deadline = Date.now() + 60_000;

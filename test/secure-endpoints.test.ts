@@ -1,13 +1,14 @@
 // The real command with protected endpoints: HTTPS with certificates made by openssl, mutual TLS,
 // a bearer token rotated on disk without a restart, and a certificate renewed in place.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { spawnChild } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
@@ -73,7 +74,7 @@ test('HTTPS with client certificates and a bearer token: refused without either,
   writeFileSync(file('tls.crt'), pem('server-1.crt'));
   writeFileSync(file('tls.key'), pem('server-1.key'));
   writeFileSync(file('token'), 'first-token\n');
-  const child = spawn(
+  const child = spawnChild(
     process.execPath,
     [
       CLI,
@@ -85,20 +86,16 @@ test('HTTPS with client certificates and a bearer token: refused without either,
       '--auth-token-file', file('token'),
       '--allow-cidr', '127.0.0.0/8',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let logs = '';
-  child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
   try {
     const client = { ca: pem('ca.crt'), cert: pem('client.crt'), key: pem('client.key') };
     const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
     const health = await eventually(async () => {
       const a = await get(port, '/healthz', client);
       return a.status === 200 ? a : undefined;
-    }, `the exporter on https://127.0.0.1:${port} (${logs})`);
+    }, `the exporter on https://127.0.0.1:${port} (${child.output()})`);
     assert.equal(health.serverCn, 'server-1');
-    assert.match(logs, new RegExp(`listening on https://127\\.0\\.0\\.1:${port}/metrics`));
+    assert.match(child.output(), new RegExp(`listening on https://127\\.0\\.0\\.1:${port}/metrics`));
 
     // No client certificate: the TLS handshake itself is refused.
     await assert.rejects(get(port, '/healthz', { ca: pem('ca.crt') }));
@@ -126,10 +123,9 @@ test('HTTPS with client certificates and a bearer token: refused without either,
       return a.serverCn === 'server-2' ? a : undefined;
     }, 'the renewed certificate');
     assert.equal(renewed.status, 200);
-    assert.match(logs, /TLS certificate reloaded/);
+    assert.match(child.output(), /TLS certificate reloaded/);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -167,13 +163,9 @@ test('basic auth (htpasswd bcrypt file): a real Prometheus scrapes with basic_au
     line = `prometheus:${bcrypt.hashSync('scrape-pass', 5)}`;
   }
   writeFileSync(join(dir, 'users'), `${line}\n`);
-  const child = spawn(
-    process.execPath,
-    [CLI, '--snapshot', join(EXAMPLES, 'cluster.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '2s', '--log-level', 'warn', '--basic-auth-file', join(dir, 'users'), '--rate-limit', '5'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnChild(process.execPath, [CLI, '--snapshot', join(EXAMPLES, 'cluster.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', '2s', '--log-level', 'warn', '--basic-auth-file', join(dir, 'users'), '--rate-limit', '5']);
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.process.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const { startPrometheus } = await import('./helpers/prometheus.ts');
   let prometheus: Awaited<ReturnType<typeof startPrometheus>> | undefined;
   try {
@@ -206,8 +198,7 @@ test('basic auth (htpasswd bcrypt file): a real Prometheus scrapes with basic_au
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
   } finally {
     await prometheus?.stop();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   assert.ok(!stderr.includes('scrape-pass'), 'the password never appears in logs');

@@ -4,14 +4,15 @@
 // nothing recorded before the kill is lost, and the time the exporter was down is a gap in
 // coverage() with no invented numbers in it.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { TestContext } from 'node:test';
 import { after, test } from 'node:test';
 import { createSqliteStore } from '../src/store/sqlite.ts';
+import type { Child } from './helpers/children.ts';
+import { spawnChild, stopWith } from './helpers/children.ts';
 import { freePort } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
@@ -21,23 +22,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Running {
   readonly base: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
+  readonly child: Child;
   logs(): string;
 }
 
-async function start(): Promise<Running> {
+/** Starts the exporter; it is stopped when the test `t` ends, however it ends. */
+async function start(t: TestContext): Promise<Running> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [CLI, '--source', 'demo', '--cluster-id', 'durable', '--interval', '1s', '--data-dir', dir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let logs = '';
-  child.stdout?.on('data', (c: Buffer) => (logs += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (logs += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { base: `http://127.0.0.1:${port}`, child, exited, logs: () => logs };
+  const child = stopWith(t, spawnChild(process.execPath, [CLI, '--source', 'demo', '--cluster-id', 'durable', '--interval', '1s', '--data-dir', dir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info']));
+  return { base: `http://127.0.0.1:${port}`, child, logs: () => child.output() };
 }
 
 interface Span {
@@ -64,15 +57,15 @@ function recorded(): { cycles: number; spans: Span[] } {
 async function waitFor(what: string, p: Running, ok: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!ok()) {
-    if (p.child.exitCode !== null) throw new Error(`exporter exited while waiting for ${what}: ${p.logs()}`);
+    if (p.child.process.exitCode !== null) throw new Error(`exporter exited while waiting for ${what}: ${p.logs()}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${p.logs()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
 async function kill9(p: Running): Promise<void> {
-  p.child.kill('SIGKILL');
-  assert.equal(await p.exited, null, 'killed by a signal, no exit code');
+  p.child.process.kill('SIGKILL');
+  assert.equal(await p.child.exited, null, 'killed by a signal, no exit code');
 }
 
 /** Every span recorded before is still covered after. */
@@ -85,9 +78,9 @@ function assertKept(before: readonly Span[], afterSpans: readonly Span[], when: 
   }
 }
 
-test('kill -9 during the demo backfill and between live cycles: the store opens, keeps what was written, shows the gaps', { timeout: 180_000 }, async () => {
+test('kill -9 during the demo backfill and between live cycles: the store opens, keeps what was written, shows the gaps', { timeout: 180_000 }, async (t) => {
   // 1. First start: the demo backfill writes 721 hourly cycles back to back. Kill it in the middle.
-  const first = await start();
+  const first = await start(t);
   await waitFor('some backfilled cycles', first, () => recorded().cycles >= 40);
   // Meanwhile /readyz says why the exporter is not ready yet.
   const readyz = await fetch(`${first.base}/readyz`);
@@ -100,7 +93,7 @@ test('kill -9 during the demo backfill and between live cycles: the store opens,
   assert.ok(existsSync(`${DB}-wal`), 'killed with a write-ahead log to recover');
 
   // 2. Second start: the file opens (WAL recovered), no second backfill, live cycles every second.
-  const second = await start();
+  const second = await start(t);
   await waitFor('live cycles after the restart', second, () => recorded().spans.some((s) => s.start_ms > killedAt));
   assert.doesNotMatch(second.logs(), /backfilling simulated demo history/, 'history exists: no second backfill');
   assert.match(second.logs(), /history resumes/);
@@ -111,10 +104,9 @@ test('kill -9 during the demo backfill and between live cycles: the store opens,
   const killedAgainAt = Date.now();
 
   // 3. Third start, then a clean stop.
-  const third = await start();
+  const third = await start(t);
   await waitFor('live cycles after the second restart', third, () => recorded().spans.some((s) => s.start_ms > killedAgainAt));
-  third.child.kill('SIGTERM');
-  assert.equal(await third.exited, 0, `clean stop: ${third.logs()}`);
+  assert.equal(await third.child.stop(), 0, `clean stop: ${third.logs()}`);
   const final = recorded();
   assertKept(beforeSecondKill.spans, final.spans, 'after the second kill');
 
