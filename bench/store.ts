@@ -14,6 +14,7 @@ import { HOUR_MS } from '../src/store/plan.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import { createSqliteStoreInWorker } from '../src/store/sqlite-thread.ts';
 import type { BackendRun, CycleTemplate, TableBytes } from './history.ts';
+import type { HistoryStore } from '../src/store/types.ts';
 import { cycleTemplate, DAY_MS, eachBackend, recordHourlyHistory, T0, timeWrites } from './history.ts';
 import { median, percentile } from './stats.ts';
 
@@ -197,35 +198,28 @@ export async function benchWrite(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'kce-store-write-'));
   const start = T0 + 40 * DAY_MS;
   try {
-    const inThread = createSqliteStore({ path: join(dir, 'in-thread.db') });
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < 32; i++) {
-      const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000);
-      const c = process.cpuUsage();
-      const t = performance.now();
-      await inThread.record(batch);
-      const used = process.cpuUsage(c);
-      if (i >= 2) {
-        wall.push(performance.now() - t);
-        cpu.push((used.user + used.system) / 1000);
+    // 32 cycles, the first two left out; CPU as `cpuUsage` counts it (the process's, or this thread's).
+    const timed = async (store: HistoryStore, cpuUsage: (since?: NodeJS.CpuUsage) => NodeJS.CpuUsage): Promise<{ wall: number[]; cpu: number[] }> => {
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let i = 0; i < 32; i++) {
+        const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000);
+        const c = cpuUsage();
+        const t = performance.now();
+        await store.record(batch);
+        const used = cpuUsage(c);
+        if (i >= 2) {
+          wall.push(performance.now() - t);
+          cpu.push((used.user + used.system) / 1000);
+        }
       }
-    }
+      return { wall, cpu };
+    };
+    const inThread = createSqliteStore({ path: join(dir, 'in-thread.db') });
+    const { wall, cpu } = await timed(inThread, (since) => process.cpuUsage(since));
     await inThread.close();
     const worker = await createSqliteStoreInWorker({ path: join(dir, 'worker.db') });
-    const answered: number[] = [];
-    const busy: number[] = [];
-    for (let i = 0; i < 32; i++) {
-      const batch = cycle.at(start + i * 60_000, start + (i + 1) * 60_000);
-      const c = process.threadCpuUsage();
-      const t = performance.now();
-      await worker.record(batch);
-      const used = process.threadCpuUsage(c);
-      if (i >= 2) {
-        answered.push(performance.now() - t);
-        busy.push((used.user + used.system) / 1000);
-      }
-    }
+    const { wall: answered, cpu: busy } = await timed(worker, (since) => process.threadCpuUsage(since));
     await worker.close();
     const load = loadavg()
       .map((l) => l.toFixed(2))
