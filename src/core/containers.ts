@@ -21,20 +21,12 @@ import type { PodResources } from './requests.ts';
 /** The part of a pod that belongs to none of its containers (init phase, overhead, volumes...). */
 export const POD_REMAINDER = '__pod__';
 
-export interface ContainerCost {
+/** A container's share of its pod's cost: the pod's own fields (usage undefined when the pod's is not measured), network always given. */
+export interface ContainerCost
+  extends Pick<PodCost, 'request' | 'usage' | 'allocation' | 'cpuHourlyUsd' | 'ramHourlyUsd' | 'gpuHourlyUsd' | 'pvHourlyUsd' | 'loadBalancerHourlyUsd' | 'spotSavingsHourlyUsd'> {
   /** The container's name, or `__pod__` for the pod-level remainder. */
   readonly container: string;
-  readonly request: PodResources;
-  /** Measured usage; undefined when the pod's usage is not measured at all. */
-  readonly usage: { readonly cpuCores: number; readonly ramBytes: number } | undefined;
-  readonly allocation: PodResources;
-  readonly cpuHourlyUsd: number;
-  readonly ramHourlyUsd: number;
-  readonly gpuHourlyUsd: number;
-  readonly pvHourlyUsd: number;
-  readonly loadBalancerHourlyUsd: number;
   readonly networkHourlyUsd: number;
-  readonly spotSavingsHourlyUsd: number;
 }
 
 /** What the split reads of a pod's cost (a PodCost, or a finished pod priced the same way). */
