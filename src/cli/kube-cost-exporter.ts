@@ -87,8 +87,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   });
 }
 
-// isMainThread: in the bundled image this file is also what the history store's worker thread
-// loads (src/store/sqlite-thread.ts), and there import.meta.main is true as well.
+// isMainThread: never run the exporter in a worker thread (the history store's worker has its own
+// entry, src/store/sqlite-worker.ts).
 if (import.meta.main && isMainThread) {
   main(process.argv.slice(2), process.env).then((code) => {
     process.exitCode = code;

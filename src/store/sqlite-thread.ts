@@ -5,10 +5,10 @@
 // the store of sqlite.ts; the main thread gets the same HistoryStore port, each call a message.
 // The main thread's part of a call is copying the batch or the answer (structured clone).
 //
-// The worker is this same module, started with a marker in its workerData: that also holds in
-// the image, where everything is one bundled file (import.meta.url is then the bundle; the CLI's
-// entry runs main() on the main thread only).
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+// The worker runs sqlite-worker.ts, a small entry of its own (in the image, its own small bundle
+// next to the exporter's): a worker that loaded the exporter's whole module graph (the image's
+// 12 MB bundle) kept it all in its own V8 heap (docs/benchmarks.md, "Fifth round").
+import { parentPort, Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.ts';
 import type { SqliteStoreOptions } from './sqlite.ts';
 import { createSqliteStore } from './sqlite.ts';
@@ -16,7 +16,13 @@ import type { CycleBatch, HistoryStore } from './types.ts';
 import { createPacker, packedBuffers } from './packed.ts';
 import { CycleOverlapError, InvalidCycleError, StoreError } from './validate.ts';
 
-const MARK = 'kube-cost-exporter sqlite store';
+/**
+ * The worker's entry, `../store/sqlite-worker.{ts,js}` from this module: the same file from
+ * src/store (TypeScript), dist/store (compiled) and dist/cli (the image's bundle, whose
+ * import.meta.url is dist/cli/kube-cost-exporter.js; deploy/docker/bundle.mjs writes the worker's
+ * bundle to dist/store/sqlite-worker.js).
+ */
+export const WORKER_ENTRY = new URL(`../store/sqlite-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** What the worker needs: the store's options without functions (they do not cross threads). */
 export type SqliteThreadOptions = Omit<SqliteStoreOptions, 'yieldNow'>;
@@ -77,8 +83,8 @@ function revive(sent: SentError): Error {
   return err;
 }
 
-/** The worker side: opens the store, answers each call in order of arrival. */
-function serve(options: SqliteThreadOptions): void {
+/** The worker side (sqlite-worker.ts): opens the store, answers each call in order of arrival. */
+export function serve(options: SqliteThreadOptions): void {
   const port = parentPort;
   if (!port) return;
   let store: HistoryStore;
@@ -123,10 +129,6 @@ function serve(options: SqliteThreadOptions): void {
       (err: unknown) => port.postMessage({ id: call.id, error: sendable(err) } satisfies Reply),
     );
   });
-}
-
-if (!isMainThread && (workerData as { [MARK]?: SqliteThreadOptions } | null)?.[MARK] !== undefined) {
-  serve((workerData as Record<typeof MARK, SqliteThreadOptions>)[MARK]);
 }
 
 /** What happened to the worker, for a log line (and a count of restarts). */
@@ -185,7 +187,7 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
   let down: Error | undefined;
 
   const start = (): Generation => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { [MARK]: options } });
+    const worker = new Worker(WORKER_ENTRY, { workerData: options });
     const g: Generation = { worker, pending: new Map(), parts: new Map(), startedMs: performance.now(), ready: undefined, down: undefined };
     // The worker keeps the process alive only while a call waits for its answer.
     worker.unref();

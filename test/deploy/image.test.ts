@@ -11,6 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { containerId, podUid, writeCgroupTree } from '../../src/agent/fixtures.test-util.ts';
 import { REPO_ROOT } from '../../src/dashboards/generate.ts';
+import { dockerfileEnv, localLibrary } from '../../bench/shipped.ts';
 import { freePort } from '../helpers/prometheus.ts';
 import { realisticCluster } from '../kube-apiserver/cluster.ts';
 import { startTestCluster } from '../kube-apiserver/harness.ts';
@@ -125,14 +126,22 @@ test('the build context leaves out tests and the dashboard generator; the image 
     .map((f) => relative(app, f))
     .sort();
   assert.deepEqual(
-    shipped.filter((f) => !f.startsWith('ui/dist/') && !f.startsWith('dist/cli/agent-chunks/')),
-    ['bin/kube-cost-exporter.js', 'dist/cli/kube-cost-agent.js', 'dist/cli/kube-cost-exporter.js', 'package.json'],
+    shipped.filter((f) => !f.startsWith('ui/dist/') && !f.startsWith('dist/cli/agent-chunks/') && !f.startsWith('dist/cli/lazy-')),
+    ['bin/kube-cost-exporter.js', 'dist/cli/kube-cost-agent.js', 'dist/cli/kube-cost-exporter.js', 'dist/store/sqlite-worker.js', 'package.json'],
   );
   // The agent's chunks: code it loads only with a kubeconfig (the official Kubernetes client).
   assert.deepEqual(
     shipped.filter((f) => f.startsWith('dist/cli/agent-chunks/') && !/^dist\/cli\/agent-chunks\/[\w-]+\.js$/.test(f)),
     [],
   );
+  // The exporter's: code it loads only when asked (the Kubernetes client for --source kube, the
+  // object stores' SDKs...), next to its entry; the entry itself is small (it was one 12 MB file).
+  assert.deepEqual(
+    shipped.filter((f) => f.startsWith('dist/cli/lazy-') && !/^dist\/cli\/lazy-[\w-]+\.js$/.test(f)),
+    [],
+  );
+  assert.ok(shipped.some((f) => f.startsWith('dist/cli/lazy-')), 'the exporter bundle is split');
+  assert.ok(statSync(join(app, 'dist/cli/kube-cost-exporter.js')).size < 2 * 2 ** 20, 'the exporter entry holds no lazily loaded dependency');
   // The web UI: built files only (no TypeScript, no fixtures).
   const ui = shipped.filter((f) => f.startsWith('ui/dist/'));
   assert.ok(ui.includes('ui/dist/index.html'), ui.join(', '));
@@ -148,7 +157,7 @@ test('the build context leaves out tests and the dashboard generator; the image 
  * The limit (120 s) bounds a hang, it does not time the start; the child is killed when it is not
  * ready by then or exits first.
  */
-async function startImageExporter(env: Record<string, string>): Promise<{ port: number; output: () => string; exited: Promise<number | null>; stop: () => void }> {
+async function startImageExporter(env: Record<string, string>): Promise<{ port: number; pid: number; output: () => string; exited: Promise<number | null>; stop: () => void }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/kube-cost-exporter.js'], {
     cwd: app,
@@ -172,7 +181,7 @@ async function startImageExporter(env: Record<string, string>): Promise<{ port: 
     child.kill('SIGTERM');
     throw err;
   }
-  return { port, output: () => output, exited, stop: () => child.kill('SIGTERM') };
+  return { port, pid: child.pid!, output: () => output, exited, stop: () => child.kill('SIGTERM') };
 }
 
 test('the image\'s /app serves the demo cluster from compiled JavaScript and stops cleanly on SIGTERM', async () => {
@@ -198,6 +207,27 @@ test('the image\'s /app serves the demo cluster from compiled JavaScript and sto
   assert.equal(await exited, 0, output());
 });
 
+test("the image's allocator: the exporter runs with the Dockerfile's LD_PRELOAD (jemalloc; here Debian's build of it) and MALLOC_CONF", async () => {
+  const env = dockerfileEnv(dockerfile);
+  const preload = env['LD_PRELOAD'];
+  assert.match(preload ?? '', /^\/usr\/lib\/libjemalloc\.so\.2$/, "Alpine's jemalloc package installs /usr/lib/libjemalloc.so.2");
+  assert.match(dockerfile, /^RUN apk add --no-cache [^\n]*\bjemalloc\b/m, 'the last stage installs it');
+  const local = localLibrary(preload!);
+  assert.ok(local, `no ${preload} here: .ci/run installs Debian's libjemalloc2`);
+  const { port, pid, output, exited, stop } = await startImageExporter({ KCE_SOURCE: 'demo', KCE_DATA_DIR: join(work, 'data-jemalloc'), KCE_DEMO_BACKFILL: '0', LD_PRELOAD: local, MALLOC_CONF: env['MALLOC_CONF'] ?? '' });
+  try {
+    // Loaded in the process (not silently ignored), and every MALLOC_CONF option understood:
+    // jemalloc prints "<jemalloc>: Invalid conf pair" for one it does not know.
+    assert.ok(readFileSync(`/proc/${pid}/maps`, 'utf8').includes('libjemalloc.so.2'), 'jemalloc is mapped in the exporter');
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^kube_cost_cluster_monthly_usd\{cluster="demo"\} \d/m);
+  } finally {
+    stop();
+  }
+  assert.equal(await exited, 0, output());
+  assert.doesNotMatch(output(), /<jemalloc>/, 'jemalloc warned about its configuration');
+});
+
 test('the image\'s /app follows a live cluster (--source kube, the bundled Kubernetes client) and turns ready', async () => {
   const cluster = await startTestCluster();
   for (const o of realisticCluster()) cluster.server.apply(o);
@@ -219,7 +249,10 @@ test('the image\'s agent (`kube-cost-exporter agent`) loads its own small bundle
   const agentBundle = readFileSync(join(app, 'dist/cli/kube-cost-agent.js'), 'utf8');
   assert.ok(agentBundle.length < 1e6, `the agent bundle is ${(agentBundle.length / 1e6).toFixed(2)} MB`);
   // Nothing of the exporter (its metrics) nor of the Kubernetes client (its KubeConfig class).
-  const exporterBundle = readFileSync(join(app, 'dist/cli/kube-cost-exporter.js'), 'utf8');
+  const exporterBundle = readdirSync(join(app, 'dist/cli'))
+    .filter((f) => f === 'kube-cost-exporter.js' || f.startsWith('lazy-'))
+    .map((f) => readFileSync(join(app, 'dist/cli', f), 'utf8'))
+    .join('\n');
   for (const text of ['kube_cost_cluster_monthly_usd', 'KubeConfig=class', 'makeApiClient']) {
     assert.ok(exporterBundle.includes(text), `the exporter bundle holds "${text}" (the check below looks for something real)`);
     assert.ok(!agentBundle.includes(text), `the agent bundle holds "${text}"`);
