@@ -4,6 +4,8 @@
 //        [-- --exporter-node-options "--max-semi-space-size=16"]   (V8 flags for the exporter process;
 //         default: the image's NODE_OPTIONS from the Dockerfile, which `npm start` and `npm run bench` use too;
 //         "" for Node's defaults)
+//        [-- --exporter-allocator image|system]   (image, the default: the image's LD_PRELOAD and
+//         MALLOC_CONF, jemalloc from Debian's libjemalloc2; system: the C library's malloc)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
 // The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
 // the benchmark builds first (tsc -p tsconfig.build.json, a few seconds). Running the TypeScript
@@ -28,6 +30,7 @@ import { createPriceBook } from '../src/pricing/pricebook.ts';
 import { renderCostMetrics } from '../src/server/cost-metrics.ts';
 import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
+import { shippedRuntime } from './shipped.ts';
 import { compareWithPromClient } from './prom-client-compare.ts';
 import type { AbLatency } from './scrape-floor.ts';
 import { AB_REQUESTS_PER_SCRAPE, abLatency, scrapeFloor, scrapeLatency } from './scrape-floor.ts';
@@ -58,12 +61,13 @@ const argValue = (flag: string): string | undefined => {
 };
 const wanted = (argValue('--sizes') ?? 'S,M,L').split(',');
 const outFile = argValue('--out');
-/** NODE_OPTIONS of the image (the Dockerfile's `ENV ... NODE_OPTIONS=...`): what users run. */
-function shippedNodeOptions(): string {
-  const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
-  return /\bNODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replaceAll('"', '') ?? '';
-}
-const exporterNodeOptions = (argValue('--exporter-node-options') ?? shippedNodeOptions()).split(' ').filter((o) => o !== '');
+// The exporter process runs as the image runs it (bench/shipped.ts): its NODE_OPTIONS and its
+// allocator (--exporter-allocator system: the C library's malloc instead, as `npm start` runs).
+const allocatorChoice = argValue('--exporter-allocator') ?? 'image';
+if (allocatorChoice !== 'image' && allocatorChoice !== 'system') throw new Error(`--exporter-allocator ${allocatorChoice}: expected image or system`);
+const exporterNodeOptionsArg = argValue('--exporter-node-options');
+const shipped = shippedRuntime({ allocator: allocatorChoice, ...(exporterNodeOptionsArg === undefined ? {} : { nodeOptions: exporterNodeOptionsArg }) });
+const exporterNodeOptions = shipped.nodeOptions;
 const exporterEntry = args.includes('--exporter-from-source') ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
 
 /** A full collection when the benchmark runs with --expose-gc (npm run bench does). */
@@ -121,7 +125,7 @@ async function exporterProcess(files: string[], size: Size, interval = '10m') {
   const child = spawn(
     process.execPath,
     [...exporterNodeOptions, exporterEntry, ...files.flatMap((f) => ['--snapshot', f]), '--port', String(port), '--host', '127.0.0.1', '--interval', interval, '--log-level', 'warn', '--rate-limit', '0', '--data-dir', dataDir],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...shipped.env } },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
@@ -269,7 +273,7 @@ if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name
   const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
 }
-console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')} --data-dir <a fresh temporary directory each run: empty SQLite history>; this process: node ${process.execArgv.join(' ')}`);
+console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')} --data-dir <a fresh temporary directory each run: empty SQLite history>; ${shipped.description}; this process: node ${process.execArgv.join(' ')}`);
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   process.stderr.write(`bench: size ${size.name} (${size.nodes} nodes, ${size.pods} pods)...\n`);
   const r = await benchSize(size);
