@@ -74,7 +74,9 @@ test('helm with agent.enabled: valid objects, the minimal host access, an export
   // Every variable is an agent option, and the agent accepts the values (the fieldRef one aside).
   const env: Record<string, string> = {};
   for (const e of c.env) if (e.value !== undefined) env[e.name] = e.value;
-  const known = new Set([...AGENT_OPTIONS.map((o) => o.env), 'NODE_OPTIONS']);
+  const known = new Set([...AGENT_OPTIONS.map((o) => o.env), 'NODE_OPTIONS', 'LD_PRELOAD']);
+  // The image's jemalloc is for the exporter; the agent runs on the C library's malloc (decision 0029).
+  assert.equal(env['LD_PRELOAD'], '', 'the agent unsets the image\'s LD_PRELOAD');
   assert.deepEqual(c.env.map((e) => e.name).filter((n) => !known.has(n)), []);
   const config = loadAgentConfig(parseAgentArgs([]), { ...env, KCE_NODE_NAME: 'node-1' });
   assert.equal(config.tokenReview, true);
