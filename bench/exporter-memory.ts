@@ -1,5 +1,6 @@
-// The whole exporter's memory over many cycles, as it runs in service: the shipped build
-// (bin/kube-cost-exporter.js on dist/, built first) with the image's NODE_OPTIONS and allocator, on the synthetic
+// The whole exporter's memory over many cycles, as it runs in service: the shipped build (by
+// default the image's: dist/ bundled as the Dockerfile does, bench/shipped.ts; `--build npm` runs
+// bin/kube-cost-exporter.js on dist/ as the npm package does) with the image's NODE_OPTIONS and allocator, on the synthetic
 // cluster of `npm run bench` (M by default), with a short interval so that tens of cycles (each
 // recorded in the history store) happen in a few minutes, scraped with gzip every 15 s as Prometheus
 // would. RSS (VmRSS, split into anonymous memory and mapped files) is sampled every 5 s; the figures
@@ -7,14 +8,14 @@
 // the heap to its working size). `npm run bench` measures RSS after one cycle; this measures what
 // the process settles at.
 // Run: node bench/exporter-memory.ts [--size S|M] [--store sqlite|memory] [--interval 10s] [--seconds 180] [--exporter-args "--advice-every-cycles 0"]
-//      [--allocator image|system]   (image: the Dockerfile's LD_PRELOAD and MALLOC_CONF, bench/shipped.ts; system: glibc's malloc)
+//      [--build image|npm] [--allocator image|system]   (image: the Dockerfile's LD_PRELOAD and MALLOC_CONF, bench/shipped.ts; system: glibc's malloc)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
-import { shippedRuntime } from './shipped.ts';
+import { assembleImageApp, shippedRuntime } from './shipped.ts';
 import { median, residentMiB } from './stats.ts';
 
 const args = process.argv.slice(2);
@@ -34,6 +35,8 @@ const root = new URL('..', import.meta.url).pathname;
 const allocator = argValue('--allocator') ?? 'image';
 if (allocator !== 'image' && allocator !== 'system') throw new Error(`--allocator ${allocator}: expected image or system`);
 const shipped = shippedRuntime({ allocator });
+const buildChoice = argValue('--build') ?? 'image';
+if (buildChoice !== 'image' && buildChoice !== 'npm') throw new Error(`--build ${buildChoice}: expected image or npm`);
 
 function get(port: number, path: string): Promise<number> {
   return new Promise((resolve) => {
@@ -47,9 +50,11 @@ function get(port: number, path: string): Promise<number> {
 }
 
 const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
+if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/ or its bundle');
 
 const dir = mkdtempSync(join(tmpdir(), 'kce-exporter-memory-'));
+// The image's /app (its bundle) or the npm package's dist/.
+const cwd = buildChoice === 'image' ? assembleImageApp(root, join(dir, 'app')) : root;
 const list = generateSyntheticList({ nodes: size.nodes, pods: size.pods, seed: 1 });
 writeFileSync(join(dir, 'cluster.json'), JSON.stringify(list));
 writeFileSync(join(dir, 'metrics.json'), JSON.stringify(generateSyntheticMetrics(list, { seed: 1 })));
@@ -58,7 +63,7 @@ const nodeOptions = shipped.nodeOptions;
 const child = spawn(
   process.execPath,
   [...nodeOptions, 'bin/kube-cost-exporter.js', '--snapshot', join(dir, 'cluster.json'), '--snapshot', join(dir, 'metrics.json'), '--port', String(port), '--host', '127.0.0.1', '--interval', interval, '--log-level', 'error', '--rate-limit', '0', '--store', store, '--data-dir', join(dir, 'data'), ...extra],
-  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...shipped.env } },
+  { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...shipped.env } },
 );
 try {
   const started = Date.now();
@@ -78,7 +83,7 @@ try {
   const late = samples.slice(Math.floor(samples.length / 2));
   const fmt = (v: number) => v.toFixed(0);
   console.log(
-    `exporter memory, size ${sizeName} (${size.nodes} nodes, ${size.pods} pods), --store ${store}, --interval ${interval}, ${seconds} s, ${shipped.description}${extra.length ? `, ${extra.join(' ')}` : ''}: ` +
+    `exporter memory, ${buildChoice === 'image' ? "the image's build (bundle)" : "the npm package's build (dist/)"}, size ${sizeName} (${size.nodes} nodes, ${size.pods} pods), --store ${store}, --interval ${interval}, ${seconds} s, ${shipped.description}${extra.length ? `, ${extra.join(' ')}` : ''}: ` +
       `RSS median ${fmt(median(late.map((s) => s.rss)))} MiB (anonymous ${fmt(median(late.map((s) => s.anon)))} + files ${fmt(median(late.map((s) => s.file)))}), ` +
       `largest ${fmt(Math.max(...late.map((s) => s.rss)))} MiB over the second half (${late.length} samples, every 5 s); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );

@@ -3,7 +3,8 @@
 // allocator (LD_PRELOAD of Alpine's jemalloc and MALLOC_CONF, decision 0029). The image's library
 // path is Alpine's; here the same library comes from Debian's package (libjemalloc2), found by
 // file name in the usual library directories.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** The environment variables the image sets for the exporter that change how it runs. */
@@ -72,4 +73,19 @@ export function shippedRuntime(options: { readonly allocator?: 'image' | 'system
   }
   const parts = [`NODE_OPTIONS "${nodeOptions.join(' ')}"`, out['LD_PRELOAD'] ? `allocator ${basename(out['LD_PRELOAD'])}${out['MALLOC_CONF'] ? ` (MALLOC_CONF ${out['MALLOC_CONF']})` : ''}` : "allocator: the C library's malloc"];
   return { nodeOptions, env: out, description: parts.join(', ') };
+}
+
+/**
+ * The image's /app from this checkout's build (dist/ and ui/dist of `npm run build`, built first by
+ * the caller): dist/ bundled by deploy/docker/bundle.mjs as the Dockerfile's build stage does, with
+ * bin/, package.json and the web UI, as its last stage copies them. Returns the directory to run
+ * `node bin/kube-cost-exporter.js` in. (test/deploy/image.test.ts assembles it from the
+ * .dockerignore'd context instead, to test the Dockerfile itself.)
+ */
+export function assembleImageApp(root: string, app: string): string {
+  execFileSync(process.execPath, [join(root, 'deploy/docker/bundle.mjs'), join(root, 'dist'), join(app, 'dist/cli/kube-cost-exporter.js')], { cwd: root, stdio: 'inherit' });
+  cpSync(join(root, 'bin'), join(app, 'bin'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(app, 'package.json'));
+  if (existsSync(join(root, 'ui/dist'))) cpSync(join(root, 'ui/dist'), join(app, 'ui/dist'), { recursive: true });
+  return app;
 }
