@@ -7,6 +7,7 @@
 //        [-- --exporter-allocator image|system]   (image, the default: the image's LD_PRELOAD and
 //         MALLOC_CONF, jemalloc from Debian's libjemalloc2; system: the C library's malloc)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
+//        [-- --exporter-build image]   (run the image's build: dist/ bundled as the Dockerfile does)
 // The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
 // the benchmark builds first (tsc -p tsconfig.build.json, a few seconds). Running the TypeScript
 // sources directly adds about 20 MiB of RSS (Node's type stripper) and some start-up time.
@@ -30,7 +31,7 @@ import { createPriceBook } from '../src/pricing/pricebook.ts';
 import { renderCostMetrics } from '../src/server/cost-metrics.ts';
 import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
-import { shippedRuntime } from './shipped.ts';
+import { assembleImageApp, shippedRuntime } from './shipped.ts';
 import { compareWithPromClient } from './prom-client-compare.ts';
 import type { AbLatency } from './scrape-floor.ts';
 import { AB_REQUESTS_PER_SCRAPE, abLatency, scrapeFloor, scrapeLatency } from './scrape-floor.ts';
@@ -68,7 +69,11 @@ if (allocatorChoice !== 'image' && allocatorChoice !== 'system') throw new Error
 const exporterNodeOptionsArg = argValue('--exporter-node-options');
 const shipped = shippedRuntime({ allocator: allocatorChoice, ...(exporterNodeOptionsArg === undefined ? {} : { nodeOptions: exporterNodeOptionsArg }) });
 const exporterNodeOptions = shipped.nodeOptions;
-const exporterEntry = args.includes('--exporter-from-source') ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
+const exporterBuild = args.includes('--exporter-from-source') ? 'source' : (argValue('--exporter-build') ?? 'npm');
+if (exporterBuild !== 'source' && exporterBuild !== 'npm' && exporterBuild !== 'image') throw new Error(`--exporter-build ${exporterBuild}: expected npm or image`);
+// The npm package's bin on dist/ (default), the TypeScript sources, or the image's /app (dist/ bundled
+// as the Dockerfile does, in a temporary directory: bench/shipped.ts) — set once dist/ is built.
+let exporterEntry = exporterBuild === 'source' ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
 
 /** A full collection when the benchmark runs with --expose-gc (npm run bench does). */
 function collectGarbage(): void {
@@ -272,6 +277,10 @@ if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name
   const { spawnSync } = await import('node:child_process');
   const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
+  if (exporterBuild === 'image') {
+    const app = assembleImageApp(new URL('..', import.meta.url).pathname, join(mkdtempSync(join(tmpdir(), 'kce-bench-image-')), 'app'));
+    exporterEntry = join(app, 'bin/kube-cost-exporter.js');
+  }
 }
 console.log(`exporter process: node ${[...exporterNodeOptions, exporterEntry].join(' ')} --data-dir <a fresh temporary directory each run: empty SQLite history>; ${shipped.description}; this process: node ${process.execArgv.join(' ')}`);
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
