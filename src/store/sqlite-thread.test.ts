@@ -18,6 +18,53 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 storeContract('sqlite in a worker thread', async ({ retention }) => createSqliteStoreInWorker({ path: join(dir, `contract-${n++}.db`), ...(retention ? { retention } : {}) }));
+// The same contract with a worker that stops as soon as it has nothing to do (the exporter's, with
+// a longer wait): every call may start a new worker, with slots defined again.
+storeContract('sqlite in a worker thread that stops when idle', async ({ retention }) =>
+  createSqliteStoreInWorker({ path: join(dir, `contract-${n++}.db`), ...(retention ? { retention } : {}) }, { idleStopMs: 0 }),
+);
+
+test('sqlite worker: with idleStopMs, an idle worker closes the database and ends; the next calls start one, no restart event, history kept', async () => {
+  const workers: Worker[] = [];
+  const events: WorkerEvent[] = [];
+  const store = await createSqliteStoreInWorker({ path: join(dir, 'idle.db') }, { idleStopMs: 50, onWorker: (w) => workers.push(w), onEvent: (e) => events.push(e) });
+  const exited = (w: Worker) => new Promise<number>((resolve) => w.once('exit', resolve));
+  const pods = [{ key: 'uid-a', namespace: 'shop', cpuUsdPerHour: 0.04 }];
+  await store.record(makeBatch('prod', T0, T0 + HOUR, pods));
+  // Idle for 50 ms: the worker ends on its own (exit code 0 after closing the database, or 1 when ended mid-close).
+  assert.ok([0, 1].includes(await exited(workers[0]!)));
+  assert.equal(workers.length, 1);
+  // The next cycle starts a worker, which knows none of the old one's slots: the batch defines them again.
+  await store.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods));
+  assert.equal(workers.length, 2);
+  await exited(workers[1]!);
+  // Two calls at once while none runs: one worker starts for both.
+  const [sets, coverage] = await Promise.all([store.allocations({ startMs: T0, endMs: T0 + 2 * HOUR }), store.coverage()]);
+  assert.equal(workers.length, 3);
+  assert.equal(Number(sets[0]?.rows[0]?.cpuCostUsd.toFixed(9)), 0.08); // 0.04 $/h × 2 h, both cycles
+  assert.deepEqual(coverage.map((c) => c.cluster), ['prod']);
+  // Stopping when idle is not a crash.
+  assert.deepEqual(events, []);
+  await exited(workers[2]!);
+  // Closing a store whose worker is stopped starts none.
+  await store.close();
+  assert.equal(workers.length, 3);
+  await assert.rejects(store.coverage(), (err: unknown) => err instanceof StoreError && err.message === `sqlite ${join(dir, 'idle.db')}: the store is closed`);
+});
+
+test('sqlite worker: a database that cannot be opened when an idle-stopped worker starts again fails that call, and the next call tries again', async () => {
+  const path = join(dir, 'idle-gone', 'history.db');
+  const workers: Worker[] = [];
+  const store = await createSqliteStoreInWorker({ path }, { idleStopMs: 0, onWorker: (w) => workers.push(w) });
+  await new Promise<number>((resolve) => workers[0]!.once('exit', resolve));
+  // The directory becomes a file: the next worker cannot create or open the database.
+  rmSync(join(dir, 'idle-gone'), { recursive: true, force: true });
+  writeFileSync(join(dir, 'idle-gone'), 'not a directory');
+  await assert.rejects(store.coverage(), (err: unknown) => err instanceof StoreError && err.message.startsWith(`sqlite ${path}: cannot create the data directory`));
+  rmSync(join(dir, 'idle-gone'), { force: true });
+  assert.deepEqual(await store.coverage(), []);
+  await store.close();
+});
 
 test('sqlite worker: typed errors cross the thread boundary with their fields', async () => {
   const store = await createSqliteStoreInWorker({ path: join(dir, 'errors.db') });

@@ -146,6 +146,13 @@ export interface WorkerOptions {
   readonly stableAfterMs?: number;
   /** Each worker as it starts (tests stop it, or throw in it, to see the store survive). */
   readonly onWorker?: (worker: Worker) => void;
+  /**
+   * With nothing asked of it for this long, the worker closes the database and ends; the next call
+   * starts another (about 50 ms). Between cycles an exporter then has no second V8 isolate, SQLite
+   * page cache or thread: 29 MiB less at 10,000 pods (docs/benchmarks.md, "Fifth round"). Default:
+   * never (the worker stays).
+   */
+  readonly idleStopMs?: number;
 }
 
 const defaultRestartDelay = (attempt: number): number => Math.min(30_000, 500 * 2 ** attempt);
@@ -159,6 +166,8 @@ interface Generation {
   ready: Ready | undefined;
   /** Set once it stopped (crashed, or closed): its calls are rejected with this. */
   down: Error | undefined;
+  /** It is being stopped for being idle: not a crash, nothing to restart. */
+  idleStop: boolean;
 }
 
 /**
@@ -170,10 +179,12 @@ interface Generation {
  * that doubles from 0.5 s to 30 s while it keeps failing; calls waiting for an answer, and calls
  * made until it runs again, are rejected at once with a StoreError (the recorder then records the
  * missed time with its next cycle, the API answers 500, /metrics is not concerned). The slot
- * tables of packed batches (packed.ts) start again with the new worker.
+ * tables of packed batches (packed.ts) start again with the new worker. With `idleStopMs`, a worker
+ * with nothing to do closes the database and ends, and the next call starts one (not a restart:
+ * no wait, no event).
  */
 export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOptions: WorkerOptions = {}): Promise<HistoryStore> {
-  const { onEvent, restartDelayMs = defaultRestartDelay, stableAfterMs = 60_000, onWorker } = workerOptions;
+  const { onEvent, restartDelayMs = defaultRestartDelay, stableAfterMs = 60_000, onWorker, idleStopMs } = workerOptions;
   const description = `sqlite ${options.path}`;
   const packer = createPacker();
   let next = 1;
@@ -185,10 +196,14 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
   let timer: ReturnType<typeof setTimeout> | undefined;
   let current: Generation;
   let down: Error | undefined;
+  // The worker was stopped for being idle: the next call starts one (`starting` while it does).
+  let idle = false;
+  let starting: Promise<void> | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   const start = (): Generation => {
     const worker = new Worker(WORKER_ENTRY, { workerData: options });
-    const g: Generation = { worker, pending: new Map(), parts: new Map(), startedMs: performance.now(), ready: undefined, down: undefined };
+    const g: Generation = { worker, pending: new Map(), parts: new Map(), startedMs: performance.now(), ready: undefined, down: undefined, idleStop: false };
     // The worker keeps the process alive only while a call waits for its answer.
     worker.unref();
     worker.on('message', (reply: Reply) => {
@@ -215,7 +230,10 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
   const settle = (g: Generation, id: number): { resolve(value: unknown): void; reject(err: Error): void } | undefined => {
     const p = g.pending.get(id);
     g.pending.delete(id);
-    if (g.pending.size === 0) g.worker.unref();
+    if (g.pending.size === 0) {
+      g.worker.unref();
+      armIdleStop(g);
+    }
     if (id === 0 && p) {
       // The first answer: the database opened (or did not).
       return {
@@ -229,8 +247,43 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
     return p;
   };
 
+  /** After idleStopMs with no call, the worker closes the database and ends (not a crash). */
+  const armIdleStop = (g: Generation): void => {
+    if (idleStopMs === undefined || closing) return;
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      if (g !== current || g.pending.size > 0 || g.down || g.ready === undefined || closing || idle) return;
+      idle = true;
+      g.idleStop = true;
+      g.down = new StoreError(description, 'internal: the idle worker was asked something');
+      // The store's own close() (PRAGMA optimize, then the connection), then the thread ends.
+      const end = (): void => void g.worker.terminate();
+      const id = next++;
+      g.pending.set(id, { resolve: end, reject: end });
+      g.worker.postMessage({ id, method: 'close', args: [] } satisfies Call);
+    }, idleStopMs);
+    idleTimer.unref();
+  };
+
+  /** A worker stopped for being idle: start one for the next call (a failure to open is that call's error). */
+  const ensureRunning = (): Promise<void> => {
+    if (!idle) return Promise.resolve();
+    starting ??= (async () => {
+      packer.reset();
+      const g = start();
+      current = g;
+      await opened(g);
+      idle = false;
+    })().finally(() => {
+      starting = undefined;
+    });
+    return starting;
+  };
+
   /** A worker stopped: its calls fail with a StoreError; unless closing, another one is started. */
   const stopped = (g: Generation, why: string, cause?: unknown): void => {
+    if (g.idleStop) return;
     if (g.down) return;
     const err = new StoreError(description, closing ? 'the store is closed' : why, cause === undefined ? undefined : { cause });
     g.down = err;
@@ -288,6 +341,11 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
 
   const call = <T>(method: string, args: readonly unknown[], transfer: readonly ArrayBuffer[] = []): Promise<T> => {
     if (closed) return Promise.reject(new StoreError(description, 'the store is closed'));
+    if (idle) return ensureRunning().then(() => call<T>(method, args, transfer));
+    if (idleTimer) {
+      clearTimeout(idleTimer);
+      idleTimer = undefined;
+    }
     const g = current;
     if (down || g.down || g.ready === undefined) return Promise.reject(down ?? g.down ?? new StoreError(description, "the store's worker thread is starting"));
     const id = next++;
@@ -305,6 +363,8 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
     // A cycle crosses packed (packed.ts): its numbers moved, not copied; names only when new or changed.
     out['record'] = async (batch: CycleBatch) => {
       try {
+        // A worker stopped for being idle starts (and the packer with it) before the batch is packed.
+        await ensureRunning();
         // Validated while packed (the typed errors of validate.ts).
         const packed = packer.pack(batch);
         await call('recordPacked', [packed], packedBuffers(packed));
@@ -319,8 +379,10 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
       closing = true;
       const g = current;
       if (timer) clearTimeout(timer);
+      if (idleTimer) clearTimeout(idleTimer);
+      if (starting) await starting.catch(() => undefined);
       try {
-        if (!down && !g.down && g.ready) await call('close', []);
+        if (!idle && !down && !g.down && g.ready) await call('close', []);
       } finally {
         closed = true;
         g.down ??= new StoreError(description, 'the store is closed');
