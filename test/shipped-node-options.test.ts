@@ -1,7 +1,7 @@
 // The exporter's V8 flags are the same wherever users run it — the image's NODE_OPTIONS and
 // `npm start` — and `npm run bench` measures with them, so the figures in docs/benchmarks.md are
-// the shipped ones (decision 0025: `--max-semi-space-size=8`, V8's young generation capped at
-// 2 × 8 MiB). One value, checked here in all three places.
+// the shipped ones (decisions 0025 and 0029: `--max-semi-space-size=4`, V8's young generation capped at
+// 2 × 4 MiB). One value, checked here in all three places.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
