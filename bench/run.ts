@@ -278,7 +278,9 @@ if (exporterEntry.startsWith('bin/') && SIZES.some((s) => wanted.includes(s.name
   const build = spawnSync(new URL('../node_modules/.bin/tsc', import.meta.url).pathname, ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed; the exporter process runs dist/');
   if (exporterBuild === 'image') {
-    const app = assembleImageApp(new URL('..', import.meta.url).pathname, join(mkdtempSync(join(tmpdir(), 'kce-bench-image-')), 'app'));
+    const imageDir = mkdtempSync(join(tmpdir(), 'kce-bench-image-'));
+    process.once('exit', () => rmSync(imageDir, { recursive: true, force: true }));
+    const app = assembleImageApp(new URL('..', import.meta.url).pathname, join(imageDir, 'app'));
     exporterEntry = join(app, 'bin/kube-cost-exporter.js');
   }
 }
