@@ -38,10 +38,11 @@ test('sqlite worker: with idleStopMs, an idle worker closes the database and end
   await store.record(makeBatch('prod', T0 + HOUR, T0 + 2 * HOUR, pods));
   assert.equal(workers.length, 2);
   await exited(workers[1]!);
-  // Two calls at once while none runs: one worker starts for both.
-  const [sets, coverage] = await Promise.all([store.allocations({ startMs: T0, endMs: T0 + 2 * HOUR }), store.coverage()]);
+  // Calls at once while none runs: one worker starts for all, and answers them in the order they
+  // were made (the query sees the write made before it).
+  const [, sets, coverage] = await Promise.all([store.record(makeBatch('prod', T0 + 2 * HOUR, T0 + 3 * HOUR, pods)), store.allocations({ startMs: T0, endMs: T0 + 3 * HOUR }), store.coverage()]);
   assert.equal(workers.length, 3);
-  assert.equal(Number(sets[0]?.rows[0]?.cpuCostUsd.toFixed(9)), 0.08); // 0.04 $/h × 2 h, both cycles
+  assert.equal(Number(sets[0]?.rows[0]?.cpuCostUsd.toFixed(9)), 0.12); // 0.04 $/h × 3 h, three cycles
   assert.deepEqual(coverage.map((c) => c.cluster), ['prod']);
   // Stopping when idle is not a crash.
   assert.deepEqual(events, []);

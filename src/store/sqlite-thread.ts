@@ -364,7 +364,9 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
     out['record'] = async (batch: CycleBatch) => {
       try {
         // A worker stopped for being idle starts (and the packer with it) before the batch is packed.
-        await ensureRunning();
+        // Only then: awaiting otherwise would post this call after calls made after it (calls are
+        // answered in the order they were made).
+        if (idle) await ensureRunning();
         // Validated while packed (the typed errors of validate.ts).
         const packed = packer.pack(batch);
         await call('recordPacked', [packed], packedBuffers(packed));
