@@ -15,6 +15,7 @@ import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
+import { freePort } from '../test/helpers/prometheus.ts';
 import { assembleImageApp, shippedRuntime } from './shipped.ts';
 import { median, residentMiB } from './stats.ts';
 
@@ -58,7 +59,7 @@ const cwd = buildChoice === 'image' ? assembleImageApp(root, join(dir, 'app')) :
 const list = generateSyntheticList({ nodes: size.nodes, pods: size.pods, seed: 1 });
 writeFileSync(join(dir, 'cluster.json'), JSON.stringify(list));
 writeFileSync(join(dir, 'metrics.json'), JSON.stringify(generateSyntheticMetrics(list, { seed: 1 })));
-const port = 20_000 + (process.pid % 20_000);
+const port = await freePort();
 const nodeOptions = shipped.nodeOptions;
 const child = spawn(
   process.execPath,
@@ -68,6 +69,7 @@ const child = spawn(
 try {
   const started = Date.now();
   while ((await get(port, '/readyz')) !== 200) {
+    if (child.exitCode !== null) throw new Error(`the exporter exited (code ${child.exitCode}) before it was ready`);
     if (Date.now() - started > 300_000) throw new Error('the exporter was not ready within 300 s');
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -88,7 +90,9 @@ try {
       `largest ${fmt(Math.max(...late.map((s) => s.rss)))} MiB over the second half (${late.length} samples, every 5 s); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
   rmSync(dir, { recursive: true, force: true });
 }
