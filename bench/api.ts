@@ -13,6 +13,7 @@ import { parseAggregate } from '../src/api/aggregate.ts';
 import { arrayStore } from '../src/api/array-store.test-util.ts';
 import { parseFilter } from '../src/api/filter.ts';
 import { apiRoutes } from '../src/server/api-routes.ts';
+import { ZERO_AMOUNTS } from '../src/store/record.ts';
 import type { AllocationInterval, CycleBatch, HistoryStore, NodeInterval } from '../src/store/types.ts';
 import { median } from './stats.ts';
 
@@ -66,22 +67,16 @@ function podTemplate(i: number, namespaces: number, nodes: number): AllocationIn
     labels: { app: `app-${Math.floor(i / 10)}`, team: ns },
     annotations: {},
     minutes: 60,
+    ...ZERO_AMOUNTS,
     cpuCoreRequestHours: cores,
     cpuCoreUsageHours: cores * 0.4,
     cpuCoreHours: cores,
     ramByteRequestHours: gib * 2 ** 30,
     ramByteUsageHours: gib * 0.6 * 2 ** 30,
     ramByteHours: gib * 2 ** 30,
-    gpuHours: 0,
     usageMinutes: 60,
     cpuCostUsd: cores * 0.031611,
     ramCostUsd: gib * 0.004237,
-    gpuCostUsd: 0,
-    pvCostUsd: 0,
-    loadBalancerCostUsd: 0,
-    networkCostUsd: 0,
-    spotSavingsUsd: 0,
-    basis: 'estimated',
   };
 }
 
