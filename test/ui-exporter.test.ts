@@ -165,6 +165,20 @@ async function open(e: Exporter, path: string): Promise<WatchedPage> {
   return w;
 }
 
+/** From the namespaces page: the first namespace, then its first workload's pods. Returns the namespace. */
+async function openFirstWorkloadPods(w: WatchedPage): Promise<string> {
+  const nsLink = w.page.locator('table tbody tr th a').first();
+  await nsLink.waitFor();
+  const ns = ((await nsLink.textContent()) ?? '').trim();
+  await nsLink.click();
+  await w.page.getByRole('heading', { name: `Workloads in ${ns}` }).waitFor();
+  const workload = w.page.locator('table tbody tr th a').first();
+  await workload.waitFor();
+  await workload.click();
+  await w.page.getByRole('heading', { name: /^Pods of / }).waitFor();
+  return ns;
+}
+
 async function apiJson<T>(e: Exporter, path: string): Promise<T> {
   const res = await fetch(`${e.url}${path}`);
   assert.equal(res.status, 200, `${path}: HTTP ${res.status}`);
@@ -228,15 +242,7 @@ for (const e of EXPORTERS) {
 
     it('drill-down namespace → workload → pods shows the costs `kubectl cost pod` reports', async () => {
       const w = await open(e, `/?page=namespaces&window=${encodeURIComponent(e.window)}`);
-      const firstLink = w.page.locator('table tbody tr th a').first();
-      await firstLink.waitFor();
-      const ns = ((await firstLink.textContent()) ?? '').trim();
-      await firstLink.click();
-      await w.page.getByRole('heading', { name: `Workloads in ${ns}` }).waitFor();
-      const workload = w.page.locator('table tbody tr th a').first();
-      await workload.waitFor();
-      await workload.click();
-      await w.page.getByRole('heading', { name: /^Pods of / }).waitFor();
+      const ns = await openFirstWorkloadPods(w);
       const rows = w.page.locator('table tbody tr');
       await rows.first().waitFor();
       await w.page.screenshot({ path: screenshotPath(`exporter-${slug(e)}-pods`), fullPage: true });
@@ -257,13 +263,7 @@ for (const e of EXPORTERS) {
 
     it(`a pod's containers: ${e.containers ? 'the container level adds up to the pod and is the API\'s' : 'the API refuses (no --record-containers) and the page shows its message'}`, async () => {
       const w = await open(e, `/?page=namespaces&window=${encodeURIComponent(e.window)}`);
-      const nsLink = w.page.locator('table tbody tr th a').first();
-      await nsLink.waitFor();
-      const ns = ((await nsLink.textContent()) ?? '').trim();
-      await nsLink.click();
-      await w.page.getByRole('heading', { name: `Workloads in ${ns}` }).waitFor();
-      await w.page.locator('table tbody tr th a').first().click();
-      await w.page.getByRole('heading', { name: /^Pods of / }).waitFor();
+      const ns = await openFirstWorkloadPods(w);
       const podRow = w.page.locator('table tbody tr').first();
       const podLink = podRow.locator('th a');
       await podLink.waitFor();
