@@ -12,6 +12,7 @@
 // Pure: no clock, no I/O.
 import type { AllocateOptions, CostReport, PodCost } from '../core/allocate.ts';
 import { allocate, IDLE, UNALLOCATED, UNMOUNTED } from '../core/allocate.ts';
+import type { ContainerCost } from '../core/containers.ts';
 import { splitPodCost } from '../core/containers.ts';
 import type { ClusterSnapshot, ContainerUsage, Labels, NodeInfo, OwnerRef, PodInfo } from '../core/model.ts';
 import { podKey } from '../core/model.ts';
@@ -104,23 +105,32 @@ function podInterval(p: PodCost, info: PodInfo | undefined, base: { cluster: str
     labels: p.labels,
     annotations: info?.annotations ?? EMPTY,
     minutes,
-    cpuCoreRequestHours: p.request.cpuCores * hours,
-    cpuCoreUsageHours: p.usage ? p.usage.cpuCores * hours : 0,
-    cpuCoreHours: p.allocation.cpuCores * hours,
-    ramByteRequestHours: p.request.ramBytes * hours,
-    ramByteUsageHours: p.usage ? p.usage.ramBytes * hours : 0,
-    ramByteHours: p.allocation.ramBytes * hours,
-    gpuHours: p.allocation.gpus * hours,
+    ...amountsOver(p, hours),
     usageMinutes: p.usage ? minutes : 0,
-    cpuCostUsd: p.cpuHourlyUsd * hours,
-    ramCostUsd: p.ramHourlyUsd * hours,
-    gpuCostUsd: p.gpuHourlyUsd * hours,
-    pvCostUsd: p.pvHourlyUsd * hours,
-    loadBalancerCostUsd: p.loadBalancerHourlyUsd * hours,
-    // Egress a node agent measured × its destination's price; pods without a measurement have none.
-    networkCostUsd: (p.networkHourlyUsd ?? 0) * hours,
-    spotSavingsUsd: p.spotSavingsHourlyUsd * hours,
     basis: 'estimated',
+  };
+}
+
+/**
+ * A pod's or a container's hourly figures over `hours`: the amounts of its row. Network is egress a
+ * node agent measured × its destination's price; a pod without a measurement has none.
+ */
+function amountsOver(c: ContainerCost | PodCost, hours: number) {
+  return {
+    cpuCoreRequestHours: c.request.cpuCores * hours,
+    cpuCoreUsageHours: c.usage ? c.usage.cpuCores * hours : 0,
+    cpuCoreHours: c.allocation.cpuCores * hours,
+    ramByteRequestHours: c.request.ramBytes * hours,
+    ramByteUsageHours: c.usage ? c.usage.ramBytes * hours : 0,
+    ramByteHours: c.allocation.ramBytes * hours,
+    gpuHours: c.allocation.gpus * hours,
+    cpuCostUsd: c.cpuHourlyUsd * hours,
+    ramCostUsd: c.ramHourlyUsd * hours,
+    gpuCostUsd: c.gpuHourlyUsd * hours,
+    pvCostUsd: c.pvHourlyUsd * hours,
+    loadBalancerCostUsd: c.loadBalancerHourlyUsd * hours,
+    networkCostUsd: (c.networkHourlyUsd ?? 0) * hours,
+    spotSavingsUsd: c.spotSavingsHourlyUsd * hours,
   };
 }
 
@@ -140,20 +150,7 @@ function containerIntervals(pod: PodInfo | undefined, p: PodCost, row: Allocatio
       ...row,
       key: `${row.key}/${c.container}`,
       container: c.container,
-      cpuCoreRequestHours: c.request.cpuCores * hours,
-      cpuCoreUsageHours: c.usage ? c.usage.cpuCores * hours : 0,
-      cpuCoreHours: c.allocation.cpuCores * hours,
-      ramByteRequestHours: c.request.ramBytes * hours,
-      ramByteUsageHours: c.usage ? c.usage.ramBytes * hours : 0,
-      ramByteHours: c.allocation.ramBytes * hours,
-      gpuHours: c.allocation.gpus * hours,
-      cpuCostUsd: c.cpuHourlyUsd * hours,
-      ramCostUsd: c.ramHourlyUsd * hours,
-      gpuCostUsd: c.gpuHourlyUsd * hours,
-      pvCostUsd: c.pvHourlyUsd * hours,
-      loadBalancerCostUsd: c.loadBalancerHourlyUsd * hours,
-      networkCostUsd: c.networkHourlyUsd * hours,
-      spotSavingsUsd: c.spotSavingsHourlyUsd * hours,
+      ...amountsOver(c, hours),
     });
   }
   return out;
