@@ -7,9 +7,13 @@
 //        [-- --exporter-allocator image|system]   (image, the default: the image's LD_PRELOAD and
 //         MALLOC_CONF, jemalloc from Debian's libjemalloc2; system: the C library's malloc)
 //        [-- --exporter-from-source]   (run src/cli/*.ts with type stripping instead of the build)
-//        [-- --exporter-build image]   (run the image's build: dist/ bundled as the Dockerfile does)
-// The exporter process runs as the npm package ships it: bin/kube-cost-exporter.js on dist/, which
-// the benchmark builds first (tsc -p tsconfig.build.json, a few seconds). Running the TypeScript
+//        [-- --exporter-build image|npm]   (image, the default: the image's build, dist/ bundled as the
+//         Dockerfile does, what a cluster runs; npm: bin/kube-cost-exporter.js on dist/, as the npm package ships)
+//        [-- --service-seconds 240] [-- --service-sizes M]   (the in-service RSS reading: the exporter at
+//         its default 60 s interval, VmRSS every second for this long after its first interval,
+//         bench/service-memory.ts; 0 skips it)
+// The exporter process runs as the image runs it: dist/ (which the benchmark builds first, tsc -p
+// tsconfig.build.json, a few seconds) bundled as the Dockerfile does. Running the TypeScript
 // sources directly adds about 20 MiB of RSS (Node's type stripper) and some start-up time.
 // Prints medians (and scrape p99) per size; docs/benchmarks.md holds the figures of a full run.
 // Scrapes are measured twice: with no cycle running (--interval 10m), and with a cycle every second.
@@ -33,6 +37,8 @@ import { createSnapshotSource } from '../src/sources/snapshot-source.ts';
 import { generateSyntheticList, generateSyntheticMetrics } from '../src/sources/synthetic.ts';
 import { assembleImageApp, shippedRuntime } from './shipped.ts';
 import { compareWithPromClient } from './prom-client-compare.ts';
+import type { ServiceMemory } from './service-memory.ts';
+import { serviceMemory } from './service-memory.ts';
 import type { AbLatency } from './scrape-floor.ts';
 import { AB_REQUESTS_PER_SCRAPE, abLatency, scrapeFloor, scrapeLatency } from './scrape-floor.ts';
 import { median } from './stats.ts';
@@ -69,11 +75,16 @@ if (allocatorChoice !== 'image' && allocatorChoice !== 'system') throw new Error
 const exporterNodeOptionsArg = argValue('--exporter-node-options');
 const shipped = shippedRuntime({ allocator: allocatorChoice, ...(exporterNodeOptionsArg === undefined ? {} : { nodeOptions: exporterNodeOptionsArg }) });
 const exporterNodeOptions = shipped.nodeOptions;
-const exporterBuild = args.includes('--exporter-from-source') ? 'source' : (argValue('--exporter-build') ?? 'npm');
+const exporterBuild = args.includes('--exporter-from-source') ? 'source' : (argValue('--exporter-build') ?? 'image');
 if (exporterBuild !== 'source' && exporterBuild !== 'npm' && exporterBuild !== 'image') throw new Error(`--exporter-build ${exporterBuild}: expected npm or image`);
-// The npm package's bin on dist/ (default), the TypeScript sources, or the image's /app (dist/ bundled
-// as the Dockerfile does, in a temporary directory: bench/shipped.ts) — set once dist/ is built.
+// The image's /app (default: dist/ bundled as the Dockerfile does, in a temporary directory,
+// bench/shipped.ts), the npm package's bin on dist/, or the TypeScript sources — set once dist/ is built.
 let exporterEntry = exporterBuild === 'source' ? 'src/cli/kube-cost-exporter.ts' : 'bin/kube-cost-exporter.js';
+const serviceSeconds = Number(argValue('--service-seconds') ?? '240');
+if (!Number.isFinite(serviceSeconds) || serviceSeconds < 0) throw new Error(`--service-seconds ${argValue('--service-seconds')}: expected a number of seconds (0 skips the in-service reading)`);
+const serviceSizes = serviceSeconds > 0 ? (argValue('--service-sizes') ?? 'M').split(',') : [];
+/** The exporter's default --interval: the in-service reading runs at it. */
+const SERVICE_INTERVAL_SECONDS = 60;
 
 /** A full collection when the benchmark runs with --expose-gc (npm run bench does). */
 function collectGarbage(): void {
@@ -165,6 +176,26 @@ async function exporterProcess(files: string[], size: Size, interval = '10m') {
   }
 }
 
+/** The in-service reading (bench/service-memory.ts) on a fresh --data-dir. */
+async function inService(files: string[], size: Size) {
+  const dataDir = mkdtempSync(join(tmpdir(), `kce-bench-service-${size.name}-`));
+  try {
+    return await serviceMemory({
+      cwd: process.cwd(),
+      entry: exporterEntry,
+      nodeOptions: exporterNodeOptions,
+      env: shipped.env,
+      port: await freePort(),
+      args: [...files.flatMap((f) => ['--snapshot', f]), '--log-level', 'warn', '--rate-limit', '0', '--data-dir', dataDir],
+      intervalSeconds: SERVICE_INTERVAL_SECONDS,
+      seconds: serviceSeconds,
+      progress: (line) => process.stderr.write(`bench: size ${size.name}, ${line}\n`),
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 function writeSnapshot(size: Size, snapshotFile: string, metricsFile: string): void {
   const list = generateSyntheticList({ nodes: size.nodes, pods: size.pods, seed: 1 });
   writeFileSync(snapshotFile, JSON.stringify(list));
@@ -187,6 +218,7 @@ async function benchSize(size: Size) {
     const floor = await scrapeFloor(proc.gzipBytes, size.scrapesPerClient, SCRAPE_HEADERS);
     // The same scrapes while the exporter recomputes every second (back to back when a cycle takes longer).
     const busy = await exporterProcess([snapshotFile, metricsFile], size, '1s');
+    const service = serviceSizes.includes(size.name) ? await inService([snapshotFile, metricsFile], size) : undefined;
     return {
       size: size.name,
       nodes: size.nodes,
@@ -208,6 +240,8 @@ async function benchSize(size: Size) {
       exporterPeakRssMiB: proc.peak,
       exporterRssAnonMiB: proc.anon,
       exporterRssFileMiB: proc.file,
+      /** RSS in service (default interval, scraped every 15 s), after the first interval; undefined when not measured. */
+      service,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -269,6 +303,10 @@ async function benchInProcess(size: Size, snapshotFile: string, metricsFile: str
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const inServiceText = (m: ServiceMemory | undefined): string =>
+  m === undefined
+    ? ''
+    : `; in service (${SERVICE_INTERVAL_SECONDS} s cycles, scraped every 15 s, ${m.samples} readings over ${m.sampledSeconds} s after the first interval): median ${fmt(m.medianMiB, 0)} MiB (anonymous ${fmt(m.anonMiB, 0)}, files ${fmt(m.fileMiB, 0)}), 95th percentile ${fmt(m.p95MiB, 0)}, largest ${fmt(m.largestMiB, 0)}`;
 const abCounts = (a: AbLatency) => `${a.complete} requests, ${a.keepAlive} kept alive, ${a.failed} failed`;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`kube-cost-exporter benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, load average ${load()}`);
@@ -293,7 +331,7 @@ for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
     `${r.size}: cycle ${fmt(r.cycleMs, 2)} ms (cold ${fmt(r.coldCycleMs, 1)} ms) | render ${fmt(r.renderMs, 2)} ms (${r.series} series, ${fmt(r.metricsMiB, 2)} MiB, gzip ${fmt(r.metricsGzipMiB, 2)} MiB) | ` +
       `scrape p50 ${fmt(r.scrapeP50Ms, 2)} ms p99 ${fmt(r.scrapeP99Ms, 2)} ms (10 concurrent Node clients, gzip; bare-server floor p50 ${fmt(r.floorP50Ms, 2)} p99 ${fmt(r.floorP99Ms, 2)}; during a cycle every second p50 ${fmt(r.duringCyclesP50Ms, 2)} p99 ${fmt(r.duringCyclesP99Ms, 2)}) | ` +
       `ab -k -c 10: p50 ${fmt(r.ab.exporter.p50, 2)} ms p99 ${fmt(r.ab.exporter.p99, 2)} ms, ${fmt(r.ab.exporter.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU/scrape (floor p50 ${fmt(r.ab.floor.p50, 2)} p99 ${fmt(r.ab.floor.p99, 2)}, ${fmt(r.ab.floor.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; ` +
-      `through the app p50 ${fmt(r.ab.viaApp.p50, 2)} p99 ${fmt(r.ab.viaApp.p99, 2)}, ${fmt(r.ab.viaApp.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; during cycles p50 ${fmt(r.ab.duringCycles.p50, 2)} p99 ${fmt(r.ab.duringCycles.p99, 2)}; ${abCounts(r.ab.exporter)}) | exporter RSS ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}; anonymous ${fmt(r.exporterRssAnonMiB, 0)}, files ${fmt(r.exporterRssFileMiB, 0)}) | ` +
+      `through the app p50 ${fmt(r.ab.viaApp.p50, 2)} p99 ${fmt(r.ab.viaApp.p99, 2)}, ${fmt(r.ab.viaApp.serverCpuMsPerRequest ?? Number.NaN, 3)} ms CPU; during cycles p50 ${fmt(r.ab.duringCycles.p50, 2)} p99 ${fmt(r.ab.duringCycles.p99, 2)}; ${abCounts(r.ab.exporter)}) | exporter RSS after the first cycle ${fmt(r.exporterRssMiB, 0)} MiB (peak ${fmt(r.exporterPeakRssMiB, 0)}; anonymous ${fmt(r.exporterRssAnonMiB, 0)}, files ${fmt(r.exporterRssFileMiB, 0)})${inServiceText(r.service)} | ` +
       `JSON.parse ${fmt(r.jsonParseMs)} ms vs snapshot load ${fmt(r.snapshotLoadMs)} ms = ${fmt(r.loadRatio, 2)}× (${r.snapshotMiB} MiB file) | load average ${load()}`,
   );
 }
@@ -302,12 +340,12 @@ if (wanted.includes('M')) {
   console.log(`render ${c.series} pod series: this writer ${fmt(c.oursMs, 2)} ms vs prom-client ${fmt(c.promClientMs, 2)} ms (${fmt(c.promClientMs / c.oursMs, 1)}× slower)`);
   results.push({ size: 'prom-client comparison', ...c });
 }
-console.log('\n| size | nodes | pods | cycle (median) | /metrics render | series | body (served gzip) | scrape p99, 10 concurrent: Node clients (floor) | ab -k -c 10 (floor) | exporter RSS | JSON.parse | snapshot load | ratio |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('\n| size | nodes | pods | cycle (median) | /metrics render | series | body (served gzip) | scrape p99, 10 concurrent: Node clients (floor) | ab -k -c 10 (floor) | exporter RSS after the first cycle | RSS in service: median (largest) | JSON.parse | snapshot load | ratio |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   if (!('cycleMs' in r)) continue;
   console.log(
-    `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms (${fmt(r.floorP99Ms, 2)} ms) | ${fmt(r.ab.exporter.p99, 2)} ms (${fmt(r.ab.floor.p99, 2)} ms) | ${fmt(r.exporterRssMiB, 0)} MiB | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
+    `| ${r.size} | ${r.nodes} | ${r.pods} | ${fmt(r.cycleMs, 2)} ms | ${fmt(r.renderMs, 2)} ms | ${r.series} | ${fmt(r.metricsMiB, 2)} MiB (${fmt(r.metricsGzipMiB, 2)} MiB) | ${fmt(r.scrapeP99Ms, 2)} ms (${fmt(r.floorP99Ms, 2)} ms) | ${fmt(r.ab.exporter.p99, 2)} ms (${fmt(r.ab.floor.p99, 2)} ms) | ${fmt(r.exporterRssMiB, 0)} MiB | ${r.service ? `${fmt(r.service.medianMiB, 0)} MiB (${fmt(r.service.largestMiB, 0)})` : 'not measured'} | ${fmt(r.jsonParseMs)} ms | ${fmt(r.snapshotLoadMs)} ms | ${fmt(r.loadRatio, 2)}× |`,
   );
 }
 // --- kubectl cost cold start (bench/kubectl-cost.ts); `--sizes` without `kubectl` skips it ---
