@@ -129,6 +129,37 @@ test('with no cluster it serves the demo cluster, says so first, and stops clean
   assert.match(logs(), /received SIGTERM; shutting down/);
 });
 
+test('--reclaim-memory: one memory-reducing collection after each cycle with --expose-gc; said at start without it; off with false', { timeout: 300_000 }, async () => {
+  const snapshot = join(EXAMPLES, 'cluster.json');
+  const common = ['--snapshot', snapshot, '--interval', '1s', '--log-level', 'debug', '--store', 'memory'];
+  const cyclesDone = async (base: string): Promise<number> => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    return Number(/^kube_cost_cycles_total\{result="success"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  // With the collector exposed (the image's and npm start's NODE_OPTIONS): a debug line per collection.
+  const on = await startCli(common, { ...process.env, NODE_OPTIONS: '--expose-gc' });
+  await until('a collection after a cycle', async () => /memory returned after the cost cycle/.test(on.logs()));
+  const line = on.logs().split('\n').find((l) => l.includes('memory returned after the cost cycle')) ?? '';
+  assert.match(line, / DEBUG +memory returned after the cost cycle ms=\d+(\.\d+)? rssBeforeMiB=\d+ rssAfterMiB=\d+$/);
+  assert.doesNotMatch(on.logs(), /memory is not reclaimed/);
+  on.child.kill('SIGTERM');
+  assert.equal(await on.exited, 0);
+
+  // Without it: one line at start says so, and the exporter runs as before.
+  const without = await startCli(common, { ...process.env, NODE_OPTIONS: '' });
+  assert.match(without.logs(), / INFO +memory is not reclaimed after each cycle: node runs without --expose-gc /);
+  without.child.kill('SIGTERM');
+  assert.equal(await without.exited, 0);
+
+  // Off: no collection after three cycles of 1 s (each would have had one 1 s after it), and no line about it.
+  const off = await startCli([...common, '--reclaim-memory', 'false'], { ...process.env, NODE_OPTIONS: '--expose-gc' });
+  await until('three cycles', async () => (await cyclesDone(off.base)) >= 3);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.doesNotMatch(off.logs(), /memory returned after the cost cycle|memory is not reclaimed/);
+  off.child.kill('SIGTERM');
+  assert.equal(await off.exited, 0);
+});
+
 test('a running exporter keeps serving the last good numbers when its snapshot turns bad, and recovers', { timeout: 300_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kce-cli-'));
   const file = join(dir, 'cluster.json');

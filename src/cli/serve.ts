@@ -33,6 +33,8 @@ import type { Exporter } from '../server/exporter.ts';
 import { createExporter } from '../server/exporter.ts';
 import { createHubExporter } from '../server/hub-exporter.ts';
 import type { Logger } from '../server/log.ts';
+import type { MemoryReclaim } from '../server/memory-reclaim.ts';
+import { exposedGc, memoryReclaim } from '../server/memory-reclaim.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openStore } from '../store/open.ts';
 import type { Recorder } from '../store/recorder.ts';
@@ -224,6 +226,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await closeStore();
     throw err;
   }
+  const reclaim = memoryReclaimFor(config, logger);
   const exporter = createExporter({
     maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
@@ -234,7 +237,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     version,
     ...(clusterId ? { clusterId } : {}),
     allocateOptions,
-    onCycle: [recorder.hook, policyTracker.hook, ...advice.hooks],
+    // The memory hook last: it collects once the others' work is done.
+    onCycle: [recorder.hook, policyTracker.hook, ...advice.hooks, ...(reclaim ? [reclaim.hook] : [])],
   });
   // A snapshot or the demo cluster is read once before listening: a snapshot that cannot be read
   // at start is a configuration error, not a half-working exporter. A live cluster is listened for
@@ -284,11 +288,23 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     async close() {
       await listening.close();
       await exporter.stop();
+      reclaim?.close();
       await starting;
       await closeStore();
       await livePricing?.stop();
     },
   };
+}
+
+/** `--reclaim-memory`: the hook, or undefined (off, or V8's collector not exposed: said once). */
+function memoryReclaimFor(config: ServeConfig, logger: Logger): MemoryReclaim | undefined {
+  if (!config.reclaimMemory) return undefined;
+  const gc = exposedGc();
+  if (gc === undefined) {
+    logger.info('memory is not reclaimed after each cycle: node runs without --expose-gc (the image and npm start set it in NODE_OPTIONS); V8 decides when to return memory', { option: '--reclaim-memory' });
+    return undefined;
+  }
+  return memoryReclaim({ gc, logger });
 }
 
 /**

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CompletedCycle } from './exporter.ts';
+import type { LogFields, Logger } from './log.ts';
+import type { ExposedGc } from './memory-reclaim.ts';
+import { exposedGc, memoryReclaim } from './memory-reclaim.ts';
+
+function recordingLogger() {
+  const lines: { level: string; msg: string; fields: LogFields | undefined }[] = [];
+  const at =
+    (level: string) =>
+    (msg: string, fields?: LogFields): void => {
+      lines.push({ level, msg, fields });
+    };
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cycle = {} as CompletedCycle;
+
+test('one memory-reducing full collection, delayMs after the cycle; cycles closer than that share one', async () => {
+  const calls: Parameters<ExposedGc>[0][] = [];
+  const { logger, lines } = recordingLogger();
+  let rss = 300 * 2 ** 20;
+  const reclaim = memoryReclaim({
+    gc: (o) => {
+      calls.push(o);
+      rss = 200 * 2 ** 20;
+    },
+    logger,
+    delayMs: 20,
+    rssBytes: () => rss,
+  });
+  await reclaim.hook.handle(cycle);
+  assert.equal(calls.length, 0, 'not during the cycle');
+  await sleep(5);
+  await reclaim.hook.handle(cycle);
+  await sleep(60);
+  assert.deepEqual(calls, [{ type: 'major', flavor: 'last-resort' }]);
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0]?.level, 'debug');
+  assert.equal(lines[0]?.msg, 'memory returned after the cost cycle');
+  assert.equal(lines[0]?.fields?.['rssBeforeMiB'], 300);
+  assert.equal(lines[0]?.fields?.['rssAfterMiB'], 200);
+  assert.equal(typeof lines[0]?.fields?.['ms'], 'number');
+  assert.equal(reclaim.hook.component, 'memory');
+});
+
+test('close() cancels a collection not yet run', async () => {
+  let calls = 0;
+  const { logger } = recordingLogger();
+  const reclaim = memoryReclaim({ gc: () => calls++, logger, delayMs: 20 });
+  await reclaim.hook.handle(cycle);
+  reclaim.close();
+  await sleep(60);
+  assert.equal(calls, 0);
+});
+
+test('a collector that throws is logged as a warning, not thrown', async () => {
+  const { logger, lines } = recordingLogger();
+  const reclaim = memoryReclaim({
+    gc: () => {
+      throw new Error('no collector here');
+    },
+    logger,
+    delayMs: 1,
+  });
+  await reclaim.hook.handle(cycle);
+  await sleep(30);
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.msg, l.fields?.['error']]),
+    [['warn', 'the garbage collection after the cost cycle failed; memory is left to V8', 'no collector here']],
+  );
+});
+
+test('exposedGc() is globalThis.gc when node runs with --expose-gc, else undefined', () => {
+  const g = globalThis as { gc?: unknown };
+  const had = g.gc;
+  try {
+    const fake = () => undefined;
+    g.gc = fake;
+    assert.equal(exposedGc(), fake);
+    g.gc = undefined;
+    assert.equal(exposedGc(), undefined);
+    g.gc = 'not a function';
+    assert.equal(exposedGc(), undefined);
+  } finally {
+    g.gc = had;
+  }
+});
