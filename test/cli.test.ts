@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import pkg from '../package.json' with { type: 'json' };
 import type { Child } from './helpers/children.ts';
 import { spawnChild } from './helpers/children.ts';
-import { freePort } from './helpers/prometheus.ts';
+import { freePort, promtool } from './helpers/prometheus.ts';
 
 const CLI = new URL('../src/cli/kube-cost-exporter.ts', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/', import.meta.url).pathname;
@@ -142,6 +142,12 @@ test('--reclaim-memory: one memory-reducing collection after each cycle with --e
   const line = on.logs().split('\n').find((l) => l.includes('memory returned after the cost cycle')) ?? '';
   assert.match(line, / DEBUG +memory returned after the cost cycle ms=\d+(\.\d+)? rssBeforeMiB=\d+ rssAfterMiB=\d+$/);
   assert.doesNotMatch(on.logs(), /memory is not reclaimed/);
+  // The time it held the main thread, as a histogram: real promtool finds nothing to say about it.
+  const served = await (await fetch(`${on.base}/metrics`)).text();
+  assert.ok(Number(/^kube_cost_memory_reclaim_duration_seconds_count (\d+)$/m.exec(served)?.[1] ?? 0) >= 1, 'kube_cost_memory_reclaim_duration_seconds_count');
+  const lint = promtool(['check', 'metrics'], served);
+  assert.equal(lint.output, '');
+  assert.equal(lint.status, 0);
   on.child.kill('SIGTERM');
   assert.equal(await on.exited, 0);
 
@@ -156,6 +162,7 @@ test('--reclaim-memory: one memory-reducing collection after each cycle with --e
   await until('three cycles', async () => (await cyclesDone(off.base)) >= 3);
   await new Promise((r) => setTimeout(r, 1500));
   assert.doesNotMatch(off.logs(), /memory returned after the cost cycle|memory is not reclaimed/);
+  assert.doesNotMatch(await (await fetch(`${off.base}/metrics`)).text(), /kube_cost_memory_reclaim_duration_seconds/);
   off.child.kill('SIGTERM');
   assert.equal(await off.exited, 0);
 });

@@ -231,7 +231,7 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
     prices,
-    extraMetrics: [liveMetricsRenderer(livePricing), (format, baseLabels) => (billing ? billing.renderMetrics(format, baseLabels) : renderBillingMetrics(undefined, format, baseLabels)), ...advice.producers],
+    extraMetrics: [liveMetricsRenderer(livePricing), (format, baseLabels) => (billing ? billing.renderMetrics(format, baseLabels) : renderBillingMetrics(undefined, format, baseLabels)), ...advice.producers, ...(reclaim ? [reclaim.render] : [])],
     logger,
     intervalMs: config.intervalMs,
     version,

@@ -11,6 +11,7 @@ import { costMetricsSteps, renderCostMetrics, streamCostMetrics } from './cost-m
 import { escapeLabelValue, ExpositionWriter, labelText } from './exposition.ts';
 import { renderHubMetrics } from './hub-exporter.ts';
 import { memoryLogger } from './log.ts';
+import { memoryReclaim } from './memory-reclaim.ts';
 import { SelfMetrics } from './self-metrics.ts';
 
 const RATES = { kind: 'rates', rates: { cpuCoreHourUsd: 0.04, ramGiBHourUsd: 0.005, gpuHourUsd: 0.5 } } as const;
@@ -34,7 +35,8 @@ test('every served family is documented in docs/metrics.md and every documented 
     renderBudgetMetrics([], 'prometheus', '') +
     createNotifier({ channels: [webhookChannel(() => 'http://127.0.0.1:1/', undefined)], logger: memoryLogger() }).metrics('prometheus', '');
   const hub = renderHubMetrics('prometheus', { version: '1', storeUp: true, coverage: [] });
-  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + renderBillingMetrics(undefined, 'prometheus') + advice + hub);
+  const reclaim = memoryReclaim({ gc: () => undefined, logger: memoryLogger() }).render('prometheus');
+  const served = families(text + renderLivePricingMetrics(undefined, 'prometheus') + renderBillingMetrics(undefined, 'prometheus') + advice + hub + reclaim);
   const doc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
   const documented = new Set([...doc.matchAll(/^\| `((?:kube_cost|process|nodejs)_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
   assert.deepEqual([...served].filter((f) => !documented.has(f)), [], 'served but not documented');

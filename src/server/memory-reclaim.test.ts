@@ -47,6 +47,35 @@ test('one memory-reducing full collection, delayMs after the cycle; cycles close
   assert.equal(reclaim.hook.component, 'memory');
 });
 
+test('kube_cost_memory_reclaim_duration_seconds: a histogram of the collections run, none before the first', async () => {
+  const { logger } = recordingLogger();
+  // A collector that takes ~30 ms (a busy wait: the time the main thread is held is what is measured).
+  const reclaim = memoryReclaim({
+    gc: () => {
+      const until = performance.now() + 30;
+      while (performance.now() < until) {
+        // held
+      }
+    },
+    logger,
+    delayMs: 1,
+  });
+  const before = reclaim.render('prometheus', 'cluster="prod"');
+  assert.match(before, /^# TYPE kube_cost_memory_reclaim_duration_seconds histogram$/m);
+  assert.match(before, /^kube_cost_memory_reclaim_duration_seconds_count\{cluster="prod"\} 0$/m);
+  await reclaim.hook.handle(cycle);
+  await sleep(80);
+  await reclaim.hook.handle(cycle);
+  await sleep(80);
+  const text = reclaim.render('prometheus', 'cluster="prod"');
+  assert.match(text, /^kube_cost_memory_reclaim_duration_seconds_count\{cluster="prod"\} 2$/m);
+  // 30 ms and more: not in the buckets up to 25 ms, in those from 50 ms on only if it took less than 50.
+  assert.match(text, /^kube_cost_memory_reclaim_duration_seconds_bucket\{cluster="prod",le="0.025"\} 0$/m);
+  assert.match(text, /^kube_cost_memory_reclaim_duration_seconds_bucket\{cluster="prod",le="\+Inf"\} 2$/m);
+  const sum = Number(/^kube_cost_memory_reclaim_duration_seconds_sum\{cluster="prod"\} (\S+)$/m.exec(text)?.[1]);
+  assert.ok(sum >= 0.06 && sum < 5, `sum ${sum}`);
+});
+
 test('close() cancels a collection not yet run', async () => {
   let calls = 0;
   const { logger } = recordingLogger();

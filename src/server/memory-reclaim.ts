@@ -7,7 +7,10 @@
 // ~131–147 MiB, for ~80 ms of the main thread once per cycle (docs/benchmarks.md, decision 0030).
 // Without `--expose-gc` (the image and `npm start` set it) V8 is left to decide, and one line says so.
 import type { CycleHook } from './exporter.ts';
+import type { ExpositionFormat } from './exposition.ts';
+import { ExpositionWriter } from './exposition.ts';
 import type { Logger } from './log.ts';
+import { DURATION_BUCKETS_SECONDS } from './self-metrics.ts';
 
 /** The collector V8 installs as `gc` with `--expose-gc`, with the options this module uses. */
 export type ExposedGc = (options: { readonly type: 'major'; readonly flavor: 'last-resort' }) => void;
@@ -32,6 +35,8 @@ export interface MemoryReclaim {
   readonly hook: CycleHook;
   /** Cancels a collection not yet run (the exporter is stopping). */
   readonly close: () => void;
+  /** `kube_cost_memory_reclaim_duration_seconds`: one of the exporter's extraMetrics producers. */
+  readonly render: (format: ExpositionFormat, baseLabels?: string) => string;
 }
 
 const MIB = 2 ** 20;
@@ -39,6 +44,9 @@ const MIB = 2 ** 20;
 export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
   const { gc, logger, delayMs = 1000, rssBytes = () => process.memoryUsage.rss() } = options;
   let timer: NodeJS.Timeout | undefined;
+  const buckets = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
+  let sumSeconds = 0;
+  let count = 0;
   const collect = (): void => {
     timer = undefined;
     const before = rssBytes();
@@ -49,8 +57,12 @@ export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
       logger.warn('the garbage collection after the cost cycle failed; memory is left to V8', { error: err instanceof Error ? err.message : String(err) });
       return;
     }
+    const seconds = (performance.now() - started) / 1000;
+    count++;
+    sumSeconds += seconds;
+    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) if (seconds <= DURATION_BUCKETS_SECONDS[i]!) buckets[i]!++;
     logger.debug('memory returned after the cost cycle', {
-      ms: Number((performance.now() - started).toFixed(1)),
+      ms: Number((seconds * 1000).toFixed(1)),
       rssBeforeMiB: Math.round(before / MIB),
       rssAfterMiB: Math.round(rssBytes() / MIB),
     });
@@ -67,6 +79,15 @@ export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
     close: () => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
+    },
+    render: (format, baseLabels = '') => {
+      const w = new ExpositionWriter(format, baseLabels);
+      w.family('kube_cost_memory_reclaim_duration_seconds', 'histogram', 'Time the main thread spent in the memory-reducing garbage collection after each cost cycle (--reclaim-memory); scrapes arriving meanwhile wait.', 'seconds');
+      for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) w.sample(`le="${DURATION_BUCKETS_SECONDS[i]}"`, buckets[i]!, '_bucket');
+      w.sample('le="+Inf"', count, '_bucket');
+      w.sample('', sumSeconds, '_sum');
+      w.sample('', count, '_count');
+      return w.toString();
     },
   };
 }
