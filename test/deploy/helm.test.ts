@@ -240,6 +240,27 @@ test('advice options: the budgets file as a ConfigMap the exporter reads, the Sl
   assert.deepEqual(plainEnv.filter((n) => /^KCE_(ADVICE|BUDGETS|COMMITMENT|NOTIFY|DASHBOARD)/.test(n)), []);
 });
 
+test('aggregator.extraEnv: more variables for the exporter, after the chart\'s own (NODE_OPTIONS for a very large cluster, a KCE_* option from a Secret)', async () => {
+  const extraEnv = [
+    { name: 'NODE_OPTIONS', value: '--max-semi-space-size=8 --expose-gc' },
+    { name: 'KCE_CLUSTER_ID', valueFrom: { configMapKeyRef: { name: 'cluster-facts', key: 'id' } } },
+  ];
+  const values = { aggregator: { extraEnv } };
+  assert.deepEqual(schemaErrors(mergeValues(defaults, values) as Dict), []);
+  assert.deepEqual(schemaErrors(mergeValues(defaults, { aggregator: { extraEnv: [{ value: 'x' }] } }) as Dict), ["/aggregator/extraEnv/0 must have required property 'name'"]);
+  assert.deepEqual(schemaErrors(mergeValues(defaults, { aggregator: { extraEnv: [{ name: 'NODE OPTIONS', value: 'x' }] } }) as Dict), ['/aggregator/extraEnv/0/name must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"']);
+  const chart = renderChart(CHART, { ...release, values });
+  assert.deepEqual(await validateAll(chart.objects), []);
+  type Env = { name: string; value?: string; valueFrom?: Dict };
+  const envOf = (objects: readonly Dict[]): Env[] => (objects.find((o) => o['kind'] === 'Deployment') as { spec: { template: { spec: { containers: { env: Env[] }[] } } } }).spec.template.spec.containers[0]!.env;
+  const env = envOf(chart.objects);
+  assert.deepEqual(env.slice(-2), extraEnv);
+  // The defaults add nothing, and the chart never sets NODE_OPTIONS itself (it would replace the image's).
+  const plain = envOf(renderChart(CHART, { ...release, values: {} }).objects);
+  assert.deepEqual(plain, env.slice(0, -2));
+  assert.ok(!plain.some((e) => e.name === 'NODE_OPTIONS'));
+});
+
 test('values the chart refuses fail with a message naming the value', () => {
   assert.throws(() => renderChart(CHART, { ...release, values: { aggregator: { replicas: 2 } } }), (e: Error) => e instanceof TemplateError && /aggregator\.replicas: must be 1/.test(e.message));
 });
