@@ -226,7 +226,8 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
     await closeStore();
     throw err;
   }
-  const reclaim = memoryReclaimFor(config, logger);
+  // After each collection the self-monitoring families (its histogram, process memory) are rendered again.
+  const reclaim = memoryReclaimFor(config, logger, () => exporter.refreshMetrics());
   const exporter = createExporter({
     maxPodSeries: config.maxPodSeries,
     source: withBackfillHealth(source, recorder),
@@ -297,14 +298,14 @@ export async function startServer(config: ServeConfig, logger: Logger, version: 
 }
 
 /** `--reclaim-memory`: the hook, or undefined (off, or V8's collector not exposed: said once). */
-function memoryReclaimFor(config: ServeConfig, logger: Logger): MemoryReclaim | undefined {
+function memoryReclaimFor(config: ServeConfig, logger: Logger, onCollected: () => void): MemoryReclaim | undefined {
   if (!config.reclaimMemory) return undefined;
   const gc = exposedGc();
   if (gc === undefined) {
     logger.info('memory is not reclaimed after each cycle: node runs without --expose-gc (the image and npm start set it in NODE_OPTIONS); V8 decides when to return memory', { option: '--reclaim-memory' });
     return undefined;
   }
-  return memoryReclaim({ gc, logger });
+  return memoryReclaim({ gc, logger, onCollected });
 }
 
 /**

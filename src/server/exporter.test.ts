@@ -412,8 +412,18 @@ test('several cycle hooks and metrics producers compose: each runs in order, a f
   assert.equal(sampleValue(text, 'kube_cost_errors_total{cluster="c1",component="advice",error_type="error"}'), 1);
   assert.equal(sampleValue(text, 'kube_cost_errors_total{cluster="c1",component="metrics",error_type="error"}'), 1);
   // Rendered once per cycle and format, not per scrape.
-  exporter.metrics('prometheus');
+  const cached = exporter.metrics('prometheus');
   exporter.metrics('prometheus');
   assert.equal(renders, 1);
+  // refreshMetrics() (after the collection that follows a cycle): rendered again at the next
+  // scrape, the cost families' compressed part kept as the cycle made it.
+  exporter.refreshMetrics();
+  const again = exporter.metrics('prometheus');
+  assert.notEqual(again, cached);
+  assert.equal(renders, 2);
+  assert.equal(sampleValue(again.text, 'kube_cost_errors_total{cluster="c1",component="metrics",error_type="error"}'), 2, 'the producers ran again');
+  const costLines = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('kube_cost_pod_'));
+  assert.ok(costLines(cached.text).length > 0);
+  assert.deepEqual(costLines(again.text), costLines(cached.text));
   assert.ok(logger.lines.some((l) => l.msg === 'a metrics producer failed; its families are left out of this rendering'));
 });

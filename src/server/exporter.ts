@@ -106,6 +106,12 @@ export interface Exporter {
   start(): Promise<void>;
   stop(): Promise<void>;
   metrics(format: ExpositionFormat): RenderedMetrics;
+  /**
+   * Renders the self-monitoring and the producers' families again at the next scrape (they are
+   * otherwise rendered once per cycle); the cost families stay as the cycle compressed them. For
+   * work between cycles that changes what they say, such as the collection after a cycle.
+   */
+  refreshMetrics(): void;
   report(): CostReport | undefined;
   status(): ExporterStatus;
 }
@@ -540,6 +546,7 @@ export function createExporter(options: ExporterOptions): Exporter {
       cache[format] = result;
       return result;
     },
+    refreshMetrics: invalidate,
     report: () => lastReport,
     status() {
       // A live source knows at once when its API server stops answering; the last read may be older.

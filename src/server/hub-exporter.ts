@@ -104,6 +104,9 @@ export function createHubExporter(options: HubExporterOptions): Exporter {
       cache[format] = rendered;
       return rendered;
     },
+    refreshMetrics() {
+      cache = {};
+    },
     report: () => undefined,
     status(): ExporterStatus {
       return {

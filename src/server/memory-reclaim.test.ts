@@ -23,6 +23,7 @@ test('one memory-reducing full collection, delayMs after the cycle; cycles close
   const calls: Parameters<ExposedGc>[0][] = [];
   const { logger, lines } = recordingLogger();
   let rss = 300 * 2 ** 20;
+  let collected = 0;
   const reclaim = memoryReclaim({
     gc: (o) => {
       calls.push(o);
@@ -31,6 +32,7 @@ test('one memory-reducing full collection, delayMs after the cycle; cycles close
     logger,
     delayMs: 20,
     rssBytes: () => rss,
+    onCollected: () => collected++,
   });
   await reclaim.hook.handle(cycle);
   assert.equal(calls.length, 0, 'not during the cycle');
@@ -38,6 +40,7 @@ test('one memory-reducing full collection, delayMs after the cycle; cycles close
   await reclaim.hook.handle(cycle);
   await sleep(60);
   assert.deepEqual(calls, [{ type: 'major', flavor: 'last-resort' }]);
+  assert.equal(collected, 1, 'onCollected after the collection');
   assert.equal(lines.length, 1);
   assert.equal(lines[0]?.level, 'debug');
   assert.equal(lines[0]?.msg, 'memory returned after the cost cycle');
@@ -88,15 +91,18 @@ test('close() cancels a collection not yet run', async () => {
 
 test('a collector that throws is logged as a warning, not thrown', async () => {
   const { logger, lines } = recordingLogger();
+  let collected = 0;
   const reclaim = memoryReclaim({
     gc: () => {
       throw new Error('no collector here');
     },
     logger,
     delayMs: 1,
+    onCollected: () => collected++,
   });
   await reclaim.hook.handle(cycle);
   await sleep(30);
+  assert.equal(collected, 0);
   assert.deepEqual(
     lines.map((l) => [l.level, l.msg, l.fields?.['error']]),
     [['warn', 'the garbage collection after the cost cycle failed; memory is left to V8', 'no collector here']],

@@ -28,6 +28,8 @@ export interface MemoryReclaimOptions {
   readonly delayMs?: number;
   /** Resident memory in bytes (process.memoryUsage.rss), for the debug line. */
   readonly rssBytes?: () => number;
+  /** Called after each collection (the exporter's refreshMetrics: its histogram and process memory change). */
+  readonly onCollected?: () => void;
 }
 
 export interface MemoryReclaim {
@@ -42,7 +44,7 @@ export interface MemoryReclaim {
 const MIB = 2 ** 20;
 
 export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
-  const { gc, logger, delayMs = 1000, rssBytes = () => process.memoryUsage.rss() } = options;
+  const { gc, logger, delayMs = 1000, rssBytes = () => process.memoryUsage.rss(), onCollected } = options;
   let timer: NodeJS.Timeout | undefined;
   const buckets = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
   let sumSeconds = 0;
@@ -66,6 +68,7 @@ export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
       rssBeforeMiB: Math.round(before / MIB),
       rssAfterMiB: Math.round(rssBytes() / MIB),
     });
+    onCollected?.();
   };
   return {
     hook: {
