@@ -206,7 +206,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     env: 'KCE_RECLAIM_MEMORY',
     value: 'true|false',
     default: 'true',
-    help: "After each cost cycle, run one full, memory-reducing garbage collection so the process gives back what the cycle left behind: at 10,000 pods ~30 MiB less RSS between cycles for ~80 ms of CPU per cycle (docs/benchmarks.md). Needs node's --expose-gc, which the image and npm start set; without it V8 decides, and the exporter says so at start. false: leave it to V8.",
+    help: "After each cost cycle (at most every 30s), run one full, memory-reducing garbage collection so the process gives back what the cycle left behind: at 10,000 pods ~35 MiB less RSS between cycles for ~80 ms of CPU per collection (docs/benchmarks.md). Needs node's --expose-gc, which the image and npm start set; without it V8 decides, and the exporter says so at start. false: leave it to V8.",
   },
   {
     flag: 'shutdown-timeout',

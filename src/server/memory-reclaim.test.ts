@@ -62,6 +62,7 @@ test('kube_cost_memory_reclaim_duration_seconds: a histogram of the collections 
     },
     logger,
     delayMs: 1,
+    minGapMs: 0,
   });
   const before = reclaim.render('prometheus', 'cluster="prod"');
   assert.match(before, /^# TYPE kube_cost_memory_reclaim_duration_seconds histogram$/m);
@@ -77,6 +78,23 @@ test('kube_cost_memory_reclaim_duration_seconds: a histogram of the collections 
   assert.match(text, /^kube_cost_memory_reclaim_duration_seconds_bucket\{cluster="prod",le="\+Inf"\} 2$/m);
   const sum = Number(/^kube_cost_memory_reclaim_duration_seconds_sum\{cluster="prod"\} (\S+)$/m.exec(text)?.[1]);
   assert.ok(sum >= 0.06 && sum < 5, `sum ${sum}`);
+});
+
+test('collections at least minGapMs apart: cycles every few ms give one collection per gap, not one per cycle', async () => {
+  const at: number[] = [];
+  const { logger } = recordingLogger();
+  const reclaim = memoryReclaim({ gc: () => at.push(performance.now()), logger, delayMs: 5, minGapMs: 150 });
+  const started = performance.now();
+  // A cycle every 10 ms for ~400 ms.
+  while (performance.now() - started < 400) {
+    await reclaim.hook.handle(cycle);
+    await sleep(10);
+  }
+  reclaim.close();
+  // The first ~5 ms after the first cycle, then one per 150 ms (timers fire late, never early; on a
+  // loaded machine fewer): one per cycle would be ~40.
+  assert.ok(at.length >= 1 && at.length <= 3, `${at.length} collections`);
+  for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 149, `gap ${at[i]! - at[i - 1]!} ms`);
 });
 
 test('close() cancels a collection not yet run', async () => {
