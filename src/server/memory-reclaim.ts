@@ -10,7 +10,7 @@ import type { CycleHook } from './exporter.ts';
 import type { ExpositionFormat } from './exposition.ts';
 import { ExpositionWriter } from './exposition.ts';
 import type { Logger } from './log.ts';
-import { DURATION_BUCKETS_SECONDS } from './self-metrics.ts';
+import { DurationHistogram } from './self-metrics.ts';
 
 /** The collector V8 installs as `gc` with `--expose-gc`, with the options this module uses. */
 export type ExposedGc = (options: { readonly type: 'major'; readonly flavor: 'last-resort' }) => void;
@@ -53,9 +53,7 @@ export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
   let timer: NodeJS.Timeout | undefined;
   /** When the last collection started (performance.now()); none yet: -Infinity. */
   let lastMs = Number.NEGATIVE_INFINITY;
-  const buckets = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
-  let sumSeconds = 0;
-  let count = 0;
+  const durations = new DurationHistogram();
   const collect = (): void => {
     timer = undefined;
     const before = rssBytes();
@@ -68,9 +66,7 @@ export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
       return;
     }
     const seconds = (performance.now() - started) / 1000;
-    count++;
-    sumSeconds += seconds;
-    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) if (seconds <= DURATION_BUCKETS_SECONDS[i]!) buckets[i]!++;
+    durations.observe(seconds);
     logger.debug('memory returned after the cost cycle', {
       ms: Number((seconds * 1000).toFixed(1)),
       rssBeforeMiB: Math.round(before / MIB),
@@ -94,10 +90,7 @@ export function memoryReclaim(options: MemoryReclaimOptions): MemoryReclaim {
     render: (format, baseLabels = '') => {
       const w = new ExpositionWriter(format, baseLabels);
       w.family('kube_cost_memory_reclaim_duration_seconds', 'histogram', 'Time the main thread spent in the memory-reducing garbage collection after each cost cycle (--reclaim-memory); scrapes arriving meanwhile wait.', 'seconds');
-      for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) w.sample(`le="${DURATION_BUCKETS_SECONDS[i]}"`, buckets[i]!, '_bucket');
-      w.sample('le="+Inf"', count, '_bucket');
-      w.sample('', sumSeconds, '_sum');
-      w.sample('', count, '_count');
+      durations.write(w);
       return w.toString();
     },
   };

@@ -7,6 +7,31 @@ import { ExpositionWriter, labelText } from './exposition.ts';
 
 export const DURATION_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** A histogram of durations over DURATION_BUCKETS_SECONDS (cumulative buckets, sum and count). */
+export class DurationHistogram {
+  private readonly buckets = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
+  private sum = 0;
+  private count = 0;
+
+  observe(seconds: number): void {
+    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) {
+      if (seconds <= DURATION_BUCKETS_SECONDS[i]!) this.buckets[i]! += 1;
+    }
+    this.sum += seconds;
+    this.count += 1;
+  }
+
+  /** Its samples, after the writer's `family(name, 'histogram', ...)`. */
+  write(w: ExpositionWriter): void {
+    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) {
+      w.sample(`le="${DURATION_BUCKETS_SECONDS[i]}"`, this.buckets[i]!, '_bucket');
+    }
+    w.sample('le="+Inf"', this.count, '_bucket');
+    w.sample('', this.sum, '_sum');
+    w.sample('', this.count, '_count');
+  }
+}
+
 /** A counter family keyed by a label set rendered as text. */
 class LabelledCounter {
   readonly values = new Map<string, number>();
@@ -31,9 +56,7 @@ export class SelfMetrics {
   usage: { readonly state: string } | undefined;
   /** Per node, where pod usage came from (node agents deployed); undefined otherwise. */
   usageByNode: ReadonlyMap<string, string> | undefined;
-  private readonly bucketCounts = new Array<number>(DURATION_BUCKETS_SECONDS.length).fill(0);
-  private durationSum = 0;
-  private durationCount = 0;
+  private readonly cycleDuration = new DurationHistogram();
   private readonly info: string;
   private readonly sourceInfo: string;
 
@@ -86,11 +109,7 @@ export class SelfMetrics {
   }
 
   observeCycleDuration(seconds: number): void {
-    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) {
-      if (seconds <= DURATION_BUCKETS_SECONDS[i]!) this.bucketCounts[i]! += 1;
-    }
-    this.durationSum += seconds;
-    this.durationCount += 1;
+    this.cycleDuration.observe(seconds);
   }
 
   render(format: ExpositionFormat, baseLabels = ''): string {
@@ -110,12 +129,7 @@ export class SelfMetrics {
     w.family('kube_cost_last_cycle_timestamp_seconds', 'gauge', 'Unix time of the last completed cost calculation.', 'seconds');
     w.sample('', this.lastCycleSeconds);
     w.family('kube_cost_calculation_duration_seconds', 'histogram', 'Time to read the source, compute costs and render metrics, per cycle.', 'seconds');
-    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) {
-      w.sample(`le="${DURATION_BUCKETS_SECONDS[i]}"`, this.bucketCounts[i]!, '_bucket');
-    }
-    w.sample('le="+Inf"', this.durationCount, '_bucket');
-    w.sample('', this.durationSum, '_sum');
-    w.sample('', this.durationCount, '_count');
+    this.cycleDuration.write(w);
     w.family('kube_cost_cycles_total', 'counter', 'Cost cycles run, by result (success, error).');
     for (const [l, v] of this.cycles.values) w.sample(l, v);
     w.family('kube_cost_errors_total', 'counter', 'Errors by component (source, model, pricing, server) and type (e.g. invalid_quantity, unknown_reference, read_failed).');
