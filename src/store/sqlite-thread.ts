@@ -148,7 +148,7 @@ export interface WorkerOptions {
   readonly onWorker?: (worker: Worker) => void;
   /**
    * With nothing asked of it for this long, the worker closes the database and ends; the next call
-   * starts another (about 50 ms). Between cycles an exporter then has no second V8 isolate, SQLite
+   * starts another (about 140 ms, docs/history.md). Between cycles an exporter then has no second V8 isolate, SQLite
    * page cache or thread: 29 MiB less at 10,000 pods (docs/benchmarks.md, "Fifth round"). Default:
    * never (the worker stays).
    */
@@ -166,8 +166,6 @@ interface Generation {
   ready: Ready | undefined;
   /** Set once it stopped (crashed, or closed): its calls are rejected with this. */
   down: Error | undefined;
-  /** It is being stopped for being idle: not a crash, nothing to restart. */
-  idleStop: boolean;
 }
 
 /**
@@ -203,7 +201,7 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
 
   const start = (): Generation => {
     const worker = new Worker(WORKER_ENTRY, { workerData: options });
-    const g: Generation = { worker, pending: new Map(), parts: new Map(), startedMs: performance.now(), ready: undefined, down: undefined, idleStop: false };
+    const g: Generation = { worker, pending: new Map(), parts: new Map(), startedMs: performance.now(), ready: undefined, down: undefined };
     // The worker keeps the process alive only while a call waits for its answer.
     worker.unref();
     worker.on('message', (reply: Reply) => {
@@ -255,7 +253,7 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
       idleTimer = undefined;
       if (g !== current || g.pending.size > 0 || g.down || g.ready === undefined || closing || idle) return;
       idle = true;
-      g.idleStop = true;
+      // Set before it ends: its exit is then not taken for a crash (stopped() returns at once).
       g.down = new StoreError(description, 'internal: the idle worker was asked something');
       // The store's own close() (PRAGMA optimize, then the connection), then the thread ends.
       const end = (): void => void g.worker.terminate();
@@ -283,7 +281,6 @@ export function createSqliteStoreInWorker(options: SqliteThreadOptions, workerOp
 
   /** A worker stopped: its calls fail with a StoreError; unless closing, another one is started. */
   const stopped = (g: Generation, why: string, cause?: unknown): void => {
-    if (g.idleStop) return;
     if (g.down) return;
     const err = new StoreError(description, closing ? 'the store is closed' : why, cause === undefined ? undefined : { cause });
     g.down = err;
