@@ -73,6 +73,8 @@ test('bad options exit 2 with a one-line message naming the option', () => {
   const table: [string[], Record<string, string>, string][] = [
     [['--prot', '9090'], {}, 'kube-cost-exporter: --prot: unknown option (did you mean --port?); see --help\n'],
     [['--interval', 'soon'], {}, 'kube-cost-exporter: --interval: must be a duration such as 30s, 1m or 1m30s (got "soon")\n'],
+    [['--reclaim-memory=maybe'], {}, 'kube-cost-exporter: --reclaim-memory: must be one of true, false (got "maybe")\n'],
+    [[], { KCE_RECLAIM_MEMORY: 'yes' }, 'kube-cost-exporter: KCE_RECLAIM_MEMORY: must be one of true, false (got "yes")\n'],
     [[], { KCE_LOG_FORMAT: 'xml' }, 'kube-cost-exporter: KCE_LOG_FORMAT: must be one of text, json (got "xml")\n'],
     [['--source', 'demo', '--context', 'prod'], {}, 'kube-cost-exporter: --context: cannot be used with --source demo (it chooses the cluster for --source kube or auto)\n'],
     [['--snapshot', 'a.json'], { KCE_KUBECONFIG: 'kc' }, 'kube-cost-exporter: KCE_KUBECONFIG: cannot be used with --snapshot (it chooses the cluster for --source kube or auto)\n'],
